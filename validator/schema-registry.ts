@@ -1,0 +1,123 @@
+// Every JSON Schema under schemas/, compiled once by ajv in strict mode and looked up by $id or by alias.
+// The alias of a schema is its path below schemas/ without ".schema.json": "matrix/m.presence",
+// "matrix/legacy/r0-m.presence", "suite", "target".
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { schemasDir } from '../runner/project-paths.js';
+
+// ajv-formats is CommonJS; under nodenext its default export arrives wrapped.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+export const SCHEMA_ID_BASE = 'https://matrix-presence-conformance.example/schemas/';
+
+export interface SchemaEntry {
+  alias: string;
+  id: string;
+  file: string;
+  schema: Record<string, unknown>;
+}
+
+export interface SchemaViolation {
+  /** JSON pointer into the validated data, "" for the root. */
+  pointer: string;
+  /** What the schema wanted, in words: "one of online, offline, unavailable". */
+  want: string;
+  /** What the data had at that pointer, as JSON text, or "nothing" when absent. */
+  got: string;
+  /** The ajv keyword that failed. */
+  keyword: string;
+  message: string;
+}
+
+export interface SchemaRegistry {
+  entries: SchemaEntry[];
+  /** Finds a schema by $id, alias, or alias with ".schema.json"; undefined when unknown. */
+  find(idOrAlias: string): SchemaEntry | undefined;
+  validate(idOrAlias: string, data: unknown): SchemaViolation[];
+}
+
+function listSchemaFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return listSchemaFiles(path);
+    return entry.name.endsWith('.schema.json') ? [path] : [];
+  });
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  if (pointer === '') return data;
+  let current: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function describeWant(error: ErrorObject): string {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'enum':
+      return `one of ${(p.allowedValues as unknown[]).map((v) => String(v)).join(', ')}`;
+    case 'const':
+      return JSON.stringify(p.allowedValue);
+    case 'type':
+      return `type ${String(p.type)}`;
+    case 'required':
+      return `property ${String(p.missingProperty)}`;
+    case 'additionalProperties':
+      return `no property ${String(p.additionalProperty)}`;
+    default:
+      return error.message ?? error.keyword;
+  }
+}
+
+export function toViolations(errors: ErrorObject[] | null | undefined, data: unknown): SchemaViolation[] {
+  return (errors ?? []).map((error) => {
+    // A missing or extra property is reported at the object that should (not) have it.
+    const p = error.params as Record<string, unknown>;
+    const child =
+      error.keyword === 'required' ? String(p.missingProperty) :
+      error.keyword === 'additionalProperties' ? String(p.additionalProperty) : undefined;
+    const pointer = child === undefined ? error.instancePath : `${error.instancePath}/${child.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const value = error.keyword === 'required' ? undefined : valueAt(data, pointer);
+    const got = value === undefined ? 'nothing' : JSON.stringify(value);
+    const want = error.keyword === 'additionalProperties' ? 'nothing' : describeWant(error);
+    return { pointer, want, got, keyword: error.keyword, message: `${pointer || '/'}: got ${got}, want ${want}` };
+  });
+}
+
+let cached: SchemaRegistry | undefined;
+
+/** Loads and compiles every schema once per process. Throws if any schema fails to compile. */
+export function loadSchemaRegistry(): SchemaRegistry {
+  if (cached) return cached;
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  addFormats(ajv);
+  const entries: SchemaEntry[] = listSchemaFiles(schemasDir).sort().map((file) => {
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const alias = relative(schemasDir, file).split(sep).join('/').replace(/\.schema\.json$/, '');
+    const id = typeof schema.$id === 'string' ? schema.$id : '';
+    if (!id) throw new Error(`${file}: schema has no $id`);
+    return { alias, id, file, schema };
+  });
+  for (const entry of entries) ajv.addSchema(entry.schema);
+  const compiled = new Map<string, ValidateFunction>();
+  for (const entry of entries) compiled.set(entry.id, ajv.getSchema(entry.id)!);
+  const find = (key: string) =>
+    entries.find((e) => e.id === key || e.alias === key || `${e.alias}.schema.json` === key);
+  cached = {
+    entries,
+    find,
+    validate(key, data) {
+      const entry = find(key);
+      if (!entry) throw new Error(`unknown schema "${key}"`);
+      const fn = compiled.get(entry.id)!;
+      return fn(data) ? [] : toViolations(fn.errors, data);
+    },
+  };
+  return cached;
+}
