@@ -1,18 +1,19 @@
 // Validates the project's own formats (target, suite, expectations, report) against their schemas.
 // These are compiled here, apart from the full schema registry, so that the runner's configuration
 // checks do not depend on every Matrix schema under schemas/matrix compiling at that moment.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { schemasDir } from './project-paths.js';
-import { toViolations, type SchemaViolation } from '../validator/schema-registry.js';
+import { SCHEMA_ID_BASE, toViolations, type SchemaViolation } from '../validator/schema-registry.js';
 import { ConfigError } from './config-error.js';
 import type { YamlSource } from './yaml-source.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
-export type FormatName = 'target' | 'suite' | 'expectations' | 'report';
+const FORMATS = ['target', 'suite', 'expectations', 'report'] as const;
+export type FormatName = (typeof FORMATS)[number];
 
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<FormatName, ValidateFunction>();
@@ -20,16 +21,49 @@ const compiled = new Map<FormatName, ValidateFunction>();
 function validatorFor(name: FormatName): ValidateFunction {
   const known = compiled.get(name);
   if (known) return known;
-  ajv ??= addFormats(new Ajv2020({ strict: true, allErrors: true }));
-  const schema = JSON.parse(readFileSync(join(schemasDir, `${name}.schema.json`), 'utf8')) as object;
-  const fn = ajv.compile(schema);
+  if (!ajv) {
+    // The formats refer to each other (a suite's `requires` uses the target's capability list).
+    ajv = addFormats(new Ajv2020({ strict: true, allErrors: true }));
+    for (const format of FORMATS) {
+      const file = join(schemasDir, `${format}.schema.json`);
+      if (existsSync(file)) ajv.addSchema(JSON.parse(readFileSync(file, 'utf8')) as object);
+    }
+  }
+  const fn = ajv.getSchema(`${SCHEMA_ID_BASE}${name}.schema.json`);
+  if (!fn) throw new Error(`schemas/${name}.schema.json is missing`);
   compiled.set(name, fn);
   return fn;
 }
 
 export function validateFormat(name: FormatName, data: unknown): SchemaViolation[] {
   const fn = validatorFor(name);
-  return fn(data) ? [] : toViolations(fn.errors, data);
+  if (fn(data)) return [];
+  return toViolations(readableErrors(fn.errors ?? []), data);
+}
+
+/**
+ * ajv reports every failed branch of oneOf/anyOf; the branch errors only confuse a suite author, so
+ * keep the combinator's own error (reworded where we know what it means). unevaluatedProperties is
+ * reported like additionalProperties: "no property X".
+ */
+function readableErrors(errors: ErrorObject[]): ErrorObject[] {
+  const out: ErrorObject[] = [];
+  for (const e of errors) {
+    if (/\/(oneOf|anyOf|not)\/\d*\/?/.test(e.schemaPath) || e.keyword === 'if') continue;
+    if (e.keyword === 'unevaluatedProperties') {
+      const prop = String((e.params as { unevaluatedProperty?: string }).unevaluatedProperty);
+      out.push({ ...e, keyword: 'additionalProperties', params: { additionalProperty: prop } });
+    } else if (e.keyword === 'oneOf' && e.schemaPath.endsWith('/step/oneOf')) {
+      out.push({ ...e, message: 'exactly one of request, sync_until, wait' });
+    } else if (e.keyword === 'anyOf' && e.schemaPath.includes('/duration/')) {
+      out.push({ ...e, message: 'a duration: milliseconds, "500ms", "2s" or an expression like "idle_timeout + 2s"' });
+    } else if (e.keyword === 'not') {
+      out.push({ ...e, message: 'not both of these properties (body/raw_body, absent/count)' });
+    } else {
+      out.push(e);
+    }
+  }
+  return out;
 }
 
 /**
@@ -43,7 +77,6 @@ export function assertFormat(name: FormatName, source: YamlSource): void {
   const seen = new Set<string>();
   const lines: string[] = [];
   for (const v of [...violations].sort((a, b) => b.pointer.length - a.pointer.length)) {
-    if (v.keyword === 'if') continue;
     const line = `${source.where(v.pointer)}: ${name} ${v.pointer || '/'}: got ${v.got}, want ${v.want}`;
     if (seen.has(line)) continue;
     seen.add(line);
