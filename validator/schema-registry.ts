@@ -36,6 +36,8 @@ export interface SchemaRegistry {
   /** Finds a schema by $id, alias, or alias with ".schema.json"; undefined when unknown. */
   find(idOrAlias: string): SchemaEntry | undefined;
   validate(idOrAlias: string, data: unknown): SchemaViolation[];
+  /** Compiles every schema now; throws (naming the file) at the first that fails. */
+  compileAll(): void;
 }
 
 function listSchemaFiles(dir: string): string[] {
@@ -70,6 +72,19 @@ function describeWant(error: ErrorObject): string {
       return `property ${String(p.missingProperty)}`;
     case 'additionalProperties':
       return `no property ${String(p.additionalProperty)}`;
+    case 'pattern':
+      return `a string matching ${String(p.pattern)}`;
+    case 'minimum':
+      return `a number >= ${String(p.limit)}`;
+    case 'maximum':
+      return `a number <= ${String(p.limit)}`;
+    case 'minLength':
+      return `a string of at least ${String(p.limit)} characters`;
+    case 'maxLength':
+      return `a string of at most ${String(p.limit)} characters`;
+    case 'anyOf':
+    case 'oneOf':
+      return `a value matching ${error.keyword === 'anyOf' ? 'one or more' : 'exactly one'} of the alternatives in ${error.schemaPath}`;
     default:
       return error.message ?? error.keyword;
   }
@@ -92,13 +107,25 @@ export function toViolations(errors: ErrorObject[] | null | undefined, data: unk
 
 let cached: SchemaRegistry | undefined;
 
-/** Loads and compiles every schema once per process. Throws if any schema fails to compile. */
+function readSchema(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`${file}: not a readable JSON schema: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Loads every schema once per process. Each schema is compiled (strict mode) the first time it is used,
+ * so one broken schema fails only the validations that need it, with its file named in the error;
+ * `compileAll()` compiles them all and is what the project's schema tests call.
+ */
 export function loadSchemaRegistry(): SchemaRegistry {
   if (cached) return cached;
   const ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats(ajv);
   const entries: SchemaEntry[] = listSchemaFiles(schemasDir).sort().map((file) => {
-    const schema = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const schema = readSchema(file);
     const alias = relative(schemasDir, file).split(sep).join('/').replace(/\.schema\.json$/, '');
     const id = typeof schema.$id === 'string' ? schema.$id : '';
     if (!id) throw new Error(`${file}: schema has no $id`);
@@ -106,16 +133,30 @@ export function loadSchemaRegistry(): SchemaRegistry {
   });
   for (const entry of entries) ajv.addSchema(entry.schema);
   const compiled = new Map<string, ValidateFunction>();
-  for (const entry of entries) compiled.set(entry.id, ajv.getSchema(entry.id)!);
+  const compile = (entry: SchemaEntry): ValidateFunction => {
+    let fn = compiled.get(entry.id);
+    if (!fn) {
+      try {
+        fn = ajv.getSchema(entry.id)!;
+      } catch (err) {
+        throw new Error(`${entry.file}: schema does not compile: ${(err as Error).message}`);
+      }
+      compiled.set(entry.id, fn);
+    }
+    return fn;
+  };
   const find = (key: string) =>
     entries.find((e) => e.id === key || e.alias === key || `${e.alias}.schema.json` === key);
   cached = {
     entries,
     find,
+    compileAll() {
+      for (const entry of entries) compile(entry);
+    },
     validate(key, data) {
       const entry = find(key);
       if (!entry) throw new Error(`unknown schema "${key}"`);
-      const fn = compiled.get(entry.id)!;
+      const fn = compile(entry);
       return fn(data) ? [] : toViolations(fn.errors, data);
     },
   };
