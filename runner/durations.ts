@@ -1,0 +1,79 @@
+// Duration expressions: "500ms", "2s", "idle_timeout + 2s", "last_active_granularity * 2". They let one
+// case serve a mock with a 1.5 s idle timeout and a Synapse with 5 minutes (docs/runner.md, Durations).
+import type { Timers } from './load-target.js';
+import { DEFAULT_TIMERS } from './load-target.js';
+
+export type DurationSpec = number | string;
+
+type Token = { kind: 'num'; ms: number; plain: boolean } | { kind: 'timer'; name: string } | { kind: 'op'; op: '+' | '-' | '*' };
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+function tokenize(expr: string): Token[] {
+  const tokens: Token[] = [];
+  const re = /\s*(?:(\d+(?:\.\d+)?)(ms|s|m)?|([A-Za-z_][A-Za-z0-9_]*)|([+*-]))\s*/y;
+  let pos = 0;
+  while (pos < expr.length) {
+    re.lastIndex = pos;
+    const m = re.exec(expr);
+    if (!m) throw new Error(`cannot read "${expr.slice(pos)}" in duration "${expr}"`);
+    pos = re.lastIndex;
+    if (m[1] !== undefined) tokens.push({ kind: 'num', ms: Number(m[1]) * UNITS[m[2] ?? 'ms']!, plain: m[2] === undefined });
+    else if (m[3] !== undefined) tokens.push({ kind: 'timer', name: m[3] });
+    else tokens.push({ kind: 'op', op: m[4] as '+' | '-' | '*' });
+  }
+  return tokens;
+}
+
+/**
+ * Checks an expression's syntax and timer names; returns an error message or undefined. A timer name
+ * is valid when the target profile schema defines it (DEFAULT_TIMERS has every one).
+ */
+export function checkDuration(spec: DurationSpec): string | undefined {
+  try {
+    evaluateDuration(spec, DEFAULT_TIMERS);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** Milliseconds; `*` binds tighter than `+`/`-`. A product's right side is a plain factor ("* 2"). */
+export function evaluateDuration(spec: DurationSpec, timers: Timers): number {
+  if (typeof spec === 'number') return spec;
+  const tokens = tokenize(spec);
+  if (tokens.length === 0) throw new Error('empty duration');
+  let i = 0;
+  const operand = (): number => {
+    const t = tokens[i++];
+    if (!t || t.kind === 'op') throw new Error(`duration "${spec}": expected a number or a timer name`);
+    if (t.kind === 'num') return t.ms;
+    const value = timers[t.name];
+    if (value === undefined) {
+      throw new Error(`duration "${spec}": unknown timer "${t.name}" (known: ${Object.keys(DEFAULT_TIMERS).join(', ')})`);
+    }
+    return value;
+  };
+  const term = (): number => {
+    let value = operand();
+    while (tokens[i]?.kind === 'op' && (tokens[i] as { op: string }).op === '*') {
+      i++;
+      const factorToken = tokens[i];
+      value *= factorToken?.kind === 'num' && factorToken.plain ? (i++, factorToken.ms) : operand();
+    }
+    return value;
+  };
+  let total = term();
+  while (i < tokens.length) {
+    const t = tokens[i++]!;
+    if (t.kind !== 'op' || t.op === '*') throw new Error(`duration "${spec}": expected + or - before "${t.kind === 'timer' ? t.name : t.kind === 'num' ? t.ms : t.op}"`);
+    total = t.op === '+' ? total + term() : total - term();
+  }
+  if (total < 0) throw new Error(`duration "${spec}" is negative`);
+  return total;
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)}s`;
+}

@@ -1,0 +1,118 @@
+// The typed form of a suite file (schemas/suite.schema.json) after loading. Every step and check keeps
+// `at`, its "file:line:col", so verdicts can point back at the YAML.
+import type { Capability, SpecVersion } from './load-target.js';
+import type { DurationSpec } from './durations.js';
+
+export type Level = 'MUST' | 'SHOULD' | 'MAY' | 'INFO';
+export type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'null';
+
+export interface ValueMatcher {
+  equals?: unknown;
+  one_of?: unknown[];
+  type?: JsonType | JsonType[];
+  absent?: true;
+  present?: true;
+  matches?: string;
+  gt?: DurationSpec;
+  gte?: DurationSpec;
+  lt?: DurationSpec;
+  lte?: DurationSpec;
+  level?: Level;
+  /** file:line:col of the matcher. */
+  at: string;
+}
+
+export interface PathMatcher extends ValueMatcher {
+  path: string;
+}
+
+export type StatusSpec = number | number[];
+
+export interface RequestSpec {
+  as?: string;
+  method: string;
+  path: string;
+  query?: Record<string, string | number | boolean>;
+  body?: unknown;
+  raw_body?: string;
+  content_type?: string;
+  headers?: Record<string, string>;
+  token?: 'none' | 'invalid' | 'query';
+  repeat?: { count: number; until?: { status: StatusSpec }; interval?: DurationSpec };
+}
+
+export interface ExpectSpec {
+  status?: StatusSpec;
+  statusAt: string;
+  headers?: Record<string, ValueMatcher>;
+  schema?: string;
+  schemaAt: string;
+  body?: PathMatcher[];
+  level?: Level;
+}
+
+export interface RequestStep {
+  kind: 'request';
+  at: string;
+  request: RequestSpec;
+  expect?: ExpectSpec;
+  capture?: Record<string, string>;
+}
+
+export interface SyncUntilStep {
+  kind: 'sync_until';
+  at: string;
+  as: string;
+  set_presence: 'offline' | 'online' | 'unavailable';
+  sender?: string;
+  match: PathMatcher[];
+  deadline?: DurationSpec;
+  absent?: true;
+  count?: number;
+  capture?: Record<string, string>;
+  level?: Level;
+}
+
+export interface WaitStep {
+  kind: 'wait';
+  at: string;
+  duration: DurationSpec;
+}
+
+export type Step = RequestStep | SyncUntilStep | WaitStep;
+
+export interface RoomSpec {
+  name: string;
+  creator: string;
+  members: string[];
+  preset: 'private_chat' | 'public_chat' | 'trusted_private_chat';
+}
+
+export interface SuiteCase {
+  /** "<file stem>#<id>", e.g. "status#put-own-presence-round-trip". */
+  fullId: string;
+  id: string;
+  title: string;
+  level: Level;
+  clauses: string[];
+  tags: string[];
+  requires: Capability[];
+  spec_versions?: SpecVersion[];
+  catches: string[];
+  actors: string[];
+  rooms: RoomSpec[];
+  timeout?: DurationSpec;
+  steps: Step[];
+  /** The suite file as shown to the user, and the suite's area and title. */
+  file: string;
+  area: string;
+  suiteTitle: string;
+  at: string;
+}
+
+export interface Suite {
+  file: string;
+  title: string;
+  area: string;
+  cases: SuiteCase[];
+}

@@ -1,0 +1,62 @@
+// Template strings in suites: {alice.user_id}, {rooms.shared.room_id}, {captured.token}, {server_name},
+// {timers.idle_timeout}. In a request path the inserted values are percent-encoded (a user id contains
+// "@" and ":"); elsewhere they are inserted as they are.
+
+export interface TemplateContext {
+  actors: Record<string, { user_id: string; localpart: string; access_token: string; device_id?: string }>;
+  rooms: Record<string, { room_id: string }>;
+  captured: Record<string, unknown>;
+  server_name: string;
+  timers: Record<string, number>;
+}
+
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\}/g;
+
+/** The names a template refers to ("alice.user_id"), for checking a suite before running it. */
+export function templateNames(text: string): string[] {
+  return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+}
+
+export class TemplateError extends Error {}
+
+function resolveName(name: string, ctx: TemplateContext): unknown {
+  const [head, ...rest] = name.split('.');
+  const need = (value: unknown): unknown => {
+    if (value === undefined) throw new TemplateError(`template {${name}} has no value`);
+    return value;
+  };
+  if (head === 'server_name' && rest.length === 0) return ctx.server_name;
+  if (head === 'captured' && rest.length === 1) return need(ctx.captured[rest[0]!]);
+  if (head === 'timers' && rest.length === 1) return need(ctx.timers[rest[0]!]);
+  if (head === 'rooms' && rest.length === 2 && rest[1] === 'room_id') return need(ctx.rooms[rest[0]!]?.room_id);
+  const actor = ctx.actors[head!];
+  if (actor && rest.length === 1 && ['user_id', 'localpart', 'access_token', 'device_id'].includes(rest[0]!)) {
+    return need(actor[rest[0] as keyof typeof actor]);
+  }
+  throw new TemplateError(`unknown template {${name}}`);
+}
+
+export function render(text: string, ctx: TemplateContext, encode = false): string {
+  return text.replace(PLACEHOLDER, (_, name: string) => {
+    const value = resolveName(name, ctx);
+    const str = typeof value === 'string' ? value : JSON.stringify(value);
+    return encode ? encodeURIComponent(str) : str;
+  });
+}
+
+/**
+ * Renders every string inside a JSON value. A string that is exactly one placeholder takes the
+ * captured value's own type ("{captured.count}" can be a number).
+ */
+export function renderValue(value: unknown, ctx: TemplateContext): unknown {
+  if (typeof value === 'string') {
+    const whole = /^\{([^{}]+)\}$/.exec(value);
+    if (whole && whole[1]!.startsWith('captured.')) return resolveName(whole[1]!, ctx);
+    return render(value, ctx);
+  }
+  if (Array.isArray(value)) return value.map((v) => renderValue(v, ctx));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [render(k, ctx), renderValue(v, ctx)]));
+  }
+  return value;
+}
