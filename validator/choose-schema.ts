@@ -1,0 +1,68 @@
+// Picks the schema for a payload when the user did not name one (`validate` without --schema).
+// The rules look only at the payload's outermost shape; they are documented in docs/validate.md and
+// `--schema` always overrides them.
+export type SpecVersion = 'current' | 'r0' | 'early';
+
+export const SPEC_VERSIONS: readonly SpecVersion[] = ['current', 'r0', 'early'];
+
+type Kind =
+  | 'm.presence' | 'put-presence-request' | 'put-presence-response' | 'get-presence-response'
+  | 'error' | 'rate-limited' | 'sync-presence' | 'presence-list-response' | 'presence-list-request';
+
+/** Which alias holds each kind of payload in each spec version; absent = that version has no such thing. */
+const ALIASES: Record<SpecVersion, Partial<Record<Kind, string>>> = {
+  current: {
+    'm.presence': 'matrix/m.presence',
+    'put-presence-request': 'matrix/put-presence-request',
+    'put-presence-response': 'matrix/put-presence-response',
+    'get-presence-response': 'matrix/get-presence-response',
+    error: 'matrix/error',
+    'rate-limited': 'matrix/rate-limited',
+    'sync-presence': 'matrix/sync-presence',
+  },
+  r0: {
+    'm.presence': 'matrix/legacy/r0-m.presence',
+    'put-presence-request': 'matrix/legacy/r0-put-presence-request',
+    'put-presence-response': 'matrix/put-presence-response',
+    'get-presence-response': 'matrix/legacy/r0-get-presence-response',
+    error: 'matrix/error',
+    'rate-limited': 'matrix/rate-limited',
+    'sync-presence': 'matrix/legacy/r0-sync-presence',
+  },
+  early: {
+    'm.presence': 'matrix/legacy/early-m.presence',
+    error: 'matrix/error',
+    'rate-limited': 'matrix/rate-limited',
+    'presence-list-response': 'matrix/legacy/early-presence-list-response',
+    'presence-list-request': 'matrix/legacy/early-presence-list-request',
+  },
+};
+
+/** The kind of a payload from its shape, or a reason why it cannot be told. */
+export function payloadKind(data: unknown): { kind: Kind } | { reason: string } {
+  if (Array.isArray(data)) return { kind: 'presence-list-response' };
+  if (data === null || typeof data !== 'object') return { reason: `a ${data === null ? 'null' : typeof data} is none of the presence payloads` };
+  const o = data as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (o.type === 'm.presence') return { kind: 'm.presence' };
+  if ('errcode' in o) return { kind: o.errcode === 'M_LIMIT_EXCEEDED' ? 'rate-limited' : 'error' };
+  if ('events' in o) return { kind: 'sync-presence' };
+  if ('invite' in o || 'drop' in o) return { kind: 'presence-list-request' };
+  if ('presence' in o) {
+    // Only presence/status_msg (with a string status_msg) is what a client sends; anything a server
+    // adds (last_active_ago, currently_active, a null status_msg) makes it the GET response.
+    const requestOnly = keys.every((k) => k === 'presence' || k === 'status_msg') && o.status_msg !== null;
+    return { kind: requestOnly ? 'put-presence-request' : 'get-presence-response' };
+  }
+  if (keys.length === 0) return { kind: 'put-presence-response' };
+  return { reason: `an object with keys ${keys.slice(0, 5).join(', ')} is none of the presence payloads` };
+}
+
+/** The alias to validate a payload against, or an explanation of why none could be chosen. */
+export function chooseSchema(data: unknown, version: SpecVersion): { alias: string } | { reason: string } {
+  const found = payloadKind(data);
+  if ('reason' in found) return found;
+  const alias = ALIASES[version][found.kind];
+  if (!alias) return { reason: `it looks like a ${found.kind} payload, which the ${version} spec does not have` };
+  return { alias };
+}

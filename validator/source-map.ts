@@ -1,0 +1,82 @@
+// Parses a JSON or YAML text and keeps where each value sits, so a schema violation at a JSON pointer
+// can be reported as file:line:column. JSON is parsed with the `yaml` package too (JSON is YAML 1.2),
+// which gives one position model for both; a .json file must additionally be strict JSON.
+import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, type Node, type Document } from 'yaml';
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface ParsedDocument {
+  data: unknown;
+  /** Position of the value at a JSON pointer, or of its nearest existing ancestor. */
+  locate(pointer: string): Position;
+}
+
+/** An input that cannot be read as JSON/YAML; the message already names file:line:column. */
+export class UnreadableInputError extends Error {}
+
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function childNode(node: Node | null, key: string): Node | null {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (k === key) return (pair.value as Node | null) ?? (pair.key as Node);
+    }
+    return null;
+  }
+  if (isSeq(node) && /^\d+$/.test(key)) return (node.items[Number(key)] as Node | undefined) ?? null;
+  return null;
+}
+
+function locator(doc: Document.Parsed, lines: LineCounter): (pointer: string) => Position {
+  return (pointer) => {
+    let node = doc.contents as Node | null;
+    let offset = node?.range?.[0] ?? 0;
+    for (const key of pointerSegments(pointer)) {
+      node = childNode(node, key);
+      if (!node) break;
+      offset = node.range?.[0] ?? offset;
+    }
+    const { line, col } = lines.linePos(offset);
+    return { line, column: col };
+  };
+}
+
+/** Parses every document of a text (YAML may hold several, JSON holds one). */
+export function parseWithPositions(text: string, file: string, asJson: boolean): ParsedDocument[] {
+  const lines = new LineCounter();
+  if (asJson) {
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      // Node's message carries "at position N"; turn it into line:column.
+      const at = /position (\d+)/.exec((err as Error).message);
+      const pos = at ? lineColumn(text, Number(at[1])) : undefined;
+      throw new UnreadableInputError(`${file}${pos ? `:${pos.line}:${pos.column}` : ''}: not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  // uniqueKeys off: JSON.parse accepts duplicate keys (the last wins), and so does this reader.
+  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  if (!Array.isArray(docs)) return []; // an empty stream
+  const parsed: ParsedDocument[] = [];
+  for (const doc of docs) {
+    const problem = doc.errors[0];
+    if (problem) {
+      const { line, col } = lines.linePos(problem.pos[0]);
+      throw new UnreadableInputError(`${file}:${line}:${col}: not valid ${asJson ? 'JSON' : 'YAML'}: ${problem.message.split('\n')[0]}`);
+    }
+    parsed.push({ data: doc.toJS({ maxAliasCount: 1000 }) as unknown, locate: locator(doc, lines) });
+  }
+  return parsed;
+}
+
+function lineColumn(text: string, offset: number): Position {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before[before.length - 1]!.length + 1 };
+}
