@@ -1,0 +1,152 @@
+// Derives a Synapse homeserver.yaml from a target profile, so that the server under test runs with
+// exactly the presence timers and rate limit the profile declares (and the suite relies on).
+//
+// CLI (used by scripts/synapse/start.sh):
+//   npx tsx scripts/synapse/homeserver-config.ts --profile FILE --port N --data-dir DIR
+//       --registration-secret S --macaroon-secret S --form-secret S > homeserver.yaml
+import { loadTargetProfile, type TargetProfile } from '../../runner/load-target.js';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { stringify } from 'yaml';
+
+export interface SynapseSettings {
+  /** TCP port on 127.0.0.1 for the client API. */
+  port: number;
+  /** Directory *inside the chroot* for the database, keys, media and logs. */
+  dataDir: string;
+  registrationSharedSecret: string;
+  macaroonSecretKey: string;
+  formSecret: string;
+}
+
+/** A rate limit so generous that no number of fresh users or rooms in a run can reach it. */
+const UNLIMITED = { per_second: 10_000, burst_count: 100_000 };
+
+export function homeserverConfig(profile: TargetProfile, s: SynapseSettings): Record<string, unknown> {
+  if (!Number.isInteger(s.port) || s.port < 1 || s.port > 65_535) {
+    throw new Error(`port must be an integer between 1 and 65535, got ${String(s.port)}`);
+  }
+  const { idle_timeout, sync_online_timeout, last_active_granularity } = profile.timers;
+  // Synapse refuses to start otherwise (synapse/config/server.py), so say it in the profile's terms.
+  if (idle_timeout <= last_active_granularity) {
+    throw new Error(
+      `${profile.source}: timers.idle_timeout (${idle_timeout}) must be greater than ` +
+        `timers.last_active_granularity (${last_active_granularity}) for Synapse`,
+    );
+  }
+  if (sync_online_timeout <= 0 || last_active_granularity <= 0) {
+    throw new Error(`${profile.source}: Synapse needs positive sync_online_timeout and last_active_granularity`);
+  }
+  const rate = profile.rate_limit ?? { per_second: 0.1, burst: 1 }; // Synapse's own rc_presence default
+  const registrationSecret = profile.registration.shared_secret ?? s.registrationSharedSecret;
+  return {
+    server_name: profile.server_name ?? 'localhost',
+    public_baseurl: `http://127.0.0.1:${s.port}/`,
+    pid_file: `${s.dataDir}/homeserver.pid`,
+    // One plain-HTTP listener on loopback with the client API only: no federation resource at all.
+    listeners: [
+      {
+        port: s.port,
+        bind_addresses: ['127.0.0.1'],
+        type: 'http',
+        tls: false,
+        x_forwarded: false,
+        resources: [{ names: ['client'], compress: false }],
+      },
+    ],
+    database: { name: 'sqlite3', args: { database: `${s.dataDir}/homeserver.db` } },
+    log_config: `${s.dataDir}/log.config`,
+    media_store_path: `${s.dataDir}/media`,
+    signing_key_path: `${s.dataDir}/signing.key`,
+    report_stats: false,
+    enable_metrics: false,
+    // Never contact another server: no key servers, an empty federation allow-list, no URL previews.
+    trusted_key_servers: [],
+    suppress_key_server_warning: true,
+    federation_domain_whitelist: [],
+    url_preview_enabled: false,
+    allow_guest_access: false,
+    // Open registration with the m.login.dummy flow (the profile's `dummy` method), plus the shared
+    // secret for the admin API (`shared_secret` method).
+    enable_registration: true,
+    enable_registration_without_verification: true,
+    registration_shared_secret: registrationSecret,
+    macaroon_secret_key: s.macaroonSecretKey,
+    form_secret: s.formSecret,
+    presence: {
+      enabled: true,
+      idle_timeout,
+      sync_online_timeout,
+      last_active_granularity,
+    },
+    // The one limit the suite measures (PUT /presence, per user) ...
+    rc_presence: { per_user: { per_second: rate.per_second, burst_count: rate.burst } },
+    // ... and every other limit out of the way of a run's many fresh users, rooms and messages.
+    rc_message: UNLIMITED,
+    rc_registration: UNLIMITED,
+    rc_login: { address: UNLIMITED, account: UNLIMITED, failed_attempts: UNLIMITED },
+    rc_joins: { local: UNLIMITED, remote: UNLIMITED },
+    rc_joins_per_room: UNLIMITED,
+    rc_invites: { per_room: UNLIMITED, per_user: UNLIMITED, per_issuer: UNLIMITED },
+    rc_room_creation: UNLIMITED,
+    rc_3pid_validation: UNLIMITED,
+  };
+}
+
+/** Python logging config: INFO to a file in the data directory (start.sh shows its tail on failure). */
+export function logConfig(dataDir: string): Record<string, unknown> {
+  return {
+    version: 1,
+    formatters: { precise: { format: '%(asctime)s %(levelname)s %(name)s %(request)s %(message)s' } },
+    filters: { context: { '()': 'synapse.logging.context.LoggingContextFilter', request: '' } },
+    handlers: {
+      file: {
+        class: 'logging.FileHandler',
+        filename: `${dataDir}/homeserver.log`,
+        formatter: 'precise',
+        filters: ['context'],
+      },
+    },
+    root: { level: 'INFO', handlers: ['file'] },
+    disable_existing_loggers: false,
+  };
+}
+
+function parseArgs(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i];
+    const value = argv[i + 1];
+    if (!key?.startsWith('--') || value === undefined) throw new Error(`expected --name value pairs, got ${argv.join(' ')}`);
+    out[key.slice(2)] = value;
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const need = (k: string): string => {
+    const v = args[k];
+    if (v === undefined) throw new Error(`missing --${k}`);
+    return v;
+  };
+  const profile = await loadTargetProfile(need('profile'));
+  const dataDir = need('data-dir');
+  const config = homeserverConfig(profile, {
+    port: Number(need('port')),
+    dataDir,
+    registrationSharedSecret: need('registration-secret'),
+    macaroonSecretKey: need('macaroon-secret'),
+    formSecret: need('form-secret'),
+  });
+  const what = args['what'] ?? 'homeserver';
+  const header = `# Generated by scripts/synapse/homeserver-config.ts from ${profile.source}; do not edit.\n`;
+  process.stdout.write(header + stringify(what === 'log' ? logConfig(dataDir) : config));
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`homeserver-config: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
