@@ -91,6 +91,14 @@ function presenceEventsIn(node: unknown, pointer: string, out: { pointer: string
   for (const [key, value] of Object.entries(node as Record<string, unknown>)) presenceEventsIn(value, `${pointer}/${escapeKey(key)}`, out);
 }
 
+/** "GET /sync 200 response example" for an example's pointer inside an OpenAPI file, else the pointer. */
+function describeExample(rel: string, pointer: string): string {
+  const m = /^\/paths\/([^/]+)\/([a-z]+)\/(requestBody|responses\/(\d+))\//.exec(pointer);
+  if (!m) return `the example at ${rel}#${pointer}`;
+  const path = m[1]!.replace(/~1/g, '/').replace(/~0/g, '~');
+  return `the ${m[2]!.toUpperCase()} ${path} ${m[4] ? `${m[4]} response` : 'request body'} example`;
+}
+
 export class SpecTreeError extends Error {}
 
 /** Collects the presence examples of the spec checkout at specDir. Throws SpecTreeError on a broken tree. */
@@ -156,13 +164,13 @@ export function findSpecExamples(specDir: string): SpecExample[] {
   const addEvents = (file: string, examplePointer: string, merged: unknown, where: string) => {
     const events: { pointer: string; value: unknown }[] = [];
     presenceEventsIn(merged, '', events);
-    for (const e of events) add(file, examplePointer, e.pointer, 'matrix/m.presence', `m.presence event in ${where}${e.pointer ? ` at ${e.pointer}` : ''}`, e.value);
+    for (const e of events) add(file, examplePointer, e.pointer, 'matrix/m.presence', e.pointer ? `m.presence event at ${e.pointer} of ${where}` : `m.presence event of ${where}`, e.value);
   };
 
   // Whole-file examples: the event examples, and the API's example folders.
   for (const file of [...listFiles(join(data, 'event-schemas', 'examples')), ...listFiles(join(data, 'api')).filter((f) => f.split(sep).includes('examples'))]) {
     const merged = merge(load(file).data, file, [file]);
-    addEvents(file, '', merged, `example ${relative(root, file).split(sep).join('/')}`);
+    addEvents(file, '', merged, 'the example file');
   }
   // Examples inside OpenAPI and schema files.
   for (const file of listFiles(join(data, 'api')).filter((f) => !f.split(sep).includes('examples'))) {
@@ -179,7 +187,7 @@ export function findSpecExamples(specDir: string): SpecExample[] {
       if (rel === SYNC_API && merged && typeof merged === 'object' && 'presence' in merged && 'next_batch' in merged) {
         add(file, ex.pointer, '/presence', 'matrix/sync-presence', 'GET /sync 200 response example, presence section', (merged as Record<string, unknown>).presence);
       }
-      addEvents(file, ex.pointer, merged, `${rel} example ${ex.pointer}`);
+      addEvents(file, ex.pointer, merged, describeExample(rel, ex.pointer));
     }
   }
   return found;
