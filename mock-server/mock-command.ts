@@ -1,9 +1,150 @@
-// Placeholder: registered by the CLI; replaced by the real command in its issue.
-import type { Command } from 'commander';
+// `matrix-presence-conformance mock`: starts the reference homeserver from a target profile, a mock
+// config file and flags (later ones win), prints one readiness line, and stops cleanly on SIGINT/SIGTERM.
+import { existsSync, readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, mockConfigFromTarget, resolveConfig, validateConfigInput, type MockConfigInput, type TargetProfileLike } from './config.js';
+import { FAULTS, FAULT_NAMES, isFaultName } from './faults.js';
+import { startMockServer } from './index.js';
+
+export const READY_PREFIX = 'matrix-presence-conformance mock listening on ';
+
+interface MockOptions {
+  host: string;
+  port: number;
+  target?: string;
+  config?: string;
+  fault: string[];
+  serverName?: string;
+  idleTimeout?: number;
+  syncOnlineTimeout?: number;
+  lastActiveGranularity?: number;
+  rateLimit?: string | false;
+  presence: boolean;
+  freeForChat?: boolean;
+  presenceList?: boolean;
+  listFaults?: boolean;
+}
+
+function integer(name: string, min: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}.`);
+    return Number(value);
+  };
+}
+
+function collectFault(value: string, previous: string[]): string[] {
+  if (!isFaultName(value)) throw new InvalidArgumentError(`unknown fault "${value}"; known faults: ${FAULT_NAMES.join(', ')}`);
+  return [...previous, value];
+}
+
+/** Deep merge of configuration layers; arrays (faults) are concatenated without duplicates. */
+export function mergeConfig(...layers: MockConfigInput[]): MockConfigInput {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer)) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) out[key] = [...new Set([...((out[key] as unknown[]) ?? []), ...value])];
+      else if (typeof value === 'object' && value !== null) out[key] = { ...(out[key] as object), ...value };
+      else out[key] = value;
+    }
+  }
+  return out as MockConfigInput;
+}
+
+async function targetLayer(file: string): Promise<MockConfigInput> {
+  // The runner's loader validates the profile against schemas/target.schema.json.
+  const { loadTargetProfile } = await import('../runner/load-target.js');
+  const profile = await loadTargetProfile(file);
+  return mockConfigFromTarget(profile as unknown as TargetProfileLike);
+}
+
+function configFileLayer(file: string): MockConfigInput {
+  if (!existsSync(file)) throw new ConfigError(`cannot read mock config ${file}: no such file`);
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return validateConfigInput(data ?? {}, file);
+}
+
+function flagsLayer(o: MockOptions): MockConfigInput {
+  const presence: NonNullable<MockConfigInput['presence']> = {};
+  if (o.idleTimeout !== undefined) presence.idle_timeout = o.idleTimeout;
+  if (o.syncOnlineTimeout !== undefined) presence.sync_online_timeout = o.syncOnlineTimeout;
+  if (o.lastActiveGranularity !== undefined) presence.last_active_granularity = o.lastActiveGranularity;
+  if (!o.presence) presence.enabled = false;
+  const layer: MockConfigInput = { presence, faults: o.fault };
+  if (o.serverName !== undefined) layer.server_name = o.serverName;
+  if (o.rateLimit === false) layer.rate_limit = { enabled: false };
+  else if (typeof o.rateLimit === 'string') {
+    const m = /^(\d+(?:\.\d+)?)\/(\d+)$/.exec(o.rateLimit);
+    if (!m || Number(m[1]) <= 0 || Number(m[2]) < 1) throw new ConfigError('--rate-limit must be PER_SECOND/BURST, e.g. 0.1/1');
+    layer.rate_limit = { enabled: true, per_second: Number(m[1]), burst: Number(m[2]) };
+  }
+  const legacy: NonNullable<MockConfigInput['legacy']> = {};
+  if (o.freeForChat) legacy.free_for_chat = true;
+  if (o.presenceList) legacy.presence_list = true;
+  layer.legacy = legacy;
+  return layer;
+}
+
+async function runMock(o: MockOptions): Promise<void> {
+  if (o.listFaults) {
+    for (const name of FAULT_NAMES) console.log(`${name.padEnd(30)} ${FAULTS[name].description}`);
+    return;
+  }
+  const layers: MockConfigInput[] = [];
+  if (o.target) layers.push(await targetLayer(o.target));
+  if (o.config) layers.push(configFileLayer(o.config));
+  layers.push(flagsLayer(o));
+  const config = resolveConfig(mergeConfig(...layers), 'mock configuration');
+  const server = await startMockServer({ config, host: o.host, port: o.port });
+  console.log(`${READY_PREFIX}${server.url}`);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
 
 export function registerMockCommand(program: Command): void {
-  program.command('mock').description('not implemented yet').action(() => {
-    console.error('not implemented yet');
-    process.exit(2);
-  });
+  program
+    .command('mock')
+    .description('Start the reference mock homeserver (loopback only by default)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on; 0 picks a free one', integer('--port', 0), 0)
+    .option('--target <file>', 'target profile (YAML): timers, rate limit, capabilities and mock.faults')
+    .option('--config <file>', 'mock configuration file (YAML or JSON, schemas/mock-config.schema.json)')
+    .option('--fault <name>', 'switch on a deliberate fault (repeatable; see --list-faults)', collectFault, [])
+    .option('--list-faults', 'print the fault catalogue and exit')
+    .option('--server-name <name>', 'server name in user and room ids')
+    .option('--idle-timeout <ms>', 'online -> unavailable after this long without activity', integer('--idle-timeout', 1))
+    .option('--sync-online-timeout <ms>', 'offline after this long without syncing', integer('--sync-online-timeout', 1))
+    .option('--last-active-granularity <ms>', 'currently_active stays true this long', integer('--last-active-granularity', 1))
+    .option('--rate-limit <rate/burst>', 'PUT presence rate limit, e.g. 0.1/1')
+    .option('--no-rate-limit', 'switch rate limiting off')
+    .option('--no-presence', 'presence disabled, as Synapse with presence.enabled: false')
+    .addOption(new Option('--free-for-chat', 'accept the r0 free_for_chat state'))
+    .addOption(new Option('--presence-list', 'serve the early spec presence list'))
+    .action(async (o: MockOptions) => {
+      try {
+        await runMock(o);
+      } catch (err) {
+        if (err instanceof Error && (err instanceof ConfigError || err.name === 'ConfigError')) {
+          console.error(`mock: ${err.message}`);
+          process.exit(2);
+        }
+        if (err instanceof Error && 'code' in err && (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL')) {
+          console.error(`mock: cannot listen on ${o.host}:${o.port}: ${err.code}`);
+          process.exit(2);
+        }
+        throw err;
+      }
+    });
 }

@@ -1,0 +1,85 @@
+// Users, devices and access tokens. Passwords are kept in memory in clear: the mock is a test double.
+import { randomBytes } from 'node:crypto';
+import { ERRORS, MatrixError } from './errors.js';
+
+export interface User {
+  userId: string;
+  localpart: string;
+  password: string | undefined;
+  displayname?: string;
+  avatar_url?: string;
+  filters: Map<string, Record<string, unknown>>;
+  /** txnId -> event_id, so a retried send is idempotent (spec: transaction identifiers). */
+  txns: Map<string, string>;
+}
+
+export interface Session {
+  userId: string;
+  deviceId: string;
+}
+
+// Spec (appendices, user identifiers): the historical grammar allowed by servers is lowercase
+// a-z 0-9 . _ = - /; registration refuses anything else with M_INVALID_USERNAME.
+const LOCALPART = /^[a-z0-9._=\-/]+$/;
+
+export function parseUserId(raw: string): { localpart: string; server: string } | undefined {
+  const m = /^@([^:]+):(.+)$/.exec(raw);
+  if (!m || raw.length > 255) return undefined;
+  return { localpart: m[1]!, server: m[2]! };
+}
+
+export class Accounts {
+  readonly users = new Map<string, User>();
+  private readonly tokens = new Map<string, Session>();
+  private counter = 0;
+
+  constructor(private readonly serverName: string) {}
+
+  userIdOf(localpart: string): string {
+    return `@${localpart}:${this.serverName}`;
+  }
+
+  register(localpart: string | undefined, password: string | undefined): User {
+    const name = localpart ?? `user${++this.counter}_${randomBytes(3).toString('hex')}`;
+    if (!LOCALPART.test(name)) throw new MatrixError(ERRORS.INVALID_USERNAME);
+    const userId = this.userIdOf(name);
+    if (this.users.has(userId)) throw new MatrixError(ERRORS.USER_IN_USE);
+    const user: User = { userId, localpart: name, password, filters: new Map(), txns: new Map() };
+    this.users.set(userId, user);
+    return user;
+  }
+
+  isAvailable(localpart: string): boolean {
+    if (!LOCALPART.test(localpart)) throw new MatrixError(ERRORS.INVALID_USERNAME);
+    if (this.users.has(this.userIdOf(localpart))) throw new MatrixError(ERRORS.USER_IN_USE);
+    return true;
+  }
+
+  newSession(userId: string, deviceId?: string): { accessToken: string; deviceId: string } {
+    const session = { userId, deviceId: deviceId ?? randomBytes(5).toString('hex').toUpperCase() };
+    const accessToken = `mpc_${randomBytes(18).toString('base64url')}`;
+    this.tokens.set(accessToken, session);
+    return { accessToken, deviceId: session.deviceId };
+  }
+
+  sessionFor(token: string): Session | undefined {
+    return this.tokens.get(token);
+  }
+
+  logout(token: string): void {
+    this.tokens.delete(token);
+  }
+
+  logoutAll(userId: string): void {
+    for (const [token, s] of this.tokens) if (s.userId === userId) this.tokens.delete(token);
+  }
+
+  /** The user for a login identifier: a localpart or a full user id on this server. */
+  findForLogin(user: string): User | undefined {
+    return this.users.get(user.startsWith('@') ? user : this.userIdOf(user.toLowerCase()));
+  }
+
+  firstUser(): User | undefined {
+    return this.users.values().next().value;
+  }
+}

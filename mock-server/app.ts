@@ -1,0 +1,146 @@
+// The request listener: CORS preflight, routing, auth, body parsing, and turning every error into the
+// catalogue's JSON body. No input reaches a 500 unless the mock itself has a bug (then M_UNKNOWN).
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { realClock, type Clock } from './clock.js';
+import { resolveConfig, type MockConfig, type MockConfigInput } from './config.js';
+import type { Context } from './context.js';
+import { ERRORS, MatrixError } from './errors.js';
+import { Homeserver } from './homeserver.js';
+import { CORS_HEADERS, parseJson, readBody, sendJson } from './http-io.js';
+import { Router, type Match } from './router.js';
+import { accountRoutes } from './routes/account-routes.js';
+import { presenceRoutes } from './routes/presence-routes.js';
+import { profileRoutes } from './routes/profile-routes.js';
+import { roomRoutes } from './routes/room-routes.js';
+import { syncRoutes } from './routes/sync-routes.js';
+
+export interface MockApp extends RequestListener {
+  homeserver: Homeserver;
+  config: MockConfig;
+}
+
+function isConfig(c: MockConfig | MockConfigInput): c is MockConfig {
+  const x = c as MockConfig;
+  return typeof x.server_name === 'string' && x.presence?.idle_timeout !== undefined && x.rate_limit?.enabled !== undefined && x.legacy !== undefined && x.limits !== undefined && Array.isArray(x.faults);
+}
+
+export function createMockApp(config: MockConfig | MockConfigInput = {}, clock: Clock = realClock): MockApp {
+  const resolved = isConfig(config) ? resolveConfig(config) : resolveConfig(config);
+  const hs = new Homeserver(resolved, clock);
+  const router = new Router([...accountRoutes, ...presenceRoutes, ...profileRoutes, ...roomRoutes, ...syncRoutes]);
+  const textPlain = hs.faults.has('text-plain-json');
+
+  const listener = ((req: IncomingMessage, res: ServerResponse) => {
+    handle(hs, router, req, res).catch((err: unknown) => {
+      if (err instanceof MatrixError) {
+        sendJson(res, err.spec.status, err.body(), { textPlain, headers: err.headers });
+      } else {
+        // A bug in the mock: say so on stderr and answer the catalogue's M_UNKNOWN.
+        console.error('mock: internal error:', err);
+        sendJson(res, 500, new MatrixError(ERRORS.UNKNOWN).body(), { textPlain });
+      }
+    });
+  }) as MockApp;
+  listener.homeserver = hs;
+  listener.config = resolved;
+  return listener;
+}
+
+async function handle(hs: Homeserver, router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://mock.invalid');
+  const method = req.method ?? 'GET';
+  // Spec: servers answer a CORS preflight on every endpoint with the CORS headers.
+  if (method === 'OPTIONS') {
+    res.writeHead(204, CORS_HEADERS);
+    res.end();
+    return;
+  }
+  let match: Match | undefined;
+  const split = Router.split(url.pathname);
+  if (url.pathname === '/_matrix/client/versions') {
+    match = router.match(method, 'v3', '/versions') as Match | undefined;
+  } else if (split && !(split.version === 'r0' && hs.faults.has('r0-paths-missing'))) {
+    const m = router.match(method, split.version, split.rest);
+    if (m && 'allowed' in m) {
+      req.resume();
+      throw new MatrixError(ERRORS.METHOD_NOT_ALLOWED, undefined, {}, { Allow: [...new Set(m.allowed)].join(', ') });
+    }
+    match = m;
+  }
+  if (!match || !('route' in match)) {
+    req.resume();
+    throw new MatrixError(ERRORS.UNRECOGNIZED);
+  }
+  const { route, params } = match;
+  const controller = new AbortController();
+  res.on('close', () => controller.abort());
+  const ctx: Context = {
+    hs, req, res, params, version: split?.version ?? 'v3', query: url.searchParams, body: undefined, signal: controller.signal,
+  };
+
+  authenticate(ctx, route.auth !== false, route.presence === true);
+
+  if (route.body === 'none' || method === 'GET' || method === 'DELETE') {
+    req.resume();
+  } else {
+    const raw = await readBody(req, hs.config.limits.max_body_bytes);
+    if (raw.length === 0 && route.body === 'optional') ctx.body = {};
+    else {
+      try {
+        ctx.body = parseJson(raw);
+      } catch (err) {
+        if (hs.faults.has('bad-json-500')) throw new MatrixError(ERRORS.UNKNOWN);
+        throw err;
+      }
+      // Synapse parse_json_object_from_request: a JSON value that is not an object is M_BAD_JSON.
+      if ((typeof ctx.body !== 'object' || ctx.body === null || Array.isArray(ctx.body)) && !hs.faults.has('lax-body-types')) {
+        throw new MatrixError(ERRORS.BAD_JSON, 'Content must be a JSON object.');
+      }
+      if (typeof ctx.body !== 'object' || ctx.body === null || Array.isArray(ctx.body)) ctx.body = {};
+    }
+  }
+  const result = await route.handler(ctx);
+  if (result === undefined) return; // the handler answered itself
+  sendJson(res, 200, result, { textPlain: hs.faults.has('text-plain-json') });
+}
+
+/** Access token from `Authorization: Bearer` or the `access_token` query parameter (spec: "Using
+ * access tokens"); missing is 401 M_MISSING_TOKEN, unknown 401 M_UNKNOWN_TOKEN. */
+function authenticate(ctx: Context, required: boolean, presenceRoute: boolean): void {
+  const { hs } = ctx;
+  const header = ctx.req.headers.authorization;
+  let token: string | undefined;
+  if (header !== undefined) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    token = m ? m[1] : undefined;
+  }
+  if (token === undefined && !hs.faults.has('query-token-ignored')) token = ctx.query.get('access_token') ?? undefined;
+  if (token === undefined) {
+    if (!required) return;
+    if (presenceRoute && hs.faults.has('no-auth-required')) return impersonate(ctx);
+    throw new MatrixError(ERRORS.MISSING_TOKEN);
+  }
+  const session = hs.accounts.sessionFor(token);
+  if (!session) {
+    if (hs.faults.has('bad-token-accepted')) return impersonate(ctx);
+    if (!required) return;
+    throw new MatrixError(ERRORS.UNKNOWN_TOKEN, undefined, { soft_logout: false });
+  }
+  ctx.accessToken = token;
+  ctx.session = session;
+  ctx.user = hs.accounts.users.get(session.userId);
+}
+
+/** For the auth faults: act as the user named in the path, or else the first registered user. */
+function impersonate(ctx: Context): void {
+  let userId: string | undefined;
+  try {
+    userId = decodeURIComponent(ctx.params.userId ?? '');
+  } catch {
+    userId = undefined;
+  }
+  const user = (userId && ctx.hs.accounts.users.get(userId)) || ctx.hs.accounts.firstUser();
+  if (!user) throw new MatrixError(ERRORS.UNKNOWN_TOKEN, undefined, { soft_logout: false });
+  ctx.user = user;
+  ctx.session = { userId: user.userId, deviceId: 'FAULT' };
+}

@@ -1,0 +1,128 @@
+// The mock's configuration: its shape (schemas/mock-config.schema.json is the source of truth; these
+// types follow it), Synapse's defaults, validation with clear errors, and the derivation from a target
+// profile so that a mock started by hand with `mock --target FILE` matches the embedded one.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { schemasDir } from '../runner/project-paths.js';
+import { FAULT_NAMES } from './faults.js';
+
+export interface MockConfig {
+  server_name: string;
+  presence: {
+    enabled: boolean;
+    idle_timeout: number;
+    sync_online_timeout: number;
+    last_active_granularity: number;
+    profile_propagation: boolean;
+    sync_bumps_active: boolean;
+    include_offline_on_initial_sync: boolean;
+  };
+  rate_limit: { enabled: boolean; per_second: number; burst: number };
+  legacy: { free_for_chat: boolean; presence_list: boolean };
+  limits: { max_body_bytes: number; max_sync_timeout: number };
+  faults: string[];
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type MockConfigInput = DeepPartial<MockConfig>;
+
+// Synapse's defaults: handlers/presence.py IDLE_TIMER (5 min), SYNC_ONLINE_TIMEOUT (30 s),
+// LAST_ACTIVE_GRANULARITY (60 s); rc_presence.per_user 0.1/s burst 1 (Synapse config documentation).
+export const DEFAULT_CONFIG: MockConfig = {
+  server_name: 'localhost',
+  presence: {
+    enabled: true,
+    idle_timeout: 5 * 60_000,
+    sync_online_timeout: 30_000,
+    last_active_granularity: 60_000,
+    profile_propagation: true,
+    sync_bumps_active: true,
+    include_offline_on_initial_sync: false,
+  },
+  rate_limit: { enabled: true, per_second: 0.1, burst: 1 },
+  legacy: { free_for_chat: false, presence_list: false },
+  limits: { max_body_bytes: 65_536, max_sync_timeout: 60_000 },
+  faults: [],
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const MOCK_CONFIG_SCHEMA_FILE = join(schemasDir, 'mock-config.schema.json');
+
+let validator: ((data: unknown) => string[]) | undefined;
+
+function getValidator(): (data: unknown) => string[] {
+  if (validator) return validator;
+  const schema = JSON.parse(readFileSync(MOCK_CONFIG_SCHEMA_FILE, 'utf8')) as object;
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
+  const validate = ajv.compile(schema);
+  validator = (data) => {
+    if (validate(data)) return [];
+    return (validate.errors ?? []).map((e) => {
+      const where = e.instancePath === '' ? '(root)' : e.instancePath.slice(1).replace(/\//g, '.');
+      const p = e.params as Record<string, unknown>;
+      if (e.keyword === 'additionalProperties') return `${where}: unknown property "${String(p.additionalProperty)}"`;
+      if (e.keyword === 'enum' && e.instancePath.startsWith('/faults/'))
+        return `${where}: unknown fault ${JSON.stringify(data && (data as MockConfig).faults?.[Number(e.instancePath.split('/')[2])])}; known faults: ${FAULT_NAMES.join(', ')}`;
+      return `${where}: ${e.message ?? e.keyword}`;
+    });
+  };
+  return validator;
+}
+
+/** Validates an input against the schema; throws ConfigError listing every problem. */
+export function validateConfigInput(input: unknown, source = 'mock configuration'): MockConfigInput {
+  const problems = getValidator()(input);
+  if (problems.length > 0) throw new ConfigError(`${source} is invalid:\n  ${problems.join('\n  ')}`);
+  return input as MockConfigInput;
+}
+
+/** Fills in defaults after validating. */
+export function resolveConfig(input: MockConfigInput = {}, source?: string): MockConfig {
+  validateConfigInput(input, source);
+  return {
+    server_name: input.server_name ?? DEFAULT_CONFIG.server_name,
+    presence: { ...DEFAULT_CONFIG.presence, ...input.presence },
+    rate_limit: { ...DEFAULT_CONFIG.rate_limit, ...input.rate_limit },
+    legacy: { ...DEFAULT_CONFIG.legacy, ...input.legacy },
+    limits: { ...DEFAULT_CONFIG.limits, ...input.limits },
+    faults: [...(input.faults ?? [])],
+  };
+}
+
+/** A parsed target profile, as far as the mock cares (docs/architecture.md, "Target profile"). */
+export interface TargetProfileLike {
+  server_name?: string;
+  timers?: { idle_timeout?: number; sync_online_timeout?: number; last_active_granularity?: number; [k: string]: unknown };
+  rate_limit?: { per_second?: number; burst?: number } | null;
+  capabilities?: string[];
+  mock?: { faults?: string[] };
+  [k: string]: unknown;
+}
+
+/**
+ * The mock configuration a target profile implies: its timers, its rate limit (absent means off), its
+ * server name, and the capabilities that switch features (free_for_chat, presence_list,
+ * profile_propagation), plus mock.faults.
+ */
+export function mockConfigFromTarget(profile: TargetProfileLike): MockConfigInput {
+  const caps = new Set(profile.capabilities ?? []);
+  const t = profile.timers ?? {};
+  const presence: MockConfigInput['presence'] = { profile_propagation: caps.has('profile_propagation') };
+  if (t.idle_timeout !== undefined) presence.idle_timeout = t.idle_timeout;
+  if (t.sync_online_timeout !== undefined) presence.sync_online_timeout = t.sync_online_timeout;
+  if (t.last_active_granularity !== undefined) presence.last_active_granularity = t.last_active_granularity;
+  const config: MockConfigInput = {
+    presence,
+    rate_limit: profile.rate_limit
+      ? { enabled: true, ...profile.rate_limit }
+      : { enabled: false },
+    legacy: { free_for_chat: caps.has('free_for_chat'), presence_list: caps.has('presence_list') },
+    faults: [...(profile.mock?.faults ?? [])],
+  };
+  if (profile.server_name !== undefined) config.server_name = profile.server_name;
+  return config;
+}

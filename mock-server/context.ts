@@ -1,0 +1,64 @@
+// What a route handler gets: the homeserver, the parsed request, and the authenticated user.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Session, User } from './accounts.js';
+import { parseUserId } from './accounts.js';
+import { ERRORS, MatrixError } from './errors.js';
+import type { Homeserver } from './homeserver.js';
+
+export interface Context {
+  hs: Homeserver;
+  req: IncomingMessage;
+  res: ServerResponse;
+  version: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: unknown;
+  /** Set when the route requires auth (or a token was given). */
+  user?: User;
+  session?: Session;
+  accessToken?: string;
+  /** Aborts when the client goes away (long-polls stop waiting). */
+  signal: AbortSignal;
+}
+
+/** The authenticated user; routes that declare auth always have one. */
+export function me(ctx: Context): User {
+  if (!ctx.user) throw new MatrixError(ERRORS.MISSING_TOKEN);
+  return ctx.user;
+}
+
+/** A path parameter, percent-decoded (a malformed escape is M_INVALID_PARAM, never a 500). */
+export function pathParam(ctx: Context, name: string): string {
+  const raw = ctx.params[name] ?? '';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new MatrixError(ERRORS.INVALID_PARAM, `Malformed percent-encoding in ${name}.`);
+  }
+}
+
+/** A {userId} path parameter, checked for the @localpart:server grammar. */
+export function userIdParam(ctx: Context, name = 'userId'): string {
+  const value = ctx.hs.faults.has('user-id-not-decoded') ? (ctx.params[name] ?? '') : pathParam(ctx, name);
+  if (!parseUserId(value)) throw new MatrixError(ERRORS.INVALID_PARAM, `Invalid user id: ${JSON.stringify(value)}.`);
+  return value;
+}
+
+/** The JSON object body (routes with body "json" always have one). */
+export function bodyObject(ctx: Context): Record<string, unknown> {
+  return (ctx.body ?? {}) as Record<string, unknown>;
+}
+
+/** Reads an optional string field; another type is M_BAD_JSON. */
+export function optString(body: Record<string, unknown>, key: string): string | undefined {
+  const v = body[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new MatrixError(ERRORS.BAD_JSON, `${key} must be a string.`);
+  return v;
+}
+
+export function reqString(body: Record<string, unknown>, key: string): string {
+  const v = optString(body, key);
+  if (v === undefined) throw new MatrixError(ERRORS.BAD_JSON, `Missing ${key}.`);
+  return v;
+}

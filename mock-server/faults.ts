@@ -1,0 +1,79 @@
+// The catalogue of deliberate faults: named defects switched on with `--fault NAME` (or `mock.faults`
+// in a target profile), so that every suite case can be shown to fail against a broken server. Each
+// entry says what the defect is and which behaviour it breaks; the code that honours it checks
+// `faults.has('name')` at the one place the behaviour lives.
+
+export interface FaultSpec {
+  /** The defect, in one line. */
+  description: string;
+  /** The behaviour (and spec clause, loosely) it breaks. */
+  breaks: string;
+}
+
+export const FAULTS = {
+  'never-idle': { description: 'Online users never become unavailable after the idle timeout.', breaks: 'idle timeout' },
+  'idle-clears-status': { description: 'Going idle (or offline by the sync timeout) clears status_msg.', breaks: 'status_msg kept across timeouts' },
+  'no-currently-active': { description: 'currently_active is never included.', breaks: 'currently_active while online' },
+  'currently-active-stuck': { description: 'currently_active stays true after the last-active granularity.', breaks: 'currently_active flips to false' },
+  'currently-active-when-offline': { description: 'currently_active is included when the user is not online.', breaks: 'currently_active only when online' },
+  'last-active-seconds': { description: 'last_active_ago is given in seconds instead of milliseconds.', breaks: 'last_active_ago in ms' },
+  'last-active-frozen': { description: 'last_active_ago is computed when the state changed, not when the response is built.', breaks: 'last active time up to date' },
+  'message-not-active': { description: 'Sending a message does not bump last active.', breaks: 'sending a message is pro-active' },
+  'lowering-is-active': { description: 'Changing online -> unavailable/offline bumps last active.', breaks: 'lowering availability is not pro-active' },
+  'raising-not-active': { description: 'A PUT from unavailable to online does not bump last active.', breaks: 'raising availability is pro-active' },
+  'foreign-put-allowed': { description: 'PUT of another user\'s presence is accepted and applied.', breaks: 'only your own presence can be set' },
+  'no-rate-limit': { description: 'PUT presence is never rate limited.', breaks: 'rate limiting (SHOULD)' },
+  'rate-limit-no-retry-after': { description: '429 without retry_after_ms and without Retry-After.', breaks: 'retry_after_ms / Retry-After on 429' },
+  'rate-limit-wrong-errcode': { description: '429 answers M_FORBIDDEN instead of M_LIMIT_EXCEEDED.', breaks: 'the 429 errcode' },
+  'get-without-shared-room': { description: 'GET of a stranger\'s presence is allowed.', breaks: 'presence visible only to users sharing a room' },
+  'leak-to-strangers': { description: '/sync delivers presence of users who share no room.', breaks: 'presence shared only with room co-members' },
+  'no-sync-delivery': { description: 'Other users\' presence never appears in /sync.', breaks: 'presence delivered in /sync' },
+  'no-own-presence-in-sync': { description: 'A user\'s own presence never appears in their /sync.', breaks: 'own presence in /sync' },
+  'set-presence-ignored': { description: '/sync always marks the user online, whatever set_presence says.', breaks: 'set_presence on /sync' },
+  'bad-set-presence-accepted': { description: 'An invalid set_presence value on /sync is accepted silently.', breaks: 'set_presence enum' },
+  'never-sync-offline': { description: 'A user who stopped syncing never goes offline.', breaks: 'sync online timeout' },
+  'status-msg-dropped': { description: 'status_msg is never stored.', breaks: 'status_msg round trip' },
+  'status-msg-sticky': { description: 'A PUT without status_msg keeps the old one.', breaks: 'status_msg replaced by each PUT' },
+  'invalid-presence-accepted': { description: 'A presence value outside the enum is accepted and stored.', breaks: 'presence enum' },
+  'lax-body-types': { description: 'Wrong types and non-object bodies are accepted.', breaks: 'body validation' },
+  'bad-json-500': { description: 'An unparsable body answers 500 M_UNKNOWN instead of 400 M_NOT_JSON.', breaks: 'M_NOT_JSON' },
+  'no-auth-required': { description: 'Presence endpoints answer without an access token.', breaks: 'authentication required' },
+  'query-token-ignored': { description: 'The access_token query parameter is not accepted.', breaks: 'access_token query parameter' },
+  'bad-token-accepted': { description: 'An unknown access token is accepted (as the first registered user).', breaks: 'M_UNKNOWN_TOKEN' },
+  'no-profile-propagation': { description: 'Profile changes emit no m.presence event.', breaks: 'profile propagation via m.presence (SHOULD)' },
+  'join-presence-repeated': { description: 'A newly joined member\'s presence is re-sent in every sync.', breaks: 'join presence delivered once' },
+  'join-presence-missing': { description: 'A newly joined member\'s presence is not delivered on join.', breaks: 'join presence delivered' },
+  'duplicate-presence-events': { description: 'An unchanged presence (same state, same status) is re-sent.', breaks: 'no event when nothing changed' },
+  'text-plain-json': { description: 'JSON responses carry Content-Type: text/plain.', breaks: 'application/json responses' },
+  'put-echoes-body': { description: 'PUT presence answers with the request body instead of {}.', breaks: 'PUT 200 body is {}' },
+  'presence-filter-ignored': { description: 'The presence section of a /sync filter is ignored.', breaks: 'presence filter' },
+  'r0-paths-missing': { description: 'Only /v3 paths are served; /r0 answers 404.', breaks: 'r0 path prefix' },
+  'no-free-for-chat': { description: 'free_for_chat is refused even when the legacy switch is on.', breaks: 'r0 free_for_chat state' },
+  'presence-list-broken': { description: 'The early presence list ignores invite/drop and is always empty.', breaks: 'early presence list' },
+  'get-status-msg-missing': { description: 'GET presence omits status_msg.', breaks: 'status_msg in GET' },
+  'long-poll-not-woken': { description: 'A presence change does not wake a waiting /sync; it returns at its timeout.', breaks: 'long-poll wakes on change' },
+  'user-id-not-decoded': { description: 'The {userId} path segment is not percent-decoded.', breaks: 'percent-encoded user ids in paths' },
+  'event-missing-sender': { description: 'm.presence events in /sync lack `sender`.', breaks: 'm.presence event shape' },
+} as const satisfies Record<string, FaultSpec>;
+
+export type FaultName = keyof typeof FAULTS;
+
+export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
+
+export function isFaultName(name: string): name is FaultName {
+  return Object.hasOwn(FAULTS, name);
+}
+
+/** The set of faults switched on, with a fast membership test for the hot paths. */
+export class FaultSet {
+  private readonly on: ReadonlySet<string>;
+  constructor(names: readonly string[] = []) {
+    this.on = new Set(names);
+  }
+  has(name: FaultName): boolean {
+    return this.on.has(name);
+  }
+  list(): string[] {
+    return [...this.on];
+  }
+}

@@ -1,0 +1,245 @@
+// The mock's state and its domain operations, wired together: accounts, rooms, presence, the notifier
+// that wakes long-polls, and the per-recipient presence inboxes that /sync reads.
+import type { Clock } from './clock.js';
+import type { MockConfig } from './config.js';
+import { Accounts } from './accounts.js';
+import { ERRORS, MatrixError } from './errors.js';
+import { FaultSet } from './faults.js';
+import { Notifier } from './notifier.js';
+import { PresenceTracker } from './presence-state.js';
+import { RateLimiter } from './rate-limiter.js';
+import { Rooms, stateKeyOf, type Room, type RoomEvent } from './rooms.js';
+
+export class Homeserver {
+  readonly faults: FaultSet;
+  readonly accounts: Accounts;
+  readonly rooms: Rooms;
+  readonly notifier: Notifier;
+  readonly presence: PresenceTracker;
+  readonly rateLimiter: RateLimiter | undefined;
+  /** recipient -> (user whose presence changed -> stream position of the change). */
+  private readonly inbox = new Map<string, Map<string, number>>();
+  /** The join-presence-repeated fault: presence re-sent in every sync. */
+  private readonly sticky = new Map<string, Set<string>>();
+  /** Early spec presence list: owner -> listed users, and the reverse index. */
+  readonly presenceList = new Map<string, Set<string>>();
+  private readonly listedBy = new Map<string, Set<string>>();
+
+  constructor(
+    readonly config: MockConfig,
+    readonly clock: Clock,
+  ) {
+    this.faults = new FaultSet(config.faults);
+    this.accounts = new Accounts(config.server_name);
+    this.rooms = new Rooms(config.server_name);
+    this.notifier = new Notifier(clock);
+    this.presence = new PresenceTracker(config, clock, this.faults, (userId) => this.deliverPresence(userId));
+    const rl = config.rate_limit;
+    this.rateLimiter = rl.enabled && !this.faults.has('no-rate-limit') ? new RateLimiter(clock, rl.per_second, rl.burst) : undefined;
+  }
+
+  stop(): void {
+    this.presence.stop();
+  }
+
+  // ---- presence delivery ------------------------------------------------------------------------
+
+  /** Who receives `userId`'s presence: themselves, everyone sharing a joined room, and (early spec)
+   * those who listed them. Synapse get_interested_parties: rooms of the user plus "always notify self". */
+  private interestedIn(userId: string): Set<string> {
+    if (this.faults.has('leak-to-strangers')) return new Set(this.accounts.users.keys());
+    const out = this.faults.has('no-sync-delivery') ? new Set<string>() : this.rooms.coMembers(userId);
+    for (const owner of this.listedBy.get(userId) ?? []) out.add(owner);
+    out.add(userId);
+    return out;
+  }
+
+  private deliverPresence(userId: string): void {
+    if (!this.config.presence.enabled) return;
+    const pos = this.notifier.next();
+    const wake = !this.faults.has('long-poll-not-woken');
+    for (const recipient of this.interestedIn(userId)) this.queuePresence(recipient, userId, pos, wake);
+  }
+
+  private queuePresence(recipient: string, userId: string, pos: number, wake = true): void {
+    if (recipient === userId && this.faults.has('no-own-presence-in-sync')) return;
+    let box = this.inbox.get(recipient);
+    if (!box) this.inbox.set(recipient, (box = new Map()));
+    box.set(userId, pos);
+    this.notifier.touch(recipient, pos, wake);
+  }
+
+  /** Users whose presence changed for `recipient` after `since`; forgets what the client has seen. */
+  takePresenceSince(recipient: string, since: number): string[] {
+    const box = this.inbox.get(recipient);
+    const out: string[] = [];
+    if (box) {
+      for (const [userId, pos] of box) {
+        if (pos > since) out.push(userId);
+        else box.delete(userId);
+      }
+    }
+    for (const u of this.sticky.get(recipient) ?? []) if (!out.includes(u)) out.push(u);
+    return out;
+  }
+
+  /** Everyone whose presence an initial sync shows: self and co-members (and listed users). */
+  visiblePresenceUsers(recipient: string): string[] {
+    if (this.faults.has('leak-to-strangers')) return [...this.accounts.users.keys()];
+    const set = this.faults.has('no-sync-delivery') ? new Set<string>() : this.rooms.coMembers(recipient);
+    for (const u of this.presenceList.get(recipient) ?? []) set.add(u);
+    set.add(recipient);
+    if (this.faults.has('no-own-presence-in-sync')) set.delete(recipient);
+    return [...set];
+  }
+
+  /** Whether `observer` may GET `observed`'s presence (Synapse is_visible: a shared joined room). */
+  canSeePresence(observer: string, observed: string): boolean {
+    if (observer === observed) return true;
+    if (this.faults.has('get-without-shared-room')) return true;
+    if (this.presenceList.get(observer)?.has(observed)) return true;
+    return this.rooms.shareRoom(observer, observed);
+  }
+
+  listInvite(owner: string, target: string): void {
+    if (!this.presenceList.has(owner)) this.presenceList.set(owner, new Set());
+    this.presenceList.get(owner)!.add(target);
+    if (!this.listedBy.has(target)) this.listedBy.set(target, new Set());
+    this.listedBy.get(target)!.add(owner);
+    this.queuePresence(owner, target, this.notifier.next());
+  }
+
+  listDrop(owner: string, target: string): void {
+    this.presenceList.get(owner)?.delete(target);
+    this.listedBy.get(target)?.delete(owner);
+  }
+
+  // ---- rooms --------------------------------------------------------------------------------------
+
+  private emit(room: Room, sender: string, type: string, content: Record<string, unknown>, stateKey?: string): RoomEvent {
+    const event: RoomEvent = {
+      event_id: this.rooms.newEventId(),
+      type,
+      sender,
+      room_id: room.roomId,
+      origin_server_ts: this.clock.now(),
+      content,
+      pos: this.notifier.next(),
+    };
+    if (stateKey !== undefined) event.state_key = stateKey;
+    const before = type === 'm.room.member' ? this.rooms.membership(room.roomId, stateKey!) : undefined;
+    this.rooms.append(room, event);
+    // Everyone joined (and the member concerned) learns of the event.
+    const touched = new Set(this.rooms.joinedMembers(room.roomId));
+    if (stateKey !== undefined && type === 'm.room.member') touched.add(stateKey);
+    for (const u of touched) this.notifier.touch(u, event.pos);
+    if (type === 'm.room.member' && content.membership === 'join' && before !== 'join') this.onJoin(room, stateKey!);
+    return event;
+  }
+
+  /** A new member and the room's members see each other's presence in their next incremental sync
+   * (Synapse's sync handler adds the presence of newly joined users). */
+  private onJoin(room: Room, joiner: string): void {
+    if (!this.config.presence.enabled || this.faults.has('join-presence-missing')) return;
+    const pos = this.notifier.next();
+    for (const member of this.rooms.joinedMembers(room.roomId)) {
+      if (member === joiner) continue;
+      this.queuePresence(joiner, member, pos);
+      this.queuePresence(member, joiner, pos);
+      if (this.faults.has('join-presence-repeated')) {
+        for (const [a, b] of [[joiner, member], [member, joiner]] as const) {
+          if (!this.sticky.has(a)) this.sticky.set(a, new Set());
+          this.sticky.get(a)!.add(b);
+        }
+      }
+    }
+  }
+
+  private memberContent(userId: string, membership: string): Record<string, unknown> {
+    const user = this.accounts.users.get(userId);
+    const content: Record<string, unknown> = { membership };
+    if (membership === 'join' && user?.displayname !== undefined) content.displayname = user.displayname;
+    if (membership === 'join' && user?.avatar_url !== undefined) content.avatar_url = user.avatar_url;
+    return content;
+  }
+
+  createRoom(creator: string, opts: { preset?: string; visibility?: string; name?: string; topic?: string; invite: string[]; initial_state: { type: string; state_key?: string; content: Record<string, unknown> }[] }): Room {
+    const room = this.rooms.create(this.rooms.newRoomId());
+    // Spec createRoom: preset defaults from visibility (public -> public_chat, otherwise private_chat).
+    const preset = opts.preset ?? (opts.visibility === 'public' ? 'public_chat' : 'private_chat');
+    this.emit(room, creator, 'm.room.create', { creator, room_version: '10' }, '');
+    this.emit(room, creator, 'm.room.member', this.memberContent(creator, 'join'), creator);
+    this.emit(room, creator, 'm.room.power_levels', {
+      users: { [creator]: 100 }, users_default: 0, events_default: 0, state_default: 50, ban: 50, kick: 50, redact: 50, invite: 0,
+    }, '');
+    this.emit(room, creator, 'm.room.join_rules', { join_rule: preset === 'public_chat' ? 'public' : 'invite' }, '');
+    this.emit(room, creator, 'm.room.history_visibility', { history_visibility: 'shared' }, '');
+    for (const s of opts.initial_state) this.emit(room, creator, s.type, s.content, s.state_key ?? '');
+    if (opts.name !== undefined) this.emit(room, creator, 'm.room.name', { name: opts.name }, '');
+    if (opts.topic !== undefined) this.emit(room, creator, 'm.room.topic', { topic: opts.topic }, '');
+    for (const invitee of opts.invite) this.invite(room.roomId, creator, invitee);
+    return room;
+  }
+
+  getRoom(roomId: string): Room {
+    const room = this.rooms.rooms.get(roomId);
+    if (!room) throw new MatrixError(ERRORS.UNKNOWN_ROOM);
+    return room;
+  }
+
+  requireJoined(roomId: string, userId: string): Room {
+    const room = this.getRoom(roomId);
+    if (room.members.get(userId) !== 'join') throw new MatrixError(ERRORS.FORBIDDEN_NOT_IN_ROOM);
+    return room;
+  }
+
+  join(roomId: string, userId: string): Room {
+    const room = this.getRoom(roomId);
+    const current = room.members.get(userId);
+    if (current === 'join') return room;
+    const rule = room.state.get(stateKeyOf('m.room.join_rules', ''))?.content.join_rule;
+    if (rule !== 'public' && current !== 'invite') throw new MatrixError(ERRORS.FORBIDDEN_NOT_INVITED);
+    this.emit(room, userId, 'm.room.member', this.memberContent(userId, 'join'), userId);
+    return room;
+  }
+
+  invite(roomId: string, inviter: string, invitee: string): void {
+    const room = this.requireJoined(roomId, inviter);
+    if (!this.accounts.users.has(invitee)) throw new MatrixError(ERRORS.UNKNOWN_USER, `Unknown user ${invitee}.`);
+    const current = room.members.get(invitee);
+    if (current === 'join' || current === 'invite') return;
+    this.emit(room, inviter, 'm.room.member', { membership: 'invite' }, invitee);
+  }
+
+  leave(roomId: string, userId: string): void {
+    const room = this.getRoom(roomId);
+    const current = room.members.get(userId);
+    if (current !== 'join' && current !== 'invite') throw new MatrixError(ERRORS.FORBIDDEN_NOT_IN_ROOM);
+    this.emit(room, userId, 'm.room.member', { membership: 'leave' }, userId);
+  }
+
+  send(roomId: string, sender: string, type: string, content: Record<string, unknown>, stateKey?: string): RoomEvent {
+    const room = this.requireJoined(roomId, sender);
+    const event = this.emit(room, sender, type, content, stateKey);
+    // Synapse handlers/presence.py: "pro-active events" include sending an event.
+    if (stateKey === undefined && !(type === 'm.room.message' && this.faults.has('message-not-active'))) {
+      this.activity(sender);
+    }
+    return event;
+  }
+
+  /** Activity that bumps last active: sending, typing, receipts, read markers. */
+  activity(userId: string): void {
+    if (this.config.presence.enabled) this.presence.bumpActive(userId);
+  }
+
+  /** Profile change: update member events and (r0 spec SHOULD) propagate via m.presence. */
+  profileChanged(userId: string): void {
+    for (const roomId of this.rooms.joinedRooms(userId)) {
+      this.emit(this.getRoom(roomId), userId, 'm.room.member', this.memberContent(userId, 'join'), userId);
+    }
+    if (this.config.presence.enabled && this.config.presence.profile_propagation && !this.faults.has('no-profile-propagation')) {
+      this.presence.forceNotify(userId);
+    }
+  }
+}

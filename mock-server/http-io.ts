@@ -1,0 +1,66 @@
+// Reading request bodies and writing JSON responses, with the spec's CORS headers on every response
+// (Client-Server API, "Web Browser Clients").
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ERRORS, MatrixError } from './errors.js';
+
+export const CORS_HEADERS: Record<string, string> = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
+  'Access-Control-Allow-Headers': 'X-Requested-With, Content-Type, Authorization',
+};
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  opts: { textPlain?: boolean; headers?: Record<string, string> } = {},
+): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...CORS_HEADERS,
+    ...opts.headers,
+    'Content-Type': opts.textPlain ? 'text/plain; charset=utf-8' : 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** Reads the whole body, refusing more than `limit` bytes with 413 M_TOO_LARGE. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.reject(new MatrixError(ERRORS.TOO_LARGE));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(new MatrixError(ERRORS.TOO_LARGE));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (err) => {
+      if (!failed) reject(err);
+    });
+  });
+}
+
+/** Parses a JSON body; an unparsable one is M_NOT_JSON (Synapse parse_json_value_from_request). */
+export function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new MatrixError(ERRORS.NOT_JSON);
+  }
+}

@@ -1,0 +1,206 @@
+// The presence state machine of each user, after Synapse's synapse/handlers/presence.py:
+// - set_state: a PUT replaces presence and status_msg (absent status_msg clears it); setting online
+//   bumps last_active_ts; a sync-driven set never touches status_msg.
+// - bump_presence_active_time: activity (message, typing, receipt) bumps last_active_ts and brings an
+//   unavailable user back online.
+// - handle_timeout: online and inactive for idle_timeout -> unavailable; not syncing and neither synced
+//   nor active for sync_online_timeout -> offline; both keep status_msg.
+// - handle_update: currently_active = online and active within last_active_granularity.
+// - should_notify: which changes are worth an m.presence event (no event when nothing changed).
+import type { Clock, TimerHandle } from './clock.js';
+import type { MockConfig } from './config.js';
+import type { FaultSet } from './faults.js';
+
+export type PresenceValue = 'online' | 'unavailable' | 'offline' | 'free_for_chat';
+
+export interface PresenceRecord {
+  presence: PresenceValue;
+  status_msg: string | null;
+  /** Last pro-active event, ms since the epoch; 0 when never active. */
+  last_active_ts: number;
+  currently_active: boolean;
+  /** When a sync last started or ended, 0 when never. */
+  last_sync_ts: number;
+  /** Any request that set state, for the sync-online timeout (Synapse: the device's last_active_ts). */
+  last_device_ts: number;
+  /** When the record last changed (only the last-active-frozen fault reads it). */
+  changed_ts: number;
+}
+
+const ONLINE_LIKE = new Set<PresenceValue>(['online', 'free_for_chat']);
+
+function offlineRecord(): PresenceRecord {
+  return { presence: 'offline', status_msg: null, last_active_ts: 0, currently_active: false, last_sync_ts: 0, last_device_ts: 0, changed_ts: 0 };
+}
+
+export interface PresenceListener {
+  (userId: string): void;
+}
+
+export class PresenceTracker {
+  private readonly records = new Map<string, PresenceRecord>();
+  private readonly syncing = new Map<string, number>();
+  private readonly timers = new Map<string, { at: number; handle: TimerHandle }>();
+
+  constructor(
+    private readonly config: MockConfig,
+    private readonly clock: Clock,
+    private readonly faults: FaultSet,
+    private readonly onChange: PresenceListener,
+  ) {}
+
+  get(userId: string): Readonly<PresenceRecord> {
+    return this.records.get(userId) ?? offlineRecord();
+  }
+
+  /** PUT /presence/{userId}/status (Synapse set_state with is_sync=False). */
+  setFromRequest(userId: string, presence: PresenceValue, statusMsg: string | undefined): void {
+    const prev = this.get(userId);
+    const now = this.clock.now();
+    const next = { ...prev, presence, last_device_ts: now };
+    // Synapse: new_fields["status_msg"] = state.get("status_msg", None): absent clears it.
+    if (this.faults.has('status-msg-dropped')) next.status_msg = null;
+    else if (statusMsg === undefined && this.faults.has('status-msg-sticky')) next.status_msg = prev.status_msg;
+    else next.status_msg = statusMsg ?? null;
+    // Synapse bumps last_active_ts whenever the new state is online (a PUT of online is pro-active);
+    // the r0 spec: raising availability is pro-active, lowering it is not.
+    let bump = ONLINE_LIKE.has(presence);
+    if (bump && this.faults.has('raising-not-active') && !ONLINE_LIKE.has(prev.presence)) bump = false;
+    if (!bump && this.faults.has('lowering-is-active')) bump = true;
+    if (bump) next.last_active_ts = now;
+    this.update(userId, prev, next, this.faults.has('duplicate-presence-events'));
+  }
+
+  /** Activity: sending an event, typing, a receipt (Synapse bump_presence_active_time). */
+  bumpActive(userId: string): void {
+    const prev = this.get(userId);
+    const now = this.clock.now();
+    const next = { ...prev, last_active_ts: now, last_device_ts: now };
+    if (prev.presence === 'unavailable') next.presence = 'online';
+    this.update(userId, prev, next, false);
+  }
+
+  /** A /sync that affects presence starts (Synapse user_syncing -> set_state with is_sync=True). */
+  syncStarted(userId: string, presence: PresenceValue): void {
+    this.syncing.set(userId, (this.syncing.get(userId) ?? 0) + 1);
+    const prev = this.get(userId);
+    const now = this.clock.now();
+    const next = { ...prev, presence, last_sync_ts: now, last_device_ts: now };
+    if (ONLINE_LIKE.has(presence) && this.config.presence.sync_bumps_active) next.last_active_ts = now;
+    this.update(userId, prev, next, false);
+  }
+
+  /** That /sync ended: the user counts as seen now, and the sync-online timer starts. */
+  syncEnded(userId: string): void {
+    const n = (this.syncing.get(userId) ?? 1) - 1;
+    if (n <= 0) this.syncing.delete(userId);
+    else this.syncing.set(userId, n);
+    const prev = this.get(userId);
+    this.update(userId, prev, { ...prev, last_sync_ts: this.clock.now() }, false);
+  }
+
+  /** A profile change: notify regardless of presence (the r0 spec's propagation SHOULD). */
+  forceNotify(userId: string): void {
+    this.onChange(userId);
+  }
+
+  private isSyncing(userId: string): boolean {
+    return (this.syncing.get(userId) ?? 0) > 0;
+  }
+
+  /** Applies the timeouts that are due (Synapse handle_timeout). */
+  private handleTimeout(userId: string): void {
+    this.timers.delete(userId);
+    const prev = this.get(userId);
+    if (prev.presence === 'offline') return;
+    const now = this.clock.now();
+    const p = this.config.presence;
+    const next = { ...prev };
+    if (ONLINE_LIKE.has(next.presence) && now - next.last_active_ts >= p.idle_timeout && !this.faults.has('never-idle')) {
+      next.presence = 'unavailable';
+      if (this.faults.has('idle-clears-status')) next.status_msg = null;
+    }
+    const seen = Math.max(next.last_sync_ts, next.last_device_ts, next.last_active_ts);
+    if (!this.isSyncing(userId) && now - seen >= p.sync_online_timeout && !this.faults.has('never-sync-offline')) {
+      next.presence = 'offline';
+      if (this.faults.has('idle-clears-status')) next.status_msg = null;
+    }
+    this.update(userId, prev, next, false);
+  }
+
+  /** Stores the new record, recomputes currently_active, schedules timers, notifies if worth it. */
+  private update(userId: string, prev: PresenceRecord, next: PresenceRecord, force: boolean): void {
+    const now = this.clock.now();
+    const granularity = this.config.presence.last_active_granularity;
+    const active = ONLINE_LIKE.has(next.presence) && now - next.last_active_ts < granularity;
+    next.currently_active = this.faults.has('currently-active-stuck')
+      ? ONLINE_LIKE.has(next.presence) && (active || prev.currently_active)
+      : active;
+    const notify = force || shouldNotify(prev, next, granularity);
+    if (notify) next.changed_ts = now;
+    this.records.set(userId, next);
+    this.schedule(userId, next);
+    if (notify) this.onChange(userId);
+  }
+
+  /** One timer per user, at the earliest moment a timeout could change something. */
+  private schedule(userId: string, r: PresenceRecord): void {
+    const p = this.config.presence;
+    const due: number[] = [];
+    if (ONLINE_LIKE.has(r.presence)) {
+      due.push(r.last_active_ts + p.idle_timeout);
+      if (r.currently_active) due.push(r.last_active_ts + granularityOf(this.config));
+    }
+    if (r.presence !== 'offline' && !this.isSyncing(userId)) {
+      due.push(Math.max(r.last_sync_ts, r.last_device_ts, r.last_active_ts) + p.sync_online_timeout);
+    }
+    const at = due.length ? Math.min(...due) : undefined;
+    const existing = this.timers.get(userId);
+    if (existing && existing.at === at) return;
+    if (existing) this.clock.clearTimeout(existing.handle);
+    this.timers.delete(userId);
+    if (at === undefined) return;
+    const handle = this.clock.setTimeout(() => this.handleTimeout(userId), Math.max(0, at - this.clock.now()));
+    this.timers.set(userId, { at, handle });
+  }
+
+  stop(): void {
+    for (const t of this.timers.values()) this.clock.clearTimeout(t.handle);
+    this.timers.clear();
+  }
+}
+
+function granularityOf(config: MockConfig): number {
+  return config.presence.last_active_granularity;
+}
+
+/** Synapse's should_notify: a status or state change, a currently_active flip, or a last-active bump
+ * older than the granularity when it is not already covered by currently_active. */
+export function shouldNotify(prev: PresenceRecord, next: PresenceRecord, granularity: number): boolean {
+  if (prev.status_msg !== next.status_msg) return true;
+  if (prev.presence !== next.presence) return true;
+  if (ONLINE_LIKE.has(prev.presence)) {
+    if (prev.currently_active !== next.currently_active) return true;
+    if (next.last_active_ts - prev.last_active_ts > granularity && !next.currently_active) return true;
+    return false;
+  }
+  return next.last_active_ts - prev.last_active_ts > granularity;
+}
+
+/** The content of m.presence / the GET body, computed when the response is built (spec: "The last
+ * active time must be up to date whenever the server gives a presence event to the client"). */
+export function formatPresence(r: Readonly<PresenceRecord>, now: number, faults: FaultSet): Record<string, unknown> {
+  const content: Record<string, unknown> = { presence: r.presence };
+  if (r.last_active_ts) {
+    const reference = faults.has('last-active-frozen') ? r.changed_ts : now;
+    const ago = Math.max(0, reference - r.last_active_ts);
+    content.last_active_ago = faults.has('last-active-seconds') ? Math.floor(ago / 1000) : ago;
+  }
+  if (r.status_msg) content.status_msg = r.status_msg;
+  // Synapse format_user_presence_state: currently_active only when online.
+  if (!faults.has('no-currently-active')) {
+    if (ONLINE_LIKE.has(r.presence)) content.currently_active = r.currently_active;
+    else if (faults.has('currently-active-when-offline')) content.currently_active = r.currently_active;
+  }
+  return content;
+}

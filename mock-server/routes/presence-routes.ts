@@ -1,0 +1,114 @@
+// GET/PUT /presence/{userId}/status, and the early spec's presence list.
+import { bodyObject, me, userIdParam, type Context } from '../context.js';
+import { ERRORS, MatrixError } from '../errors.js';
+import { sendJson } from '../http-io.js';
+import { formatPresence, type PresenceValue } from '../presence-state.js';
+import type { Route } from '../router.js';
+
+function validPresence(ctx: Context): ReadonlySet<string> {
+  const values = ['online', 'unavailable', 'offline'];
+  // r0 spec: free_for_chat is a fourth state; v1.x dropped it. Behind the legacy switch.
+  if (ctx.hs.config.legacy.free_for_chat && !ctx.hs.faults.has('no-free-for-chat')) values.push('free_for_chat');
+  return new Set(values);
+}
+
+function getStatus(ctx: Context): unknown {
+  const requester = me(ctx).userId;
+  const userId = userIdParam(ctx);
+  // Synapse rest/client/presence.py: with presence disabled, GET answers {"presence": "offline"}
+  // before any visibility check.
+  if (!ctx.hs.config.presence.enabled) return { presence: 'offline' };
+  // Synapse: a user who shares no room with the requester is 403 "You are not allowed to see their
+  // presence." (own presence is always visible; an unknown user shares no room, hence 403 too).
+  if (!ctx.hs.canSeePresence(requester, userId)) throw new MatrixError(ERRORS.FORBIDDEN_SEE_PRESENCE);
+  const content = formatPresence(ctx.hs.presence.get(userId), ctx.hs.clock.now(), ctx.hs.faults);
+  if (ctx.hs.faults.has('get-status-msg-missing')) delete content.status_msg;
+  return content;
+}
+
+function putStatus(ctx: Context): unknown {
+  const { hs } = ctx;
+  const requester = me(ctx).userId;
+  const userId = userIdParam(ctx);
+  // Synapse: "Can only set your own presence state" (403 M_FORBIDDEN), checked before the body.
+  if (userId !== requester && !hs.faults.has('foreign-put-allowed')) throw new MatrixError(ERRORS.FORBIDDEN_SET_PRESENCE);
+  const body = bodyObject(ctx);
+  const lax = hs.faults.has('lax-body-types');
+  // lax-body-types: a body without presence (e.g. a non-object body) keeps the current state.
+  const presence = body.presence === undefined && lax ? hs.presence.get(userId).presence : body.presence;
+  // Synapse answers 400 for a missing presence, a non-string status_msg and unknown keys; the mock
+  // names the errcodes: a wrong shape is M_BAD_JSON, a value outside the enum M_INVALID_PARAM.
+  if (presence === undefined) throw new MatrixError(ERRORS.BAD_JSON, 'Missing presence.');
+  if (typeof presence !== 'string' && !lax) throw new MatrixError(ERRORS.BAD_JSON, 'presence must be a string.');
+  const statusMsg = body.status_msg;
+  if (statusMsg !== undefined && typeof statusMsg !== 'string' && !lax) throw new MatrixError(ERRORS.BAD_JSON, 'status_msg must be a string.');
+  const unknown = Object.keys(body).filter((k) => k !== 'presence' && k !== 'status_msg');
+  if (unknown.length > 0 && !lax) throw new MatrixError(ERRORS.BAD_JSON, `Unknown keys: ${unknown.join(', ')}.`);
+  if (!validPresence(ctx).has(String(presence)) && !hs.faults.has('invalid-presence-accepted')) {
+    throw new MatrixError(ERRORS.INVALID_PARAM, `Invalid presence state: ${JSON.stringify(presence)}.`);
+  }
+  // Rate limiting (Synapse rc_presence.per_user): 429 M_LIMIT_EXCEEDED with retry_after_ms and,
+  // as Synapse does, a Retry-After header in seconds.
+  if (hs.rateLimiter) {
+    const decision = hs.rateLimiter.take(requester);
+    if (!decision.allowed) {
+      if (hs.faults.has('rate-limit-no-retry-after')) throw new MatrixError(ERRORS.LIMIT_EXCEEDED);
+      const spec = hs.faults.has('rate-limit-wrong-errcode') ? { ...ERRORS.LIMIT_EXCEEDED, errcode: 'M_FORBIDDEN' } : ERRORS.LIMIT_EXCEEDED;
+      throw new MatrixError(spec, undefined, { retry_after_ms: decision.retryAfterMs }, { 'Retry-After': String(Math.ceil(decision.retryAfterMs / 1000)) });
+    }
+  }
+  // Synapse: with presence disabled the PUT is accepted and does nothing.
+  if (hs.config.presence.enabled) {
+    const value = typeof presence === 'string' ? presence : String(presence);
+    hs.presence.setFromRequest(userId, value as PresenceValue, typeof statusMsg === 'string' ? statusMsg : undefined);
+  }
+  if (hs.faults.has('put-echoes-body')) return body;
+  return {};
+}
+
+// The early spec: GET returns the list with each user's presence; POST {invite, drop} maintains it.
+function presenceListOn(ctx: Context): void {
+  if (!ctx.hs.config.legacy.presence_list) throw new MatrixError(ERRORS.UNRECOGNIZED);
+}
+
+function getList(ctx: Context): unknown {
+  presenceListOn(ctx);
+  const userId = userIdParam(ctx);
+  if (userId !== me(ctx).userId) throw new MatrixError(ERRORS.FORBIDDEN, 'Cannot see another user\'s presence list.');
+  if (ctx.hs.faults.has('presence-list-broken')) return [];
+  const now = ctx.hs.clock.now();
+  const list = [...(ctx.hs.presenceList.get(userId) ?? [])].map((u) => ({
+    user_id: u,
+    ...formatPresence(ctx.hs.presence.get(u), now, ctx.hs.faults),
+  }));
+  sendJson(ctx.res, 200, list, { textPlain: ctx.hs.faults.has('text-plain-json') });
+  return undefined;
+}
+
+function userList(body: Record<string, unknown>, key: string): string[] {
+  const v = body[key];
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new MatrixError(ERRORS.BAD_JSON, `${key} must be an array of user ids.`);
+  return v as string[];
+}
+
+function postList(ctx: Context): unknown {
+  presenceListOn(ctx);
+  const userId = userIdParam(ctx);
+  if (userId !== me(ctx).userId) throw new MatrixError(ERRORS.FORBIDDEN, 'Cannot change another user\'s presence list.');
+  const body = bodyObject(ctx);
+  const invite = userList(body, 'invite');
+  const drop = userList(body, 'drop');
+  for (const u of invite) if (!ctx.hs.accounts.users.has(u)) throw new MatrixError(ERRORS.UNKNOWN_USER, `Unknown user ${u}.`);
+  if (ctx.hs.faults.has('presence-list-broken')) return {};
+  for (const u of invite) ctx.hs.listInvite(userId, u);
+  for (const u of drop) ctx.hs.listDrop(userId, u);
+  return {};
+}
+
+export const presenceRoutes: Route[] = [
+  { method: 'GET', path: '/presence/{userId}/status', presence: true, handler: getStatus },
+  { method: 'PUT', path: '/presence/{userId}/status', presence: true, body: 'json', handler: putStatus },
+  { method: 'GET', path: '/presence/list/{userId}', presence: true, handler: getList },
+  { method: 'POST', path: '/presence/list/{userId}', presence: true, body: 'json', handler: postList },
+];

@@ -1,0 +1,86 @@
+// GET /sync: long-polling with `timeout`, `since`, `filter` (the presence section honoured) and
+// `set_presence`, which drives sync-based online tracking.
+import { me, type Context } from '../context.js';
+import { ERRORS, MatrixError } from '../errors.js';
+import type { PresenceValue } from '../presence-state.js';
+import type { Route } from '../router.js';
+import { buildSync, type EventFilter } from '../sync.js';
+
+const SET_PRESENCE = new Set(['online', 'unavailable', 'offline']);
+
+function parseSince(raw: string | null): number {
+  if (raw === null) return 0;
+  const m = /^s(\d+)$/.exec(raw);
+  if (!m) throw new MatrixError(ERRORS.INVALID_PARAM, 'Malformed since token.');
+  return Number(m[1]);
+}
+
+function parseTimeout(raw: string | null, max: number): number {
+  if (raw === null) return 0;
+  if (!/^\d+$/.test(raw)) throw new MatrixError(ERRORS.INVALID_PARAM, 'timeout must be a non-negative integer.');
+  return Math.min(Number(raw), max);
+}
+
+function presenceFilter(ctx: Context): EventFilter | undefined {
+  const raw = ctx.query.get('filter');
+  if (raw === null) return undefined;
+  let filter: unknown;
+  // Spec: `filter` is either a filter id or a JSON-encoded filter (starting with "{").
+  if (raw.trimStart().startsWith('{')) {
+    try {
+      filter = JSON.parse(raw);
+    } catch {
+      throw new MatrixError(ERRORS.INVALID_PARAM, 'filter is not valid JSON.');
+    }
+    if (typeof filter !== 'object' || filter === null) throw new MatrixError(ERRORS.INVALID_PARAM, 'filter must be a JSON object.');
+  } else {
+    filter = me(ctx).filters.get(raw);
+    if (filter === undefined) throw new MatrixError(ERRORS.INVALID_PARAM, `Unknown filter id ${JSON.stringify(raw)}.`);
+  }
+  const presence = (filter as { presence?: unknown }).presence;
+  if (presence === undefined) return undefined;
+  if (typeof presence !== 'object' || presence === null) throw new MatrixError(ERRORS.INVALID_PARAM, 'filter.presence must be an object.');
+  return presence as EventFilter;
+}
+
+/** Which presence this sync sets, if any: set_presence=offline means "do not affect presence"
+ * (Synapse rest/client/sync.py: affect_presence = set_presence != offline). */
+function presenceToSet(ctx: Context): PresenceValue | undefined {
+  const { hs } = ctx;
+  let value = ctx.query.get('set_presence') ?? 'online';
+  if (!SET_PRESENCE.has(value)) {
+    if (!hs.faults.has('bad-set-presence-accepted')) {
+      throw new MatrixError(ERRORS.INVALID_PARAM, `set_presence must be one of online, unavailable, offline.`);
+    }
+    value = 'online';
+  }
+  if (hs.faults.has('set-presence-ignored')) value = 'online';
+  if (value === 'offline' || !hs.config.presence.enabled) return undefined;
+  // Rate limiting (Synapse rc_presence applies to /sync too): an over-limit set_presence that would
+  // change the state is ignored, never refused.
+  if (hs.rateLimiter && hs.presence.get(me(ctx).userId).presence !== value) {
+    if (!hs.rateLimiter.take(me(ctx).userId).allowed) return undefined;
+  }
+  return value as PresenceValue;
+}
+
+async function sync(ctx: Context): Promise<unknown> {
+  const { hs } = ctx;
+  const userId = me(ctx).userId;
+  const since = parseSince(ctx.query.get('since'));
+  const timeout = parseTimeout(ctx.query.get('timeout'), hs.config.limits.max_sync_timeout);
+  const fullState = ctx.query.get('full_state') === 'true';
+  const filter = presenceFilter(ctx);
+  const setPresence = presenceToSet(ctx);
+  if (setPresence) hs.presence.syncStarted(userId, setPresence);
+  try {
+    if (since !== 0 && !fullState && timeout > 0 && hs.notifier.lastChangeFor(userId) <= since) {
+      await hs.notifier.wait(userId, timeout, ctx.signal);
+    }
+    return buildSync(hs, { userId, since, fullState, presenceFilter: filter });
+  } finally {
+    if (setPresence) hs.presence.syncEnded(userId);
+  }
+}
+
+export const syncRoutes: Route[] = [{ method: 'GET', path: '/sync', handler: sync }];

@@ -1,0 +1,144 @@
+// Building /sync responses: the top-level presence section (with the filter's presence part applied)
+// and enough of rooms, account data and to-device for a real client to reach a synced state.
+import type { Homeserver } from './homeserver.js';
+import { formatPresence } from './presence-state.js';
+import type { Room, RoomEvent } from './rooms.js';
+
+/** The presence part of a filter (spec: EventFilter). */
+export interface EventFilter {
+  types?: string[];
+  not_types?: string[];
+  senders?: string[];
+  not_senders?: string[];
+  limit?: number;
+}
+
+function glob(pattern: string, value: string): boolean {
+  if (!pattern.includes('*')) return pattern === value;
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(value);
+}
+
+/** Spec "Filtering": not_types/not_senders win over types/senders; absent lists allow all. */
+export function allowedByFilter(filter: EventFilter | undefined, type: string, sender: string): boolean {
+  if (!filter) return true;
+  if (filter.not_types?.some((p) => glob(p, type))) return false;
+  if (filter.types && !filter.types.some((p) => glob(p, type))) return false;
+  if (filter.not_senders?.includes(sender)) return false;
+  if (filter.senders && !filter.senders.includes(sender)) return false;
+  return true;
+}
+
+const INITIAL_TIMELINE = 20;
+
+function clientEvent(e: RoomEvent): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    event_id: e.event_id, type: e.type, sender: e.sender, origin_server_ts: e.origin_server_ts, content: e.content, unsigned: {},
+  };
+  if (e.state_key !== undefined) out.state_key = e.state_key;
+  return out;
+}
+
+export interface SyncRequest {
+  userId: string;
+  since: number;
+  fullState: boolean;
+  presenceFilter: EventFilter | undefined;
+}
+
+export function presenceEvent(hs: Homeserver, userId: string, now: number): Record<string, unknown> {
+  const content = formatPresence(hs.presence.get(userId), now, hs.faults);
+  if (hs.config.presence.profile_propagation && !hs.faults.has('no-profile-propagation')) {
+    const user = hs.accounts.users.get(userId);
+    if (user?.displayname !== undefined) content.displayname = user.displayname;
+    if (user?.avatar_url !== undefined) content.avatar_url = user.avatar_url;
+  }
+  const event: Record<string, unknown> = { type: 'm.presence', sender: userId, content };
+  if (hs.faults.has('event-missing-sender')) delete event.sender;
+  return event;
+}
+
+function presenceSection(hs: Homeserver, r: SyncRequest, now: number): Record<string, unknown>[] {
+  if (!hs.config.presence.enabled) return [];
+  let users: string[];
+  if (r.since === 0) {
+    // Initial sync: everyone visible; offline users only when configured (Synapse
+    // presence.include_offline_users_on_sync, default false).
+    users = hs.visiblePresenceUsers(r.userId);
+    if (!hs.config.presence.include_offline_on_initial_sync) users = users.filter((u) => hs.presence.get(u).presence !== 'offline');
+  } else {
+    users = hs.takePresenceSince(r.userId, r.since);
+  }
+  const filter = hs.faults.has('presence-filter-ignored') ? undefined : r.presenceFilter;
+  let events = users.filter((u) => allowedByFilter(filter, 'm.presence', u)).map((u) => presenceEvent(hs, u, now));
+  if (filter?.limit !== undefined) events = events.slice(0, Math.max(0, filter.limit));
+  return events;
+}
+
+function joinedRoom(hs: Homeserver, room: Room, r: SyncRequest): Record<string, unknown> | undefined {
+  const joinPos = room.state.get(`m.room.member\u0000${r.userId}`)?.pos ?? 0;
+  const full = r.since === 0 || r.fullState || joinPos > r.since;
+  let timeline: RoomEvent[];
+  let state: RoomEvent[] = [];
+  let limited = false;
+  if (full) {
+    timeline = room.timeline.slice(-INITIAL_TIMELINE);
+    limited = room.timeline.length > timeline.length;
+    const inTimeline = new Set(timeline);
+    state = [...room.state.values()].filter((e) => !inTimeline.has(e));
+  } else {
+    timeline = [];
+    for (let i = room.timeline.length - 1; i >= 0 && room.timeline[i]!.pos > r.since; i--) timeline.push(room.timeline[i]!);
+    timeline.reverse();
+    if (timeline.length === 0) return undefined;
+  }
+  const first = timeline[0];
+  return {
+    timeline: { events: timeline.map(clientEvent), limited, prev_batch: `s${first ? first.pos - 1 : r.since}` },
+    state: { events: state.map(clientEvent) },
+    ephemeral: { events: [] },
+    account_data: { events: [] },
+    unread_notifications: { highlight_count: 0, notification_count: 0 },
+    summary: {},
+  };
+}
+
+export function buildSync(hs: Homeserver, r: SyncRequest): Record<string, unknown> {
+  const now = hs.clock.now();
+  const nextBatch = `s${hs.notifier.current()}`;
+  const join: Record<string, unknown> = {};
+  for (const roomId of hs.rooms.joinedRooms(r.userId)) {
+    const section = joinedRoom(hs, hs.getRoom(roomId), r);
+    if (section) join[roomId] = section;
+  }
+  const invite: Record<string, unknown> = {};
+  for (const roomId of hs.rooms.invitedRooms(r.userId)) {
+    const room = hs.getRoom(roomId);
+    const inviteEvent = room.state.get(`m.room.member\u0000${r.userId}`);
+    if (!inviteEvent || (r.since !== 0 && inviteEvent.pos <= r.since)) continue;
+    const stripped = ['m.room.create', 'm.room.join_rules', 'm.room.name']
+      .map((t) => room.state.get(`${t}\u0000`))
+      .filter((e): e is RoomEvent => e !== undefined)
+      .concat(inviteEvent)
+      .map((e) => ({ type: e.type, state_key: e.state_key, sender: e.sender, content: e.content }));
+    invite[roomId] = { invite_state: { events: stripped } };
+  }
+  const leave: Record<string, unknown> = {};
+  if (r.since !== 0) {
+    for (const [roomId, pos] of hs.rooms.leftRooms(r.userId)) {
+      if (pos <= r.since) continue;
+      const room = hs.getRoom(roomId);
+      const events = room.timeline.filter((e) => e.pos > r.since && e.pos <= pos);
+      leave[roomId] = { timeline: { events: events.map(clientEvent), limited: false }, state: { events: [] } };
+    }
+  }
+  return {
+    next_batch: nextBatch,
+    presence: { events: presenceSection(hs, r, now) },
+    account_data: { events: [] },
+    to_device: { events: [] },
+    device_lists: { changed: [], left: [] },
+    device_one_time_keys_count: {},
+    rooms: { join, invite, leave, knock: {} },
+  };
+}
