@@ -1,0 +1,249 @@
+// Runs one case: provision its actors and rooms, execute its steps in order, and turn the checks into
+// an outcome. A step whose checks fail ends the case (later steps would only add noise and time);
+// every check of that step is still evaluated and recorded.
+import type { Check, MatchContext } from './checks.js';
+import { evaluateMatcher, evaluatePathMatchers, isFailure, makeCheck } from './checks.js';
+import { CaseError } from './case-error.js';
+import { evaluateDuration, formatMs } from './durations.js';
+import { HomeserverClient } from './homeserver-client.js';
+import { sleep, TransportError, type HttpResponse } from './http-client.js';
+import { lookup } from './json-path.js';
+import type { TargetProfile } from './load-target.js';
+import { provisionActor, provisionRoom, type Actor, type ProvisioningState } from './provision.js';
+import type { CaseResult, Outcome } from './report-types.js';
+import type { ExpectSpec, RequestStep, StatusSpec, SuiteCase } from './suite-types.js';
+import { runSyncUntil } from './sync-until.js';
+import { render, renderValue, TemplateError, type TemplateContext } from './templates.js';
+
+export interface SchemaValidator {
+  validate(alias: string, data: unknown): { pointer: string; got: string; want: string; message: string }[];
+}
+
+export interface CaseEnv {
+  baseUrl: string;
+  profile: TargetProfile;
+  provisioning: ProvisioningState;
+  schemas: () => SchemaValidator;
+}
+
+/** Cases that test rate limiting must see the 429s themselves. */
+export function isRateLimitCase(c: SuiteCase): boolean {
+  return c.tags.some((t) => t === 'rate-limit' || t === 'rate_limit') || c.requires.includes('rate_limit');
+}
+
+/**
+ * The case's time limit when it sets none: its own waits and sync deadlines, plus a request timeout for
+ * each request it sends (provisioning included), plus slack. Only a hung server ever reaches it.
+ */
+export function caseTimeoutMs(c: SuiteCase, timers: TargetProfile['timers']): number {
+  if (c.timeout !== undefined) return evaluateDuration(c.timeout, timers);
+  let total = 5_000;
+  const requests = 2 * c.actors.length + c.rooms.reduce((n, r) => n + 1 + r.members.length, 0);
+  total += requests * timers.request_timeout;
+  for (const step of c.steps) {
+    if (step.kind === 'wait') total += evaluateDuration(step.duration, timers);
+    else if (step.kind === 'sync_until') {
+      total += evaluateDuration(step.deadline ?? 'delivery_deadline', timers) + timers.request_timeout + timers.sync_poll_timeout;
+    } else {
+      const repeat = step.request.repeat;
+      const count = repeat?.count ?? 1;
+      const interval = repeat?.interval === undefined ? 0 : evaluateDuration(repeat.interval, timers);
+      total += count * (timers.request_timeout + interval);
+    }
+  }
+  return total;
+}
+
+function statusMatches(status: number, spec: StatusSpec): boolean {
+  return Array.isArray(spec) ? spec.includes(status) : status === spec;
+}
+
+function checkExpect(expect: ExpectSpec, response: HttpResponse, env: CaseEnv, match: MatchContext, stepAt: string): Check[] {
+  const ctx = { ...match, level: expect.level ?? match.level };
+  const checks: Check[] = [];
+  if (expect.status !== undefined) {
+    const want = Array.isArray(expect.status) ? `one of ${expect.status.join(', ')}` : String(expect.status);
+    checks.push(makeCheck({ path: 'status', expected: want, actual: response.status, passed: statusMatches(response.status, expect.status), level: ctx.level, at: expect.statusAt }));
+  }
+  for (const [name, matcher] of Object.entries(expect.headers ?? {})) {
+    const value = response.headers[name];
+    checks.push(...evaluateMatcher(matcher, `headers.${name}`, value !== undefined, value, ctx));
+  }
+  const needsJson = expect.schema !== undefined || (expect.body ?? []).length > 0;
+  if (needsJson && response.json === undefined) {
+    // The server answered, but with something the checks cannot read: not a verdict on presence.
+    throw new CaseError(`${stepAt}: HTTP ${response.status}: ${response.jsonError}`);
+  }
+  if (expect.schema !== undefined) {
+    let violations;
+    try {
+      violations = env.schemas().validate(expect.schema, response.json);
+    } catch (err) {
+      throw new CaseError(`${expect.schemaAt}: schema ${expect.schema}: ${(err as Error).message}`);
+    }
+    const label = `schema ${expect.schema}`;
+    if (violations.length === 0) {
+      checks.push(makeCheck({ path: label, expected: 'valid', actual: 'valid', passed: true, level: ctx.level, at: expect.schemaAt }));
+    }
+    for (const v of violations) {
+      const check = makeCheck({ path: `${label} ${v.pointer || '/'}`, expected: v.want, actual: v.got, passed: false, level: ctx.level, at: expect.schemaAt });
+      check.message = `${expect.schemaAt}: ${label}: ${v.pointer || '/'}: got ${v.got}, want ${v.want}`;
+      checks.push(check);
+    }
+  }
+  checks.push(...evaluatePathMatchers(expect.body ?? [], response.json, 'body', ctx));
+  return checks;
+}
+
+function capture(step: { capture?: Record<string, string>; at: string }, from: (where: string) => { found: boolean; value?: unknown }, captured: Record<string, unknown>): void {
+  for (const [name, where] of Object.entries(step.capture ?? {})) {
+    const { found, value } = from(where);
+    if (!found) throw new CaseError(`${step.at}: capture ${name}: nothing at ${where} in the response`);
+    captured[name] = value;
+  }
+}
+
+async function runRequest(step: RequestStep, c: SuiteCase, client: HomeserverClient, tctx: TemplateContext, actors: Record<string, Actor>, env: CaseEnv, match: MatchContext, signal: AbortSignal): Promise<Check[]> {
+  const r = step.request;
+  const actor = r.as === undefined ? undefined : actors[r.as];
+  let token: string | undefined;
+  if (r.token === 'invalid') token = `invalid-${Date.now().toString(36)}`;
+  else if (r.token !== 'none' && actor) token = actor.access_token;
+  const options = {
+    token,
+    tokenInQuery: r.token === 'query',
+    query: r.query === undefined ? undefined : (renderValue(r.query, tctx) as Record<string, string>),
+    json: r.body === undefined ? undefined : renderValue(r.body, tctx),
+    rawBody: r.raw_body === undefined ? undefined : render(r.raw_body, tctx),
+    contentType: r.content_type,
+    headers: r.headers === undefined ? undefined : (renderValue(r.headers, tctx) as Record<string, string>),
+    // A burst is looking for the 429: never retry it away.
+    retry429: r.repeat === undefined && !isRateLimitCase(c),
+  };
+  const path = render(r.path, tctx, true);
+  const count = r.repeat?.count ?? 1;
+  const interval = r.repeat?.interval === undefined ? 0 : evaluateDuration(r.repeat.interval, tctx.timers as TargetProfile['timers']);
+  let response!: HttpResponse;
+  for (let i = 0; i < count; i++) {
+    if (i > 0 && interval > 0) await sleep(interval, signal);
+    response = await client.call(`${r.method} ${r.path}${count > 1 ? ` #${i + 1}` : ''}`, r.method, path, options);
+    if (r.repeat?.until && statusMatches(response.status, r.repeat.until.status)) break;
+  }
+  const checks = step.expect ? checkExpect(step.expect, response, env, match, step.at) : [];
+  capture(step, (where) => {
+    if (where === 'status') return { found: true, value: response.status };
+    if (where.startsWith('headers.')) {
+      const value = response.headers[where.slice(8).toLowerCase()];
+      return { found: value !== undefined, value };
+    }
+    if (response.json === undefined) throw new CaseError(`${step.at}: capture from ${where}: ${response.jsonError}`);
+    return lookup(response.json, where === 'body' ? '' : where.slice(5));
+  }, tctx.captured);
+  return checks;
+}
+
+/** Gives transport and template errors the place in the suite they happened at. */
+async function located<T>(where: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if ((err instanceof TransportError && err.kind !== 'aborted') || err instanceof TemplateError) {
+      throw new CaseError(`${where}: ${err.message}`);
+    }
+    if (err instanceof CaseError && !/^\S+:\d+:\d+/.test(err.message)) throw new CaseError(`${where}: ${err.message}`);
+    throw err;
+  }
+}
+
+async function runSteps(c: SuiteCase, env: CaseEnv, client: HomeserverClient, signal: AbortSignal, checks: Check[]): Promise<void> {
+  const timers = env.profile.timers;
+  const actors: Record<string, Actor> = {};
+  const tctx: TemplateContext = { actors, rooms: {}, captured: {}, server_name: '', timers };
+  await located(`${c.at}: provisioning`, async () => {
+    for (const name of c.actors) actors[name] = await provisionActor(client, env.provisioning, name);
+    tctx.server_name = env.provisioning.serverName ?? '';
+    for (const room of c.rooms) tctx.rooms[room.name] = await provisionRoom(client, room, actors);
+  });
+  const match: MatchContext = { timers, level: c.level, render: (v) => renderValue(v, tctx) };
+  const since = new Map<string, string>();
+  for (const step of c.steps) {
+    if (step.kind === 'wait') {
+      await sleep(evaluateDuration(step.duration, timers), signal);
+      continue;
+    }
+    let stepChecks: Check[] = [];
+    if (step.kind === 'request') {
+      stepChecks = await located(step.at, () => runRequest(step, c, client, tctx, actors, env, match, signal));
+    } else await located(step.at, async () => {
+      const deadline = evaluateDuration(step.deadline ?? 'delivery_deadline', timers);
+      const sender = step.sender === undefined ? undefined : render(step.sender, tctx);
+      const result = await runSyncUntil(step, actors[step.as]!, sender, deadline, {
+        client, timers, specVersion: env.profile.spec_version, since, match, now: Date.now,
+      });
+      stepChecks = result.checks;
+      if (result.event !== undefined) capture(step, (where) => lookup(result.event, where), tctx.captured);
+    });
+    checks.push(...stepChecks);
+    if (stepChecks.some(isFailure)) return;
+  }
+}
+
+/** Executes a case to a pass/fail/error/timeout result (skips and expectations are decided elsewhere). */
+export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResult> {
+  const started = Date.now();
+  const limit = caseTimeoutMs(c, env.profile.timers);
+  const controller = new AbortController();
+  const client = new HomeserverClient(env.baseUrl, env.profile.timers.request_timeout, started + limit, controller.signal, !isRateLimitCase(c));
+  const checks: Check[] = [];
+  let outcome: Outcome;
+  let message: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve('timeout');
+    }, limit);
+  });
+  try {
+    const result = await Promise.race([runSteps(c, env, client, controller.signal, checks).then(() => 'done' as const), timedOut]);
+    if (result === 'timeout') {
+      outcome = 'timeout';
+      message = `the case did not finish within ${formatMs(limit)}`;
+    } else {
+      const failed = checks.filter(isFailure);
+      outcome = failed.length > 0 ? 'fail' : 'pass';
+      message = failed[0]?.message;
+    }
+  } catch (err) {
+    if (controller.signal.aborted) {
+      outcome = 'timeout';
+      message = `the case did not finish within ${formatMs(limit)}`;
+    } else if (err instanceof CaseError || err instanceof TransportError || err instanceof TemplateError) {
+      outcome = 'error';
+      message = err.message;
+    } else {
+      outcome = 'error';
+      message = `internal error: ${(err as Error).stack ?? String(err)}`;
+    }
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  const failedAt = checks.filter(isFailure).map((ch) => ch.at);
+  return {
+    id: c.fullId,
+    title: c.title,
+    file: c.file,
+    area: c.area,
+    level: c.level,
+    clauses: c.clauses,
+    tags: c.tags,
+    outcome,
+    ...(message === undefined ? {} : { message }),
+    duration_ms: Date.now() - started,
+    checks,
+    failed_at: failedAt,
+    ...(outcome === 'pass' ? {} : { transcript: client.transcript }),
+    at: c.at,
+  };
+}

@@ -1,0 +1,184 @@
+// The programmatic API of a run: load -> validate -> plan -> (start the embedded mock) -> provision and
+// execute cases in a pool -> apply expectations -> emit events and the canonical report.
+import { join } from 'node:path';
+import { ConfigError } from './config-error.js';
+import { startEmbeddedMock, type EmbeddedMock } from './embedded-mock.js';
+import { executeCase, type SchemaValidator } from './execute-case.js';
+import { loadExpectations, type Expectations } from './expectations.js';
+import { loadSuites } from './load-suite.js';
+import { loadTargetProfile, type TargetProfile } from './load-target.js';
+import { planRun, type PlannedCase, type Selection } from './plan.js';
+import { runPool } from './pool.js';
+import { suitesDir, targetsDir } from './project-paths.js';
+import { ProvisioningState } from './provision.js';
+import { RUNNER_CONTRACT, type CaseResult, type Report, type RunInfo, type RunListener } from './report-types.js';
+import type { Level, Suite, SuiteCase } from './suite-types.js';
+import { gatingFailures, summarize } from './verdicts.js';
+import { loadSchemaRegistry } from '../validator/schema-registry.js';
+
+export const TOOL = { name: 'matrix-presence-conformance', version: '0.1.0' };
+export const DEFAULT_TARGET = join(targetsDir, 'mock.yaml');
+export const DEFAULT_JOBS = 8;
+
+export interface RunOptions {
+  /** Suite files or folders (default suites/), or suites already loaded. */
+  suites?: string[] | Suite[];
+  /** A target profile file or a loaded profile (default fixtures/targets/mock.yaml). */
+  target?: string | TargetProfile;
+  /** The server to test; without it the embedded mock is started from the profile. */
+  homeserver?: string;
+  /** Extra mock faults for the embedded mock (added to the profile's mock.faults). */
+  faults?: string[];
+  grep?: RegExp | string;
+  tags?: string[];
+  levels?: Level[];
+  ids?: string[];
+  shard?: { index: number; total: number };
+  jobs?: number;
+  strict?: boolean;
+  /** An expectations file; default the profile's; false for none. */
+  expectations?: string | false;
+  listeners?: RunListener[];
+  /** Schema lookups for `expect.schema` (default the project's schema registry). */
+  schemas?: SchemaValidator;
+}
+
+async function resolveSuites(suites: RunOptions['suites']): Promise<Suite[]> {
+  if (suites === undefined) return loadSuites([suitesDir]);
+  if (suites.length > 0 && typeof suites[0] !== 'string') return suites as Suite[];
+  return loadSuites(suites as string[]);
+}
+
+/** Every `expect.schema` must name a known schema: checked before any request, like the rest of a suite. */
+function checkSchemaNames(cases: SuiteCase[], schemas: () => SchemaValidator & { find?: (a: string) => unknown }): void {
+  const problems: string[] = [];
+  for (const c of cases) {
+    for (const step of c.steps) {
+      if (step.kind !== 'request' || step.expect?.schema === undefined) continue;
+      let registry;
+      try {
+        registry = schemas();
+      } catch (err) {
+        throw new ConfigError(`${step.expect.schemaAt}: cannot load the schema registry: ${(err as Error).message}`);
+      }
+      if (registry.find && !registry.find(step.expect.schema)) problems.push(`${step.expect.schemaAt}: unknown schema "${step.expect.schema}"`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+}
+
+function skippedResult(p: PlannedCase): CaseResult {
+  const c = p.case;
+  return {
+    id: c.fullId, title: c.title, file: c.file, area: c.area, level: c.level, clauses: c.clauses, tags: c.tags,
+    outcome: 'skip', message: p.skip, duration_ms: 0, checks: [], failed_at: [],
+    ...(p.expectation ? { expectation: p.expectation } : {}), at: c.at,
+  };
+}
+
+/** xfail expectations turn a non-pass into xfail and a pass into xpass. */
+function applyExpectation(result: CaseResult, p: PlannedCase): CaseResult {
+  if (!p.expectation) return result;
+  const withRef = { ...result, expectation: p.expectation };
+  if (p.expectation.expect !== 'xfail') return withRef;
+  if (result.outcome === 'pass') {
+    return { ...withRef, outcome: 'xpass', message: `passed, but expected to fail: ${p.expectation.reason}` };
+  }
+  return { ...withRef, outcome: 'xfail' };
+}
+
+function emit(listeners: RunListener[], fn: (l: RunListener) => void): void {
+  for (const l of listeners) fn(l);
+}
+
+/**
+ * Runs suites against a target and returns the report. Throws ConfigError (exit 2) for bad suites,
+ * profiles, expectations or options, before any request is sent.
+ */
+export async function runSuites(options: RunOptions = {}): Promise<Report> {
+  const listeners = options.listeners ?? [];
+  const started = Date.now();
+  const profile = typeof options.target === 'object' ? options.target : await loadTargetProfile(options.target ?? DEFAULT_TARGET);
+  const suites = await resolveSuites(options.suites);
+  const schemas = options.schemas ? () => options.schemas! : () => loadSchemaRegistry();
+  checkSchemaNames(suites.flatMap((s) => s.cases), schemas);
+  const expectationsFile = options.expectations === false ? undefined : (options.expectations ?? profile.expectations);
+  const expectations: Expectations = expectationsFile ? await loadExpectations(expectationsFile) : new Map();
+  let grep: RegExp | undefined;
+  try {
+    grep = typeof options.grep === 'string' ? new RegExp(options.grep) : options.grep;
+  } catch (err) {
+    throw new ConfigError(`--grep: invalid regular expression: ${(err as Error).message}`);
+  }
+  const selection: Selection = { grep, tags: options.tags, levels: options.levels, ids: options.ids, shard: options.shard };
+  const plan = planRun(suites, profile, selection, expectations);
+  const jobs = options.jobs ?? DEFAULT_JOBS;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new ConfigError(`--jobs must be a whole number of at least 1, not ${jobs}`);
+
+  const toRun = plan.cases.filter((p) => !p.skip);
+  const faults = options.faults ?? [];
+  let mock: EmbeddedMock | undefined;
+  // No need to start a mock when nothing runs (everything filtered out or skipped).
+  if (!options.homeserver && toRun.length > 0) mock = await startEmbeddedMock(profile, faults);
+  const baseUrl = options.homeserver ?? mock?.url ?? 'http://127.0.0.1:0';
+  const info: RunInfo = {
+    runner_contract: RUNNER_CONTRACT,
+    tool: TOOL,
+    target: {
+      name: profile.name,
+      url: baseUrl,
+      spec_version: profile.spec_version,
+      embedded_mock: !options.homeserver,
+      faults: options.homeserver ? [] : [...profile.mock.faults, ...faults],
+      profile: profile.source,
+    },
+    options: {
+      jobs,
+      strict: options.strict ?? false,
+      ...(grep ? { grep: grep.source } : {}),
+      ...(options.tags ? { tags: options.tags } : {}),
+      ...(options.levels ? { levels: options.levels } : {}),
+      ...(options.shard ? { shard: `${options.shard.index}/${options.shard.total}` } : {}),
+    },
+    started_at: new Date(started).toISOString(),
+    planned: plan.cases.length,
+  };
+  emit(listeners, (l) => l.onRunStart?.(info));
+  for (const w of plan.warnings) emit(listeners, (l) => l.onWarning?.(w));
+
+  const provisioning = new ProvisioningState(profile);
+  const results = new Map<PlannedCase, CaseResult>();
+  try {
+    for (const p of plan.cases.filter((pc) => pc.skip)) {
+      const result = skippedResult(p);
+      results.set(p, result);
+      emit(listeners, (l) => l.onCaseEnd?.(result));
+    }
+    await runPool(toRun, jobs, async (p) => {
+      emit(listeners, (l) => l.onCaseStart?.({ id: p.case.fullId, title: p.case.title, area: p.case.area }));
+      const raw = await executeCase(p.case, { baseUrl, profile, provisioning, schemas });
+      const result = applyExpectation(raw, p);
+      results.set(p, result);
+      emit(listeners, (l) => l.onCaseEnd?.(result));
+    });
+  } finally {
+    await mock?.close();
+  }
+
+  // The report lists cases in suite order, whatever order they finished in.
+  const ordered = plan.cases.map((p) => results.get(p)!);
+  const strict = options.strict ?? false;
+  const gating = gatingFailures(ordered, strict);
+  const report: Report = {
+    ...info,
+    finished_at: new Date().toISOString(),
+    duration_ms: Date.now() - started,
+    summary: summarize(ordered),
+    exit_code: gating.length > 0 ? 1 : 0,
+    gating_failures: gating,
+    warnings: plan.warnings,
+    cases: ordered,
+  };
+  for (const l of listeners) await l.onRunEnd?.(report);
+  return report;
+}
