@@ -56,9 +56,8 @@ export function parseWithPositions(text: string, file: string, asJson: boolean):
       JSON.parse(text);
     } catch (err) {
       // Node's message carries "at position N"; turn it into line:column.
-      const at = /position (\d+)/.exec((err as Error).message);
-      const pos = at ? lineColumn(text, Number(at[1])) : undefined;
-      throw new UnreadableInputError(`${file}${pos ? `:${pos.line}:${pos.column}` : ''}: not valid JSON: ${(err as Error).message}`);
+      const pos = lineColumn(text, jsonErrorOffset(text, (err as Error).message));
+      throw new UnreadableInputError(`${file}:${pos.line}:${pos.column}: not valid JSON: ${(err as Error).message}`);
     }
   }
   // uniqueKeys off: JSON.parse accepts duplicate keys (the last wins), and so does this reader.
@@ -74,6 +73,36 @@ export function parseWithPositions(text: string, file: string, asJson: boolean):
     parsed.push({ data: doc.toJS({ maxAliasCount: 1000 }) as unknown, locate: locator(doc, lines) });
   }
   return parsed;
+}
+
+/** A prefix that some valid JSON text could start with (JSON.parse fails only for lack of input). */
+function viablePrefix(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/Unexpected end/.test(message)) return true;
+    const at = /position (\d+)/.exec(message);
+    return at !== null && Number(at[1]) >= prefix.length;
+  }
+}
+
+/**
+ * Offset of the first bad character. Node names it in some messages ("at position 8") but not in others
+ * ("Unexpected token '}'"); then the shortest non-viable prefix is found by bisection.
+ */
+function jsonErrorOffset(text: string, message: string): number {
+  const at = /position (\d+)/.exec(message);
+  if (at) return Number(at[1]);
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (viablePrefix(text.slice(0, mid + 1))) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.min(lo, text.length);
 }
 
 function lineColumn(text: string, offset: number): Position {
