@@ -1,0 +1,98 @@
+// Shared test helpers: an in-process mock on a fake clock, driven through supertest.
+import request from 'supertest';
+import { expect } from 'chai';
+import { createMockApp, type MockApp } from '../../mock-server/app.js';
+import { FakeClock } from '../../mock-server/clock.js';
+import type { MockConfigInput } from '../../mock-server/config.js';
+
+export interface Actor {
+  userId: string;
+  token: string;
+}
+
+export interface TestMock {
+  app: MockApp;
+  clock: FakeClock;
+  /** A fresh user with a password "pw". */
+  register(localpart?: string): Promise<Actor>;
+  /** A room created by `a` that every other actor joins. */
+  shareRoom(a: Actor, ...others: Actor[]): Promise<string>;
+  put(a: Actor, presence: string, statusMsg?: string): Promise<request.Response>;
+  get(a: Actor, target: Actor | string): Promise<request.Response>;
+  sync(a: Actor, query?: Record<string, string>): Promise<SyncBody>;
+  /** Presence events for `a` since `since` (set_presence=offline, so the watcher changes nothing). */
+  presenceSince(a: Actor, since: string, query?: Record<string, string>): Promise<{ events: PresenceEvent[]; next: string }>;
+  say(a: Actor, roomId: string, text?: string): Promise<request.Response>;
+}
+
+export interface PresenceEvent {
+  type: string;
+  sender?: string;
+  content: Record<string, unknown>;
+}
+
+export interface SyncBody {
+  next_batch: string;
+  presence: { events: PresenceEvent[] };
+  rooms: { join: Record<string, unknown>; invite: Record<string, unknown>; leave: Record<string, unknown> };
+}
+
+export const v3 = '/_matrix/client/v3';
+
+let counter = 0;
+let txn = 0;
+
+export function makeMock(config: MockConfigInput = {}): TestMock {
+  const clock = new FakeClock();
+  const app = createMockApp({ rate_limit: { enabled: false }, ...config }, clock);
+  const auth = (a: Actor) => ({ Authorization: `Bearer ${a.token}` });
+  const mock: TestMock = {
+    app,
+    clock,
+    async register(localpart = `u${++counter}`) {
+      const res = await request(app).post(`${v3}/register`).send({ username: localpart, password: 'pw', auth: { type: 'm.login.dummy' } });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      return { userId: res.body.user_id as string, token: res.body.access_token as string };
+    },
+    async shareRoom(a, ...others) {
+      const res = await request(app).post(`${v3}/createRoom`).set(auth(a)).send({ preset: 'public_chat' });
+      expect(res.status).to.equal(200);
+      const roomId = res.body.room_id as string;
+      for (const o of others) {
+        const j = await request(app).post(`${v3}/rooms/${encodeURIComponent(roomId)}/join`).set(auth(o)).send({});
+        expect(j.status, JSON.stringify(j.body)).to.equal(200);
+      }
+      return roomId;
+    },
+    put: (a, presence, statusMsg) =>
+      request(app).put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`).set(auth(a))
+        .send(statusMsg === undefined ? { presence } : { presence, status_msg: statusMsg }),
+    get: (a, target) =>
+      request(app).get(`${v3}/presence/${encodeURIComponent(typeof target === 'string' ? target : target.userId)}/status`).set(auth(a)),
+    async sync(a, query = {}) {
+      const res = await request(app).get(`${v3}/sync`).query({ set_presence: 'offline', ...query }).set(auth(a));
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      return res.body as SyncBody;
+    },
+    async presenceSince(a, since, query = {}) {
+      const body = await mock.sync(a, { since, ...query });
+      return { events: body.presence.events, next: body.next_batch };
+    },
+    say: (a, roomId, text = 'hello') =>
+      request(app).put(`${v3}/rooms/${encodeURIComponent(roomId)}/send/m.room.message/t${++txn}`).set(auth(a)).send({ msgtype: 'm.text', body: text }),
+  };
+  return mock;
+}
+
+export function authHeader(a: Actor): { Authorization: string } {
+  return { Authorization: `Bearer ${a.token}` };
+}
+
+/** Lets pending I/O callbacks run (a long-poll reaching its wait) without advancing the fake clock. */
+export async function settle(until: () => boolean, tries = 200): Promise<void> {
+  for (let i = 0; i < tries && !until(); i++) await new Promise((r) => setTimeout(r, 2));
+}
+
+export function eventsFrom(events: PresenceEvent[], sender: string): PresenceEvent[] {
+  return events.filter((e) => e.sender === sender);
+}
