@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# One command for the whole Synapse run: build the chroot if needed, start Synapse from the synapse
+# profile, run the suites against it, stop it again. Extra arguments go to `run` (e.g. --grep, reporters).
+#
+# Usage (as root): bash scripts/synapse/run-suite.sh [run options...]
+#   SYNAPSE_PROFILE=FILE      another profile (default fixtures/targets/synapse.yaml)
+#   SYNAPSE_KEEP_RUNNING=1    leave the server running afterwards (stop it with stop.sh)
+# A Synapse that is already running (started by start.sh) is used as it is and left running.
+# Exit status: that of `run`.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/synapse/common.sh
+source "$here/common.sh"
+
+profile="${SYNAPSE_PROFILE:-$repo_root/fixtures/targets/synapse.yaml}"
+started_here=0
+if running_pid >/dev/null; then
+  say "using the running Synapse at $(cat "$SYNAPSE_DIR/url")"
+else
+  bash "$here/start.sh" "$profile" >/dev/null
+  started_here=1
+fi
+if [[ $started_here == 1 && "${SYNAPSE_KEEP_RUNNING:-0}" != 1 ]]; then
+  trap 'bash "$here/stop.sh"' EXIT
+fi
+url="$(cat "$SYNAPSE_DIR/url")"
+
+# Synapse starts applying presence timeouts (idle, sync-online, currently_active) only 30 s after it
+# starts (synapse/handlers/presence.py), so timed cases need a server that has been up that long.
+up=$(($(date +%s) - $(cat "$SYNAPSE_DIR/started")))
+if ((up < 31)); then
+  say "waiting $((31 - up)) s: Synapse applies presence timeouts from 30 s after start-up"
+  sleep $((31 - up))
+fi
+
+say "running the suites against $url with $profile"
+cd "$repo_root"
+set +e
+"$repo_root/node_modules/.bin/tsx" runner/cli.ts run --homeserver "$url" --target "$profile" "$@"
+status=$?
+set -e
+say "run finished with exit status $status (Synapse log: $DATA/homeserver.log)"
+exit $status
