@@ -102,6 +102,7 @@ describe('validate command', () => {
     const r = await validate({ paths: [], specDir, format: 'json' });
     const report = JSON.parse(r.stdout) as { results: { file: string; label: string; schema: string; valid: boolean; official?: { valid: boolean } }[]; disagreements: unknown[] };
     expect(r.status, r.stdout).to.equal(0);
+    expect(report.results).to.have.length(9);
     const found = report.results.map((x) => `${x.file.slice(x.file.indexOf('data/'))} ${x.schema} ${x.label}`);
     expect(found).to.have.members([
       'data/event-schemas/examples/m.presence.yaml matrix/m.presence m.presence event of the example file',
