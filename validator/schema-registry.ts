@@ -91,6 +91,7 @@ function describeWant(error: ErrorObject): string {
 }
 
 export function toViolations(errors: ErrorObject[] | null | undefined, data: unknown): SchemaViolation[] {
+  const seen = new Set<string>();
   return (errors ?? []).map((error) => {
     // A missing or extra property is reported at the object that should (not) have it.
     const p = error.params as Record<string, unknown>;
@@ -102,6 +103,12 @@ export function toViolations(errors: ErrorObject[] | null | undefined, data: unk
     const got = value === undefined ? 'nothing' : JSON.stringify(value);
     const want = error.keyword === 'additionalProperties' ? 'nothing' : describeWant(error);
     return { pointer, want, got, keyword: error.keyword, message: `${pointer || '/'}: got ${got}, want ${want}` };
+  }).filter((v) => {
+    // The same complaint can come from two subschemas (a $ref'd base and its refinement): say it once.
+    const key = `${v.pointer}\u0000${v.keyword}\u0000${v.want}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }
 

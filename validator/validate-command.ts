@@ -21,11 +21,9 @@ export async function runValidate(options: ValidateOptions & { format?: string }
     const format = options.format ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
     const result = await validatePayloads(options);
-    if (format === 'json') out.stdout(renderJson(result));
-    else {
-      out.stdout(renderText(result));
-      for (const p of result.problems) out.stderr(`validate: ${p}\n`);
-    }
+    out.stdout(format === 'json' ? renderJson(result) : renderText(result));
+    // Problems also go to stderr in JSON mode, so a person watching a pipeline still sees them.
+    for (const p of result.problems) out.stderr(`validate: ${p}\n`);
     return exitStatus(result);
   } catch (err) {
     // Usage mistakes and anything unexpected (a broken schema file, say) end as one line, no stack.
