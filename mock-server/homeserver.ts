@@ -235,7 +235,8 @@ export class Homeserver {
 
   /** Profile change: update member events and (r0 spec SHOULD) propagate via m.presence. */
   profileChanged(userId: string): void {
-    for (const roomId of this.rooms.joinedRooms(userId)) {
+    // A copy: emitting a member event touches the membership index being iterated.
+    for (const roomId of [...this.rooms.joinedRooms(userId)]) {
       this.emit(this.getRoom(roomId), userId, 'm.room.member', this.memberContent(userId, 'join'), userId);
     }
     if (this.config.presence.enabled && this.config.presence.profile_propagation && !this.faults.has('no-profile-propagation')) {
