@@ -31,6 +31,8 @@ const ALIASES: Record<SpecVersion, Partial<Record<Kind, string>>> = {
   },
   early: {
     'm.presence': 'matrix/legacy/early-m.presence',
+    'put-presence-request': 'matrix/legacy/early-put-presence-request',
+    'get-presence-response': 'matrix/legacy/early-get-presence-response',
     error: 'matrix/error',
     'rate-limited': 'matrix/rate-limited',
     'presence-list-response': 'matrix/legacy/early-presence-list-response',

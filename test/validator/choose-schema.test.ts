@@ -17,6 +17,7 @@ describe('automatic schema choice', () => {
     ['a 429 body', { errcode: 'M_LIMIT_EXCEEDED', retry_after_ms: 1 }, 'current', 'matrix/rate-limited'],
     ['a sync presence section', { events: [] }, 'current', 'matrix/sync-presence'],
     ['a sync presence section (r0)', { events: [] }, 'r0', 'matrix/legacy/r0-sync-presence'],
+    ['presence + last_active_ago (early)', { presence: 'hidden', last_active_ago: 1 }, 'early', 'matrix/legacy/early-get-presence-response'],
     ['an array (early)', [], 'early', 'matrix/legacy/early-presence-list-response'],
     ['invite/drop (early)', { drop: [] }, 'early', 'matrix/legacy/early-presence-list-request'],
   ];
