@@ -1,0 +1,44 @@
+// What the suite tests read: the clause catalogue (suites/clauses.yaml), every suite case, the mock's
+// fault catalogue and the faults the suites still wait for (suites/FAULTS-NEEDED.md).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { loadSuites } from '../../runner/load-suite.js';
+import { suitesDir } from '../../runner/project-paths.js';
+import type { SuiteCase } from '../../runner/suite-types.js';
+
+export interface Clause {
+  id: string;
+  source: { spec: string; section: string; document?: string };
+  text: string;
+  level: 'MUST' | 'SHOULD' | 'MAY' | 'INFO';
+  scope: 'server' | 'client' | 'out-of-scope';
+  note?: string;
+}
+
+export const clausesFile = join(suitesDir, 'clauses.yaml');
+export const faultsNeededFile = join(suitesDir, 'FAULTS-NEEDED.md');
+
+/** The catalogue as parsed YAML (validated by the tests, not here). */
+export function readClauseCatalogue(): { title: string; clauses: Clause[] } {
+  return parse(readFileSync(clausesFile, 'utf8')) as { title: string; clauses: Clause[] };
+}
+
+export async function loadAllCases(): Promise<SuiteCase[]> {
+  return (await loadSuites([suitesDir])).flatMap((s) => s.cases);
+}
+
+/** Fault names listed in FAULTS-NEEDED.md: lines "- name: defect". */
+export function faultsNeeded(): Set<string> {
+  const text = readFileSync(faultsNeededFile, 'utf8');
+  return new Set([...text.matchAll(/^- ([a-z0-9-]+)[: ]/gm)].map((m) => m[1]!));
+}
+
+/** Fault name -> full ids of the cases whose `catches` names it. */
+export function casesByFault(cases: SuiteCase[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const c of cases) {
+    for (const f of c.catches) map.set(f, [...(map.get(f) ?? []), c.fullId]);
+  }
+  return map;
+}
