@@ -45,13 +45,13 @@ function register(ctx: Context): unknown {
 function postLogin(ctx: Context): unknown {
   const body = bodyObject(ctx);
   const type = optString(body, 'type');
-  if (type !== 'm.login.password') throw new MatrixError({ status: 400, errcode: 'M_UNKNOWN', message: 'Unknown login type.' });
+  if (type !== 'm.login.password') throw new MatrixError(ERRORS.UNKNOWN_LOGIN_TYPE);
   let name = optString(body, 'user');
   const identifier = body.identifier;
   if (identifier !== undefined) {
     if (typeof identifier !== 'object' || identifier === null) throw new MatrixError(ERRORS.BAD_JSON, 'identifier must be an object.');
     const id = identifier as Record<string, unknown>;
-    if (id.type !== 'm.id.user') throw new MatrixError({ status: 400, errcode: 'M_UNKNOWN', message: 'Unknown identifier type.' });
+    if (id.type !== 'm.id.user') throw new MatrixError(ERRORS.UNKNOWN_LOGIN_TYPE, 'Unknown identifier type.');
     name = optString(id, 'user');
   }
   const password = optString(body, 'password');
