@@ -70,7 +70,14 @@ export function parseWithPositions(text: string, file: string, asJson: boolean):
       const { line, col } = lines.linePos(problem.pos[0]);
       throw new UnreadableInputError(`${file}:${line}:${col}: not valid ${asJson ? 'JSON' : 'YAML'}: ${problem.message.split('\n')[0]}`);
     }
-    parsed.push({ data: doc.toJS({ maxAliasCount: 1000 }) as unknown, locate: locator(doc, lines) });
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      // e.g. an alias bomb ("billion laughs"): refuse it rather than expanding it.
+      throw new UnreadableInputError(`${file}: not usable YAML: ${(err as Error).message}`);
+    }
+    parsed.push({ data, locate: locator(doc, lines) });
   }
   return parsed;
 }

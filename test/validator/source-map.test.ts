@@ -32,6 +32,12 @@ describe('source positions', () => {
     expect(() => parseWithPositions('a: [1, 2\nb: 3\n', 'bad.yaml', false)).to.throw(UnreadableInputError, /^bad\.yaml:\d+:\d+: not valid YAML/);
   });
 
+  it('refuses a YAML alias bomb instead of expanding it', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    expect(() => parseWithPositions(`${levels.join('\n')}\n`, 'bomb.yaml', false)).to.throw(UnreadableInputError, /^bomb\.yaml: not usable YAML/);
+  });
+
   it('accepts duplicate keys in JSON like JSON.parse (the last one wins)', () => {
     const [doc] = parseWithPositions('{"presence": "online", "presence": "offline"}', 'dup.json', true);
     expect(doc!.data).to.deep.equal({ presence: 'offline' });
