@@ -55,6 +55,8 @@ const BOUNDS = [
 
 export interface MatchContext {
   timers: Timers;
+  /** Values captured by earlier steps (durations may use {captured.NAME}). */
+  captured?: Record<string, unknown>;
   /** Renders {templates} in expected strings. */
   render: (value: unknown) => unknown;
   level: Level;
@@ -86,6 +88,10 @@ export function evaluateMatcher(
     add(want, passed);
   };
 
+  if (matcher.optional && !found) {
+    add('absent (allowed: optional)', true);
+    return checks;
+  }
   if (matcher.absent) add('absent', !found);
   if (matcher.present) add('present', found);
   if ('equals' in matcher) {
@@ -110,7 +116,7 @@ export function evaluateMatcher(
     let bound: number | undefined;
     let description = `${symbol} ${String(spec)}`;
     try {
-      bound = evaluateDuration(spec, ctx.timers);
+      bound = evaluateDuration(spec, ctx.timers, ctx.captured);
       if (typeof spec === 'string') description = `${symbol} ${bound} (${spec})`;
     } catch (err) {
       description = `${description} (${(err as Error).message})`;

@@ -5,13 +5,17 @@ import { DEFAULT_TIMERS } from './load-target.js';
 
 export type DurationSpec = number | string;
 
-type Token = { kind: 'num'; ms: number; plain: boolean } | { kind: 'timer'; name: string } | { kind: 'op'; op: '+' | '-' | '*' };
+type Token =
+  | { kind: 'num'; ms: number; plain: boolean }
+  | { kind: 'timer'; name: string }
+  | { kind: 'captured'; name: string }
+  | { kind: 'op'; op: '+' | '-' | '*' };
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
 function tokenize(expr: string): Token[] {
   const tokens: Token[] = [];
-  const re = /\s*(?:(\d+(?:\.\d+)?)(ms|s|m)?|([A-Za-z_][A-Za-z0-9_]*)|([+*-]))\s*/y;
+  const re = /\s*(?:(\d+(?:\.\d+)?)(ms|s|m)?|([A-Za-z_][A-Za-z0-9_]*)|([+*-])|\{captured\.([A-Za-z0-9_-]+)\})\s*/y;
   let pos = 0;
   while (pos < expr.length) {
     re.lastIndex = pos;
@@ -20,6 +24,7 @@ function tokenize(expr: string): Token[] {
     pos = re.lastIndex;
     if (m[1] !== undefined) tokens.push({ kind: 'num', ms: Number(m[1]) * UNITS[m[2] ?? 'ms']!, plain: m[2] === undefined });
     else if (m[3] !== undefined) tokens.push({ kind: 'timer', name: m[3] });
+    else if (m[5] !== undefined) tokens.push({ kind: 'captured', name: m[5] });
     else tokens.push({ kind: 'op', op: m[4] as '+' | '-' | '*' });
   }
   return tokens;
@@ -31,15 +36,26 @@ function tokenize(expr: string): Token[] {
  */
 export function checkDuration(spec: DurationSpec): string | undefined {
   try {
-    evaluateDuration(spec, DEFAULT_TIMERS);
+    // Captured values are only known while running; any number stands in for them here.
+    evaluateDuration(spec, DEFAULT_TIMERS, new Proxy({}, { get: () => 1 }));
     return undefined;
   } catch (err) {
     return (err as Error).message;
   }
 }
 
-/** Milliseconds; `*` binds tighter than `+`/`-`. A product's right side is a plain factor ("* 2"). */
-export function evaluateDuration(spec: DurationSpec, timers: Timers): number {
+/** The {captured.NAME} names a duration uses, so the loader can check they are captured earlier. */
+export function capturedNames(spec: DurationSpec | undefined): string[] {
+  if (typeof spec !== 'string') return [];
+  return [...spec.matchAll(/\{captured\.([A-Za-z0-9_-]+)\}/g)].map((m) => m[1]!);
+}
+
+/**
+ * Milliseconds; `*` binds tighter than `+`/`-`. A product's right side is a plain factor ("* 2").
+ * `{captured.NAME}` is a number captured by an earlier step, in milliseconds (e.g. a 429's
+ * retry_after_ms).
+ */
+export function evaluateDuration(spec: DurationSpec, timers: Timers, captured: Record<string, unknown> = {}): number {
   if (typeof spec === 'number') return spec;
   const tokens = tokenize(spec);
   if (tokens.length === 0) throw new Error('empty duration');
@@ -48,6 +64,11 @@ export function evaluateDuration(spec: DurationSpec, timers: Timers): number {
     const t = tokens[i++];
     if (!t || t.kind === 'op') throw new Error(`duration "${spec}": expected a number or a timer name`);
     if (t.kind === 'num') return t.ms;
+    if (t.kind === 'captured') {
+      const value = captured[t.name];
+      if (typeof value !== 'number') throw new Error(`duration "${spec}": {captured.${t.name}} is ${JSON.stringify(value) ?? 'not captured'}, not a number`);
+      return value;
+    }
     const value = timers[t.name];
     if (value === undefined) {
       throw new Error(`duration "${spec}": unknown timer "${t.name}" (known: ${Object.keys(DEFAULT_TIMERS).join(', ')})`);
@@ -66,7 +87,7 @@ export function evaluateDuration(spec: DurationSpec, timers: Timers): number {
   let total = term();
   while (i < tokens.length) {
     const t = tokens[i++]!;
-    if (t.kind !== 'op' || t.op === '*') throw new Error(`duration "${spec}": expected + or - before "${t.kind === 'timer' ? t.name : t.kind === 'num' ? t.ms : t.op}"`);
+    if (t.kind !== 'op' || t.op === '*') throw new Error(`duration "${spec}": expected + or - before "${t.kind === 'op' ? t.op : t.kind === 'num' ? t.ms : t.name}"`);
     total = t.op === '+' ? total + term() : total - term();
   }
   if (total < 0) throw new Error(`duration "${spec}" is negative`);

@@ -31,23 +31,26 @@ export function isRateLimitCase(c: SuiteCase): boolean {
   return c.tags.some((t) => t === 'rate-limit' || t === 'rate_limit') || c.requires.includes('rate_limit');
 }
 
+/** Before a case runs its captured values are unknown; its limit allows 30 s for each. */
+const UNKNOWN_CAPTURES = new Proxy({}, { get: () => 30_000 }) as Record<string, unknown>;
+
 /**
  * The case's time limit when it sets none: its own waits and sync deadlines, plus a request timeout for
  * each request it sends (provisioning included), plus slack. Only a hung server ever reaches it.
  */
 export function caseTimeoutMs(c: SuiteCase, timers: TargetProfile['timers']): number {
-  if (c.timeout !== undefined) return evaluateDuration(c.timeout, timers);
+  if (c.timeout !== undefined) return evaluateDuration(c.timeout, timers, UNKNOWN_CAPTURES);
   let total = 5_000;
   const requests = 2 * c.actors.length + c.rooms.reduce((n, r) => n + 1 + r.members.length, 0);
   total += requests * timers.request_timeout;
   for (const step of c.steps) {
-    if (step.kind === 'wait') total += evaluateDuration(step.duration, timers);
+    if (step.kind === 'wait') total += evaluateDuration(step.duration, timers, UNKNOWN_CAPTURES);
     else if (step.kind === 'sync_until') {
-      total += evaluateDuration(step.deadline ?? 'delivery_deadline', timers) + timers.request_timeout + timers.sync_poll_timeout;
+      total += evaluateDuration(step.deadline ?? 'delivery_deadline', timers, UNKNOWN_CAPTURES) + timers.request_timeout + timers.sync_poll_timeout;
     } else {
       const repeat = step.request.repeat;
       const count = repeat?.count ?? 1;
-      const interval = repeat?.interval === undefined ? 0 : evaluateDuration(repeat.interval, timers);
+      const interval = repeat?.interval === undefined ? 0 : evaluateDuration(repeat.interval, timers, UNKNOWN_CAPTURES);
       total += count * (timers.request_timeout + interval);
     }
   }
@@ -122,7 +125,7 @@ async function runRequest(step: RequestStep, c: SuiteCase, client: HomeserverCli
   };
   const path = render(r.path, tctx, true);
   const count = r.repeat?.count ?? 1;
-  const interval = r.repeat?.interval === undefined ? 0 : evaluateDuration(r.repeat.interval, tctx.timers as TargetProfile['timers']);
+  const interval = r.repeat?.interval === undefined ? 0 : evaluateDuration(r.repeat.interval, tctx.timers as TargetProfile['timers'], tctx.captured);
   let response!: HttpResponse;
   for (let i = 0; i < count; i++) {
     if (i > 0 && interval > 0) await sleep(interval, signal);
@@ -164,18 +167,18 @@ async function runSteps(c: SuiteCase, env: CaseEnv, client: HomeserverClient, si
     tctx.server_name = env.provisioning.serverName ?? '';
     for (const room of c.rooms) tctx.rooms[room.name] = await provisionRoom(client, room, actors);
   });
-  const match: MatchContext = { timers, level: c.level, render: (v) => renderValue(v, tctx) };
+  const match: MatchContext = { timers, captured: tctx.captured, level: c.level, render: (v) => renderValue(v, tctx) };
   const since = new Map<string, string>();
   for (const step of c.steps) {
     if (step.kind === 'wait') {
-      await sleep(evaluateDuration(step.duration, timers), signal);
+      await sleep(evaluateDuration(step.duration, timers, tctx.captured), signal);
       continue;
     }
     let stepChecks: Check[] = [];
     if (step.kind === 'request') {
       stepChecks = await located(step.at, () => runRequest(step, c, client, tctx, actors, env, match, signal));
     } else await located(step.at, async () => {
-      const deadline = evaluateDuration(step.deadline ?? 'delivery_deadline', timers);
+      const deadline = evaluateDuration(step.deadline ?? 'delivery_deadline', timers, tctx.captured);
       const sender = step.sender === undefined ? undefined : render(step.sender, tctx);
       const result = await runSyncUntil(step, actors[step.as]!, sender, deadline, {
         client, timers, specVersion: env.profile.spec_version, since, match, now: Date.now,

@@ -6,7 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import { loadYamlFile, parseYamlText, type YamlSource } from './yaml-source.js';
 import { assertFormat } from './format-schemas.js';
 import { ConfigError } from './config-error.js';
-import { checkDuration, type DurationSpec } from './durations.js';
+import { capturedNames, checkDuration, type DurationSpec } from './durations.js';
 import { templateNames } from './templates.js';
 import type { ExpectSpec, PathMatcher, RequestStep, Step, Suite, SuiteCase, ValueMatcher } from './suite-types.js';
 
@@ -22,14 +22,17 @@ class Problems {
   }
 }
 
-function checkDurationAt(value: DurationSpec | undefined, pointer: string, problems: Problems): void {
+function checkDurationAt(value: DurationSpec | undefined, pointer: string, problems: Problems, scope?: Scope): void {
   if (value === undefined) return;
   const error = checkDuration(value);
   if (error) problems.add(pointer, error);
+  for (const name of capturedNames(value)) {
+    if (!scope?.captured.has(name)) problems.add(pointer, `duration uses {captured.${name}}, captured by no earlier step`);
+  }
 }
 
-function toValueMatcher(raw: Raw, pointer: string, source: YamlSource, problems: Problems): ValueMatcher {
-  for (const bound of ['gt', 'gte', 'lt', 'lte']) checkDurationAt(raw[bound], `${pointer}/${bound}`, problems);
+function toValueMatcher(raw: Raw, pointer: string, source: YamlSource, problems: Problems, scope?: Scope): ValueMatcher {
+  for (const bound of ['gt', 'gte', 'lt', 'lte']) checkDurationAt(raw[bound], `${pointer}/${bound}`, problems, scope);
   if (raw.matches !== undefined) {
     try {
       new RegExp(raw.matches as string);
@@ -43,8 +46,8 @@ function toValueMatcher(raw: Raw, pointer: string, source: YamlSource, problems:
   return { ...(raw as object), at: source.where(pointer) };
 }
 
-function toPathMatchers(list: Raw[] | undefined, pointer: string, source: YamlSource, problems: Problems): PathMatcher[] {
-  return (list ?? []).map((m, i) => toValueMatcher(m, `${pointer}/${i}`, source, problems) as PathMatcher);
+function toPathMatchers(list: Raw[] | undefined, pointer: string, source: YamlSource, problems: Problems, scope?: Scope): PathMatcher[] {
+  return (list ?? []).map((m, i) => toValueMatcher(m, `${pointer}/${i}`, source, problems, scope) as PathMatcher);
 }
 
 interface Scope {
@@ -83,7 +86,7 @@ function checkActor(name: string | undefined, pointer: string, scope: Scope, pro
 function toStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, problems: Problems): Step {
   const at = source.where(pointer);
   if (raw.wait !== undefined) {
-    checkDurationAt(raw.wait, `${pointer}/wait`, problems);
+    checkDurationAt(raw.wait, `${pointer}/wait`, problems, scope);
     return { kind: 'wait', at, duration: raw.wait };
   }
   if (raw.sync_until !== undefined) {
@@ -92,7 +95,7 @@ function toStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, pro
     checkActor(s.as, `${p}/as`, scope, problems);
     checkTemplates(s.sender, `${p}/sender`, scope, problems);
     checkTemplates(s.match, `${p}/match`, scope, problems);
-    checkDurationAt(s.deadline, `${p}/deadline`, problems);
+    checkDurationAt(s.deadline, `${p}/deadline`, problems, scope);
     for (const name of Object.keys(s.capture ?? {})) scope.captured.add(name);
     return {
       kind: 'sync_until',
@@ -100,7 +103,7 @@ function toStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, pro
       as: s.as,
       set_presence: s.set_presence ?? 'offline',
       sender: s.sender,
-      match: toPathMatchers(s.match, `${p}/match`, source, problems),
+      match: toPathMatchers(s.match, `${p}/match`, source, problems, scope),
       deadline: s.deadline,
       absent: s.absent,
       count: s.count,
@@ -112,7 +115,7 @@ function toStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, pro
   const p = `${pointer}/request`;
   checkActor(r.as, `${p}/as`, scope, problems);
   for (const field of ['path', 'query', 'body', 'raw_body', 'headers']) checkTemplates(r[field], `${p}/${field}`, scope, problems);
-  checkDurationAt(r.repeat?.interval, `${p}/repeat/interval`, problems);
+  checkDurationAt(r.repeat?.interval, `${p}/repeat/interval`, problems, scope);
   if (r.token === 'query' && r.as === undefined) {
     problems.add(`${p}/token`, 'token: query needs `as` (whose token goes in the query string)');
   }
@@ -128,7 +131,7 @@ function toStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, pro
       schema: e.schema,
       schemaAt: source.where(`${ep}/schema`),
       level: e.level,
-      body: toPathMatchers(e.body, `${ep}/body`, source, problems),
+      body: toPathMatchers(e.body, `${ep}/body`, source, problems, scope),
       headers: e.headers === undefined ? undefined : Object.fromEntries(
         Object.entries(e.headers as Record<string, Raw>).map(([name, m]) => [
           name.toLowerCase(), toValueMatcher(m, `${ep}/headers/${name}`, source, problems),

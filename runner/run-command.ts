@@ -1,9 +1,138 @@
-// Placeholder: registered by the CLI; replaced by the real command in its issue.
-import type { Command } from 'commander';
+// `run`: the suites against a homeserver (or, with no --homeserver, against the embedded mock started
+// from the target profile). Exit 0 when no MUST case failed and nothing passed unexpectedly, 1
+// otherwise, 2 for usage, configuration or suite errors (runner contract v1, docs/runner.md).
+import { Command, Option, InvalidArgumentError } from 'commander';
+import { ConsoleReporter, JsonReporter, JUnitReporter } from '../reporters/index.js';
+import { ConfigError } from './config-error.js';
+import { expectationsFromResults, loadExpectations, writeExpectations } from './expectations.js';
+import { loadTargetProfile } from './load-target.js';
+import { parseShard } from './plan.js';
+import { DEFAULT_JOBS, DEFAULT_TARGET, runSuites } from './run-suites.js';
+import type { RunListener } from './report-types.js';
+import type { Level } from './suite-types.js';
+import { displayPath } from './yaml-source.js';
+
+const LEVELS: Level[] = ['MUST', 'SHOULD', 'MAY', 'INFO'];
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+}
+
+function parseJobs(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('want a whole number of at least 1');
+  return n;
+}
+
+function parseLevels(value: string, previous: Level[] = []): Level[] {
+  const levels = value.split(',').map((v) => v.trim().toUpperCase());
+  const bad = levels.filter((l) => !LEVELS.includes(l as Level));
+  if (bad.length > 0) throw new InvalidArgumentError(`unknown level ${bad.join(', ')}; want ${LEVELS.join(', ')}`);
+  return [...previous, ...(levels as Level[])];
+}
+
+function parseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('want an http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('want an http:// or https:// URL');
+  return value.replace(/\/+$/, '');
+}
+
+function parseShardOption(value: string): { index: number; total: number } {
+  const shard = parseShard(value);
+  if (!shard) throw new InvalidArgumentError('want i/n with 1 <= i <= n, e.g. 2/4');
+  return shard;
+}
+
+function parseGrep(value: string): RegExp {
+  try {
+    return new RegExp(value);
+  } catch (err) {
+    throw new InvalidArgumentError(`invalid regular expression: ${(err as Error).message}`);
+  }
+}
+
+interface RunCommandOptions {
+  target: string;
+  homeserver?: string;
+  grep?: RegExp;
+  tag?: string[];
+  level?: Level[];
+  shard?: { index: number; total: number };
+  jobs: number;
+  strict?: boolean;
+  expectations?: string | false;
+  updateExpectations?: string;
+  reportJson?: string;
+  junit?: string;
+  fault?: string[];
+  quiet?: boolean;
+}
+
+async function runAction(suitePaths: string[], opts: RunCommandOptions): Promise<number> {
+  if (opts.homeserver && opts.fault?.length) throw new ConfigError('--fault switches on defects of the embedded mock; it cannot be combined with --homeserver');
+  const profile = await loadTargetProfile(opts.target);
+  const listeners: RunListener[] = [new ConsoleReporter({ verbose: !opts.quiet })];
+  if (opts.reportJson) listeners.push(new JsonReporter(opts.reportJson));
+  if (opts.junit) listeners.push(new JUnitReporter(opts.junit));
+  const report = await runSuites({
+    suites: suitePaths.length > 0 ? suitePaths : undefined,
+    target: profile,
+    homeserver: opts.homeserver,
+    faults: opts.fault,
+    grep: opts.grep,
+    tags: opts.tag,
+    levels: opts.level,
+    shard: opts.shard,
+    jobs: opts.jobs,
+    strict: opts.strict,
+    expectations: opts.expectations,
+    listeners,
+  });
+  if (opts.updateExpectations) {
+    const previousFile = opts.expectations === false ? undefined : (opts.expectations ?? profile.expectations);
+    const previous = previousFile ? await loadExpectations(previousFile) : undefined;
+    await writeExpectations(opts.updateExpectations, expectationsFromResults(report.cases, previous));
+    console.log(`expectations written to ${displayPath(opts.updateExpectations)}`);
+  }
+  return report.exit_code;
+}
 
 export function registerRunCommand(program: Command): void {
-  program.command('run').description('not implemented yet').action(() => {
-    console.error('not implemented yet');
-    process.exit(2);
-  });
+  program
+    .command('run')
+    .description('run the suites against a homeserver, or against the embedded mock when no --homeserver is given')
+    .argument('[suites...]', 'suite files or folders (default: the suites/ folder)')
+    .option('--target <file>', 'target profile (timers, registration, capabilities)', displayPath(DEFAULT_TARGET))
+    .option('--homeserver <url>', 'base URL of the server to test (default: start the embedded mock)', parseUrl)
+    .option('--grep <regex>', 'only cases whose "<full id> <title>" matches', parseGrep)
+    .option('--tag <tags>', 'only cases with one of these tags or areas (repeatable, comma-separated)', collect)
+    .option('--level <levels>', 'only cases of these levels: MUST,SHOULD,MAY,INFO', parseLevels)
+    .option('--shard <i/n>', 'run the i-th of n deterministic slices of the cases', parseShardOption)
+    .option('--jobs <n>', 'cases run at once', parseJobs, DEFAULT_JOBS)
+    .option('--strict', 'SHOULD and MAY failures also fail the run')
+    .option('--expectations <file>', 'expectations file (default: the target profile\'s)')
+    .option('--no-expectations', 'ignore the profile\'s expectations file')
+    .option('--update-expectations <file>', 'write an expectations file that makes this run\'s failures expected')
+    .option('--report-json <file>', 'write the canonical JSON report')
+    .option('--junit <file>', 'write a JUnit XML report')
+    .addOption(new Option('--fault <name>', 'switch on a deliberate defect of the embedded mock (repeatable)').argParser(collect))
+    .option('--quiet', 'list only the cases that did not pass')
+    .action(async (suitePaths: string[], opts: RunCommandOptions) => {
+      let code: number;
+      try {
+        code = await runAction(suitePaths, opts);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        process.stderr.write(`${err.message}\n`);
+        code = 2;
+      }
+      process.exitCode = code;
+      // Everything the run opened is closed by now; this only guards CI against a stray handle.
+      setTimeout(() => process.exit(code), 2000).unref();
+    });
 }

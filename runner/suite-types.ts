@@ -12,6 +12,8 @@ export interface ValueMatcher {
   type?: JsonType | JsonType[];
   absent?: true;
   present?: true;
+  /** Absent is fine; when present the other conditions apply. */
+  optional?: true;
   matches?: string;
   gt?: DurationSpec;
   gte?: DurationSpec;

@@ -1,0 +1,101 @@
+// The human-readable reporter: a line when the run starts, a progress mark per finished case (on a
+// TTY), then the cases grouped by area in suite order, the failed checks with got/want and where, the
+// warnings, and one summary line. Colours only on a TTY, and never with NO_COLOR set.
+import type { CaseResult, Outcome, Report, RunInfo, RunListener } from '../runner/report-types.js';
+import { isFailure } from '../runner/checks.js';
+
+export interface ConsoleReporterOptions {
+  stream?: NodeJS.WritableStream & { isTTY?: boolean };
+  colour?: boolean;
+  /** Also list passing cases and INFO observations (default true). */
+  verbose?: boolean;
+}
+
+const MARKS: Record<Outcome, string> = { pass: '✓', fail: '✗', error: '!', timeout: '⧗', skip: '-', xfail: '~', xpass: '✗' };
+const COLOURS: Record<Outcome, number> = { pass: 32, fail: 31, error: 31, timeout: 31, skip: 90, xfail: 33, xpass: 31 };
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+export class ConsoleReporter implements RunListener {
+  private readonly out: NodeJS.WritableStream & { isTTY?: boolean };
+  private readonly colour: boolean;
+  private readonly verbose: boolean;
+  private progress = 0;
+
+  constructor(options: ConsoleReporterOptions = {}) {
+    this.out = options.stream ?? process.stdout;
+    this.colour = options.colour ?? (Boolean(this.out.isTTY) && !process.env.NO_COLOR);
+    this.verbose = options.verbose ?? true;
+  }
+
+  private paint(code: number, text: string): string {
+    return this.colour ? `\x1b[${code}m${text}\x1b[0m` : text;
+  }
+
+  private write(line = ''): void {
+    this.out.write(`${line}\n`);
+  }
+
+  onRunStart(info: RunInfo): void {
+    const where = info.target.embedded_mock
+      ? `the embedded mock at ${info.target.url}${info.target.faults.length ? ` (faults: ${info.target.faults.join(', ')})` : ''}`
+      : info.target.url;
+    this.write(`${info.tool.name} ${info.tool.version}: ${info.planned} cases against ${info.target.name} (${where}), ${info.options.jobs} jobs`);
+  }
+
+  onCaseEnd(result: CaseResult): void {
+    if (!this.out.isTTY) return;
+    this.progress += 1;
+    this.out.write(this.paint(COLOURS[result.outcome], result.outcome === 'pass' ? '.' : MARKS[result.outcome]));
+  }
+
+  onRunEnd(report: Report): void {
+    if (this.progress > 0) this.write();
+    const areas = new Map<string, CaseResult[]>();
+    for (const r of report.cases) areas.set(r.area, [...(areas.get(r.area) ?? []), r]);
+    for (const [area, results] of areas) {
+      const shown = this.verbose ? results : results.filter((r) => r.outcome !== 'pass' && r.outcome !== 'skip');
+      if (shown.length === 0) continue;
+      const passed = results.filter((r) => r.outcome === 'pass').length;
+      this.write();
+      this.write(`${this.paint(1, area)} (${passed}/${results.length} pass)`);
+      for (const r of shown) this.writeCase(r);
+    }
+    this.write();
+    for (const w of report.warnings) this.write(this.paint(33, `warning: ${w}`));
+    this.write(this.summaryLine(report));
+  }
+
+  private writeCase(r: CaseResult): void {
+    const mark = this.paint(COLOURS[r.outcome], `${MARKS[r.outcome]} ${r.outcome.padEnd(7)}`);
+    const time = r.outcome === 'skip' ? '' : ` ${this.paint(90, `(${formatDuration(r.duration_ms)})`)}`;
+    this.write(`  ${mark} ${r.level.padEnd(6)} ${r.id}: ${r.title}${time}`);
+    if (r.outcome === 'skip' || r.outcome === 'xfail') {
+      const reason = r.expectation ? `${r.expectation.reason}${r.expectation.issue ? ` (${r.expectation.issue})` : ''}` : r.message;
+      if (reason) this.write(`      ${this.paint(90, reason)}`);
+      return;
+    }
+    if (r.outcome === 'error' || r.outcome === 'timeout' || r.outcome === 'xpass') {
+      this.write(`      ${r.message ?? ''}`);
+    }
+    for (const check of r.checks.filter(isFailure)) this.write(`      ${check.message}`);
+    if (this.verbose) {
+      for (const check of r.checks.filter((c) => c.level === 'INFO')) {
+        this.write(`      ${this.paint(36, `info: ${check.message}`)}`);
+      }
+    }
+  }
+
+  private summaryLine(report: Report): string {
+    const s = report.summary;
+    const parts = (['pass', 'fail', 'error', 'timeout', 'skip', 'xfail', 'xpass'] as Outcome[])
+      .filter((o) => s[o] > 0)
+      .map((o) => this.paint(COLOURS[o], `${s[o]} ${o}`));
+    const verdict = report.exit_code === 0
+      ? this.paint(32, 'OK')
+      : this.paint(31, `FAILED (${report.gating_failures.length} gating: ${report.gating_failures.slice(0, 5).join(', ')}${report.gating_failures.length > 5 ? ', ...' : ''})`);
+    return `${s.total} cases: ${parts.join(', ') || 'none run'} in ${formatDuration(report.duration_ms)} — ${verdict}`;
+  }
+}
