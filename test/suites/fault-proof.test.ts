@@ -1,0 +1,74 @@
+// The proof that the suites test something: every case fails against a mock with a fault it claims to
+// catch, and the whole suite passes with --strict against the mock without faults.
+//
+// What counts as "fails": at least one of the case's checks failed, i.e. outcome `fail`, or `error`
+// after a failed check (e.g. a 429 expected, a 200 got, and the capture of retry_after_ms that follows
+// cannot happen). An `error` or `timeout` with no failed check does not count: the fault broke the
+// case's machinery (provisioning, transport) before the case could judge the behaviour it is about.
+//
+// The runs happen in a child process (fault-proof-worker.ts) with a hard time limit, so a mock that
+// blocks its event loop fails this test instead of hanging mocha.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import { projectRoot } from '../../runner/project-paths.js';
+import type { CaseOutcome, FaultProofResult } from './fault-proof-worker.js';
+import { faultsNeeded } from './suite-catalogue.js';
+
+const run = promisify(execFile);
+const WORKER = join(projectRoot, 'test', 'suites', 'fault-proof-worker.ts');
+const LIMIT_MS = 120_000;
+
+function caught(c: CaseOutcome): boolean {
+  return c.failed_checks > 0 && (c.outcome === 'fail' || c.outcome === 'error');
+}
+
+function describeCase(c: CaseOutcome): string {
+  return `${c.id}: ${c.outcome}${c.message ? ` (${c.message})` : ''}`;
+}
+
+describe('suites: fault proof (every suite against the embedded mock)', function () {
+  this.timeout(LIMIT_MS + 10_000);
+  let result: FaultProofResult;
+
+  before(async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', WORKER], {
+      cwd: projectRoot, timeout: LIMIT_MS, maxBuffer: 64 * 1024 * 1024,
+    }).catch((err: { killed?: boolean; stderr?: string; message: string }) => {
+      throw new Error(err.killed ? `the fault proof did not finish within ${LIMIT_MS / 1000}s (a hanging mock?)` : `the fault proof failed: ${err.stderr || err.message}`);
+    });
+    result = JSON.parse(stdout) as FaultProofResult;
+  });
+
+  it('the whole suite passes with --strict against the mock without faults', () => {
+    const notPassed = result.baseline.cases.filter((c) => c.outcome !== 'pass').map(describeCase);
+    expect(notPassed).to.deep.equal([]);
+    expect(result.baseline.exit_code).to.equal(0);
+  });
+
+  it('the whole suite takes seconds, not minutes, against the mock', () => {
+    expect(result.baseline.duration_ms).to.be.below(30_000);
+  });
+
+  it('every case fails against each fault it claims to catch', () => {
+    const escaped: string[] = [];
+    for (const [fault, { cases }] of Object.entries(result.faults)) {
+      expect(cases.length, `${fault}: no case ran`).to.be.greaterThan(0);
+      for (const c of cases) if (!caught(c)) escaped.push(`${fault} -> ${describeCase(c)}`);
+    }
+    expect(escaped).to.deep.equal([]);
+  });
+
+  it('every fault a case claims is implemented by the mock, or waits in suites/FAULTS-NEEDED.md', () => {
+    const needed = faultsNeeded();
+    expect(Object.keys(result.missing).filter((f) => !needed.has(f))).to.deep.equal([]);
+  });
+
+  it('every case is proven by at least one implemented fault', function () {
+    const proven = new Set(Object.values(result.faults).flatMap((f) => f.cases.filter(caught).map((c) => c.id)));
+    const unproven = result.baseline.cases.map((c) => c.id).filter((id) => !proven.has(id));
+    // Cases whose only faults wait in FAULTS-NEEDED.md are reported here until the mock has them.
+    expect(unproven, `unproven (their faults wait in suites/FAULTS-NEEDED.md): ${unproven.join(', ')}`).to.deep.equal([]);
+  });
+});
