@@ -154,13 +154,17 @@ export class PresenceTracker {
     if (r.presence !== 'offline' && !this.isSyncing(userId)) {
       due.push(Math.max(r.last_sync_ts, r.last_device_ts, r.last_active_ts) + p.sync_online_timeout);
     }
-    const at = due.length ? Math.min(...due) : undefined;
+    // Deadlines already past were handled (or suppressed by a fault): only future ones matter, so a
+    // timer never re-arms itself at the same instant.
+    const now = this.clock.now();
+    const future = due.filter((t) => t > now);
+    const at = future.length ? Math.min(...future) : undefined;
     const existing = this.timers.get(userId);
     if (existing && existing.at === at) return;
     if (existing) this.clock.clearTimeout(existing.handle);
     this.timers.delete(userId);
     if (at === undefined) return;
-    const handle = this.clock.setTimeout(() => this.handleTimeout(userId), Math.max(0, at - this.clock.now()));
+    const handle = this.clock.setTimeout(() => this.handleTimeout(userId), at - now);
     this.timers.set(userId, { at, handle });
   }
 

@@ -1,0 +1,294 @@
+// Every deliberate fault, table-driven: a probe observes one behaviour; without the fault the mock
+// gives the correct value (`good`), with it the value differs.
+import { expect } from 'chai';
+import request from 'supertest';
+import type { MockConfigInput } from '../../mock-server/config.js';
+import { FAULT_NAMES, type FaultName } from '../../mock-server/faults.js';
+import { authHeader, eventsFrom, makeMock, settle, v3, type TestMock } from './helpers.js';
+
+interface Row {
+  config?: MockConfigInput;
+  probe: (m: TestMock) => Promise<unknown>;
+  good: unknown;
+}
+
+const slowTimers = { idle_timeout: 100_000, sync_online_timeout: 100_000 };
+const limited: MockConfigInput = { rate_limit: { enabled: true, per_second: 0.1, burst: 1 } };
+
+async function pair(m: TestMock) {
+  const a = await m.register();
+  const b = await m.register();
+  const room = await m.shareRoom(a, b);
+  return { a, b, room };
+}
+
+async function secondPut(m: TestMock) {
+  const a = await m.register();
+  await m.put(a, 'online');
+  return m.put(a, 'online');
+}
+
+/** How many presence events from a co-member `a` reach `b` after `act`. */
+async function deliveredAfter(m: TestMock, act: (a: { userId: string; token: string }) => Promise<unknown>, query: Record<string, string> = {}) {
+  const { a, b } = await pair(m);
+  const s = await m.sync(b);
+  await act(a);
+  return eventsFrom((await m.presenceSince(b, s.next_batch, query)).events, a.userId).length;
+}
+
+const rows: Record<FaultName, Row> = {
+  'never-idle': {
+    config: { presence: { idle_timeout: 1000, sync_online_timeout: 100_000 } },
+    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(1000); return (await m.get(a, a)).body.presence; },
+    good: 'unavailable',
+  },
+  'idle-clears-status': {
+    config: { presence: { idle_timeout: 1000, sync_online_timeout: 100_000 } },
+    probe: async (m) => { const a = await m.register(); await m.put(a, 'online', 'x'); m.clock.advance(1000); return (await m.get(a, a)).body.status_msg; },
+    good: 'x',
+  },
+  'no-currently-active': {
+    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); return (await m.get(a, a)).body.currently_active; },
+    good: true,
+  },
+  'currently-active-stuck': {
+    config: { presence: { ...slowTimers, last_active_granularity: 400 } },
+    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(500); return (await m.get(a, a)).body.currently_active; },
+    good: false,
+  },
+  'currently-active-when-offline': {
+    probe: async (m) => { const a = await m.register(); await m.put(a, 'offline'); return 'currently_active' in (await m.get(a, a)).body; },
+    good: false,
+  },
+  'last-active-seconds': {
+    config: { presence: slowTimers },
+    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(5000); return (await m.get(a, a)).body.last_active_ago; },
+    good: 5000,
+  },
+  'last-active-frozen': {
+    config: { presence: slowTimers },
+    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(5000); return (await m.get(a, a)).body.last_active_ago; },
+    good: 5000,
+  },
+  'message-not-active': {
+    config: { presence: slowTimers },
+    probe: async (m) => {
+      const { a, room } = await pair(m);
+      await m.put(a, 'online'); m.clock.advance(1000); await m.say(a, room);
+      return (await m.get(a, a)).body.last_active_ago;
+    },
+    good: 0,
+  },
+  'lowering-is-active': {
+    config: { presence: slowTimers },
+    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(1000); await m.put(a, 'unavailable'); return (await m.get(a, a)).body.last_active_ago; },
+    good: 1000,
+  },
+  'raising-not-active': {
+    config: { presence: slowTimers },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online'); m.clock.advance(1000); await m.put(a, 'unavailable'); m.clock.advance(1000); await m.put(a, 'online');
+      return (await m.get(a, a)).body.last_active_ago;
+    },
+    good: 0,
+  },
+  'foreign-put-allowed': {
+    probe: async (m) => {
+      const { a, b } = await pair(m);
+      return (await request(m.app).put(`${v3}/presence/${encodeURIComponent(b.userId)}/status`).set(authHeader(a)).send({ presence: 'online' })).status;
+    },
+    good: 403,
+  },
+  'no-rate-limit': { config: limited, probe: async (m) => (await secondPut(m)).status, good: 429 },
+  'rate-limit-no-retry-after': {
+    config: limited,
+    probe: async (m) => { const r = await secondPut(m); return [r.body.retry_after_ms, r.headers['retry-after']]; },
+    good: [10_000, '10'],
+  },
+  'rate-limit-wrong-errcode': { config: limited, probe: async (m) => (await secondPut(m)).body.errcode, good: 'M_LIMIT_EXCEEDED' },
+  'get-without-shared-room': {
+    probe: async (m) => { const a = await m.register(); const b = await m.register(); await m.put(b, 'online'); return (await m.get(a, b)).status; },
+    good: 403,
+  },
+  'leak-to-strangers': {
+    probe: async (m) => {
+      const a = await m.register(); const stranger = await m.register();
+      const s = await m.sync(stranger); await m.put(a, 'online');
+      return (await m.presenceSince(stranger, s.next_batch)).events.length;
+    },
+    good: 0,
+  },
+  'no-sync-delivery': { probe: (m) => deliveredAfter(m, (a) => m.put(a, 'online')), good: 1 },
+  'no-own-presence-in-sync': {
+    probe: async (m) => { const a = await m.register(); const s = await m.sync(a); await m.put(a, 'online'); return (await m.presenceSince(a, s.next_batch)).events.length; },
+    good: 1,
+  },
+  'set-presence-ignored': {
+    probe: async (m) => { const a = await m.register(); await m.sync(a, { set_presence: 'unavailable' }); return (await m.get(a, a)).body.presence; },
+    good: 'unavailable',
+  },
+  'bad-set-presence-accepted': {
+    probe: async (m) => { const a = await m.register(); return (await request(m.app).get(`${v3}/sync`).query({ set_presence: 'busy' }).set(authHeader(a))).status; },
+    good: 400,
+  },
+  'never-sync-offline': {
+    config: { presence: { idle_timeout: 100_000, sync_online_timeout: 1000 } },
+    probe: async (m) => { const a = await m.register(); await m.sync(a, { set_presence: 'online' }); m.clock.advance(1000); return (await m.get(a, a)).body.presence; },
+    good: 'offline',
+  },
+  'status-msg-dropped': {
+    probe: async (m) => { const a = await m.register(); await m.put(a, 'online', 'x'); return (await m.get(a, a)).body.status_msg; },
+    good: 'x',
+  },
+  'status-msg-sticky': {
+    probe: async (m) => { const a = await m.register(); await m.put(a, 'online', 'x'); await m.put(a, 'online'); return 'status_msg' in (await m.get(a, a)).body; },
+    good: false,
+  },
+  'invalid-presence-accepted': { probe: async (m) => (await m.put(await m.register(), 'busy')).status, good: 400 },
+  'lax-body-types': {
+    probe: async (m) => {
+      const a = await m.register();
+      const path = `${v3}/presence/${encodeURIComponent(a.userId)}/status`;
+      const typed = await request(m.app).put(path).set(authHeader(a)).send({ presence: 'online', status_msg: 5 });
+      const array = await request(m.app).put(path).set(authHeader(a)).send(['online']);
+      return [typed.status, array.status];
+    },
+    good: [400, 400],
+  },
+  'bad-json-500': {
+    probe: async (m) => {
+      const a = await m.register();
+      const r = await request(m.app).put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`).set(authHeader(a)).set('Content-Type', 'application/json').send('{');
+      return [r.status, r.body.errcode];
+    },
+    good: [400, 'M_NOT_JSON'],
+  },
+  'no-auth-required': {
+    probe: async (m) => { const a = await m.register(); return (await request(m.app).get(`${v3}/presence/${encodeURIComponent(a.userId)}/status`)).status; },
+    good: 401,
+  },
+  'query-token-ignored': {
+    probe: async (m) => {
+      const a = await m.register();
+      return (await request(m.app).get(`${v3}/presence/${encodeURIComponent(a.userId)}/status`).query({ access_token: a.token })).status;
+    },
+    good: 200,
+  },
+  'bad-token-accepted': {
+    probe: async (m) => {
+      const a = await m.register();
+      return (await request(m.app).get(`${v3}/presence/${encodeURIComponent(a.userId)}/status`).set('Authorization', 'Bearer bogus')).status;
+    },
+    good: 401,
+  },
+  'no-profile-propagation': {
+    probe: (m) => deliveredAfter(m, (a) => request(m.app).put(`${v3}/profile/${encodeURIComponent(a.userId)}/displayname`).set(authHeader(a)).send({ displayname: 'A' })),
+    good: 1,
+  },
+  'join-presence-repeated': {
+    probe: async (m) => {
+      const a = await m.register(); const b = await m.register();
+      await m.put(b, 'online');
+      const room = await m.shareRoom(a);
+      const s = await m.sync(a);
+      await request(m.app).post(`${v3}/rooms/${encodeURIComponent(room)}/join`).set(authHeader(b)).send({});
+      const first = await m.presenceSince(a, s.next_batch);
+      const second = await m.presenceSince(a, first.next);
+      return [eventsFrom(first.events, b.userId).length, eventsFrom(second.events, b.userId).length];
+    },
+    good: [1, 0],
+  },
+  'join-presence-missing': {
+    probe: async (m) => {
+      const a = await m.register(); const b = await m.register();
+      await m.put(b, 'online');
+      const room = await m.shareRoom(a);
+      const s = await m.sync(a);
+      await request(m.app).post(`${v3}/rooms/${encodeURIComponent(room)}/join`).set(authHeader(b)).send({});
+      return eventsFrom((await m.presenceSince(a, s.next_batch)).events, b.userId).length;
+    },
+    good: 1,
+  },
+  'duplicate-presence-events': {
+    config: { presence: slowTimers },
+    probe: async (m) => {
+      const { a, b } = await pair(m);
+      await m.put(a, 'online', 'x');
+      const s = await m.sync(b);
+      await m.put(a, 'online', 'x');
+      return eventsFrom((await m.presenceSince(b, s.next_batch)).events, a.userId).length;
+    },
+    good: 0,
+  },
+  'text-plain-json': { probe: async (m) => (await request(m.app).get('/_matrix/client/versions')).headers['content-type'], good: 'application/json' },
+  'put-echoes-body': { probe: async (m) => (await m.put(await m.register(), 'online')).body, good: {} },
+  'presence-filter-ignored': {
+    probe: (m) => deliveredAfter(m, (a) => m.put(a, 'online'), { filter: JSON.stringify({ presence: { not_types: ['m.presence'] } }) }),
+    good: 0,
+  },
+  'r0-paths-missing': {
+    probe: async (m) => { const a = await m.register(); return (await request(m.app).get(`/_matrix/client/r0/presence/${encodeURIComponent(a.userId)}/status`).set(authHeader(a))).status; },
+    good: 200,
+  },
+  'no-free-for-chat': {
+    config: { legacy: { free_for_chat: true } },
+    probe: async (m) => (await m.put(await m.register(), 'free_for_chat')).status,
+    good: 200,
+  },
+  'presence-list-broken': {
+    config: { legacy: { presence_list: true } },
+    probe: async (m) => {
+      const a = await m.register(); const b = await m.register();
+      const path = `${v3}/presence/list/${encodeURIComponent(a.userId)}`;
+      await request(m.app).post(path).set(authHeader(a)).send({ invite: [b.userId] });
+      return (await request(m.app).get(path).set(authHeader(a))).body.length;
+    },
+    good: 1,
+  },
+  'get-status-msg-missing': {
+    probe: async (m) => { const a = await m.register(); await m.put(a, 'online', 'x'); return (await m.get(a, a)).body.status_msg; },
+    good: 'x',
+  },
+  'long-poll-not-woken': {
+    probe: async (m) => {
+      const { a, b } = await pair(m);
+      const s = await m.sync(b);
+      let woken = false;
+      const waiting = m.presenceSince(b, s.next_batch, { timeout: '30000' }).then(() => (woken = true));
+      await settle(() => m.app.homeserver.notifier.waiting() > 0);
+      await m.put(a, 'online');
+      await settle(() => woken, 25);
+      const result = woken;
+      m.clock.advance(30_000);
+      await waiting;
+      return result;
+    },
+    good: true,
+  },
+  'user-id-not-decoded': { probe: async (m) => { const a = await m.register(); return (await m.get(a, a)).status; }, good: 200 },
+  'event-missing-sender': {
+    probe: async (m) => { const a = await m.register(); const s = await m.sync(a); await m.put(a, 'online'); return (await m.presenceSince(a, s.next_batch)).events[0]?.sender; },
+    good: undefined as unknown,
+  },
+};
+// The sender is the user; written here so the table stays a literal.
+rows['event-missing-sender'].good = '@placeholder';
+
+describe('mock deliberate faults', () => {
+  it('every fault in the catalogue has a row', () => {
+    expect(Object.keys(rows).sort()).to.deep.equal([...FAULT_NAMES].sort());
+  });
+
+  for (const name of FAULT_NAMES) {
+    const row = rows[name];
+    it(`${name}: correct without it, wrong with it`, async () => {
+      const config = row.config ?? {};
+      const healthy = await row.probe(makeMock(config));
+      const faulty = await row.probe(makeMock({ ...config, faults: [name] }));
+      if (name === 'event-missing-sender') expect(healthy).to.match(/^@u\d+:localhost$/);
+      else expect(healthy, 'without the fault').to.deep.equal(row.good);
+      expect(faulty, 'with the fault').to.not.deep.equal(healthy);
+    });
+  }
+});
