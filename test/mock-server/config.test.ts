@@ -1,0 +1,74 @@
+// Configuration: defaults, validation errors, the derivation from a target profile, and the
+// documentation tables generated from the schema and the catalogues.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, DEFAULT_CONFIG, MOCK_CONFIG_SCHEMA_FILE, mockConfigFromTarget, resolveConfig } from '../../mock-server/config.js';
+import { FAULT_NAMES } from '../../mock-server/faults.js';
+import { mergeConfig } from '../../mock-server/mock-command.js';
+import { configTable, errorTable, faultTable } from '../../mock-server/reference-tables.js';
+import { projectRoot } from '../../runner/project-paths.js';
+
+describe('mock configuration', () => {
+  it('defaults are Synapse\'s', () => {
+    const c = resolveConfig({});
+    expect(c.presence).to.include({ idle_timeout: 300_000, sync_online_timeout: 30_000, last_active_granularity: 60_000 });
+    expect(c.rate_limit).to.deep.equal({ enabled: true, per_second: 0.1, burst: 1 });
+  });
+
+  it('the schema\'s defaults are the code\'s defaults, and its fault enum is the catalogue', () => {
+    const schema = JSON.parse(readFileSync(MOCK_CONFIG_SCHEMA_FILE, 'utf8'));
+    for (const section of ['presence', 'rate_limit', 'legacy', 'limits'] as const) {
+      for (const [key, prop] of Object.entries(schema.properties[section].properties as Record<string, { default: unknown }>)) {
+        expect(prop.default, `${section}.${key}`).to.deep.equal((DEFAULT_CONFIG[section] as Record<string, unknown>)[key]);
+      }
+    }
+    expect(schema.properties.faults.items.enum).to.deep.equal(FAULT_NAMES);
+  });
+
+  it('rejects bad input with every problem named', () => {
+    const attempt = () => resolveConfig({ presence: { idle_timeout: -5, bogus: 1 }, faults: ['nope'] } as never, 'x.yaml');
+    expect(attempt).to.throw(ConfigError);
+    try {
+      attempt();
+    } catch (err) {
+      const msg = (err as Error).message;
+      expect(msg).to.match(/^x\.yaml is invalid:/);
+      expect(msg).to.include('presence.idle_timeout: must be >= 1');
+      expect(msg).to.include('presence: unknown property "bogus"');
+      expect(msg).to.include('faults.0: unknown fault "nope"; known faults: never-idle');
+    }
+  });
+
+  it('derives from a target profile: timers, rate limit, capabilities, faults', () => {
+    const profile = parseYaml(`
+name: fast
+timers: { idle_timeout: 1500, sync_online_timeout: 1500, last_active_granularity: 400, request_timeout: 5000 }
+rate_limit: { per_second: 5, burst: 3 }
+capabilities: [currently_active, profile_propagation, free_for_chat, presence_list]
+mock: { faults: [never-idle] }
+`);
+    const c = resolveConfig(mockConfigFromTarget(profile));
+    expect(c.presence).to.include({ idle_timeout: 1500, sync_online_timeout: 1500, last_active_granularity: 400, profile_propagation: true });
+    expect(c.rate_limit).to.deep.equal({ enabled: true, per_second: 5, burst: 3 });
+    expect(c.legacy).to.deep.equal({ free_for_chat: true, presence_list: true });
+    expect(c.faults).to.deep.equal(['never-idle']);
+    const bare = resolveConfig(mockConfigFromTarget({ timers: {} }));
+    expect(bare.rate_limit.enabled).to.equal(false);
+    expect(bare.legacy).to.deep.equal({ free_for_chat: false, presence_list: false });
+    expect(bare.presence.profile_propagation).to.equal(false);
+  });
+
+  it('layers merge deeply, later winning, faults accumulating', () => {
+    const merged = mergeConfig({ presence: { idle_timeout: 1 }, faults: ['never-idle'] }, { presence: { sync_online_timeout: 2 }, faults: ['no-rate-limit', 'never-idle'] });
+    expect(merged).to.deep.equal({ presence: { idle_timeout: 1, sync_online_timeout: 2 }, faults: ['never-idle', 'no-rate-limit'] });
+  });
+
+  describe('docs/mock-server.md', () => {
+    const doc = readFileSync(join(projectRoot, 'docs/mock-server.md'), 'utf8');
+    it('contains the configuration table generated from the schema', () => expect(doc).to.include(configTable()));
+    it('contains the error catalogue', () => expect(doc).to.include(errorTable()));
+    it('contains the fault catalogue', () => expect(doc).to.include(faultTable()));
+  });
+});

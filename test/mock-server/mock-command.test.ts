@@ -1,0 +1,89 @@
+// The `mock` command as a user starts it: one readiness line, a working server, clean shutdown on
+// SIGTERM and SIGINT, exit 2 with one clear line on bad configuration.
+import { spawn } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { projectRoot } from '../../runner/project-paths.js';
+
+const cli = join(projectRoot, 'runner', 'cli.ts');
+
+interface Started {
+  url: string;
+  stop(signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string }>;
+}
+
+function start(args: string[]): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'mock', ...args], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const m = /^matrix-presence-conformance mock listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stdout);
+      if (m) {
+        resolve({
+          url: m[1]!,
+          stop: async (signal) => {
+            child.kill(signal);
+            return { code: await exited, stdout };
+          },
+        });
+      }
+    });
+    void exited.then((code) => reject(new Error(`exited ${code} before ready: ${stderr}`)));
+  });
+}
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'mock', ...args], { cwd: projectRoot });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('mock command', function () {
+  this.timeout(30_000);
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`prints one readiness line, serves, and exits 0 on ${signal}`, async () => {
+      const mock = await start(['--port', '0', '--target', join(projectRoot, 'fixtures/targets/mock.yaml'), '--fault', 'never-idle']);
+      const res = await fetch(`${mock.url}/_matrix/client/versions`);
+      expect(res.status).to.equal(200);
+      const { code, stdout } = await mock.stop(signal);
+      expect(code).to.equal(0);
+      expect(stdout.trim().split('\n')).to.have.length(1);
+    });
+  }
+
+  it('exits 2 with one clear line for an unknown fault, a bad config file, or a bad flag', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mpc-mock-'));
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'presence:\n  idle_timeout: soon\n');
+    for (const [args, pattern] of [
+      [['--fault', 'frobnicate'], /unknown fault "frobnicate"/],
+      [['--config', bad], /bad\.yaml is invalid:\n\s+presence\.idle_timeout: must be integer/],
+      [['--config', join(dir, 'missing.yaml')], /cannot read mock config/],
+      [['--port', 'x'], /--port must be an integer/],
+      [['--rate-limit', 'fast'], /--rate-limit must be PER_SECOND\/BURST/],
+    ] as [string[], RegExp][]) {
+      const r = await run(args);
+      expect(r.code, args.join(' ')).to.equal(2);
+      expect(r.stderr, args.join(' ')).to.match(pattern);
+      expect(r.stderr).to.not.match(/\bat .*\.ts:\d+/);
+    }
+  });
+
+  it('--list-faults prints the catalogue', async () => {
+    const r = await run(['--list-faults']);
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.match(/^never-idle\s+Online users never become unavailable/m);
+  });
+});
