@@ -38,7 +38,12 @@ function validatorFor(name: FormatName): ValidateFunction {
 export function validateFormat(name: FormatName, data: unknown): SchemaViolation[] {
   const fn = validatorFor(name);
   if (fn(data)) return [];
-  return toViolations(readableErrors(fn.errors ?? []), data);
+  const errors = readableErrors(fn.errors ?? []);
+  // toViolations maps errors one to one; where we know better words for "want", use them.
+  return toViolations(errors, data).map((v, i) => {
+    const want = OUR_WANT.get(errors[i]!);
+    return want === undefined ? v : { ...v, want, message: `${v.pointer || '/'}: got ${v.got}, want ${want}` };
+  });
 }
 
 /**
@@ -46,6 +51,8 @@ export function validateFormat(name: FormatName, data: unknown): SchemaViolation
  * keep the combinator's own error (reworded where we know what it means). unevaluatedProperties is
  * reported like additionalProperties: "no property X".
  */
+const OUR_WANT = new WeakMap<ErrorObject, string>();
+
 function readableErrors(errors: ErrorObject[]): ErrorObject[] {
   const out: ErrorObject[] = [];
   for (const e of errors) {
@@ -53,17 +60,23 @@ function readableErrors(errors: ErrorObject[]): ErrorObject[] {
     if (e.keyword === 'unevaluatedProperties') {
       const prop = String((e.params as { unevaluatedProperty?: string }).unevaluatedProperty);
       out.push({ ...e, keyword: 'additionalProperties', params: { additionalProperty: prop } });
-    } else if (e.keyword === 'oneOf' && e.schemaPath.endsWith('/step/oneOf')) {
-      out.push({ ...e, message: 'exactly one of request, sync_until, wait' });
-    } else if (e.keyword === 'anyOf' && e.schemaPath.includes('/duration/')) {
-      out.push({ ...e, message: 'a duration: milliseconds, "500ms", "2s" or an expression like "idle_timeout + 2s"' });
+    } else if (e.keyword === 'oneOf' && /\/steps\/\d+$/.test(e.instancePath)) {
+      out.push(ours(e, 'exactly one of request, sync_until, wait'));
+    } else if (e.keyword === 'anyOf' && /duration/.test(e.schemaPath)) {
+      out.push(ours(e, 'a duration: milliseconds, "500ms", "2s" or an expression like "idle_timeout + 2s"'));
     } else if (e.keyword === 'not') {
-      out.push({ ...e, message: 'not both of these properties (body/raw_body, absent/count)' });
+      out.push(ours(e, 'not both of body and raw_body (request) or absent and count (sync_until)'));
     } else {
       out.push(e);
     }
   }
   return out;
+}
+
+function ours(error: ErrorObject, want: string): ErrorObject {
+  const copy = { ...error };
+  OUR_WANT.set(copy, want);
+  return copy;
 }
 
 /**
