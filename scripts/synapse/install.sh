@@ -4,6 +4,7 @@
 # Usage: bash scripts/synapse/install.sh            (idempotent: an existing chroot is reused)
 #        SYNAPSE_SUITE=trixie bash scripts/synapse/install.sh   (another Debian suite; default sid)
 #        SYNAPSE_DIR=/some/dir ...                  (where the chroot lives; default .synapse/ in the repo)
+#        SYNAPSE_MIRROR=URL ...                    (a Debian mirror; default the first one in the host's apt sources)
 #
 # It needs root (mmdebstrap in root mode) and the host's apt mirror; nothing else leaves the machine.
 # The mirror is read from the host's apt sources so that the chroot comes from the same place as the host.
@@ -28,7 +29,7 @@ if ! command -v mmdebstrap >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q mmdebstrap
 fi
 
-mirror="$(host_debian_mirror)" || die "no Debian mirror found in /etc/apt/sources.list{,.d/*}"
+mirror="${SYNAPSE_MIRROR:-$(host_debian_mirror)}" || die "no Debian mirror found in /etc/apt/sources.list{,.d/*}; set SYNAPSE_MIRROR=URL"
 say "mirror (from the host's apt sources): $mirror; suite: $suite"
 
 if [[ -e "$CHROOT" ]]; then
@@ -38,7 +39,7 @@ fi
 mkdir -p "$(dirname "$CHROOT")"
 
 start=$(date +%s)
-say "building the chroot with mmdebstrap (this downloads ~100 MB the first time)"
+say "building the chroot with mmdebstrap (downloads the packages from the mirror)"
 # Check-Valid-Until: a mirror that serves a dated snapshot has Release files past their Valid-Until.
 # --variant=apt: the smallest base in which apt resolves matrix-synapse's dependencies.
 # mmdebstrap keeps daemons from starting while it installs (policy-rc.d), so the package's own
