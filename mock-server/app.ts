@@ -72,10 +72,9 @@ async function handle(hs: Homeserver, router: Router, req: IncomingMessage, res:
     throw new MatrixError(ERRORS.UNRECOGNIZED);
   }
   const { route, params } = match;
-  const controller = new AbortController();
-  res.on('close', () => controller.abort());
   const ctx: Context = {
-    hs, req, res, params, version: split?.version ?? 'v3', query: url.searchParams, body: undefined, signal: controller.signal,
+    hs, req, res, params, version: split?.version ?? 'v3', query: url.searchParams, body: undefined,
+    onClose: (fn) => res.once('close', fn),
   };
 
   authenticate(ctx, route.auth !== false, route.presence === true);

@@ -17,8 +17,10 @@ export interface Context {
   user?: User;
   session?: Session;
   accessToken?: string;
-  /** Aborts when the client goes away (long-polls stop waiting). */
-  signal: AbortSignal;
+  /** Runs `fn` when the connection closes (a long-poll stops waiting when its client goes away). A
+   * plain listener rather than an AbortSignal: aborting builds a DOMException, which showed up as a
+   * hot spot in the benchmark. */
+  onClose(fn: () => void): void;
 }
 
 /** The authenticated user; routes that declare auth always have one. */

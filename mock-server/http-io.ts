@@ -9,6 +9,10 @@ export const CORS_HEADERS: Record<string, string> = {
   'Access-Control-Allow-Headers': 'X-Requested-With, Content-Type, Authorization',
 };
 
+// writeHead with a flat [name, value, ...] array skips Node's header-object processing (a hot spot in
+// the benchmark).
+const CORS_FLAT = Object.entries(CORS_HEADERS).flat();
+
 export function sendJson(
   res: ServerResponse,
   status: number,
@@ -17,12 +21,9 @@ export function sendJson(
 ): void {
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...CORS_HEADERS,
-    ...opts.headers,
-    'Content-Type': opts.textPlain ? 'text/plain; charset=utf-8' : 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-  });
+  const headers = [...CORS_FLAT, 'Content-Type', opts.textPlain ? 'text/plain; charset=utf-8' : 'application/json', 'Content-Length', String(Buffer.byteLength(text))];
+  if (opts.headers) headers.push(...Object.entries(opts.headers).flat());
+  res.writeHead(status, headers);
   res.end(text);
 }
 

@@ -43,10 +43,10 @@ export class Notifier {
   }
 
   /**
-   * Resolves when `userId` is touched, after `timeoutMs`, or when `signal` aborts (client went away),
-   * whichever is first.
+   * Resolves when `userId` is touched, after `timeoutMs`, or when the callback given to `onCancel` is
+   * called (the client went away), whichever is first.
    */
-  wait(userId: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  wait(userId: string, timeoutMs: number, onCancel?: (cancel: () => void) => void): Promise<void> {
     return new Promise((resolve) => {
       let set = this.waiters.get(userId);
       if (!set) this.waiters.set(userId, (set = new Set()));
@@ -61,7 +61,7 @@ export class Notifier {
       };
       const waiter: Waiter = { resolve, timer: this.clock.setTimeout(finish, timeoutMs) };
       set.add(waiter);
-      signal?.addEventListener('abort', finish, { once: true });
+      onCancel?.(finish);
     });
   }
 

@@ -160,7 +160,9 @@ export class PresenceTracker {
     const future = due.filter((t) => t > now);
     const at = future.length ? Math.min(...future) : undefined;
     const existing = this.timers.get(userId);
-    if (existing && existing.at === at) return;
+    // An earlier timer is kept: when it fires, handleTimeout finds nothing due and re-arms for the
+    // real deadline. This spares a clearTimeout/setTimeout pair on every PUT and every activity.
+    if (existing && at !== undefined && existing.at <= at) return;
     if (existing) this.clock.clearTimeout(existing.handle);
     this.timers.delete(userId);
     if (at === undefined) return;

@@ -75,7 +75,7 @@ async function sync(ctx: Context): Promise<unknown> {
   if (setPresence) hs.presence.syncStarted(userId, setPresence);
   try {
     if (since !== 0 && !fullState && timeout > 0 && hs.notifier.lastChangeFor(userId) <= since) {
-      await hs.notifier.wait(userId, timeout, ctx.signal);
+      await hs.notifier.wait(userId, timeout, ctx.onClose);
     }
     return buildSync(hs, { userId, since, fullState, presenceFilter: filter });
   } finally {
