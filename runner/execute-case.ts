@@ -9,7 +9,7 @@ import { HomeserverClient } from './homeserver-client.js';
 import { sleep, TransportError, type HttpResponse } from './http-client.js';
 import { lookup } from './json-path.js';
 import type { TargetProfile } from './load-target.js';
-import { provisionActor, provisionRoom, type Actor, type ProvisioningState } from './provision.js';
+import { provisionActors, provisionRoom, type Actor, type ProvisioningState } from './provision.js';
 import type { CaseResult, Outcome } from './report-types.js';
 import type { ExpectSpec, RequestStep, StatusSpec, SuiteCase } from './suite-types.js';
 import { runSyncUntil } from './sync-until.js';
@@ -160,10 +160,11 @@ async function located<T>(where: string, fn: () => Promise<T>): Promise<T> {
 
 async function runSteps(c: SuiteCase, env: CaseEnv, client: HomeserverClient, signal: AbortSignal, checks: Check[]): Promise<void> {
   const timers = env.profile.timers;
-  const actors: Record<string, Actor> = {};
+  let actors: Record<string, Actor> = {};
   const tctx: TemplateContext = { actors, rooms: {}, captured: {}, server_name: '', timers };
   await located(`${c.at}: provisioning`, async () => {
-    for (const name of c.actors) actors[name] = await provisionActor(client, env.provisioning, name);
+    actors = await provisionActors(client, env.provisioning, c.actors);
+    tctx.actors = actors;
     tctx.server_name = env.provisioning.serverName ?? '';
     for (const room of c.rooms) tctx.rooms[room.name] = await provisionRoom(client, room, actors);
   });

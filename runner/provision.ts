@@ -38,6 +38,7 @@ export class ProvisioningState {
     const users = this.profile.registration.users ?? [];
     const user = users[this.staticIndex];
     if (!user) {
+      this.staticIndex = users.length;
       throw new CaseError(`the target profile's static users are used up (${users.length} listed; each actor of each case needs one)`);
     }
     this.staticIndex += 1;
@@ -109,13 +110,29 @@ async function registerSharedSecret(client: HomeserverClient, name: string, loca
   return actorFrom(name, bodyOf(response, what), what);
 }
 
-export async function provisionActor(client: HomeserverClient, state: ProvisioningState, name: string): Promise<Actor> {
+/**
+ * Provisions all actors of a case. Static users are taken all at once, before any await, so that
+ * concurrent cases each get a contiguous, predictable share of the list.
+ */
+export async function provisionActors(client: HomeserverClient, state: ProvisioningState, names: string[]): Promise<Record<string, Actor>> {
+  const actors: Record<string, Actor> = {};
+  if (state.profile.registration.method === 'static') {
+    const users = names.map(() => state.nextStaticUser());
+    names.forEach((name, i) => {
+      const user = users[i]!;
+      actors[name] = { name, user_id: user.user_id, localpart: localpartOf(user.user_id), access_token: user.access_token, device_id: user.device_id };
+      state.serverName ??= user.user_id.slice(user.user_id.indexOf(':') + 1);
+    });
+    return actors;
+  }
+  for (const name of names) actors[name] = await provisionActor(client, state, name);
+  return actors;
+}
+
+async function provisionActor(client: HomeserverClient, state: ProvisioningState, name: string): Promise<Actor> {
   const registration = state.profile.registration;
   let actor: Actor;
-  if (registration.method === 'static') {
-    const user = state.nextStaticUser();
-    actor = { name, user_id: user.user_id, localpart: localpartOf(user.user_id), access_token: user.access_token, device_id: user.device_id };
-  } else if (registration.method === 'shared_secret') {
+  if (registration.method === 'shared_secret') {
     actor = await registerSharedSecret(client, name, state.nextLocalpart(name), registration.shared_secret ?? '');
   } else {
     actor = await registerDummy(client, name, state.nextLocalpart(name));
