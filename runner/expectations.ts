@@ -35,5 +35,5 @@ export function expectationsFromResults(results: CaseResult[], previous: Expecta
 
 export async function writeExpectations(file: string, data: { cases: Record<string, ExpectationRef> }): Promise<void> {
   const header = '# Written by `matrix-presence-conformance run --update-expectations`; edit reasons and add issue URLs.\n';
-  await writeFile(file, header + stringify({ description: `Expectations written ${new Date().toISOString()}`, ...data }));
+  await writeFile(file, header + stringify({ description: `Expectations written ${new Date().toISOString()}`, ...data }, { lineWidth: 0 }));
 }
