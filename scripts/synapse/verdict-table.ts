@@ -36,7 +36,10 @@ export function verdictOf(cases: ReportCase[]): string {
   );
   const caseIssues = ran.filter((c) => c.outcome === 'xfail' && c.expectation?.reason.startsWith('CASE'));
   const passed = ran.filter((c) => c.outcome === 'pass' || c.outcome === 'xpass');
-  if (deviating.length > 0) parts.push(`**deviates**: ${deviating.map((c) => c.id).join(', ')}`);
+  // A case can name several clauses: say when the clause's other cases pass, so a clause is not
+  // blamed for another clause's failure alone.
+  const others = passed.length > 0 ? ` (its ${passed.length} other case${passed.length > 1 ? 's pass' : ' passes'})` : '';
+  if (deviating.length > 0) parts.push(`**deviates**: ${deviating.map((c) => c.id).join(', ')}${others}`);
   else if (passed.length > 0) parts.push('conforms');
   if (caseIssues.length > 0) parts.push(`case issue: ${caseIssues.map((c) => c.id).join(', ')}`);
   return parts.join('; ');
