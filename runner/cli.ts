@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { registerValidateCommand } from '../validator/validate-command.js';
 import { registerMockCommand } from '../mock-server/mock-command.js';
 import { registerRunCommand } from './run-command.js';
+import { registerSuiteToolCommands } from './suite-tools-command.js';
 
 const program = new Command()
   .name('matrix-presence-conformance')
@@ -20,5 +21,6 @@ const program = new Command()
 registerValidateCommand(program);
 registerMockCommand(program);
 registerRunCommand(program);
+registerSuiteToolCommands(program);
 
 await program.parseAsync(process.argv);
