@@ -8,7 +8,8 @@
 // CASE: the case, not the server, is at fault), "not tested" (all its cases skipped, with why),
 // "no case".
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { projectRoot } from '../../runner/project-paths.js';
 
@@ -60,7 +61,9 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`verdict-table: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`verdict-table: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
