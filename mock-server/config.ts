@@ -96,11 +96,10 @@ export function resolveConfig(input: MockConfigInput = {}, source?: string): Moc
 /** A parsed target profile, as far as the mock cares (docs/architecture.md, "Target profile"). */
 export interface TargetProfileLike {
   server_name?: string;
-  timers?: { idle_timeout?: number; sync_online_timeout?: number; last_active_granularity?: number; [k: string]: unknown };
+  timers?: { idle_timeout?: number; sync_online_timeout?: number; last_active_granularity?: number };
   rate_limit?: { per_second?: number; burst?: number } | null;
   capabilities?: string[];
   mock?: { faults?: string[] };
-  [k: string]: unknown;
 }
 
 /**

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, mockConfigFromTarget, resolveConfig, validateConfigInput, type MockConfigInput, type TargetProfileLike } from './config.js';
+import { ConfigError, mockConfigFromTarget, resolveConfig, validateConfigInput, type MockConfigInput } from './config.js';
 import { FAULTS, FAULT_NAMES, isFaultName } from './faults.js';
 import { startMockServer } from './index.js';
 
@@ -56,7 +56,7 @@ async function targetLayer(file: string): Promise<MockConfigInput> {
   // The runner's loader validates the profile against schemas/target.schema.json.
   const { loadTargetProfile } = await import('../runner/load-target.js');
   const profile = await loadTargetProfile(file);
-  return mockConfigFromTarget(profile as unknown as TargetProfileLike);
+  return mockConfigFromTarget(profile);
 }
 
 function configFileLayer(file: string): MockConfigInput {

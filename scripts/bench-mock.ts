@@ -50,18 +50,20 @@ async function serve(): Promise<void> {
 
 const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
 
-function call(base: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: unknown }> {
+/** One request; `arrivedAt` is when the response head arrived (before the client parses the body). */
+function call(base: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: unknown; arrivedAt: number }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = {};
     if (data !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
     const req = request(`${base}${path}`, { method, agent, headers }, (res: IncomingMessage) => {
+      const arrivedAt = performance.now();
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined });
+        resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined, arrivedAt });
       });
     });
     req.on('error', reject);
@@ -171,7 +173,7 @@ async function fanOutPart(served: Served): Promise<boolean> {
         const r = await call(base, 'GET', syncPath(w, 30_000), undefined, w.token);
         const j = r.json as { next_batch: string; presence: { events: { sender: string }[] } };
         w.since = j.next_batch;
-        if (j.presence.events.some((e) => e.sender === sender.userId)) return performance.now() - t0;
+        if (j.presence.events.some((e) => e.sender === sender.userId)) return r.arrivedAt - t0;
         if (t0 === 0) continue; // something unrelated woke it before the change: poll again
       }
     });
