@@ -61,9 +61,12 @@ function statusMatches(status: number, spec: StatusSpec): boolean {
   return Array.isArray(spec) ? spec.includes(status) : status === spec;
 }
 
-function checkExpect(expect: ExpectSpec, response: HttpResponse, env: CaseEnv, match: MatchContext, stepAt: string): Check[] {
+/**
+ * Evaluates an expect into `checks` (an out-parameter, so the checks made before an unreadable body
+ * stops the step stay in the report).
+ */
+function checkExpect(expect: ExpectSpec, response: HttpResponse, env: CaseEnv, match: MatchContext, stepAt: string, checks: Check[]): void {
   const ctx = { ...match, level: expect.level ?? match.level };
-  const checks: Check[] = [];
   if (expect.status !== undefined) {
     const want = Array.isArray(expect.status) ? `one of ${expect.status.join(', ')}` : String(expect.status);
     checks.push(makeCheck({ path: 'status', expected: want, actual: response.status, passed: statusMatches(response.status, expect.status), level: ctx.level, at: expect.statusAt }));
@@ -74,7 +77,8 @@ function checkExpect(expect: ExpectSpec, response: HttpResponse, env: CaseEnv, m
   }
   const needsJson = expect.schema !== undefined || (expect.body ?? []).length > 0;
   if (needsJson && response.json === undefined) {
-    // The server answered, but with something the checks cannot read: not a verdict on presence.
+    // The server answered, but with something the checks cannot read: no verdict on the body. A
+    // status check that already failed still makes it a fail (see executeCase).
     throw new CaseError(`${stepAt}: HTTP ${response.status}: ${response.jsonError}`);
   }
   if (expect.schema !== undefined) {
@@ -95,7 +99,6 @@ function checkExpect(expect: ExpectSpec, response: HttpResponse, env: CaseEnv, m
     }
   }
   checks.push(...evaluatePathMatchers(expect.body ?? [], response.json, 'body', ctx));
-  return checks;
 }
 
 function capture(step: { capture?: Record<string, string>; at: string }, from: (where: string) => { found: boolean; value?: unknown }, captured: Record<string, unknown>): void {
@@ -106,7 +109,7 @@ function capture(step: { capture?: Record<string, string>; at: string }, from: (
   }
 }
 
-async function runRequest(step: RequestStep, c: SuiteCase, client: HomeserverClient, tctx: TemplateContext, actors: Record<string, Actor>, env: CaseEnv, match: MatchContext, signal: AbortSignal): Promise<Check[]> {
+async function runRequest(step: RequestStep, c: SuiteCase, client: HomeserverClient, tctx: TemplateContext, actors: Record<string, Actor>, env: CaseEnv, match: MatchContext, signal: AbortSignal, checks: Check[]): Promise<void> {
   const r = step.request;
   const actor = r.as === undefined ? undefined : actors[r.as];
   let token: string | undefined;
@@ -132,7 +135,10 @@ async function runRequest(step: RequestStep, c: SuiteCase, client: HomeserverCli
     response = await client.call(`${r.method} ${r.path}${count > 1 ? ` #${i + 1}` : ''}`, r.method, path, options);
     if (r.repeat?.until && statusMatches(response.status, r.repeat.until.status)) break;
   }
-  const checks = step.expect ? checkExpect(step.expect, response, env, match, step.at) : [];
+  if (step.expect) checkExpect(step.expect, response, env, match, step.at, checks);
+  // A failed check ends the case after this step; capturing from a wrong answer would only turn the
+  // failure into an error.
+  if (checks.some(isFailure)) return;
   capture(step, (where) => {
     if (where === 'status') return { found: true, value: response.status };
     if (where.startsWith('headers.')) {
@@ -142,7 +148,6 @@ async function runRequest(step: RequestStep, c: SuiteCase, client: HomeserverCli
     if (response.json === undefined) throw new CaseError(`${step.at}: capture from ${where}: ${response.jsonError}`);
     return lookup(response.json, where === 'body' ? '' : where.slice(5));
   }, tctx.captured);
-  return checks;
 }
 
 /** Gives transport and template errors the place in the suite they happened at. */
@@ -175,19 +180,22 @@ async function runSteps(c: SuiteCase, env: CaseEnv, client: HomeserverClient, si
       await sleep(evaluateDuration(step.duration, timers, tctx.captured), signal);
       continue;
     }
-    let stepChecks: Check[] = [];
-    if (step.kind === 'request') {
-      stepChecks = await located(step.at, () => runRequest(step, c, client, tctx, actors, env, match, signal));
-    } else await located(step.at, async () => {
-      const deadline = evaluateDuration(step.deadline ?? 'delivery_deadline', timers, tctx.captured);
-      const sender = step.sender === undefined ? undefined : render(step.sender, tctx);
-      const result = await runSyncUntil(step, actors[step.as]!, sender, deadline, {
-        client, timers, specVersion: env.profile.spec_version, since, match, now: Date.now,
+    const stepChecks: Check[] = [];
+    try {
+      if (step.kind === 'request') {
+        await located(step.at, () => runRequest(step, c, client, tctx, actors, env, match, signal, stepChecks));
+      } else await located(step.at, async () => {
+        const deadline = evaluateDuration(step.deadline ?? 'delivery_deadline', timers, tctx.captured);
+        const sender = step.sender === undefined ? undefined : render(step.sender, tctx);
+        const result = await runSyncUntil(step, actors[step.as]!, sender, deadline, {
+          client, timers, specVersion: env.profile.spec_version, since, match, now: Date.now,
+        });
+        stepChecks.push(...result.checks);
+        if (result.event !== undefined) capture(step, (where) => lookup(result.event, where), tctx.captured);
       });
-      stepChecks = result.checks;
-      if (result.event !== undefined) capture(step, (where) => lookup(result.event, where), tctx.captured);
-    });
-    checks.push(...stepChecks);
+    } finally {
+      checks.push(...stepChecks);
+    }
     if (stepChecks.some(isFailure)) return;
   }
 }
@@ -222,6 +230,11 @@ export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResul
     if (controller.signal.aborted) {
       outcome = 'timeout';
       message = `the case did not finish within ${formatMs(limit)}`;
+    } else if (checks.some(isFailure)) {
+      // A check had already failed (say, a 500 where a 200 was expected, with an HTML body the body
+      // matchers could not read): that is the verdict; the unreadable rest does not hide it.
+      outcome = 'fail';
+      message = checks.find(isFailure)!.message;
     } else if (err instanceof CaseError || err instanceof TransportError || err instanceof TemplateError) {
       outcome = 'error';
       message = err.message;

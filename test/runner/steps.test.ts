@@ -166,6 +166,25 @@ describe('steps against a fake homeserver', () => {
       expect(r.message).to.match(/^test\/steps\.yaml:10:9: HTTP 200: the body is not JSON/);
     });
 
+    it('is a fail, not an error, when the status is already wrong and the body unreadable', async () => {
+      fake.override((req, res) => {
+        if (req.path !== '/html500') return false;
+        res.writeHead(500, { 'content-type': 'text/html' });
+        res.end('<h1>oops</h1>');
+        return true;
+      });
+      const r = only(await run(fake, CASE('      - request: { method: GET, path: /html500 }\n        expect: { status: 200, body: [ { path: presence, equals: online } ] }\n        capture: { p: body.presence }\n')));
+      expect(r.outcome).to.equal('fail');
+      expect(r.message).to.equal('test/steps.yaml:11:19: status: got 500, want 200');
+    });
+
+    it('does not capture from a response whose checks failed (the case is a fail, not an error)', async () => {
+      fake.override((req, res) => req.path === '/wrong' && json(res, 200, {}));
+      const r = only(await run(fake, CASE('      - request: { method: GET, path: /wrong }\n        expect: { status: 429 }\n        capture: { retry: body.retry_after_ms }\n')));
+      expect(r.outcome).to.equal('fail');
+      expect(r.checks).to.have.length(1);
+    });
+
     it('captures values for later steps', async () => {
       fake.override((req, res) => req.path === '/first' && json(res, 200, { token: 'abc', n: 7 }, { 'x-id': 'h1' }));
       const steps = `      - request: { method: GET, path: /first }
