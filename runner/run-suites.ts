@@ -2,7 +2,7 @@
 // execute cases in a pool -> apply expectations -> emit events and the canonical report.
 import { join } from 'node:path';
 import { ConfigError } from './config-error.js';
-import { startEmbeddedMock, type EmbeddedMock } from './embedded-mock.js';
+import { startEmbeddedMock, type EmbeddedMock, type MockIsolation } from './embedded-mock.js';
 import { executeCase, type SchemaValidator } from './execute-case.js';
 import { loadExpectations, type Expectations } from './expectations.js';
 import { loadSuites } from './load-suite.js';
@@ -29,6 +29,8 @@ export interface RunOptions {
   homeserver?: string;
   /** Extra mock faults for the embedded mock (added to the profile's mock.faults). */
   faults?: string[];
+  /** Where the embedded mock runs: a worker thread (default; a blocked mock cannot hang the run) or in-process. */
+  mockIsolation?: MockIsolation;
   grep?: RegExp | string;
   tags?: string[];
   levels?: Level[];
@@ -119,7 +121,7 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   const faults = options.faults ?? [];
   let mock: EmbeddedMock | undefined;
   // No need to start a mock when nothing runs (everything filtered out or skipped).
-  if (!options.homeserver && toRun.length > 0) mock = await startEmbeddedMock(profile, faults);
+  if (!options.homeserver && toRun.length > 0) mock = await startEmbeddedMock(profile, faults, options.mockIsolation);
   const baseUrl = options.homeserver ?? mock?.url ?? 'http://127.0.0.1:0';
   const info: RunInfo = {
     runner_contract: RUNNER_CONTRACT,

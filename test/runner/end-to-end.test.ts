@@ -53,6 +53,11 @@ describe('end to end against the embedded mock', function () {
     expect(loadSchemaRegistry().validate('report', JSON.parse(JSON.stringify(report)))).to.deep.equal([]);
   });
 
+  it('runs the mock in-process on request, with the same verdicts', async () => {
+    const report = await runSuites({ suites: [E2E], grep: /round-trip/, faults: ['status-msg-dropped'], mockIsolation: 'in-process', expectations: false });
+    expect(report.cases.find((c) => c.id === 'basic#put-get-round-trip')!.outcome).to.equal('fail');
+  });
+
   it('turns an expected failure into xfail and an unexpected pass into xpass', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mpc-exp-'));
     const file = join(dir, 'exp.yaml');
