@@ -55,12 +55,15 @@ export class ConsoleReporter implements RunListener {
     if (this.progress > 0) this.write();
     const areas = new Map<string, CaseResult[]>();
     for (const r of report.cases) areas.set(r.area, [...(areas.get(r.area) ?? []), r]);
+    // Cases left out by --grep/--tag/--level are counted in the summary, not listed one by one.
+    const unselected = (r: CaseResult) => r.outcome === 'skip' && /^not selected by /.test(r.message ?? '');
     for (const [area, results] of areas) {
-      const shown = this.verbose ? results : results.filter((r) => r.outcome !== 'pass' && r.outcome !== 'skip');
+      const shown = results.filter((r) => !unselected(r) && (this.verbose || (r.outcome !== 'pass' && r.outcome !== 'skip')));
       if (shown.length === 0) continue;
-      const passed = results.filter((r) => r.outcome === 'pass').length;
+      const selected = results.filter((r) => !unselected(r));
+      const passed = selected.filter((r) => r.outcome === 'pass').length;
       this.write();
-      this.write(`${this.paint(1, area)} (${passed}/${results.length} pass)`);
+      this.write(`${this.paint(1, area)} (${passed}/${selected.length} pass)`);
       for (const r of shown) this.writeCase(r);
     }
     this.write();
