@@ -1,5 +1,8 @@
 // A check is one expectation evaluated on its own: {path, expected, actual, passed, message}. Matchers
 // never throw; a bad comparison is a failed check, so one broken expectation never hides another.
+// Deep equality is node's isDeepStrictEqual rather than chai's deep.equal: it answers true/false where
+// chai throws, and matchers must never throw (every check is recorded on its own). For JSON values the
+// two agree.
 import { isDeepStrictEqual } from 'node:util';
 import type { Level, JsonType, PathMatcher, ValueMatcher } from './suite-types.js';
 import type { Timers } from './load-target.js';

@@ -61,6 +61,11 @@ describe('suite loading', () => {
 `))).to.include('want exactly one of request, sync_until, wait');
   });
 
+  it('explains what a duration looks like', () => {
+    const text = suite(okCase('a').replace('    steps:\n', '    steps:\n      - wait: "2 s!"\n'));
+    expect(problems(text)).to.include('wait: got "2 s!", want a duration: milliseconds, "500ms", "2s" or an expression like "idle_timeout + 2s"');
+  });
+
   it('refuses duplicate ids', () => {
     expect(problems(suite(okCase('a') + okCase('a')))).to.match(/suites\/t\.yaml:12:5: duplicate case id "a" \(first at suites\/t\.yaml:4:5\)/);
   });

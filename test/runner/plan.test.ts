@@ -62,6 +62,14 @@ function result(id: string, level: CaseResult['level'], outcome: CaseResult['out
   return { id, title: id, file: 'f', area: 'a', level, clauses: [], tags: [], outcome, duration_ms: 0, checks: [], failed_at: [], at: 'f:1:1', message: `${outcome}!` };
 }
 
+describe('sharding a plan', () => {
+  it('leaves other shards\' cases out, and the shards together plan every case once', () => {
+    const ids = (i: number) => planRun([suite], target, { shard: { index: i, total: 2 } }, new Map()).cases.map((p) => p.case.fullId);
+    expect([...ids(1), ...ids(2)].sort()).to.deep.equal(['s#a', 's#b', 's#c', 's#d']);
+    expect(ids(1).filter((id) => ids(2).includes(id))).to.deep.equal([]);
+  });
+});
+
 describe('verdicts', () => {
   it('gates on MUST failures, errors and timeouts, and on any xpass', () => {
     const results = [result('m1', 'MUST', 'fail'), result('m2', 'MUST', 'error'), result('m3', 'MUST', 'xfail'),
