@@ -1,6 +1,8 @@
 // `run`: the suites against a homeserver (or, with no --homeserver, against the embedded mock started
 // from the target profile). Exit 0 when no MUST case failed and nothing passed unexpectedly, 1
 // otherwise, 2 for usage, configuration or suite errors (runner contract v1, docs/runner.md).
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Command, Option, InvalidArgumentError } from 'commander';
 import { ConsoleReporter, JsonReporter, JUnitReporter } from '../reporters/index.js';
 import { ConfigError } from './config-error.js';
@@ -73,8 +75,18 @@ interface RunCommandOptions {
   quiet?: boolean;
 }
 
+/** Output files are checked before the run, so a typo in a path does not cost a whole run. */
+function checkOutputPath(option: string, file: string | undefined): void {
+  if (file === undefined) return;
+  const dir = dirname(resolve(file));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`${option} ${file}: folder ${displayPath(dir)} does not exist`);
+}
+
 async function runAction(suitePaths: string[], opts: RunCommandOptions): Promise<number> {
   if (opts.homeserver && opts.fault?.length) throw new ConfigError('--fault switches on defects of the embedded mock; it cannot be combined with --homeserver');
+  checkOutputPath('--report-json', opts.reportJson);
+  checkOutputPath('--junit', opts.junit);
+  checkOutputPath('--update-expectations', opts.updateExpectations);
   const profile = await loadTargetProfile(opts.target);
   const listeners: RunListener[] = [new ConsoleReporter({ verbose: !opts.quiet })];
   if (opts.reportJson) listeners.push(new JsonReporter(opts.reportJson));

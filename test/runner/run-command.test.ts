@@ -69,6 +69,9 @@ describe('run command', function () {
     expect(missing.code).to.equal(2);
     expect(missing.stderr.trim()).to.equal('nope.yaml: cannot read: no such file');
     expect((await cli(['--homeserver', 'http://127.0.0.1:9', '--fault', 'never-idle'])).stderr).to.include('cannot be combined with --homeserver');
+    const badOut = await cli(['--junit', '/nonexistent-dir/r.xml']);
+    expect(badOut.code).to.equal(2);
+    expect(badOut.stderr.trim()).to.equal('--junit /nonexistent-dir/r.xml: folder /nonexistent-dir does not exist');
   });
 
   it('ends with an error verdict, in bounded time, when the homeserver refuses connections', async () => {
