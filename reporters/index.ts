@@ -2,3 +2,4 @@
 export { ConsoleReporter, type ConsoleReporterOptions } from './console-reporter.js';
 export { JsonReporter } from './json-reporter.js';
 export { JUnitReporter, toJUnitXml } from './junit-reporter.js';
+export { HtmlReporter, toHtml } from './html-reporter.js';

@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, Option, InvalidArgumentError } from 'commander';
-import { ConsoleReporter, JsonReporter, JUnitReporter } from '../reporters/index.js';
+import { ConsoleReporter, HtmlReporter, JsonReporter, JUnitReporter } from '../reporters/index.js';
 import { ConfigError } from './config-error.js';
 import { expectationsFromResults, loadExpectations, writeExpectations } from './expectations.js';
 import { loadTargetProfile } from './load-target.js';
@@ -71,6 +71,7 @@ interface RunCommandOptions {
   updateExpectations?: string;
   reportJson?: string;
   junit?: string;
+  html?: string;
   fault?: string[];
   quiet?: boolean;
 }
@@ -86,11 +87,13 @@ async function runAction(suitePaths: string[], opts: RunCommandOptions): Promise
   if (opts.homeserver && opts.fault?.length) throw new ConfigError('--fault switches on defects of the embedded mock; it cannot be combined with --homeserver');
   checkOutputPath('--report-json', opts.reportJson);
   checkOutputPath('--junit', opts.junit);
+  checkOutputPath('--html', opts.html);
   checkOutputPath('--update-expectations', opts.updateExpectations);
   const profile = await loadTargetProfile(opts.target);
   const listeners: RunListener[] = [new ConsoleReporter({ verbose: !opts.quiet })];
   if (opts.reportJson) listeners.push(new JsonReporter(opts.reportJson));
   if (opts.junit) listeners.push(new JUnitReporter(opts.junit));
+  if (opts.html) listeners.push(new HtmlReporter(opts.html));
   const report = await runSuites({
     suites: suitePaths.length > 0 ? suitePaths : undefined,
     target: profile,
@@ -132,6 +135,7 @@ export function registerRunCommand(program: Command): void {
     .option('--update-expectations <file>', 'write an expectations file that makes this run\'s failures expected')
     .option('--report-json <file>', 'write the canonical JSON report')
     .option('--junit <file>', 'write a JUnit XML report')
+    .option('--html <file>', 'write a self-contained HTML report')
     .addOption(new Option('--fault <name>', 'switch on a deliberate defect of the embedded mock (repeatable)').argParser(collect))
     .option('--quiet', 'list only the cases that did not pass')
     .action(async (suitePaths: string[], opts: RunCommandOptions) => {

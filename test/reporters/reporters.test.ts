@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsoleReporter, JsonReporter, toJUnitXml } from '../../reporters/index.js';
+import { ConsoleReporter, JsonReporter, toHtml, toJUnitXml } from '../../reporters/index.js';
 import type { CaseResult, Report } from '../../runner/report-types.js';
 import { loadSchemaRegistry } from '../../validator/schema-registry.js';
 
@@ -78,6 +78,16 @@ describe('reporters', () => {
     expect(xml).to.include('<error type="error" message="suites/e.yaml:9:9: no complete response within 5000ms (GET /x)">');
     expect(xml).to.include('<skipped message="expected failure: known bug"/>');
     expect(xml.match(/<testcase /g)).to.have.length(5);
+  });
+
+  it('HTML: one self-contained page with escaped text and the failure details open', () => {
+    const html = toHtml(report);
+    expect(html).to.match(/^<!doctype html>/);
+    expect(html).to.not.match(/<script|https?:\/\/(?!h\/x|127\.0\.0\.1|example\.org)/);
+    expect(html).to.include('Title of s#a &lt;&amp;&gt;');
+    expect(html).to.include('<h2>status</h2>');
+    expect(html).to.include('<details open><summary>details</summary><pre>suites/s.yaml:41:9: content.presence: got &quot;online&quot;, want &quot;unavailable&quot;</pre>');
+    expect(html).to.include('FAILED: s#b, e#c');
   });
 
   it('JSON: writes the canonical report, valid against schemas/report.schema.json', async () => {
