@@ -21,19 +21,28 @@ describe('matrix-js-sdk against the mock', function () {
   const clients: MatrixClient[] = [];
   const unanswered: string[] = [];
 
-  const originalError = console.error;
+  const originalConsole = { ...console };
+  const originalSetTimeout = globalThis.setTimeout;
+  // The SDK logs every request through console; kept quiet, and printed only when the test fails.
+  const sdkLog: string[] = [];
 
   before(async () => {
-    // The SDK's RTC session manager logs an error for room state it sees while a room object is being
-    // built (it does so against Synapse too); harmless here and noisy in the test output.
-    console.error = (...args: unknown[]) => {
-      if (!String(args[0]).startsWith('[MatrixRTCSessionManager]')) originalError(...args);
-    };
+    // The SDK arms a long timer (timeout + 80 s) for every request and never clears it, which would
+    // keep mocha's process alive for minutes after the suite; long timers made during this test are
+    // unref'd so they cannot.
+    globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      const t = originalSetTimeout(fn, ms, ...args);
+      if ((ms ?? 0) >= 20_000) t.unref();
+      return t;
+    }) as typeof setTimeout;
+    for (const method of ['log', 'debug', 'info', 'warn', 'error'] as const) {
+      console[method] = (...args: unknown[]) => void sdkLog.push(`${method}: ${args.map(String).join(' ')}`);
+    }
     mock = await startMockServer({ config: { rate_limit: { enabled: false } } });
     mock.server.prependListener('request', (req, res) => {
       res.on('finish', () => {
         // MPC_TRACE=1 prints every request the SDK makes (how the list of endpoints it needs was found).
-        if (process.env.MPC_TRACE) console.log(req.method, req.url?.split('?')[0], res.statusCode);
+        if (process.env.MPC_TRACE) originalConsole.log(req.method, req.url?.split('?')[0], res.statusCode);
         if (res.statusCode === 404 || res.statusCode === 405 || res.statusCode >= 500) unanswered.push(`${req.method} ${req.url?.split('?')[0]} ${res.statusCode}`);
       });
     });
@@ -42,7 +51,14 @@ describe('matrix-js-sdk against the mock', function () {
   after(async () => {
     for (const c of clients) c.stopClient();
     await mock.close();
-    console.error = originalError;
+    // Let the aborted long-polls log their way out while the console is still captured.
+    await new Promise((r) => originalSetTimeout(r, 100));
+    Object.assign(console, originalConsole);
+    globalThis.setTimeout = originalSetTimeout;
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') originalConsole.log(sdkLog.slice(-60).join('\n'));
   });
 
   async function loggedIn(name: string): Promise<MatrixClient> {
