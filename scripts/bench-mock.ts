@@ -8,7 +8,7 @@
 // Loopback only, bounded counts and time. Rate limiting is off for the throughput part.
 import { spawn } from 'node:child_process';
 import { createServer, Agent, request, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { startMockServer } from '../mock-server/index.js';
@@ -32,7 +32,9 @@ async function serve(): Promise<void> {
   // The bare server answers what the mock answers for GET (an online user) and PUT ({}), nothing else.
   const getBody = JSON.stringify({ presence: 'online', last_active_ago: 0, currently_active: true });
   const bare = createServer((req, res) => {
-    const body = req.method === 'GET' ? getBody : '{}';
+    // The server process's CPU time, so the client can normalise throughput by server CPU (see below).
+    const cpu = req.url === '/__cpu' ? JSON.stringify(process.cpuUsage()) : undefined;
+    const body = cpu ?? (req.method === 'GET' ? getBody : '{}');
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
@@ -78,8 +80,23 @@ async function register(base: string, name: string): Promise<{ userId: string; t
   return { userId: j.user_id, token: j.access_token };
 }
 
-/** Requests per second with CONCURRENCY workers for ROUND_MS. */
-async function throughput(send: (i: number) => Promise<{ status: number }>): Promise<number> {
+async function serverCpuMs(served: Served): Promise<number> {
+  const r = await call(served.bare, 'GET', '/__cpu');
+  const { user, system } = r.json as { user: number; system: number };
+  return (user + system) / 1000;
+}
+
+interface Round {
+  /** Requests per wall-clock second. */
+  perSecond: number;
+  /** Requests per second of server CPU: what the server could serve if the load generator (which
+   * shares this machine's cores) were not the bottleneck. */
+  perCpuSecond: number;
+}
+
+/** One round: CONCURRENCY workers for ROUND_MS. */
+async function throughput(served: Served, send: (i: number) => Promise<{ status: number }>): Promise<Round> {
+  const cpuBefore = await serverCpuMs(served);
   const end = performance.now() + ROUND_MS;
   let done = 0;
   const start = performance.now();
@@ -92,7 +109,9 @@ async function throughput(send: (i: number) => Promise<{ status: number }>): Pro
       }
     }),
   );
-  return done / ((performance.now() - start) / 1000);
+  const wall = (performance.now() - start) / 1000;
+  const cpu = ((await serverCpuMs(served)) - cpuBefore) / 1000;
+  return { perSecond: done / wall, perCpuSecond: done / cpu };
 }
 
 function median(xs: number[]): number {
@@ -122,22 +141,70 @@ async function throughputPart(served: Served): Promise<boolean> {
   };
   // Warm-up, then interleaved rounds: bare and mock alternate so drift hits both alike.
   for (const k of Object.values(kinds)) {
-    await throughput(k.bare);
-    await throughput(k.mock);
+    await throughput(served, k.bare);
+    await throughput(served, k.mock);
   }
   let ok = true;
   for (const [name, k] of Object.entries(kinds)) {
-    const bare: number[] = [];
-    const mock: number[] = [];
+    const bare: Round[] = [];
+    const mock: Round[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      bare.push(await throughput(k.bare));
-      mock.push(await throughput(k.mock));
+      bare.push(await throughput(served, k.bare));
+      mock.push(await throughput(served, k.mock));
     }
-    const ratio = median(mock) / median(bare);
+    const wall = [median(mock.map((x) => x.perSecond)), median(bare.map((x) => x.perSecond))] as const;
+    const cpu = [median(mock.map((x) => x.perCpuSecond)), median(bare.map((x) => x.perCpuSecond))] as const;
+    // The target is checked on the CPU-normalised ratio: on a small machine the wall-clock ratio
+    // drifts towards 1 because the load generator saturates first.
+    const ratio = cpu[0] / cpu[1];
     ok &&= ratio >= 0.5;
-    console.log(`${name} presence: mock ${median(mock).toFixed(0)} req/s, bare node:http ${median(bare).toFixed(0)} req/s, ratio ${ratio.toFixed(2)} (target >= 0.5) ${ratio >= 0.5 ? 'OK' : 'BELOW TARGET'}`);
+    console.log(`${name} presence: mock ${wall[0].toFixed(0)} req/s, bare node:http ${wall[1].toFixed(0)} req/s (wall ratio ${(wall[0] / wall[1]).toFixed(2)}); ` +
+      `per server CPU-second mock ${cpu[0].toFixed(0)}, bare ${cpu[1].toFixed(0)}: ratio ${ratio.toFixed(2)} (target >= 0.5) ${ratio >= 0.5 ? 'OK' : 'BELOW TARGET'}`);
   }
   return ok;
+}
+
+/**
+ * A long-polling watcher on its own keep-alive socket, speaking HTTP/1.1 directly: Node's HTTP client
+ * costs tens of microseconds per response, and with 1,000 responses arriving at once that client-side
+ * cost, not the mock, would dominate the measured latency. The mock always sends Content-Length.
+ */
+class RawWatcher {
+  private socket: Socket;
+  private buffer = Buffer.alloc(0);
+  private pending?: { resolve: (r: { arrivedAt: number; body: string }) => void; arrivedAt: number };
+
+  constructor(port: number, readonly token: string) {
+    this.socket = connect(port, '127.0.0.1');
+    this.socket.setNoDelay(true);
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+  }
+
+  get(path: string): Promise<{ arrivedAt: number; body: string }> {
+    return new Promise((resolve) => {
+      this.pending = { resolve, arrivedAt: 0 };
+      this.socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${this.token}\r\n\r\n`);
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.pending && this.pending.arrivedAt === 0) this.pending.arrivedAt = performance.now();
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    const headEnd = this.buffer.indexOf('\r\n\r\n');
+    if (headEnd < 0 || !this.pending) return;
+    const head = this.buffer.subarray(0, headEnd).toString();
+    const length = Number(/content-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+    if (this.buffer.length < headEnd + 4 + length) return;
+    const body = this.buffer.subarray(headEnd + 4, headEnd + 4 + length).toString();
+    this.buffer = this.buffer.subarray(headEnd + 4 + length);
+    const { resolve, arrivedAt } = this.pending;
+    this.pending = undefined;
+    resolve({ arrivedAt, body });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
 }
 
 async function fanOutPart(served: Served): Promise<boolean> {
@@ -164,14 +231,16 @@ async function fanOutPart(served: Served): Promise<boolean> {
       }));
     }
   }
+  const port = Number(new URL(base).port);
+  const raw = watchers.map((w) => ({ since: w.since, conn: new RawWatcher(port, w.token) }));
   const latencies: number[] = [];
   const states = ['online', 'unavailable'];
   for (let change = 0; change < CHANGES; change++) {
     let t0 = 0;
-    const arrived = watchers.map(async (w) => {
+    const arrived = raw.map(async (w) => {
       for (;;) {
-        const r = await call(base, 'GET', syncPath(w, 30_000), undefined, w.token);
-        const j = r.json as { next_batch: string; presence: { events: { sender: string }[] } };
+        const r = await w.conn.get(syncPath(w, 30_000));
+        const j = JSON.parse(r.body) as { next_batch: string; presence: { events: { sender: string }[] } };
         w.since = j.next_batch;
         if (j.presence.events.some((e) => e.sender === sender.userId)) return r.arrivedAt - t0;
         if (t0 === 0) continue; // something unrelated woke it before the change: poll again
@@ -184,6 +253,7 @@ async function fanOutPart(served: Served): Promise<boolean> {
     if (put.status !== 200) throw new Error(`PUT ${put.status}`);
     latencies.push(...(await Promise.all(arrived)));
   }
+  for (const w of raw) w.conn.close();
   const p50 = percentile(latencies, 50);
   const p99 = percentile(latencies, 99);
   console.log(`fan-out to ${WATCHERS} long-polling watchers (${CHANGES} changes, ${latencies.length} deliveries): p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (target p99 < 250 ms) ${p99 < 250 ? 'OK' : 'ABOVE TARGET'}`);
