@@ -47,8 +47,8 @@ function putStatus(ctx: Context): unknown {
   if (!validPresence(ctx).has(String(presence)) && !hs.faults.has('invalid-presence-accepted')) {
     throw new MatrixError(ERRORS.INVALID_PARAM, `Invalid presence state: ${JSON.stringify(presence)}.`);
   }
-  // Rate limiting (Synapse rc_presence.per_user): 429 M_LIMIT_EXCEEDED with retry_after_ms and,
-  // as Synapse does, a Retry-After header in seconds.
+  // Rate limiting (Synapse rc_presence.per_user): 429 M_LIMIT_EXCEEDED with retry_after_ms and a
+  // Retry-After header of ceil(ms / 1000) seconds (Synapse api/errors.py LimitExceededError).
   if (hs.rateLimiter) {
     const decision = hs.rateLimiter.take(requester);
     if (!decision.allowed) {
