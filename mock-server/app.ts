@@ -19,19 +19,18 @@ export interface MockApp extends RequestListener {
   config: MockConfig;
 }
 
-function isConfig(c: MockConfig | MockConfigInput): c is MockConfig {
-  const x = c as MockConfig;
-  return typeof x.server_name === 'string' && x.presence?.idle_timeout !== undefined && x.rate_limit?.enabled !== undefined && x.legacy !== undefined && x.limits !== undefined && Array.isArray(x.faults);
-}
-
+/** The mock as a request listener (for supertest or any node:http server). A resolved MockConfig is a
+ * valid input too; either way it is validated against the schema. */
 export function createMockApp(config: MockConfig | MockConfigInput = {}, clock: Clock = realClock): MockApp {
-  const resolved = isConfig(config) ? resolveConfig(config) : resolveConfig(config);
+  const resolved = resolveConfig(config);
   const hs = new Homeserver(resolved, clock);
   const router = new Router([...accountRoutes, ...presenceRoutes, ...profileRoutes, ...roomRoutes, ...syncRoutes]);
   const textPlain = hs.faults.has('text-plain-json');
 
   const listener = ((req: IncomingMessage, res: ServerResponse) => {
     handle(hs, router, req, res).catch((err: unknown) => {
+      // A client that went away mid-request (an aborted upload) is nobody's bug and gets no answer.
+      if (res.destroyed || (req.destroyed && !(err instanceof MatrixError))) return;
       if (err instanceof MatrixError) {
         sendJson(res, err.spec.status, err.body(), { textPlain, headers: err.headers });
       } else {

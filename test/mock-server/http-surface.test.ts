@@ -1,5 +1,6 @@
 // The HTTP surface around presence: versions, registration (UIA), login, whoami, logout, tokens, the
 // error catalogue at the HTTP level (404, 405, 413, M_NOT_JSON, M_BAD_JSON), CORS, r0 paths.
+import { request as httpRequest } from 'node:http';
 import { expect } from 'chai';
 import request from 'supertest';
 import { ERRORS } from '../../mock-server/errors.js';
@@ -90,6 +91,27 @@ describe('mock HTTP surface', () => {
       const a = await m.register();
       const res = await m.put(a, 'online', 'x'.repeat(200));
       expect([res.status, res.body.errcode]).to.deep.equal([413, 'M_TOO_LARGE']);
+    });
+
+    it('a chunked body (no Content-Length) over the limit is 413 too', async () => {
+      const { startMockServer } = await import('../../mock-server/index.js');
+      const mock = await startMockServer({ config: { limits: { max_body_bytes: 1000 } } });
+      try {
+        const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = httpRequest(`${mock.url}${v3}/register`, { method: 'POST', headers: { 'Transfer-Encoding': 'chunked' } }, (r) => {
+            let body = '';
+            r.on('data', (c: Buffer) => (body += c.toString()));
+            r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+          });
+          req.on('error', reject);
+          for (let i = 0; i < 10; i++) req.write('x'.repeat(200));
+          req.end();
+        });
+        expect(res.status).to.equal(413);
+        expect(JSON.parse(res.body).errcode).to.equal('M_TOO_LARGE');
+      } finally {
+        await mock.close();
+      }
     });
 
     it('garbage of every kind never produces a 500', async () => {
