@@ -15,7 +15,7 @@ export const FAULTS = {
   'idle-clears-status': { description: 'Going idle (or offline by the sync timeout) clears status_msg.', breaks: 'status_msg kept across timeouts' },
   'no-currently-active': { description: 'currently_active is never included.', breaks: 'currently_active while online' },
   'currently-active-stuck': { description: 'currently_active stays true after the last-active granularity.', breaks: 'currently_active flips to false' },
-  'currently-active-when-offline': { description: 'currently_active is included when the user is not online.', breaks: 'currently_active only when online' },
+  'currently-active-when-offline': { description: 'currently_active: true is reported for a user who is not online.', breaks: 'currently_active only when online' },
   'last-active-seconds': { description: 'last_active_ago is given in seconds instead of milliseconds.', breaks: 'last_active_ago in ms' },
   'last-active-frozen': { description: 'last_active_ago is computed when the state changed, not when the response is built.', breaks: 'last active time up to date' },
   'message-not-active': { description: 'Sending a message does not bump last active.', breaks: 'sending a message is pro-active' },
@@ -54,6 +54,15 @@ export const FAULTS = {
   'long-poll-not-woken': { description: 'A presence change does not wake a waiting /sync; it returns at its timeout.', breaks: 'long-poll wakes on change' },
   'user-id-not-decoded': { description: 'The {userId} path segment is not percent-decoded.', breaks: 'percent-encoded user ids in paths' },
   'event-missing-sender': { description: 'm.presence events in /sync lack `sender`.', breaks: 'm.presence event shape' },
+  'fresh-user-online': { description: 'GET of a user who never set presence nor synced answers online.', breaks: 'default presence is offline' },
+  'empty-status-msg-refused': { description: 'PUT with status_msg "" answers 400.', breaks: 'an empty status_msg is a valid string' },
+  'null-status-msg-500': { description: 'PUT with status_msg null answers 500 M_UNKNOWN.', breaks: 'bad input is a 4xx, never a 500' },
+  'client-last-active-honoured': { description: 'A last_active_ago in the PUT body is accepted and taken as the user\'s last active time.', breaks: 'the server keeps last active itself' },
+  'sync-not-online': { description: '/sync without set_presence or with set_presence=online does not mark the user online.', breaks: 'online while syncing (set_presence default)' },
+  'sync-clears-status': { description: 'A /sync with set_presence clears status_msg.', breaks: 'status_msg kept across syncs' },
+  'rate-limit-never-refills': { description: 'Once limited, a user stays limited: the bucket never drains.', breaks: 'retry_after_ms is honest; requests allowed after waiting' },
+  'profile-change-no-member-event': { description: 'A profile change leaves the user\'s m.room.member events unchanged.', breaks: 'profile change updates member events (early spec)' },
+  'presence-list-drop-ignored': { description: 'POST /presence/list ignores `drop`.', breaks: 'early presence list drop' },
 } as const satisfies Record<string, FaultSpec>;
 
 export type FaultName = keyof typeof FAULTS;

@@ -35,7 +35,7 @@ export class Homeserver {
     this.notifier = new Notifier(clock);
     this.presence = new PresenceTracker(config, clock, this.faults, (userId) => this.deliverPresence(userId));
     const rl = config.rate_limit;
-    this.rateLimiter = rl.enabled && !this.faults.has('no-rate-limit') ? new RateLimiter(clock, rl.per_second, rl.burst) : undefined;
+    this.rateLimiter = rl.enabled && !this.faults.has('no-rate-limit') ? new RateLimiter(clock, rl.per_second, rl.burst, this.faults.has('rate-limit-never-refills')) : undefined;
   }
 
   stop(): void {
@@ -63,6 +63,7 @@ export class Homeserver {
 
   private queuePresence(recipient: string, userId: string, pos: number, wake = true): void {
     if (recipient === userId && this.faults.has('no-own-presence-in-sync')) return;
+    if (recipient !== userId && this.faults.has('no-sync-delivery')) return;
     let box = this.inbox.get(recipient);
     if (!box) this.inbox.set(recipient, (box = new Map()));
     box.set(userId, pos);
@@ -236,7 +237,8 @@ export class Homeserver {
   /** Profile change: update member events and (r0 spec SHOULD) propagate via m.presence. */
   profileChanged(userId: string): void {
     // A copy: emitting a member event touches the membership index being iterated.
-    for (const roomId of [...this.rooms.joinedRooms(userId)]) {
+    const rooms = this.faults.has('profile-change-no-member-event') ? [] : [...this.rooms.joinedRooms(userId)];
+    for (const roomId of rooms) {
       this.emit(this.getRoom(roomId), userId, 'm.room.member', this.memberContent(userId, 'join'), userId);
     }
     if (this.config.presence.enabled && this.config.presence.profile_propagation && !this.faults.has('no-profile-propagation')) {

@@ -49,6 +49,17 @@ export class PresenceTracker {
     private readonly onChange: PresenceListener,
   ) {}
 
+  /** Whether the user ever had a presence state (set, synced or active). */
+  has(userId: string): boolean {
+    return this.records.has(userId);
+  }
+
+  /** Sets last active from a client-supplied value (only the client-last-active-honoured fault). */
+  overrideLastActive(userId: string, ts: number): void {
+    const r = this.records.get(userId);
+    if (r) r.last_active_ts = ts;
+  }
+
   get(userId: string): Readonly<PresenceRecord> {
     return this.records.get(userId) ?? offlineRecord();
   }
@@ -87,6 +98,7 @@ export class PresenceTracker {
     const now = this.clock.now();
     const next = { ...prev, presence, last_sync_ts: now, last_device_ts: now };
     if (ONLINE_LIKE.has(presence) && this.config.presence.sync_bumps_active) next.last_active_ts = now;
+    if (this.faults.has('sync-clears-status')) next.status_msg = null;
     this.update(userId, prev, next, false);
   }
 
@@ -206,7 +218,7 @@ export function formatPresence(r: Readonly<PresenceRecord>, now: number, faults:
   // Synapse format_user_presence_state: currently_active only when online.
   if (!faults.has('no-currently-active')) {
     if (ONLINE_LIKE.has(r.presence)) content.currently_active = r.currently_active;
-    else if (faults.has('currently-active-when-offline')) content.currently_active = r.currently_active;
+    else if (faults.has('currently-active-when-offline')) content.currently_active = true;
   }
   return content;
 }

@@ -21,13 +21,16 @@ export class RateLimiter {
     private readonly clock: Clock,
     private readonly perSecond: number,
     private readonly burst: number,
+    /** The rate-limit-never-refills fault: the bucket never drains (retry_after_ms still promises it). */
+    private readonly neverRefill = false,
   ) {}
 
   /** Takes one action for `key` if it fits; `consume: false` only asks. */
   take(key: string, consume = true): RateDecision {
     const now = this.clock.now();
     const bucket = this.buckets.get(key) ?? { level: 0, at: now };
-    const level = Math.max(0, bucket.level - ((now - bucket.at) / 1000) * this.perSecond);
+    const drained = this.neverRefill ? 0 : ((now - bucket.at) / 1000) * this.perSecond;
+    const level = Math.max(0, bucket.level - drained);
     if (level + 1 > this.burst) {
       const retryAfterMs = Math.max(1, Math.ceil(((level + 1 - this.burst) / this.perSecond) * 1000));
       return { allowed: false, retryAfterMs };

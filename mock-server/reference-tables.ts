@@ -2,6 +2,7 @@
 // single sources: the config schema, the error catalogue and the fault catalogue. A test checks that the
 // document contains exactly these tables, so the documentation cannot drift.
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { MOCK_CONFIG_SCHEMA_FILE } from './config.js';
 import { ERRORS } from './errors.js';
 import { FAULTS, FAULT_NAMES } from './faults.js';
@@ -41,4 +42,10 @@ export function faultTable(): string {
   const rows = ['| fault | defect | breaks |', '| --- | --- | --- |'];
   for (const name of FAULT_NAMES) rows.push(`| \`${name}\` | ${cell(FAULTS[name].description)} | ${cell(FAULTS[name].breaks)} |`);
   return rows.join('\n');
+}
+
+// `npx tsx mock-server/reference-tables.ts` prints the three tables, to paste into the document when a
+// test says it has drifted.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(`${configTable()}\n\n${errorTable()}\n\n${faultTable()}`);
 }

@@ -21,6 +21,7 @@ function getStatus(ctx: Context): unknown {
   // Synapse: a user who shares no room with the requester is 403 "You are not allowed to see their
   // presence." (own presence is always visible; an unknown user shares no room, hence 403 too).
   if (!ctx.hs.canSeePresence(requester, userId)) throw new MatrixError(ERRORS.FORBIDDEN_SEE_PRESENCE);
+  if (ctx.hs.faults.has('fresh-user-online') && !ctx.hs.presence.has(userId)) return { presence: 'online' };
   const content = formatPresence(ctx.hs.presence.get(userId), ctx.hs.clock.now(), ctx.hs.faults);
   if (ctx.hs.faults.has('get-status-msg-missing')) delete content.status_msg;
   return content;
@@ -35,14 +36,17 @@ function putStatus(ctx: Context): unknown {
   const body = bodyObject(ctx);
   const lax = hs.faults.has('lax-body-types');
   // lax-body-types: a body without presence (e.g. a non-object body) keeps the current state.
-  const presence = body.presence === undefined && lax ? hs.presence.get(userId).presence : body.presence;
+  const presence = (body.presence === undefined || typeof body.presence !== 'string') && lax ? hs.presence.get(userId).presence : body.presence;
   // Synapse answers 400 for a missing presence, a non-string status_msg and unknown keys; the mock
   // names the errcodes: a wrong shape is M_BAD_JSON, a value outside the enum M_INVALID_PARAM.
   if (presence === undefined) throw new MatrixError(ERRORS.BAD_JSON, 'Missing presence.');
   if (typeof presence !== 'string' && !lax) throw new MatrixError(ERRORS.BAD_JSON, 'presence must be a string.');
   const statusMsg = body.status_msg;
+  if (statusMsg === null && hs.faults.has('null-status-msg-500')) throw new MatrixError(ERRORS.UNKNOWN);
+  if (statusMsg === '' && hs.faults.has('empty-status-msg-refused')) throw new MatrixError(ERRORS.BAD_JSON, 'status_msg must not be empty.');
+  const clientLastActive = hs.faults.has('client-last-active-honoured') ? body.last_active_ago : undefined;
   if (statusMsg !== undefined && typeof statusMsg !== 'string' && !lax) throw new MatrixError(ERRORS.BAD_JSON, 'status_msg must be a string.');
-  const unknown = Object.keys(body).filter((k) => k !== 'presence' && k !== 'status_msg');
+  const unknown = Object.keys(body).filter((k) => k !== 'presence' && k !== 'status_msg' && !(k === 'last_active_ago' && clientLastActive !== undefined));
   if (unknown.length > 0 && !lax) throw new MatrixError(ERRORS.BAD_JSON, `Unknown keys: ${unknown.join(', ')}.`);
   if (!validPresence(ctx).has(String(presence)) && !hs.faults.has('invalid-presence-accepted')) {
     throw new MatrixError(ERRORS.INVALID_PARAM, `Invalid presence state: ${JSON.stringify(presence)}.`);
@@ -61,6 +65,7 @@ function putStatus(ctx: Context): unknown {
   if (hs.config.presence.enabled) {
     const value = typeof presence === 'string' ? presence : String(presence);
     hs.presence.setFromRequest(userId, value as PresenceValue, typeof statusMsg === 'string' ? statusMsg : undefined);
+    if (typeof clientLastActive === 'number') hs.presence.overrideLastActive(userId, hs.clock.now() - clientLastActive);
   }
   if (hs.faults.has('put-echoes-body')) return body;
   return {};
@@ -102,7 +107,7 @@ function postList(ctx: Context): unknown {
   for (const u of invite) if (!ctx.hs.accounts.users.has(u)) throw new MatrixError(ERRORS.UNKNOWN_USER, `Unknown user ${u}.`);
   if (ctx.hs.faults.has('presence-list-broken')) return {};
   for (const u of invite) ctx.hs.listInvite(userId, u);
-  for (const u of drop) ctx.hs.listDrop(userId, u);
+  if (!ctx.hs.faults.has('presence-list-drop-ignored')) for (const u of drop) ctx.hs.listDrop(userId, u);
   return {};
 }
 

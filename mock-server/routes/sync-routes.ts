@@ -56,6 +56,7 @@ function presenceToSet(ctx: Context): PresenceValue | undefined {
   }
   if (hs.faults.has('set-presence-ignored')) value = 'online';
   if (value === 'offline' || !hs.config.presence.enabled) return undefined;
+  if (value === 'online' && hs.faults.has('sync-not-online')) return undefined;
   // Rate limiting (Synapse rc_presence applies to /sync too): an over-limit set_presence that would
   // change the state is ignored, never refused.
   if (hs.rateLimiter && hs.presence.get(me(ctx).userId).presence !== value) {

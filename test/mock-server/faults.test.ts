@@ -36,7 +36,7 @@ async function deliveredAfter(m: TestMock, act: (a: { userId: string; token: str
   return eventsFrom((await m.presenceSince(b, s.next_batch, query)).events, a.userId).length;
 }
 
-const rows: Record<FaultName, Row> = {
+const rows = {
   'never-idle': {
     config: { presence: { idle_timeout: 1000, sync_online_timeout: 100_000 } },
     probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(1000); return (await m.get(a, a)).body.presence; },
@@ -57,8 +57,13 @@ const rows: Record<FaultName, Row> = {
     good: false,
   },
   'currently-active-when-offline': {
-    probe: async (m) => { const a = await m.register(); await m.put(a, 'offline'); return 'currently_active' in (await m.get(a, a)).body; },
-    good: false,
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online');
+      await m.put(a, 'offline');
+      return (await m.get(a, a)).body.currently_active;
+    },
+    good: undefined as unknown,
   },
   'last-active-seconds': {
     config: { presence: slowTimers },
@@ -152,9 +157,10 @@ const rows: Record<FaultName, Row> = {
       const path = `${v3}/presence/${encodeURIComponent(a.userId)}/status`;
       const typed = await request(m.app).put(path).set(authHeader(a)).send({ presence: 'online', status_msg: 5 });
       const array = await request(m.app).put(path).set(authHeader(a)).send(['online']);
-      return [typed.status, array.status];
+      const number = await request(m.app).put(path).set(authHeader(a)).send({ presence: 1 });
+      return [typed.status, array.status, number.status];
     },
-    good: [400, 400],
+    good: [400, 400, 400],
   },
   'bad-json-500': {
     probe: async (m) => {
@@ -271,6 +277,66 @@ const rows: Record<FaultName, Row> = {
     probe: async (m) => { const a = await m.register(); const s = await m.sync(a); await m.put(a, 'online'); return (await m.presenceSince(a, s.next_batch)).events[0]?.sender; },
     good: undefined as unknown,
   },
+} as Record<FaultName, Row>;
+rows['fresh-user-online'] = {
+  probe: async (m) => { const a = await m.register(); return (await m.get(a, a)).body.presence; },
+  good: 'offline',
+};
+rows['empty-status-msg-refused'] = { probe: async (m) => (await m.put(await m.register(), 'online', '')).status, good: 200 };
+rows['null-status-msg-500'] = {
+  probe: async (m) => {
+    const a = await m.register();
+    return (await request(m.app).put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`).set(authHeader(a)).send({ presence: 'online', status_msg: null })).status;
+  },
+  good: 400,
+};
+rows['client-last-active-honoured'] = {
+  config: { presence: slowTimers },
+  probe: async (m) => {
+    const a = await m.register();
+    await request(m.app).put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`).set(authHeader(a)).send({ presence: 'online', last_active_ago: 86_400_000 });
+    return (await m.get(a, a)).body.last_active_ago;
+  },
+  good: undefined as unknown,
+};
+rows['sync-not-online'] = {
+  probe: async (m) => { const a = await m.register(); await m.sync(a, { set_presence: 'online' }); return (await m.get(a, a)).body.presence; },
+  good: 'online',
+};
+rows['sync-clears-status'] = {
+  probe: async (m) => { const a = await m.register(); await m.put(a, 'online', 'x'); await m.sync(a, { set_presence: 'online' }); return (await m.get(a, a)).body.status_msg; },
+  good: 'x',
+};
+rows['rate-limit-never-refills'] = {
+  config: limited,
+  probe: async (m) => {
+    const a = await m.register();
+    await m.put(a, 'online');
+    const limitedRes = await m.put(a, 'online');
+    m.clock.advance(limitedRes.body.retry_after_ms as number);
+    return (await m.put(a, 'online')).status;
+  },
+  good: 200,
+};
+rows['profile-change-no-member-event'] = {
+  probe: async (m) => {
+    const { a, room } = await pair(m);
+    await request(m.app).put(`${v3}/profile/${encodeURIComponent(a.userId)}/displayname`).set(authHeader(a)).send({ displayname: 'Alice' });
+    const member = await request(m.app).get(`${v3}/rooms/${encodeURIComponent(room)}/state/m.room.member/${encodeURIComponent(a.userId)}`).set(authHeader(a));
+    return member.body.displayname;
+  },
+  good: 'Alice',
+};
+rows['presence-list-drop-ignored'] = {
+  config: { legacy: { presence_list: true } },
+  probe: async (m) => {
+    const a = await m.register(); const b = await m.register();
+    const path = `${v3}/presence/list/${encodeURIComponent(a.userId)}`;
+    await request(m.app).post(path).set(authHeader(a)).send({ invite: [b.userId] });
+    await request(m.app).post(path).set(authHeader(a)).send({ drop: [b.userId] });
+    return (await request(m.app).get(path).set(authHeader(a))).body.length;
+  },
+  good: 0,
 };
 // The sender is the user; written here so the table stays a literal.
 rows['event-missing-sender'].good = '@placeholder';
