@@ -4,8 +4,7 @@ import { expect } from 'chai';
 import { loadSchemaRegistry } from '../../validator/schema-registry.js';
 import { FAULT_NAMES } from '../../mock-server/faults.js';
 import type { SuiteCase } from '../../runner/suite-types.js';
-import { readFileSync } from 'node:fs';
-import { faultsNeeded, faultsNeededFile, loadAllCases, readClauseCatalogue, type Clause } from './suite-catalogue.js';
+import { loadAllCases, readClauseCatalogue, type Clause } from './suite-catalogue.js';
 
 // Server-scoped clauses no case can check, each with the reason (also in the clause's note).
 const UNCOVERABLE: Record<string, string> = {
@@ -75,19 +74,10 @@ describe('suites: cases', () => {
     expect(cases.filter((c) => c.catches.length === 0).map((c) => c.fullId)).to.deep.equal([]);
   });
 
-  it('every fault in catches is in mock-server/faults.ts or waiting in suites/FAULTS-NEEDED.md', () => {
-    const known = new Set<string>([...FAULT_NAMES, ...faultsNeeded()]);
+  it('every fault in catches is in mock-server/faults.ts', () => {
+    const known = new Set<string>(FAULT_NAMES);
     const unknown = cases.flatMap((c) => c.catches.filter((f) => !known.has(f)).map((f) => `${c.fullId}: ${f}`));
     expect(unknown).to.deep.equal([]);
-  });
-
-  it('FAULTS-NEEDED.md lists only faults the mock does not have yet', () => {
-    const implemented = [...faultsNeeded()].filter((f) => (FAULT_NAMES as string[]).includes(f));
-    // A fault listed there and implemented: its entry can go (the fault-proof test now runs it).
-    // Entries marked "(exists, gap" are listed on purpose: the fault exists but cannot make its cases fail.
-    const text = readFileSync(faultsNeededFile, 'utf8');
-    const gaps = implemented.filter((f) => text.includes(`- ${f} (exists, gap`));
-    expect(implemented.filter((f) => !gaps.includes(f))).to.deep.equal([]);
   });
 
   it('titles state what is, without "should"', () => {

@@ -1,5 +1,5 @@
 // What the suite tests read: the clause catalogue (suites/clauses.yaml), every suite case, the mock's
-// fault catalogue and the faults the suites still wait for (suites/FAULTS-NEEDED.md).
+// fault catalogue.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -17,7 +17,6 @@ export interface Clause {
 }
 
 export const clausesFile = join(suitesDir, 'clauses.yaml');
-export const faultsNeededFile = join(suitesDir, 'FAULTS-NEEDED.md');
 
 /** The catalogue as parsed YAML (validated by the tests, not here). */
 export function readClauseCatalogue(): { title: string; clauses: Clause[] } {
@@ -26,12 +25,6 @@ export function readClauseCatalogue(): { title: string; clauses: Clause[] } {
 
 export async function loadAllCases(): Promise<SuiteCase[]> {
   return (await loadSuites([suitesDir])).flatMap((s) => s.cases);
-}
-
-/** Fault names listed in FAULTS-NEEDED.md: lines "- name: defect". */
-export function faultsNeeded(): Set<string> {
-  const text = readFileSync(faultsNeededFile, 'utf8');
-  return new Set([...text.matchAll(/^- ([a-z0-9-]+)[: ]/gm)].map((m) => m[1]!));
 }
 
 /** Fault name -> full ids of the cases whose `catches` names it. */
