@@ -4,15 +4,15 @@
 import type { Check, MatchContext } from './checks.js';
 import { evaluateMatcher, evaluatePathMatchers, isFailure, makeCheck } from './checks.js';
 import { CaseError } from './case-error.js';
-import { evaluateDuration, formatMs } from './durations.js';
+import { evaluateDuration, formatMs, type DurationSpec } from './durations.js';
 import { HomeserverClient } from './homeserver-client.js';
 import { sleep, TransportError, type HttpResponse } from './http-client.js';
 import { lookup } from './json-path.js';
 import type { TargetProfile } from './load-target.js';
 import { provisionActors, provisionRoom, type Actor, type ProvisioningState } from './provision.js';
 import type { CaseResult, Outcome } from './report-types.js';
-import type { ExpectSpec, RequestStep, StatusSpec, SuiteCase } from './suite-types.js';
-import { runSyncUntil } from './sync-until.js';
+import { TRIGGER_AFTER_DEFAULT, type ExpectSpec, type RequestStep, type StatusSpec, type SuiteCase } from './suite-types.js';
+import { runSyncUntil, type SyncPlan } from './sync-until.js';
 import { render, renderValue, TemplateError, type TemplateContext } from './templates.js';
 
 export interface SchemaValidator {
@@ -46,7 +46,13 @@ export function caseTimeoutMs(c: SuiteCase, timers: TargetProfile['timers']): nu
   for (const step of c.steps) {
     if (step.kind === 'wait') total += evaluateDuration(step.duration, timers, UNKNOWN_CAPTURES);
     else if (step.kind === 'sync_until') {
-      total += evaluateDuration(step.deadline ?? 'delivery_deadline', timers, UNKNOWN_CAPTURES) + timers.request_timeout + timers.sync_poll_timeout;
+      const poll = evaluateDuration(step.poll_timeout ?? 'sync_poll_timeout', timers, UNKNOWN_CAPTURES);
+      total += evaluateDuration(step.deadline ?? 'delivery_deadline', timers, UNKNOWN_CAPTURES) + timers.request_timeout + poll;
+      if (step.trigger) {
+        // The catch-up poll and the trigger request, the pause before the trigger, and the long-poll
+        // that may already be waiting when the deadline starts.
+        total += 2 * timers.request_timeout + evaluateDuration(step.trigger.after ?? TRIGGER_AFTER_DEFAULT, timers, UNKNOWN_CAPTURES) + poll;
+      }
     } else {
       const repeat = step.request.repeat;
       const count = repeat?.count ?? 1;
@@ -185,10 +191,21 @@ async function runSteps(c: SuiteCase, env: CaseEnv, client: HomeserverClient, si
       if (step.kind === 'request') {
         await located(step.at, () => runRequest(step, c, client, tctx, actors, env, match, signal, stepChecks));
       } else await located(step.at, async () => {
-        const deadline = evaluateDuration(step.deadline ?? 'delivery_deadline', timers, tctx.captured);
-        const sender = step.sender === undefined ? undefined : render(step.sender, tctx);
-        const result = await runSyncUntil(step, actors[step.as]!, sender, deadline, {
-          client, timers, specVersion: env.profile.spec_version, since, match, now: Date.now,
+        const duration = (spec: DurationSpec) => evaluateDuration(spec, timers, tctx.captured);
+        const trigger = step.trigger;
+        const plan: SyncPlan = {
+          sender: step.sender === undefined ? undefined : render(step.sender, tctx),
+          deadlineMs: duration(step.deadline ?? 'delivery_deadline'),
+          pollMs: duration(step.poll_timeout ?? 'sync_poll_timeout'),
+          trigger: trigger && {
+            afterMs: duration(trigger.after ?? TRIGGER_AFTER_DEFAULT),
+            withinMs: step.within === undefined ? undefined : duration(step.within),
+            // The trigger's checks are the step's checks: a refused trigger fails the step.
+            send: () => located(trigger.step.at, () => runRequest(trigger.step, c, client, tctx, actors, env, match, signal, stepChecks)),
+          },
+        };
+        const result = await runSyncUntil(step, actors[step.as]!, plan, {
+          client, timers, specVersion: env.profile.spec_version, since, match, now: Date.now, sleep: (ms) => sleep(ms, signal),
         });
         stepChecks.push(...result.checks);
         if (result.event !== undefined) capture(step, (where) => lookup(result.event, where), tctx.captured);

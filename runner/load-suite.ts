@@ -8,7 +8,7 @@ import { assertFormat } from './format-schemas.js';
 import { ConfigError } from './config-error.js';
 import { capturedNames, checkDuration, type DurationSpec } from './durations.js';
 import { templateNames } from './templates.js';
-import type { ExpectSpec, PathMatcher, RequestStep, Step, Suite, SuiteCase, ValueMatcher } from './suite-types.js';
+import type { ExpectSpec, PathMatcher, RequestStep, Step, Suite, SuiteCase, SyncTrigger, ValueMatcher } from './suite-types.js';
 
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- shape already checked by the schema
 
@@ -83,34 +83,8 @@ function checkActor(name: string | undefined, pointer: string, scope: Scope, pro
   if (name !== undefined && !scope.actors.has(name)) problems.add(pointer, `unknown actor "${name}" (not in this case's actors)`);
 }
 
-function toStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, problems: Problems): Step {
-  const at = source.where(pointer);
-  if (raw.wait !== undefined) {
-    checkDurationAt(raw.wait, `${pointer}/wait`, problems, scope);
-    return { kind: 'wait', at, duration: raw.wait };
-  }
-  if (raw.sync_until !== undefined) {
-    const s = raw.sync_until as Raw;
-    const p = `${pointer}/sync_until`;
-    checkActor(s.as, `${p}/as`, scope, problems);
-    checkTemplates(s.sender, `${p}/sender`, scope, problems);
-    checkTemplates(s.match, `${p}/match`, scope, problems);
-    checkDurationAt(s.deadline, `${p}/deadline`, problems, scope);
-    for (const name of Object.keys(s.capture ?? {})) scope.captured.add(name);
-    return {
-      kind: 'sync_until',
-      at: source.where(p),
-      as: s.as,
-      set_presence: s.set_presence ?? 'offline',
-      sender: s.sender,
-      match: toPathMatchers(s.match, `${p}/match`, source, problems, scope),
-      deadline: s.deadline,
-      absent: s.absent,
-      count: s.count,
-      capture: s.capture,
-      level: s.level,
-    };
-  }
+/** A request step (request, expect, capture); also the shape of a sync_until `trigger`. */
+function toRequestStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, problems: Problems): RequestStep {
   const r = raw.request as Raw;
   const p = `${pointer}/request`;
   checkActor(r.as, `${p}/as`, scope, problems);
@@ -147,6 +121,50 @@ function toStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, pro
     }
   }
   return { kind: 'request', at: source.where(p), request: r as RequestStep["request"], expect, capture: raw.capture };
+}
+
+function toStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, problems: Problems): Step {
+  const at = source.where(pointer);
+  if (raw.wait !== undefined) {
+    checkDurationAt(raw.wait, `${pointer}/wait`, problems, scope);
+    return { kind: 'wait', at, duration: raw.wait };
+  }
+  if (raw.sync_until !== undefined) {
+    const s = raw.sync_until as Raw;
+    const p = `${pointer}/sync_until`;
+    checkActor(s.as, `${p}/as`, scope, problems);
+    checkTemplates(s.sender, `${p}/sender`, scope, problems);
+    checkTemplates(s.match, `${p}/match`, scope, problems);
+    checkDurationAt(s.deadline, `${p}/deadline`, problems, scope);
+    checkDurationAt(s.poll_timeout, `${p}/poll_timeout`, problems, scope);
+    checkDurationAt(s.within, `${p}/within`, problems, scope);
+    // The trigger is sent before this step's own captures exist: parse it in the scope so far.
+    let trigger: SyncTrigger | undefined;
+    if (s.trigger !== undefined) {
+      const tp = `${p}/trigger`;
+      checkDurationAt(s.trigger.after, `${tp}/after`, problems, scope);
+      trigger = { at: source.where(tp), after: s.trigger.after, step: toRequestStep(s.trigger, tp, source, scope, problems) };
+    }
+    for (const name of Object.keys(s.capture ?? {})) scope.captured.add(name);
+    return {
+      kind: 'sync_until',
+      at: source.where(p),
+      as: s.as,
+      set_presence: s.set_presence ?? 'offline',
+      sender: s.sender,
+      match: toPathMatchers(s.match, `${p}/match`, source, problems, scope),
+      deadline: s.deadline,
+      poll_timeout: s.poll_timeout,
+      trigger,
+      within: s.within,
+      withinAt: source.where(`${p}/within`),
+      absent: s.absent,
+      count: s.count,
+      capture: s.capture,
+      level: s.level,
+    };
+  }
+  return toRequestStep(raw, pointer, source, scope, problems);
 }
 
 function toCase(raw: Raw, index: number, suite: Raw, stem: string, source: YamlSource, problems: Problems): SuiteCase {

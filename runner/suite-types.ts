@@ -61,6 +61,21 @@ export interface RequestStep {
   capture?: Record<string, string>;
 }
 
+/**
+ * A request sent while the watcher's /sync long-poll waits, so a case can cause a change during the
+ * poll (steps otherwise run one after another). It has the shape of a request step without capture.
+ */
+export interface SyncTrigger {
+  /** file:line:col of the `trigger` key. */
+  at: string;
+  /** How long after the long-poll is sent the trigger goes (default TRIGGER_AFTER_DEFAULT). */
+  after?: DurationSpec;
+  step: RequestStep;
+}
+
+/** Default of `trigger.after`: time for a /sync to reach a server on loopback and start waiting. */
+export const TRIGGER_AFTER_DEFAULT = '200ms';
+
 export interface SyncUntilStep {
   kind: 'sync_until';
   at: string;
@@ -69,6 +84,12 @@ export interface SyncUntilStep {
   sender?: string;
   match: PathMatcher[];
   deadline?: DurationSpec;
+  /** The `timeout` of each /sync of this step (default sync_poll_timeout). */
+  poll_timeout?: DurationSpec;
+  trigger?: SyncTrigger;
+  /** With trigger: the matching event must arrive at most this long after the trigger is sent. */
+  within?: DurationSpec;
+  withinAt: string;
   absent?: true;
   count?: number;
   capture?: Record<string, string>;

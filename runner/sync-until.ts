@@ -1,6 +1,11 @@
 // Polls /sync as a watcher until a presence event matches, or proves one does not arrive. The watcher
 // syncs with set_presence=offline unless told otherwise, so that watching never changes what is watched
 // (Client-Server API, GET /sync: set_presence "offline" means the client is not marked online).
+//
+// With a `trigger`, the step also proves that a change wakes a waiting long-poll: GET /sync's `timeout`
+// is "the maximum time to wait ... before returning this request" (v1.19 sync.yaml), so a server must
+// answer as soon as something new is available, not at the timeout. Steps run one after another, so
+// the trigger is the one way a case can act while its own poll waits.
 import type { Check, MatchContext } from './checks.js';
 import { evaluatePathMatchers, isFailure, makeCheck, show } from './checks.js';
 import type { HomeserverClient } from './homeserver-client.js';
@@ -19,6 +24,26 @@ export interface SyncEnv {
   since: Map<string, string>;
   match: MatchContext;
   now: () => number;
+  /** A pause that the case's time limit can cut short. */
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** A trigger, resolved for one run: when to send it, how to send it, and the bound on the delay. */
+export interface TriggerPlan {
+  /** Sends the trigger and records its expect checks (with the step's); rejects on an error. */
+  send: () => Promise<void>;
+  afterMs: number;
+  withinMs?: number;
+}
+
+export interface SyncPlan {
+  /** Only events of this user (already rendered). */
+  sender?: string;
+  /** How long to poll; with a trigger, counted from the moment it is sent. */
+  deadlineMs: number;
+  /** The `timeout` of each /sync. */
+  pollMs: number;
+  trigger?: TriggerPlan;
 }
 
 export interface SyncResult {
@@ -50,64 +75,165 @@ async function pollOnce(env: SyncEnv, step: SyncUntilStep, actor: Actor, pollMs:
   return Array.isArray(events) ? events : [];
 }
 
-export async function runSyncUntil(step: SyncUntilStep, actor: Actor, sender: string | undefined, deadlineMs: number, env: SyncEnv): Promise<SyncResult> {
-  const level = step.level ?? env.match.level;
-  const match = { ...env.match, level };
-  const started = env.now();
-  const end = started + deadlineMs;
-  const mode = step.absent ? 'absent' : step.count !== undefined ? 'count' : 'until';
-  const seen: unknown[] = [];
-  let matchedCount = 0;
-  let firstMatch: unknown;
-  let matchChecks: Check[] = [];
-  for (;;) {
-    const remaining = end - env.now();
-    // Always poll at least once, even with a zero deadline: "what is there now" is a valid question.
-    const events = await pollOnce(env, step, actor, Math.max(0, Math.min(env.timers.sync_poll_timeout, remaining)));
+/** When the /sync that delivered the first match was sent and answered. */
+interface PollTimes {
+  sentAt: number;
+  returnedAt: number;
+  timeoutMs: number;
+}
+
+/** The events seen from the sender, and which of them matched. */
+class Tally {
+  readonly seen: unknown[] = [];
+  matched = 0;
+  firstMatch: unknown;
+  firstMatchPoll?: PollTimes;
+  matchChecks: Check[] = [];
+
+  constructor(
+    private readonly step: SyncUntilStep,
+    private readonly sender: string | undefined,
+    private readonly match: MatchContext,
+  ) {}
+
+  add(events: unknown[], poll: PollTimes): void {
     for (const event of events) {
-      if (sender !== undefined && lookup(event, 'sender').value !== sender) continue;
-      seen.push(event);
-      const checks = evaluatePathMatchers(step.match, event, 'event', match);
+      if (this.sender !== undefined && lookup(event, 'sender').value !== this.sender) continue;
+      this.seen.push(event);
+      const checks = evaluatePathMatchers(this.step.match, event, 'event', this.match);
       if (checks.every((c) => c.passed)) {
-        matchedCount += 1;
-        if (firstMatch === undefined) {
-          firstMatch = event;
-          matchChecks = checks;
+        this.matched += 1;
+        if (this.firstMatch === undefined) {
+          this.firstMatch = event;
+          this.firstMatchPoll = poll;
+          this.matchChecks = checks;
         }
       }
     }
-    if (mode === 'until' && firstMatch !== undefined) break;
-    if (mode === 'absent' && matchedCount > 0) break;
-    if (env.now() >= end) break;
   }
-  const waited = formatMs(env.now() - started);
-  const who = sender ?? 'anyone';
+}
+
+type Mode = 'until' | 'absent' | 'count';
+
+function done(mode: Mode, tally: Tally): boolean {
+  return (mode === 'until' && tally.firstMatch !== undefined) || (mode === 'absent' && tally.matched > 0);
+}
+
+/** Polls for the whole deadline (or until the mode is decided). */
+async function pollPlain(step: SyncUntilStep, actor: Actor, plan: SyncPlan, env: SyncEnv, mode: Mode, tally: Tally): Promise<void> {
+  const end = env.now() + plan.deadlineMs;
+  for (;;) {
+    const remaining = end - env.now();
+    // Always poll at least once, even with a zero deadline: "what is there now" is a valid question.
+    const timeoutMs = Math.max(0, Math.min(plan.pollMs, remaining));
+    const sentAt = env.now();
+    const events = await pollOnce(env, step, actor, timeoutMs);
+    tally.add(events, { sentAt, returnedAt: env.now(), timeoutMs });
+    if (done(mode, tally) || env.now() >= end) return;
+  }
+}
+
+/**
+ * Catches up, sends a long-poll, sends the trigger `afterMs` later while the poll (presumably) waits,
+ * and keeps polling until the mode is decided or the deadline after the trigger passes. Returns when
+ * the trigger was sent. The runner cannot see a poll start waiting on the server; `after` is the time
+ * it allows for that (docs/runner.md).
+ */
+async function pollTriggered(step: SyncUntilStep, actor: Actor, plan: SyncPlan, trigger: TriggerPlan, env: SyncEnv, mode: Mode, tally: Tally): Promise<number> {
+  // Whatever is pending now would end the long-poll at once, before the trigger: take it first.
+  await pollOnce(env, step, actor, 0);
+  let sentAt: number | undefined;
+  let failure: { error: unknown } | undefined;
+  const sending = (async () => {
+    await env.sleep(trigger.afterMs);
+    sentAt = env.now();
+    await trigger.send();
+  })();
+  // Noted here so the loop can stop early; the error itself is rethrown below.
+  sending.catch((error: unknown) => {
+    failure = { error };
+  });
+  for (;;) {
+    const end = sentAt === undefined ? Infinity : sentAt + plan.deadlineMs;
+    const timeoutMs = sentAt === undefined ? plan.pollMs : Math.max(0, Math.min(plan.pollMs, end - env.now()));
+    const pollSentAt = env.now();
+    const events = await pollOnce(env, step, actor, timeoutMs);
+    const returnedAt = env.now();
+    // Events answered before the trigger went out cannot be its effect.
+    if (sentAt !== undefined) tally.add(events, { sentAt: pollSentAt, returnedAt, timeoutMs });
+    if (failure || done(mode, tally) || returnedAt >= end) break;
+  }
+  await sending;
+  return sentAt!;
+}
+
+/** The check on the delay between the trigger and the matching event (`within`). */
+function withinCheck(step: SyncUntilStep, label: string, triggerAt: number, withinMs: number, poll: PollTimes, level: MatchContext['level']): Check {
+  const delay = poll.returnedAt - triggerAt;
+  const passed = delay <= withinMs;
+  const check = makeCheck({
+    path: `${label}: delay after the trigger`,
+    expected: `at most ${formatMs(withinMs)} after the trigger`,
+    actual: delay,
+    passed,
+    level,
+    at: step.withinAt,
+  });
+  const waiting = poll.sentAt <= triggerAt
+    ? `the /sync that delivered it had been waiting ${formatMs(triggerAt - poll.sentAt)} when the trigger was sent and answered after ${formatMs(poll.returnedAt - poll.sentAt)} (its timeout: ${formatMs(poll.timeoutMs)}), so the change did not wake it`
+    : `the /sync that delivered it was sent ${formatMs(poll.sentAt - triggerAt)} after the trigger`;
+  check.message = passed
+    ? `${step.withinAt}: ${label}: arrived ${formatMs(delay)} after the trigger, within ${formatMs(withinMs)}`
+    : `${step.withinAt}: ${label}: arrived ${formatMs(delay)} after the trigger, want within ${formatMs(withinMs)}; ${waiting}`;
+  return check;
+}
+
+export async function runSyncUntil(step: SyncUntilStep, actor: Actor, plan: SyncPlan, env: SyncEnv): Promise<SyncResult> {
+  const level = step.level ?? env.match.level;
+  const match = { ...env.match, level };
+  const mode: Mode = step.absent ? 'absent' : step.count !== undefined ? 'count' : 'until';
+  const tally = new Tally(step, plan.sender, match);
+  const trigger = plan.trigger;
+  if (trigger?.withinMs !== undefined && plan.pollMs < trigger.afterMs + 2 * trigger.withinMs) {
+    // A server that answers only at the timeout would then meet `within` (or nearly): no proof.
+    throw new CaseError(`${step.at}: poll_timeout ${formatMs(plan.pollMs)} is too short to tell a woken long-poll from one answered at its timeout: want at least after + 2 × within = ${formatMs(trigger.afterMs + 2 * trigger.withinMs)}`);
+  }
+  const started = env.now();
+  const triggerAt = trigger ? await pollTriggered(step, actor, plan, trigger, env, mode, tally) : (await pollPlain(step, actor, plan, env, mode, tally), undefined);
+  const waited = formatMs(env.now() - (triggerAt ?? started));
+  const since = triggerAt === undefined ? '' : ' after the trigger';
+  const who = plan.sender ?? 'anyone';
   const label = `presence of ${who} seen by ${actor.name}`;
+  const deadline = formatMs(plan.deadlineMs);
   if (mode === 'until') {
-    if (firstMatch !== undefined) return { checks: matchChecks, event: firstMatch };
+    if (tally.firstMatch !== undefined) {
+      const checks = [...tally.matchChecks];
+      if (triggerAt !== undefined && trigger?.withinMs !== undefined) checks.push(withinCheck(step, label, triggerAt, trigger.withinMs, tally.firstMatchPoll!, level));
+      return { checks, event: tally.firstMatch };
+    }
     // Show why the last event from the sender did not match, matcher by matcher.
-    const last = seen[seen.length - 1];
+    const last = tally.seen[tally.seen.length - 1];
     const summary = makeCheck({
       path: label,
-      expected: `an m.presence event matching ${step.match.length} matcher(s) within ${formatMs(deadlineMs)}`,
-      actual: last === undefined ? undefined : seen.slice(-3).map((e) => (e as { content?: unknown }).content),
+      expected: `an m.presence event matching ${step.match.length} matcher(s) within ${deadline}${since}`,
+      actual: last === undefined ? undefined : tally.seen.slice(-3).map((e) => (e as { content?: unknown }).content),
       passed: false,
       level,
       at: step.at,
     });
     const detail = last === undefined ? [] : evaluatePathMatchers(step.match, last, 'event', match).filter(isFailure);
     summary.message = last === undefined
-      ? `${step.at}: no m.presence event from ${who} reached ${actor.name} within ${waited}`
-      : `${step.at}: no m.presence event from ${who} matched within ${waited}; last seen content: ${show((last as { content?: unknown }).content)}`;
+      ? `${step.at}: no m.presence event from ${who} reached ${actor.name} within ${waited}${since}`
+      : `${step.at}: no m.presence event from ${who} matched within ${waited}${since}; last seen content: ${show((last as { content?: unknown }).content)}`;
     return { checks: [summary, ...detail] };
   }
   if (mode === 'absent') {
-    const passed = matchedCount === 0;
-    const check = makeCheck({ path: label, expected: `no matching m.presence event within ${formatMs(deadlineMs)}`, actual: passed ? undefined : (firstMatch as { content?: unknown }).content, passed, level, at: step.at });
-    if (!passed) check.message = `${step.at}: ${label}: got a matching event after ${waited}, want none within ${formatMs(deadlineMs)}: ${show(firstMatch)}`;
-    return { checks: [check], event: firstMatch };
+    const passed = tally.matched === 0;
+    const check = makeCheck({ path: label, expected: `no matching m.presence event within ${deadline}${since}`, actual: passed ? undefined : (tally.firstMatch as { content?: unknown }).content, passed, level, at: step.at });
+    if (!passed) check.message = `${step.at}: ${label}: got a matching event after ${waited}${since}, want none within ${deadline}: ${show(tally.firstMatch)}`;
+    return { checks: [check], event: tally.firstMatch };
   }
-  const passed = matchedCount === step.count;
-  const check = makeCheck({ path: label, expected: `exactly ${step.count} matching m.presence event(s) within ${formatMs(deadlineMs)}`, actual: matchedCount, passed, level, at: step.at });
-  return { checks: [check], event: firstMatch };
+  const passed = tally.matched === step.count;
+  const check = makeCheck({ path: label, expected: `exactly ${step.count} matching m.presence event(s) within ${deadline}${since}`, actual: tally.matched, passed, level, at: step.at });
+  return { checks: [check], event: tally.firstMatch };
 }
