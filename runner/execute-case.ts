@@ -201,7 +201,15 @@ async function runSteps(c: SuiteCase, env: CaseEnv, client: HomeserverClient, si
             afterMs: duration(trigger.after ?? TRIGGER_AFTER_DEFAULT),
             withinMs: step.within === undefined ? undefined : duration(step.within),
             // The trigger's checks are the step's checks: a refused trigger fails the step.
-            send: () => located(trigger.step.at, () => runRequest(trigger.step, c, client, tctx, actors, env, match, signal, stepChecks)),
+            send: async () => {
+              const checks: Check[] = [];
+              try {
+                await located(trigger.step.at, () => runRequest(trigger.step, c, client, tctx, actors, env, match, signal, checks));
+              } finally {
+                stepChecks.push(...checks);
+              }
+              return !checks.some(isFailure);
+            },
           },
         };
         const result = await runSyncUntil(step, actors[step.as]!, plan, {

@@ -30,8 +30,11 @@ export interface SyncEnv {
 
 /** A trigger, resolved for one run: when to send it, how to send it, and the bound on the delay. */
 export interface TriggerPlan {
-  /** Sends the trigger and records its expect checks (with the step's); rejects on an error. */
-  send: () => Promise<void>;
+  /**
+   * Sends the trigger and records its expect checks (with the step's); resolves to whether they all
+   * held, rejects on an error.
+   */
+  send: () => Promise<boolean>;
   afterMs: number;
   withinMs?: number;
 }
@@ -143,15 +146,16 @@ async function pollTriggered(step: SyncUntilStep, actor: Actor, plan: SyncPlan, 
   // Whatever is pending now would end the long-poll at once, before the trigger: take it first.
   await pollOnce(env, step, actor, 0);
   let sentAt: number | undefined;
-  let failure: { error: unknown } | undefined;
+  // A trigger that failed its checks or errored decides the step: the loop stops after the poll in
+  // flight. The error itself is rethrown below.
+  let failed = false;
   const sending = (async () => {
     await env.sleep(trigger.afterMs);
     sentAt = env.now();
-    await trigger.send();
+    if (!(await trigger.send())) failed = true;
   })();
-  // Noted here so the loop can stop early; the error itself is rethrown below.
-  sending.catch((error: unknown) => {
-    failure = { error };
+  sending.catch(() => {
+    failed = true;
   });
   for (;;) {
     const end = sentAt === undefined ? Infinity : sentAt + plan.deadlineMs;
@@ -161,7 +165,7 @@ async function pollTriggered(step: SyncUntilStep, actor: Actor, plan: SyncPlan, 
     const returnedAt = env.now();
     // Events answered before the trigger went out cannot be its effect.
     if (sentAt !== undefined) tally.add(events, { sentAt: pollSentAt, returnedAt, timeoutMs });
-    if (failure || done(mode, tally) || returnedAt >= end) break;
+    if (failed || done(mode, tally) || returnedAt >= end) break;
   }
   await sending;
   return sentAt!;
