@@ -5,6 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { expect } from 'chai';
 import { runSuites } from '../../runner/index.js';
+import { caseTimeoutMs } from '../../runner/execute-case.js';
 import { parseSuiteText } from '../../runner/load-suite.js';
 import { parseTargetProfile } from '../../runner/load-target.js';
 import { ConfigError } from '../../runner/config-error.js';
@@ -200,6 +201,13 @@ describe('sync_until trigger: loading', () => {
   it('refuses within without a trigger, and within beside absent', () => {
     expect(refused(`      - sync_until: { as: bob, within: 1s, match: [] }\n`)).to.match(/^suites\/t\.yaml:10:9: .*must have property trigger when property within is present/);
     expect(refused(WATCH('          absent: true\n'))).to.match(/^suites\/t\.yaml:10:9: /);
+  });
+
+  it('gives the case time for the catch-up poll, the pause, the trigger and the long-poll in flight', () => {
+    const timers = parseTargetProfile(PROFILE).timers;
+    // 5 s slack + 4 registration calls, then deadline + request + poll (1000 + 1000 + 400), then
+    // catch-up + trigger requests + after + the poll already waiting (2 x 1000 + 30 + 400).
+    expect(caseTimeoutMs(load(WATCH()).cases[0]!, timers)).to.equal(5000 + 4000 + 2400 + 2430);
   });
 
   it('checks the trigger like a request: templates, actors, durations', () => {
