@@ -1,4 +1,4 @@
-// The Markdown tables of docs/mock-server.md (configuration, errors, faults), generated from their
+// The Markdown tables of README.md (configuration, errors, faults), generated from their
 // single sources: the config schema, the error catalogue and the fault catalogue. A test checks that the
 // document contains exactly these tables, so the documentation cannot drift.
 import { readFileSync } from 'node:fs';
