@@ -181,6 +181,7 @@ async function runSteps(c: SuiteCase, env: CaseEnv, client: HomeserverClient, si
   });
   const match: MatchContext = { timers, captured: tctx.captured, level: c.level, render: (v) => renderValue(v, tctx) };
   const since = new Map<string, string>();
+  const backlog = new Map<string, unknown[]>();
   for (const step of c.steps) {
     if (step.kind === 'wait') {
       await sleep(evaluateDuration(step.duration, timers, tctx.captured), signal);
@@ -213,7 +214,7 @@ async function runSteps(c: SuiteCase, env: CaseEnv, client: HomeserverClient, si
           },
         };
         const result = await runSyncUntil(step, actors[step.as]!, plan, {
-          client, timers, specVersion: env.profile.spec_version, since, match, now: Date.now, sleep: (ms) => sleep(ms, signal),
+          client, timers, specVersion: env.profile.spec_version, since, backlog, match, now: Date.now, sleep: (ms) => sleep(ms, signal),
         });
         stepChecks.push(...result.checks);
         if (result.event !== undefined) capture(step, (where) => lookup(result.event, where), tctx.captured);

@@ -22,6 +22,12 @@ export interface SyncEnv {
   specVersion: SpecVersion;
   /** The watcher's since token, kept across steps of the case. */
   since: Map<string, string>;
+  /**
+   * Presence events a watcher's /sync delivered that no step has looked at yet, oldest first: a step
+   * waiting for alice must not throw away carol's event that came in the same response, or a later
+   * step waiting for carol would never see it.
+   */
+  backlog: Map<string, unknown[]>;
   match: MatchContext;
   now: () => number;
   /** A pause that the case's time limit can cut short. */
@@ -78,12 +84,18 @@ async function pollOnce(env: SyncEnv, step: SyncUntilStep, actor: Actor, pollMs:
   return Array.isArray(events) ? events : [];
 }
 
+function keepForLater(env: SyncEnv, actor: Actor, events: unknown[]): void {
+  if (events.length > 0) env.backlog.set(actor.name, [...(env.backlog.get(actor.name) ?? []), ...events]);
+}
+
 /** When the /sync that delivered the first match was sent and answered. */
 interface PollTimes {
   sentAt: number;
   returnedAt: number;
   timeoutMs: number;
 }
+
+type Mode = 'until' | 'absent' | 'count';
 
 /** The events seen from the sender, and which of them matched. */
 class Tally {
@@ -97,11 +109,24 @@ class Tally {
     private readonly step: SyncUntilStep,
     private readonly sender: string | undefined,
     private readonly match: MatchContext,
+    private readonly mode: Mode,
   ) {}
 
-  add(events: unknown[], poll: PollTimes): void {
+  isFromSender(event: unknown): boolean {
+    return this.sender === undefined || lookup(event, 'sender').value === this.sender;
+  }
+
+  /**
+   * Looks at events in order until the step is decided; returns those it did not look at or that are
+   * not from its sender, for later steps.
+   */
+  add(events: unknown[], poll: PollTimes): unknown[] {
+    const leftover: unknown[] = [];
     for (const event of events) {
-      if (this.sender !== undefined && lookup(event, 'sender').value !== this.sender) continue;
+      if (done(this.mode, this) || !this.isFromSender(event)) {
+        leftover.push(event);
+        continue;
+      }
       this.seen.push(event);
       const checks = evaluatePathMatchers(this.step.match, event, 'event', this.match);
       if (checks.every((c) => c.passed)) {
@@ -113,10 +138,9 @@ class Tally {
         }
       }
     }
+    return leftover;
   }
 }
-
-type Mode = 'until' | 'absent' | 'count';
 
 function done(mode: Mode, tally: Tally): boolean {
   return (mode === 'until' && tally.firstMatch !== undefined) || (mode === 'absent' && tally.matched > 0);
@@ -125,13 +149,17 @@ function done(mode: Mode, tally: Tally): boolean {
 /** Polls for the whole deadline (or until the mode is decided). */
 async function pollPlain(step: SyncUntilStep, actor: Actor, plan: SyncPlan, env: SyncEnv, mode: Mode, tally: Tally): Promise<void> {
   const end = env.now() + plan.deadlineMs;
+  const backlog = env.backlog.get(actor.name) ?? [];
+  const arrivedEarlier = env.now();
+  env.backlog.set(actor.name, tally.add(backlog, { sentAt: arrivedEarlier, returnedAt: arrivedEarlier, timeoutMs: 0 }));
+  if (done(mode, tally)) return;
   for (;;) {
     const remaining = end - env.now();
     // Always poll at least once, even with a zero deadline: "what is there now" is a valid question.
     const timeoutMs = Math.max(0, Math.min(plan.pollMs, remaining));
     const sentAt = env.now();
     const events = await pollOnce(env, step, actor, timeoutMs);
-    tally.add(events, { sentAt, returnedAt: env.now(), timeoutMs });
+    keepForLater(env, actor, tally.add(events, { sentAt, returnedAt: env.now(), timeoutMs }));
     if (done(mode, tally) || env.now() >= end) return;
   }
 }
@@ -143,8 +171,10 @@ async function pollPlain(step: SyncUntilStep, actor: Actor, plan: SyncPlan, env:
  * it allows for that (docs/runner.md).
  */
 async function pollTriggered(step: SyncUntilStep, actor: Actor, plan: SyncPlan, trigger: TriggerPlan, env: SyncEnv, mode: Mode, tally: Tally): Promise<number> {
-  // Whatever is pending now would end the long-poll at once, before the trigger: take it first.
-  await pollOnce(env, step, actor, 0);
+  // Whatever is pending now would end the long-poll at once, before the trigger: take it first. The
+  // sender's events from before the trigger cannot be its effect; other senders' are kept for later.
+  const before = [...(env.backlog.get(actor.name) ?? []), ...(await pollOnce(env, step, actor, 0))];
+  env.backlog.set(actor.name, before.filter((e) => !tally.isFromSender(e)));
   let sentAt: number | undefined;
   // A trigger that failed its checks or errored decides the step: the loop stops after the poll in
   // flight. The error itself is rethrown below.
@@ -164,7 +194,8 @@ async function pollTriggered(step: SyncUntilStep, actor: Actor, plan: SyncPlan, 
     const events = await pollOnce(env, step, actor, timeoutMs);
     const returnedAt = env.now();
     // Events answered before the trigger went out cannot be its effect.
-    if (sentAt !== undefined) tally.add(events, { sentAt: pollSentAt, returnedAt, timeoutMs });
+    if (sentAt !== undefined) keepForLater(env, actor, tally.add(events, { sentAt: pollSentAt, returnedAt, timeoutMs }));
+    else keepForLater(env, actor, events.filter((e) => !tally.isFromSender(e)));
     if (failed || done(mode, tally) || returnedAt >= end) break;
   }
   await sending;
@@ -196,7 +227,7 @@ export async function runSyncUntil(step: SyncUntilStep, actor: Actor, plan: Sync
   const level = step.level ?? env.match.level;
   const match = { ...env.match, level };
   const mode: Mode = step.absent ? 'absent' : step.count !== undefined ? 'count' : 'until';
-  const tally = new Tally(step, plan.sender, match);
+  const tally = new Tally(step, plan.sender, match, mode);
   const trigger = plan.trigger;
   if (trigger?.withinMs !== undefined && plan.pollMs < trigger.afterMs + 2 * trigger.withinMs) {
     // A server that answers only at the timeout would then meet `within` (or nearly): no proof.

@@ -316,6 +316,31 @@ describe('steps against a fake homeserver', () => {
       expect(fake.seen.find((s) => s.path.endsWith('/sync'))!.query.get('set_presence')).to.equal('online');
     });
 
+    it('keeps the events a step did not look at for the watcher\'s later steps', async () => {
+      // One /sync delivers carol's event after alice's: the step waiting for alice must leave carol's
+      // for the next step, which would otherwise wait in vain (the server sends it only once).
+      fake.presenceQueue.push(event('@alice:fake', 'online'), event('@carol:fake', 'unavailable'), event('@alice:fake', 'offline'));
+      const steps = `      - sync_until: { as: bob, sender: "@alice:fake", deadline: 100ms, match: [ { path: content.presence, equals: online } ] }
+      - sync_until: { as: bob, sender: "@carol:fake", deadline: 100ms, match: [ { path: content.presence, equals: unavailable } ] }
+      - sync_until: { as: bob, sender: "@alice:fake", deadline: 100ms, match: [ { path: content.presence, equals: offline } ] }
+      - sync_until: { as: bob, sender: "@carol:fake", absent: true, deadline: 50ms, match: [ { path: content.presence, equals: unavailable } ] }
+`;
+      const r = only(await run(fake, CASE(steps)));
+      expect(r.outcome, r.message).to.equal('pass');
+      // The first step's one poll delivered all three; the others needed no event from a new poll.
+      expect(fake.seen.filter((s) => s.path.endsWith('/sync')).length).to.be.at.least(1);
+    });
+
+    it('consumes what it looked at: a later step does not see the same event twice', async () => {
+      fake.presenceQueue.push(event('@alice:fake', 'online'));
+      const steps = `      - sync_until: { as: bob, sender: "@alice:fake", deadline: 100ms, match: [ { path: content.presence, equals: online } ] }
+      - sync_until: { as: bob, sender: "@alice:fake", deadline: 60ms, match: [ { path: content.presence, equals: online } ] }
+`;
+      const r = only(await run(fake, CASE(steps)));
+      expect(r.outcome).to.equal('fail');
+      expect(r.checks.at(-1)!.message).to.include('no m.presence event from @alice:fake reached bob');
+    });
+
     it('is an error when /sync answers without next_batch', async () => {
       fake.override((req, res) => req.path.endsWith('/sync') && json(res, 200, { rooms: {} }));
       const r = only(await run(fake, CASE('      - sync_until: { as: bob, match: [] }\n')));
