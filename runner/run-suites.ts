@@ -7,6 +7,7 @@ import { executeCase, type SchemaValidator } from './execute-case.js';
 import { loadExpectations, type Expectations } from './expectations.js';
 import { loadSuites } from './load-suite.js';
 import { loadTargetProfile, type TargetProfile } from './load-target.js';
+import { checkHomeserverReachable } from './reach-homeserver.js';
 import { planRun, type PlannedCase, type Selection } from './plan.js';
 import { runPool } from './pool.js';
 import { suitesDir, targetsDir } from './project-paths.js';
@@ -122,6 +123,7 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   let mock: EmbeddedMock | undefined;
   // No need to start a mock when nothing runs (everything filtered out or skipped).
   if (!options.homeserver && toRun.length > 0) mock = await startEmbeddedMock(profile, faults, options.mockIsolation);
+  if (options.homeserver && toRun.length > 0) await checkHomeserverReachable(options.homeserver, profile.timers.request_timeout);
   const baseUrl = options.homeserver ?? mock?.url ?? 'http://127.0.0.1:0';
   const info: RunInfo = {
     runner_contract: RUNNER_CONTRACT,

@@ -54,6 +54,7 @@ export async function startFakeHomeserver(options: { offerDummy?: boolean; share
       seen.push(r);
       for (const h of overrides) if (h(r, res)) return;
       const body = r.body ? (JSON.parse(r.body) as Record<string, unknown>) : {};
+      if (r.path === '/_matrix/client/versions') return json(res, 200, { versions: ['v1.19'] });
       if (r.path === '/_matrix/client/v3/register' && r.method === 'POST') {
         const auth = body.auth as { type?: string; session?: string } | undefined;
         if (!auth) return json(res, 401, { session: 'sess1', flows: [{ stages: [options.offerDummy === false ? 'm.login.recaptcha' : 'm.login.dummy'] }], params: {} });

@@ -235,13 +235,24 @@ describe('steps against a fake homeserver', () => {
       expect(Date.now() - started).to.be.lessThan(2000);
     });
 
-    it('a refused connection is an error', async () => {
+    it('a refused connection before the run is one configuration error', async () => {
       const url = fake.url;
       await fake.close();
-      const report = await runSuites({ suites: suiteOf(CASE('      - wait: 1\n')), target: parseTargetProfile(PROFILE), homeserver: url, expectations: false });
-      expect(only(report).outcome).to.equal('error');
-      expect(only(report).message).to.match(/provisioning: connection refused by 127\.0\.0\.1:\d+/);
+      const err = await runSuites({ suites: suiteOf(CASE('      - wait: 1\n')), target: parseTargetProfile(PROFILE), homeserver: url, expectations: false })
+        .then(() => undefined, (e: unknown) => e);
+      expect((err as Error).message).to.match(/^cannot reach the homeserver at http:\/\/127\.0\.0\.1:\d+: connection refused/);
       fake = await startFakeHomeserver();
+    });
+
+    it('a connection closed during provisioning is an error', async () => {
+      fake.override((req, res) => {
+        if (req.path !== '/_matrix/client/v3/register') return false;
+        res.socket?.destroy();
+        return true;
+      });
+      const r = only(await run(fake, CASE('      - wait: 1\n')));
+      expect(r.outcome).to.equal('error');
+      expect(r.message).to.match(/provisioning: connection closed by the server before a complete response/);
     });
 
     it('a case over its time limit is a timeout', async () => {
