@@ -3,3 +3,4 @@ export { ConsoleReporter, type ConsoleReporterOptions } from './console-reporter
 export { JsonReporter } from './json-reporter.js';
 export { JUnitReporter, toJUnitXml } from './junit-reporter.js';
 export { HtmlReporter, toHtml } from './html-reporter.js';
+export { GitHubAnnotationsReporter, toAnnotations } from './github-annotations-reporter.js';

@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, Option, InvalidArgumentError } from 'commander';
-import { ConsoleReporter, HtmlReporter, JsonReporter, JUnitReporter } from '../reporters/index.js';
+import { ConsoleReporter, GitHubAnnotationsReporter, HtmlReporter, JsonReporter, JUnitReporter } from '../reporters/index.js';
 import { ConfigError } from './config-error.js';
 import { expectationsFromResults, loadExpectations, writeExpectations } from './expectations.js';
 import { loadTargetProfile } from './load-target.js';
@@ -72,6 +72,7 @@ interface RunCommandOptions {
   reportJson?: string;
   junit?: string;
   html?: string;
+  githubAnnotations?: boolean;
   fault?: string[];
   quiet?: boolean;
 }
@@ -94,6 +95,7 @@ async function runAction(suitePaths: string[], opts: RunCommandOptions): Promise
   if (opts.reportJson) listeners.push(new JsonReporter(opts.reportJson));
   if (opts.junit) listeners.push(new JUnitReporter(opts.junit));
   if (opts.html) listeners.push(new HtmlReporter(opts.html));
+  if (opts.githubAnnotations) listeners.push(new GitHubAnnotationsReporter());
   const report = await runSuites({
     suites: suitePaths.length > 0 ? suitePaths : undefined,
     target: profile,
@@ -136,6 +138,7 @@ export function registerRunCommand(program: Command): void {
     .option('--report-json <file>', 'write the canonical JSON report')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--html <file>', 'write a self-contained HTML report')
+    .option('--github-annotations', 'print GitHub Actions annotations for failed checks, at their suite lines')
     .addOption(new Option('--fault <name>', 'switch on a deliberate defect of the embedded mock (repeatable)').argParser(collect))
     .option('--quiet', 'list only the cases that did not pass')
     .action(async (suitePaths: string[], opts: RunCommandOptions) => {

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsoleReporter, JsonReporter, toHtml, toJUnitXml } from '../../reporters/index.js';
+import { ConsoleReporter, GitHubAnnotationsReporter, JsonReporter, toAnnotations, toHtml, toJUnitXml } from '../../reporters/index.js';
 import type { CaseResult, Report } from '../../runner/report-types.js';
 import { loadSchemaRegistry } from '../../validator/schema-registry.js';
 
@@ -98,5 +98,29 @@ describe('reporters', () => {
     expect(loadSchemaRegistry().validate('report', written)).to.deep.equal([]);
     const broken = { ...report, cases: [{ ...failed, outcome: 'maybe' }] };
     expect(loadSchemaRegistry().validate('report', broken)).to.not.deep.equal([]);
+  });
+});
+
+describe('GitHub annotations reporter', () => {
+  it('marks each failed check of a gating case as an error at its suite line, and an error case at the case', () => {
+    expect(toAnnotations(report)).to.deep.equal([
+      '::error file=suites/s.yaml,line=41,col=9,title=MUST s#b (fail)::content.presence: got "online", want "unavailable"',
+      '::error file=suites/s.yaml,line=3,col=5,title=MUST e#c (error)::suites/e.yaml:9:9: no complete response within 5000ms (GET /x)',
+    ]);
+  });
+
+  it('makes a failure that does not gate the run a warning, and escapes what workflow commands need', () => {
+    const should = result('p#s', 'profile', 'fail', {
+      level: 'SHOULD',
+      checks: [{ path: 'content.displayname', expected: '"A, B"', actual: undefined, passed: false, level: 'SHOULD', at: 'suites/p.yaml:7:3', message: 'suites/p.yaml:7:3: line one\nline two 100%' }],
+    });
+    const lines = toAnnotations({ ...report, cases: [should], gating_failures: [] });
+    expect(lines).to.deep.equal(['::warning file=suites/p.yaml,line=7,col=3,title=SHOULD p#s (fail)::line one%0Aline two 100%25']);
+  });
+
+  it('prints nothing when every case passed', () => {
+    let out = '';
+    new GitHubAnnotationsReporter((t) => { out += t; }).onRunEnd({ ...report, cases: [result('s#a', 'status', 'pass')], gating_failures: [] });
+    expect(out).to.equal('');
   });
 });
