@@ -1,0 +1,40 @@
+// The README's promises that can drift from the code: the quick start's commands, what CI runs, and
+// the target-profile reference beside its schema.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { projectRoot } from '../../runner/project-paths.js';
+
+const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
+
+interface SchemaNode { properties?: Record<string, SchemaNode>; type?: string }
+
+function propertyPaths(node: SchemaNode, prefix = ''): string[] {
+  return Object.entries(node.properties ?? {}).flatMap(([key, child]) => {
+    const path = `${prefix}${key}`;
+    return child.properties ? propertyPaths(child, `${path}.`) : [path];
+  });
+}
+
+describe('README.md', () => {
+  it('quick start: installs, runs the CLI the package ships, and runs the test script', () => {
+    const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Commands'));
+    expect(quickStart).to.include('npm ci && npx matrix-presence-conformance run');
+    expect(quickStart).to.include('npm test');
+    expect(manifest.bin).to.have.property('matrix-presence-conformance');
+    expect(manifest.scripts.test).to.be.a('string');
+  });
+
+  it('.ci/run runs the README\'s test command', () => {
+    const ci = readFileSync(join(projectRoot, '.ci', 'run'), 'utf8');
+    expect(ci).to.match(/^npm test$/m);
+  });
+
+  it('the target-profile reference names every field of schemas/target.schema.json', () => {
+    const schema = JSON.parse(readFileSync(join(projectRoot, 'schemas', 'target.schema.json'), 'utf8')) as SchemaNode;
+    const section = readme.slice(readme.indexOf('## Target profiles'), readme.indexOf('## The suites'));
+    const missing = propertyPaths(schema).filter((path) => !section.includes(`\`${path}\``) && !section.includes(`\`${path}[]\``));
+    expect(missing).to.deep.equal([]);
+  });
+});
