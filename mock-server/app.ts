@@ -6,7 +6,7 @@ import { resolveConfig, type MockConfig, type MockConfigInput } from './config.j
 import type { Context } from './context.js';
 import { ERRORS, MatrixError } from './errors.js';
 import { Homeserver } from './homeserver.js';
-import { CORS_HEADERS, parseJson, readBody, sendJson } from './http-io.js';
+import { ClientGoneError, CORS_HEADERS, parseJson, readBody, sendJson } from './http-io.js';
 import { Router, type Match } from './router.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { presenceRoutes } from './routes/presence-routes.js';
@@ -28,21 +28,31 @@ export function createMockApp(config: MockConfig | MockConfigInput = {}, clock: 
   const textPlain = hs.faults.has('text-plain-json');
 
   const listener = ((req: IncomingMessage, res: ServerResponse) => {
-    handle(hs, router, req, res).catch((err: unknown) => {
-      // A client that went away mid-request (an aborted upload) is nobody's bug and gets no answer.
-      if (res.destroyed || (req.destroyed && !(err instanceof MatrixError))) return;
-      if (err instanceof MatrixError) {
-        sendJson(res, err.spec.status, err.body(), { textPlain, headers: err.headers });
-      } else {
-        // A bug in the mock: say so on stderr and answer the catalogue's M_UNKNOWN.
-        console.error('mock: internal error:', err);
-        sendJson(res, 500, new MatrixError(ERRORS.UNKNOWN).body(), { textPlain });
-      }
-    });
+    handle(hs, router, req, res).catch((err: unknown) => answerError(res, err, textPlain));
   }) as MockApp;
   listener.homeserver = hs;
   listener.config = resolved;
   return listener;
+}
+
+/** Every request gets an answer, whatever went wrong. The decision rests on the response alone (was
+ * anything sent yet?), never on the request: a request whose body has been read is "destroyed" too,
+ * and once guarding on that turned every internal error after the body into a silent hang. */
+function answerError(res: ServerResponse, err: unknown, textPlain: boolean): void {
+  // A client that went away mid-upload is nobody's bug and there is nobody to answer.
+  if (err instanceof ClientGoneError) return;
+  try {
+    if (err instanceof MatrixError) {
+      sendJson(res, err.spec.status, err.body(), { textPlain, headers: err.headers });
+    } else {
+      // A bug in the mock: say so on stderr (once, here) and answer the catalogue's M_UNKNOWN.
+      console.error('mock: internal error:', err);
+      sendJson(res, 500, new MatrixError(ERRORS.UNKNOWN).body(), { textPlain });
+    }
+  } finally {
+    // Headers already out (a handler failed mid-answer): end what was started rather than leave it open.
+    if (res.headersSent && !res.writableEnded) res.end();
+  }
 }
 
 async function handle(hs: Homeserver, router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -27,6 +27,9 @@ export function sendJson(
   res.end(text);
 }
 
+/** The client hung up while its body was being read: there is nobody left to answer. */
+export class ClientGoneError extends Error {}
+
 /** Reads the whole body, refusing more than `limit` bytes with 413 M_TOO_LARGE. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
@@ -52,7 +55,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (!failed) resolve(Buffer.concat(chunks));
     });
     req.on('error', (err) => {
-      if (!failed) reject(err);
+      if (!failed) reject(new ClientGoneError(`request body: ${err.message}`));
     });
   });
 }
