@@ -12,6 +12,8 @@ export const ERRORS = {
   NOT_JSON: { status: 400, errcode: 'M_NOT_JSON', message: 'Content not JSON.' },
   BAD_JSON: { status: 400, errcode: 'M_BAD_JSON', message: 'The JSON body has the wrong shape.' },
   INVALID_PARAM: { status: 400, errcode: 'M_INVALID_PARAM', message: 'A parameter has an invalid value.' },
+  // Synapse check_valid_filter raises SynapseError(400, ...) with the default errcode (see filter-validation.ts).
+  INVALID_FILTER: { status: 400, errcode: 'M_UNKNOWN', message: 'Invalid filter.' },
   MISSING_PARAM: { status: 400, errcode: 'M_MISSING_PARAM', message: 'A required parameter is missing.' },
   INVALID_USERNAME: { status: 400, errcode: 'M_INVALID_USERNAME', message: 'User ID can only contain characters a-z, 0-9, and =_-./.' },
   USER_IN_USE: { status: 400, errcode: 'M_USER_IN_USE', message: 'User ID already taken.' },

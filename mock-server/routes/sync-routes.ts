@@ -2,6 +2,7 @@
 // `set_presence`, which drives sync-based online tracking.
 import { me, type Context } from '../context.js';
 import { ERRORS, MatrixError } from '../errors.js';
+import { checkFilter } from '../filter-validation.js';
 import type { PresenceValue } from '../presence-state.js';
 import type { Route } from '../router.js';
 import { buildSync, type EventFilter } from '../sync.js';
@@ -32,15 +33,14 @@ function presenceFilter(ctx: Context): EventFilter | undefined {
     } catch {
       throw new MatrixError(ERRORS.INVALID_PARAM, 'filter is not valid JSON.');
     }
-    if (typeof filter !== 'object' || filter === null) throw new MatrixError(ERRORS.INVALID_PARAM, 'filter must be a JSON object.');
+    // The same schema check as an uploaded filter (Synapse: check_valid_filter on both paths).
+    checkFilter(filter);
   } else {
+    // Stored filters were checked when they were uploaded (POST /user/{userId}/filter).
     filter = me(ctx).filters.get(raw);
     if (filter === undefined) throw new MatrixError(ERRORS.INVALID_PARAM, `Unknown filter id ${JSON.stringify(raw)}.`);
   }
-  const presence = (filter as { presence?: unknown }).presence;
-  if (presence === undefined) return undefined;
-  if (typeof presence !== 'object' || presence === null) throw new MatrixError(ERRORS.INVALID_PARAM, 'filter.presence must be an object.');
-  return presence as EventFilter;
+  return (filter as { presence?: EventFilter }).presence;
 }
 
 /** Which presence this sync sets, if any: set_presence=offline means "do not affect presence"

@@ -1,0 +1,87 @@
+// Inputs that once hung or crashed the mock: an internal error after the body was read (no answer at
+// all), and filter fields of the wrong type (a throw deep in the filter code, or silently no presence).
+import { expect } from 'chai';
+import request from 'supertest';
+import { authHeader, makeMock, v3 } from './helpers.js';
+
+/** Replaces console.error while `fn` runs and returns what was logged. */
+async function capturingStderr<T>(fn: () => Promise<T>): Promise<{ result: T; logged: unknown[][] }> {
+  const logged: unknown[][] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void logged.push(args);
+  try {
+    return { result: await fn(), logged };
+  } finally {
+    console.error = original;
+  }
+}
+
+describe('mock robustness', () => {
+  describe('an internal error', () => {
+    it('after the request body was read is answered 500 M_UNKNOWN and logged once', async () => {
+      const m = makeMock();
+      const a = await m.register();
+      // A bug planted in the presence store: every read throws.
+      m.app.homeserver.presence.get = () => {
+        throw new Error('planted bug');
+      };
+      const { result: res, logged } = await capturingStderr(() =>
+        request(m.app).put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`).set(authHeader(a))
+          .send({ presence: 'online' }).timeout(2000));
+      expect([res.status, res.body.errcode]).to.deep.equal([500, 'M_UNKNOWN']);
+      expect(logged).to.have.length(1);
+      expect(String(logged[0].join(' '))).to.include('planted bug');
+    });
+
+    it('in a GET handler is answered 500 M_UNKNOWN too', async () => {
+      const m = makeMock();
+      const a = await m.register();
+      m.app.homeserver.presence.get = () => {
+        throw new Error('planted bug');
+      };
+      const { result: res, logged } = await capturingStderr(() =>
+        request(m.app).get(`${v3}/presence/${encodeURIComponent(a.userId)}/status`).set(authHeader(a)).timeout(2000));
+      expect([res.status, res.body.errcode]).to.deep.equal([500, 'M_UNKNOWN']);
+      expect(logged).to.have.length(1);
+    });
+  });
+
+  describe('presence filter validation (400 M_UNKNOWN, as Synapse)', () => {
+    const bad: Record<string, unknown> = {
+      'senders: 5': { senders: 5 },
+      'not_senders: "x"': { not_senders: '@a:b' },
+      'types: {}': { types: {} },
+      'not_types: [1]': { not_types: [1] },
+      'senders: ["not a user id"]': { senders: ['bob'] },
+      'limit: "x"': { limit: 'x' },
+      'limit: null': { limit: null },
+      'presence: []': [],
+    };
+    for (const [name, presence] of Object.entries(bad)) {
+      it(`refuses ${name} inline in /sync and in POST /user/{userId}/filter`, async () => {
+        const m = makeMock();
+        const a = await m.register();
+        const inline = await request(m.app).get(`${v3}/sync`).set(authHeader(a))
+          .query({ filter: JSON.stringify({ presence }), timeout: '0' }).timeout(2000);
+        expect([inline.status, inline.body.errcode], JSON.stringify(inline.body)).to.deep.equal([400, 'M_UNKNOWN']);
+        expect(inline.body.error).to.match(/filter/);
+        const post = await request(m.app).post(`${v3}/user/${encodeURIComponent(a.userId)}/filter`).set(authHeader(a))
+          .send({ presence }).timeout(2000);
+        expect([post.status, post.body.errcode], JSON.stringify(post.body)).to.deep.equal([400, 'M_UNKNOWN']);
+      });
+    }
+
+    it('accepts a well-typed presence filter (limit may be any number, as in Synapse\'s schema)', async () => {
+      const m = makeMock();
+      const a = await m.register();
+      const b = await m.register();
+      await m.shareRoom(a, b);
+      await m.put(b, 'online');
+      const filter = { presence: { senders: [b.userId], not_senders: [], types: ['m.presence'], not_types: [], limit: 2.5 } };
+      const post = await request(m.app).post(`${v3}/user/${encodeURIComponent(a.userId)}/filter`).set(authHeader(a)).send(filter);
+      expect(post.status).to.equal(200);
+      const s = await m.sync(a, { filter: post.body.filter_id as string });
+      expect(s.presence.events.map((e) => e.sender)).to.deep.equal([b.userId]);
+    });
+  });
+});
