@@ -146,15 +146,22 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /**
  * The delay a 429 asks for: `retry_after_ms` in the body (Client-Server API, "Rate limiting") or the
- * Retry-After header in seconds (RFC 9110 10.2.3); 1 s when the server gives neither.
+ * Retry-After header in seconds (RFC 9110 10.2.3); 1 s when the server gives neither; never less than
+ * MIN_RETRY_DELAY_MS.
  */
 export function retryDelayMs(response: HttpResponse): number {
   const body = response.json as { retry_after_ms?: unknown } | undefined;
-  if (body && typeof body.retry_after_ms === 'number' && body.retry_after_ms >= 0) return body.retry_after_ms;
-  const header = Number(response.headers['retry-after']);
-  if (Number.isFinite(header) && header >= 0) return header * 1000;
+  if (body && typeof body.retry_after_ms === 'number' && body.retry_after_ms >= 0) return Math.max(MIN_RETRY_DELAY_MS, body.retry_after_ms);
+  const raw = response.headers['retry-after']?.trim();
+  const header = raw ? Number(raw) : NaN;
+  if (Number.isFinite(header) && header >= 0) return Math.max(MIN_RETRY_DELAY_MS, header * 1000);
   return 1000;
 }
+
+/** A server that asks for no wait at all must not turn retries into a busy loop against itself. */
+export const MIN_RETRY_DELAY_MS = 100;
+/** Retries of one request; a server still refusing after that is answered with its 429. */
+export const MAX_RETRIES = 20;
 
 export interface RetryOptions {
   timeoutMs: number;
@@ -167,9 +174,9 @@ export interface RetryOptions {
 
 /** Sends, retrying 429 answers after the advertised delay while that fits before the deadline. */
 export async function sendWithRetry(req: HttpRequest, options: RetryOptions): Promise<HttpResponse> {
-  for (;;) {
+  for (let attempt = 0; ; attempt += 1) {
     const response = await sendRequest(req, options.timeoutMs, options.signal);
-    if (response.status !== 429 || !options.retry429) return response;
+    if (response.status !== 429 || !options.retry429 || attempt >= MAX_RETRIES) return response;
     const delay = retryDelayMs(response);
     if (Date.now() + delay >= options.deadline) return response;
     options.onRetry?.(response, delay);

@@ -129,7 +129,8 @@ class Tally {
       }
       this.seen.push(event);
       const checks = evaluatePathMatchers(this.step.match, event, 'event', this.match);
-      if (checks.every((c) => c.passed)) {
+      // INFO matchers are recorded, never decisive: they cannot keep an event from matching.
+      if (!checks.some(isFailure)) {
         this.matched += 1;
         if (this.firstMatch === undefined) {
           this.firstMatch = event;

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { createServer, type Socket } from 'node:net';
-import { sendRequest, sendWithRetry, retryDelayMs, TransportError } from '../../runner/http-client.js';
+import { MAX_RETRIES, MIN_RETRY_DELAY_MS, sendRequest, sendWithRetry, retryDelayMs, TransportError } from '../../runner/http-client.js';
 
 const BASE = 'http://hs.test';
 
@@ -99,21 +99,37 @@ describe('http client', () => {
   describe('429 retry', () => {
     it('takes the delay from retry_after_ms, then Retry-After, then 1 s', () => {
       const base = { status: 429, text: '', durationMs: 0 };
-      expect(retryDelayMs({ ...base, headers: { 'retry-after': '3' }, json: { retry_after_ms: 25 } })).to.equal(25);
+      expect(retryDelayMs({ ...base, headers: { 'retry-after': '3' }, json: { retry_after_ms: 250 } })).to.equal(250);
       expect(retryDelayMs({ ...base, headers: { 'retry-after': '2' } })).to.equal(2000);
       expect(retryDelayMs({ ...base, headers: {} })).to.equal(1000);
     });
 
+    it('never waits less than 100 ms, whatever the server asks (no busy loop)', () => {
+      const base = { status: 429, text: '', durationMs: 0 };
+      expect(retryDelayMs({ ...base, headers: {}, json: { retry_after_ms: 0 } })).to.equal(MIN_RETRY_DELAY_MS);
+      expect(retryDelayMs({ ...base, headers: { 'retry-after': '0' } })).to.equal(MIN_RETRY_DELAY_MS);
+      // An empty header is no header (Number("") would be 0).
+      expect(retryDelayMs({ ...base, headers: { 'retry-after': '' } })).to.equal(1000);
+    });
+
+    it('stops retrying a server that keeps answering 429 after MAX_RETRIES', async function () {
+      this.timeout(10_000); // MAX_RETRIES pauses of MIN_RETRY_DELAY_MS
+      nock(BASE).put('/p').times(MAX_RETRIES + 1).reply(429, { errcode: 'M_LIMIT_EXCEEDED', retry_after_ms: 0 });
+      const r = await sendWithRetry({ method: 'PUT', url: `${BASE}/p`, headers: {} }, { timeoutMs: 1000, deadline: Date.now() + 60_000, retry429: true });
+      expect(r.status).to.equal(429);
+      expect(nock.isDone()).to.equal(true);
+    });
+
     it('retries after the advertised delay', async () => {
-      nock(BASE).put('/p').reply(429, { errcode: 'M_LIMIT_EXCEEDED', retry_after_ms: 30 }).put('/p').reply(200, {});
+      nock(BASE).put('/p').reply(429, { errcode: 'M_LIMIT_EXCEEDED', retry_after_ms: 130 }).put('/p').reply(200, {});
       const delays: number[] = [];
       const started = Date.now();
       const r = await sendWithRetry({ method: 'PUT', url: `${BASE}/p`, headers: {}, body: '{}' }, {
         timeoutMs: 1000, deadline: Date.now() + 5000, retry429: true, onRetry: (_r, d) => delays.push(d),
       });
       expect(r.status).to.equal(200);
-      expect(delays).to.deep.equal([30]);
-      expect(Date.now() - started).to.be.at.least(25);
+      expect(delays).to.deep.equal([130]);
+      expect(Date.now() - started).to.be.at.least(125);
     });
 
     it('gives the 429 back when the delay would pass the deadline', async () => {

@@ -342,6 +342,22 @@ describe('steps against a fake homeserver', () => {
       expect(fake.seen.filter((s) => s.path.endsWith('/sync')).length).to.be.at.least(1);
     });
 
+    it('an INFO matcher is recorded but does not keep an event from matching', async () => {
+      fake.presenceQueue.push(event('@alice:fake', 'online'));
+      const steps = `      - sync_until:
+          as: bob
+          sender: "@alice:fake"
+          deadline: 100ms
+          match:
+            - { path: content.presence, equals: online }
+            - { path: content.presence, equals: unavailable, level: INFO }
+`;
+      const r = only(await run(fake, CASE(steps)));
+      expect(r.outcome, r.message).to.equal('pass');
+      const info = r.checks.find((c) => c.level === 'INFO');
+      expect(info).to.include({ passed: false, expected: '"unavailable"' });
+    });
+
     it('consumes what it looked at: a later step does not see the same event twice', async () => {
       fake.presenceQueue.push(event('@alice:fake', 'online'));
       const steps = `      - sync_until: { as: bob, sender: "@alice:fake", deadline: 100ms, match: [ { path: content.presence, equals: online } ] }
