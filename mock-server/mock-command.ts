@@ -26,12 +26,16 @@ interface MockOptions {
   listFaults?: boolean;
 }
 
-function integer(name: string, min: number) {
+function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}.`);
+    const ok = /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max;
+    if (!ok) throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `${name} must be an integer >= ${min}.` : `${name} must be an integer from ${min} to ${max}.`);
     return Number(value);
   };
 }
+
+/** listen() failed (address in use, not permitted, not local, unknown host): the user's input, not a bug. */
+class ListenError extends Error {}
 
 function collectFault(value: string, previous: string[]): string[] {
   if (!isFaultName(value)) throw new InvalidArgumentError(`unknown fault "${value}"; known faults: ${FAULT_NAMES.join(', ')}`);
@@ -101,7 +105,13 @@ async function runMock(o: MockOptions): Promise<void> {
   if (o.config) layers.push(configFileLayer(o.config));
   layers.push(flagsLayer(o));
   const config = resolveConfig(mergeConfig(...layers), 'mock configuration');
-  const server = await startMockServer({ config, host: o.host, port: o.port });
+  let server: Awaited<ReturnType<typeof startMockServer>>;
+  try {
+    server = await startMockServer({ config, host: o.host, port: o.port });
+  } catch (err) {
+    const code = err instanceof Error && 'code' in err ? String(err.code) : (err as Error).message;
+    throw new ListenError(`cannot listen on ${o.host}:${o.port}: ${code}`);
+  }
   console.log(`${READY_PREFIX}${server.url}`);
   let stopping = false;
   const stop = (): void => {
@@ -117,8 +127,10 @@ export function registerMockCommand(program: Command): void {
   program
     .command('mock')
     .description('Start the reference mock homeserver (loopback only by default)')
+    // A bad flag is one line on stderr (the README promises it), not the error plus the whole usage.
+    .showHelpAfterError(false)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on; 0 picks a free one', integer('--port', 0), 0)
+    .option('--port <port>', 'port to listen on; 0 picks a free one', integer('--port', 0, 65535), 0)
     .option('--target <file>', 'target profile (YAML): timers, rate limit, capabilities and mock.faults')
     .option('--config <file>', 'mock configuration file (YAML or JSON, schemas/mock-config.schema.json)')
     .option('--fault <name>', 'switch on a deliberate fault (repeatable; see --list-faults)', collectFault, [])
@@ -136,12 +148,8 @@ export function registerMockCommand(program: Command): void {
       try {
         await runMock(o);
       } catch (err) {
-        if (err instanceof Error && (err instanceof ConfigError || err.name === 'ConfigError')) {
+        if (err instanceof Error && (err instanceof ConfigError || err instanceof ListenError || err.name === 'ConfigError')) {
           console.error(`mock: ${err.message}`);
-          process.exit(2);
-        }
-        if (err instanceof Error && 'code' in err && (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL')) {
-          console.error(`mock: cannot listen on ${o.host}:${o.port}: ${err.code}`);
           process.exit(2);
         }
         throw err;

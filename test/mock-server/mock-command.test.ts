@@ -81,6 +81,34 @@ describe('mock command', function () {
     }
   });
 
+  it('exits 2 with one clear line for a port out of range', async () => {
+    for (const port of ['99999', '65536', '-1']) {
+      const r = await run(['--port', port]);
+      expect(r.code, port).to.equal(2);
+      expect(r.stderr, port).to.match(/--port must be an integer from 0 to 65535/);
+      expect(r.stderr.trim().split('\n'), port).to.have.length(1);
+    }
+  });
+
+  // (No unknown-hostname case: resolving one could leave the machine.)
+  it('exits 2 with one clear line when it cannot listen: port in use, non-local address', async () => {
+    const busy = await start(['--port', '0']);
+    try {
+      const port = new URL(busy.url).port;
+      for (const [args, pattern] of [
+        [['--port', port], /^mock: cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE/],
+        [['--host', '192.0.2.1'], /^mock: cannot listen on 192\.0\.2\.1:0: EADDRNOTAVAIL/],
+      ] as [string[], RegExp][]) {
+        const r = await run(args);
+        expect(r.code, args.join(' ')).to.equal(2);
+        expect(r.stderr, args.join(' ')).to.match(pattern);
+        expect(r.stderr.trim().split('\n'), args.join(' ')).to.have.length(1);
+      }
+    } finally {
+      await busy.stop('SIGTERM');
+    }
+  });
+
   it('--list-faults prints the catalogue', async () => {
     const r = await run(['--list-faults']);
     expect(r.code).to.equal(0);
