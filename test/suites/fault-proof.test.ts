@@ -6,6 +6,9 @@
 // cannot happen). An `error` or `timeout` with no failed check does not count: the fault broke the
 // case's machinery (provisioning, transport) before the case could judge the behaviour it is about.
 //
+// A case that escapes its fault while sixteen faulty mocks share the machine is run once more alone
+// (fault-proof-worker.ts); only a failure then counts, and the outcome is marked rerun_alone.
+//
 // The runs happen in a child process (fault-proof-worker.ts) with a hard time limit, so a mock that
 // blocks its event loop fails this test instead of hanging mocha.
 import { execFile } from 'node:child_process';
