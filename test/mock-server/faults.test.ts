@@ -36,6 +36,18 @@ async function deliveredAfter(m: TestMock, act: (a: { userId: string; token: str
   return eventsFrom((await m.presenceSince(b, s.next_batch, query)).events, a.userId).length;
 }
 
+/** b joins a's room: how many of b's presence events reach a in a's next two incremental syncs. */
+async function joinPresenceCounts(m: TestMock): Promise<[number, number]> {
+  const a = await m.register(); const b = await m.register();
+  await m.put(b, 'online');
+  const room = await m.shareRoom(a);
+  const s = await m.sync(a);
+  await request(m.app).post(`${v3}/rooms/${encodeURIComponent(room)}/join`).set(authHeader(b)).send({});
+  const first = await m.presenceSince(a, s.next_batch);
+  const second = await m.presenceSince(a, first.next);
+  return [eventsFrom(first.events, b.userId).length, eventsFrom(second.events, b.userId).length];
+}
+
 const rows = {
   'never-idle': {
     config: { presence: { idle_timeout: 1000, sync_online_timeout: 100_000 } },
@@ -193,27 +205,11 @@ const rows = {
     good: 1,
   },
   'join-presence-repeated': {
-    probe: async (m) => {
-      const a = await m.register(); const b = await m.register();
-      await m.put(b, 'online');
-      const room = await m.shareRoom(a);
-      const s = await m.sync(a);
-      await request(m.app).post(`${v3}/rooms/${encodeURIComponent(room)}/join`).set(authHeader(b)).send({});
-      const first = await m.presenceSince(a, s.next_batch);
-      const second = await m.presenceSince(a, first.next);
-      return [eventsFrom(first.events, b.userId).length, eventsFrom(second.events, b.userId).length];
-    },
+    probe: (m) => joinPresenceCounts(m),
     good: [1, 0],
   },
   'join-presence-missing': {
-    probe: async (m) => {
-      const a = await m.register(); const b = await m.register();
-      await m.put(b, 'online');
-      const room = await m.shareRoom(a);
-      const s = await m.sync(a);
-      await request(m.app).post(`${v3}/rooms/${encodeURIComponent(room)}/join`).set(authHeader(b)).send({});
-      return eventsFrom((await m.presenceSince(a, s.next_batch)).events, b.userId).length;
-    },
+    probe: async (m) => (await joinPresenceCounts(m))[0],
     good: 1,
   },
   'duplicate-presence-events': {
