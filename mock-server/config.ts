@@ -1,11 +1,14 @@
 // The mock's configuration: its shape (schemas/mock-config.schema.json is the source of truth; these
 // types follow it), Synapse's defaults, validation with clear errors, and the derivation from a target
 // profile so that a mock started by hand with `mock --target FILE` matches the embedded one.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import { schemasDir } from '../runner/project-paths.js';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../project/errors.js';
+import { schemasDir } from '../project/paths.js';
+import { loadSchemaRegistry } from '../project/schemas.js';
 import { FAULT_NAMES } from './faults.js';
+
 
 export interface MockConfig {
   server_name: string;
@@ -46,19 +49,13 @@ export const DEFAULT_CONFIG: MockConfig = {
   faults: [],
 };
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
 export const MOCK_CONFIG_SCHEMA_FILE = join(schemasDir, 'mock-config.schema.json');
 
 let validator: ((data: unknown) => string[]) | undefined;
 
 function getValidator(): (data: unknown) => string[] {
   if (validator) return validator;
-  const schema = JSON.parse(readFileSync(MOCK_CONFIG_SCHEMA_FILE, 'utf8')) as object;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
-  const validate = ajv.compile(schema);
+  const validate = loadSchemaRegistry().validator('mock-config');
   validator = (data) => {
     if (validate(data)) return [];
     return (validate.errors ?? []).map((e) => {
@@ -124,4 +121,30 @@ export function mockConfigFromTarget(profile: TargetProfileLike): MockConfigInpu
   };
   if (profile.server_name !== undefined) config.server_name = profile.server_name;
   return config;
+}
+
+/** Deep merge of configuration layers; arrays (faults) are concatenated without duplicates. */
+export function mergeConfig(...layers: MockConfigInput[]): MockConfigInput {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer)) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) out[key] = [...new Set([...((out[key] as unknown[]) ?? []), ...value])];
+      else if (typeof value === 'object' && value !== null) out[key] = { ...(out[key] as object), ...value };
+      else out[key] = value;
+    }
+  }
+  return out as MockConfigInput;
+}
+
+/** A mock configuration file (YAML or JSON), validated. */
+export function readMockConfigFile(file: string): MockConfigInput {
+  if (!existsSync(file)) throw new ConfigError(`cannot read mock config ${file}: no such file`);
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return validateConfigInput(data ?? {}, file);
 }

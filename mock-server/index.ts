@@ -9,7 +9,8 @@ import type { Homeserver } from './homeserver.js';
 
 export { createMockApp, type MockApp } from './app.js';
 export { FakeClock, realClock, type Clock } from './clock.js';
-export { ConfigError, DEFAULT_CONFIG, mockConfigFromTarget, resolveConfig, type MockConfig, type MockConfigInput } from './config.js';
+export { ConfigError } from '../project/errors.js';
+export { DEFAULT_CONFIG, mockConfigFromTarget, resolveConfig, type MockConfig, type MockConfigInput } from './config.js';
 export { ERRORS, MatrixError } from './errors.js';
 export { FAULTS, FAULT_NAMES, type FaultName } from './faults.js';
 

@@ -1,8 +1,8 @@
 // The human-readable reporter: a line when the run starts, a progress mark per finished case (on a
 // TTY), then the cases grouped by area in suite order, the failed checks with got/want and where, the
 // warnings, and one summary line. Colours only on a TTY, and never with NO_COLOR set.
-import type { CaseResult, Outcome, Report, RunInfo, RunListener } from '../runner/report-types.js';
-import { isFailure } from '../runner/checks.js';
+import type { CaseResult, Outcome, Report, RunInfo, RunListener } from '../project/report.js';
+import { isFailure } from '../project/report.js';
 
 export interface ConsoleReporterOptions {
   stream?: NodeJS.WritableStream & { isTTY?: boolean };

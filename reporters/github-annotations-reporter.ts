@@ -1,8 +1,8 @@
 // GitHub Actions workflow commands (`::error file=...,line=...,col=...::message`), so that a CI run
 // marks each failed check on the suite line that states it. Cases that gate the run are errors; the
 // other failures (SHOULD/MAY without --strict, xpass aside) are warnings. Pure consumer of the report.
-import type { CaseResult, Report, RunListener } from '../runner/report-types.js';
-import { isFailure } from '../runner/checks.js';
+import type { CaseResult, Report, RunListener } from '../project/report.js';
+import { isFailure } from '../project/report.js';
 
 /** Workflow-command escaping: properties escape also ',' and ':'. */
 function escapeData(text: string): string {

@@ -2,8 +2,8 @@
 // then one table per area, with the failed checks and the transcript of each case that did not pass
 // folded under <details>.
 import { writeFile } from 'node:fs/promises';
-import type { CaseResult, Outcome, Report, RunListener } from '../runner/report-types.js';
-import { isFailure } from '../runner/checks.js';
+import type { CaseResult, Outcome, Report, RunListener } from '../project/report.js';
+import { isFailure } from '../project/report.js';
 
 export function htmlEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

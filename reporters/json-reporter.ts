@@ -1,6 +1,6 @@
 // Writes the canonical report (schemas/report.schema.json) as JSON when the run ends.
 import { writeFile } from 'node:fs/promises';
-import type { Report, RunListener } from '../runner/report-types.js';
+import type { Report, RunListener } from '../project/report.js';
 
 export class JsonReporter implements RunListener {
   constructor(private readonly file: string) {}

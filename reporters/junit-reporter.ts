@@ -1,8 +1,8 @@
 // JUnit XML for CI systems: one <testsuite> per area, one <testcase> per case. JUnit has no xfail or
 // xpass: an xfail is a <skipped> with its reason, an xpass a <failure>; timeouts and errors are <error>.
 import { writeFile } from 'node:fs/promises';
-import type { CaseResult, Report, RunListener } from '../runner/report-types.js';
-import { isFailure } from '../runner/checks.js';
+import type { CaseResult, Report, RunListener } from '../project/report.js';
+import { isFailure } from '../project/report.js';
 
 export function xmlEscape(text: string): string {
   // Characters XML 1.0 cannot carry at all are dropped; the rest are escaped.

@@ -1,21 +1,22 @@
 // The programmatic API of a run: load -> validate -> plan -> (start the embedded mock) -> provision and
 // execute cases in a pool -> apply expectations -> emit events and the canonical report.
 import { join } from 'node:path';
-import { ConfigError } from './config-error.js';
-import { startEmbeddedMock, type EmbeddedMock, type MockIsolation } from './embedded-mock.js';
-import { executeCase, type SchemaValidator } from './execute-case.js';
-import { loadExpectations, type Expectations } from './expectations.js';
-import { loadSuites } from './load-suite.js';
-import { loadTargetProfile, type TargetProfile } from './load-target.js';
-import { checkHomeserverReachable } from './reach-homeserver.js';
-import { planRun, type PlannedCase, type Selection } from './plan.js';
-import { runPool } from './pool.js';
-import { suitesDir, targetsDir } from './project-paths.js';
-import { ProvisioningState } from './provision.js';
-import { RUNNER_CONTRACT, type CaseResult, type Report, type RunInfo, type RunListener } from './report-types.js';
-import type { Level, Suite, SuiteCase } from './suite-types.js';
-import { gatingFailures, summarize } from './verdicts.js';
-import { loadSchemaRegistry } from '../validator/schema-registry.js';
+import { ConfigError } from '../project/errors.js';
+import { startEmbeddedMock, type EmbeddedMock, type MockIsolation } from './provision/embedded-mock.js';
+import { executeCase } from './execute/execute-case.js';
+import type { SchemaValidator } from './check/expect.js';
+import { loadExpectations, type Expectations } from './load/expectations.js';
+import { loadSuites } from './load/load-suite.js';
+import { loadTargetProfile, type TargetProfile } from './load/load-target.js';
+import { checkHomeserverReachable } from './provision/reach-homeserver.js';
+import { planRun, type PlannedCase, type Selection } from './plan/plan.js';
+import { runPool } from './execute/pool.js';
+import { suitesDir, targetsDir } from '../project/paths.js';
+import { ProvisioningState } from './provision/provision.js';
+import { RUNNER_CONTRACT, type CaseResult, type Report, type RunInfo, type RunListener } from '../project/report.js';
+import type { Level, Suite, SuiteCase } from './load/suite-types.js';
+import { gatingFailures, summarize } from './check/verdicts.js';
+import { loadSchemaRegistry } from '../project/schemas.js';
 
 export const TOOL = { name: 'matrix-presence-conformance', version: '0.1.0' };
 export const DEFAULT_TARGET = join(targetsDir, 'mock.yaml');

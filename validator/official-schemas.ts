@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
-import { toViolations, type SchemaViolation } from './schema-registry.js';
+import { toViolations, type SchemaViolation } from '../project/schemas.js';
 
 /** Where, in a spec checkout, the official schema of each of our current-spec aliases lives. */
 export const OFFICIAL_LOCATIONS: Record<string, { file: string; pointer: string }> = {

@@ -7,7 +7,8 @@
 // core/event.json overlaid with sender/type/content.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { parseWithPositions, UnreadableInputError, type ParsedDocument, type Position } from './source-map.js';
+import { UnreadableInputError } from '../project/errors.js';
+import { parseWithPositions, type ParsedDocument, type Position } from '../project/yaml-source.js';
 
 export interface SpecExample {
   /** The file that holds the example, relative to the spec checkout. */

@@ -2,9 +2,11 @@
 // returns a result model that validate-report.ts renders. No printing and no process.exit here, so
 // tests can call it in-process.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { extname, isAbsolute, join, relative } from 'node:path';
-import { loadSchemaRegistry, type SchemaViolation } from './schema-registry.js';
-import { parseWithPositions, UnreadableInputError, type Position } from './source-map.js';
+import { extname, join } from 'node:path';
+import { loadSchemaRegistry, type SchemaViolation } from '../project/schemas.js';
+import { ConfigError, UnreadableInputError } from '../project/errors.js';
+import { displayPath } from '../project/paths.js';
+import { parseWithPositions, type Position } from '../project/yaml-source.js';
 import { chooseSchema, SPEC_VERSIONS, type SpecVersion } from './choose-schema.js';
 import { findSpecExamples, SpecTreeError } from './spec-examples.js';
 import { officialSchemas } from './official-schemas.js';
@@ -48,15 +50,8 @@ export interface ValidateResult {
   disagreements: CheckedPayload[];
 }
 
-/** A mistake in how the command was called (exit 2 before anything is checked). */
-export class UsageError extends Error {}
-
 const PAYLOAD_EXTENSIONS = new Set(['.json', '.yaml', '.yml']);
 
-export function displayPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
-}
 
 function payloadFiles(path: string, problems: string[]): string[] {
   let stat;
@@ -83,19 +78,19 @@ function withPositions(violations: SchemaViolation[], file: string, locate: (poi
 
 export function checkOptions(options: ValidateOptions): SpecVersion {
   const version = (options.specVersion ?? 'current') as SpecVersion;
-  if (!SPEC_VERSIONS.includes(version)) throw new UsageError(`--spec-version must be one of ${SPEC_VERSIONS.join(', ')}, not "${options.specVersion}"`);
-  if (options.paths.length === 0 && !options.specDir) throw new UsageError('give at least one PATH (file or folder) or --spec-dir DIR');
+  if (!SPEC_VERSIONS.includes(version)) throw new ConfigError(`--spec-version must be one of ${SPEC_VERSIONS.join(', ')}, not "${options.specVersion}"`);
+  if (options.paths.length === 0 && !options.specDir) throw new ConfigError('give at least one PATH (file or folder) or --spec-dir DIR');
   if (options.schema && options.specDir && options.paths.length === 0) {
-    throw new UsageError('--schema applies to PATHs; --spec-dir picks the schema of each spec example itself');
+    throw new ConfigError('--schema applies to PATHs; --spec-dir picks the schema of each spec example itself');
   }
   if (options.schema && !loadSchemaRegistry().find(options.schema)) {
     const known = loadSchemaRegistry().entries.filter((e) => e.alias.startsWith('matrix/')).map((e) => e.alias);
-    throw new UsageError(`unknown schema "${options.schema}"; known Matrix schemas: ${known.join(', ')} (or any alias/$id under schemas/)`);
+    throw new ConfigError(`unknown schema "${options.schema}"; known Matrix schemas: ${known.join(', ')} (or any alias/$id under schemas/)`);
   }
   return version;
 }
 
-/** Validates the given files/folders and/or spec checkout. Throws UsageError on bad options. */
+/** Validates the given files/folders and/or spec checkout. Throws ConfigError on bad options. */
 export async function validatePayloads(options: ValidateOptions): Promise<ValidateResult> {
   const version = checkOptions(options);
   const registry = loadSchemaRegistry();

@@ -4,7 +4,7 @@
 // CLI (used by scripts/synapse/start.sh):
 //   npx tsx scripts/synapse/homeserver-config.ts --profile FILE --port N --data-dir DIR
 //       --registration-secret S --macaroon-secret S --form-secret S > homeserver.yaml
-import { loadTargetProfile, type TargetProfile } from '../../runner/load-target.js';
+import { loadTargetProfile, type TargetProfile } from '../../runner/load/load-target.js';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';

@@ -37,7 +37,7 @@ fi
 say "running the suites against $url with $profile"
 cd "$repo_root"
 set +e
-"$repo_root/node_modules/.bin/tsx" runner/cli.ts run --homeserver "$url" --target "$profile" "$@"
+"$repo_root/node_modules/.bin/tsx" cli/main.ts run --homeserver "$url" --target "$profile" "$@"
 status=$?
 set -e
 say "run finished with exit status $status (Synapse log: $DATA/homeserver.log)"

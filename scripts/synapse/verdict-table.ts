@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
-import { projectRoot } from '../../runner/project-paths.js';
+import { projectRoot } from '../../project/paths.js';
 
 interface Clause {
   id: string;

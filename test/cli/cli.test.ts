@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { projectRoot } from '../../runner/project-paths.js';
+import { projectRoot } from '../../project/paths.js';
 
 const run = promisify(execFile);
-const cli = join(projectRoot, 'dist', 'runner', 'cli.js');
+const cli = join(projectRoot, 'dist', 'cli', 'main.js');
 
 describe('cli', () => {
   it('prints its version', async () => {

@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, DEFAULT_CONFIG, MOCK_CONFIG_SCHEMA_FILE, mockConfigFromTarget, resolveConfig } from '../../mock-server/config.js';
+import { DEFAULT_CONFIG, MOCK_CONFIG_SCHEMA_FILE, mergeConfig, mockConfigFromTarget, resolveConfig } from '../../mock-server/config.js';
+import { ConfigError } from '../../project/errors.js';
 import { FAULT_NAMES } from '../../mock-server/faults.js';
-import { mergeConfig } from '../../mock-server/mock-command.js';
-import { configTable, errorTable, faultTable } from '../../mock-server/reference-tables.js';
-import { projectRoot } from '../../runner/project-paths.js';
+import { configTable, errorTable, faultTable } from '../../scripts/mock-reference-tables.js';
+import { projectRoot } from '../../project/paths.js';
 
 describe('mock configuration', () => {
   it('defaults are Synapse\'s', () => {

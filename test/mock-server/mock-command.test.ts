@@ -5,9 +5,9 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { projectRoot } from '../../runner/project-paths.js';
+import { projectRoot } from '../../project/paths.js';
 
-const cli = join(projectRoot, 'runner', 'cli.ts');
+const cli = join(projectRoot, 'cli', 'main.ts');
 
 interface Started {
   url: string;

@@ -4,8 +4,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsoleReporter, GitHubAnnotationsReporter, JsonReporter, toAnnotations, toHtml, toJUnitXml } from '../../reporters/index.js';
-import type { CaseResult, Report } from '../../runner/report-types.js';
-import { loadSchemaRegistry } from '../../validator/schema-registry.js';
+import type { CaseResult, Report } from '../../project/report.js';
+import { loadSchemaRegistry } from '../../project/schemas.js';
 
 function result(id: string, area: string, outcome: CaseResult['outcome'], extra: Partial<CaseResult> = {}): CaseResult {
   return { id, title: `Title of ${id} <&>`, file: 'suites/s.yaml', area, level: 'MUST', clauses: ['c'], tags: [], outcome, duration_ms: 12, checks: [], failed_at: [], at: 'suites/s.yaml:3:5', ...extra };

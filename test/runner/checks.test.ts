@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { evaluateMatcher, evaluatePathMatchers, isFailure, type MatchContext } from '../../runner/checks.js';
-import { DEFAULT_TIMERS } from '../../runner/load-target.js';
-import type { ValueMatcher } from '../../runner/suite-types.js';
+import { evaluateMatcher, evaluatePathMatchers, type MatchContext } from '../../runner/check/matchers.js';
+import { isFailure } from '../../project/report.js';
+import { DEFAULT_TIMERS } from '../../runner/load/load-target.js';
+import type { ValueMatcher } from '../../runner/load/suite-types.js';
 
 const ctx: MatchContext = { timers: { ...DEFAULT_TIMERS, last_active_granularity: 400 }, level: 'MUST', render: (v) => v };
 const at = 'suites/x.yaml:3:9';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { checkDuration, evaluateDuration } from '../../runner/durations.js';
-import { DEFAULT_TIMERS } from '../../runner/load-target.js';
+import { checkDuration, evaluateDuration } from '../../runner/load/durations.js';
+import { DEFAULT_TIMERS } from '../../runner/load/load-target.js';
 
 const timers = { ...DEFAULT_TIMERS, idle_timeout: 1500, last_active_granularity: 400 };
 

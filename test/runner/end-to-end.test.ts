@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { runSuites } from '../../runner/index.js';
-import { projectRoot } from '../../runner/project-paths.js';
-import { loadSchemaRegistry } from '../../validator/schema-registry.js';
+import { projectRoot } from '../../project/paths.js';
+import { loadSchemaRegistry } from '../../project/schemas.js';
 
 const E2E = join(projectRoot, 'test/fixtures/suites/e2e');
 

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { createServer, type Socket } from 'node:net';
-import { MAX_RETRIES, MIN_RETRY_DELAY_MS, sendRequest, sendWithRetry, retryDelayMs, TransportError } from '../../runner/http-client.js';
+import { MAX_RETRIES, MIN_RETRY_DELAY_MS, sendRequest, sendWithRetry, retryDelayMs, TransportError } from '../../runner/http/http-client.js';
 
 const BASE = 'http://hs.test';
 

@@ -3,9 +3,9 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { lintSuites, titleProblems } from '../../runner/lint-suites.js';
-import { loadClauses } from '../../runner/load-clauses.js';
-import { projectRoot } from '../../runner/project-paths.js';
+import { lintSuites, titleProblems } from '../../runner/suite-tools/lint-suites.js';
+import { loadClauses } from '../../runner/load/load-clauses.js';
+import { projectRoot } from '../../project/paths.js';
 
 const dir = join(projectRoot, 'test/fixtures/suites/lint');
 
@@ -46,7 +46,7 @@ describe('check (suite lint)', () => {
   it('the check and coverage commands exit 1 / report uncovered clauses', async function () {
     this.timeout(30_000);
     const cli = (args: string[]) => new Promise<{ code: number; stdout: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', join(projectRoot, 'runner/cli.ts'), ...args], { cwd: projectRoot }, (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout }));
+      execFile(process.execPath, ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), ...args], { cwd: projectRoot }, (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout }));
     });
     const check = await cli(['check', 'test/fixtures/suites/lint/title-should.yaml', '--clauses', 'test/fixtures/suites/lint/catalogue.yaml']);
     expect(check.code).to.equal(1);

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { parseSuiteText, loadSuites } from '../../runner/load-suite.js';
-import { ConfigError } from '../../runner/config-error.js';
-import { projectRoot } from '../../runner/project-paths.js';
+import { parseSuiteText, loadSuites } from '../../runner/load/load-suite.js';
+import { ConfigError } from '../../project/errors.js';
+import { projectRoot } from '../../project/paths.js';
 
 const head = 'title: T\narea: status\ncases:\n';
 function suite(cases: string): string {

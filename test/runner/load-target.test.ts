@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { loadTargetProfile, parseTargetProfile, DEFAULT_TIMERS } from '../../runner/load-target.js';
-import { ConfigError } from '../../runner/config-error.js';
-import { targetsDir } from '../../runner/project-paths.js';
+import { loadTargetProfile, parseTargetProfile, DEFAULT_TIMERS } from '../../runner/load/load-target.js';
+import { ConfigError } from '../../project/errors.js';
+import { targetsDir } from '../../project/paths.js';
 
 describe('target profiles', () => {
   it('loads the default mock profile with every timer', async () => {

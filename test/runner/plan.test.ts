@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { parseSuiteText } from '../../runner/load-suite.js';
-import { parseTargetProfile } from '../../runner/load-target.js';
-import { inShard, parseShard, planRun } from '../../runner/plan.js';
-import { gatingFailures } from '../../runner/verdicts.js';
-import { expectationsFromResults } from '../../runner/expectations.js';
-import type { CaseResult } from '../../runner/report-types.js';
+import { parseSuiteText } from '../../runner/load/load-suite.js';
+import { parseTargetProfile } from '../../runner/load/load-target.js';
+import { inShard, parseShard, planRun } from '../../runner/plan/plan.js';
+import { gatingFailures } from '../../runner/check/verdicts.js';
+import { expectationsFromResults } from '../../runner/load/expectations.js';
+import type { CaseResult } from '../../project/report.js';
 
 const suite = parseSuiteText(`title: T
 area: status

@@ -4,13 +4,13 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../runner/project-paths.js';
+import { projectRoot } from '../../project/paths.js';
 
 const E2E = 'test/fixtures/suites/e2e';
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(projectRoot, 'runner/cli.ts'), 'run', ...args], { cwd: projectRoot, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), 'run', ...args], { cwd: projectRoot, timeout: 60_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr });
     });
   });

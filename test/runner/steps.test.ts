@@ -2,9 +2,9 @@
 // through the public API, so a failure shows as the verdict a user would see.
 import { expect } from 'chai';
 import { runSuites } from '../../runner/index.js';
-import { parseSuiteText } from '../../runner/load-suite.js';
-import { parseTargetProfile } from '../../runner/load-target.js';
-import type { CaseResult, Report } from '../../runner/report-types.js';
+import { parseSuiteText } from '../../runner/load/load-suite.js';
+import { parseTargetProfile } from '../../runner/load/load-target.js';
+import type { CaseResult, Report } from '../../project/report.js';
 import { json, startFakeHomeserver, type FakeHomeserver } from './fake-homeserver.js';
 
 const PROFILE = `name: fake

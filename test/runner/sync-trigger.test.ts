@@ -5,11 +5,11 @@
 import type { ServerResponse } from 'node:http';
 import { expect } from 'chai';
 import { runSuites } from '../../runner/index.js';
-import { caseTimeoutMs } from '../../runner/execute-case.js';
-import { parseSuiteText } from '../../runner/load-suite.js';
-import { parseTargetProfile } from '../../runner/load-target.js';
-import { ConfigError } from '../../runner/config-error.js';
-import type { CaseResult } from '../../runner/report-types.js';
+import { caseTimeoutMs } from '../../runner/execute/execute-case.js';
+import { parseSuiteText } from '../../runner/load/load-suite.js';
+import { parseTargetProfile } from '../../runner/load/load-target.js';
+import { ConfigError } from '../../project/errors.js';
+import type { CaseResult } from '../../project/report.js';
 import { json, startFakeHomeserver, type FakeHomeserver, type SeenRequest } from './fake-homeserver.js';
 
 const PROFILE = `name: fake

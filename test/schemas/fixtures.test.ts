@@ -7,8 +7,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { expect } from 'chai';
-import { fixturesDir, projectRoot } from '../../runner/project-paths.js';
-import { loadSchemaRegistry } from '../../validator/schema-registry.js';
+import { fixturesDir, projectRoot } from '../../project/paths.js';
+import { loadSchemaRegistry } from '../../project/schemas.js';
 import { officialSchemas } from '../../validator/official-schemas.js';
 import { chooseSchema, type SpecVersion } from '../../validator/choose-schema.js';
 

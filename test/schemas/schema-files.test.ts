@@ -5,8 +5,8 @@ import { join, relative, sep } from 'node:path';
 import { expect } from 'chai';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { schemasDir } from '../../runner/project-paths.js';
-import { SCHEMA_ID_BASE } from '../../validator/schema-registry.js';
+import { schemasDir } from '../../project/paths.js';
+import { SCHEMA_ID_BASE } from '../../project/schemas.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 

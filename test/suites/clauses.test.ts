@@ -1,9 +1,9 @@
 // The clause catalogue and the suites' bookkeeping: the catalogue is valid and its ids unique, every
 // case names real clauses and at least one fault, and no server-scoped clause is left without a case.
 import { expect } from 'chai';
-import { loadSchemaRegistry } from '../../validator/schema-registry.js';
+import { loadSchemaRegistry } from '../../project/schemas.js';
 import { FAULT_NAMES } from '../../mock-server/faults.js';
-import type { SuiteCase } from '../../runner/suite-types.js';
+import type { SuiteCase } from '../../runner/load/suite-types.js';
 import { loadAllCases, readClauseCatalogue, type Clause } from './suite-catalogue.js';
 
 // Server-scoped clauses no case can check, each with the reason (also in the clause's note).

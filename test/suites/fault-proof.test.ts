@@ -15,7 +15,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { projectRoot } from '../../runner/project-paths.js';
+import { projectRoot } from '../../project/paths.js';
 import type { CaseOutcome, FaultProofResult } from './fault-proof-worker.js';
 
 const run = promisify(execFile);

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadSuites } from '../../runner/load-suite.js';
-import { suitesDir } from '../../runner/project-paths.js';
-import type { SuiteCase } from '../../runner/suite-types.js';
+import { loadSuites } from '../../runner/load/load-suite.js';
+import { suitesDir } from '../../project/paths.js';
+import type { SuiteCase } from '../../runner/load/suite-types.js';
 
 export interface Clause {
   id: string;

@@ -3,9 +3,9 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { homeserverConfig, type SynapseSettings } from '../../scripts/synapse/homeserver-config.js';
-import { loadTargetProfile, parseTargetProfile } from '../../runner/load-target.js';
-import { loadExpectations } from '../../runner/expectations.js';
-import { projectRoot } from '../../runner/project-paths.js';
+import { loadTargetProfile, parseTargetProfile } from '../../runner/load/load-target.js';
+import { loadExpectations } from '../../runner/load/expectations.js';
+import { projectRoot } from '../../project/paths.js';
 
 const settings: SynapseSettings = {
   port: 8123,

@@ -6,8 +6,8 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTargetProfile, type TargetProfile } from '../../runner/load-target.js';
-import { projectRoot } from '../../runner/project-paths.js';
+import { loadTargetProfile, type TargetProfile } from '../../runner/load/load-target.js';
+import { projectRoot } from '../../project/paths.js';
 
 interface User {
   user_id: string;

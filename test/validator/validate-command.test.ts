@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { fixturesDir, projectRoot } from '../../runner/project-paths.js';
-import { runValidate } from '../../validator/validate-command.js';
+import { fixturesDir, projectRoot } from '../../project/paths.js';
+import { runValidate } from '../../cli/validate.js';
 
 const specDir = join(projectRoot, '..', 'shared', 'matrix-spec-v1.19');
 
@@ -146,7 +146,7 @@ describe('validate command', () => {
   });
 
   it('runs from the built CLI with the documented exit statuses', async () => {
-    const cli = join(projectRoot, 'dist', 'runner', 'cli.js');
+    const cli = join(projectRoot, 'dist', 'cli', 'main.js');
     const run = promisify(execFile);
     const good = await run(process.execPath, [cli, 'validate', join(fixturesDir, 'valid', 'matrix', 'error')]);
     expect(good.stdout).to.match(/3 checked: 3 valid, 0 invalid/);

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// The command-line entry point: one file per command in this folder, wired together here.
+import { Command } from 'commander';
+import { TOOL } from '../runner/run-suites.js';
+import { registerCheckCommand } from './check.js';
+import { registerCoverageCommand } from './coverage.js';
+import { registerMockCommand } from './mock.js';
+import { registerRunCommand } from './run.js';
+import { registerValidateCommand } from './validate.js';
+import { EXIT } from './command.js';
+
+const program = new Command()
+  .name(TOOL.name)
+  .description('Conformance suite for the Matrix presence module, and its reference mock homeserver')
+  .version(TOOL.version)
+  .showHelpAfterError()
+  // Usage errors exit 2, like every other configuration error of this tool.
+  .exitOverride((err) => {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(EXIT.ok);
+    process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  });
+
+registerValidateCommand(program);
+registerMockCommand(program);
+registerRunCommand(program);
+registerCheckCommand(program);
+registerCoverageCommand(program);
+
+await program.parseAsync(process.argv);

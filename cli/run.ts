@@ -1,0 +1,150 @@
+// `run`: the suites against a homeserver (or, with no --homeserver, against the embedded mock started
+// from the target profile). Exit 0 when no MUST case failed and nothing passed unexpectedly, 1
+// otherwise, 2 for usage, configuration or suite errors (runner contract v1, docs/runner.md).
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Command, Option, InvalidArgumentError } from 'commander';
+import { ConsoleReporter, GitHubAnnotationsReporter, HtmlReporter, JsonReporter, JUnitReporter } from '../reporters/index.js';
+import { ConfigError } from '../project/errors.js';
+import { expectationsFromResults, loadExpectations, writeExpectations } from '../runner/load/expectations.js';
+import { loadTargetProfile } from '../runner/load/load-target.js';
+import { parseShard } from '../runner/plan/plan.js';
+import { DEFAULT_JOBS, DEFAULT_TARGET, runSuites } from '../runner/run-suites.js';
+import type { Level, RunListener } from '../project/report.js';
+import { displayPath } from '../project/paths.js';
+import { exitCodeOf } from './command.js';
+
+const LEVELS: Level[] = ['MUST', 'SHOULD', 'MAY', 'INFO'];
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+}
+
+function parseJobs(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('want a whole number of at least 1');
+  return n;
+}
+
+function parseLevels(value: string, previous: Level[] = []): Level[] {
+  const levels = value.split(',').map((v) => v.trim().toUpperCase());
+  const bad = levels.filter((l) => !LEVELS.includes(l as Level));
+  if (bad.length > 0) throw new InvalidArgumentError(`unknown level ${bad.join(', ')}; want ${LEVELS.join(', ')}`);
+  return [...previous, ...(levels as Level[])];
+}
+
+function parseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('want an http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('want an http:// or https:// URL');
+  return value.replace(/\/+$/, '');
+}
+
+function parseShardOption(value: string): { index: number; total: number } {
+  const shard = parseShard(value);
+  if (!shard) throw new InvalidArgumentError('want i/n with 1 <= i <= n, e.g. 2/4');
+  return shard;
+}
+
+function parseGrep(value: string): RegExp {
+  try {
+    return new RegExp(value);
+  } catch (err) {
+    throw new InvalidArgumentError(`invalid regular expression: ${(err as Error).message}`);
+  }
+}
+
+interface RunCommandOptions {
+  target: string;
+  homeserver?: string;
+  grep?: RegExp;
+  tag?: string[];
+  level?: Level[];
+  shard?: { index: number; total: number };
+  jobs: number;
+  strict?: boolean;
+  expectations?: string | false;
+  updateExpectations?: string;
+  reportJson?: string;
+  junit?: string;
+  html?: string;
+  githubAnnotations?: boolean;
+  fault?: string[];
+  quiet?: boolean;
+}
+
+/** Output files are checked before the run, so a typo in a path does not cost a whole run. */
+function checkOutputPath(option: string, file: string | undefined): void {
+  if (file === undefined) return;
+  const dir = dirname(resolve(file));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`${option} ${file}: folder ${displayPath(dir)} does not exist`);
+}
+
+async function runAction(suitePaths: string[], opts: RunCommandOptions): Promise<number> {
+  if (opts.homeserver && opts.fault?.length) throw new ConfigError('--fault switches on defects of the embedded mock; it cannot be combined with --homeserver');
+  checkOutputPath('--report-json', opts.reportJson);
+  checkOutputPath('--junit', opts.junit);
+  checkOutputPath('--html', opts.html);
+  checkOutputPath('--update-expectations', opts.updateExpectations);
+  const profile = await loadTargetProfile(opts.target);
+  const listeners: RunListener[] = [new ConsoleReporter({ verbose: !opts.quiet })];
+  if (opts.reportJson) listeners.push(new JsonReporter(opts.reportJson));
+  if (opts.junit) listeners.push(new JUnitReporter(opts.junit));
+  if (opts.html) listeners.push(new HtmlReporter(opts.html));
+  if (opts.githubAnnotations) listeners.push(new GitHubAnnotationsReporter());
+  const report = await runSuites({
+    suites: suitePaths.length > 0 ? suitePaths : undefined,
+    target: profile,
+    homeserver: opts.homeserver,
+    faults: opts.fault,
+    grep: opts.grep,
+    tags: opts.tag,
+    levels: opts.level,
+    shard: opts.shard,
+    jobs: opts.jobs,
+    strict: opts.strict,
+    expectations: opts.expectations,
+    listeners,
+  });
+  if (opts.updateExpectations) {
+    const previousFile = opts.expectations === false ? undefined : (opts.expectations ?? profile.expectations);
+    const previous = previousFile ? await loadExpectations(previousFile) : undefined;
+    await writeExpectations(opts.updateExpectations, expectationsFromResults(report.cases, previous));
+    console.log(`expectations written to ${displayPath(opts.updateExpectations)}`);
+  }
+  return report.exit_code;
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('run the suites against a homeserver, or against the embedded mock when no --homeserver is given')
+    .argument('[suites...]', 'suite files or folders (default: the suites/ folder)')
+    .option('--target <file>', 'target profile (timers, registration, capabilities)', displayPath(DEFAULT_TARGET))
+    .option('--homeserver <url>', 'base URL of the server to test (default: start the embedded mock)', parseUrl)
+    .option('--grep <regex>', 'only cases whose "<full id> <title>" matches', parseGrep)
+    .option('--tag <tags>', 'only cases with one of these tags or areas (repeatable, comma-separated)', collect)
+    .option('--level <levels>', 'only cases of these levels: MUST,SHOULD,MAY,INFO', parseLevels)
+    .option('--shard <i/n>', 'run the i-th of n deterministic slices of the cases', parseShardOption)
+    .option('--jobs <n>', 'cases run at once', parseJobs, DEFAULT_JOBS)
+    .option('--strict', 'SHOULD and MAY failures also fail the run')
+    .option('--expectations <file>', 'expectations file (default: the target profile\'s)')
+    .option('--no-expectations', 'ignore the profile\'s expectations file')
+    .option('--update-expectations <file>', 'write an expectations file that makes this run\'s failures expected')
+    .option('--report-json <file>', 'write the canonical JSON report')
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('--html <file>', 'write a self-contained HTML report')
+    .option('--github-annotations', 'print GitHub Actions annotations for failed checks, at their suite lines')
+    .addOption(new Option('--fault <name>', 'switch on a deliberate defect of the embedded mock (repeatable)').argParser(collect))
+    .option('--quiet', 'list only the cases that did not pass')
+    .action(async (suitePaths: string[], opts: RunCommandOptions) => {
+      const code = await exitCodeOf(() => runAction(suitePaths, opts));
+      process.exitCode = code;
+      // Everything the run opened is closed by now; this only guards CI against a stray handle.
+      setTimeout(() => process.exit(code), 2000).unref();
+    });
+}

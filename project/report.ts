@@ -1,0 +1,102 @@
+// The contract between the runner and its consumers: the canonical report (schemas/report.schema.json),
+// the checks it is made of, and the events reporters consume. Reporters import this module only; they
+// never import runner code. Runner contract v1: fields are only ever added; a change in meaning bumps
+// RUNNER_CONTRACT.
+
+export const RUNNER_CONTRACT = 'v1';
+
+/** How strong a case or check is: MUST, SHOULD and MAY can fail a run; INFO is recorded, never failed. */
+export type Level = 'MUST' | 'SHOULD' | 'MAY' | 'INFO';
+
+/** One expectation evaluated on its own. */
+export interface Check {
+  /** What was looked at: "status", "body.presence", "headers.content-type", "schema matrix/error". */
+  path: string;
+  /** What the suite wanted, in words ("\"unavailable\"", ">= 0", "one of [\"\",null]"). */
+  expected: string;
+  /** What the server gave (JSON value), undefined when absent. */
+  actual: unknown;
+  passed: boolean;
+  /** "suites/status.yaml:41:9: content.presence: got \"online\", want \"unavailable\"" */
+  message: string;
+  level: Level;
+  /** file:line:col of the matcher in the suite. */
+  at: string;
+}
+
+/** A check fails a case only when it is not INFO (INFO records implementation-defined behaviour). */
+export function isFailure(check: Check): boolean {
+  return !check.passed && check.level !== 'INFO';
+}
+
+export type Outcome = 'pass' | 'fail' | 'error' | 'skip' | 'xfail' | 'xpass' | 'timeout';
+export const OUTCOMES: Outcome[] = ['pass', 'fail', 'error', 'skip', 'xfail', 'xpass', 'timeout'];
+
+export interface Exchange {
+  step: string;
+  request: { method: string; url: string; headers: Record<string, string>; body?: string };
+  response?: { status: number; headers: Record<string, string>; body: string };
+  error?: string;
+  duration_ms: number;
+}
+
+export interface ExpectationRef {
+  expect: 'skip' | 'xfail';
+  reason: string;
+  issue?: string;
+}
+
+export interface CaseResult {
+  id: string;
+  title: string;
+  file: string;
+  area: string;
+  level: Level;
+  clauses: string[];
+  tags: string[];
+  outcome: Outcome;
+  /** Why a case was skipped, errored or timed out; the first failure for a fail. */
+  message?: string;
+  duration_ms: number;
+  checks: Check[];
+  /** file:line:col of each failed check. */
+  failed_at: string[];
+  expectation?: ExpectationRef;
+  /** Request/response transcript, kept for cases that did not pass. */
+  transcript?: Exchange[];
+  at: string;
+}
+
+export type Summary = Record<Outcome, number> & { total: number };
+
+export interface RunInfo {
+  runner_contract: string;
+  tool: { name: string; version: string };
+  target: { name: string; url: string; spec_version: string; embedded_mock: boolean; faults: string[]; profile: string };
+  options: { jobs: number; strict: boolean; grep?: string; tags?: string[]; levels?: string[]; shard?: string };
+  started_at: string;
+  planned: number;
+}
+
+export interface Report extends RunInfo {
+  finished_at: string;
+  duration_ms: number;
+  summary: Summary;
+  exit_code: 0 | 1;
+  /** Cases that make the exit code 1 (failed MUST cases, xpasses; SHOULD too with --strict). */
+  gating_failures: string[];
+  warnings: string[];
+  cases: CaseResult[];
+}
+
+/**
+ * What the runner tells reporters, in order: run-start, then case-start/case-end per case (cases run
+ * concurrently, so these interleave), then run-end with the finished report.
+ */
+export interface RunListener {
+  onRunStart?(info: RunInfo): void;
+  onCaseStart?(info: { id: string; title: string; area: string }): void;
+  onCaseEnd?(result: CaseResult): void;
+  onWarning?(message: string): void;
+  onRunEnd?(report: Report): void | Promise<void>;
+}

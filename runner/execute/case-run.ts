@@ -1,0 +1,97 @@
+// What the steps of one running case share: the case, the target, the HTTP client, the actors and rooms
+// provisioned for it, the values captured so far, each watcher's /sync position, and the checks made so
+// far. Step modules (steps/) take a CaseRun and record their checks into it as they make them, so the
+// checks made before a step stops on an error are never lost.
+import type { Check } from '../../project/report.js';
+import { isFailure } from '../../project/report.js';
+import type { MatchContext } from '../check/matchers.js';
+import type { SchemaValidator } from '../check/expect.js';
+import { evaluateDuration, type DurationSpec } from '../load/durations.js';
+import type { TargetProfile, Timers } from '../load/load-target.js';
+import type { SuiteCase } from '../load/suite-types.js';
+import { render, renderValue, type TemplateContext } from '../load/templates.js';
+import type { HomeserverClient } from '../http/homeserver-client.js';
+import { sleep } from '../http/http-client.js';
+import type { Actor, ProvisioningState } from '../provision/provision.js';
+import { CaseError } from './case-error.js';
+
+/** What every case of a run shares: where the target is, its profile, and the run-wide state. */
+export interface CaseEnv {
+  baseUrl: string;
+  profile: TargetProfile;
+  provisioning: ProvisioningState;
+  schemas: () => SchemaValidator;
+}
+
+export class CaseRun {
+  /** Every check of the case so far, in the order made. */
+  readonly checks: Check[] = [];
+  /** The case's users, once provisioned. */
+  readonly actors: Record<string, Actor> = {};
+  readonly templates: TemplateContext;
+  readonly match: MatchContext;
+  /** Each watcher's since token, kept across the steps of the case. */
+  readonly since = new Map<string, string>();
+  /**
+   * Presence events a watcher's /sync delivered that no step has looked at yet, oldest first: a step
+   * waiting for alice must not throw away carol's event that came in the same response, or a later
+   * step waiting for carol would never see it.
+   */
+  readonly backlog = new Map<string, unknown[]>();
+
+  constructor(
+    readonly spec: SuiteCase,
+    readonly env: CaseEnv,
+    readonly client: HomeserverClient,
+    /** Aborted when the case's time limit passes. */
+    readonly signal: AbortSignal,
+  ) {
+    this.templates = { actors: this.actors, rooms: {}, captured: {}, server_name: '', timers: env.profile.timers };
+    this.match = { timers: env.profile.timers, captured: this.templates.captured, level: spec.level, render: (v) => renderValue(v, this.templates) };
+  }
+
+  get timers(): Timers {
+    return this.env.profile.timers;
+  }
+
+  get captured(): Record<string, unknown> {
+    return this.templates.captured;
+  }
+
+  actor(name: string): Actor {
+    const actor = this.actors[name];
+    if (!actor) throw new CaseError(`unknown actor ${name}`);
+    return actor;
+  }
+
+  /** A duration of the suite, with the target's timers and the values captured so far. */
+  duration(spec: DurationSpec): number {
+    return evaluateDuration(spec, this.timers, this.captured);
+  }
+
+  render(text: string, encode = false): string {
+    return render(text, this.templates, encode);
+  }
+
+  renderValue(value: unknown): unknown {
+    return renderValue(value, this.templates);
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  /** A pause that the case's time limit cuts short. */
+  sleep(ms: number): Promise<void> {
+    return sleep(ms, this.signal);
+  }
+
+  record(...checks: Check[]): void {
+    this.checks.push(...checks);
+  }
+
+  /** Whether a check recorded after `mark` (a length of `checks`) failed. */
+  failedSince(mark: number): boolean {
+    return this.checks.slice(mark).some(isFailure);
+  }
+}

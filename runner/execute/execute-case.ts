@@ -1,0 +1,129 @@
+// Runs one case: provision its actors and rooms, run its steps in order (steps/), and turn the checks
+// into an outcome. A step whose checks fail ends the case (later steps would only add noise and time);
+// every check of that step is still evaluated and recorded.
+import { isFailure, type CaseResult, type Outcome } from '../../project/report.js';
+import { evaluateDuration, formatMs } from '../load/durations.js';
+import type { TargetProfile } from '../load/load-target.js';
+import { TRIGGER_AFTER_DEFAULT, type SuiteCase } from '../load/suite-types.js';
+import { TemplateError } from '../load/templates.js';
+import { HomeserverClient } from '../http/homeserver-client.js';
+import { TransportError } from '../http/http-client.js';
+import { provisionActors, provisionRoom } from '../provision/provision.js';
+import { CaseError, located } from './case-error.js';
+import { CaseRun, type CaseEnv } from './case-run.js';
+import { runStep } from './steps/index.js';
+import { isRateLimitCase } from './steps/request.js';
+
+export type { CaseEnv } from './case-run.js';
+
+/** Before a case runs its captured values are unknown; its limit allows 30 s for each. */
+const UNKNOWN_CAPTURES = new Proxy({}, { get: () => 30_000 }) as Record<string, unknown>;
+
+/**
+ * The case's time limit when it sets none: its own waits and sync deadlines, plus a request timeout for
+ * each request it sends (provisioning included), plus slack. Only a hung server ever reaches it.
+ */
+export function caseTimeoutMs(c: SuiteCase, timers: TargetProfile['timers']): number {
+  if (c.timeout !== undefined) return evaluateDuration(c.timeout, timers, UNKNOWN_CAPTURES);
+  let total = 5_000;
+  const requests = 2 * c.actors.length + c.rooms.reduce((n, r) => n + 1 + r.members.length, 0);
+  total += requests * timers.request_timeout;
+  for (const step of c.steps) {
+    if (step.kind === 'wait') total += evaluateDuration(step.duration, timers, UNKNOWN_CAPTURES);
+    else if (step.kind === 'sync_until') {
+      const poll = evaluateDuration(step.poll_timeout ?? 'sync_poll_timeout', timers, UNKNOWN_CAPTURES);
+      total += evaluateDuration(step.deadline ?? 'delivery_deadline', timers, UNKNOWN_CAPTURES) + timers.request_timeout + poll;
+      if (step.trigger) {
+        // The catch-up poll and the trigger request, the pause before the trigger, and the long-poll
+        // that may already be waiting when the deadline starts.
+        total += 2 * timers.request_timeout + evaluateDuration(step.trigger.after ?? TRIGGER_AFTER_DEFAULT, timers, UNKNOWN_CAPTURES) + poll;
+      }
+    } else {
+      const repeat = step.request.repeat;
+      const count = repeat?.count ?? 1;
+      const interval = repeat?.interval === undefined ? 0 : evaluateDuration(repeat.interval, timers, UNKNOWN_CAPTURES);
+      total += count * (timers.request_timeout + interval);
+    }
+  }
+  return total;
+}
+
+async function runSteps(run: CaseRun): Promise<void> {
+  const c = run.spec;
+  await located(`${c.at}: provisioning`, async () => {
+    Object.assign(run.actors, await provisionActors(run.client, run.env.provisioning, c.actors));
+    run.templates.server_name = run.env.provisioning.serverName ?? '';
+    for (const room of c.rooms) run.templates.rooms[room.name] = await provisionRoom(run.client, room, run.actors);
+  });
+  for (const step of c.steps) {
+    const mark = run.checks.length;
+    await runStep(step, run);
+    if (run.failedSince(mark)) return;
+  }
+}
+
+/** Executes a case to a pass/fail/error/timeout result (skips and expectations are decided elsewhere). */
+export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResult> {
+  const started = Date.now();
+  const limit = caseTimeoutMs(c, env.profile.timers);
+  const controller = new AbortController();
+  const client = new HomeserverClient(env.baseUrl, env.profile.timers.request_timeout, started + limit, controller.signal, !isRateLimitCase(c));
+  const run = new CaseRun(c, env, client, controller.signal);
+  const checks = run.checks;
+  let outcome: Outcome;
+  let message: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve('timeout');
+    }, limit);
+  });
+  try {
+    const result = await Promise.race([runSteps(run).then(() => 'done' as const), timedOut]);
+    if (result === 'timeout') {
+      outcome = 'timeout';
+      message = `the case did not finish within ${formatMs(limit)}`;
+    } else {
+      const failed = checks.filter(isFailure);
+      outcome = failed.length > 0 ? 'fail' : 'pass';
+      message = failed[0]?.message;
+    }
+  } catch (err) {
+    if (controller.signal.aborted) {
+      outcome = 'timeout';
+      message = `the case did not finish within ${formatMs(limit)}`;
+    } else if (checks.some(isFailure)) {
+      // A check had already failed (say, a 500 where a 200 was expected, with an HTML body the body
+      // matchers could not read): that is the verdict; the unreadable rest does not hide it.
+      outcome = 'fail';
+      message = checks.find(isFailure)!.message;
+    } else if (err instanceof CaseError || err instanceof TransportError || err instanceof TemplateError) {
+      outcome = 'error';
+      message = err.message;
+    } else {
+      outcome = 'error';
+      message = `internal error: ${(err as Error).stack ?? String(err)}`;
+    }
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  const failedAt = checks.filter(isFailure).map((ch) => ch.at);
+  return {
+    id: c.fullId,
+    title: c.title,
+    file: c.file,
+    area: c.area,
+    level: c.level,
+    clauses: c.clauses,
+    tags: c.tags,
+    outcome,
+    ...(message === undefined ? {} : { message }),
+    duration_ms: Date.now() - started,
+    checks,
+    failed_at: failedAt,
+    ...(outcome === 'pass' ? {} : { transcript: client.transcript }),
+    at: c.at,
+  };
+}

@@ -1,0 +1,278 @@
+// Loads suite files: YAML with positions, schema validation, then the checks a schema cannot express
+// (duplicate ids, unknown actors, bad durations, regexes and templates), all before any request.
+// Every problem is a ConfigError "file:line:col: message" (exit 2).
+import { readdir } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { readYamlFile, parseYamlText, type YamlSource } from '../../project/yaml-source.js';
+import { assertFormat } from './format-schemas.js';
+import { ConfigError } from '../../project/errors.js';
+import { capturedNames, checkDuration, type DurationSpec } from './durations.js';
+import { templateNames } from './templates.js';
+import type { ExpectSpec, PathMatcher, RequestStep, Step, Suite, SuiteCase, SyncTrigger, ValueMatcher } from './suite-types.js';
+
+type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- shape already checked by the schema
+
+const ACTOR_FIELDS = new Set(['user_id', 'localpart', 'access_token', 'device_id']);
+
+class Problems {
+  readonly list: string[] = [];
+  constructor(private readonly source: YamlSource) {}
+  add(pointer: string, message: string): void {
+    this.list.push(`${this.source.where(pointer)}: ${message}`);
+  }
+}
+
+function checkDurationAt(value: DurationSpec | undefined, pointer: string, problems: Problems, scope?: Scope): void {
+  if (value === undefined) return;
+  const error = checkDuration(value);
+  if (error) problems.add(pointer, error);
+  for (const name of capturedNames(value)) {
+    if (!scope?.captured.has(name)) problems.add(pointer, `duration uses {captured.${name}}, captured by no earlier step`);
+  }
+}
+
+function toValueMatcher(raw: Raw, pointer: string, source: YamlSource, problems: Problems, scope?: Scope): ValueMatcher {
+  for (const bound of ['gt', 'gte', 'lt', 'lte']) checkDurationAt(raw[bound], `${pointer}/${bound}`, problems, scope);
+  if (raw.matches !== undefined) {
+    try {
+      new RegExp(raw.matches as string);
+    } catch (err) {
+      problems.add(`${pointer}/matches`, `invalid regular expression: ${(err as Error).message}`);
+    }
+  }
+  if (raw.absent && Object.keys(raw).some((k) => !['absent', 'path', 'level'].includes(k))) {
+    problems.add(pointer, '`absent` cannot be combined with conditions on the value');
+  }
+  return { ...(raw as object), at: source.where(pointer) };
+}
+
+function toPathMatchers(list: Raw[] | undefined, pointer: string, source: YamlSource, problems: Problems, scope?: Scope): PathMatcher[] {
+  return (list ?? []).map((m, i) => toValueMatcher(m, `${pointer}/${i}`, source, problems, scope) as PathMatcher);
+}
+
+interface Scope {
+  actors: Set<string>;
+  rooms: Set<string>;
+  captured: Set<string>;
+}
+
+/** Checks every {template} in strings below `value` against what the case defines so far. */
+function checkTemplates(value: unknown, pointer: string, scope: Scope, problems: Problems): void {
+  if (typeof value === 'string') {
+    for (const name of templateNames(value)) {
+      const [head, ...rest] = name.split('.');
+      const ok =
+        (head === 'server_name' && rest.length === 0) ||
+        (head === 'timers' && rest.length === 1) ||
+        (head === 'captured' && rest.length === 1 && scope.captured.has(rest[0]!)) ||
+        (head === 'rooms' && rest.length === 2 && rest[1] === 'room_id' && scope.rooms.has(rest[0]!)) ||
+        (scope.actors.has(head!) && rest.length === 1 && ACTOR_FIELDS.has(rest[0]!));
+      if (!ok) {
+        const why = head === 'captured' ? ' (captured by no earlier step)' : '';
+        problems.add(pointer, `unknown template {${name}}${why}`);
+      }
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => checkTemplates(v, `${pointer}/${i}`, scope, problems));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) checkTemplates(v, `${pointer}/${k}`, scope, problems);
+  }
+}
+
+function checkActor(name: string | undefined, pointer: string, scope: Scope, problems: Problems): void {
+  if (name !== undefined && !scope.actors.has(name)) problems.add(pointer, `unknown actor "${name}" (not in this case's actors)`);
+}
+
+/** A request step (request, expect, capture); also the shape of a sync_until `trigger`. */
+function toRequestStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, problems: Problems): RequestStep {
+  const r = raw.request as Raw;
+  const p = `${pointer}/request`;
+  checkActor(r.as, `${p}/as`, scope, problems);
+  for (const field of ['path', 'query', 'body', 'raw_body', 'headers']) checkTemplates(r[field], `${p}/${field}`, scope, problems);
+  checkDurationAt(r.repeat?.interval, `${p}/repeat/interval`, problems, scope);
+  if (r.token === 'query' && r.as === undefined) {
+    problems.add(`${p}/token`, 'token: query needs `as` (whose token goes in the query string)');
+  }
+  let expect: ExpectSpec | undefined;
+  if (raw.expect !== undefined) {
+    const e = raw.expect as Raw;
+    const ep = `${pointer}/expect`;
+    checkTemplates(e.body, `${ep}/body`, scope, problems);
+    checkTemplates(e.headers, `${ep}/headers`, scope, problems);
+    expect = {
+      status: e.status,
+      statusAt: source.where(`${ep}/status`),
+      schema: e.schema,
+      schemaAt: source.where(`${ep}/schema`),
+      level: e.level,
+      body: toPathMatchers(e.body, `${ep}/body`, source, problems, scope),
+      headers: e.headers === undefined ? undefined : Object.fromEntries(
+        Object.entries(e.headers as Record<string, Raw>).map(([name, m]) => [
+          name.toLowerCase(), toValueMatcher(m, `${ep}/headers/${name}`, source, problems),
+        ])),
+    };
+  }
+  if (raw.capture !== undefined) {
+    for (const [name, from] of Object.entries(raw.capture as Record<string, string>)) {
+      if (!/^(status|body(\..*)?|headers\.[^.]+)$/.test(from)) {
+        problems.add(`${pointer}/capture/${name}`, `capture "${from}": want status, body.<path> or headers.<name>`);
+      }
+      scope.captured.add(name);
+    }
+  }
+  return { kind: 'request', at: source.where(p), request: r as RequestStep["request"], expect, capture: raw.capture };
+}
+
+function toStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, problems: Problems): Step {
+  const at = source.where(pointer);
+  if (raw.wait !== undefined) {
+    checkDurationAt(raw.wait, `${pointer}/wait`, problems, scope);
+    return { kind: 'wait', at, duration: raw.wait };
+  }
+  if (raw.sync_until !== undefined) {
+    const s = raw.sync_until as Raw;
+    const p = `${pointer}/sync_until`;
+    checkActor(s.as, `${p}/as`, scope, problems);
+    checkTemplates(s.sender, `${p}/sender`, scope, problems);
+    checkTemplates(s.match, `${p}/match`, scope, problems);
+    checkDurationAt(s.deadline, `${p}/deadline`, problems, scope);
+    checkDurationAt(s.poll_timeout, `${p}/poll_timeout`, problems, scope);
+    checkDurationAt(s.within, `${p}/within`, problems, scope);
+    // The trigger is sent before this step's own captures exist: parse it in the scope so far.
+    let trigger: SyncTrigger | undefined;
+    if (s.trigger !== undefined) {
+      const tp = `${p}/trigger`;
+      checkDurationAt(s.trigger.after, `${tp}/after`, problems, scope);
+      trigger = { at: source.where(tp), after: s.trigger.after, step: toRequestStep(s.trigger, tp, source, scope, problems) };
+    }
+    for (const name of Object.keys(s.capture ?? {})) scope.captured.add(name);
+    return {
+      kind: 'sync_until',
+      at: source.where(p),
+      as: s.as,
+      set_presence: s.set_presence ?? 'offline',
+      sender: s.sender,
+      match: toPathMatchers(s.match, `${p}/match`, source, problems, scope),
+      deadline: s.deadline,
+      poll_timeout: s.poll_timeout,
+      trigger,
+      within: s.within,
+      withinAt: source.where(`${p}/within`),
+      absent: s.absent,
+      count: s.count,
+      capture: s.capture,
+      level: s.level,
+    };
+  }
+  return toRequestStep(raw, pointer, source, scope, problems);
+}
+
+function toCase(raw: Raw, index: number, suite: Raw, stem: string, source: YamlSource, problems: Problems): SuiteCase {
+  const pointer = `/cases/${index}`;
+  const actors: string[] = raw.actors ?? [];
+  const rooms = (raw.rooms ?? []).map((room: Raw) => ({
+    name: room.name, creator: room.creator, members: room.members ?? [], preset: room.preset ?? 'private_chat',
+  }));
+  const scope: Scope = { actors: new Set(actors), rooms: new Set(), captured: new Set() };
+  rooms.forEach((room: { name: string; creator: string; members: string[] }, i: number) => {
+    if (scope.rooms.has(room.name)) problems.add(`${pointer}/rooms/${i}/name`, `duplicate room "${room.name}"`);
+    scope.rooms.add(room.name);
+    checkActor(room.creator, `${pointer}/rooms/${i}/creator`, scope, problems);
+    room.members.forEach((m, j) => checkActor(m, `${pointer}/rooms/${i}/members/${j}`, scope, problems));
+  });
+  checkDurationAt(raw.timeout, `${pointer}/timeout`, problems);
+  const steps = (raw.steps as Raw[]).map((step, i) => toStep(step, `${pointer}/steps/${i}`, source, scope, problems));
+  return {
+    fullId: `${stem}#${raw.id}`,
+    id: raw.id,
+    title: raw.title,
+    level: raw.level,
+    clauses: raw.clauses,
+    tags: raw.tags ?? [],
+    requires: raw.requires ?? [],
+    spec_versions: raw.spec_versions,
+    catches: raw.catches ?? [],
+    actors,
+    rooms,
+    timeout: raw.timeout,
+    steps,
+    file: source.file,
+    area: suite.area,
+    suiteTitle: suite.title,
+    at: source.where(pointer),
+  };
+}
+
+/** Builds a Suite from an already parsed source; throws ConfigError listing every problem found. */
+export function suiteFromSource(source: YamlSource, stem: string): Suite {
+  assertFormat('suite', source);
+  const raw = source.data as Raw;
+  const problems = new Problems(source);
+  const seen = new Map<string, number>();
+  (raw.cases as Raw[]).forEach((c, i) => {
+    const first = seen.get(c.id);
+    if (first !== undefined) problems.add(`/cases/${i}/id`, `duplicate case id "${c.id}" (first at ${source.where(`/cases/${first}/id`)})`);
+    else seen.set(c.id, i);
+  });
+  const cases = (raw.cases as Raw[]).map((c, i) => toCase(c, i, raw, stem, source, problems));
+  if (problems.list.length > 0) throw new ConfigError(problems.list.join('\n'));
+  return { file: source.file, title: raw.title, area: raw.area, cases };
+}
+
+export function fileStem(file: string): string {
+  return basename(file).replace(/\.ya?ml$/, '');
+}
+
+export async function loadSuiteFile(file: string): Promise<Suite> {
+  return suiteFromSource(await readYamlFile(file), fileStem(file));
+}
+
+export function parseSuiteText(text: string, name = 'inline.yaml'): Suite {
+  return suiteFromSource(parseYamlText(text, name), fileStem(name));
+}
+
+/** Suite files below a folder (recursively), or the file itself; clauses.yaml is not a suite. */
+export async function discoverSuiteFiles(path: string): Promise<string[]> {
+  const full = resolve(path);
+  const entries = await readdir(full, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOTDIR') return undefined;
+    if (err.code === 'ENOENT') throw new ConfigError(`${path}: no such file or folder`);
+    throw err;
+  });
+  if (entries === undefined) return [full];
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const child = join(full, entry.name);
+    if (entry.isDirectory()) files.push(...(await discoverSuiteFiles(child)));
+    else if (/\.ya?ml$/.test(entry.name) && entry.name !== 'clauses.yaml') files.push(child);
+  }
+  return files;
+}
+
+/**
+ * Loads every suite under the given paths. All files are read even when one is bad, so a run reports
+ * every problem at once; full ids must be unique across files too.
+ */
+export async function loadSuites(paths: string[]): Promise<Suite[]> {
+  const files = (await Promise.all(paths.map(discoverSuiteFiles))).flat();
+  const suites: Suite[] = [];
+  const errors: string[] = [];
+  for (const file of files) {
+    try {
+      suites.push(await loadSuiteFile(file));
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      errors.push(err.message);
+    }
+  }
+  const owners = new Map<string, string>();
+  for (const suite of suites) {
+    for (const c of suite.cases) {
+      const other = owners.get(c.fullId);
+      if (other) errors.push(`${c.at}: case ${c.fullId} is also defined at ${other}`);
+      else owners.set(c.fullId, c.at);
+    }
+  }
+  if (errors.length > 0) throw new ConfigError(errors.join('\n'));
+  return suites;
+}

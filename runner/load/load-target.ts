@@ -1,0 +1,97 @@
+// Loads a target profile (schemas/target.schema.json): YAML with positions, schema validation, default
+// timers, and paths resolved relative to the profile file.
+import { dirname, resolve } from 'node:path';
+import { readYamlFile, parseYamlText } from '../../project/yaml-source.js';
+import { assertFormat } from './format-schemas.js';
+
+export type Capability =
+  | 'currently_active' | 'idle_timeout' | 'sync_online_timeout' | 'rate_limit' | 'profile_propagation'
+  | 'presence_filter' | 'query_string_token' | 'r0_paths' | 'free_for_chat' | 'presence_list';
+
+export type SpecVersion = 'v1.19' | 'r0' | 'early';
+
+export interface StaticUser {
+  user_id: string;
+  access_token: string;
+  device_id?: string;
+}
+
+export interface Registration {
+  method: 'dummy' | 'shared_secret' | 'static';
+  shared_secret?: string;
+  users?: StaticUser[];
+}
+
+/** Milliseconds. Every timer is present after loading (missing ones take their defaults). */
+export interface Timers {
+  idle_timeout: number;
+  sync_online_timeout: number;
+  last_active_granularity: number;
+  request_timeout: number;
+  sync_poll_timeout: number;
+  delivery_deadline: number;
+  [name: string]: number;
+}
+
+export interface TargetProfile {
+  name: string;
+  description?: string;
+  spec_version: SpecVersion;
+  server_name?: string;
+  registration: Registration;
+  timers: Timers;
+  rate_limit?: { per_second: number; burst: number };
+  capabilities: Capability[];
+  /** Absolute path of the expectations file, when the profile names one. */
+  expectations?: string;
+  mock: { faults: string[] };
+  /** The profile file as shown to the user, or "(inline)". */
+  source: string;
+}
+
+/**
+ * Defaults for timers a profile leaves out: Synapse's presence defaults for the server's timers
+ * (synapse/handlers/presence.py: IDLE_TIMER 5 min, SYNC_ONLINE_TIMEOUT 30 s,
+ * LAST_ACTIVE_GRANULARITY 60 s) and generous limits for the runner's own.
+ */
+export const DEFAULT_TIMERS: Timers = {
+  idle_timeout: 300_000,
+  sync_online_timeout: 30_000,
+  last_active_granularity: 60_000,
+  request_timeout: 10_000,
+  sync_poll_timeout: 1_000,
+  delivery_deadline: 10_000,
+};
+
+type RawProfile = Omit<TargetProfile, 'timers' | 'capabilities' | 'mock' | 'spec_version' | 'source'> & {
+  timers?: Partial<Timers>;
+  capabilities?: Capability[];
+  mock?: { faults?: string[] };
+  spec_version?: SpecVersion;
+};
+
+function normalise(raw: RawProfile, source: string, baseDir: string): TargetProfile {
+  return {
+    ...raw,
+    spec_version: raw.spec_version ?? 'v1.19',
+    timers: { ...DEFAULT_TIMERS, ...(raw.timers ?? {}) } as Timers,
+    capabilities: raw.capabilities ?? [],
+    expectations: raw.expectations === undefined ? undefined : resolve(baseDir, raw.expectations),
+    mock: { faults: raw.mock?.faults ?? [] },
+    source,
+  };
+}
+
+/** Throws ConfigError with `file:line:col: ...` when the file is unreadable, not YAML, or off-schema. */
+export async function loadTargetProfile(file: string): Promise<TargetProfile> {
+  const source = await readYamlFile(file);
+  assertFormat('target', source);
+  return normalise(source.data as RawProfile, source.file, dirname(resolve(file)));
+}
+
+/** The same from YAML text (tests, or a profile given inline); relative paths resolve against baseDir. */
+export function parseTargetProfile(text: string, name = '(inline)', baseDir = process.cwd()): TargetProfile {
+  const source = parseYamlText(text, name);
+  assertFormat('target', source);
+  return normalise(source.data as RawProfile, name, baseDir);
+}

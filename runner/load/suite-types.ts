@@ -1,0 +1,142 @@
+// The typed form of a suite file (schemas/suite.schema.json) after loading. Every step and check keeps
+// `at`, its "file:line:col", so verdicts can point back at the YAML.
+import type { Capability, SpecVersion } from './load-target.js';
+import type { DurationSpec } from './durations.js';
+import type { Level } from '../../project/report.js';
+
+export type { Level } from '../../project/report.js';
+export type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'null';
+
+export interface ValueMatcher {
+  equals?: unknown;
+  one_of?: unknown[];
+  type?: JsonType | JsonType[];
+  absent?: true;
+  present?: true;
+  /** Absent is fine; when present the other conditions apply. */
+  optional?: true;
+  matches?: string;
+  gt?: DurationSpec;
+  gte?: DurationSpec;
+  lt?: DurationSpec;
+  lte?: DurationSpec;
+  level?: Level;
+  /** file:line:col of the matcher. */
+  at: string;
+}
+
+export interface PathMatcher extends ValueMatcher {
+  path: string;
+}
+
+export type StatusSpec = number | number[];
+
+export interface RequestSpec {
+  as?: string;
+  method: string;
+  path: string;
+  query?: Record<string, string | number | boolean>;
+  body?: unknown;
+  raw_body?: string;
+  content_type?: string;
+  headers?: Record<string, string>;
+  token?: 'none' | 'invalid' | 'query';
+  repeat?: { count: number; until?: { status: StatusSpec }; interval?: DurationSpec };
+}
+
+export interface ExpectSpec {
+  status?: StatusSpec;
+  statusAt: string;
+  headers?: Record<string, ValueMatcher>;
+  schema?: string;
+  schemaAt: string;
+  body?: PathMatcher[];
+  level?: Level;
+}
+
+export interface RequestStep {
+  kind: 'request';
+  at: string;
+  request: RequestSpec;
+  expect?: ExpectSpec;
+  capture?: Record<string, string>;
+}
+
+/**
+ * A request sent while the watcher's /sync long-poll waits, so a case can cause a change during the
+ * poll (steps otherwise run one after another). It has the shape of a request step without capture.
+ */
+export interface SyncTrigger {
+  /** file:line:col of the `trigger` key. */
+  at: string;
+  /** How long after the long-poll is sent the trigger goes (default TRIGGER_AFTER_DEFAULT). */
+  after?: DurationSpec;
+  step: RequestStep;
+}
+
+/** Default of `trigger.after`: time for a /sync to reach a server on loopback and start waiting. */
+export const TRIGGER_AFTER_DEFAULT = '200ms';
+
+export interface SyncUntilStep {
+  kind: 'sync_until';
+  at: string;
+  as: string;
+  set_presence: 'offline' | 'online' | 'unavailable';
+  sender?: string;
+  match: PathMatcher[];
+  deadline?: DurationSpec;
+  /** The `timeout` of each /sync of this step (default sync_poll_timeout). */
+  poll_timeout?: DurationSpec;
+  trigger?: SyncTrigger;
+  /** With trigger: the matching event must arrive at most this long after the trigger is sent. */
+  within?: DurationSpec;
+  withinAt: string;
+  absent?: true;
+  count?: number;
+  capture?: Record<string, string>;
+  level?: Level;
+}
+
+export interface WaitStep {
+  kind: 'wait';
+  at: string;
+  duration: DurationSpec;
+}
+
+export type Step = RequestStep | SyncUntilStep | WaitStep;
+
+export interface RoomSpec {
+  name: string;
+  creator: string;
+  members: string[];
+  preset: 'private_chat' | 'public_chat' | 'trusted_private_chat';
+}
+
+export interface SuiteCase {
+  /** "<file stem>#<id>", e.g. "status#put-own-presence-round-trip". */
+  fullId: string;
+  id: string;
+  title: string;
+  level: Level;
+  clauses: string[];
+  tags: string[];
+  requires: Capability[];
+  spec_versions?: SpecVersion[];
+  catches: string[];
+  actors: string[];
+  rooms: RoomSpec[];
+  timeout?: DurationSpec;
+  steps: Step[];
+  /** The suite file as shown to the user, and the suite's area and title. */
+  file: string;
+  area: string;
+  suiteTitle: string;
+  at: string;
+}
+
+export interface Suite {
+  file: string;
+  title: string;
+  area: string;
+  cases: SuiteCase[];
+}

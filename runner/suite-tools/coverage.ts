@@ -1,0 +1,22 @@
+// `coverage`: which clauses of the catalogue (suites/clauses.yaml) the suites check, and which no case
+// names. Only `scope: server` clauses need a case; client-side and out-of-scope ones are listed apart.
+import type { Clause } from '../load/load-clauses.js';
+import type { Suite } from '../load/suite-types.js';
+
+export interface Coverage {
+  clauses: Clause[];
+  server: Clause[];
+  /** Server clauses no case names. */
+  uncovered: Clause[];
+  /** Full ids of the cases that name each clause. */
+  casesByClause: Map<string, string[]>;
+}
+
+export function clauseCoverage(clauses: Clause[], suites: Suite[]): Coverage {
+  const casesByClause = new Map<string, string[]>();
+  for (const c of suites.flatMap((s) => s.cases)) {
+    for (const id of c.clauses) casesByClause.set(id, [...(casesByClause.get(id) ?? []), c.fullId]);
+  }
+  const server = clauses.filter((c) => c.scope === 'server');
+  return { clauses, server, uncovered: server.filter((c) => !casesByClause.has(c.id)), casesByClause };
+}
