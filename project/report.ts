@@ -86,6 +86,8 @@ export interface Report extends RunInfo {
   /** Cases that make the exit code 1 (failed MUST cases, xpasses; SHOULD too with --strict). */
   gating_failures: string[];
   warnings: string[];
+  /** What the run covered per level (cases run or not, and why; clauses tested or not). */
+  coverage?: RunCoverage;
   cases: CaseResult[];
 }
 
@@ -100,3 +102,21 @@ export interface RunListener {
   onWarning?(message: string): void;
   onRunEnd?(report: Report): void | Promise<void>;
 }
+
+/** Why cases were not run: the user's selection, the target's spec version, an unclaimed capability, the expectations file. */
+export type NotRunReason = 'selection' | 'spec_version' | 'capability' | 'expectation';
+
+/** What a run tested at one level, so that a partial run never reads like a full one. */
+export interface LevelCoverage {
+  /** Cases of this level that ran. */
+  cases_run: number;
+  /** Cases of this level that did not run, by reason. */
+  cases_not_run: Partial<Record<NotRunReason, number>>;
+  /** Catalogue clauses of this level that at least one run case checks. */
+  clauses_tested: number;
+  /** Catalogue clauses of this level that no run case checks, and why. */
+  clauses_not_tested: { id: string; why: string }[];
+}
+
+/** Per level (MUST, SHOULD, MAY): how much of the suite and of the spec's clauses the run covered. */
+export type RunCoverage = Partial<Record<Exclude<Level, 'INFO'>, LevelCoverage>>;

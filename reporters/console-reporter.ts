@@ -14,6 +14,44 @@ export interface ConsoleReporterOptions {
 const MARKS: Record<Outcome, string> = { pass: '✓', fail: '✗', error: '!', timeout: '⧗', skip: '-', xfail: '~', xpass: '✗' };
 const COLOURS: Record<Outcome, number> = { pass: 32, fail: 31, error: 31, timeout: 31, skip: 90, xfail: 33, xpass: 31 };
 
+const NOT_RUN_WORDS: Record<string, string> = {
+  selection: 'not selected',
+  spec_version: 'other spec version',
+  capability: 'capability not claimed',
+  expectation: 'expected skip',
+};
+
+/**
+ * One line per level that says how much the run covered ("MUST: 60 cases run, 4 not (capability not
+ * claimed 4); 45/49 clauses tested"), and, verbose, the clauses left untested and why.
+ */
+export function coverageLines(report: Report, verbose: boolean): string[] {
+  const lines: string[] = [];
+  for (const [level, c] of Object.entries(report.coverage ?? {})) {
+    const notRun = Object.entries(c.cases_not_run);
+    const notRunCount = notRun.reduce((n, [, k]) => n + k, 0);
+    const why = notRun.map(([kind, n]) => `${NOT_RUN_WORDS[kind] ?? kind} ${n}`).join(', ');
+    const clauses = c.clauses_tested + c.clauses_not_tested.length;
+    const clausePart = clauses > 0 ? `; ${c.clauses_tested}/${clauses} clauses tested` : '';
+    lines.push(`${level}: ${c.cases_run} cases run${notRunCount > 0 ? `, ${notRunCount} not (${why})` : ''}${clausePart}`);
+    if (verbose || level === 'MUST') {
+      for (const u of c.clauses_not_tested) lines.push(`  untested ${level} clause ${u.id}: ${u.why}`);
+    }
+  }
+  return lines;
+}
+
+/** What a passing run left out at MUST level, in a few words; undefined for a full run. */
+export function partialNote(report: Report): string | undefined {
+  const must = report.coverage?.MUST;
+  if (!must) return undefined;
+  const notRun = Object.values(must.cases_not_run).reduce((n, k) => n + k, 0);
+  const parts: string[] = [];
+  if (notRun > 0) parts.push(`${notRun} MUST cases not run`);
+  if (must.clauses_not_tested.length > 0) parts.push(`${must.clauses_not_tested.length} MUST clauses untested`);
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(1)}s`;
 }
@@ -68,6 +106,7 @@ export class ConsoleReporter implements RunListener {
     }
     this.write();
     for (const w of report.warnings) this.write(this.paint(33, `warning: ${w}`));
+    for (const line of coverageLines(report, this.verbose)) this.write(line);
     this.write(this.summaryLine(report));
   }
 
@@ -96,8 +135,9 @@ export class ConsoleReporter implements RunListener {
     const parts = (['pass', 'fail', 'error', 'timeout', 'skip', 'xfail', 'xpass'] as Outcome[])
       .filter((o) => s[o] > 0)
       .map((o) => this.paint(COLOURS[o], `${s[o]} ${o}`));
+    const partial = partialNote(report);
     const verdict = report.exit_code === 0
-      ? this.paint(32, 'OK')
+      ? this.paint(32, 'OK') + (partial ? this.paint(33, ` (partial: ${partial})`) : '')
       : this.paint(31, `FAILED (${report.gating_failures.length} gating: ${report.gating_failures.slice(0, 5).join(', ')}${report.gating_failures.length > 5 ? ', ...' : ''})`);
     return `${s.total} cases: ${parts.join(', ') || 'none run'} in ${formatDuration(report.duration_ms)} — ${verdict}`;
   }

@@ -1,5 +1,6 @@
 // The programmatic API of a run: load -> validate -> plan -> (start the embedded mock) -> provision and
 // execute cases in a pool -> apply expectations -> emit events and the canonical report.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../project/errors.js';
 import { startEmbeddedMock, type EmbeddedMock, type MockIsolation } from './provision/embedded-mock.js';
@@ -10,6 +11,8 @@ import { loadSuites } from './load/load-suite.js';
 import { loadTargetProfile, type TargetProfile } from './load/load-target.js';
 import { checkHomeserverReachable } from './provision/reach-homeserver.js';
 import { planRun, type PlannedCase, type Selection } from './plan/plan.js';
+import { runCoverage } from './plan/run-coverage.js';
+import { loadClauses, type Clause } from './load/load-clauses.js';
 import { runPool } from './execute/pool.js';
 import { suitesDir, targetsDir } from '../project/paths.js';
 import { ProvisioningState } from './provision/provision.js';
@@ -45,6 +48,8 @@ export interface RunOptions {
   listeners?: RunListener[];
   /** Schema lookups for `expect.schema` (default the project's schema registry). */
   schemas?: SchemaValidator;
+  /** The clause catalogue for the coverage summary (default suites/clauses.yaml; false for none). */
+  clauses?: string | false;
 }
 
 async function resolveSuites(suites: RunOptions['suites']): Promise<Suite[]> {
@@ -69,6 +74,14 @@ function checkSchemaNames(cases: SuiteCase[], schemas: () => SchemaValidator & {
     }
   }
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+}
+
+/** The clause catalogue, when there is one (a run of one's own suites may have none). */
+async function catalogue(option: RunOptions['clauses']): Promise<Clause[] | undefined> {
+  if (option === false) return undefined;
+  const file = option ?? join(suitesDir, 'clauses.yaml');
+  if (option === undefined && !existsSync(file)) return undefined;
+  return loadClauses(file);
 }
 
 function skippedResult(p: PlannedCase): CaseResult {
@@ -116,6 +129,7 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   }
   const selection: Selection = { grep, tags: options.tags, levels: options.levels, ids: options.ids, shard: options.shard };
   const plan = planRun(suites, profile, selection, expectations);
+  const clauses = await catalogue(options.clauses);
   const jobs = options.jobs ?? DEFAULT_JOBS;
   if (!Number.isInteger(jobs) || jobs < 1) throw new ConfigError(`--jobs must be a whole number of at least 1, not ${jobs}`);
 
@@ -182,6 +196,7 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
     exit_code: gating.length > 0 ? 1 : 0,
     gating_failures: gating,
     warnings: plan.warnings,
+    coverage: runCoverage(plan.cases, clauses),
     cases: ordered,
   };
   for (const l of listeners) await l.onRunEnd?.(report);

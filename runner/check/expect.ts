@@ -3,16 +3,25 @@
 // judged (the caller turns that into an `error` unless a check already failed).
 import type { Check } from '../../project/report.js';
 import type { HttpResponse } from '../http/http-client.js';
-import type { ExpectSpec, StatusSpec } from '../load/suite-types.js';
-import { evaluateMatcher, evaluatePathMatchers, makeCheck, type MatchContext } from './matchers.js';
+import type { ExpectSpec, PathMatcher, StatusSpec } from '../load/suite-types.js';
+import { evaluateMatcher, evaluateMatchers, makeCheck, type MatchContext } from './matchers.js';
 
 /** Looks schemas up by alias (the project's registry, or a stand-in in tests). */
 export interface SchemaValidator {
   validate(alias: string, data: unknown): { pointer: string; got: string; want: string; message: string }[];
 }
 
+function matchesOne(status: number, want: number | string): boolean {
+  return typeof want === 'number' ? status === want : Math.floor(status / 100) === Number(want[0]);
+}
+
 export function statusMatches(status: number, spec: StatusSpec): boolean {
-  return Array.isArray(spec) ? spec.includes(status) : status === spec;
+  return Array.isArray(spec) ? spec.some((s) => matchesOne(status, s)) : matchesOne(status, spec);
+}
+
+/** Whether a matcher list reads the body (header matchers do not). */
+function readsBody(matchers: PathMatcher[]): boolean {
+  return matchers.some((m) => (m.any_of ? m.any_of.some(readsBody) : m.header === undefined));
 }
 
 export interface ExpectResult {
@@ -32,7 +41,7 @@ export function checkExpect(expect: ExpectSpec, response: HttpResponse, schemas:
     const value = response.headers[name];
     checks.push(...evaluateMatcher(matcher, `headers.${name}`, value !== undefined, value, ctx));
   }
-  const needsJson = expect.schema !== undefined || (expect.body ?? []).length > 0;
+  const needsJson = expect.schema !== undefined || readsBody(expect.body ?? []);
   if (needsJson && response.json === undefined) {
     // The server answered, but with something the checks cannot read: no verdict on the body.
     return { checks, unjudgeable: `${stepAt}: HTTP ${response.status}: ${response.jsonError}` };
@@ -54,6 +63,6 @@ export function checkExpect(expect: ExpectSpec, response: HttpResponse, schemas:
       checks.push(check);
     }
   }
-  checks.push(...evaluatePathMatchers(expect.body ?? [], response.json, 'body', ctx));
+  checks.push(...evaluateMatchers(expect.body ?? [], { value: response.json, headers: response.headers }, 'body', ctx));
   return { checks };
 }

@@ -6,7 +6,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Check, Level } from '../../project/report.js';
 import type { JsonType, PathMatcher, ValueMatcher } from '../load/suite-types.js';
-import type { Timers } from '../load/load-target.js';
 import { evaluateDuration } from '../load/durations.js';
 import { lookup } from './json-path.js';
 
@@ -43,7 +42,8 @@ const BOUNDS = [
 ] as const;
 
 export interface MatchContext {
-  timers: Timers;
+  /** The values durations and bounds may name: the target's timers (and rate limit). */
+  timers: Record<string, number>;
   /** Values captured by earlier steps (durations may use {captured.NAME}). */
   captured?: Record<string, unknown>;
   /** Renders {templates} in expected strings. */
@@ -123,11 +123,87 @@ function safeRender(ctx: MatchContext, value: unknown): unknown {
   }
 }
 
+/** What a list of matchers is evaluated against: a JSON value and, for a response, its headers. */
+export interface MatchSubject {
+  value: unknown;
+  /** Lower-case header names; only responses have them. */
+  headers?: Record<string, string>;
+}
+
+function describeList(matchers: PathMatcher[]): string {
+  return matchers.map((m) => m.path ?? (m.header !== undefined ? `header ${m.header}` : 'any_of')).join(', ');
+}
+
+/** Whether every matcher of a list holds (INFO ones never decide). */
+function allHold(matchers: PathMatcher[], subject: MatchSubject, ctx: MatchContext): boolean {
+  return !evaluateMatchers(matchers, subject, '', { ...ctx, level: 'MUST' }).some((c) => !c.passed && c.level !== 'INFO');
+}
+
+/** `some` / `none`: list conditions whose nested matchers address each element. */
+function listChecks(matcher: PathMatcher, label: string, found: boolean, value: unknown, ctx: MatchContext): Check[] {
+  const level = matcher.level ?? ctx.level;
+  const checks: Check[] = [];
+  const elements = Array.isArray(value) ? value : undefined;
+  for (const [key, wantMatch] of [['some', true], ['none', false]] as const) {
+    const nested = matcher[key];
+    if (nested === undefined) continue;
+    const matching = elements?.filter((e) => allHold(nested, { value: e }, ctx)) ?? [];
+    const passed = found && elements !== undefined && (wantMatch ? matching.length > 0 : matching.length === 0);
+    const expected = `${wantMatch ? 'a list with an element' : 'a list with no element'} matching [${describeList(nested)}]`;
+    const check = makeCheck({ path: label, expected, actual: wantMatch || passed ? value : matching[0], passed, level, at: matcher.at });
+    if (!passed && elements !== undefined && wantMatch) {
+      check.message = `${matcher.at}: ${label}: no element of ${elements.length} matches [${describeList(nested)}]: ${show(value)}`;
+    } else if (!passed && elements !== undefined) {
+      check.message = `${matcher.at}: ${label}: ${matching.length} element(s) match [${describeList(nested)}], want none: ${show(matching[0])}`;
+    }
+    checks.push(check);
+  }
+  return checks;
+}
+
+/** `any_of`: one check that holds when one alternative holds entirely; the holding one's checks follow. */
+function alternativesCheck(matcher: PathMatcher, subject: MatchSubject, rootLabel: string, ctx: MatchContext): Check[] {
+  const level = matcher.level ?? ctx.level;
+  const groups = matcher.any_of ?? [];
+  const results = groups.map((group) => evaluateMatchers(group, subject, rootLabel, { ...ctx, level }));
+  const holding = results.findIndex((checks) => !checks.some((c) => !c.passed && c.level !== 'INFO'));
+  const label = `any of ${groups.length} alternatives`;
+  const expected = groups.map((g) => `[${describeList(g)}]`).join(' or ');
+  const check = makeCheck({ path: label, expected, actual: holding >= 0 ? `alternative ${holding + 1}` : undefined, passed: holding >= 0, level, at: matcher.at });
+  if (holding < 0) {
+    const why = results.map((checks, i) => `(${i + 1}) ${checks.find((c) => !c.passed && c.level !== 'INFO')?.message.replace(/^\S+:\d+:\d+: /, '') ?? 'no check'}`);
+    check.message = `${matcher.at}: none of ${groups.length} alternatives holds: ${why.join('; ')}`;
+    return [check];
+  }
+  return [check, ...results[holding]!];
+}
+
+/**
+ * Evaluates a list of matchers against a value (and a response's headers), one check per condition;
+ * `rootLabel` names the value itself (path "").
+ */
+export function evaluateMatchers(matchers: PathMatcher[], subject: MatchSubject, rootLabel: string, ctx: MatchContext): Check[] {
+  return matchers.flatMap((m) => {
+    if (m.any_of !== undefined) return alternativesCheck(m, subject, rootLabel, ctx);
+    let found: boolean;
+    let value: unknown;
+    let label: string;
+    if (m.header !== undefined) {
+      value = subject.headers?.[m.header.toLowerCase()];
+      found = value !== undefined;
+      label = `headers.${m.header.toLowerCase()}`;
+    } else {
+      ({ found, value } = lookup(subject.value, m.path ?? ''));
+      label = !m.path ? rootLabel : m.path;
+    }
+    const checks = evaluateMatcher(m, label, found, value, ctx);
+    const listed = m.some !== undefined || m.none !== undefined;
+    if (listed && !(m.optional && !found)) checks.push(...listChecks(m, label, found, value, ctx));
+    return checks;
+  });
+}
+
 /** Evaluates path matchers against a JSON value; `rootLabel` names the value itself (path ""). */
 export function evaluatePathMatchers(matchers: PathMatcher[], data: unknown, rootLabel: string, ctx: MatchContext): Check[] {
-  return matchers.flatMap((m) => {
-    const { found, value } = lookup(data, m.path);
-    const label = m.path === '' ? rootLabel : m.path;
-    return evaluateMatcher(m, label, found, value, ctx);
-  });
+  return evaluateMatchers(matchers, { value: data }, rootLabel, ctx);
 }

@@ -7,13 +7,14 @@ import { isFailure } from '../../project/report.js';
 import type { MatchContext } from '../check/matchers.js';
 import type { SchemaValidator } from '../check/expect.js';
 import { evaluateDuration, type DurationSpec } from '../load/durations.js';
-import type { TargetProfile, Timers } from '../load/load-target.js';
+import { expressionVariables, type TargetProfile } from '../load/load-target.js';
 import type { SuiteCase } from '../load/suite-types.js';
 import { render, renderValue, type TemplateContext } from '../load/templates.js';
 import type { HomeserverClient } from '../http/homeserver-client.js';
 import { sleep } from '../http/http-client.js';
 import type { Actor, ProvisioningState } from '../provision/provision.js';
 import { CaseError } from './case-error.js';
+import { RatePacer } from './rate-pacer.js';
 
 /** What every case of a run shares: where the target is, its profile, and the run-wide state. */
 export interface CaseEnv {
@@ -23,6 +24,11 @@ export interface CaseEnv {
   schemas: () => SchemaValidator;
 }
 
+/** Cases that test rate limiting must see the 429s themselves: no retries, no pacing. */
+export function isRateLimitCase(c: SuiteCase): boolean {
+  return c.tags.some((t) => t === 'rate-limit' || t === 'rate_limit') || c.requires.includes('rate_limit');
+}
+
 export class CaseRun {
   /** Every check of the case so far, in the order made. */
   readonly checks: Check[] = [];
@@ -30,6 +36,10 @@ export class CaseRun {
   readonly actors: Record<string, Actor> = {};
   readonly templates: TemplateContext;
   readonly match: MatchContext;
+  /** What the suite's expressions may name: the timers and the rate limit's numbers. */
+  readonly variables: Record<string, number>;
+  /** Paces each actor's presence writes to the profile's rate limit (not in rate-limit cases). */
+  readonly pacer: RatePacer;
   /** Each watcher's since token, kept across the steps of the case. */
   readonly since = new Map<string, string>();
   /**
@@ -46,12 +56,10 @@ export class CaseRun {
     /** Aborted when the case's time limit passes. */
     readonly signal: AbortSignal,
   ) {
+    this.variables = expressionVariables(env.profile);
+    this.pacer = new RatePacer(isRateLimitCase(spec) ? undefined : env.profile.rate_limit, () => this.now(), (ms) => this.sleep(ms));
     this.templates = { actors: this.actors, rooms: {}, captured: {}, server_name: '', timers: env.profile.timers };
-    this.match = { timers: env.profile.timers, captured: this.templates.captured, level: spec.level, render: (v) => renderValue(v, this.templates) };
-  }
-
-  get timers(): Timers {
-    return this.env.profile.timers;
+    this.match = { timers: this.variables, captured: this.templates.captured, level: spec.level, render: (v) => renderValue(v, this.templates) };
   }
 
   get captured(): Record<string, unknown> {
@@ -66,7 +74,7 @@ export class CaseRun {
 
   /** A duration of the suite, with the target's timers and the values captured so far. */
   duration(spec: DurationSpec): number {
-    return evaluateDuration(spec, this.timers, this.captured);
+    return evaluateDuration(spec, this.variables, this.captured);
   }
 
   render(text: string, encode = false): string {

@@ -2,17 +2,16 @@
 // into an outcome. A step whose checks fail ends the case (later steps would only add noise and time);
 // every check of that step is still evaluated and recorded.
 import { isFailure, type CaseResult, type Outcome } from '../../project/report.js';
-import { evaluateDuration, formatMs } from '../load/durations.js';
-import type { TargetProfile } from '../load/load-target.js';
+import { countOf, evaluateDuration, formatMs } from '../load/durations.js';
+import { expressionVariables } from '../load/load-target.js';
 import { TRIGGER_AFTER_DEFAULT, type SuiteCase } from '../load/suite-types.js';
 import { TemplateError } from '../load/templates.js';
 import { HomeserverClient } from '../http/homeserver-client.js';
 import { TransportError } from '../http/http-client.js';
 import { provisionActors, provisionRoom } from '../provision/provision.js';
 import { CaseError, located } from './case-error.js';
-import { CaseRun, type CaseEnv } from './case-run.js';
+import { CaseRun, isRateLimitCase, type CaseEnv } from './case-run.js';
 import { runStep } from './steps/index.js';
-import { isRateLimitCase } from './steps/request.js';
 
 export type { CaseEnv } from './case-run.js';
 
@@ -23,9 +22,11 @@ const UNKNOWN_CAPTURES = new Proxy({}, { get: () => 30_000 }) as Record<string, 
  * The case's time limit when it sets none: its own waits and sync deadlines, plus a request timeout for
  * each request it sends (provisioning included), plus slack. Only a hung server ever reaches it.
  */
-export function caseTimeoutMs(c: SuiteCase, timers: TargetProfile['timers']): number {
+export function caseTimeoutMs(c: SuiteCase, timers: Record<string, number>): number {
   if (c.timeout !== undefined) return evaluateDuration(c.timeout, timers, UNKNOWN_CAPTURES);
   let total = 5_000;
+  // Each presence write may wait for the rate limit (runner/execute/rate-pacer.ts).
+  const pacing = timers.rate_limit_per_second ? Math.ceil(1000 / timers.rate_limit_per_second) + 20 : 0;
   const requests = 2 * c.actors.length + c.rooms.reduce((n, r) => n + 1 + r.members.length, 0);
   total += requests * timers.request_timeout;
   for (const step of c.steps) {
@@ -38,11 +39,14 @@ export function caseTimeoutMs(c: SuiteCase, timers: TargetProfile['timers']): nu
         // that may already be waiting when the deadline starts.
         total += 2 * timers.request_timeout + evaluateDuration(step.trigger.after ?? TRIGGER_AFTER_DEFAULT, timers, UNKNOWN_CAPTURES) + poll;
       }
+    } else if (step.kind === 'watch') {
+      total += timers.request_timeout + pacing;
     } else {
       const repeat = step.request.repeat;
-      const count = repeat?.count ?? 1;
+      const count = countOf(repeat?.count, timers);
       const interval = repeat?.interval === undefined ? 0 : evaluateDuration(repeat.interval, timers, UNKNOWN_CAPTURES);
-      total += count * (timers.request_timeout + interval);
+      total += count * (timers.request_timeout + interval + pacing);
+      if (step.expect?.eventually !== undefined) total += evaluateDuration(step.expect.eventually, timers, UNKNOWN_CAPTURES) + timers.request_timeout;
     }
   }
   return total;
@@ -65,7 +69,7 @@ async function runSteps(run: CaseRun): Promise<void> {
 /** Executes a case to a pass/fail/error/timeout result (skips and expectations are decided elsewhere). */
 export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResult> {
   const started = Date.now();
-  const limit = caseTimeoutMs(c, env.profile.timers);
+  const limit = caseTimeoutMs(c, expressionVariables(env.profile));
   const controller = new AbortController();
   const client = new HomeserverClient(env.baseUrl, env.profile.timers.request_timeout, started + limit, controller.signal, !isRateLimitCase(c));
   const run = new CaseRun(c, env, client, controller.signal);

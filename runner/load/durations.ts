@@ -1,7 +1,7 @@
 // Duration expressions: "500ms", "2s", "idle_timeout + 2s", "last_active_granularity * 2". They let one
 // case serve a mock with a 1.5 s idle timeout and a Synapse with 5 minutes (docs/runner.md, Durations).
 import type { Timers } from './load-target.js';
-import { DEFAULT_TIMERS } from './load-target.js';
+import { DEFAULT_TIMERS, RATE_LIMIT_NAMES } from './load-target.js';
 
 export type DurationSpec = number | string;
 
@@ -30,14 +30,17 @@ function tokenize(expr: string): Token[] {
   return tokens;
 }
 
+/** Every name an expression may use: the timers, and the rate limit's numbers (when a profile has one). */
+const KNOWN_NAMES: Record<string, number> = { ...DEFAULT_TIMERS, ...Object.fromEntries(RATE_LIMIT_NAMES.map((n) => [n, 1])) };
+
 /**
- * Checks an expression's syntax and timer names; returns an error message or undefined. A timer name
- * is valid when the target profile schema defines it (DEFAULT_TIMERS has every one).
+ * Checks an expression's syntax and names; returns an error message or undefined. A timer name is
+ * valid when the target profile schema defines it (DEFAULT_TIMERS has every one).
  */
 export function checkDuration(spec: DurationSpec): string | undefined {
   try {
     // Captured values are only known while running; any number stands in for them here.
-    evaluateDuration(spec, DEFAULT_TIMERS, new Proxy({}, { get: () => 1 }));
+    evaluateDuration(spec, KNOWN_NAMES, new Proxy({}, { get: () => 1 }));
     return undefined;
   } catch (err) {
     return (err as Error).message;
@@ -55,7 +58,7 @@ export function capturedNames(spec: DurationSpec | undefined): string[] {
  * `{captured.NAME}` is a number captured by an earlier step, in milliseconds (e.g. a 429's
  * retry_after_ms).
  */
-export function evaluateDuration(spec: DurationSpec, timers: Timers, captured: Record<string, unknown> = {}): number {
+export function evaluateDuration(spec: DurationSpec, timers: Record<string, number>, captured: Record<string, unknown> = {}): number {
   if (typeof spec === 'number') return spec;
   const tokens = tokenize(spec);
   if (tokens.length === 0) throw new Error('empty duration');
@@ -71,7 +74,8 @@ export function evaluateDuration(spec: DurationSpec, timers: Timers, captured: R
     }
     const value = timers[t.name];
     if (value === undefined) {
-      throw new Error(`duration "${spec}": unknown timer "${t.name}" (known: ${Object.keys(DEFAULT_TIMERS).join(', ')})`);
+      const hint = RATE_LIMIT_NAMES.includes(t.name) ? ' (the target profile has no rate_limit)' : ` (known: ${Object.keys(KNOWN_NAMES).join(', ')})`;
+      throw new Error(`duration "${spec}": unknown timer "${t.name}"${hint}`);
     }
     return value;
   };
@@ -92,6 +96,17 @@ export function evaluateDuration(spec: DurationSpec, timers: Timers, captured: R
   }
   if (total < 0) throw new Error(`duration "${spec}" is negative`);
   return total;
+}
+
+/** A repeat count: a number or an expression; one the target cannot evaluate counts as the maximum. */
+export function countOf(count: number | string | undefined, variables: Record<string, number>): number {
+  if (count === undefined) return 1;
+  if (typeof count === 'number') return count;
+  try {
+    return Math.max(1, Math.min(1000, Math.round(evaluateDuration(count, variables))));
+  } catch {
+    return 1000;
+  }
 }
 
 export function formatMs(ms: number): string {

@@ -31,7 +31,10 @@ function checkDurationAt(value: DurationSpec | undefined, pointer: string, probl
   }
 }
 
-function toValueMatcher(raw: Raw, pointer: string, source: YamlSource, problems: Problems, scope?: Scope): ValueMatcher {
+/** Where a matcher list is evaluated: a response (headers exist) or one event / list element. */
+type MatchSite = 'response' | 'value';
+
+function toValueMatcher(raw: Raw, pointer: string, source: YamlSource, problems: Problems, scope?: Scope, site: MatchSite = 'value'): ValueMatcher {
   for (const bound of ['gt', 'gte', 'lt', 'lte']) checkDurationAt(raw[bound], `${pointer}/${bound}`, problems, scope);
   if (raw.matches !== undefined) {
     try {
@@ -40,14 +43,24 @@ function toValueMatcher(raw: Raw, pointer: string, source: YamlSource, problems:
       problems.add(`${pointer}/matches`, `invalid regular expression: ${(err as Error).message}`);
     }
   }
-  if (raw.absent && Object.keys(raw).some((k) => !['absent', 'path', 'level'].includes(k))) {
+  if (raw.absent && Object.keys(raw).some((k) => !['absent', 'path', 'header', 'level'].includes(k))) {
     problems.add(pointer, '`absent` cannot be combined with conditions on the value');
   }
-  return { ...(raw as object), at: source.where(pointer) };
+  if (raw.header !== undefined && site !== 'response') {
+    problems.add(`${pointer}/header`, 'a header matcher applies to a response: use it in an expect\'s body list');
+  }
+  const matcher: ValueMatcher & { any_of?: PathMatcher[][] } = { ...(raw as object), at: source.where(pointer) };
+  // Elements of a list have no headers; alternatives are evaluated where their item is.
+  if (raw.some !== undefined) matcher.some = toPathMatchers(raw.some, `${pointer}/some`, source, problems, scope, 'value');
+  if (raw.none !== undefined) matcher.none = toPathMatchers(raw.none, `${pointer}/none`, source, problems, scope, 'value');
+  if (raw.any_of !== undefined) {
+    matcher.any_of = (raw.any_of as Raw[][]).map((group, i) => toPathMatchers(group, `${pointer}/any_of/${i}`, source, problems, scope, site));
+  }
+  return matcher;
 }
 
-function toPathMatchers(list: Raw[] | undefined, pointer: string, source: YamlSource, problems: Problems, scope?: Scope): PathMatcher[] {
-  return (list ?? []).map((m, i) => toValueMatcher(m, `${pointer}/${i}`, source, problems, scope) as PathMatcher);
+function toPathMatchers(list: Raw[] | undefined, pointer: string, source: YamlSource, problems: Problems, scope?: Scope, site: MatchSite = 'value'): PathMatcher[] {
+  return (list ?? []).map((m, i) => toValueMatcher(m, `${pointer}/${i}`, source, problems, scope, site) as PathMatcher);
 }
 
 interface Scope {
@@ -90,6 +103,7 @@ function toRequestStep(raw: Raw, pointer: string, source: YamlSource, scope: Sco
   checkActor(r.as, `${p}/as`, scope, problems);
   for (const field of ['path', 'query', 'body', 'raw_body', 'headers']) checkTemplates(r[field], `${p}/${field}`, scope, problems);
   checkDurationAt(r.repeat?.interval, `${p}/repeat/interval`, problems, scope);
+  if (typeof r.repeat?.count === 'string') checkDurationAt(r.repeat.count, `${p}/repeat/count`, problems, scope);
   if (r.token === 'query' && r.as === undefined) {
     problems.add(`${p}/token`, 'token: query needs `as` (whose token goes in the query string)');
   }
@@ -99,13 +113,17 @@ function toRequestStep(raw: Raw, pointer: string, source: YamlSource, scope: Sco
     const ep = `${pointer}/expect`;
     checkTemplates(e.body, `${ep}/body`, scope, problems);
     checkTemplates(e.headers, `${ep}/headers`, scope, problems);
+    checkDurationAt(e.eventually, `${ep}/eventually`, problems, scope);
+    // Re-sending is only harmless for a request that changes nothing.
+    if (e.eventually !== undefined && r.method !== 'GET') problems.add(`${ep}/eventually`, `eventually re-sends the request until its checks hold; only a GET can be re-sent safely, not ${r.method}`);
     expect = {
       status: e.status,
       statusAt: source.where(`${ep}/status`),
       schema: e.schema,
       schemaAt: source.where(`${ep}/schema`),
       level: e.level,
-      body: toPathMatchers(e.body, `${ep}/body`, source, problems, scope),
+      body: toPathMatchers(e.body, `${ep}/body`, source, problems, scope, 'response'),
+      eventually: e.eventually,
       headers: e.headers === undefined ? undefined : Object.fromEntries(
         Object.entries(e.headers as Record<string, Raw>).map(([name, m]) => [
           name.toLowerCase(), toValueMatcher(m, `${ep}/headers/${name}`, source, problems),
@@ -114,8 +132,8 @@ function toRequestStep(raw: Raw, pointer: string, source: YamlSource, scope: Sco
   }
   if (raw.capture !== undefined) {
     for (const [name, from] of Object.entries(raw.capture as Record<string, string>)) {
-      if (!/^(status|body(\..*)?|headers\.[^.]+)$/.test(from)) {
-        problems.add(`${pointer}/capture/${name}`, `capture "${from}": want status, body.<path> or headers.<name>`);
+      if (!/^(status|retry_delay|body(\..*)?|headers\.[^.]+)$/.test(from)) {
+        problems.add(`${pointer}/capture/${name}`, `capture "${from}": want status, retry_delay, body.<path> or headers.<name>`);
       }
       scope.captured.add(name);
     }
@@ -129,12 +147,19 @@ function toStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, pro
     checkDurationAt(raw.wait, `${pointer}/wait`, problems, scope);
     return { kind: 'wait', at, duration: raw.wait };
   }
+  if (raw.watch !== undefined) {
+    const w = raw.watch as Raw;
+    checkActor(w.as, `${pointer}/watch/as`, scope, problems);
+    checkTemplates(w.filter, `${pointer}/watch/filter`, scope, problems);
+    return { kind: 'watch', at: source.where(`${pointer}/watch`), as: w.as, set_presence: w.set_presence ?? 'offline', filter: w.filter };
+  }
   if (raw.sync_until !== undefined) {
     const s = raw.sync_until as Raw;
     const p = `${pointer}/sync_until`;
     checkActor(s.as, `${p}/as`, scope, problems);
     checkTemplates(s.sender, `${p}/sender`, scope, problems);
     checkTemplates(s.match, `${p}/match`, scope, problems);
+    checkTemplates(s.filter, `${p}/filter`, scope, problems);
     checkDurationAt(s.deadline, `${p}/deadline`, problems, scope);
     checkDurationAt(s.poll_timeout, `${p}/poll_timeout`, problems, scope);
     checkDurationAt(s.within, `${p}/within`, problems, scope);
@@ -151,6 +176,7 @@ function toStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, pro
       at: source.where(p),
       as: s.as,
       set_presence: s.set_presence ?? 'offline',
+      filter: s.filter,
       sender: s.sender,
       match: toPathMatchers(s.match, `${p}/match`, source, problems, scope),
       deadline: s.deadline,

@@ -30,6 +30,8 @@ export interface Timers {
   request_timeout: number;
   sync_poll_timeout: number;
   delivery_deadline: number;
+  visibility_deadline: number;
+  last_active_precision: number;
   [name: string]: number;
 }
 
@@ -40,7 +42,7 @@ export interface TargetProfile {
   server_name?: string;
   registration: Registration;
   timers: Timers;
-  rate_limit?: { per_second: number; burst: number };
+  rate_limit?: { per_second: number; burst: number; counts_sync?: boolean };
   capabilities: Capability[];
   /** Absolute path of the expectations file, when the profile names one. */
   expectations?: string;
@@ -61,7 +63,18 @@ export const DEFAULT_TIMERS: Timers = {
   request_timeout: 10_000,
   sync_poll_timeout: 1_000,
   delivery_deadline: 10_000,
+  visibility_deadline: 2_000,
+  last_active_precision: 1_000,
 };
+
+/** The rate limit's numbers, by the names suite expressions use for them. */
+export const RATE_LIMIT_NAMES = ['rate_limit_burst', 'rate_limit_per_second'];
+
+/** The values suite expressions may name: the timers, and the rate limit's numbers when there is one. */
+export function expressionVariables(profile: Pick<TargetProfile, 'timers' | 'rate_limit'>): Record<string, number> {
+  const rate: Record<string, number> = profile.rate_limit ? { rate_limit_burst: profile.rate_limit.burst, rate_limit_per_second: profile.rate_limit.per_second } : {};
+  return { ...profile.timers, ...rate };
+}
 
 type RawProfile = Omit<TargetProfile, 'timers' | 'capabilities' | 'mock' | 'spec_version' | 'source'> & {
   timers?: Partial<Timers>;

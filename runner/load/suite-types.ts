@@ -20,16 +20,27 @@ export interface ValueMatcher {
   gte?: DurationSpec;
   lt?: DurationSpec;
   lte?: DurationSpec;
+  /** The value is a list with at least one element satisfying every one of these (paths into the element). */
+  some?: PathMatcher[];
+  /** The value is a list with no element satisfying every one of these. */
+  none?: PathMatcher[];
   level?: Level;
   /** file:line:col of the matcher. */
   at: string;
 }
 
+/**
+ * A matcher in a list: on the value at a dot `path`, on a response `header` (expect.body only), or a
+ * group of alternatives (`any_of`: the item holds when every matcher of one alternative holds).
+ */
 export interface PathMatcher extends ValueMatcher {
-  path: string;
+  path?: string;
+  header?: string;
+  any_of?: PathMatcher[][];
 }
 
-export type StatusSpec = number | number[];
+/** A status, a class ("4xx"), or a list of them. */
+export type StatusSpec = number | string | (number | string)[];
 
 export interface RequestSpec {
   as?: string;
@@ -41,7 +52,8 @@ export interface RequestSpec {
   content_type?: string;
   headers?: Record<string, string>;
   token?: 'none' | 'invalid' | 'query';
-  repeat?: { count: number; until?: { status: StatusSpec }; interval?: DurationSpec };
+  /** count: a number, or an expression over the timers and the rate limit (rate_limit_burst ...). */
+  repeat?: { count: number | string; until?: { status: StatusSpec }; interval?: DurationSpec };
 }
 
 export interface ExpectSpec {
@@ -52,6 +64,8 @@ export interface ExpectSpec {
   schemaAt: string;
   body?: PathMatcher[];
   level?: Level;
+  /** Re-send (GET) until every check holds, for at most this long. */
+  eventually?: DurationSpec;
 }
 
 export interface RequestStep {
@@ -82,6 +96,8 @@ export interface SyncUntilStep {
   at: string;
   as: string;
   set_presence: 'offline' | 'online' | 'unavailable';
+  /** The watcher's /sync filter (inline JSON). */
+  filter?: Record<string, unknown>;
   sender?: string;
   match: PathMatcher[];
   deadline?: DurationSpec;
@@ -97,13 +113,22 @@ export interface SyncUntilStep {
   level?: Level;
 }
 
+/** The watcher takes its since token now (one /sync with timeout 0). */
+export interface WatchStep {
+  kind: 'watch';
+  at: string;
+  as: string;
+  set_presence: 'offline' | 'online' | 'unavailable';
+  filter?: Record<string, unknown>;
+}
+
 export interface WaitStep {
   kind: 'wait';
   at: string;
   duration: DurationSpec;
 }
 
-export type Step = RequestStep | SyncUntilStep | WaitStep;
+export type Step = RequestStep | SyncUntilStep | WatchStep | WaitStep;
 
 export interface RoomSpec {
   name: string;

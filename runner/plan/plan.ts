@@ -17,10 +17,14 @@ export interface Selection {
   shard?: { index: number; total: number };
 }
 
+/** Why a planned case is not run: the user's selection, the target, or its expectations file. */
+export type SkipKind = 'selection' | 'spec_version' | 'capability' | 'expectation';
+
 export interface PlannedCase {
   case: SuiteCase;
   /** Set when the case is not run: the reason. */
   skip?: string;
+  skipKind?: SkipKind;
   expectation?: ExpectationRef;
 }
 
@@ -43,7 +47,17 @@ export function parseShard(text: string): { index: number; total: number } | und
   return index >= 1 && total >= 1 && index <= total ? { index, total } : undefined;
 }
 
-function selectionSkip(c: SuiteCase, sel: Selection): string | undefined {
+interface Skip {
+  reason: string;
+  kind: SkipKind;
+}
+
+function selectionSkip(c: SuiteCase, sel: Selection): Skip | undefined {
+  const reason = selectionReason(c, sel);
+  return reason === undefined ? undefined : { reason, kind: 'selection' };
+}
+
+function selectionReason(c: SuiteCase, sel: Selection): string | undefined {
   if (sel.ids && !sel.ids.includes(c.fullId)) return 'not selected by id';
   if (sel.grep && !sel.grep.test(`${c.fullId} ${c.title}`)) return `not selected by --grep ${sel.grep.source}`;
   if (sel.tags && !sel.tags.some((t) => c.tags.includes(t) || c.area === t)) return `not selected by --tag ${sel.tags.join(',')}`;
@@ -51,12 +65,12 @@ function selectionSkip(c: SuiteCase, sel: Selection): string | undefined {
   return undefined;
 }
 
-function targetSkip(c: SuiteCase, target: TargetProfile): string | undefined {
+function targetSkip(c: SuiteCase, target: TargetProfile): Skip | undefined {
   if (c.spec_versions && !c.spec_versions.includes(target.spec_version)) {
-    return `applies to spec ${c.spec_versions.join(', ')}; the target implements ${target.spec_version}`;
+    return { reason: `applies to spec ${c.spec_versions.join(', ')}; the target implements ${target.spec_version}`, kind: 'spec_version' };
   }
   const missing = c.requires.filter((cap) => !target.capabilities.includes(cap));
-  if (missing.length > 0) return `the target does not claim capability ${missing.join(', ')}`;
+  if (missing.length > 0) return { reason: `the target does not claim capability ${missing.join(', ')}`, kind: 'capability' };
   return undefined;
 }
 
@@ -76,8 +90,8 @@ export function planRun(suites: Suite[], target: TargetProfile, sel: Selection, 
     if (sel.shard && !inShard(c.fullId, sel.shard)) continue;
     const expectation = expectations.get(c.fullId);
     const skip = selectionSkip(c, sel) ?? targetSkip(c, target) ??
-      (expectation?.expect === 'skip' ? `expected skip: ${expectation.reason}` : undefined);
-    cases.push({ case: c, ...(skip ? { skip } : {}), ...(expectation ? { expectation } : {}) });
+      (expectation?.expect === 'skip' ? { reason: `expected skip: ${expectation.reason}`, kind: 'expectation' as const } : undefined);
+    cases.push({ case: c, ...(skip ? { skip: skip.reason, skipKind: skip.kind } : {}), ...(expectation ? { expectation } : {}) });
   }
   return { cases, warnings };
 }

@@ -18,7 +18,10 @@ export type Handler = (req: SeenRequest, res: ServerResponse) => boolean | void;
 export interface FakeHomeserver {
   url: string;
   seen: SeenRequest[];
-  /** Presence events handed out by the next /sync of any user (then cleared). */
+  /**
+   * Presence events handed out by the next incremental /sync (one with `since`) of any user, then
+   * cleared; an initial sync carries none, as the texts allow.
+   */
   presenceQueue: unknown[];
   override(handler: Handler): void;
   close(): Promise<void>;
@@ -73,7 +76,7 @@ export async function startFakeHomeserver(options: { offerDummy?: boolean; share
       if (r.path.startsWith('/_matrix/client/v3/join/')) return json(res, 200, { room_id: '!room:fake' });
       if (r.path === '/_matrix/client/v3/sync') {
         batch += 1;
-        const events = fake.presenceQueue.splice(0);
+        const events = r.query.get('since') === null ? [] : fake.presenceQueue.splice(0);
         return json(res, 200, { next_batch: `b${batch}`, presence: { events } });
       }
       if (r.path.startsWith('/_matrix/client/v3/presence/')) {

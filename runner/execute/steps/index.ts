@@ -6,12 +6,14 @@ import type { CaseRun } from '../case-run.js';
 import { runRequestStep } from './request.js';
 import { runSyncUntilStep } from './sync-until.js';
 import { runWaitStep } from './wait.js';
+import { runWatchStep } from './watch.js';
 
 type StepRunners = { [K in Step['kind']]: (step: Extract<Step, { kind: K }>, run: CaseRun) => Promise<void> };
 
 const STEP_RUNNERS: StepRunners = {
   request: runRequestStep,
   sync_until: runSyncUntilStep,
+  watch: runWatchStep,
   wait: runWaitStep,
 };
 

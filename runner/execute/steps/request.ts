@@ -1,17 +1,19 @@
 // `request`: one HTTP request (or a burst of them, `repeat`), its `expect` checks and its `capture`s.
-// Also what a sync_until `trigger` sends.
-import { isFailure } from '../../../project/report.js';
+// Also what a sync_until `trigger` sends. With `expect.eventually`, a GET is sent again until its checks
+// hold: a server may process a change in the background (Dendrite routes presence through a message
+// bus), and no text says how soon a change shows; the profile's visibility_deadline bounds it.
+import { isFailure, type Check } from '../../../project/report.js';
 import { checkExpect, statusMatches } from '../../check/expect.js';
 import { lookup } from '../../check/json-path.js';
-import type { RequestStep, SuiteCase } from '../../load/suite-types.js';
-import type { HttpResponse } from '../../http/http-client.js';
+import type { RequestStep } from '../../load/suite-types.js';
+import { countOf } from '../../load/durations.js';
+import { retryDelayMs, type HttpResponse } from '../../http/http-client.js';
 import { CaseError } from '../case-error.js';
-import type { CaseRun } from '../case-run.js';
+import { isRateLimitCase, type CaseRun } from '../case-run.js';
+import { isPresenceWrite } from '../rate-pacer.js';
 
-/** Cases that test rate limiting must see the 429s themselves. */
-export function isRateLimitCase(c: SuiteCase): boolean {
-  return c.tags.some((t) => t === 'rate-limit' || t === 'rate_limit') || c.requires.includes('rate_limit');
-}
+/** How often an `eventually` read is sent again. */
+const EVENTUALLY_INTERVAL_MS = 100;
 
 /** Stores each `capture` of a step in the case's captured values; finding nothing is an error. */
 export function capture(step: { capture?: Record<string, string>; at: string }, from: (where: string) => { found: boolean; value?: unknown }, run: CaseRun): void {
@@ -22,16 +24,33 @@ export function capture(step: { capture?: Record<string, string>; at: string }, 
   }
 }
 
+/** What a request capture reads: status, retry_delay, headers.<name> or body.<path>. */
+function fromResponse(response: HttpResponse, where: string, at: string): { found: boolean; value?: unknown } {
+  if (where === 'status') return { found: true, value: response.status };
+  if (where === 'retry_delay') {
+    // The wait a 429 asks for, whichever way the server says it (retry_after_ms or Retry-After).
+    const says = (response.json as { retry_after_ms?: unknown } | undefined)?.retry_after_ms !== undefined || response.headers['retry-after'] !== undefined;
+    return says ? { found: true, value: retryDelayMs(response) } : { found: false };
+  }
+  if (where.startsWith('headers.')) {
+    const value = response.headers[where.slice(8).toLowerCase()];
+    return { found: value !== undefined, value };
+  }
+  if (response.json === undefined) throw new CaseError(`${at}: capture from ${where}: ${response.jsonError}`);
+  return lookup(response.json, where === 'body' ? '' : where.slice(5));
+}
+
 async function send(step: RequestStep, run: CaseRun): Promise<HttpResponse> {
   const r = step.request;
   const actor = r.as === undefined ? undefined : run.actor(r.as);
   let token: string | undefined;
   if (r.token === 'invalid') token = `invalid-${Date.now().toString(36)}`;
   else if (r.token !== 'none' && actor) token = actor.access_token;
+  const query = r.query === undefined ? undefined : (run.renderValue(r.query) as Record<string, string>);
   const options = {
     token,
     tokenInQuery: r.token === 'query',
-    query: r.query === undefined ? undefined : (run.renderValue(r.query) as Record<string, string>),
+    query,
     json: r.body === undefined ? undefined : run.renderValue(r.body),
     rawBody: r.raw_body === undefined ? undefined : run.render(r.raw_body),
     contentType: r.content_type,
@@ -40,11 +59,13 @@ async function send(step: RequestStep, run: CaseRun): Promise<HttpResponse> {
     retry429: r.repeat === undefined && !isRateLimitCase(run.spec),
   };
   const path = run.render(r.path, true);
-  const count = r.repeat?.count ?? 1;
+  const write = actor !== undefined && isPresenceWrite(r.method, path, query);
+  const count = countOf(r.repeat?.count, run.variables);
   const interval = r.repeat?.interval === undefined ? 0 : run.duration(r.repeat.interval);
   let response!: HttpResponse;
   for (let i = 0; i < count; i++) {
     if (i > 0 && interval > 0) await run.sleep(interval);
+    if (write) await run.pacer.beforeWrite(actor.name);
     response = await run.client.call(`${r.method} ${r.path}${count > 1 ? ` #${i + 1}` : ''}`, r.method, path, options);
     if (r.repeat?.until && statusMatches(response.status, r.repeat.until.status)) break;
   }
@@ -52,22 +73,25 @@ async function send(step: RequestStep, run: CaseRun): Promise<HttpResponse> {
 }
 
 export async function runRequestStep(step: RequestStep, run: CaseRun): Promise<void> {
-  const response = await send(step, run);
-  if (step.expect) {
-    const result = checkExpect(step.expect, response, run.env.schemas, run.match, step.at);
-    run.record(...result.checks);
-    if (result.unjudgeable !== undefined) throw new CaseError(result.unjudgeable);
-    // A failed check ends the case after this step; capturing from a wrong answer would only turn the
-    // failure into an error.
-    if (result.checks.some(isFailure)) return;
-  }
-  capture(step, (where) => {
-    if (where === 'status') return { found: true, value: response.status };
-    if (where.startsWith('headers.')) {
-      const value = response.headers[where.slice(8).toLowerCase()];
-      return { found: value !== undefined, value };
+  const expect = step.expect;
+  const deadline = expect?.eventually === undefined ? undefined : run.now() + run.duration(expect.eventually);
+  let response: HttpResponse;
+  let checks: Check[] = [];
+  for (;;) {
+    response = await send(step, run);
+    if (!expect) break;
+    const result = checkExpect(expect, response, run.env.schemas, run.match, step.at);
+    checks = result.checks;
+    const holds = result.unjudgeable === undefined && !checks.some(isFailure);
+    if (holds || deadline === undefined || run.now() + EVENTUALLY_INTERVAL_MS > deadline) {
+      run.record(...checks);
+      if (result.unjudgeable !== undefined) throw new CaseError(result.unjudgeable);
+      break;
     }
-    if (response.json === undefined) throw new CaseError(`${step.at}: capture from ${where}: ${response.jsonError}`);
-    return lookup(response.json, where === 'body' ? '' : where.slice(5));
-  }, run);
+    await run.sleep(EVENTUALLY_INTERVAL_MS);
+  }
+  // A failed check ends the case after this step; capturing from a wrong answer would only turn the
+  // failure into an error.
+  if (checks.some(isFailure)) return;
+  capture(step, (where) => fromResponse(response, where, step.at), run);
 }

@@ -13,10 +13,10 @@ import { evaluatePathMatchers, makeCheck, show, type MatchContext } from '../../
 import { lookup } from '../../check/json-path.js';
 import { formatMs } from '../../load/durations.js';
 import { TRIGGER_AFTER_DEFAULT, type SyncUntilStep } from '../../load/suite-types.js';
-import type { SpecVersion } from '../../load/load-target.js';
 import type { Actor } from '../../provision/provision.js';
 import { CaseError, located } from '../case-error.js';
 import type { CaseRun } from '../case-run.js';
+import { pollOnce as poll } from '../sync-poll.js';
 import { capture, runRequestStep } from './request.js';
 
 /** A trigger, resolved for one run: when to send it, how to send it, and the bound on the delay. */
@@ -46,27 +46,9 @@ export interface SyncResult {
   event?: unknown;
 }
 
-function syncPath(specVersion: SpecVersion): string {
-  return specVersion === 'v1.19' ? '/_matrix/client/v3/sync' : '/_matrix/client/r0/sync';
-}
-
-/** One /sync call; returns the presence events it delivered. */
-async function pollOnce(run: CaseRun, step: SyncUntilStep, actor: Actor, pollMs: number): Promise<unknown[]> {
-  const since = run.since.get(actor.name);
-  const response = await run.client.call(`sync_until as ${actor.name}`, 'GET', syncPath(run.env.profile.spec_version), {
-    token: actor.access_token,
-    query: { timeout: Math.max(0, Math.floor(pollMs)), set_presence: step.set_presence, ...(since ? { since } : {}) },
-    timeoutMs: run.timers.request_timeout + pollMs,
-  });
-  if (response.status !== 200) {
-    throw new CaseError(`${step.at}: /sync as ${actor.name} answered HTTP ${response.status}: ${response.text.slice(0, 160)}`);
-  }
-  if (response.json === undefined) throw new CaseError(`${step.at}: /sync as ${actor.name}: ${response.jsonError}`);
-  const body = response.json as { next_batch?: unknown; presence?: { events?: unknown } };
-  if (typeof body.next_batch !== 'string') throw new CaseError(`${step.at}: /sync as ${actor.name}: the response has no next_batch`);
-  run.since.set(actor.name, body.next_batch);
-  const events = body.presence?.events;
-  return Array.isArray(events) ? events : [];
+/** One /sync of this step's watcher. */
+function pollOnce(run: CaseRun, step: SyncUntilStep, actor: Actor, timeoutMs: number): Promise<unknown[]> {
+  return poll(run, actor, { at: step.at, step: 'sync_until', setPresence: step.set_presence, filter: step.filter, timeoutMs });
 }
 
 function keepForLater(run: CaseRun, actor: Actor, events: unknown[]): void {
