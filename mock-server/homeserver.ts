@@ -24,12 +24,15 @@ export class Homeserver {
   /** Early spec presence list: owner -> listed users, and the reverse index. */
   readonly presenceList = new Map<string, Set<string>>();
   private readonly listedBy = new Map<string, Set<string>>();
+  /** The new-co-member-not-subscribed fault: each user's co-members as of their first /sync. */
+  private readonly firstSyncPeers: Map<string, Set<string>> | undefined;
 
   constructor(
     readonly config: MockConfig,
     readonly clock: Clock,
   ) {
     this.faults = new FaultSet(config.faults);
+    this.firstSyncPeers = this.faults.has('new-co-member-not-subscribed') ? new Map() : undefined;
     this.accounts = new Accounts(config.server_name);
     this.rooms = new Rooms(config.server_name);
     this.notifier = new Notifier(clock);
@@ -49,6 +52,7 @@ export class Homeserver {
   private interestedIn(userId: string): Set<string> {
     if (this.faults.has('leak-to-strangers')) return new Set(this.accounts.users.keys());
     const out = this.faults.has('no-sync-delivery') ? new Set<string>() : this.rooms.coMembers(userId);
+    for (const r of out) if (this.firstSyncPeers?.get(r)?.has(userId) === false) out.delete(r);
     for (const owner of this.listedBy.get(userId) ?? []) out.add(owner);
     out.add(userId);
     return out;
@@ -68,6 +72,11 @@ export class Homeserver {
     if (!box) this.inbox.set(recipient, (box = new Map()));
     box.set(userId, pos);
     this.notifier.touch(recipient, pos, wake);
+  }
+
+  /** A user's /sync arrived (fault new-co-member-not-subscribed: remembers their peers at the first one). */
+  noteSync(userId: string): void {
+    if (this.firstSyncPeers && !this.firstSyncPeers.has(userId)) this.firstSyncPeers.set(userId, this.rooms.coMembers(userId));
   }
 
   /** Users whose presence changed for `recipient` after `since`; forgets what the client has seen. */
@@ -143,10 +152,11 @@ export class Homeserver {
   private onJoin(room: Room, joiner: string): void {
     if (!this.config.presence.enabled || this.faults.has('join-presence-missing')) return;
     const pos = this.notifier.next();
+    const stale = (recipient: string, userId: string) => this.firstSyncPeers?.get(recipient)?.has(userId) === false;
     for (const member of this.rooms.joinedMembers(room.roomId)) {
       if (member === joiner) continue;
-      this.queuePresence(joiner, member, pos);
-      this.queuePresence(member, joiner, pos);
+      if (!stale(joiner, member)) this.queuePresence(joiner, member, pos);
+      if (!stale(member, joiner)) this.queuePresence(member, joiner, pos);
       if (this.faults.has('join-presence-repeated')) {
         for (const [a, b] of [[joiner, member], [member, joiner]] as const) {
           if (!this.sticky.has(a)) this.sticky.set(a, new Set());

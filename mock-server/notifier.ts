@@ -8,7 +8,9 @@ interface Waiter {
 }
 
 export class Notifier {
-  private position = 0;
+  // Starts at 1: since=s0 would otherwise be both the first token handed out and "no token" (an
+  // initial sync).
+  private position = 1;
   private readonly dirtyAt = new Map<string, number>();
   private readonly waiters = new Map<string, Set<Waiter>>();
 

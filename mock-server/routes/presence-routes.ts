@@ -20,7 +20,14 @@ function getStatus(ctx: Context): unknown {
   if (!ctx.hs.config.presence.enabled) return { presence: 'offline' };
   // Synapse: a user who shares no room with the requester is 403 "You are not allowed to see their
   // presence." (own presence is always visible; an unknown user shares no room, hence 403 too).
-  if (!ctx.hs.canSeePresence(requester, userId)) throw new MatrixError(ERRORS.FORBIDDEN_SEE_PRESENCE);
+  if (ctx.hs.faults.has('unknown-user-online') && !ctx.hs.accounts.users.has(userId)) return { presence: 'online' };
+  if (!ctx.hs.canSeePresence(requester, userId)) {
+    if (ctx.hs.faults.has('refusal-without-errcode')) {
+      sendJson(ctx.res, ERRORS.FORBIDDEN_SEE_PRESENCE.status, { error: ERRORS.FORBIDDEN_SEE_PRESENCE.message });
+      return undefined;
+    }
+    throw new MatrixError(ERRORS.FORBIDDEN_SEE_PRESENCE);
+  }
   if (ctx.hs.faults.has('fresh-user-online') && !ctx.hs.presence.has(userId)) return { presence: 'online' };
   const content = formatPresence(ctx.hs.presence.get(userId), ctx.hs.clock.now(), ctx.hs.faults);
   if (ctx.hs.faults.has('get-status-msg-missing')) delete content.status_msg;
@@ -68,6 +75,10 @@ function putStatus(ctx: Context): unknown {
     if (typeof clientLastActive === 'number') hs.presence.overrideLastActive(userId, hs.clock.now() - clientLastActive);
   }
   if (hs.faults.has('put-echoes-body')) return body;
+  if (hs.faults.has('put-body-not-object')) {
+    sendJson(ctx.res, 200, []);
+    return undefined;
+  }
   return {};
 }
 

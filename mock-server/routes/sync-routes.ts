@@ -49,6 +49,7 @@ function presenceToSet(ctx: Context): PresenceValue | undefined {
   const { hs } = ctx;
   let value = ctx.query.get('set_presence') ?? 'online';
   if (!SET_PRESENCE.has(value)) {
+    if (hs.faults.has('bad-set-presence-500')) throw new MatrixError(ERRORS.UNKNOWN);
     if (!hs.faults.has('bad-set-presence-accepted')) {
       throw new MatrixError(ERRORS.INVALID_PARAM, `set_presence must be one of online, unavailable, offline.`);
     }
@@ -73,6 +74,7 @@ async function sync(ctx: Context): Promise<unknown> {
   const fullState = ctx.query.get('full_state') === 'true';
   const filter = presenceFilter(ctx);
   const setPresence = presenceToSet(ctx);
+  hs.noteSync(userId);
   if (setPresence) hs.presence.syncStarted(userId, setPresence);
   try {
     if (since !== 0 && !fullState && timeout > 0 && hs.notifier.lastChangeFor(userId) <= since) {

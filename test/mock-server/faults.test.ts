@@ -225,6 +225,29 @@ const rows = {
   },
   'text-plain-json': { probe: async (m) => (await request(m.app).get('/_matrix/client/versions')).headers['content-type'], good: 'application/json' },
   'put-echoes-body': { probe: async (m) => (await m.put(await m.register(), 'online')).body, good: {} },
+  'put-body-not-object': { probe: async (m) => (await m.put(await m.register(), 'online')).body, good: {} },
+  'bad-set-presence-500': {
+    probe: async (m) => { const a = await m.register(); return (await request(m.app).get(`${v3}/sync`).query({ set_presence: 'busy' }).set(authHeader(a))).status; },
+    good: 400,
+  },
+  'refusal-without-errcode': {
+    probe: async (m) => { const a = await m.register(); const b = await m.register(); return (await m.get(a, b)).body.errcode; },
+    good: 'M_FORBIDDEN',
+  },
+  'unknown-user-online': {
+    probe: async (m) => { const a = await m.register(); return (await request(m.app).get(`${v3}/presence/${encodeURIComponent('@nobody:localhost')}/status`).set(authHeader(a))).status; },
+    good: 403,
+  },
+  'new-co-member-not-subscribed': {
+    probe: async (m) => {
+      const a = await m.register(); const b = await m.register();
+      const s = await m.sync(b);
+      await m.shareRoom(a, b);
+      await m.put(a, 'online', 'after the join');
+      return eventsFrom((await m.presenceSince(b, s.next_batch)).events, a.userId).filter((e) => e.content.status_msg === 'after the join').length;
+    },
+    good: 1,
+  },
   'presence-filter-ignored': {
     probe: (m) => deliveredAfter(m, (a) => m.put(a, 'online'), { filter: JSON.stringify({ presence: { not_types: ['m.presence'] } }) }),
     good: 0,

@@ -11,6 +11,8 @@ import { casesByFault, loadAllCases } from './suite-catalogue.js';
 
 export interface CaseOutcome {
   id: string;
+  /** The case's level (INFO cases record, they cannot fail). */
+  level: string;
   outcome: string;
   /** How many of its checks failed (a MUST, SHOULD or MAY check; INFO checks never fail). */
   failed_checks: number;
@@ -36,6 +38,7 @@ function outcomes(cases: CaseResult[], ids?: string[]): CaseOutcome[] {
     .filter((c) => !ids || ids.includes(c.id))
     .map((c) => ({
       id: c.id,
+      level: c.level,
       outcome: c.outcome,
       failed_checks: c.checks.filter((k) => !k.passed && k.level !== 'INFO').length,
       ...(c.message ? { message: c.message.slice(0, 400) } : {}),

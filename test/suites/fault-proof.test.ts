@@ -20,7 +20,7 @@ import type { CaseOutcome, FaultProofResult } from './fault-proof-worker.js';
 
 const run = promisify(execFile);
 const WORKER = join(projectRoot, 'test', 'suites', 'fault-proof-worker.ts');
-const LIMIT_MS = 120_000;
+const LIMIT_MS = 300_000;
 
 function caught(c: CaseOutcome): boolean {
   return c.failed_checks > 0 && (c.outcome === 'fail' || c.outcome === 'error');
@@ -62,9 +62,9 @@ describe('suites: fault proof (every suite against the embedded mock)', function
     expect(Object.keys(result.missing)).to.deep.equal([]);
   });
 
-  it('every case is proven by at least one implemented fault', function () {
+  it('every case that can fail (not INFO) is proven by at least one implemented fault', function () {
     const proven = new Set(Object.values(result.faults).flatMap((f) => f.cases.filter(caught).map((c) => c.id)));
-    const unproven = result.baseline.cases.map((c) => c.id).filter((id) => !proven.has(id));
+    const unproven = result.baseline.cases.filter((c) => c.level !== 'INFO').map((c) => c.id).filter((id) => !proven.has(id));
     expect(unproven, `cases no fault makes fail: ${unproven.join(', ')}`).to.deep.equal([]);
   });
 });
