@@ -103,8 +103,8 @@ export interface RunListener {
   onRunEnd?(report: Report): void | Promise<void>;
 }
 
-/** Why cases were not run: the user's selection, the target's spec version, an unclaimed capability, the expectations file. */
-export type NotRunReason = 'selection' | 'spec_version' | 'capability' | 'expectation';
+/** Why cases were not run: the user's selection, the target's spec version, an unclaimed capability, static users, the expectations file. */
+export type NotRunReason = 'selection' | 'spec_version' | 'capability' | 'registration' | 'expectation';
 
 /** What a run tested at one level, so that a partial run never reads like a full one. */
 export interface LevelCoverage {

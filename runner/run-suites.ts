@@ -12,6 +12,7 @@ import { loadTargetProfile, type TargetProfile } from './load/load-target.js';
 import { checkHomeserverReachable } from './provision/reach-homeserver.js';
 import { planRun, type PlannedCase, type Selection } from './plan/plan.js';
 import { runCoverage } from './plan/run-coverage.js';
+import { dialectOf } from './dialect/dialects.js';
 import { loadClauses, type Clause } from './load/load-clauses.js';
 import { runPool } from './execute/pool.js';
 import { suitesDir, targetsDir } from '../project/paths.js';
@@ -138,7 +139,7 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   let mock: EmbeddedMock | undefined;
   // No need to start a mock when nothing runs (everything filtered out or skipped).
   if (!options.homeserver && toRun.length > 0) mock = await startEmbeddedMock(profile, faults, options.mockIsolation);
-  if (options.homeserver && toRun.length > 0) await checkHomeserverReachable(options.homeserver, profile.timers.request_timeout);
+  if (options.homeserver && toRun.length > 0) await checkHomeserverReachable(options.homeserver, profile.timers.request_timeout, dialectOf(profile.spec_version));
   const baseUrl = options.homeserver ?? mock?.url ?? 'http://127.0.0.1:0';
   const info: RunInfo = {
     runner_contract: RUNNER_CONTRACT,
@@ -196,7 +197,7 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
     exit_code: gating.length > 0 ? 1 : 0,
     gating_failures: gating,
     warnings: plan.warnings,
-    coverage: runCoverage(plan.cases, clauses),
+    coverage: runCoverage(plan.cases, clauses, profile.spec_version),
     cases: ordered,
   };
   for (const l of listeners) await l.onRunEnd?.(report);

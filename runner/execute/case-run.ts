@@ -15,6 +15,7 @@ import { sleep } from '../http/http-client.js';
 import type { Actor, ProvisioningState } from '../provision/provision.js';
 import { CaseError } from './case-error.js';
 import { RatePacer } from './rate-pacer.js';
+import { dialectOf, type Dialect } from '../dialect/dialects.js';
 
 /** What every case of a run shares: where the target is, its profile, and the run-wide state. */
 export interface CaseEnv {
@@ -34,10 +35,14 @@ export class CaseRun {
   readonly checks: Check[] = [];
   /** The case's users, once provisioned. */
   readonly actors: Record<string, Actor> = {};
+  /** Their other devices, by "actor.device". */
+  readonly devices: Record<string, Actor> = {};
   readonly templates: TemplateContext;
   readonly match: MatchContext;
   /** What the suite's expressions may name: the timers and the rate limit's numbers. */
   readonly variables: Record<string, number>;
+  /** The API the target speaks (its profile's spec_version). */
+  readonly dialect: Dialect;
   /** Paces each actor's presence writes to the profile's rate limit (not in rate-limit cases). */
   readonly pacer: RatePacer;
   /** Each watcher's since token, kept across the steps of the case. */
@@ -58,7 +63,8 @@ export class CaseRun {
   ) {
     this.variables = expressionVariables(env.profile);
     this.pacer = new RatePacer(isRateLimitCase(spec) ? undefined : env.profile.rate_limit, () => this.now(), (ms) => this.sleep(ms));
-    this.templates = { actors: this.actors, rooms: {}, captured: {}, server_name: '', timers: env.profile.timers };
+    this.dialect = dialectOf(env.profile.spec_version);
+    this.templates = { actors: this.actors, rooms: {}, captured: {}, server_name: '', timers: env.profile.timers, api: this.dialect.api };
     this.match = { timers: this.variables, captured: this.templates.captured, level: spec.level, render: (v) => renderValue(v, this.templates) };
   }
 
@@ -66,9 +72,10 @@ export class CaseRun {
     return this.templates.captured;
   }
 
-  actor(name: string): Actor {
-    const actor = this.actors[name];
-    if (!actor) throw new CaseError(`unknown actor ${name}`);
+  /** An actor, or one of its other devices (case `devices`), logged in as `name.device`. */
+  actor(name: string, device?: string): Actor {
+    const actor = device === undefined ? this.actors[name] : this.devices[`${name}.${device}`];
+    if (!actor) throw new CaseError(`unknown actor ${device === undefined ? name : `${name} (device ${device})`}`);
     return actor;
   }
 

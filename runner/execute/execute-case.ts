@@ -8,9 +8,10 @@ import { TRIGGER_AFTER_DEFAULT, type SuiteCase } from '../load/suite-types.js';
 import { TemplateError } from '../load/templates.js';
 import { HomeserverClient } from '../http/homeserver-client.js';
 import { TransportError } from '../http/http-client.js';
-import { provisionActors, provisionRoom } from '../provision/provision.js';
+import { loginDevice, provisionActors, provisionRoom } from '../provision/provision.js';
 import { CaseError, located } from './case-error.js';
 import { CaseRun, isRateLimitCase, type CaseEnv } from './case-run.js';
+import { dialectOf } from '../dialect/dialects.js';
 import { runStep } from './steps/index.js';
 
 export type { CaseEnv } from './case-run.js';
@@ -27,7 +28,7 @@ export function caseTimeoutMs(c: SuiteCase, timers: Record<string, number>): num
   let total = 5_000;
   // Each presence write may wait for the rate limit (runner/execute/rate-pacer.ts).
   const pacing = timers.rate_limit_per_second ? Math.ceil(1000 / timers.rate_limit_per_second) + 20 : 0;
-  const requests = 2 * c.actors.length + c.rooms.reduce((n, r) => n + 1 + r.members.length, 0);
+  const requests = 2 * c.actors.length + Object.values(c.devices).flat().length + c.rooms.reduce((n, r) => n + 1 + r.members.length, 0);
   total += requests * timers.request_timeout;
   for (const step of c.steps) {
     if (step.kind === 'wait') total += evaluateDuration(step.duration, timers, UNKNOWN_CAPTURES);
@@ -55,9 +56,12 @@ export function caseTimeoutMs(c: SuiteCase, timers: Record<string, number>): num
 async function runSteps(run: CaseRun): Promise<void> {
   const c = run.spec;
   await located(`${c.at}: provisioning`, async () => {
-    Object.assign(run.actors, await provisionActors(run.client, run.env.provisioning, c.actors));
+    Object.assign(run.actors, await provisionActors(run.client, run.dialect, run.env.provisioning, c.actors));
     run.templates.server_name = run.env.provisioning.serverName ?? '';
-    for (const room of c.rooms) run.templates.rooms[room.name] = await provisionRoom(run.client, room, run.actors);
+    for (const [name, devices] of Object.entries(c.devices)) {
+      for (const device of devices) run.devices[`${name}.${device}`] = await loginDevice(run.client, run.dialect, run.actors[name]!, device);
+    }
+    for (const room of c.rooms) run.templates.rooms[room.name] = await provisionRoom(run.client, run.dialect, room, run.actors);
   });
   for (const step of c.steps) {
     const mark = run.checks.length;
@@ -71,7 +75,7 @@ export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResul
   const started = Date.now();
   const limit = caseTimeoutMs(c, expressionVariables(env.profile));
   const controller = new AbortController();
-  const client = new HomeserverClient(env.baseUrl, env.profile.timers.request_timeout, started + limit, controller.signal, !isRateLimitCase(c));
+  const client = new HomeserverClient(env.baseUrl, env.profile.timers.request_timeout, started + limit, controller.signal, !isRateLimitCase(c), dialectOf(env.profile.spec_version).tokenInQuery);
   const run = new CaseRun(c, env, client, controller.signal);
   const checks = run.checks;
   let outcome: Outcome;

@@ -1,10 +1,11 @@
-// One /sync of a watcher, shared by the watch and sync_until steps: keeps the watcher's since token for
-// the whole case, and knows that a watcher's first /sync is an initial sync. The texts do not say that
+// One poll of a watcher's event stream (/sync, or the early API's /initialSync and /events), shared by
+// the watch and sync_until steps: keeps the watcher's since token for the whole case, and knows that a
+// watcher's first poll is an initial sync. The texts do not say that
 // an initial sync carries the presence that already exists (GET /sync's presence section holds "the
 // updates to the presence status of other users"), so what an initial sync carries is never looked
 // at: a case takes its watcher's token (a watch step, or a sync_until with a trigger) before the change
 // it waits for.
-import type { SpecVersion } from '../load/load-target.js';
+import type { HttpResponse } from '../http/http-client.js';
 import type { Actor } from '../provision/provision.js';
 import { CaseError } from './case-error.js';
 import type { CaseRun } from './case-run.js';
@@ -20,20 +21,31 @@ export interface PollOptions {
   timeoutMs: number;
 }
 
-export function syncPath(specVersion: SpecVersion): string {
-  return specVersion === 'v1.19' ? '/_matrix/client/v3/sync' : '/_matrix/client/r0/sync';
-}
-
 /**
- * One /sync as the watcher; returns the presence events it delivered, or none for the watcher's first
- * (initial) sync.
+ * One poll of the watcher's event stream; returns the presence events it delivered, or none for the
+ * watcher's first (initial) one.
  */
 export async function pollOnce(run: CaseRun, actor: Actor, options: PollOptions): Promise<unknown[]> {
+  // The rate limit is the user's, whichever device syncs.
+  if (options.setPresence === 'offline') run.pacer.onPlainSync(actor.user_id);
+  else await run.pacer.beforeWrite(actor.user_id);
+  return run.dialect.stream === 'events' ? pollEvents(run, actor, options) : pollSync(run, actor, options);
+}
+
+function answer(response: HttpResponse, what: string, options: PollOptions): Record<string, unknown> {
+  if (response.status !== 200) {
+    throw new CaseError(`${options.at}: ${what} answered HTTP ${response.status}: ${response.text.slice(0, 160)}`);
+  }
+  if (response.json === undefined || response.json === null || typeof response.json !== 'object') {
+    throw new CaseError(`${options.at}: ${what}: ${response.jsonError ?? 'the body is not a JSON object'}`);
+  }
+  return response.json as Record<string, unknown>;
+}
+
+async function pollSync(run: CaseRun, actor: Actor, options: PollOptions): Promise<unknown[]> {
   const since = run.since.get(actor.name);
-  if (options.setPresence === 'offline') run.pacer.onPlainSync(actor.name);
-  else await run.pacer.beforeWrite(actor.name);
   const timeout = Math.max(0, Math.floor(options.timeoutMs));
-  const response = await run.client.call(`${options.step} as ${actor.name}`, 'GET', syncPath(run.env.profile.spec_version), {
+  const response = await run.client.call(`${options.step} as ${actor.name}`, 'GET', `${run.dialect.api}/sync`, {
     token: actor.access_token,
     query: {
       timeout,
@@ -43,14 +55,39 @@ export async function pollOnce(run: CaseRun, actor: Actor, options: PollOptions)
     },
     timeoutMs: run.variables.request_timeout! + timeout,
   });
-  if (response.status !== 200) {
-    throw new CaseError(`${options.at}: /sync as ${actor.name} answered HTTP ${response.status}: ${response.text.slice(0, 160)}`);
-  }
-  if (response.json === undefined) throw new CaseError(`${options.at}: /sync as ${actor.name}: ${response.jsonError}`);
-  const body = response.json as { next_batch?: unknown; presence?: { events?: unknown } };
+  const body = answer(response, `/sync as ${actor.name}`, options) as { next_batch?: unknown; presence?: { events?: unknown } };
   if (typeof body.next_batch !== 'string') throw new CaseError(`${options.at}: /sync as ${actor.name}: the response has no next_batch`);
   run.since.set(actor.name, body.next_batch);
   const events = body.presence?.events;
   if (since === undefined) return [];
   return Array.isArray(events) ? events : [];
+}
+
+/**
+ * The early API's stream: /initialSync gives the first `end` token ("This API also returns an end
+ * token which can be used with the event stream"), then /events?from=&timeout= long-polls, each answer's
+ * `end` being the next `from`. Presence events arrive in its `chunk` among room events. The early API
+ * has neither set_presence (being connected to the stream is being online) nor filters.
+ */
+async function pollEvents(run: CaseRun, actor: Actor, options: PollOptions): Promise<unknown[]> {
+  if (options.filter) throw new CaseError(`${options.at}: filters do not exist in the early API (the target's spec_version is early)`);
+  const from = run.since.get(actor.name);
+  if (from === undefined) {
+    const response = await run.client.call(`${options.step} as ${actor.name}`, 'GET', `${run.dialect.api}/initialSync`, { token: actor.access_token, query: { limit: 0 } });
+    const body = answer(response, `/initialSync as ${actor.name}`, options);
+    if (typeof body.end !== 'string') throw new CaseError(`${options.at}: /initialSync as ${actor.name}: the response has no end token`);
+    run.since.set(actor.name, body.end);
+    return [];
+  }
+  const timeout = Math.max(0, Math.floor(options.timeoutMs));
+  const response = await run.client.call(`${options.step} as ${actor.name}`, 'GET', `${run.dialect.api}/events`, {
+    token: actor.access_token,
+    query: { from, timeout },
+    timeoutMs: run.variables.request_timeout! + timeout,
+  });
+  const body = answer(response, `/events as ${actor.name}`, options);
+  if (typeof body.end !== 'string') throw new CaseError(`${options.at}: /events as ${actor.name}: the response has no end token`);
+  run.since.set(actor.name, body.end);
+  const chunk = Array.isArray(body.chunk) ? body.chunk : [];
+  return chunk.filter((e) => (e as { type?: unknown } | null)?.type === 'm.presence');
 }

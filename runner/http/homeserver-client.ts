@@ -38,14 +38,17 @@ export class HomeserverClient {
     private readonly deadline: number,
     private readonly signal: AbortSignal,
     private readonly retry429ByDefault: boolean,
+    /** The early API: every request carries the token in its query string. */
+    private readonly tokenInQueryByDefault = false,
   ) {}
 
   async call(step: string, method: string, path: string, options: CallOptions = {}): Promise<HttpResponse> {
     const url = new URL(this.baseUrl.replace(/\/+$/, '') + path);
     for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.append(k, String(v));
-    if (options.token !== undefined && options.tokenInQuery) url.searchParams.append('access_token', options.token);
+    const tokenInQuery = options.tokenInQuery ?? this.tokenInQueryByDefault;
+    if (options.token !== undefined && tokenInQuery) url.searchParams.append('access_token', options.token);
     const headers: Record<string, string> = { accept: 'application/json', ...(options.headers ?? {}) };
-    if (options.token !== undefined && !options.tokenInQuery) headers.authorization = `Bearer ${options.token}`;
+    if (options.token !== undefined && !tokenInQuery) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined;
     if (options.rawBody !== undefined) body = options.rawBody;
     else if (options.json !== undefined) body = JSON.stringify(options.json);

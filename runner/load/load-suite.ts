@@ -65,6 +65,8 @@ function toPathMatchers(list: Raw[] | undefined, pointer: string, source: YamlSo
 
 interface Scope {
   actors: Set<string>;
+  /** Extra devices by actor (case `devices`). */
+  devices: Map<string, Set<string>>;
   rooms: Set<string>;
   captured: Set<string>;
 }
@@ -76,6 +78,7 @@ function checkTemplates(value: unknown, pointer: string, scope: Scope, problems:
       const [head, ...rest] = name.split('.');
       const ok =
         (head === 'server_name' && rest.length === 0) ||
+        (head === 'api' && rest.length === 0) ||
         (head === 'timers' && rest.length === 1) ||
         (head === 'captured' && rest.length === 1 && scope.captured.has(rest[0]!)) ||
         (head === 'rooms' && rest.length === 2 && rest[1] === 'room_id' && scope.rooms.has(rest[0]!)) ||
@@ -96,11 +99,19 @@ function checkActor(name: string | undefined, pointer: string, scope: Scope, pro
   if (name !== undefined && !scope.actors.has(name)) problems.add(pointer, `unknown actor "${name}" (not in this case's actors)`);
 }
 
+/** A step's `device` must be one the case gives its actor. */
+function checkDevice(actor: string | undefined, device: string | undefined, pointer: string, scope: Scope, problems: Problems): void {
+  if (device === undefined) return;
+  if (actor === undefined) problems.add(pointer, '`device` needs `as`');
+  else if (!scope.devices.get(actor)?.has(device)) problems.add(pointer, `unknown device "${device}" of ${actor} (not in this case's devices)`);
+}
+
 /** A request step (request, expect, capture); also the shape of a sync_until `trigger`. */
 function toRequestStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, problems: Problems): RequestStep {
   const r = raw.request as Raw;
   const p = `${pointer}/request`;
   checkActor(r.as, `${p}/as`, scope, problems);
+  checkDevice(r.as, r.device, `${p}/device`, scope, problems);
   for (const field of ['path', 'query', 'body', 'raw_body', 'headers']) checkTemplates(r[field], `${p}/${field}`, scope, problems);
   checkDurationAt(r.repeat?.interval, `${p}/repeat/interval`, problems, scope);
   if (typeof r.repeat?.count === 'string') checkDurationAt(r.repeat.count, `${p}/repeat/count`, problems, scope);
@@ -150,13 +161,15 @@ function toStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, pro
   if (raw.watch !== undefined) {
     const w = raw.watch as Raw;
     checkActor(w.as, `${pointer}/watch/as`, scope, problems);
+    checkDevice(w.as, w.device, `${pointer}/watch/device`, scope, problems);
     checkTemplates(w.filter, `${pointer}/watch/filter`, scope, problems);
-    return { kind: 'watch', at: source.where(`${pointer}/watch`), as: w.as, set_presence: w.set_presence ?? 'offline', filter: w.filter };
+    return { kind: 'watch', at: source.where(`${pointer}/watch`), as: w.as, device: w.device, set_presence: w.set_presence ?? 'offline', filter: w.filter };
   }
   if (raw.sync_until !== undefined) {
     const s = raw.sync_until as Raw;
     const p = `${pointer}/sync_until`;
     checkActor(s.as, `${p}/as`, scope, problems);
+    checkDevice(s.as, s.device, `${p}/device`, scope, problems);
     checkTemplates(s.sender, `${p}/sender`, scope, problems);
     checkTemplates(s.match, `${p}/match`, scope, problems);
     checkTemplates(s.filter, `${p}/filter`, scope, problems);
@@ -175,6 +188,7 @@ function toStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, pro
       kind: 'sync_until',
       at: source.where(p),
       as: s.as,
+      device: s.device,
       set_presence: s.set_presence ?? 'offline',
       filter: s.filter,
       sender: s.sender,
@@ -199,7 +213,9 @@ function toCase(raw: Raw, index: number, suite: Raw, stem: string, source: YamlS
   const rooms = (raw.rooms ?? []).map((room: Raw) => ({
     name: room.name, creator: room.creator, members: room.members ?? [], preset: room.preset ?? 'private_chat',
   }));
-  const scope: Scope = { actors: new Set(actors), rooms: new Set(), captured: new Set() };
+  const devices: Record<string, string[]> = raw.devices ?? {};
+  const scope: Scope = { actors: new Set(actors), devices: new Map(Object.entries(devices).map(([a, d]) => [a, new Set(d)])), rooms: new Set(), captured: new Set() };
+  for (const actor of Object.keys(devices)) checkActor(actor, `${pointer}/devices/${actor}`, scope, problems);
   rooms.forEach((room: { name: string; creator: string; members: string[] }, i: number) => {
     if (scope.rooms.has(room.name)) problems.add(`${pointer}/rooms/${i}/name`, `duplicate room "${room.name}"`);
     scope.rooms.add(room.name);
@@ -219,6 +235,7 @@ function toCase(raw: Raw, index: number, suite: Raw, stem: string, source: YamlS
     spec_versions: raw.spec_versions,
     catches: raw.catches ?? [],
     actors,
+    devices,
     rooms,
     timeout: raw.timeout,
     steps,

@@ -44,6 +44,8 @@ export type StatusSpec = number | string | (number | string)[];
 
 export interface RequestSpec {
   as?: string;
+  /** Which of the actor's devices (case `devices`); default its registration's. */
+  device?: string;
   method: string;
   path: string;
   query?: Record<string, string | number | boolean>;
@@ -95,6 +97,7 @@ export interface SyncUntilStep {
   kind: 'sync_until';
   at: string;
   as: string;
+  device?: string;
   set_presence: 'offline' | 'online' | 'unavailable';
   /** The watcher's /sync filter (inline JSON). */
   filter?: Record<string, unknown>;
@@ -118,6 +121,7 @@ export interface WatchStep {
   kind: 'watch';
   at: string;
   as: string;
+  device?: string;
   set_presence: 'offline' | 'online' | 'unavailable';
   filter?: Record<string, unknown>;
 }
@@ -149,6 +153,8 @@ export interface SuiteCase {
   spec_versions?: SpecVersion[];
   catches: string[];
   actors: string[];
+  /** More devices of an actor: actor -> device names, each logged in after registration. */
+  devices: Record<string, string[]>;
   rooms: RoomSpec[];
   timeout?: DurationSpec;
   steps: Step[];

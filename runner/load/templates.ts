@@ -1,6 +1,7 @@
 // Template strings in suites: {alice.user_id}, {rooms.shared.room_id}, {captured.token}, {server_name},
-// {timers.idle_timeout}. In a request path the inserted values are percent-encoded (a user id contains
-// "@" and ":"); elsewhere they are inserted as they are.
+// {timers.idle_timeout}, {api} (the target's client API prefix, e.g. /_matrix/client/v3). In a request
+// path the inserted values are percent-encoded (a user id contains "@" and ":"), except {api}, which is
+// itself a path; elsewhere they are inserted as they are.
 
 export interface TemplateContext {
   actors: Record<string, { user_id: string; localpart: string; access_token: string; device_id?: string }>;
@@ -8,6 +9,8 @@ export interface TemplateContext {
   captured: Record<string, unknown>;
   server_name: string;
   timers: Record<string, number>;
+  /** The client API prefix of the target's dialect. */
+  api: string;
 }
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\}/g;
@@ -26,6 +29,7 @@ function resolveName(name: string, ctx: TemplateContext): unknown {
     return value;
   };
   if (head === 'server_name' && rest.length === 0) return ctx.server_name;
+  if (head === 'api' && rest.length === 0) return ctx.api;
   if (head === 'captured' && rest.length === 1) return need(ctx.captured[rest[0]!]);
   if (head === 'timers' && rest.length === 1) return need(ctx.timers[rest[0]!]);
   if (head === 'rooms' && rest.length === 2 && rest[1] === 'room_id') return need(ctx.rooms[rest[0]!]?.room_id);
@@ -40,7 +44,7 @@ export function render(text: string, ctx: TemplateContext, encode = false): stri
   return text.replace(PLACEHOLDER, (_, name: string) => {
     const value = resolveName(name, ctx);
     const str = typeof value === 'string' ? value : JSON.stringify(value);
-    return encode ? encodeURIComponent(str) : str;
+    return encode && name !== 'api' ? encodeURIComponent(str) : str;
   });
 }
 

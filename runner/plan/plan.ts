@@ -18,7 +18,7 @@ export interface Selection {
 }
 
 /** Why a planned case is not run: the user's selection, the target, or its expectations file. */
-export type SkipKind = 'selection' | 'spec_version' | 'capability' | 'expectation';
+export type SkipKind = 'selection' | 'spec_version' | 'capability' | 'registration' | 'expectation';
 
 export interface PlannedCase {
   case: SuiteCase;
@@ -71,6 +71,9 @@ function targetSkip(c: SuiteCase, target: TargetProfile): Skip | undefined {
   }
   const missing = c.requires.filter((cap) => !target.capabilities.includes(cap));
   if (missing.length > 0) return { reason: `the target does not claim capability ${missing.join(', ')}`, kind: 'capability' };
+  if (Object.keys(c.devices).length > 0 && target.registration.method === 'static') {
+    return { reason: 'needs a second device of a user, which static users cannot log in', kind: 'registration' };
+  }
   return undefined;
 }
 

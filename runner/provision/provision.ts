@@ -1,6 +1,8 @@
-// Fresh users and rooms for each case, so cases are independent and can run concurrently. The
-// user-interactive auth flow and the registration endpoints follow the Client-Server API
-// ("Account registration", "User-interactive authentication API"); shared-secret registration is
+// Fresh users and rooms for each case, so cases are independent and can run concurrently, in the
+// target's dialect (runner/dialect/dialects.ts). The user-interactive auth flow and the registration
+// endpoints follow the Client-Server API ("Account registration", "User-interactive authentication
+// API"); the early API registers with one m.login.password stage ({type, user, password} -> {user_id,
+// access_token}) and creates rooms with a visibility instead of a preset; shared-secret registration is
 // Synapse's admin API (POST /_synapse/admin/v1/register with an HMAC-SHA1 over
 // nonce\0username\0password\0notadmin).
 import { createHmac, randomBytes } from 'node:crypto';
@@ -9,6 +11,7 @@ import type { HomeserverClient } from '../http/homeserver-client.js';
 import type { StaticUser, TargetProfile } from '../load/load-target.js';
 import type { RoomSpec } from '../load/suite-types.js';
 import { CaseError } from '../execute/case-error.js';
+import type { Dialect } from '../dialect/dialects.js';
 
 export interface Actor {
   name: string;
@@ -16,6 +19,8 @@ export interface Actor {
   localpart: string;
   access_token: string;
   device_id?: string;
+  /** The password the runner registered the user with (none for static users); logs in more devices. */
+  password?: string;
 }
 
 /** Shared by all cases of a run: the run id that makes names unique, and the static-user pool. */
@@ -71,10 +76,11 @@ function actorFrom(name: string, body: Record<string, unknown>, what: string): A
   return { name, user_id, localpart: localpartOf(user_id), access_token, device_id: typeof device_id === 'string' ? device_id : undefined };
 }
 
-async function registerDummy(client: HomeserverClient, name: string, localpart: string): Promise<Actor> {
+async function registerDummy(client: HomeserverClient, dialect: Dialect, name: string, localpart: string): Promise<Actor> {
   const what = `registering ${name} (m.login.dummy)`;
-  const base = { username: localpart, password: randomBytes(12).toString('hex'), initial_device_display_name: 'matrix-presence-conformance' };
-  const path = '/_matrix/client/v3/register';
+  const password = randomBytes(12).toString('hex');
+  const base = { username: localpart, password, initial_device_display_name: 'matrix-presence-conformance' };
+  const path = `${dialect.api}/register`;
   // The first request starts the user-interactive auth flow; a server may also accept it straight away.
   let response = await client.call(`provision ${name}`, 'POST', path, { json: base, retry429: true });
   if (response.status === 401) {
@@ -90,7 +96,32 @@ async function registerDummy(client: HomeserverClient, name: string, localpart: 
     });
   }
   if (response.status !== 200) throw describeFailure(response, what);
-  return actorFrom(name, bodyOf(response, what), what);
+  return { ...actorFrom(name, bodyOf(response, what), what), password };
+}
+
+/** The early API: one m.login.password stage registers the user (no user-interactive auth). */
+async function registerPassword(client: HomeserverClient, dialect: Dialect, name: string, localpart: string): Promise<Actor> {
+  const what = `registering ${name} (m.login.password)`;
+  const password = randomBytes(12).toString('hex');
+  const response = await client.call(`provision ${name}`, 'POST', `${dialect.api}/register`, {
+    json: { type: 'm.login.password', user: localpart, password },
+    retry429: true,
+  });
+  if (response.status !== 200) throw describeFailure(response, what);
+  return { ...actorFrom(name, bodyOf(response, what), what), password };
+}
+
+/** Another device of a provisioned user: a password login in the target's dialect. */
+export async function loginDevice(client: HomeserverClient, dialect: Dialect, actor: Actor, device: string): Promise<Actor> {
+  const what = `logging ${actor.name} in on device ${device}`;
+  if (actor.password === undefined) throw new CaseError(`${what}: the user has no password the runner knows (static users have one device each)`);
+  const json = dialect.registration === 'password'
+    ? { type: 'm.login.password', user: actor.localpart, password: actor.password }
+    : { type: 'm.login.password', identifier: { type: 'm.id.user', user: actor.localpart }, password: actor.password, initial_device_display_name: `matrix-presence-conformance ${device}` };
+  const response = await client.call(`provision ${actor.name} ${device}`, 'POST', `${dialect.api}/login`, { json, retry429: true });
+  if (response.status !== 200) throw describeFailure(response, what);
+  const logged = actorFrom(actor.name, bodyOf(response, what), what);
+  return { ...logged, name: `${actor.name}.${device}`, password: actor.password };
 }
 
 async function registerSharedSecret(client: HomeserverClient, name: string, localpart: string, secret: string): Promise<Actor> {
@@ -107,14 +138,14 @@ async function registerSharedSecret(client: HomeserverClient, name: string, loca
     retry429: true,
   });
   if (response.status !== 200) throw describeFailure(response, what);
-  return actorFrom(name, bodyOf(response, what), what);
+  return { ...actorFrom(name, bodyOf(response, what), what), password };
 }
 
 /**
  * Provisions all actors of a case. Static users are taken all at once, before any await, so that
  * concurrent cases each get a contiguous, predictable share of the list.
  */
-export async function provisionActors(client: HomeserverClient, state: ProvisioningState, names: string[]): Promise<Record<string, Actor>> {
+export async function provisionActors(client: HomeserverClient, dialect: Dialect, state: ProvisioningState, names: string[]): Promise<Record<string, Actor>> {
   const actors: Record<string, Actor> = {};
   if (state.profile.registration.method === 'static') {
     const users = names.map(() => state.nextStaticUser());
@@ -125,36 +156,43 @@ export async function provisionActors(client: HomeserverClient, state: Provision
     });
     return actors;
   }
-  for (const name of names) actors[name] = await provisionActor(client, state, name);
+  for (const name of names) actors[name] = await provisionActor(client, dialect, state, name);
   return actors;
 }
 
-async function provisionActor(client: HomeserverClient, state: ProvisioningState, name: string): Promise<Actor> {
+async function provisionActor(client: HomeserverClient, dialect: Dialect, state: ProvisioningState, name: string): Promise<Actor> {
   const registration = state.profile.registration;
   let actor: Actor;
   if (registration.method === 'shared_secret') {
     actor = await registerSharedSecret(client, name, state.nextLocalpart(name), registration.shared_secret ?? '');
+  } else if (dialect.registration === 'password') {
+    actor = await registerPassword(client, dialect, name, state.nextLocalpart(name));
   } else {
-    actor = await registerDummy(client, name, state.nextLocalpart(name));
+    actor = await registerDummy(client, dialect, name, state.nextLocalpart(name));
   }
   state.serverName ??= actor.user_id.slice(actor.user_id.indexOf(':') + 1);
   return actor;
 }
 
 /** Creates a room as its creator, invites the members, and has each of them join. */
-export async function provisionRoom(client: HomeserverClient, room: RoomSpec, actors: Record<string, Actor>): Promise<{ room_id: string }> {
+export async function provisionRoom(client: HomeserverClient, dialect: Dialect, room: RoomSpec, actors: Record<string, Actor>): Promise<{ room_id: string }> {
   const creator = actors[room.creator]!;
   const what = `creating room ${room.name}`;
-  const created = await client.call(`provision room ${room.name}`, 'POST', '/_matrix/client/v3/createRoom', {
+  const invite = room.members.map((m) => actors[m]!.user_id);
+  // The early API has no presets: a room is public or private ("Rooms default to private visibility";
+  // the visibility is always sent, since early servers defaulted otherwise).
+  const json = dialect.roomPresets ? { preset: room.preset, invite } : { visibility: room.preset === 'public_chat' ? 'public' : 'private', invite };
+  const created = await client.call(`provision room ${room.name}`, 'POST', `${dialect.api}/createRoom`, {
     token: creator.access_token,
-    json: { preset: room.preset, invite: room.members.map((m) => actors[m]!.user_id) },
+    json,
     retry429: true,
   });
   if (created.status !== 200) throw describeFailure(created, what);
   const roomId = bodyOf(created, what).room_id;
   if (typeof roomId !== 'string') throw new CaseError(`${what}: the response has no room_id`);
   for (const member of room.members) {
-    const joined = await client.call(`provision room ${room.name}`, 'POST', `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`, {
+    // /join/{roomIdOrAlias} exists in every dialect; its answer need not name the room (early servers).
+    const joined = await client.call(`provision room ${room.name}`, 'POST', `${dialect.api}/join/${encodeURIComponent(roomId)}`, {
       token: actors[member]!.access_token,
       json: {},
       retry429: true,

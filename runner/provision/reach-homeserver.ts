@@ -1,11 +1,14 @@
 // Before provisioning anything, one GET /_matrix/client/versions tells whether the URL is a reachable
 // Matrix homeserver at all. Without it, a wrong URL or a stopped server gives one `error` verdict per
-// case instead of one clear sentence.
+// case instead of one clear sentence. The early API has no /versions; there GET .../api/v1/login, which
+// "MUST respond with all the valid login flows", answers the same question.
 import { ConfigError } from '../../project/errors.js';
 import { sendRequest, TransportError } from '../http/http-client.js';
+import { DIALECTS, type Dialect } from '../dialect/dialects.js';
 
 /** Throws ConfigError (exit 2) when `baseUrl` is unreachable or does not answer like a homeserver. */
-export async function checkHomeserverReachable(baseUrl: string, timeoutMs: number): Promise<void> {
+export async function checkHomeserverReachable(baseUrl: string, timeoutMs: number, dialect: Dialect = DIALECTS['v1.19']): Promise<void> {
+  if (dialect.stream === 'events') return checkEarlyHomeserver(baseUrl, timeoutMs, dialect);
   const url = `${baseUrl.replace(/\/+$/, '')}/_matrix/client/versions`;
   let response;
   try {
@@ -18,5 +21,21 @@ export async function checkHomeserverReachable(baseUrl: string, timeoutMs: numbe
   if (response.status !== 200 || !Array.isArray(versions)) {
     const got = response.status !== 200 ? `HTTP ${response.status}` : response.json === undefined ? 'a body that is not JSON' : 'JSON without a "versions" list';
     throw new ConfigError(`${baseUrl} does not answer like a Matrix homeserver: GET /_matrix/client/versions gave ${got}`);
+  }
+}
+
+async function checkEarlyHomeserver(baseUrl: string, timeoutMs: number, dialect: Dialect): Promise<void> {
+  const path = `${dialect.api}/login`;
+  let response;
+  try {
+    response = await sendRequest({ method: 'GET', url: `${baseUrl.replace(/\/+$/, '')}${path}`, headers: { accept: 'application/json' } }, timeoutMs);
+  } catch (err) {
+    const reason = err instanceof TransportError && err.kind === 'timeout' ? `no answer within ${timeoutMs} ms` : (err as Error).message;
+    throw new ConfigError(`cannot reach the homeserver at ${baseUrl}: ${reason} (GET ${path})`);
+  }
+  const flows = (response.json as { flows?: unknown } | undefined)?.flows;
+  if (response.status !== 200 || !Array.isArray(flows)) {
+    const got = response.status !== 200 ? `HTTP ${response.status}` : response.json === undefined ? 'a body that is not JSON' : 'JSON without a "flows" list';
+    throw new ConfigError(`${baseUrl} does not answer like an early Matrix homeserver (the profile's spec_version is early): GET ${path} gave ${got}`);
   }
 }

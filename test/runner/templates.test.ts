@@ -8,6 +8,7 @@ const ctx: TemplateContext = {
   captured: { count: 3, token: 's1' },
   server_name: 'hs',
   timers: { idle_timeout: 1500 },
+  api: '/_matrix/client/api/v1',
 };
 
 describe('templates', () => {
@@ -38,5 +39,11 @@ describe('json paths', () => {
     expect(lookup(data, 'm\\.key.x')).to.deep.equal({ found: true, value: 2 });
     expect(lookup(data, '').value).to.equal(data);
     expect(lookup('text', 'length')).to.deep.equal({ found: false });
+  });
+});
+
+describe('the {api} template', () => {
+  it('inserts the dialect prefix as a path, never percent-encoded', () => {
+    expect(render('{api}/presence/{alice.user_id}/status', ctx, true)).to.equal('/_matrix/client/api/v1/presence/%40alice%3Ahs/status');
   });
 });

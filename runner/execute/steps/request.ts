@@ -42,14 +42,14 @@ function fromResponse(response: HttpResponse, where: string, at: string): { foun
 
 async function send(step: RequestStep, run: CaseRun): Promise<HttpResponse> {
   const r = step.request;
-  const actor = r.as === undefined ? undefined : run.actor(r.as);
+  const actor = r.as === undefined ? undefined : run.actor(r.as, r.device);
   let token: string | undefined;
   if (r.token === 'invalid') token = `invalid-${Date.now().toString(36)}`;
   else if (r.token !== 'none' && actor) token = actor.access_token;
   const query = r.query === undefined ? undefined : (run.renderValue(r.query) as Record<string, string>);
   const options = {
     token,
-    tokenInQuery: r.token === 'query',
+    tokenInQuery: r.token === 'query' ? true : undefined,
     query,
     json: r.body === undefined ? undefined : run.renderValue(r.body),
     rawBody: r.raw_body === undefined ? undefined : run.render(r.raw_body),
@@ -65,7 +65,7 @@ async function send(step: RequestStep, run: CaseRun): Promise<HttpResponse> {
   let response!: HttpResponse;
   for (let i = 0; i < count; i++) {
     if (i > 0 && interval > 0) await run.sleep(interval);
-    if (write) await run.pacer.beforeWrite(actor.name);
+    if (write) await run.pacer.beforeWrite(actor.user_id);
     response = await run.client.call(`${r.method} ${r.path}${count > 1 ? ` #${i + 1}` : ''}`, r.method, path, options);
     if (r.repeat?.until && statusMatches(response.status, r.repeat.until.status)) break;
   }

@@ -64,6 +64,11 @@ interface PollTimes {
 
 type Mode = 'until' | 'absent' | 'count';
 
+/** Whose presence an event is: its sender, or (early events) content.user_id. */
+function senderOf(event: unknown): unknown {
+  return lookup(event, 'sender').value ?? lookup(event, 'content.user_id').value;
+}
+
 /** The events seen from the sender, and which of them matched. */
 class Tally {
   readonly seen: unknown[] = [];
@@ -80,7 +85,8 @@ class Tally {
   ) {}
 
   isFromSender(event: unknown): boolean {
-    return this.sender === undefined || lookup(event, 'sender').value === this.sender;
+    // The early API's m.presence has no sender: the user is content.user_id.
+    return this.sender === undefined || senderOf(event) === this.sender;
   }
 
   /**
@@ -259,7 +265,7 @@ export async function runSyncUntilStep(step: SyncUntilStep, run: CaseRun): Promi
       },
     },
   };
-  const result = await syncUntil(step, run.actor(step.as), plan, run);
+  const result = await syncUntil(step, run.actor(step.as, step.device), plan, run);
   run.record(...result.checks);
   if (result.event !== undefined) capture(step, (where) => lookup(result.event, where), run);
 }
