@@ -44,7 +44,8 @@ export interface TargetProfile {
   capabilities: Capability[];
   /** Absolute path of the expectations file, when the profile names one. */
   expectations?: string;
-  mock: { faults: string[] };
+  /** The embedded mock's faults and variants (variant_options as given). */
+  mock: { faults: string[]; variants: string[]; variant_options?: Record<string, number> };
   /** The profile file as shown to the user, or "(inline)". */
   source: string;
 }
@@ -66,7 +67,7 @@ export const DEFAULT_TIMERS: Timers = {
 type RawProfile = Omit<TargetProfile, 'timers' | 'capabilities' | 'mock' | 'spec_version' | 'source'> & {
   timers?: Partial<Timers>;
   capabilities?: Capability[];
-  mock?: { faults?: string[] };
+  mock?: { faults?: string[]; variants?: string[]; variant_options?: Record<string, number> };
   spec_version?: SpecVersion;
 };
 
@@ -77,7 +78,7 @@ function normalise(raw: RawProfile, source: string, baseDir: string): TargetProf
     timers: { ...DEFAULT_TIMERS, ...(raw.timers ?? {}) } as Timers,
     capabilities: raw.capabilities ?? [],
     expectations: raw.expectations === undefined ? undefined : resolve(baseDir, raw.expectations),
-    mock: { faults: raw.mock?.faults ?? [] },
+    mock: { faults: raw.mock?.faults ?? [], variants: raw.mock?.variants ?? [], ...(raw.mock?.variant_options ? { variant_options: raw.mock.variant_options } : {}) },
     source,
   };
 }

@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
-import { MOCK_CONFIG_SCHEMA_FILE, resolveConfig, type MockConfigInput } from '../../mock-server/config.js';
+import { MOCK_CONFIG_SCHEMA_FILE, mockConfigFromTarget, resolveConfig, type MockConfigInput } from '../../mock-server/config.js';
 import { FAULT_NAMES } from '../../mock-server/faults.js';
 import { DEFAULT_VARIANT_OPTIONS, EXTRA_FIELD, VARIANTS, VARIANT_NAMES, isVariantName, type VariantName, type VariantOptions, type VariantSpec } from '../../mock-server/variants.js';
 import { ConfigError } from '../../project/errors.js';
-import { suitesDir } from '../../project/paths.js';
+import { projectRoot, suitesDir, targetsDir } from '../../project/paths.js';
+import { runSuites } from '../../runner/index.js';
+import { loadTargetProfile, parseTargetProfile } from '../../runner/load/load-target.js';
 import { authHeader, eventsFrom, makeMock, settle, v3, type Actor, type TestMock } from './helpers.js';
 
 interface Row {
@@ -509,4 +511,46 @@ describe('mock variants: configuration errors', () => {
     m.clock.advance(10_000);
     expect(m.app.homeserver.presence.get(a.userId).presence).to.equal('offline');
   });
+});
+
+describe('variants reach the embedded mock of a run', function () {
+  this.timeout(30_000);
+  const E2E = join(projectRoot, 'test/fixtures/suites/e2e');
+  // extra-fields makes the PUT answer {} plus a field, which the fixture's `equals: {}` refuses.
+  const failedCheck = async (options: Parameters<typeof runSuites>[0]) => {
+    const report = await runSuites({ suites: [E2E], grep: /round-trip/, expectations: false, ...options });
+    const c = report.cases.find((r) => r.id === 'basic#put-get-round-trip')!;
+    return [c.outcome, c.message?.replace(/^\S+:\d+:\d+: /, '')];
+  };
+
+  it('from the `variants` run option, and from the profile\'s mock.variants (in the worker too)', async () => {
+    expect(await failedCheck({ variants: ['extra-fields'], mockIsolation: 'in-process' })).to.deep.equal(['fail', `body: got ${JSON.stringify(EXTRA_FIELD)}, want {}`]);
+    const profile = parseTargetProfile('name: x\nregistration: { method: dummy }\nmock: { variants: [extra-fields] }\n');
+    expect(profile.mock.variants).to.deep.equal(['extra-fields']);
+    expect((await failedCheck({ target: profile }))[0]).to.equal('fail');
+  });
+});
+
+describe('personalities (fixtures/targets/*-like.yaml)', () => {
+  const clauses = new Set((parseYaml(readFileSync(join(suitesDir, 'clauses.yaml'), 'utf8')) as { clauses: { id: string }[] }).clauses.map((c) => c.id));
+
+  for (const [file, server] of [['dendrite-like.yaml', 'Dendrite'], ['conduwuit-like.yaml', 'conduwuit']] as const) {
+    it(`${file}: a valid mock configuration of ${server}'s variants, each from ${server}, and every fault documented with its clauses`, async () => {
+      const path = join(targetsDir, file);
+      const profile = await loadTargetProfile(path);
+      const config = resolveConfig(mockConfigFromTarget(profile), file);
+      expect(config.variants.length).to.be.greaterThan(5);
+      for (const v of config.variants) expect((VARIANTS[v as VariantName] as VariantSpec).from, v).to.include(server);
+      const comments = readFileSync(path, 'utf8').split('\n').filter((l) => l.startsWith('#'));
+      for (const v of config.variants) expect(comments.some((l) => l.includes(v)), `${v} listed in the comments`).to.equal(true);
+      expect(config.faults.length).to.be.greaterThan(2);
+      for (const fault of config.faults) {
+        const line = comments.find((l) => new RegExp(`^#\\s+${fault}\\s`).test(l));
+        expect(line, `${fault}: a comment line naming it and its clauses`).to.be.a('string');
+        const ids = line!.trim().split(/[\s,]+/).slice(2);
+        expect(ids.length, fault).to.be.greaterThan(0);
+        for (const id of ids) expect(clauses.has(id), `${fault}: clause ${id}`).to.equal(true);
+      }
+    });
+  }
 });
