@@ -116,7 +116,7 @@ export const VARIANTS = {
   },
   'lowering-counts-as-activity': {
     description: 'Every PUT of presence bumps last active, one lowering it to unavailable or offline too.',
-    allows: '"When setting the status, the activity time is updated to reflect that activity" (presence.yaml:23-24): every PUT (only r0 and the early text exclude lowering, 3-r0-presence-module.rst:79-80, 5-early-events.rst:18-19)',
+    allows: '"When setting the status, the activity time is updated to reflect that activity" (presence.yaml:23-24): every PUT (only r0 and the early text exclude lowering, 3-r0-presence-module.rst:79-80, 5-early-events.rst:17-19)',
     from: 'Dendrite clientapi/producers/syncapi.go (SendPresence sets last_active_ts to now); conduwuit src/service/presence/data.rs (set_presence stores now)',
   },
   'invalid-set-presence-ignored': {
