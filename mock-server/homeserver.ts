@@ -105,7 +105,10 @@ export class Homeserver {
     const pos = this.notifier.next();
     const slowWake = this.variants.has('slow-wake');
     const wake = !this.faults.has('long-poll-not-woken') && !slowWake;
-    const queued = [...this.interestedIn(userId)].filter((recipient) => this.queuePresence(recipient, userId, pos, wake));
+    const queued: string[] = [];
+    for (const recipient of this.interestedIn(userId)) {
+      if (this.queuePresence(recipient, userId, pos, wake) && slowWake) queued.push(recipient);
+    }
     // slow-wake: the change is there at once (a new poll gets it); the waiting polls learn of it late.
     if (slowWake) {
       this.later(this.variantOptions.wake_delay, () => {

@@ -33,7 +33,8 @@ export type VariantOptionName = keyof VariantOptions;
 
 export const DEFAULT_VARIANT_OPTIONS: VariantOptions = {
   processing_delay: 300,
-  wake_delay: 300,
+  // Above the mock profile's sync_poll_timeout (500 ms), so a case that bounds the wake-up by it shows.
+  wake_delay: 600,
   // Dendrite's default presence limit (syncapi/synctypes/filter.go DefaultEventFilter).
   presence_limit: 10,
   // Dendrite's presenceTimeout (syncapi/sync/requestpool.go).
