@@ -2,7 +2,7 @@
 // in a target profile), so that every suite case can be shown to fail against a broken server. Each
 // entry says what the defect is and which behaviour it breaks; the code that honours it checks
 // `faults.has('name')` at the one place the behaviour lives.
-import { SwitchSet } from './switch-set.js';
+import { SwitchSet, isNameIn, namesOf } from './switch-set.js';
 
 export interface FaultSpec {
   /** The defect, in one line. */
@@ -75,11 +75,9 @@ export const FAULTS = {
 
 export type FaultName = keyof typeof FAULTS;
 
-export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
+export const FAULT_NAMES = namesOf(FAULTS);
 
-export function isFaultName(name: string): name is FaultName {
-  return Object.hasOwn(FAULTS, name);
-}
+export const isFaultName = isNameIn(FAULTS);
 
 /** The faults switched on. */
 export class FaultSet extends SwitchSet<FaultName> {}

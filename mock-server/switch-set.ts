@@ -1,6 +1,6 @@
-// A set of named switches (the faults and the variants that are on), with a fast membership test for
-// the hot paths. Each catalogue narrows `Name` to its own names, so a typo in a `has()` check is a type
-// error.
+// Named switches: the fault and the variant catalogues are objects keyed by name; what is switched on
+// is a set with a fast membership test for the hot paths. Each catalogue narrows `Name` to its own
+// names, so a typo in a `has()` check is a type error.
 
 export class SwitchSet<Name extends string> {
   private readonly on: ReadonlySet<string>;
@@ -13,4 +13,14 @@ export class SwitchSet<Name extends string> {
   list(): string[] {
     return [...this.on];
   }
+}
+
+/** The names of a catalogue, in its order. */
+export function namesOf<Catalogue extends object>(catalogue: Catalogue): Extract<keyof Catalogue, string>[] {
+  return Object.keys(catalogue) as Extract<keyof Catalogue, string>[];
+}
+
+/** A test for "is this one of the catalogue's names" (own keys only: not "toString"). */
+export function isNameIn<Catalogue extends object>(catalogue: Catalogue): (name: string) => name is Extract<keyof Catalogue, string> {
+  return (name: string): name is Extract<keyof Catalogue, string> => Object.hasOwn(catalogue, name);
 }

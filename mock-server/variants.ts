@@ -15,7 +15,7 @@
 //   client-server-api/_index.md                             content/ of matrix-spec at tag v1.19
 // `from` names the real server that behaves so and the source file where it does: Dendrite
 // (element-hq/dendrite at 08cac1cc) and conduwuit (girlbossceo/conduwuit at d8311a5f).
-import { SwitchSet } from './switch-set.js';
+import { SwitchSet, isNameIn, namesOf } from './switch-set.js';
 
 /** The parameters of the variants that take one (mock configuration `variant_options`). */
 export interface VariantOptions {
@@ -253,11 +253,9 @@ export const VARIANTS = {
 
 export type VariantName = keyof typeof VARIANTS;
 
-export const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
+export const VARIANT_NAMES = namesOf(VARIANTS);
 
-export function isVariantName(name: string): name is VariantName {
-  return Object.hasOwn(VARIANTS, name);
-}
+export const isVariantName = isNameIn(VARIANTS);
 
 /** The variants switched on. */
 export class VariantSet extends SwitchSet<VariantName> {}
