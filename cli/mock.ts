@@ -6,6 +6,7 @@ import { mergeConfig, mockConfigFromTarget, readMockConfigFile, resolveConfig, t
 import { loadTargetProfile } from '../runner/load/load-target.js';
 import { action } from './command.js';
 import { FAULTS, FAULT_NAMES, isFaultName } from '../mock-server/faults.js';
+import { VARIANTS, VARIANT_NAMES, isVariantName } from '../mock-server/variants.js';
 import { startMockServer } from '../mock-server/index.js';
 
 export const READY_PREFIX = 'matrix-presence-conformance mock listening on ';
@@ -16,6 +17,7 @@ interface MockOptions {
   target?: string;
   config?: string;
   fault: string[];
+  variant: string[];
   serverName?: string;
   idleTimeout?: number;
   syncOnlineTimeout?: number;
@@ -25,6 +27,7 @@ interface MockOptions {
   freeForChat?: boolean;
   presenceList?: boolean;
   listFaults?: boolean;
+  listVariants?: boolean;
 }
 
 function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -43,13 +46,26 @@ function collectFault(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** Prints a catalogue; a reader that stops early (`| head`) is not an error worth a stack trace. */
+function printCatalogue(lines: string[]): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function collectVariant(value: string, previous: string[]): string[] {
+  if (!isVariantName(value)) throw new InvalidArgumentError(`unknown variant "${value}"; known variants: ${VARIANT_NAMES.join(', ')}`);
+  return [...previous, value];
+}
+
 function flagsLayer(o: MockOptions): MockConfigInput {
   const presence: NonNullable<MockConfigInput['presence']> = {};
   if (o.idleTimeout !== undefined) presence.idle_timeout = o.idleTimeout;
   if (o.syncOnlineTimeout !== undefined) presence.sync_online_timeout = o.syncOnlineTimeout;
   if (o.lastActiveGranularity !== undefined) presence.last_active_granularity = o.lastActiveGranularity;
   if (!o.presence) presence.enabled = false;
-  const layer: MockConfigInput = { presence, faults: o.fault };
+  const layer: MockConfigInput = { presence, faults: o.fault, variants: o.variant };
   if (o.serverName !== undefined) layer.server_name = o.serverName;
   if (o.rateLimit === false) layer.rate_limit = { enabled: false };
   else if (typeof o.rateLimit === 'string') {
@@ -66,7 +82,11 @@ function flagsLayer(o: MockOptions): MockConfigInput {
 
 async function runMock(o: MockOptions): Promise<number> {
   if (o.listFaults) {
-    for (const name of FAULT_NAMES) console.log(`${name.padEnd(30)} ${FAULTS[name].description}`);
+    printCatalogue(FAULT_NAMES.map((name) => `${name.padEnd(30)} ${FAULTS[name].description}`));
+    return 0;
+  }
+  if (o.listVariants) {
+    printCatalogue(VARIANT_NAMES.map((name) => `${name.padEnd(32)} ${VARIANTS[name].description}`));
     return 0;
   }
   const layers: MockConfigInput[] = [];
@@ -102,10 +122,12 @@ export function registerMockCommand(program: Command): void {
     .showHelpAfterError(false)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on; 0 picks a free one', integer('--port', 0, 65535), 0)
-    .option('--target <file>', 'target profile (YAML): timers, rate limit, capabilities and mock.faults')
+    .option('--target <file>', 'target profile (YAML): timers, rate limit, capabilities, mock.faults and mock.variants')
     .option('--config <file>', 'mock configuration file (YAML or JSON, schemas/mock-config.schema.json)')
     .option('--fault <name>', 'switch on a deliberate fault (repeatable; see --list-faults)', collectFault, [])
     .option('--list-faults', 'print the fault catalogue and exit')
+    .option('--variant <name>', 'switch on a spec-allowed behaviour other than Synapse\'s (repeatable; see --list-variants)', collectVariant, [])
+    .option('--list-variants', 'print the variant catalogue and exit')
     .option('--server-name <name>', 'server name in user and room ids')
     .option('--idle-timeout <ms>', 'online -> unavailable after this long without activity', integer('--idle-timeout', 1))
     .option('--sync-online-timeout <ms>', 'offline after this long without syncing', integer('--sync-online-timeout', 1))

@@ -5,7 +5,7 @@ import { realClock, type Clock } from './clock.js';
 import { resolveConfig, type MockConfig, type MockConfigInput } from './config.js';
 import type { Context } from './context.js';
 import { ERRORS, MatrixError } from './errors.js';
-import { Homeserver } from './homeserver.js';
+import { Homeserver, type JsonStyle } from './homeserver.js';
 import { ClientGoneError, CORS_HEADERS, parseJson, readBody, sendJson } from './http-io.js';
 import { Router, type Match } from './router.js';
 import { accountRoutes } from './routes/account-routes.js';
@@ -25,10 +25,8 @@ export function createMockApp(config: MockConfig | MockConfigInput = {}, clock: 
   const resolved = resolveConfig(config);
   const hs = new Homeserver(resolved, clock);
   const router = new Router([...accountRoutes, ...presenceRoutes, ...profileRoutes, ...roomRoutes, ...syncRoutes]);
-  const textPlain = hs.faults.has('text-plain-json');
-
   const listener = ((req: IncomingMessage, res: ServerResponse) => {
-    handle(hs, router, req, res).catch((err: unknown) => answerError(res, err, textPlain));
+    handle(hs, router, req, res).catch((err: unknown) => answerError(res, err, hs.jsonStyle));
   }) as MockApp;
   listener.homeserver = hs;
   listener.config = resolved;
@@ -38,16 +36,16 @@ export function createMockApp(config: MockConfig | MockConfigInput = {}, clock: 
 /** Every request gets an answer, whatever went wrong. The decision rests on the response alone (was
  * anything sent yet?), never on the request: a request whose body has been read is "destroyed" too,
  * and once guarding on that turned every internal error after the body into a silent hang. */
-function answerError(res: ServerResponse, err: unknown, textPlain: boolean): void {
+function answerError(res: ServerResponse, err: unknown, style: JsonStyle): void {
   // A client that went away mid-upload is nobody's bug and there is nobody to answer.
   if (err instanceof ClientGoneError) return;
   try {
     if (err instanceof MatrixError) {
-      sendJson(res, err.spec.status, err.body(), { textPlain, headers: err.headers });
+      sendJson(res, err.spec.status, err.body(), { ...style, headers: err.headers });
     } else {
       // A bug in the mock: say so on stderr (once, here) and answer the catalogue's M_UNKNOWN.
       console.error('mock: internal error:', err);
-      sendJson(res, 500, new MatrixError(ERRORS.UNKNOWN).body(), { textPlain });
+      sendJson(res, 500, new MatrixError(ERRORS.UNKNOWN).body(), style);
     }
   } finally {
     // Headers already out (a handler failed mid-answer): end what was started rather than leave it open.
@@ -109,7 +107,7 @@ async function handle(hs: Homeserver, router: Router, req: IncomingMessage, res:
   }
   const result = await route.handler(ctx);
   if (result === undefined) return; // the handler answered itself
-  sendJson(res, 200, result, { textPlain: hs.faults.has('text-plain-json') });
+  sendJson(res, 200, result, hs.jsonStyle);
 }
 
 /** Access token from `Authorization: Bearer` or the `access_token` query parameter (spec: "Using

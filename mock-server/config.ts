@@ -8,6 +8,7 @@ import { ConfigError } from '../project/errors.js';
 import { schemasDir } from '../project/paths.js';
 import { loadSchemaRegistry } from '../project/schemas.js';
 import { FAULT_NAMES } from './faults.js';
+import { VARIANT_NAMES, variantConflicts, type VariantOptions } from './variants.js';
 
 
 export interface MockConfig {
@@ -25,6 +26,9 @@ export interface MockConfig {
   legacy: { free_for_chat: boolean; presence_list: boolean };
   limits: { max_body_bytes: number; max_sync_timeout: number };
   faults: string[];
+  variants: string[];
+  /** As given: only options of variants that are on (Homeserver fills in DEFAULT_VARIANT_OPTIONS). */
+  variant_options: Partial<VariantOptions>;
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -47,6 +51,8 @@ export const DEFAULT_CONFIG: MockConfig = {
   legacy: { free_for_chat: false, presence_list: false },
   limits: { max_body_bytes: 65_536, max_sync_timeout: 60_000 },
   faults: [],
+  variants: [],
+  variant_options: {},
 };
 
 export const MOCK_CONFIG_SCHEMA_FILE = join(schemasDir, 'mock-config.schema.json');
@@ -64,15 +70,23 @@ function getValidator(): (data: unknown) => string[] {
       if (e.keyword === 'additionalProperties') return `${where}: unknown property "${String(p.additionalProperty)}"`;
       if (e.keyword === 'enum' && e.instancePath.startsWith('/faults/'))
         return `${where}: unknown fault ${JSON.stringify(data && (data as MockConfig).faults?.[Number(e.instancePath.split('/')[2])])}; known faults: ${FAULT_NAMES.join(', ')}`;
+      if (e.keyword === 'enum' && e.instancePath.startsWith('/variants/'))
+        return `${where}: unknown variant ${JSON.stringify(data && (data as MockConfig).variants?.[Number(e.instancePath.split('/')[2])])}; known variants: ${VARIANT_NAMES.join(', ')}`;
       return `${where}: ${e.message ?? e.keyword}`;
     });
   };
   return validator;
 }
 
-/** Validates an input against the schema; throws ConfigError listing every problem. */
+/** Validates an input against the schema, and its variants against its faults (variants.ts: pairs
+ * that decide the same behaviour, options of variants that are off); throws ConfigError listing every
+ * problem. */
 export function validateConfigInput(input: unknown, source = 'mock configuration'): MockConfigInput {
-  const problems = getValidator()(input);
+  let problems = getValidator()(input);
+  if (problems.length === 0) {
+    const c = (input ?? {}) as MockConfigInput;
+    problems = variantConflicts(c.variants ?? [], c.faults ?? [], c.variant_options ?? {});
+  }
   if (problems.length > 0) throw new ConfigError(`${source} is invalid:\n  ${problems.join('\n  ')}`);
   return input as MockConfigInput;
 }
@@ -87,6 +101,8 @@ export function resolveConfig(input: MockConfigInput = {}, source?: string): Moc
     legacy: { ...DEFAULT_CONFIG.legacy, ...input.legacy },
     limits: { ...DEFAULT_CONFIG.limits, ...input.limits },
     faults: [...(input.faults ?? [])],
+    variants: [...(input.variants ?? [])],
+    variant_options: { ...input.variant_options },
   };
 }
 
@@ -96,13 +112,13 @@ export interface TargetProfileLike {
   timers?: { idle_timeout?: number; sync_online_timeout?: number; last_active_granularity?: number };
   rate_limit?: { per_second?: number; burst?: number } | null;
   capabilities?: string[];
-  mock?: { faults?: string[] };
+  mock?: { faults?: string[]; variants?: string[]; variant_options?: Partial<VariantOptions> };
 }
 
 /**
  * The mock configuration a target profile implies: its timers, its rate limit (absent means off), its
  * server name, and the capabilities that switch features (free_for_chat, presence_list,
- * profile_propagation), plus mock.faults.
+ * profile_propagation), plus mock.faults, mock.variants and mock.variant_options.
  */
 export function mockConfigFromTarget(profile: TargetProfileLike): MockConfigInput {
   const caps = new Set(profile.capabilities ?? []);
@@ -118,12 +134,14 @@ export function mockConfigFromTarget(profile: TargetProfileLike): MockConfigInpu
       : { enabled: false },
     legacy: { free_for_chat: caps.has('free_for_chat'), presence_list: caps.has('presence_list') },
     faults: [...(profile.mock?.faults ?? [])],
+    variants: [...(profile.mock?.variants ?? [])],
   };
+  if (profile.mock?.variant_options !== undefined) config.variant_options = { ...profile.mock.variant_options };
   if (profile.server_name !== undefined) config.server_name = profile.server_name;
   return config;
 }
 
-/** Deep merge of configuration layers; arrays (faults) are concatenated without duplicates. */
+/** Deep merge of configuration layers; arrays (faults, variants) are concatenated without duplicates. */
 export function mergeConfig(...layers: MockConfigInput[]): MockConfigInput {
   const out: Record<string, unknown> = {};
   for (const layer of layers) {

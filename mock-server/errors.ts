@@ -12,6 +12,8 @@ export const ERRORS = {
   NOT_JSON: { status: 400, errcode: 'M_NOT_JSON', message: 'Content not JSON.' },
   BAD_JSON: { status: 400, errcode: 'M_BAD_JSON', message: 'The JSON body has the wrong shape.' },
   INVALID_PARAM: { status: 400, errcode: 'M_INVALID_PARAM', message: 'A parameter has an invalid value.' },
+  // The invalid-presence-m-unknown variant (Dendrite: "Unknown presence").
+  UNKNOWN_PRESENCE: { status: 400, errcode: 'M_UNKNOWN', message: 'Unknown presence state.' },
   // Synapse check_valid_filter raises SynapseError(400, ...) with the default errcode (see filter-validation.ts).
   INVALID_FILTER: { status: 400, errcode: 'M_UNKNOWN', message: 'Invalid filter.' },
   MISSING_PARAM: { status: 400, errcode: 'M_MISSING_PARAM', message: 'A required parameter is missing.' },
@@ -31,6 +33,8 @@ export const ERRORS = {
   UNKNOWN_USER: { status: 404, errcode: 'M_NOT_FOUND', message: 'No such user.' },
   UNKNOWN_ROOM: { status: 404, errcode: 'M_NOT_FOUND', message: 'No such room.' },
   UNKNOWN_FILTER: { status: 404, errcode: 'M_NOT_FOUND', message: 'No such filter.' },
+  // The stranger-get-404 and never-set-404 variants (conduwuit's wording).
+  PRESENCE_NOT_FOUND: { status: 404, errcode: 'M_NOT_FOUND', message: 'Presence state for this user was not found.' },
   UNRECOGNIZED: { status: 404, errcode: 'M_UNRECOGNIZED', message: 'Unrecognized request.' },
   METHOD_NOT_ALLOWED: { status: 405, errcode: 'M_UNRECOGNIZED', message: 'Method not allowed.' },
   TOO_LARGE: { status: 413, errcode: 'M_TOO_LARGE', message: 'Request body too large.' },

@@ -2,6 +2,7 @@
 // in a target profile), so that every suite case can be shown to fail against a broken server. Each
 // entry says what the defect is and which behaviour it breaks; the code that honours it checks
 // `faults.has('name')` at the one place the behaviour lives.
+import { SwitchSet, isNameIn, namesOf } from './switch-set.js';
 
 export interface FaultSpec {
   /** The defect, in one line. */
@@ -68,26 +69,20 @@ export const FAULTS = {
   'rate-limit-never-refills': { description: 'Once limited, a user stays limited: the bucket never drains.', breaks: 'retry_after_ms is honest; requests allowed after waiting' },
   'profile-change-no-member-event': { description: 'A profile change leaves the user\'s m.room.member events unchanged.', breaks: 'profile change updates member events (early spec)' },
   'presence-list-drop-ignored': { description: 'POST /presence/list ignores `drop`.', breaks: 'early presence list drop' },
+  // Real deviations of other servers, switched on by the personalities (fixtures/targets/*-like.yaml).
+  'no-state-empty-presence': { description: 'GET of a user with no presence state answers 200 with presence "" and status_msg "" (Dendrite).', breaks: 'presence enum in GET' },
+  'status-msg-whitespace-mangled': { description: 'status_msg loses leading and trailing whitespace and its line breaks become spaces (Dendrite).', breaks: 'status_msg round trip' },
+  'presence-filter-only-limit': { description: 'The presence filter\'s types, not_types, senders and not_senders are ignored; only limit applies (Dendrite).', breaks: 'presence filter' },
+  'idle-only-after-sync': { description: 'Only a user who has synced goes unavailable when idle; one who only PUT online stays online (Dendrite).', breaks: 'idle timeout' },
+  'invalid-set-presence-stored': { description: 'An invalid set_presence on /sync is accepted and stored as the user\'s presence (conduwuit).', breaks: 'presence enum' },
+  'own-presence-needs-room': { description: 'GET of one\'s own presence answers 404 while the user is in no joined room (conduwuit).', breaks: 'own presence readable by GET' },
 } as const satisfies Record<string, FaultSpec>;
 
 export type FaultName = keyof typeof FAULTS;
 
-export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
+export const FAULT_NAMES = namesOf(FAULTS);
 
-export function isFaultName(name: string): name is FaultName {
-  return Object.hasOwn(FAULTS, name);
-}
+export const isFaultName = isNameIn(FAULTS);
 
-/** The set of faults switched on, with a fast membership test for the hot paths. */
-export class FaultSet {
-  private readonly on: ReadonlySet<string>;
-  constructor(names: readonly string[] = []) {
-    this.on = new Set(names);
-  }
-  has(name: FaultName): boolean {
-    return this.on.has(name);
-  }
-  list(): string[] {
-    return [...this.on];
-  }
-}
+/** The faults switched on. */
+export class FaultSet extends SwitchSet<FaultName> {}

@@ -1,17 +1,31 @@
 // The mock's state and its domain operations, wired together: accounts, rooms, presence, the notifier
 // that wakes long-polls, and the per-recipient presence inboxes that /sync reads.
-import type { Clock } from './clock.js';
+import type { Clock, TimerHandle } from './clock.js';
 import type { MockConfig } from './config.js';
 import { Accounts } from './accounts.js';
 import { ERRORS, MatrixError } from './errors.js';
 import { FaultSet } from './faults.js';
 import { Notifier } from './notifier.js';
-import { PresenceTracker } from './presence-state.js';
+import { PresenceTracker, type PresenceValue } from './presence-state.js';
 import { RateLimiter } from './rate-limiter.js';
 import { Rooms, stateKeyOf, type Room, type RoomEvent } from './rooms.js';
+import { DEFAULT_VARIANT_OPTIONS, EXTRA_FIELD, VariantSet, type VariantOptions } from './variants.js';
+
+/** What counts as activity, by kind; the variants decide per kind (spec: "A pro-active event may be
+ * sending a message to a room or changing presence state to online"). */
+export type ActivityKind = 'event' | 'message' | 'typing' | 'receipt' | 'join' | 'profile';
+
+/** How JSON answers are written (sendJson options): the text-plain-json fault, the extra-fields variant. */
+export interface JsonStyle {
+  textPlain: boolean;
+  extraFields?: Record<string, unknown>;
+}
 
 export class Homeserver {
   readonly faults: FaultSet;
+  readonly variants: VariantSet;
+  readonly variantOptions: VariantOptions;
+  readonly jsonStyle: JsonStyle;
   readonly accounts: Accounts;
   readonly rooms: Rooms;
   readonly notifier: Notifier;
@@ -26,6 +40,8 @@ export class Homeserver {
   private readonly listedBy = new Map<string, Set<string>>();
   /** The new-co-member-not-subscribed fault: each user's co-members as of their first /sync. */
   private readonly firstSyncPeers: Map<string, Set<string>> | undefined;
+  /** Writes waiting for their effect (async-processing) and wake-ups waiting (slow-wake). */
+  private readonly pending = new Set<TimerHandle>();
 
   constructor(
     readonly config: MockConfig,
@@ -33,16 +49,46 @@ export class Homeserver {
   ) {
     this.faults = new FaultSet(config.faults);
     this.firstSyncPeers = this.faults.has('new-co-member-not-subscribed') ? new Map() : undefined;
+    this.variants = new VariantSet(config.variants);
+    this.variantOptions = { ...DEFAULT_VARIANT_OPTIONS, ...config.variant_options };
+    this.jsonStyle = { textPlain: this.faults.has('text-plain-json'), ...(this.variants.has('extra-fields') ? { extraFields: EXTRA_FIELD } : {}) };
     this.accounts = new Accounts(config.server_name);
     this.rooms = new Rooms(config.server_name);
     this.notifier = new Notifier(clock);
-    this.presence = new PresenceTracker(config, clock, this.faults, (userId) => this.deliverPresence(userId));
+    this.presence = new PresenceTracker(config, clock, this, (userId) => this.deliverPresence(userId));
     const rl = config.rate_limit;
     this.rateLimiter = rl.enabled && !this.faults.has('no-rate-limit') ? new RateLimiter(clock, rl.per_second, rl.burst, this.faults.has('rate-limit-never-refills')) : undefined;
   }
 
   stop(): void {
     this.presence.stop();
+    for (const handle of this.pending) this.clock.clearTimeout(handle);
+    this.pending.clear();
+  }
+
+  /** Runs `fn` after `ms` on the mock's clock; stop() cancels what has not run yet. */
+  private later(ms: number, fn: () => void): void {
+    const handle = this.clock.setTimeout(() => {
+      this.pending.delete(handle);
+      fn();
+    }, ms);
+    this.pending.add(handle);
+  }
+
+  /** A write to presence state caused by a request: applied now, or after the processing delay of the
+   * async-processing variant (as a server that hands writes to a queue, like Dendrite's NATS). */
+  private applyWrite(fn: () => void): void {
+    if (this.variants.has('async-processing')) this.later(this.variantOptions.processing_delay, fn);
+    else fn();
+  }
+
+  /** PUT /presence/{userId}/status, once validated; `clientLastActiveAgo` only with the
+   * client-last-active-honoured fault. */
+  setPresence(userId: string, presence: PresenceValue, statusMsg: string | undefined, clientLastActiveAgo?: number): void {
+    this.applyWrite(() => {
+      this.presence.setFromRequest(userId, presence, statusMsg);
+      if (clientLastActiveAgo !== undefined) this.presence.overrideLastActive(userId, this.clock.now() - clientLastActiveAgo);
+    });
   }
 
   // ---- presence delivery ------------------------------------------------------------------------
@@ -61,17 +107,33 @@ export class Homeserver {
   private deliverPresence(userId: string): void {
     if (!this.config.presence.enabled) return;
     const pos = this.notifier.next();
-    const wake = !this.faults.has('long-poll-not-woken');
-    for (const recipient of this.interestedIn(userId)) this.queuePresence(recipient, userId, pos, wake);
+    const slowWake = this.variants.has('slow-wake');
+    const wake = !this.faults.has('long-poll-not-woken') && !slowWake;
+    const queued: string[] = [];
+    for (const recipient of this.interestedIn(userId)) {
+      if (this.queuePresence(recipient, userId, pos, wake) && slowWake) queued.push(recipient);
+    }
+    // slow-wake: the change is there at once (a new poll gets it); the waiting polls learn of it late.
+    if (slowWake) {
+      this.later(this.variantOptions.wake_delay, () => {
+        for (const recipient of queued) this.notifier.touch(recipient, pos);
+      });
+    }
   }
 
-  private queuePresence(recipient: string, userId: string, pos: number, wake = true): void {
-    if (recipient === userId && this.faults.has('no-own-presence-in-sync')) return;
-    if (recipient !== userId && this.faults.has('no-sync-delivery')) return;
+  private ownPresenceHidden(): boolean {
+    return this.faults.has('no-own-presence-in-sync') || this.variants.has('no-own-presence');
+  }
+
+  /** Puts `userId`'s presence in `recipient`'s inbox; false when it is not for them. */
+  private queuePresence(recipient: string, userId: string, pos: number, wake = true): boolean {
+    if (recipient === userId && this.ownPresenceHidden()) return false;
+    if (recipient !== userId && this.faults.has('no-sync-delivery')) return false;
     let box = this.inbox.get(recipient);
     if (!box) this.inbox.set(recipient, (box = new Map()));
     box.set(userId, pos);
     this.notifier.touch(recipient, pos, wake);
+    return true;
   }
 
   /** A user's /sync arrived (fault new-co-member-not-subscribed: remembers their peers at the first one). */
@@ -99,14 +161,14 @@ export class Homeserver {
     const set = this.faults.has('no-sync-delivery') ? new Set<string>() : this.rooms.coMembers(recipient);
     for (const u of this.presenceList.get(recipient) ?? []) set.add(u);
     set.add(recipient);
-    if (this.faults.has('no-own-presence-in-sync')) set.delete(recipient);
+    if (this.ownPresenceHidden()) set.delete(recipient);
     return [...set];
   }
 
   /** Whether `observer` may GET `observed`'s presence (Synapse is_visible: a shared joined room). */
   canSeePresence(observer: string, observed: string): boolean {
-    if (observer === observed) return true;
-    if (this.faults.has('get-without-shared-room')) return true;
+    if (observer === observed) return !this.faults.has('own-presence-needs-room') || this.rooms.joinedRooms(observer).size > 0;
+    if (this.faults.has('get-without-shared-room') || this.variants.has('strangers-may-read')) return true;
     if (this.presenceList.get(observer)?.has(observed)) return true;
     return this.rooms.shareRoom(observer, observed);
   }
@@ -148,9 +210,11 @@ export class Homeserver {
   }
 
   /** A new member and the room's members see each other's presence in their next incremental sync
-   * (Synapse's sync handler adds the presence of newly joined users). */
+   * (Synapse's sync handler adds the presence of newly joined users), unless no-presence-on-join; with
+   * join-is-activity the join is also activity. */
   private onJoin(room: Room, joiner: string): void {
-    if (!this.config.presence.enabled || this.faults.has('join-presence-missing')) return;
+    this.activity(joiner, 'join');
+    if (!this.config.presence.enabled || this.faults.has('join-presence-missing') || this.variants.has('no-presence-on-join')) return;
     const pos = this.notifier.next();
     const stale = (recipient: string, userId: string) => this.firstSyncPeers?.get(recipient)?.has(userId) === false;
     for (const member of this.rooms.joinedMembers(room.roomId)) {
@@ -232,16 +296,32 @@ export class Homeserver {
   send(roomId: string, sender: string, type: string, content: Record<string, unknown>, stateKey?: string): RoomEvent {
     const room = this.requireJoined(roomId, sender);
     const event = this.emit(room, sender, type, content, stateKey);
-    // Synapse handlers/presence.py: "pro-active events" include sending an event.
-    if (stateKey === undefined && !(type === 'm.room.message' && this.faults.has('message-not-active'))) {
-      this.activity(sender);
-    }
+    if (stateKey === undefined) this.activity(sender, type === 'm.room.message' ? 'message' : 'event');
     return event;
   }
 
-  /** Activity that bumps last active: sending, typing, receipts, read markers. */
-  activity(userId: string): void {
-    if (this.config.presence.enabled) this.presence.bumpActive(userId);
+  /** Whether an action of this kind bumps last active. Synapse handlers/presence.py: sending an event,
+   * typing, receipts and read markers are "pro-active"; joins and profile changes are not. */
+  private countsAsActivity(kind: ActivityKind): boolean {
+    switch (kind) {
+      case 'message':
+        return !this.faults.has('message-not-active') && !this.variants.has('message-not-activity');
+      case 'event':
+        return !this.variants.has('message-not-activity');
+      case 'typing':
+      case 'receipt':
+        return !this.variants.has('typing-receipts-not-activity');
+      case 'join':
+        return this.variants.has('join-is-activity');
+      case 'profile':
+        return this.variants.has('profile-change-is-activity');
+    }
+  }
+
+  /** An action of the user: bumps last active and restores online when it counts as activity. */
+  activity(userId: string, kind: ActivityKind): void {
+    if (!this.config.presence.enabled || !this.countsAsActivity(kind)) return;
+    this.applyWrite(() => this.presence.bumpActive(userId));
   }
 
   /** Profile change: update member events and (r0 spec SHOULD) propagate via m.presence. */
@@ -254,5 +334,6 @@ export class Homeserver {
     if (this.config.presence.enabled && this.config.presence.profile_propagation && !this.faults.has('no-profile-propagation')) {
       this.presence.forceNotify(userId);
     }
+    this.activity(userId, 'profile');
   }
 }

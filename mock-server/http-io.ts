@@ -13,14 +13,16 @@ export const CORS_HEADERS: Record<string, string> = {
 // the benchmark).
 const CORS_FLAT = Object.entries(CORS_HEADERS).flat();
 
+/** `extraFields` are added to an object body (the extra-fields variant: fields no spec defines). */
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
-  opts: { textPlain?: boolean; headers?: Record<string, string> } = {},
+  opts: { textPlain?: boolean; extraFields?: Record<string, unknown>; headers?: Record<string, string> } = {},
 ): void {
   if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body);
+  const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
+  const text = JSON.stringify(opts.extraFields && isObject ? { ...body, ...opts.extraFields } : body);
   const headers = [...CORS_FLAT, 'Content-Type', opts.textPlain ? 'text/plain; charset=utf-8' : 'application/json', 'Content-Length', String(Buffer.byteLength(text))];
   if (opts.headers) headers.push(...Object.entries(opts.headers).flat());
   res.writeHead(status, headers);

@@ -10,6 +10,7 @@
 import type { Clock, TimerHandle } from './clock.js';
 import type { MockConfig } from './config.js';
 import type { FaultSet } from './faults.js';
+import type { VariantOptions, VariantSet } from './variants.js';
 
 export type PresenceValue = 'online' | 'unavailable' | 'offline' | 'free_for_chat';
 
@@ -37,17 +38,38 @@ export interface PresenceListener {
   (userId: string): void;
 }
 
+/** The faults and variants switched on (the Homeserver). */
+export interface Switches {
+  readonly faults: FaultSet;
+  readonly variants: VariantSet;
+  readonly variantOptions: VariantOptions;
+}
+
+/** When a write that changes nothing is still sent: never (should_notify decides), always (the
+ * duplicate-presence-events fault), or unless currently_active is true (the unchanged-put-resent
+ * variant: the spec bars repeats only while the flag is true). */
+type Repeat = 'never' | 'always' | 'unless-currently-active';
+
 export class PresenceTracker {
   private readonly records = new Map<string, PresenceRecord>();
   private readonly syncing = new Map<string, number>();
   private readonly timers = new Map<string, { at: number; handle: TimerHandle }>();
+  /** The state each user's last /sync asked for (the manual-state-sticky variant). */
+  private readonly syncAsked = new Map<string, PresenceValue>();
+  /** When each user's last /sync asked for online (the online-sync-outranks variant). */
+  private readonly onlineSyncAt = new Map<string, number>();
+  private readonly faults: FaultSet;
+  private readonly variants: VariantSet;
 
   constructor(
     private readonly config: MockConfig,
     private readonly clock: Clock,
-    private readonly faults: FaultSet,
+    private readonly switches: Switches,
     private readonly onChange: PresenceListener,
-  ) {}
+  ) {
+    this.faults = switches.faults;
+    this.variants = switches.variants;
+  }
 
   /** Whether the user ever had a presence state (set, synced or active). */
   has(userId: string): boolean {
@@ -71,15 +93,17 @@ export class PresenceTracker {
     const next = { ...prev, presence, last_device_ts: now };
     // Synapse: new_fields["status_msg"] = state.get("status_msg", None): absent clears it.
     if (this.faults.has('status-msg-dropped')) next.status_msg = null;
-    else if (statusMsg === undefined && this.faults.has('status-msg-sticky')) next.status_msg = prev.status_msg;
+    else if (statusMsg === undefined && (this.faults.has('status-msg-sticky') || this.variants.has('status-msg-kept-on-omit'))) next.status_msg = prev.status_msg;
     else next.status_msg = statusMsg ?? null;
     // Synapse bumps last_active_ts whenever the new state is online (a PUT of online is pro-active);
-    // the r0 spec: raising availability is pro-active, lowering it is not.
+    // the r0 spec: raising availability is pro-active, lowering it is not (v1.x: "When setting the
+    // status, the activity time is updated", which the lowering-counts-as-activity variant follows).
     let bump = ONLINE_LIKE.has(presence);
     if (bump && this.faults.has('raising-not-active') && !ONLINE_LIKE.has(prev.presence)) bump = false;
-    if (!bump && this.faults.has('lowering-is-active')) bump = true;
+    if (!bump && (this.faults.has('lowering-is-active') || this.variants.has('lowering-counts-as-activity'))) bump = true;
     if (bump) next.last_active_ts = now;
-    this.update(userId, prev, next, this.faults.has('duplicate-presence-events'));
+    const repeat = this.faults.has('duplicate-presence-events') ? 'always' : this.variants.has('unchanged-put-resent') ? 'unless-currently-active' : 'never';
+    this.update(userId, prev, next, repeat);
   }
 
   /** Activity: sending an event, typing, a receipt (Synapse bump_presence_active_time). */
@@ -88,18 +112,41 @@ export class PresenceTracker {
     const now = this.clock.now();
     const next = { ...prev, last_active_ts: now, last_device_ts: now };
     if (prev.presence === 'unavailable') next.presence = 'online';
-    this.update(userId, prev, next, false);
+    this.update(userId, prev, next);
   }
 
   /** A /sync that affects presence starts (Synapse user_syncing -> set_state with is_sync=True). */
-  syncStarted(userId: string, presence: PresenceValue): void {
+  syncStarted(userId: string, asked: PresenceValue): void {
     this.syncing.set(userId, (this.syncing.get(userId) ?? 0) + 1);
     const prev = this.get(userId);
     const now = this.clock.now();
-    const next = { ...prev, presence, last_sync_ts: now, last_device_ts: now };
-    if (ONLINE_LIKE.has(presence) && this.config.presence.sync_bumps_active) next.last_active_ts = now;
+    const next = { ...prev, last_sync_ts: now, last_device_ts: now };
+    const presence = this.syncState(userId, asked, now);
+    if (presence !== undefined) {
+      next.presence = presence;
+      if (ONLINE_LIKE.has(presence) && this.config.presence.sync_bumps_active) next.last_active_ts = now;
+    }
     if (this.faults.has('sync-clears-status')) next.status_msg = null;
-    this.update(userId, prev, next, false);
+    this.update(userId, prev, next);
+  }
+
+  /** The state a /sync that asks for `asked` gives the user, or undefined when it leaves presence
+   * alone. Synapse: exactly what it asks for. The variants aggregate the way Dendrite's requestpool.go
+   * does: an online sync within the window outranks a lower one (online-sync-outranks), and a sync
+   * asking what the previous one asked changes nothing, so a PUT in between stands
+   * (manual-state-sticky). */
+  private syncState(userId: string, asked: PresenceValue, now: number): PresenceValue | undefined {
+    let state = asked;
+    if (this.variants.has('online-sync-outranks')) {
+      if (ONLINE_LIKE.has(asked)) this.onlineSyncAt.set(userId, now);
+      else if (now - (this.onlineSyncAt.get(userId) ?? -Infinity) < this.switches.variantOptions.sync_aggregation_window) state = 'online';
+    }
+    if (this.variants.has('manual-state-sticky')) {
+      const previous = this.syncAsked.get(userId);
+      this.syncAsked.set(userId, state);
+      if (previous === state) return undefined;
+    }
+    return state;
   }
 
   /** That /sync ended: the user counts as seen now, and the sync-online timer starts. */
@@ -108,7 +155,7 @@ export class PresenceTracker {
     if (n <= 0) this.syncing.delete(userId);
     else this.syncing.set(userId, n);
     const prev = this.get(userId);
-    this.update(userId, prev, { ...prev, last_sync_ts: this.clock.now() }, false);
+    this.update(userId, prev, { ...prev, last_sync_ts: this.clock.now() });
   }
 
   /** A profile change: notify regardless of presence (the r0 spec's propagation SHOULD). */
@@ -128,27 +175,31 @@ export class PresenceTracker {
     const now = this.clock.now();
     const p = this.config.presence;
     const next = { ...prev };
-    if (ONLINE_LIKE.has(next.presence) && now - next.last_active_ts >= p.idle_timeout && !this.faults.has('never-idle')) {
+    // idle-only-after-sync (Dendrite): only users who synced are swept to unavailable.
+    const idles = !this.faults.has('never-idle') && !(this.faults.has('idle-only-after-sync') && next.last_sync_ts === 0);
+    if (ONLINE_LIKE.has(next.presence) && now - next.last_active_ts >= p.idle_timeout && idles) {
       next.presence = 'unavailable';
       if (this.faults.has('idle-clears-status')) next.status_msg = null;
     }
     const seen = Math.max(next.last_sync_ts, next.last_device_ts, next.last_active_ts);
-    if (!this.isSyncing(userId) && now - seen >= p.sync_online_timeout && !this.faults.has('never-sync-offline')) {
+    const goesOffline = !this.faults.has('never-sync-offline') && !this.variants.has('no-sync-offline');
+    if (!this.isSyncing(userId) && now - seen >= p.sync_online_timeout && goesOffline) {
       next.presence = 'offline';
       if (this.faults.has('idle-clears-status')) next.status_msg = null;
     }
-    this.update(userId, prev, next, false);
+    this.update(userId, prev, next);
   }
 
   /** Stores the new record, recomputes currently_active, schedules timers, notifies if worth it. */
-  private update(userId: string, prev: PresenceRecord, next: PresenceRecord, force: boolean): void {
+  private update(userId: string, prev: PresenceRecord, next: PresenceRecord, repeat: Repeat = 'never'): void {
     const now = this.clock.now();
     const granularity = this.config.presence.last_active_granularity;
     const active = ONLINE_LIKE.has(next.presence) && now - next.last_active_ts < granularity;
-    next.currently_active = this.faults.has('currently-active-stuck')
+    // currently-active-until-idle: the active period ends only by a state other than online (spec b).
+    next.currently_active = this.faults.has('currently-active-stuck') || this.variants.has('currently-active-until-idle')
       ? ONLINE_LIKE.has(next.presence) && (active || prev.currently_active)
       : active;
-    const notify = force || shouldNotify(prev, next, granularity);
+    const notify = repeat === 'always' || (repeat === 'unless-currently-active' && !next.currently_active) || shouldNotify(prev, next, granularity);
     if (notify) next.changed_ts = now;
     this.records.set(userId, next);
     this.schedule(userId, next);
@@ -207,16 +258,17 @@ export function shouldNotify(prev: PresenceRecord, next: PresenceRecord, granula
 
 /** The content of m.presence / the GET body, computed when the response is built (spec: "The last
  * active time must be up to date whenever the server gives a presence event to the client"). */
-export function formatPresence(r: Readonly<PresenceRecord>, now: number, faults: FaultSet): Record<string, unknown> {
+export function formatPresence(r: Readonly<PresenceRecord>, now: number, { faults, variants }: Switches): Record<string, unknown> {
   const content: Record<string, unknown> = { presence: r.presence };
   if (r.last_active_ts) {
     const reference = faults.has('last-active-frozen') ? r.changed_ts : now;
-    const ago = Math.max(0, reference - r.last_active_ts);
+    let ago = Math.max(0, reference - r.last_active_ts);
+    if (variants.has('last-active-second-precision')) ago = Math.floor(ago / 1000) * 1000;
     content.last_active_ago = faults.has('last-active-seconds') ? Math.floor(ago / 1000) : ago;
   }
   if (r.status_msg) content.status_msg = r.status_msg;
   // Synapse format_user_presence_state: currently_active only when online.
-  if (!faults.has('no-currently-active')) {
+  if (!faults.has('no-currently-active') && !variants.has('without-currently-active')) {
     if (ONLINE_LIKE.has(r.presence)) content.currently_active = r.currently_active;
     else if (faults.has('currently-active-when-offline')) content.currently_active = true;
   }

@@ -3,6 +3,7 @@
 import type { Homeserver } from './homeserver.js';
 import { formatPresence } from './presence-state.js';
 import type { Room, RoomEvent } from './rooms.js';
+import { EXTRA_FIELD } from './variants.js';
 
 /** The presence part of a filter (spec: EventFilter). */
 export interface EventFilter {
@@ -47,15 +48,31 @@ export interface SyncRequest {
 }
 
 export function presenceEvent(hs: Homeserver, userId: string, now: number): Record<string, unknown> {
-  const content = formatPresence(hs.presence.get(userId), now, hs.faults);
+  const content = formatPresence(hs.presence.get(userId), now, hs);
   if (hs.config.presence.profile_propagation && !hs.faults.has('no-profile-propagation')) {
     const user = hs.accounts.users.get(userId);
     if (user?.displayname !== undefined) content.displayname = user.displayname;
     if (user?.avatar_url !== undefined) content.avatar_url = user.avatar_url;
   }
+  // The event schema requires only presence and types last_active_ago as a number (m.presence.yaml).
+  if (hs.variants.has('no-last-active-in-events')) delete content.last_active_ago;
+  if (hs.variants.has('fractional-last-active') && typeof content.last_active_ago === 'number') content.last_active_ago += 0.5;
   const event: Record<string, unknown> = { type: 'm.presence', sender: userId, content };
   if (hs.faults.has('event-missing-sender')) delete event.sender;
+  if (hs.variants.has('extra-fields')) {
+    Object.assign(content, EXTRA_FIELD);
+    Object.assign(event, EXTRA_FIELD);
+  }
   return event;
+}
+
+/** The presence part of the filter as the server applies it: Synapse all of it; Dendrite only `limit`
+ * (presence-filter-only-limit), with a default when there is none (default-presence-limit). */
+function effectivePresenceFilter(hs: Homeserver, filter: EventFilter | undefined): EventFilter | undefined {
+  if (hs.faults.has('presence-filter-ignored')) return undefined;
+  let effective = hs.faults.has('presence-filter-only-limit') ? (filter?.limit === undefined ? undefined : { limit: filter.limit }) : filter;
+  if (hs.variants.has('default-presence-limit') && effective?.limit === undefined) effective = { ...effective, limit: hs.variantOptions.presence_limit };
+  return effective;
 }
 
 function presenceSection(hs: Homeserver, r: SyncRequest, now: number): Record<string, unknown>[] {
@@ -63,13 +80,15 @@ function presenceSection(hs: Homeserver, r: SyncRequest, now: number): Record<st
   let users: string[];
   if (r.since === 0) {
     // Initial sync: everyone visible; offline users only when configured (Synapse
-    // presence.include_offline_users_on_sync, default false).
+    // presence.include_offline_users_on_sync, default false). The section is "updates" (sync.yaml), so
+    // the no-initial-presence variant sends none.
+    if (hs.variants.has('no-initial-presence')) return [];
     users = hs.visiblePresenceUsers(r.userId);
     if (!hs.config.presence.include_offline_on_initial_sync) users = users.filter((u) => hs.presence.get(u).presence !== 'offline');
   } else {
     users = hs.takePresenceSince(r.userId, r.since);
   }
-  const filter = hs.faults.has('presence-filter-ignored') ? undefined : r.presenceFilter;
+  const filter = effectivePresenceFilter(hs, r.presenceFilter);
   let events = users.filter((u) => allowedByFilter(filter, 'm.presence', u)).map((u) => presenceEvent(hs, u, now));
   if (filter?.limit !== undefined) events = events.slice(0, Math.max(0, filter.limit));
   return events;
@@ -132,9 +151,11 @@ export function buildSync(hs: Homeserver, r: SyncRequest): Record<string, unknow
       leave[roomId] = { timeline: { events: events.map(clientEvent), limited: false }, state: { events: [] } };
     }
   }
+  const presence = presenceSection(hs, r, now);
   return {
     next_batch: nextBatch,
-    presence: { events: presenceSection(hs, r, now) },
+    // Only next_batch is required (sync.yaml): presence-omitted-when-empty leaves an empty section out.
+    ...(presence.length === 0 && hs.variants.has('presence-omitted-when-empty') ? {} : { presence: { events: presence } }),
     account_data: { events: [] },
     to_device: { events: [] },
     device_lists: { changed: [], left: [] },

@@ -35,6 +35,8 @@ export interface RunOptions {
   homeserver?: string;
   /** Extra mock faults for the embedded mock (added to the profile's mock.faults). */
   faults?: string[];
+  /** Extra mock variants for the embedded mock (added to the profile's mock.variants). */
+  variants?: string[];
   /** Where the embedded mock runs: a worker thread (default; a blocked mock cannot hang the run) or in-process. */
   mockIsolation?: MockIsolation;
   grep?: RegExp | string;
@@ -138,7 +140,7 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   const faults = options.faults ?? [];
   let mock: EmbeddedMock | undefined;
   // No need to start a mock when nothing runs (everything filtered out or skipped).
-  if (!options.homeserver && toRun.length > 0) mock = await startEmbeddedMock(profile, faults, options.mockIsolation);
+  if (!options.homeserver && toRun.length > 0) mock = await startEmbeddedMock(profile, { faults, variants: options.variants }, options.mockIsolation);
   if (options.homeserver && toRun.length > 0) await checkHomeserverReachable(options.homeserver, profile.timers.request_timeout, dialectOf(profile.spec_version));
   const baseUrl = options.homeserver ?? mock?.url ?? 'http://127.0.0.1:0';
   const info: RunInfo = {

@@ -1,11 +1,12 @@
-// The Markdown tables of README.md (configuration, errors, faults), generated from their
-// single sources: the config schema, the error catalogue and the fault catalogue. A test checks that the
+// The Markdown tables of README.md (configuration, errors, faults, variants), generated from their
+// single sources: the config schema, the error catalogue, the fault and the variant catalogue. A test checks that the
 // document contains exactly these tables, so the documentation cannot drift.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { MOCK_CONFIG_SCHEMA_FILE } from '../mock-server/config.js';
 import { ERRORS } from '../mock-server/errors.js';
 import { FAULTS, FAULT_NAMES } from '../mock-server/faults.js';
+import { VARIANTS, VARIANT_NAMES, type VariantSpec } from '../mock-server/variants.js';
 
 interface SchemaNode {
   type?: string;
@@ -44,8 +45,18 @@ export function faultTable(): string {
   return rows.join('\n');
 }
 
-// `npx tsx scripts/mock-reference-tables.ts` prints the three tables, to paste into the document when a
+export function variantTable(): string {
+  const rows = ['| variant | behaviour | the texts that allow it | seen in |', '| --- | --- | --- | --- |'];
+  for (const name of VARIANT_NAMES) {
+    const v: VariantSpec = VARIANTS[name];
+    const takes = v.takes?.length ? ` Takes the freedom of the SHOULD clause ${v.takes.map((id) => `\`${id}\``).join(', ')}.` : '';
+    rows.push(`| \`${name}\` | ${cell(v.description)} | ${cell(v.allows)}.${takes} | ${cell(v.from ?? '')} |`);
+  }
+  return rows.join('\n');
+}
+
+// `npx tsx scripts/mock-reference-tables.ts` prints the four tables, to paste into the document when a
 // test says it has drifted.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log(`${configTable()}\n\n${errorTable()}\n\n${faultTable()}`);
+  console.log(`${configTable()}\n\n${errorTable()}\n\n${faultTable()}\n\n${variantTable()}`);
 }

@@ -27,11 +27,11 @@ function register(ctx: Context): unknown {
   // User-interactive auth (spec "User-interactive authentication API"): without auth, 401 with the
   // flows; m.login.dummy completes it.
   if (auth === undefined) {
-    sendJson(ctx.res, 401, { ...DUMMY_FLOWS, session: randomBytes(8).toString('hex') });
+    sendJson(ctx.res, 401, { ...DUMMY_FLOWS, session: randomBytes(8).toString('hex') }, ctx.hs.jsonStyle);
     return undefined;
   }
   if (typeof auth !== 'object' || auth === null || (auth as { type?: unknown }).type !== 'm.login.dummy') {
-    sendJson(ctx.res, 401, { ...DUMMY_FLOWS, errcode: 'M_FORBIDDEN', error: 'Only m.login.dummy is supported.' });
+    sendJson(ctx.res, 401, { ...DUMMY_FLOWS, errcode: 'M_FORBIDDEN', error: 'Only m.login.dummy is supported.' }, ctx.hs.jsonStyle);
     return undefined;
   }
   const username = optString(body, 'username');

@@ -26,11 +26,23 @@ function getStatus(ctx: Context): unknown {
       sendJson(ctx.res, ERRORS.FORBIDDEN_SEE_PRESENCE.status, { error: ERRORS.FORBIDDEN_SEE_PRESENCE.message });
       return undefined;
     }
+    // One's own presence is refused only by the own-presence-needs-room fault, with conduwuit's 404.
+    if (requester === userId || ctx.hs.variants.has('stranger-get-404')) throw new MatrixError(ERRORS.PRESENCE_NOT_FOUND);
     throw new MatrixError(ERRORS.FORBIDDEN_SEE_PRESENCE);
   }
-  if (ctx.hs.faults.has('fresh-user-online') && !ctx.hs.presence.has(userId)) return { presence: 'online' };
-  const content = formatPresence(ctx.hs.presence.get(userId), ctx.hs.clock.now(), ctx.hs.faults);
+  if (!ctx.hs.presence.has(userId)) {
+    if (ctx.hs.faults.has('fresh-user-online')) return { presence: 'online' };
+    if (ctx.hs.faults.has('no-state-empty-presence')) return { presence: '', status_msg: '' };
+    if (ctx.hs.variants.has('never-set-404')) throw new MatrixError(ERRORS.PRESENCE_NOT_FOUND);
+  }
+  const record = ctx.hs.presence.get(userId);
+  const now = ctx.hs.clock.now();
+  const content = formatPresence(record, now, ctx.hs);
   if (ctx.hs.faults.has('get-status-msg-missing')) delete content.status_msg;
+  // Dendrite's GET: currently_active always present, "active within the window", whatever the state.
+  if (ctx.hs.variants.has('currently-active-by-recency')) {
+    content.currently_active = record.last_active_ts > 0 && now - record.last_active_ts < ctx.hs.config.presence.last_active_granularity;
+  }
   return content;
 }
 
@@ -39,7 +51,11 @@ function putStatus(ctx: Context): unknown {
   const requester = me(ctx).userId;
   const userId = userIdParam(ctx);
   // Synapse: "Can only set your own presence state" (403 M_FORBIDDEN), checked before the body.
-  if (userId !== requester && !hs.faults.has('foreign-put-allowed')) throw new MatrixError(ERRORS.FORBIDDEN_SET_PRESENCE);
+  if (userId !== requester && !hs.faults.has('foreign-put-allowed')) {
+    // conduwuit refuses with 400 M_INVALID_PARAM (foreign-put-400); the spec names no status.
+    if (hs.variants.has('foreign-put-400')) throw new MatrixError(ERRORS.INVALID_PARAM, 'Not allowed to set presence of other users.');
+    throw new MatrixError(ERRORS.FORBIDDEN_SET_PRESENCE);
+  }
   const body = bodyObject(ctx);
   const lax = hs.faults.has('lax-body-types');
   // lax-body-types: a body without presence (e.g. a non-object body) keeps the current state.
@@ -48,15 +64,16 @@ function putStatus(ctx: Context): unknown {
   // names the errcodes: a wrong shape is M_BAD_JSON, a value outside the enum M_INVALID_PARAM.
   if (presence === undefined) throw new MatrixError(ERRORS.BAD_JSON, 'Missing presence.');
   if (typeof presence !== 'string' && !lax) throw new MatrixError(ERRORS.BAD_JSON, 'presence must be a string.');
-  const statusMsg = body.status_msg;
+  // status-msg-kept-on-omit (Dendrite): null means "no new status", like an absent one.
+  const statusMsg = body.status_msg === null && hs.variants.has('status-msg-kept-on-omit') ? undefined : body.status_msg;
   if (statusMsg === null && hs.faults.has('null-status-msg-500')) throw new MatrixError(ERRORS.UNKNOWN);
   if (statusMsg === '' && hs.faults.has('empty-status-msg-refused')) throw new MatrixError(ERRORS.BAD_JSON, 'status_msg must not be empty.');
   const clientLastActive = hs.faults.has('client-last-active-honoured') ? body.last_active_ago : undefined;
   if (statusMsg !== undefined && typeof statusMsg !== 'string' && !lax) throw new MatrixError(ERRORS.BAD_JSON, 'status_msg must be a string.');
   const unknown = Object.keys(body).filter((k) => k !== 'presence' && k !== 'status_msg' && !(k === 'last_active_ago' && clientLastActive !== undefined));
-  if (unknown.length > 0 && !lax) throw new MatrixError(ERRORS.BAD_JSON, `Unknown keys: ${unknown.join(', ')}.`);
+  if (unknown.length > 0 && !lax && !hs.variants.has('lenient-put-keys')) throw new MatrixError(ERRORS.BAD_JSON, `Unknown keys: ${unknown.join(', ')}.`);
   if (!validPresence(ctx).has(String(presence)) && !hs.faults.has('invalid-presence-accepted')) {
-    throw new MatrixError(ERRORS.INVALID_PARAM, `Invalid presence state: ${JSON.stringify(presence)}.`);
+    throw new MatrixError(hs.variants.has('invalid-presence-m-unknown') ? ERRORS.UNKNOWN_PRESENCE : ERRORS.INVALID_PARAM, `Invalid presence state: ${JSON.stringify(presence)}.`);
   }
   // Rate limiting (Synapse rc_presence.per_user): 429 M_LIMIT_EXCEEDED with retry_after_ms and a
   // Retry-After header of ceil(ms / 1000) seconds (Synapse api/errors.py LimitExceededError).
@@ -65,14 +82,15 @@ function putStatus(ctx: Context): unknown {
     if (!decision.allowed) {
       if (hs.faults.has('rate-limit-no-retry-after')) throw new MatrixError(ERRORS.LIMIT_EXCEEDED);
       const spec = hs.faults.has('rate-limit-wrong-errcode') ? { ...ERRORS.LIMIT_EXCEEDED, errcode: 'M_FORBIDDEN' } : ERRORS.LIMIT_EXCEEDED;
-      throw new MatrixError(spec, undefined, { retry_after_ms: decision.retryAfterMs }, { 'Retry-After': String(Math.ceil(decision.retryAfterMs / 1000)) });
+      // retry-after-header-only: the v1.10+ way, the header (SHOULD) without the deprecated body field.
+      const extra = hs.variants.has('retry-after-header-only') ? {} : { retry_after_ms: decision.retryAfterMs };
+      throw new MatrixError(spec, undefined, extra, { 'Retry-After': String(Math.ceil(decision.retryAfterMs / 1000)) });
     }
   }
   // Synapse: with presence disabled the PUT is accepted and does nothing.
   if (hs.config.presence.enabled) {
     const value = typeof presence === 'string' ? presence : String(presence);
-    hs.presence.setFromRequest(userId, value as PresenceValue, typeof statusMsg === 'string' ? statusMsg : undefined);
-    if (typeof clientLastActive === 'number') hs.presence.overrideLastActive(userId, hs.clock.now() - clientLastActive);
+    hs.setPresence(userId, value as PresenceValue, typeof statusMsg === 'string' ? mangled(hs, statusMsg) : undefined, typeof clientLastActive === 'number' ? clientLastActive : undefined);
   }
   if (hs.faults.has('put-echoes-body')) return body;
   if (hs.faults.has('put-body-not-object')) {
@@ -80,6 +98,12 @@ function putStatus(ctx: Context): unknown {
     return undefined;
   }
   return {};
+}
+
+/** The status_msg as stored: the status-msg-whitespace-mangled fault does to it what Dendrite's NATS
+ * headers do (line breaks become spaces, the ends are trimmed). */
+function mangled(hs: Context['hs'], statusMsg: string): string {
+  return hs.faults.has('status-msg-whitespace-mangled') ? statusMsg.replace(/[\r\n]/g, ' ').trim() : statusMsg;
 }
 
 // The early spec: GET returns the list with each user's presence; POST {invite, drop} maintains it.
@@ -95,9 +119,9 @@ function getList(ctx: Context): unknown {
   const now = ctx.hs.clock.now();
   const list = [...(ctx.hs.presenceList.get(userId) ?? [])].map((u) => ({
     user_id: u,
-    ...formatPresence(ctx.hs.presence.get(u), now, ctx.hs.faults),
+    ...formatPresence(ctx.hs.presence.get(u), now, ctx.hs),
   }));
-  sendJson(ctx.res, 200, list, { textPlain: ctx.hs.faults.has('text-plain-json') });
+  sendJson(ctx.res, 200, list, ctx.hs.jsonStyle);
   return undefined;
 }
 

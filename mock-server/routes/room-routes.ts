@@ -68,10 +68,12 @@ function getState(ctx: Context): unknown {
 }
 
 /** Typing and receipts are activity (Synapse bumps presence on both). */
-function activity(ctx: Context): unknown {
-  ctx.hs.requireJoined(roomIdParam(ctx), me(ctx).userId);
-  ctx.hs.activity(me(ctx).userId);
-  return {};
+function activity(kind: 'typing' | 'receipt') {
+  return (ctx: Context): unknown => {
+    ctx.hs.requireJoined(roomIdParam(ctx), me(ctx).userId);
+    ctx.hs.activity(me(ctx).userId, kind);
+    return {};
+  };
 }
 
 export const roomRoutes: Route[] = [
@@ -131,9 +133,9 @@ export const roomRoutes: Route[] = [
       if (userIdParam(ctx) !== me(ctx).userId) throw new MatrixError(ERRORS.FORBIDDEN, 'Cannot set another user\'s typing state.');
       const typing = bodyObject(ctx).typing;
       if (typeof typing !== 'boolean') throw new MatrixError(ERRORS.BAD_JSON, 'typing must be a boolean.');
-      return activity(ctx);
+      return activity('typing')(ctx);
     },
   },
-  { method: 'POST', path: '/rooms/{roomId}/receipt/{receiptType}/{eventId}', body: 'optional', handler: activity },
-  { method: 'POST', path: '/rooms/{roomId}/read_markers', body: 'optional', handler: activity },
+  { method: 'POST', path: '/rooms/{roomId}/receipt/{receiptType}/{eventId}', body: 'optional', handler: activity('receipt') },
+  { method: 'POST', path: '/rooms/{roomId}/read_markers', body: 'optional', handler: activity('receipt') },
 ];

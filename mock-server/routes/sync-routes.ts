@@ -43,20 +43,28 @@ function presenceFilter(ctx: Context): EventFilter | undefined {
   return (filter as { presence?: EventFilter }).presence;
 }
 
+/** What the sync does with a set_presence outside the enum: Synapse refuses it (400); the variants
+ * answer 200 and ignore it or take it as omitted; conduwuit stores it (a fault). */
+function invalidSetPresence(ctx: Context, value: string): string | undefined {
+  const { hs } = ctx;
+  if (hs.faults.has('bad-set-presence-500')) throw new MatrixError(ERRORS.UNKNOWN);
+  if (hs.variants.has('invalid-set-presence-ignored')) return undefined;
+  if (hs.faults.has('invalid-set-presence-stored')) return value;
+  if (hs.faults.has('bad-set-presence-accepted') || hs.variants.has('invalid-set-presence-as-default')) return 'online';
+  throw new MatrixError(ERRORS.INVALID_PARAM, `set_presence must be one of online, unavailable, offline.`);
+}
+
 /** Which presence this sync sets, if any: set_presence=offline means "do not affect presence"
- * (Synapse rest/client/sync.py: affect_presence = set_presence != offline). */
+ * (Synapse rest/client/sync.py: affect_presence = set_presence != offline), or "set offline" with the
+ * sync-offline-sets-offline variant (Dendrite, conduwuit). */
 function presenceToSet(ctx: Context): PresenceValue | undefined {
   const { hs } = ctx;
-  let value = ctx.query.get('set_presence') ?? 'online';
-  if (!SET_PRESENCE.has(value)) {
-    if (hs.faults.has('bad-set-presence-500')) throw new MatrixError(ERRORS.UNKNOWN);
-    if (!hs.faults.has('bad-set-presence-accepted')) {
-      throw new MatrixError(ERRORS.INVALID_PARAM, `set_presence must be one of online, unavailable, offline.`);
-    }
-    value = 'online';
-  }
+  const asked = ctx.query.get('set_presence') ?? 'online';
+  let value = SET_PRESENCE.has(asked) ? asked : invalidSetPresence(ctx, asked);
+  if (value === undefined) return undefined;
   if (hs.faults.has('set-presence-ignored')) value = 'online';
-  if (value === 'offline' || !hs.config.presence.enabled) return undefined;
+  if (!hs.config.presence.enabled) return undefined;
+  if (value === 'offline' && !hs.variants.has('sync-offline-sets-offline')) return undefined;
   if (value === 'online' && hs.faults.has('sync-not-online')) return undefined;
   // Rate limiting (Synapse rc_presence applies to /sync too): an over-limit set_presence that would
   // change the state is ignored, never refused.

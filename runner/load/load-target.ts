@@ -46,7 +46,8 @@ export interface TargetProfile {
   capabilities: Capability[];
   /** Absolute path of the expectations file, when the profile names one. */
   expectations?: string;
-  mock: { faults: string[] };
+  /** The embedded mock's faults and variants (variant_options as given). */
+  mock: { faults: string[]; variants: string[]; variant_options?: Record<string, number> };
   /** The profile file as shown to the user, or "(inline)". */
   source: string;
 }
@@ -79,7 +80,7 @@ export function expressionVariables(profile: Pick<TargetProfile, 'timers' | 'rat
 type RawProfile = Omit<TargetProfile, 'timers' | 'capabilities' | 'mock' | 'spec_version' | 'source'> & {
   timers?: Partial<Timers>;
   capabilities?: Capability[];
-  mock?: { faults?: string[] };
+  mock?: { faults?: string[]; variants?: string[]; variant_options?: Record<string, number> };
   spec_version?: SpecVersion;
 };
 
@@ -90,7 +91,7 @@ function normalise(raw: RawProfile, source: string, baseDir: string): TargetProf
     timers: { ...DEFAULT_TIMERS, ...(raw.timers ?? {}) } as Timers,
     capabilities: raw.capabilities ?? [],
     expectations: raw.expectations === undefined ? undefined : resolve(baseDir, raw.expectations),
-    mock: { faults: raw.mock?.faults ?? [] },
+    mock: { faults: raw.mock?.faults ?? [], variants: raw.mock?.variants ?? [], ...(raw.mock?.variant_options ? { variant_options: raw.mock.variant_options } : {}) },
     source,
   };
 }

@@ -33,9 +33,22 @@ function startWorker(config: unknown): Worker {
  */
 export type MockIsolation = 'worker' | 'in-process';
 
-export async function startEmbeddedMock(profile: TargetProfile, extraFaults: string[] = [], isolation: MockIsolation = 'worker'): Promise<EmbeddedMock> {
+/** Faults and variants switched on in addition to the profile's `mock` section. */
+export interface MockExtras {
+  faults?: string[];
+  variants?: string[];
+}
+
+export async function startEmbeddedMock(profile: TargetProfile, extra: MockExtras = {}, isolation: MockIsolation = 'worker'): Promise<EmbeddedMock> {
   const mock = await import('../../mock-server/index.js');
-  const input = mock.mockConfigFromTarget({ ...profile, mock: { faults: [...profile.mock.faults, ...extraFaults] } });
+  const input = mock.mockConfigFromTarget({
+    ...profile,
+    mock: {
+      ...profile.mock,
+      faults: [...new Set([...profile.mock.faults, ...(extra.faults ?? [])])],
+      variants: [...new Set([...profile.mock.variants, ...(extra.variants ?? [])])],
+    },
+  });
   const config = mock.resolveConfig(input, `${profile.source} (embedded mock)`);
   if (isolation === 'in-process') {
     const server = await mock.startMockServer({ config, host: '127.0.0.1', port: 0 });

@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { DEFAULT_CONFIG, MOCK_CONFIG_SCHEMA_FILE, mergeConfig, mockConfigFromTarget, resolveConfig } from '../../mock-server/config.js';
 import { ConfigError } from '../../project/errors.js';
 import { FAULT_NAMES } from '../../mock-server/faults.js';
-import { configTable, errorTable, faultTable } from '../../scripts/mock-reference-tables.js';
+import { configTable, errorTable, faultTable, variantTable } from '../../scripts/mock-reference-tables.js';
 import { projectRoot } from '../../project/paths.js';
 
 describe('mock configuration', () => {
@@ -70,5 +70,6 @@ mock: { faults: [never-idle] }
     it('contains the configuration table generated from the schema', () => expect(doc).to.include(configTable()));
     it('contains the error catalogue', () => expect(doc).to.include(errorTable()));
     it('contains the fault catalogue', () => expect(doc).to.include(faultTable()));
+    it('contains the variant catalogue', () => expect(doc).to.include(variantTable()));
   });
 });

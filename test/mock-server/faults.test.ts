@@ -357,6 +357,35 @@ rows['presence-list-drop-ignored'] = {
   },
   good: 0,
 };
+rows['no-state-empty-presence'] = {
+  probe: async (m) => { const a = await m.register(); return (await m.get(a, a)).body.presence; },
+  good: 'offline',
+};
+rows['status-msg-whitespace-mangled'] = {
+  probe: async (m) => { const a = await m.register(); await m.put(a, 'online', ' hi\nthere '); return (await m.get(a, a)).body.status_msg; },
+  good: ' hi\nthere ',
+};
+rows['presence-filter-only-limit'] = {
+  probe: (m) => deliveredAfter(m, (a) => m.put(a, 'online'), { filter: JSON.stringify({ presence: { not_types: ['m.presence'] } }) }),
+  good: 0,
+};
+rows['idle-only-after-sync'] = {
+  config: { presence: { idle_timeout: 1000, sync_online_timeout: 100_000 } },
+  probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(1000); return (await m.get(a, a)).body.presence; },
+  good: 'unavailable',
+};
+rows['invalid-set-presence-stored'] = {
+  probe: async (m) => {
+    const a = await m.register();
+    const status = (await request(m.app).get(`${v3}/sync`).query({ set_presence: 'busy' }).set(authHeader(a))).status;
+    return [status, (await m.get(a, a)).body.presence];
+  },
+  good: [400, 'offline'],
+};
+rows['own-presence-needs-room'] = {
+  probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); return (await m.get(a, a)).status; },
+  good: 200,
+};
 // The sender is the user; written here so the table stays a literal.
 rows['event-missing-sender'].good = '@placeholder';
 

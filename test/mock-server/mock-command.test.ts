@@ -69,6 +69,8 @@ describe('mock command', function () {
     writeFileSync(bad, 'presence:\n  idle_timeout: soon\n');
     for (const [args, pattern] of [
       [['--fault', 'frobnicate'], /unknown fault "frobnicate"/],
+      [['--variant', 'frobnicate'], /unknown variant "frobnicate"; known variants: extra-fields/],
+      [['--variant', 'slow-wake', '--fault', 'long-poll-not-woken'], /variant "slow-wake" cannot be combined with fault "long-poll-not-woken"/],
       [['--config', bad], /bad\.yaml is invalid:\n\s+presence\.idle_timeout: must be integer/],
       [['--config', join(dir, 'missing.yaml')], /cannot read mock config/],
       [['--port', 'x'], /--port must be an integer/],
@@ -109,9 +111,28 @@ describe('mock command', function () {
     }
   });
 
-  it('--list-faults prints the catalogue', async () => {
+  it('--list-faults and --list-variants print the catalogues', async () => {
     const r = await run(['--list-faults']);
     expect(r.code).to.equal(0);
     expect(r.stdout).to.match(/^never-idle\s+Online users never become unavailable/m);
+    const v = await run(['--list-variants']);
+    expect(v.code).to.equal(0);
+    expect(v.stdout).to.match(/^no-own-presence\s+A user's own presence never appears in their \/sync\./m);
+  });
+
+  it('switches on --variant flags and the variants of a --target personality', async () => {
+    const mock = await start(['--target', join(projectRoot, 'fixtures/targets/dendrite-like.yaml'), '--variant', 'extra-fields']);
+    try {
+      // extra-fields (the flag): an extra key in every JSON object answer.
+      const versions = await (await fetch(`${mock.url}/_matrix/client/versions`)).json() as Record<string, unknown>;
+      expect(Object.keys(versions)).to.include('org.example.mpc.unknown_field');
+      // presence-omitted-when-empty (the profile): a fresh user's /sync has no presence key.
+      const reg = await (await fetch(`${mock.url}/_matrix/client/v3/register`, { method: 'POST', body: JSON.stringify({ username: 'cli', password: 'pw', auth: { type: 'm.login.dummy' } }) })).json() as { access_token: string };
+      const sync = await (await fetch(`${mock.url}/_matrix/client/v3/sync?set_presence=offline`, { headers: { Authorization: `Bearer ${reg.access_token}` } })).json() as Record<string, unknown>;
+      expect(sync).to.have.property('next_batch');
+      expect(sync).to.not.have.property('presence');
+    } finally {
+      await mock.stop('SIGTERM');
+    }
   });
 });

@@ -1,0 +1,291 @@
+// The catalogue of variants: named behaviours the spec texts allow but the mock does not show by default
+// (it copies Synapse's choices), switched on with `--variant NAME` (or `mock.variants` in a target
+// profile). A correct server that is not Synapse may behave so, so the suite must pass against each of
+// them: they prove that no case fails a server for a freedom the texts give it. Built like the fault
+// catalogue (faults.ts): the code that honours a variant checks `variants.has('name')` at the one place
+// the behaviour lives.
+//
+// `allows` quotes the texts that leave the room, with file:line:
+//   1-current-presence-tail.md, 2-current-presence-module.md, 3-r0-presence-module.rst,
+//   4-early-client-server-api.rst, 5-early-events.rst      the presence texts the suites are traced to
+//   presence.yaml, sync.yaml, event_filter.yaml,
+//   rate_limited.yaml                                       data/api/client-server/ (definitions/,
+//                                                           definitions/errors/) of the v1.19 spec data
+//   m.presence.yaml                                         data/event-schemas/schema/ of the same
+//   client-server-api/_index.md                             content/ of matrix-spec at tag v1.19
+// `from` names the real server that behaves so and the source file where it does: Dendrite
+// (element-hq/dendrite at 08cac1cc) and conduwuit (girlbossceo/conduwuit at d8311a5f).
+import { SwitchSet, isNameIn, namesOf } from './switch-set.js';
+
+/** The parameters of the variants that take one (mock configuration `variant_options`). */
+export interface VariantOptions {
+  /** async-processing: ms between the answer to a write and its effect. */
+  processing_delay: number;
+  /** slow-wake: ms between a presence change and the wake-up of the long-polls waiting for it. */
+  wake_delay: number;
+  /** default-presence-limit: presence events per /sync when the filter sets no limit. */
+  presence_limit: number;
+  /** online-sync-outranks: ms during which a /sync that set online outranks one asking for less. */
+  sync_aggregation_window: number;
+}
+
+export type VariantOptionName = keyof VariantOptions;
+
+export const DEFAULT_VARIANT_OPTIONS: VariantOptions = {
+  processing_delay: 300,
+  // Above the mock profile's sync_poll_timeout (500 ms), so a case that bounds the wake-up by it shows.
+  wake_delay: 600,
+  // Dendrite's default presence limit (syncapi/synctypes/filter.go DefaultEventFilter).
+  presence_limit: 10,
+  // Dendrite's presenceTimeout (syncapi/sync/requestpool.go).
+  sync_aggregation_window: 10_000,
+};
+
+export interface VariantSpec {
+  /** The behaviour, in one line. */
+  description: string;
+  /** The words of the spec texts that leave room for it, with file:line (see the header). */
+  allows: string;
+  /** The real server that behaves so, and the source file where it does. */
+  from?: string;
+  /** SHOULD clauses (suites/clauses.yaml) whose freedom the variant takes. */
+  takes?: readonly string[];
+  /** Faults and variants that replace the very behaviour this variant changes: the pair is refused. */
+  excludes?: readonly string[];
+  /** The variant_options it reads. */
+  options?: readonly VariantOptionName[];
+}
+
+const PRO_ACTIVE_MAY_BE =
+  '"A pro-active event may be sending a message to a room or changing presence state to `online`." (2-current-presence-module.md:44-45): the list is open both ways';
+const AGGREGATED =
+  '"This information is collated from both per-device (`online`, `idle`, `last_active`) and per-user (status) data, aggregated by the user\'s homeserver" (2-current-presence-module.md:15-17): how the states combine is the server\'s';
+const UPDATES_OF_OTHERS = '"The updates to the presence status of other users." (sync.yaml:465)';
+const SET_PRESENCE_ONLY_ENUM =
+  'set_presence "Controls whether the client is automatically marked as online by polling this API." (sync.yaml:95-96) with an enum of values (sync.yaml:103-107), and /sync documents one answer, 200 "The initial snapshot or delta for the client to use to update their state." (sync.yaml:151-153): no refusal is specified';
+
+export const VARIANTS = {
+  'extra-fields': {
+    description: 'Every JSON object answer, and every m.presence event and its content, carries a field the spec does not define.',
+    allows: 'the PUT answer is "type: object  # empty json object" (presence.yaml:69), emptiness only in a comment; no answer or event schema closes its properties (presence.yaml:68-69, 101-123; m.presence.yaml:10-39)',
+  },
+  'async-processing': {
+    description: 'PUT presence and activity (messages, typing, receipts) are answered at once but take effect after variant_options.processing_delay ms; until then GET and /sync show the old state.',
+    allows: 'no text bounds when a change shows: presence is "aggregated by the user\'s homeserver and transmitted as an `m.presence` event" (2-current-presence-module.md:16-17); PUT answers "The new presence state was set." (presence.yaml:65)',
+    from: 'Dendrite clientapi/producers/syncapi.go (SendPresence publishes to NATS JetStream) and syncapi/consumers/presence.go (onMessage applies it later)',
+    options: ['processing_delay'],
+  },
+  'no-initial-presence': {
+    description: 'An initial /sync (no since) carries no presence; presence arrives only as changes in incremental syncs.',
+    allows: `${UPDATES_OF_OTHERS}: updates, not a snapshot`,
+  },
+  'no-own-presence': {
+    description: 'A user\'s own presence never appears in their /sync.',
+    allows: `${UPDATES_OF_OTHERS}: of other users`,
+  },
+  'sync-offline-sets-offline': {
+    description: '/sync?set_presence=offline marks the syncing user offline instead of leaving their presence alone.',
+    allows: '"Otherwise if the parameter is set to "offline" then the client is not marked as being online when it uses this API." (sync.yaml:97-99): only "not online" is asked',
+    from: 'Dendrite syncapi/sync/requestpool.go (updatePresenceInternal); conduwuit src/api/client/sync/v3.rs (sync_events_route pings presence with set_presence)',
+    excludes: ['set-presence-ignored'],
+  },
+  'status-msg-kept-on-omit': {
+    description: 'A PUT without status_msg, or with status_msg null, keeps the current status message.',
+    allows: 'status_msg is optional, "The status message to attach to this state." (presence.yaml:56-58), with `required: - presence` only (presence.yaml:59-60); what its absence means is not said',
+    from: 'Dendrite syncapi/storage/postgres/presence_table.go (the upsert keeps status_msg with COALESCE)',
+    excludes: ['status-msg-dropped', 'null-status-msg-500'],
+  },
+  'message-not-activity': {
+    description: 'Sending an event to a room does not bump last active, nor bring an unavailable user back online.',
+    allows: PRO_ACTIVE_MAY_BE,
+    from: 'conduwuit src/api/client/send.rs (no presence update; typing, receipts and profile changes ping presence); Dendrite syncapi/sync/requestpool.go (only /sync updates presence)',
+  },
+  'typing-receipts-not-activity': {
+    description: 'Typing notices, receipts and read markers do not bump last active.',
+    allows: PRO_ACTIVE_MAY_BE,
+    from: 'Dendrite syncapi/sync/requestpool.go (only /sync updates presence; typing and receipts never do)',
+  },
+  'join-is-activity': {
+    description: 'Joining or creating a room bumps last active and brings an unavailable user back online.',
+    allows: PRO_ACTIVE_MAY_BE,
+  },
+  'profile-change-is-activity': {
+    description: 'Changing one\'s displayname or avatar_url bumps last active and brings an unavailable user back online.',
+    allows: PRO_ACTIVE_MAY_BE,
+    from: 'conduwuit src/api/client/profile.rs (a profile change pings presence online)',
+  },
+  'lowering-counts-as-activity': {
+    description: 'Every PUT of presence bumps last active, one lowering it to unavailable or offline too.',
+    allows: '"When setting the status, the activity time is updated to reflect that activity" (presence.yaml:23-24): every PUT (only r0 and the early text exclude lowering, 3-r0-presence-module.rst:79-80, 5-early-events.rst:17-19)',
+    from: 'Dendrite clientapi/producers/syncapi.go (SendPresence sets last_active_ts to now); conduwuit src/service/presence/data.rs (set_presence stores now)',
+  },
+  'invalid-set-presence-ignored': {
+    description: 'An invalid set_presence on /sync is answered 200 and ignored: the sync leaves presence as it is.',
+    allows: SET_PRESENCE_ONLY_ENUM,
+    from: 'Dendrite syncapi/sync/requestpool.go (updatePresenceInternal ignores unknown values)',
+    excludes: ['bad-set-presence-accepted', 'invalid-set-presence-stored', 'invalid-set-presence-as-default'],
+  },
+  'invalid-set-presence-as-default': {
+    description: 'An invalid set_presence on /sync is answered 200 and taken as if it were omitted: the user is marked online.',
+    allows: SET_PRESENCE_ONLY_ENUM,
+    excludes: ['invalid-set-presence-stored', 'invalid-set-presence-ignored'],
+  },
+  'strangers-may-read': {
+    description: 'GET of the presence of a user who shares no room with the requester answers 200 with their presence.',
+    allows: '403 "You are not allowed to see this user\'s presence status." (presence.yaml:130-131) and 404 (presence.yaml:142-145) are possible answers, not duties: the texts say who is sent presence, "Presence events are sent to interested parties where users share a room membership." (2-current-presence-module.md:17-18), not whom GET must refuse',
+    from: 'Dendrite clientapi/routing/presence.go (GetPresence never looks at the requester)',
+    excludes: ['stranger-get-404'],
+  },
+  'stranger-get-404': {
+    description: 'GET of the presence of a user who shares no room with the requester answers 404 M_NOT_FOUND, not 403.',
+    allows: '"There is no presence state for this user. This user may not exist or isn\'t exposing presence information to you." (presence.yaml:143-145)',
+    from: 'conduwuit src/api/client/presence.rs (get_presence_route: no shared room, 404)',
+    excludes: ['get-without-shared-room', 'strangers-may-read'],
+  },
+  'never-set-404': {
+    description: 'GET of a user who never had a presence state (never set, synced nor active) answers 404 M_NOT_FOUND, not offline.',
+    allows: '"There is no presence state for this user." (presence.yaml:143-144)',
+    from: 'conduwuit src/api/client/presence.rs (get_presence_route: no stored record, 404)',
+    excludes: ['fresh-user-online', 'no-state-empty-presence'],
+  },
+  'foreign-put-400': {
+    description: 'A PUT of another user\'s presence is refused with 400 M_INVALID_PARAM, not 403 M_FORBIDDEN.',
+    allows: '"You cannot set the presence state of another user." (presence.yaml:25-26) names no status, and PUT documents only 200 and 429 (presence.yaml:63-78)',
+    from: 'conduwuit src/api/client/presence.rs (set_presence_route answers InvalidParam)',
+    excludes: ['foreign-put-allowed'],
+  },
+  'invalid-presence-m-unknown': {
+    description: 'A PUT whose presence is outside the enum is refused with 400 M_UNKNOWN, not M_INVALID_PARAM.',
+    allows: 'PUT documents no 400 (presence.yaml:63-78), so no errcode is prescribed, and "if the client were to receive an error code of `M_UNKNOWN` with a 400 Bad Request, the client should assume that the request being made was invalid" (client-server-api/_index.md:88-90)',
+    from: 'Dendrite clientapi/routing/presence.go (SetPresence, through syncapi/types/presence.go PresenceFromString)',
+    excludes: ['invalid-presence-accepted'],
+  },
+  'lenient-put-keys': {
+    description: 'Unknown keys in a PUT body are ignored instead of refused.',
+    allows: 'the request body is "type: object" with presence and status_msg (presence.yaml:43-60), its properties not closed',
+    from: 'Dendrite clientapi/httputil/httputil.go (UnmarshalJSON ignores unknown fields); conduwuit (ruwuma set_presence Request accepts unknown fields)',
+  },
+  'currently-active-by-recency': {
+    description: 'GET always carries currently_active, true when the user was active within last_active_granularity whatever the state (so an offline user can be currently_active); /sync events carry it only when online.',
+    allows: '"the server may include a `currently_active` boolean field when the presence state is `online`" (2-current-presence-module.md:49-51) permits it when online without forbidding it otherwise; GET defines it as "Whether the user is currently active" (presence.yaml:121)',
+    from: 'Dendrite syncapi/types/presence.go (CurrentlyActive: active in the last 5 minutes) and clientapi/routing/presence.go (GetPresence)',
+    excludes: ['no-currently-active', 'without-currently-active'],
+  },
+  'currently-active-until-idle': {
+    description: 'currently_active never flips to false while the user stays online: the active period ends with the change to unavailable or offline.',
+    allows: '"until an update is sent to the client with either a) `currently_active` set to false or b) a presence state other than `online`" (2-current-presence-module.md:52-54)',
+    excludes: ['no-currently-active', 'without-currently-active'],
+  },
+  'without-currently-active': {
+    description: 'currently_active is never included.',
+    allows: '"the server may include a `currently_active` boolean field" (2-current-presence-module.md:49-50)',
+    excludes: ['currently-active-stuck', 'currently-active-when-offline', 'currently-active-by-recency', 'currently-active-until-idle'],
+  },
+  'no-presence-on-join': {
+    description: 'When a room starts to be shared (a join), neither side\'s existing presence is sent; only later changes are.',
+    allows: `nothing asks for it: presence events "are sent to interested parties where users share a room membership" (2-current-presence-module.md:17-18), and /sync carries ${UPDATES_OF_OTHERS}`,
+    from: 'conduwuit src/api/client/sync/v3.rs (process_presence_updates sends only records written after since; joins never write presence)',
+    excludes: ['join-presence-repeated'],
+  },
+  'slow-wake': {
+    description: 'A presence change wakes the /sync long-polls waiting for it only after variant_options.wake_delay ms.',
+    allows: '"The maximum time to wait, in milliseconds, before returning this request." (sync.yaml:111-112) bounds the wait, not how soon after new data the answer comes',
+    options: ['wake_delay'],
+    excludes: ['long-poll-not-woken'],
+  },
+  'no-last-active-in-events': {
+    description: 'm.presence events in /sync carry no last_active_ago.',
+    allows: 'the event content requires only presence: "required": ["presence"] (m.presence.yaml:39)',
+    excludes: ['fractional-last-active'],
+  },
+  'fractional-last-active': {
+    description: 'last_active_ago in m.presence events is a number with a fraction (e.g. 1234.5), not an integer.',
+    allows: '"last_active_ago": { "type": "number" } in the event (m.presence.yaml:21-22)',
+    excludes: ['no-last-active-in-events'],
+  },
+  'last-active-second-precision': {
+    description: 'last_active_ago is kept to whole seconds: milliseconds rounded down to a multiple of 1000.',
+    allows: '"a key called `last_active_ago` which gives the relative number of milliseconds since the pro-active event" (2-current-presence-module.md:46-47): a unit, not a precision',
+  },
+  'retry-after-header-only': {
+    description: 'A rate-limited PUT answers 429 M_LIMIT_EXCEEDED with a Retry-After header (seconds) and no retry_after_ms.',
+    allows: '"Homeservers SHOULD include a `Retry-After` header for any response with a 429 status code. The `retry_after_ms` property MAY be included" (client-server-api/_index.md:295-298); retry_after_ms is not required (rate_limited.yaml:34)',
+    takes: ['early-retry-after-ms'],
+    excludes: ['rate-limit-no-retry-after'],
+  },
+  'no-sync-offline': {
+    description: 'A user who stops syncing never goes offline by a timer; only a PUT (or set_presence) makes them offline.',
+    allows: '"`offline` : The user is not connected to an event stream" (2-current-presence-module.md:27) fixes no delay, and no text has the server apply it',
+    from: 'Dendrite syncapi/sync/requestpool.go (cleanPresence turns a silent user unavailable, never offline)',
+    takes: ['v1-offline-when-disconnected'],
+  },
+  'presence-omitted-when-empty': {
+    description: 'A /sync without presence events omits the presence key instead of answering {"events": []}.',
+    allows: 'the /sync answer requires only next_batch: "required: - next_batch" (sync.yaml:494-495)',
+    from: 'Dendrite syncapi/types/types.go (Response.MarshalJSON); conduwuit (ruwuma sync_events v3 Response skips an empty presence)',
+  },
+  'default-presence-limit': {
+    description: 'Without a limit in the filter, a /sync carries at most variant_options.presence_limit presence events.',
+    allows: '"Servers should apply a default value, and impose a maximum value to avoid resource exhaustion." (event_filter.yaml:20-21)',
+    from: 'Dendrite syncapi/synctypes/filter.go (DefaultEventFilter: limit 10) and syncapi/streams/stream_presence.go',
+    options: ['presence_limit'],
+    excludes: ['presence-filter-ignored'],
+  },
+  'unchanged-put-resent': {
+    description: 'A PUT that changes nothing (same state, same status) is delivered to watchers again, unless currently_active is true.',
+    allows: '"To reduce the number of presence updates sent to clients the server may include a `currently_active` boolean field" (2-current-presence-module.md:49-51): repeats are what the flag reduces, barred only while it is true (2-current-presence-module.md:51-54)',
+    from: 'conduwuit src/service/presence/data.rs (set_presence writes every PUT under a new stream position)',
+  },
+  'manual-state-sticky': {
+    description: 'A /sync asking for the same state as the user\'s previous /sync leaves presence alone, so a PUT (e.g. unavailable) outlives further default syncs.',
+    allows: AGGREGATED,
+    from: 'Dendrite syncapi/sync/requestpool.go (updatePresenceInternal writes only when the state differs from the one the last sync set; a PUT does not update that cache)',
+  },
+  'online-sync-outranks': {
+    description: 'A /sync asking for unavailable (or offline, with sync-offline-sets-offline) leaves the user online while a /sync set them online less than variant_options.sync_aggregation_window ms ago.',
+    allows: AGGREGATED,
+    from: 'Dendrite syncapi/sync/requestpool.go (updatePresenceInternal: online if any sync asked for it within presenceTimeout, 10 s)',
+    options: ['sync_aggregation_window'],
+    excludes: ['set-presence-ignored'],
+  },
+} as const satisfies Record<string, VariantSpec>;
+
+export type VariantName = keyof typeof VARIANTS;
+
+export const VARIANT_NAMES = namesOf(VARIANTS);
+
+export const isVariantName = isNameIn(VARIANTS);
+
+/** The variants switched on. */
+export class VariantSet extends SwitchSet<VariantName> {}
+
+/** The field the extra-fields variant adds; namespaced as the spec asks of custom keys. */
+export const EXTRA_FIELD = { 'org.example.mpc.unknown_field': 'a field no spec defines; clients ignore it' } as const;
+
+/**
+ * Why a configuration's variants cannot run as given: a fault or variant that replaces the behaviour a
+ * variant changes (the pair is meaningless), or an option for a variant that is off. Empty when fine.
+ */
+export function variantConflicts(variants: readonly string[], faults: readonly string[], options: Partial<VariantOptions>): string[] {
+  const on = new Set<string>([...variants, ...faults]);
+  const problems: string[] = [];
+  const reported = new Set<string>();
+  for (const name of variants) {
+    if (!isVariantName(name)) continue;
+    const spec: VariantSpec = VARIANTS[name];
+    for (const other of spec.excludes ?? []) {
+      const pair = [name, other].sort().join('\u0000');
+      if (!on.has(other) || reported.has(pair)) continue;
+      reported.add(pair);
+      const kind = isVariantName(other) ? 'variant' : 'fault';
+      problems.push(`variant "${name}" cannot be combined with ${kind} "${other}": both decide the same behaviour (${spec.description})`);
+    }
+  }
+  for (const key of Object.keys(options) as VariantOptionName[]) {
+    const users = VARIANT_NAMES.filter((n) => (VARIANTS[n] as VariantSpec).options?.includes(key));
+    if (!users.some((n) => variants.includes(n))) {
+      problems.push(`variant_options.${key} is set, but ${users.map((n) => `"${n}"`).join(' or ')} is not among the variants`);
+    }
+  }
+  return problems;
+}
