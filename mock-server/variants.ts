@@ -54,6 +54,12 @@ export interface VariantSpec {
   excludes?: readonly string[];
   /** The variant_options it reads. */
   options?: readonly VariantOptionName[];
+  /**
+   * What the target profile of a server that behaves so says differently from the mock's own profile
+   * (fixtures/targets/mock.yaml): its timers (e.g. a coarser last_active_precision), and the
+   * capabilities it cannot claim. The variant proof runs the suites with that profile.
+   */
+  target?: { timers?: Readonly<Record<string, number>>; without?: readonly string[] };
 }
 
 const PRO_ACTIVE_MAY_BE =
@@ -99,6 +105,7 @@ export const VARIANTS = {
     description: 'Sending an event to a room does not bump last active, nor bring an unavailable user back online.',
     allows: PRO_ACTIVE_MAY_BE,
     from: 'conduwuit src/api/client/send.rs (no presence update; typing, receipts and profile changes ping presence); Dendrite syncapi/sync/requestpool.go (only /sync updates presence)',
+    target: { without: ['message_activity'] },
   },
   'typing-receipts-not-activity': {
     description: 'Typing notices, receipts and read markers do not bump last active.',
@@ -170,6 +177,7 @@ export const VARIANTS = {
     allows: '"the server may include a `currently_active` boolean field when the presence state is `online`" (2-current-presence-module.md:49-51) permits it when online without forbidding it otherwise; GET defines it as "Whether the user is currently active" (presence.yaml:121)',
     from: 'Dendrite syncapi/types/presence.go (CurrentlyActive: active in the last 5 minutes) and clientapi/routing/presence.go (GetPresence)',
     excludes: ['no-currently-active', 'without-currently-active'],
+    takes: ['v1-currently-active-only-online'],
   },
   'currently-active-until-idle': {
     description: 'currently_active never flips to false while the user stays online: the active period ends with the change to unavailable or offline.',
@@ -180,6 +188,7 @@ export const VARIANTS = {
     description: 'currently_active is never included.',
     allows: '"the server may include a `currently_active` boolean field" (2-current-presence-module.md:49-50)',
     excludes: ['currently-active-stuck', 'currently-active-when-offline', 'currently-active-by-recency', 'currently-active-until-idle'],
+    target: { without: ['currently_active'] },
   },
   'no-presence-on-join': {
     description: 'When a room starts to be shared (a join), neither side\'s existing presence is sent; only later changes are.',
@@ -192,6 +201,7 @@ export const VARIANTS = {
     allows: '"The maximum time to wait, in milliseconds, before returning this request." (sync.yaml:111-112) bounds the wait, not how soon after new data the answer comes',
     options: ['wake_delay'],
     excludes: ['long-poll-not-woken'],
+    target: { timers: { visibility_deadline: 1000 } },
   },
   'no-last-active-in-events': {
     description: 'm.presence events in /sync carry no last_active_ago.',
@@ -206,6 +216,7 @@ export const VARIANTS = {
   'last-active-second-precision': {
     description: 'last_active_ago is kept to whole seconds: milliseconds rounded down to a multiple of 1000.',
     allows: '"a key called `last_active_ago` which gives the relative number of milliseconds since the pro-active event" (2-current-presence-module.md:46-47): a unit, not a precision',
+    target: { timers: { last_active_precision: 1000 } },
   },
   'retry-after-header-only': {
     description: 'A rate-limited PUT answers 429 M_LIMIT_EXCEEDED with a Retry-After header (seconds) and no retry_after_ms.',
@@ -218,6 +229,7 @@ export const VARIANTS = {
     allows: '"`offline` : The user is not connected to an event stream" (2-current-presence-module.md:27) fixes no delay, and no text has the server apply it',
     from: 'Dendrite syncapi/sync/requestpool.go (cleanPresence turns a silent user unavailable, never offline)',
     takes: ['v1-offline-when-disconnected'],
+    target: { without: ['sync_online_timeout'] },
   },
   'presence-omitted-when-empty': {
     description: 'A /sync without presence events omits the presence key instead of answering {"events": []}.',

@@ -1,0 +1,59 @@
+// The proof that the suites pass every server that follows the spec texts, beside the fault proof
+// (which shows that every case can fail): with each of the mock's variants alone (a behaviour the texts
+// allow, other than Synapse's), no case fails at MUST, and a case fails at SHOULD only when the variant
+// is declared to take the freedom of one of its clauses (`takes` in mock-server/variants.ts); MAY and
+// INFO are never failures of the proof. Each personality (a Dendrite-like and a conduwuit-like mock,
+// with their real deviations as faults) matches its expectations file exactly: every case that does not
+// pass is an expected failure, and nothing passes unexpectedly.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import { projectRoot } from '../../project/paths.js';
+import type { VariantCaseOutcome, VariantProofResult } from './variant-proof-worker.js';
+
+const run = promisify(execFile);
+const WORKER = join(projectRoot, 'test', 'suites', 'variant-proof-worker.ts');
+const LIMIT_MS = 420_000;
+
+function describeCase(c: VariantCaseOutcome): string {
+  return `${c.id}: ${c.outcome}${c.failure_level ? ` at ${c.failure_level}` : ''}${c.message ? ` (${c.message})` : ''}`;
+}
+
+describe('suites: variant proof (no false reds)', function () {
+  this.timeout(LIMIT_MS + 10_000);
+  let result: VariantProofResult;
+
+  before(async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', WORKER], {
+      cwd: projectRoot, timeout: LIMIT_MS, maxBuffer: 64 * 1024 * 1024,
+    }).catch((err: { killed?: boolean; stderr?: string; message: string }) => {
+      throw new Error(err.killed ? `the variant proof did not finish within ${LIMIT_MS / 1000}s (a hanging mock?)` : `the variant proof failed: ${err.stderr || err.message}`);
+    });
+    result = JSON.parse(stdout) as VariantProofResult;
+  });
+
+  it('ran every variant of the catalogue', () => {
+    expect(Object.keys(result.variants).length).to.be.greaterThan(20);
+  });
+
+  it('with each variant alone, no case fails at MUST (nor errors or times out at MUST)', () => {
+    const red = Object.entries(result.variants).flatMap(([v, r]) => r.not_passed.filter((c) => c.failure_level === 'MUST').map((c) => `${v} -> ${describeCase(c)}`));
+    expect(red).to.deep.equal([]);
+  });
+
+  it('a case fails at SHOULD only under a variant that takes the freedom of one of its clauses', () => {
+    const red = Object.entries(result.variants).flatMap(([v, r]) => r.not_passed
+      .filter((c) => c.failure_level === 'SHOULD' && !c.clauses.some((id) => r.takes.includes(id)))
+      .map((c) => `${v} -> ${describeCase(c)}`));
+    expect(red).to.deep.equal([]);
+  });
+
+  it('each personality matches its expectations file exactly (no unexpected failure, no xpass)', () => {
+    for (const [name, r] of Object.entries(result.personalities)) {
+      expect(r.not_as_expected.map(describeCase), name).to.deep.equal([]);
+      expect(r.exit_code, name).to.equal(0);
+    }
+    expect(Object.keys(result.personalities)).to.have.length(2);
+  });
+});
