@@ -2,7 +2,7 @@
 // config file and flags (later ones win), prints one readiness line, and stops cleanly on SIGINT/SIGTERM.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../project/errors.js';
-import { mergeConfig, mockConfigFromTarget, readMockConfigFile, resolveConfig, type MockConfigInput } from '../mock-server/config.js';
+import { mergeConfig, mockConfigFromTarget, readMockConfigFile, resolveConfig, type MockConfig, type MockConfigInput } from '../mock-server/config.js';
 import { loadTargetProfile } from '../runner/load/load-target.js';
 import { action } from './command.js';
 import { FAULTS, FAULT_NAMES, isFaultName } from '../mock-server/faults.js';
@@ -19,6 +19,7 @@ interface MockOptions {
   fault: string[];
   variant: string[];
   serverName?: string;
+  specVersion?: MockConfig['spec_version'];
   idleTimeout?: number;
   syncOnlineTimeout?: number;
   lastActiveGranularity?: number;
@@ -67,6 +68,7 @@ function flagsLayer(o: MockOptions): MockConfigInput {
   if (!o.presence) presence.enabled = false;
   const layer: MockConfigInput = { presence, faults: o.fault, variants: o.variant };
   if (o.serverName !== undefined) layer.server_name = o.serverName;
+  if (o.specVersion !== undefined) layer.spec_version = o.specVersion;
   if (o.rateLimit === false) layer.rate_limit = { enabled: false };
   else if (typeof o.rateLimit === 'string') {
     const m = /^(\d+(?:\.\d+)?)\/(\d+)$/.exec(o.rateLimit);
@@ -129,6 +131,7 @@ export function registerMockCommand(program: Command): void {
     .option('--variant <name>', 'switch on a spec-allowed behaviour other than Synapse\'s (repeatable; see --list-variants)', collectVariant, [])
     .option('--list-variants', 'print the variant catalogue and exit')
     .option('--server-name <name>', 'server name in user and room ids')
+    .addOption(new Option('--spec-version <version>', 'serve every prefix (all, the default) or one text\'s API alone').choices(['all', 'v1.19', 'r0', 'early']))
     .option('--idle-timeout <ms>', 'online -> unavailable after this long without activity', integer('--idle-timeout', 1))
     .option('--sync-online-timeout <ms>', 'offline after this long without syncing', integer('--sync-online-timeout', 1))
     .option('--last-active-granularity <ms>', 'currently_active stays true this long', integer('--last-active-granularity', 1))

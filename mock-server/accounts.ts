@@ -55,8 +55,12 @@ export class Accounts {
     return true;
   }
 
+  /** The device of a user's first session (the first-device-only fault). */
+  readonly firstDevice = new Map<string, string>();
+
   newSession(userId: string, deviceId?: string): { accessToken: string; deviceId: string } {
     const session = { userId, deviceId: deviceId ?? randomBytes(5).toString('hex').toUpperCase() };
+    if (!this.firstDevice.has(userId)) this.firstDevice.set(userId, session.deviceId);
     const accessToken = `mpc_${randomBytes(18).toString('base64url')}`;
     this.tokens.set(accessToken, session);
     return { accessToken, deviceId: session.deviceId };

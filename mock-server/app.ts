@@ -3,12 +3,13 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { realClock, type Clock } from './clock.js';
 import { resolveConfig, type MockConfig, type MockConfigInput } from './config.js';
-import type { Context } from './context.js';
+import { dialectOf, type Context } from './context.js';
 import { ERRORS, MatrixError } from './errors.js';
 import { Homeserver, type JsonStyle } from './homeserver.js';
 import { ClientGoneError, CORS_HEADERS, parseJson, readBody, sendJson } from './http-io.js';
 import { Router, type Match } from './router.js';
 import { accountRoutes } from './routes/account-routes.js';
+import { earlyRoutes } from './routes/early-routes.js';
 import { presenceRoutes } from './routes/presence-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
 import { roomRoutes } from './routes/room-routes.js';
@@ -24,7 +25,7 @@ export interface MockApp extends RequestListener {
 export function createMockApp(config: MockConfig | MockConfigInput = {}, clock: Clock = realClock): MockApp {
   const resolved = resolveConfig(config);
   const hs = new Homeserver(resolved, clock);
-  const router = new Router([...accountRoutes, ...presenceRoutes, ...profileRoutes, ...roomRoutes, ...syncRoutes]);
+  const router = new Router([...earlyRoutes, ...accountRoutes, ...presenceRoutes, ...profileRoutes, ...roomRoutes, ...syncRoutes]);
   const listener = ((req: IncomingMessage, res: ServerResponse) => {
     handle(hs, router, req, res).catch((err: unknown) => answerError(res, err, hs.jsonStyle));
   }) as MockApp;
@@ -65,8 +66,9 @@ async function handle(hs: Homeserver, router: Router, req: IncomingMessage, res:
   let match: Match | undefined;
   const split = Router.split(url.pathname);
   if (url.pathname === '/_matrix/client/versions') {
-    match = router.match(method, 'v3', '/versions') as Match | undefined;
-  } else if (split && !(split.version === 'r0' && hs.faults.has('r0-paths-missing'))) {
+    // The early API had no /versions.
+    if (hs.config.spec_version !== 'early') match = router.match(method, 'v3', '/versions') as Match | undefined;
+  } else if (split && served(hs, split.version) && !(split.version === 'r0' && hs.faults.has('r0-paths-missing'))) {
     const m = router.match(method, split.version, split.rest);
     if (m && 'allowed' in m) {
       req.resume();
@@ -110,11 +112,26 @@ async function handle(hs: Homeserver, router: Router, req: IncomingMessage, res:
   sendJson(res, 200, result, hs.jsonStyle);
 }
 
+/** Which prefixes the configured spec version serves: every one, or its own alone. */
+const PREFIXES: Record<MockConfig['spec_version'], ReadonlySet<string> | undefined> = {
+  all: undefined,
+  'v1.19': new Set(['v3', 'v1', 'unstable']),
+  r0: new Set(['r0']),
+  early: new Set(['api/v1']),
+};
+
+function served(hs: Homeserver, version: string): boolean {
+  return PREFIXES[hs.config.spec_version]?.has(version) ?? true;
+}
+
 /** Access token from `Authorization: Bearer` or the `access_token` query parameter (spec: "Using
- * access tokens"); missing is 401 M_MISSING_TOKEN, unknown 401 M_UNKNOWN_TOKEN. */
+ * access tokens"); missing is 401 M_MISSING_TOKEN, unknown 401 M_UNKNOWN_TOKEN. The early API knew
+ * only the query parameter ("must be used in ALL requests ... as a query parameter 'access_token'")
+ * and answered 403 (Synapse's api/v1: M_FORBIDDEN "Missing access token.", M_UNKNOWN_TOKEN). */
 function authenticate(ctx: Context, required: boolean, presenceRoute: boolean): void {
   const { hs } = ctx;
-  const header = ctx.req.headers.authorization;
+  const early = dialectOf(ctx) === 'early';
+  const header = early ? undefined : ctx.req.headers.authorization;
   let token: string | undefined;
   if (header !== undefined) {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
@@ -124,12 +141,13 @@ function authenticate(ctx: Context, required: boolean, presenceRoute: boolean): 
   if (token === undefined) {
     if (!required) return;
     if (presenceRoute && hs.faults.has('no-auth-required')) return impersonate(ctx);
-    throw new MatrixError(ERRORS.MISSING_TOKEN);
+    throw new MatrixError(early ? ERRORS.EARLY_MISSING_TOKEN : ERRORS.MISSING_TOKEN);
   }
   const session = hs.accounts.sessionFor(token);
   if (!session) {
     if (hs.faults.has('bad-token-accepted')) return impersonate(ctx);
     if (!required) return;
+    if (early) throw new MatrixError(ERRORS.EARLY_UNKNOWN_TOKEN);
     throw new MatrixError(ERRORS.UNKNOWN_TOKEN, undefined, { soft_logout: false });
   }
   ctx.accessToken = token;

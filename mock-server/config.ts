@@ -11,8 +11,12 @@ import { FAULT_NAMES } from './faults.js';
 import { VARIANT_NAMES, variantConflicts, type VariantOptions } from './variants.js';
 
 
+/** Which API the mock serves: every prefix, each in its own dialect (all), or one text's API alone. */
+export type MockSpecVersion = 'all' | 'v1.19' | 'r0' | 'early';
+
 export interface MockConfig {
   server_name: string;
+  spec_version: MockSpecVersion;
   presence: {
     enabled: boolean;
     idle_timeout: number;
@@ -38,6 +42,7 @@ export type MockConfigInput = DeepPartial<MockConfig>;
 // LAST_ACTIVE_GRANULARITY (60 s); rc_presence.per_user 0.1/s burst 1 (Synapse config documentation).
 export const DEFAULT_CONFIG: MockConfig = {
   server_name: 'localhost',
+  spec_version: 'all',
   presence: {
     enabled: true,
     idle_timeout: 5 * 60_000,
@@ -96,6 +101,7 @@ export function resolveConfig(input: MockConfigInput = {}, source?: string): Moc
   validateConfigInput(input, source);
   return {
     server_name: input.server_name ?? DEFAULT_CONFIG.server_name,
+    spec_version: input.spec_version ?? DEFAULT_CONFIG.spec_version,
     presence: { ...DEFAULT_CONFIG.presence, ...input.presence },
     rate_limit: { ...DEFAULT_CONFIG.rate_limit, ...input.rate_limit },
     legacy: { ...DEFAULT_CONFIG.legacy, ...input.legacy },
@@ -109,6 +115,7 @@ export function resolveConfig(input: MockConfigInput = {}, source?: string): Moc
 /** A parsed target profile, as far as the mock cares (docs/architecture.md, "Target profile"). */
 export interface TargetProfileLike {
   server_name?: string;
+  spec_version?: string;
   timers?: { idle_timeout?: number; sync_online_timeout?: number; last_active_granularity?: number };
   rate_limit?: { per_second?: number; burst?: number } | null;
   capabilities?: string[];
@@ -130,7 +137,7 @@ export function mockConfigFromTarget(profile: TargetProfileLike): MockConfigInpu
   const config: MockConfigInput = {
     presence,
     rate_limit: profile.rate_limit
-      ? { enabled: true, ...profile.rate_limit }
+      ? { enabled: true, per_second: profile.rate_limit.per_second, burst: profile.rate_limit.burst }
       : { enabled: false },
     legacy: { free_for_chat: caps.has('free_for_chat'), presence_list: caps.has('presence_list') },
     faults: [...(profile.mock?.faults ?? [])],
@@ -138,6 +145,9 @@ export function mockConfigFromTarget(profile: TargetProfileLike): MockConfigInpu
   };
   if (profile.mock?.variant_options !== undefined) config.variant_options = { ...profile.mock.variant_options };
   if (profile.server_name !== undefined) config.server_name = profile.server_name;
+  // An r0 or early target is that text's API alone; a v1.19 target is today's server, which also
+  // answers the r0 prefix where the profile claims r0_paths (the mock's default: every prefix).
+  if (profile.spec_version === 'r0' || profile.spec_version === 'early') config.spec_version = profile.spec_version;
   return config;
 }
 

@@ -9,6 +9,7 @@ export interface Context {
   hs: Homeserver;
   req: IncomingMessage;
   res: ServerResponse;
+  /** The prefix the request came under: v3, r0, v1, unstable, or api/v1 (the early API). */
   version: string;
   params: Record<string, string>;
   query: URLSearchParams;
@@ -21,6 +22,11 @@ export interface Context {
    * plain listener rather than an AbortSignal: aborting builds a DOMException, which showed up as a
    * hot spot in the benchmark. */
   onClose(fn: () => void): void;
+}
+
+/** The dialect of a request, from its prefix: the early API (api/v1), r0, or the current one. */
+export function dialectOf(ctx: Pick<Context, 'version'>): 'early' | 'r0' | 'v1.19' {
+  return ctx.version === 'api/v1' ? 'early' : ctx.version === 'r0' ? 'r0' : 'v1.19';
 }
 
 /** The authenticated user; routes that declare auth always have one. */

@@ -21,6 +21,10 @@ export const ERRORS = {
   USER_IN_USE: { status: 400, errcode: 'M_USER_IN_USE', message: 'User ID already taken.' },
   UNKNOWN_LOGIN_TYPE: { status: 400, errcode: 'M_UNKNOWN', message: 'Unknown login type.' },
   MISSING_TOKEN: { status: 401, errcode: 'M_MISSING_TOKEN', message: 'Missing access token.' },
+  // The early API has no M_MISSING_TOKEN and fixes no status; Synapse's api/v1 answered 403 (auth.py).
+  EARLY_MISSING_TOKEN: { status: 403, errcode: 'M_FORBIDDEN', message: 'Missing access token.' },
+  EARLY_UNKNOWN_TOKEN: { status: 403, errcode: 'M_UNKNOWN_TOKEN', message: 'Unrecognised access token.' },
+  EARLY_BAD_LOGIN_TYPE: { status: 400, errcode: 'M_UNKNOWN', message: 'Bad login type.' },
   UNKNOWN_TOKEN: { status: 401, errcode: 'M_UNKNOWN_TOKEN', message: 'Unknown access token.' },
   FORBIDDEN: { status: 403, errcode: 'M_FORBIDDEN', message: 'Forbidden.' },
   FORBIDDEN_LOGIN: { status: 403, errcode: 'M_FORBIDDEN', message: 'Invalid username or password.' },

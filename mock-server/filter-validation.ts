@@ -43,3 +43,10 @@ export function checkFilter(filter: unknown): void {
     if (f[section] !== undefined) checkEventFilter(f[section], section);
   }
 }
+
+/** checkFilter, with the invalid-filter-500 fault: a limit below 1 makes the server fail. */
+export function checkFilterOn(faults: { has(name: 'invalid-filter-500'): boolean }, filter: unknown): void {
+  checkFilter(filter);
+  const presence = (filter as { presence?: { limit?: unknown } }).presence;
+  if (faults.has('invalid-filter-500') && typeof presence?.limit === 'number' && presence.limit < 1) throw new MatrixError(ERRORS.UNKNOWN);
+}

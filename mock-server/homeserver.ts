@@ -293,11 +293,16 @@ export class Homeserver {
     this.emit(room, userId, 'm.room.member', { membership: 'leave' }, userId);
   }
 
-  send(roomId: string, sender: string, type: string, content: Record<string, unknown>, stateKey?: string): RoomEvent {
+  send(roomId: string, sender: string, type: string, content: Record<string, unknown>, stateKey?: string, deviceId?: string): RoomEvent {
     const room = this.requireJoined(roomId, sender);
     const event = this.emit(room, sender, type, content, stateKey);
-    if (stateKey === undefined) this.activity(sender, type === 'm.room.message' ? 'message' : 'event');
+    if (stateKey === undefined) this.activity(sender, type === 'm.room.message' ? 'message' : 'event', deviceId);
     return event;
+  }
+
+  /** The first-device-only fault: whether a device's actions are ignored for presence. */
+  ignoresDevice(userId: string, deviceId: string | undefined): boolean {
+    return this.faults.has('first-device-only') && deviceId !== undefined && deviceId !== this.accounts.firstDevice.get(userId);
   }
 
   /** Whether an action of this kind bumps last active. Synapse handlers/presence.py: sending an event,
@@ -319,15 +324,16 @@ export class Homeserver {
   }
 
   /** An action of the user: bumps last active and restores online when it counts as activity. */
-  activity(userId: string, kind: ActivityKind): void {
-    if (!this.config.presence.enabled || !this.countsAsActivity(kind)) return;
+  activity(userId: string, kind: ActivityKind, deviceId?: string): void {
+    if (!this.config.presence.enabled || !this.countsAsActivity(kind) || this.ignoresDevice(userId, deviceId)) return;
     this.applyWrite(() => this.presence.bumpActive(userId));
   }
 
   /** Profile change: update member events and (r0 spec SHOULD) propagate via m.presence. */
   profileChanged(userId: string): void {
     // A copy: emitting a member event touches the membership index being iterated.
-    const rooms = this.faults.has('profile-change-no-member-event') ? [] : [...this.rooms.joinedRooms(userId)];
+    const joined = [...this.rooms.joinedRooms(userId)];
+    const rooms = this.faults.has('profile-change-no-member-event') ? [] : this.faults.has('profile-member-event-one-room') ? joined.slice(0, 1) : joined;
     for (const roomId of rooms) {
       this.emit(this.getRoom(roomId), userId, 'm.room.member', this.memberContent(userId, 'join'), userId);
     }

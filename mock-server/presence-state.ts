@@ -264,7 +264,7 @@ export function formatPresence(r: Readonly<PresenceRecord>, now: number, { fault
     const reference = faults.has('last-active-frozen') ? r.changed_ts : now;
     let ago = Math.max(0, reference - r.last_active_ts);
     if (variants.has('last-active-second-precision')) ago = Math.floor(ago / 1000) * 1000;
-    content.last_active_ago = faults.has('last-active-seconds') ? Math.floor(ago / 1000) : ago;
+    content.last_active_ago = faults.has('last-active-seconds') ? Math.floor(ago / 1000) : faults.has('last-active-absolute') ? r.last_active_ts : ago;
   }
   if (r.status_msg) content.status_msg = r.status_msg;
   // Synapse format_user_presence_state: currently_active only when online.

@@ -71,6 +71,10 @@ export function presenceEvent(hs: Homeserver, userId: string, now: number): Reco
 function effectivePresenceFilter(hs: Homeserver, filter: EventFilter | undefined): EventFilter | undefined {
   if (hs.faults.has('presence-filter-ignored')) return undefined;
   let effective = hs.faults.has('presence-filter-only-limit') ? (filter?.limit === undefined ? undefined : { limit: filter.limit }) : filter;
+  if (effective && hs.faults.has('filter-empty-list-ignored')) {
+    const nonEmpty = (list: string[] | undefined) => (list?.length ? list : undefined);
+    effective = { ...effective, types: nonEmpty(effective.types), senders: nonEmpty(effective.senders) };
+  }
   if (hs.variants.has('default-presence-limit') && effective?.limit === undefined) effective = { ...effective, limit: hs.variantOptions.presence_limit };
   return effective;
 }

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { bodyObject, me, optString, pathParam, userIdParam, type Context } from '../context.js';
 import { ERRORS, MatrixError } from '../errors.js';
-import { checkFilter } from '../filter-validation.js';
+import { checkFilterOn } from '../filter-validation.js';
 import { sendJson } from '../http-io.js';
 import type { Route } from '../router.js';
 
@@ -72,7 +72,7 @@ function postFilter(ctx: Context): unknown {
   const user = me(ctx);
   ownUser(ctx);
   const filter = bodyObject(ctx);
-  checkFilter(filter); // so that a stored filter is always well-typed when /sync uses it
+  checkFilterOn(ctx.hs.faults, filter); // so that a stored filter is always well-typed when /sync uses it
   const filterId = String(user.filters.size);
   user.filters.set(filterId, filter);
   return { filter_id: filterId };

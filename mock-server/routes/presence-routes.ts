@@ -1,5 +1,5 @@
 // GET/PUT /presence/{userId}/status, and the early spec's presence list.
-import { bodyObject, me, userIdParam, type Context } from '../context.js';
+import { bodyObject, dialectOf, me, userIdParam, type Context } from '../context.js';
 import { ERRORS, MatrixError } from '../errors.js';
 import { sendJson } from '../http-io.js';
 import { formatPresence, type PresenceValue } from '../presence-state.js';
@@ -7,8 +7,12 @@ import type { Route } from '../router.js';
 
 function validPresence(ctx: Context): ReadonlySet<string> {
   const values = ['online', 'unavailable', 'offline'];
-  // r0 spec: free_for_chat is a fourth state; v1.x dropped it. Behind the legacy switch.
-  if (ctx.hs.config.legacy.free_for_chat && !ctx.hs.faults.has('no-free-for-chat')) values.push('free_for_chat');
+  // The r0 text and the early API have a fourth state, free_for_chat; v1.x dropped it, so the /v3
+  // prefix never takes it. An r0 or early mock takes it on its prefix; a mock of every prefix only
+  // behind the legacy switch (Synapse refuses it on /r0 too).
+  const { hs } = ctx;
+  const older = dialectOf(ctx) !== 'v1.19';
+  if (older && (hs.config.legacy.free_for_chat || hs.config.spec_version !== 'all') && !hs.faults.has('no-free-for-chat')) values.push('free_for_chat');
   return new Set(values);
 }
 
@@ -106,15 +110,22 @@ function mangled(hs: Context['hs'], statusMsg: string): string {
   return hs.faults.has('status-msg-whitespace-mangled') ? statusMsg.replace(/[\r\n]/g, ' ').trim() : statusMsg;
 }
 
-// The early spec: GET returns the list with each user's presence; POST {invite, drop} maintains it.
+// The early spec: GET returns the list with each user's presence; POST {invite, drop} maintains it. An
+// early mock serves it; another only behind the legacy switch. The text's path is $PREFIX/presence/list
+// (the caller's own list); that era's API reference and Synapse had /presence/list/{userId}.
 function presenceListOn(ctx: Context): void {
-  if (!ctx.hs.config.legacy.presence_list) throw new MatrixError(ERRORS.UNRECOGNIZED);
+  if (!ctx.hs.config.legacy.presence_list && ctx.hs.config.spec_version !== 'early') throw new MatrixError(ERRORS.UNRECOGNIZED);
 }
 
 function getList(ctx: Context): unknown {
-  presenceListOn(ctx);
   const userId = userIdParam(ctx);
   if (userId !== me(ctx).userId) throw new MatrixError(ERRORS.FORBIDDEN, 'Cannot see another user\'s presence list.');
+  return getOwnList(ctx);
+}
+
+export function getOwnList(ctx: Context): unknown {
+  presenceListOn(ctx);
+  const userId = me(ctx).userId;
   if (ctx.hs.faults.has('presence-list-broken')) return [];
   const now = ctx.hs.clock.now();
   const list = [...(ctx.hs.presenceList.get(userId) ?? [])].map((u) => ({
@@ -133,9 +144,14 @@ function userList(body: Record<string, unknown>, key: string): string[] {
 }
 
 function postList(ctx: Context): unknown {
-  presenceListOn(ctx);
   const userId = userIdParam(ctx);
   if (userId !== me(ctx).userId) throw new MatrixError(ERRORS.FORBIDDEN, 'Cannot change another user\'s presence list.');
+  return postOwnList(ctx);
+}
+
+export function postOwnList(ctx: Context): unknown {
+  presenceListOn(ctx);
+  const userId = me(ctx).userId;
   const body = bodyObject(ctx);
   const invite = userList(body, 'invite');
   const drop = userList(body, 'drop');

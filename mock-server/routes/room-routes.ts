@@ -49,7 +49,7 @@ function sendEvent(ctx: Context): unknown {
   const txnKey = `${ctx.accessToken ?? ''}\u0000${roomId}\u0000${pathParam(ctx, 'txnId')}`;
   const seen = user.txns.get(txnKey);
   if (seen) return { event_id: seen };
-  const event = ctx.hs.send(roomId, user.userId, pathParam(ctx, 'eventType'), bodyObject(ctx));
+  const event = ctx.hs.send(roomId, user.userId, pathParam(ctx, 'eventType'), bodyObject(ctx), undefined, ctx.session?.deviceId);
   user.txns.set(txnKey, event.event_id);
   return { event_id: event.event_id };
 }

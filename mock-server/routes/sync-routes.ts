@@ -2,21 +2,21 @@
 // `set_presence`, which drives sync-based online tracking.
 import { me, type Context } from '../context.js';
 import { ERRORS, MatrixError } from '../errors.js';
-import { checkFilter } from '../filter-validation.js';
+import { checkFilterOn } from '../filter-validation.js';
 import type { PresenceValue } from '../presence-state.js';
 import type { Route } from '../router.js';
 import { buildSync, type EventFilter } from '../sync.js';
 
 const SET_PRESENCE = new Set(['online', 'unavailable', 'offline']);
 
-function parseSince(raw: string | null): number {
+export function parseSince(raw: string | null): number {
   if (raw === null) return 0;
   const m = /^s(\d+)$/.exec(raw);
   if (!m) throw new MatrixError(ERRORS.INVALID_PARAM, 'Malformed since token.');
   return Number(m[1]);
 }
 
-function parseTimeout(raw: string | null, max: number): number {
+export function parseTimeout(raw: string | null, max: number): number {
   if (raw === null) return 0;
   if (!/^\d+$/.test(raw)) throw new MatrixError(ERRORS.INVALID_PARAM, 'timeout must be a non-negative integer.');
   return Math.min(Number(raw), max);
@@ -34,7 +34,7 @@ function presenceFilter(ctx: Context): EventFilter | undefined {
       throw new MatrixError(ERRORS.INVALID_PARAM, 'filter is not valid JSON.');
     }
     // The same schema check as an uploaded filter (Synapse: check_valid_filter on both paths).
-    checkFilter(filter);
+    checkFilterOn(ctx.hs.faults, filter);
   } else {
     // Stored filters were checked when they were uploaded (POST /user/{userId}/filter).
     filter = me(ctx).filters.get(raw);
@@ -63,7 +63,7 @@ function presenceToSet(ctx: Context): PresenceValue | undefined {
   let value = SET_PRESENCE.has(asked) ? asked : invalidSetPresence(ctx, asked);
   if (value === undefined) return undefined;
   if (hs.faults.has('set-presence-ignored')) value = 'online';
-  if (!hs.config.presence.enabled) return undefined;
+  if (!hs.config.presence.enabled || hs.ignoresDevice(me(ctx).userId, ctx.session?.deviceId)) return undefined;
   if (value === 'offline' && !hs.variants.has('sync-offline-sets-offline')) return undefined;
   if (value === 'online' && hs.faults.has('sync-not-online')) return undefined;
   // Rate limiting (Synapse rc_presence applies to /sync too): an over-limit set_presence that would

@@ -225,6 +225,59 @@ const rows = {
   },
   'text-plain-json': { probe: async (m) => (await request(m.app).get('/_matrix/client/versions')).headers['content-type'], good: 'application/json' },
   'put-echoes-body': { probe: async (m) => (await m.put(await m.register(), 'online')).body, good: {} },
+  'first-device-only': {
+    probe: async (m) => {
+      const a = await m.register();
+      const phone = await m.login(a);
+      await m.sync(phone, { set_presence: 'online' });
+      return (await m.get(a, a)).body.presence;
+    },
+    good: 'online',
+  },
+  'filter-empty-list-ignored': {
+    probe: (m) => deliveredAfter(m, (a) => m.put(a, 'online'), { filter: JSON.stringify({ presence: { types: [] } }) }),
+    good: 0,
+  },
+  'profile-member-event-one-room': {
+    probe: async (m) => {
+      const a = await m.register();
+      await m.shareRoom(a);
+      const second = await m.shareRoom(a);
+      await request(m.app).put(`${v3}/profile/${encodeURIComponent(a.userId)}/displayname`).set(authHeader(a)).send({ displayname: 'Alice' });
+      return (await request(m.app).get(`${v3}/rooms/${encodeURIComponent(second)}/state/m.room.member/${encodeURIComponent(a.userId)}`).set(authHeader(a))).body.displayname;
+    },
+    good: 'Alice',
+  },
+  'early-presence-without-user-id': {
+    config: { spec_version: 'early' },
+    probe: async (m) => {
+      const early = '/_matrix/client/api/v1';
+      const a = await m.register(); const b = await m.register();
+      await m.shareRoom(a, b);
+      const start = await request(m.app).get(`${early}/initialSync`).query({ access_token: b.token, limit: 0 });
+      await request(m.app).put(`${early}/presence/${encodeURIComponent(a.userId)}/status`).query({ access_token: a.token }).send({ presence: 'online' });
+      const events = await request(m.app).get(`${early}/events`).query({ access_token: b.token, from: start.body.end, timeout: 0 });
+      return (events.body.chunk as { type: string; content: { user_id?: string } }[]).filter((e) => e.type === 'm.presence').map((e) => e.content.user_id);
+    },
+    good: ['@placeholder'],
+  },
+  'early-initial-sync-without-presence': {
+    config: { spec_version: 'early' },
+    probe: async (m) => {
+      const a = await m.register();
+      await request(m.app).put(`/_matrix/client/api/v1/presence/${encodeURIComponent(a.userId)}/status`).query({ access_token: a.token }).send({ presence: 'online' });
+      return (await request(m.app).get('/_matrix/client/api/v1/initialSync').query({ access_token: a.token })).body.presence.length;
+    },
+    good: 1,
+  },
+  'invalid-filter-500': {
+    probe: async (m) => { const a = await m.register(); return (await request(m.app).get(`${v3}/sync`).query({ filter: JSON.stringify({ presence: { limit: 0 } }) }).set(authHeader(a))).status; },
+    good: 200,
+  },
+  'last-active-absolute': {
+    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(5000); return (await m.get(a, a)).body.last_active_ago; },
+    good: 5000,
+  },
   'put-body-not-object': { probe: async (m) => (await m.put(await m.register(), 'online')).body, good: {} },
   'bad-set-presence-500': {
     probe: async (m) => { const a = await m.register(); return (await request(m.app).get(`${v3}/sync`).query({ set_presence: 'busy' }).set(authHeader(a))).status; },
@@ -258,7 +311,10 @@ const rows = {
   },
   'no-free-for-chat': {
     config: { legacy: { free_for_chat: true } },
-    probe: async (m) => (await m.put(await m.register(), 'free_for_chat')).status,
+    probe: async (m) => {
+      const a = await m.register();
+      return (await request(m.app).put(`/_matrix/client/r0/presence/${encodeURIComponent(a.userId)}/status`).set(authHeader(a)).send({ presence: 'free_for_chat' })).status;
+    },
     good: 200,
   },
   'presence-list-broken': {
@@ -388,6 +444,7 @@ rows['own-presence-needs-room'] = {
 };
 // The sender is the user; written here so the table stays a literal.
 rows['event-missing-sender'].good = '@placeholder';
+rows['early-presence-without-user-id'].good = ['@placeholder'];
 
 describe('mock deliberate faults', () => {
   it('every fault in the catalogue has a row', () => {
@@ -401,6 +458,7 @@ describe('mock deliberate faults', () => {
       const healthy = await row.probe(makeMock(config));
       const faulty = await row.probe(makeMock({ ...config, faults: [name] }));
       if (name === 'event-missing-sender') expect(healthy).to.match(/^@u\d+:localhost$/);
+      else if (name === 'early-presence-without-user-id') expect(healthy).to.satisfy((ids: string[]) => ids.length > 0 && ids.every((id) => /^@u\d+:localhost$/.test(id)));
       else expect(healthy, 'without the fault').to.deep.equal(row.good);
       expect(faulty, 'with the fault').to.not.deep.equal(healthy);
     });

@@ -13,8 +13,10 @@ export interface Actor {
 export interface TestMock {
   app: MockApp;
   clock: FakeClock;
-  /** A fresh user with a password "pw". */
+  /** A fresh user with a password "pw" (in the mock's dialect: the early API registers differently). */
   register(localpart?: string): Promise<Actor>;
+  /** Another device of the user: a password login. */
+  login(a: Actor): Promise<Actor>;
   /** A room created by `a` that every other actor joins. */
   shareRoom(a: Actor, ...others: Actor[]): Promise<string>;
   put(a: Actor, presence: string, statusMsg?: string): Promise<request.Response>;
@@ -46,20 +48,31 @@ export function makeMock(config: MockConfigInput = {}): TestMock {
   const clock = new FakeClock();
   const app = createMockApp({ rate_limit: { enabled: false }, ...config }, clock);
   const auth = (a: Actor) => ({ Authorization: `Bearer ${a.token}` });
+  // An early or r0 mock serves its own prefix alone; the early API takes the token in the query.
+  const early = config.spec_version === 'early';
+  const prefix = early ? '/_matrix/client/api/v1' : config.spec_version === 'r0' ? '/_matrix/client/r0' : v3;
+  const authed = (req: request.Test, a: Actor) => (early ? req.query({ access_token: a.token }) : req.set(auth(a)));
   const mock: TestMock = {
     app,
     clock,
     async register(localpart = `u${++counter}`) {
-      const res = await request(app).post(`${v3}/register`).send({ username: localpart, password: 'pw', auth: { type: 'm.login.dummy' } });
+      const body = early ? { type: 'm.login.password', user: localpart, password: 'pw' } : { username: localpart, password: 'pw', auth: { type: 'm.login.dummy' } };
+      const res = await request(app).post(`${prefix}/register`).send(body);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      return { userId: res.body.user_id as string, token: res.body.access_token as string };
+    },
+    async login(a) {
+      const user = a.userId.slice(1).split(':')[0];
+      const res = await request(app).post(`${prefix}/login`).send({ type: 'm.login.password', user, password: 'pw' });
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       return { userId: res.body.user_id as string, token: res.body.access_token as string };
     },
     async shareRoom(a, ...others) {
-      const res = await request(app).post(`${v3}/createRoom`).set(auth(a)).send({ preset: 'public_chat' });
+      const res = await authed(request(app).post(`${prefix}/createRoom`), a).send(early ? { visibility: 'public' } : { preset: 'public_chat' });
       expect(res.status).to.equal(200);
       const roomId = res.body.room_id as string;
       for (const o of others) {
-        const j = await request(app).post(`${v3}/rooms/${encodeURIComponent(roomId)}/join`).set(auth(o)).send({});
+        const j = await authed(request(app).post(`${prefix}/rooms/${encodeURIComponent(roomId)}/join`), o).send({});
         expect(j.status, JSON.stringify(j.body)).to.equal(200);
       }
       return roomId;

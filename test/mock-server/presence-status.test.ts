@@ -255,18 +255,20 @@ describe('mock presence status', () => {
   });
 
   describe('legacy', () => {
-    it('free_for_chat is accepted behind the legacy switch', async () => {
+    it('free_for_chat is accepted on the r0 prefix behind the legacy switch, never on v3', async () => {
       const m = makeMock({ legacy: { free_for_chat: true } });
       const a = await m.register();
-      expect((await m.put(a, 'free_for_chat')).status).to.equal(200);
+      const r0 = `/_matrix/client/r0/presence/${encodeURIComponent(a.userId)}/status`;
+      expect((await request(m.app).put(r0).set(authHeader(a)).send({ presence: 'free_for_chat' })).status).to.equal(200);
       expect((await m.get(a, a)).body).to.include({ presence: 'free_for_chat', last_active_ago: 0 });
+      expect((await m.put(a, 'free_for_chat')).status, 'v1.x dropped it').to.equal(400);
     });
 
     it('the early presence list: invite shows the user with presence, drop removes them; off by default', async () => {
       const m = makeMock({ legacy: { presence_list: true } });
       const [a, b] = [await m.register(), await m.register()];
       await m.put(b, 'online', 'hey');
-      const path = `/_matrix/client/api/v1/presence/list/${encodeURIComponent(a.userId)}`;
+      const path = `/_matrix/client/v3/presence/list/${encodeURIComponent(a.userId)}`;
       expect((await request(m.app).post(path).set(authHeader(a)).send({ invite: [b.userId] })).status).to.equal(200);
       const list = await request(m.app).get(path).set(authHeader(a));
       expect(list.body).to.deep.equal([{ user_id: b.userId, presence: 'online', last_active_ago: 0, status_msg: 'hey', currently_active: true }]);
@@ -278,7 +280,7 @@ describe('mock presence status', () => {
 
       const off = makeMock();
       const c = await off.register();
-      const res = await request(off.app).get(`/_matrix/client/api/v1/presence/list/${encodeURIComponent(c.userId)}`).set(authHeader(c));
+      const res = await request(off.app).get(`/_matrix/client/api/v1/presence/list/${encodeURIComponent(c.userId)}`).query({ access_token: c.token });
       expect([res.status, res.body.errcode]).to.deep.equal([404, 'M_UNRECOGNIZED']);
     });
   });

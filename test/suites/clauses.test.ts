@@ -8,8 +8,6 @@ import { loadAllCases, readClauseCatalogue, type Clause } from './suite-catalogu
 
 // Server-scoped clauses no case can check, each with the reason (also in the clause's note).
 const UNCOVERABLE: Record<string, string> = {
-  'early-presence-enum-hidden': 'hidden was never implemented (the text says so); no target claims it',
-  'early-initial-sync-presence': 'the early /initialSync is not called by any case until the runner speaks the early dialect',
 };
 
 describe('suites: clause catalogue', () => {

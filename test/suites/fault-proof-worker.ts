@@ -2,12 +2,21 @@
 // mocha (the embedded mock shares this process's event loop; a busy loop there would block any
 // in-process timeout). Prints one JSON object (FaultProofResult) on stdout.
 //
-// 1. baseline: every suite against the embedded mock with no faults, --strict.
-// 2. then, per fault named by some case's `catches` and known to the mock: the cases claiming it, against a
-//    mock with only that fault switched on. One mock per fault, faults and cases in parallel.
-import { runSuites, type CaseResult } from '../../runner/index.js';
+// For each dialect's mock (fixtures/targets/mock.yaml, mock-r0.yaml, mock-early.yaml):
+// 1. baseline: every suite against the embedded mock with no faults, --strict;
+// 2. then, per fault named by some case's `catches` and known to the mock: the cases claiming it that
+//    apply to that dialect, against a mock with only that fault switched on. One mock per fault,
+//    faults and cases in parallel.
+import { join } from 'node:path';
+import { runSuites, type CaseResult, type TargetProfile } from '../../runner/index.js';
+import { loadTargetProfile } from '../../runner/load/load-target.js';
 import { FAULT_NAMES } from '../../mock-server/faults.js';
-import { casesByFault, loadAllCases } from './suite-catalogue.js';
+import { targetsDir } from '../../project/paths.js';
+import type { SuiteCase } from '../../runner/load/suite-types.js';
+import { loadAllCases } from './suite-catalogue.js';
+
+/** The mock of each dialect the suites are proven against. */
+export const DIALECT_PROFILES = ['mock', 'mock-r0', 'mock-early'];
 
 export interface CaseOutcome {
   id: string;
@@ -22,7 +31,9 @@ export interface CaseOutcome {
 }
 
 export interface FaultProofResult {
-  baseline: { exit_code: number; duration_ms: number; cases: CaseOutcome[] };
+  /** Per dialect profile. */
+  baseline: Record<string, { exit_code: number; duration_ms: number; cases: CaseOutcome[] }>;
+  /** Per "fault@profile". */
   faults: Record<string, { duration_ms: number; cases: CaseOutcome[] }>;
   /** Faults named in catches that the mock does not implement (yet). */
   missing: Record<string, string[]>;
@@ -52,36 +63,46 @@ async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<vo
   }));
 }
 
+function appliesTo(c: SuiteCase, profile: TargetProfile): boolean {
+  return !c.spec_versions || c.spec_versions.includes(profile.spec_version);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
-  const byFault = casesByFault(await loadAllCases());
+  const cases = await loadAllCases();
   const known = new Set<string>(FAULT_NAMES);
-  const result: FaultProofResult = { baseline: { exit_code: -1, duration_ms: 0, cases: [] }, faults: {}, missing: {}, duration_ms: 0 };
-  for (const [fault, ids] of byFault) if (!known.has(fault)) result.missing[fault] = ids;
+  const result: FaultProofResult = { baseline: {}, faults: {}, missing: {}, duration_ms: 0 };
+  for (const c of cases) for (const f of c.catches) if (!known.has(f)) result.missing[f] = [...(result.missing[f] ?? []), c.fullId];
+  const profiles = await Promise.all(DIALECT_PROFILES.map((name) => loadTargetProfile(join(targetsDir, `${name}.yaml`))));
 
-  const runFault = async (fault: string): Promise<void> => {
-    const ids = byFault.get(fault)!;
-    const report = await runSuites({ faults: [fault], ids, jobs: JOBS, expectations: false });
-    result.faults[fault] = { duration_ms: report.duration_ms, cases: outcomes(report.cases, ids) };
-  };
-  const runBaseline = async (): Promise<void> => {
-    const report = await runSuites({ strict: true, jobs: JOBS, expectations: false });
-    result.baseline = { exit_code: report.exit_code, duration_ms: report.duration_ms, cases: outcomes(report.cases) };
-  };
-  // The baseline runs alone: its cases are timing-sensitive (the mock's granularity is 400 ms) and
+  // The baselines run alone: their cases are timing-sensitive (the mock's granularity is 400 ms) and
   // must not share the event loop with a dozen faulty mocks. The fault runs only need to fail.
-  await runBaseline();
-  await inPool([...byFault.keys()].filter((f) => known.has(f)).sort(), FAULT_CONCURRENCY, runFault);
+  for (const [i, profile] of profiles.entries()) {
+    const report = await runSuites({ target: profile, strict: true, jobs: JOBS, expectations: false });
+    result.baseline[DIALECT_PROFILES[i]!] = { exit_code: report.exit_code, duration_ms: report.duration_ms, cases: outcomes(report.cases.filter((c) => c.outcome !== 'skip')) };
+  }
+  const runs: { key: string; fault: string; profile: TargetProfile; ids: string[] }[] = [];
+  for (const [i, profile] of profiles.entries()) {
+    for (const fault of [...known].sort()) {
+      const ids = cases.filter((c) => c.catches.includes(fault) && appliesTo(c, profile)).map((c) => c.fullId);
+      if (ids.length > 0) runs.push({ key: `${fault}@${DIALECT_PROFILES[i]}`, fault, profile, ids });
+    }
+  }
+  await inPool(runs, FAULT_CONCURRENCY, async ({ key, fault, profile, ids }) => {
+    const report = await runSuites({ target: profile, faults: [fault], ids, jobs: JOBS, expectations: false });
+    result.faults[key] = { duration_ms: report.duration_ms, cases: outcomes(report.cases.filter((c) => c.outcome !== 'skip' || !c.message?.startsWith('not selected')), ids) };
+  });
   // Sixteen faulty mocks at once load a small machine enough that a timer-bound case can miss the
   // moment its fault shows (a state change lands late). A case that escaped is run once more, alone;
   // it proves the fault only if it then fails, and the result says so (rerun_alone).
-  for (const [fault, { cases }] of Object.entries(result.faults)) {
-    const escaped = cases.filter((c) => !(c.failed_checks > 0 && (c.outcome === 'fail' || c.outcome === 'error')));
+  for (const { key, fault, profile } of runs) {
+    const { cases: outcomesOfRun } = result.faults[key]!;
+    const escaped = outcomesOfRun.filter((c) => !(c.failed_checks > 0 && (c.outcome === 'fail' || c.outcome === 'error')));
     if (escaped.length === 0) continue;
     const ids = escaped.map((c) => c.id);
-    const report = await runSuites({ faults: [fault], ids, jobs: ids.length, expectations: false });
+    const report = await runSuites({ target: profile, faults: [fault], ids, jobs: ids.length, expectations: false });
     const again = new Map(outcomes(report.cases, ids).map((c) => [c.id, { ...c, rerun_alone: true }]));
-    result.faults[fault]!.cases = cases.map((c) => again.get(c.id) ?? c);
+    result.faults[key]!.cases = outcomesOfRun.map((c) => again.get(c.id) ?? c);
   }
   result.duration_ms = Date.now() - started;
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { projectRoot } from '../../project/paths.js';
-import type { CaseOutcome, FaultProofResult } from './fault-proof-worker.js';
+import { DIALECT_PROFILES, type CaseOutcome, type FaultProofResult } from './fault-proof-worker.js';
 
 const run = promisify(execFile);
 const WORKER = join(projectRoot, 'test', 'suites', 'fault-proof-worker.ts');
@@ -43,10 +43,13 @@ describe('suites: fault proof (every suite against the embedded mock)', function
     result = JSON.parse(stdout) as FaultProofResult;
   });
 
-  it('the whole suite passes with --strict against the mock without faults', () => {
-    const notPassed = result.baseline.cases.filter((c) => c.outcome !== 'pass').map(describeCase);
-    expect(notPassed).to.deep.equal([]);
-    expect(result.baseline.exit_code).to.equal(0);
+  it("the whole suite passes with --strict against each dialect's mock without faults", () => {
+    expect(Object.keys(result.baseline)).to.deep.equal(DIALECT_PROFILES);
+    for (const [profile, baseline] of Object.entries(result.baseline)) {
+      const notPassed = baseline.cases.filter((c) => c.outcome !== 'pass').map(describeCase);
+      expect(notPassed, profile).to.deep.equal([]);
+      expect(baseline.exit_code, profile).to.equal(0);
+    }
   });
 
   it('every case fails against each fault it claims to catch', () => {
@@ -62,9 +65,9 @@ describe('suites: fault proof (every suite against the embedded mock)', function
     expect(Object.keys(result.missing)).to.deep.equal([]);
   });
 
-  it('every case that can fail (not INFO) is proven by at least one implemented fault', function () {
-    const proven = new Set(Object.values(result.faults).flatMap((f) => f.cases.filter(caught).map((c) => c.id)));
-    const unproven = result.baseline.cases.filter((c) => c.level !== 'INFO').map((c) => c.id).filter((id) => !proven.has(id));
+  it('every case that can fail (not INFO) is proven by at least one implemented fault, in each dialect it runs in', function () {
+    const proven = new Set(Object.entries(result.faults).flatMap(([key, f]) => f.cases.filter(caught).map((c) => `${c.id}@${key.split('@')[1]}`)));
+    const unproven = Object.entries(result.baseline).flatMap(([profile, b]) => b.cases.filter((c) => c.level !== 'INFO').map((c) => `${c.id}@${profile}`)).filter((id) => !proven.has(id));
     expect(unproven, `cases no fault makes fail: ${unproven.join(', ')}`).to.deep.equal([]);
   });
 });

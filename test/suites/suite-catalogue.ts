@@ -26,12 +26,3 @@ export function readClauseCatalogue(): { title: string; clauses: Clause[] } {
 export async function loadAllCases(): Promise<SuiteCase[]> {
   return (await loadSuites([suitesDir])).flatMap((s) => s.cases);
 }
-
-/** Fault name -> full ids of the cases whose `catches` names it. */
-export function casesByFault(cases: SuiteCase[]): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const c of cases) {
-    for (const f of c.catches) map.set(f, [...(map.get(f) ?? []), c.fullId]);
-  }
-  return map;
-}
