@@ -32,9 +32,10 @@ export interface VariantOptions {
 export type VariantOptionName = keyof VariantOptions;
 
 export const DEFAULT_VARIANT_OPTIONS: VariantOptions = {
+  // "Some hundreds of ms", inside the mock profile's visibility_deadline (500 ms), which the suites
+  // give a change to show up and a long-poll to wake.
   processing_delay: 300,
-  // Above the mock profile's sync_poll_timeout (500 ms), so a case that bounds the wake-up by it shows.
-  wake_delay: 600,
+  wake_delay: 300,
   // Dendrite's default presence limit (syncapi/synctypes/filter.go DefaultEventFilter).
   presence_limit: 10,
   // Dendrite's presenceTimeout (syncapi/sync/requestpool.go).
