@@ -32,9 +32,10 @@ export interface VariantOptions {
 export type VariantOptionName = keyof VariantOptions;
 
 export const DEFAULT_VARIANT_OPTIONS: VariantOptions = {
+  // "Some hundreds of ms", inside the mock profile's visibility_deadline (500 ms), which the suites
+  // give a change to show up and a long-poll to wake.
   processing_delay: 300,
-  // Above the mock profile's sync_poll_timeout (500 ms), so a case that bounds the wake-up by it shows.
-  wake_delay: 600,
+  wake_delay: 300,
   // Dendrite's default presence limit (syncapi/synctypes/filter.go DefaultEventFilter).
   presence_limit: 10,
   // Dendrite's presenceTimeout (syncapi/sync/requestpool.go).
@@ -76,7 +77,7 @@ export const VARIANTS = {
     allows: 'the PUT answer is "type: object  # empty json object" (presence.yaml:69), emptiness only in a comment; no answer or event schema closes its properties (presence.yaml:68-69, 101-123; m.presence.yaml:10-39)',
   },
   'async-processing': {
-    description: 'PUT presence and activity (messages, typing, receipts) are answered at once but take effect after variant_options.processing_delay ms; until then GET and /sync show the old state.',
+    description: 'PUT presence and activity (messages, typing, receipts) are answered at once but take effect after variant_options.processing_delay ms, the activity time being when they take effect; until then GET and /sync show the old state.',
     allows: 'no text bounds when a change shows: presence is "aggregated by the user\'s homeserver and transmitted as an `m.presence` event" (2-current-presence-module.md:16-17); PUT answers "The new presence state was set." (presence.yaml:65)',
     from: 'Dendrite clientapi/producers/syncapi.go (SendPresence publishes to NATS JetStream) and syncapi/consumers/presence.go (onMessage applies it later)',
     options: ['processing_delay'],
