@@ -44,6 +44,7 @@ export const FAULTS = {
   'unknown-user-online': { description: 'GET of a user who does not exist answers 200 online.', breaks: 'nobody is connected as a user who does not exist' },
   'new-co-member-not-subscribed': { description: 'Whom a user receives presence from is fixed at their first /sync: rooms joined later bring no presence.', breaks: 'presence shared with every room co-member' },
   'first-device-only': { description: 'A user\'s presence follows their first device only: the syncs and activity of their other devices change nothing.', breaks: 'presence aggregated across a user\'s devices' },
+  'last-sync-wins': { description: 'With sync-offline-sets-offline, a /sync asking for offline sets the user offline even while another of their devices is online.', breaks: 'presence aggregated across a user\'s devices' },
   'filter-empty-list-ignored': { description: 'An empty types or senders list in a presence filter is taken as absent (everything passes).', breaks: 'an empty list includes nothing' },
   'profile-member-event-one-room': { description: 'A profile change updates the member event of one of the user\'s rooms only.', breaks: 'member events updated in every room' },
   'invalid-filter-500': { description: 'A presence filter with a limit below 1 answers 500 M_UNKNOWN.', breaks: 'bad input is never a server error' },

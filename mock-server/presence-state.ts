@@ -137,10 +137,13 @@ export class PresenceTracker {
    * (manual-state-sticky). */
   private syncState(userId: string, asked: PresenceValue, now: number): PresenceValue | undefined {
     let state = asked;
-    if (this.variants.has('online-sync-outranks')) {
-      if (ONLINE_LIKE.has(asked)) this.onlineSyncAt.set(userId, now);
-      else if (now - (this.onlineSyncAt.get(userId) ?? -Infinity) < this.switches.variantOptions.sync_aggregation_window) state = 'online';
-    }
+    const lastOnlineSync = this.onlineSyncAt.get(userId) ?? -Infinity;
+    if (ONLINE_LIKE.has(asked)) this.onlineSyncAt.set(userId, now);
+    // sync-offline-sets-offline: "the client is not marked as being online" concerns that client; while
+    // another device of the user still counts as connected (it synced online within the sync-online
+    // timeout), the user stays as they are. The last-sync-wins fault drops that aggregation.
+    if (asked === 'offline' && !this.faults.has('last-sync-wins') && now - lastOnlineSync < this.config.presence.sync_online_timeout) return undefined;
+    if (this.variants.has('online-sync-outranks') && !ONLINE_LIKE.has(asked) && now - lastOnlineSync < this.switches.variantOptions.sync_aggregation_window) state = 'online';
     if (this.variants.has('manual-state-sticky')) {
       const previous = this.syncAsked.get(userId);
       this.syncAsked.set(userId, state);

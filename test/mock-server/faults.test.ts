@@ -234,6 +234,17 @@ const rows = {
     },
     good: 'online',
   },
+  'last-sync-wins': {
+    config: { variants: ['sync-offline-sets-offline'] },
+    probe: async (m) => {
+      const a = await m.register();
+      const phone = await m.login(a);
+      await m.sync(phone, { set_presence: 'online' });
+      await m.sync(a, { set_presence: 'offline' });
+      return (await m.get(a, a)).body.presence;
+    },
+    good: 'online',
+  },
   'filter-empty-list-ignored': {
     probe: (m) => deliveredAfter(m, (a) => m.put(a, 'online'), { filter: JSON.stringify({ presence: { types: [] } }) }),
     good: 0,
