@@ -168,14 +168,24 @@ async function openRepository(path: string): Promise<{ repo: string; cleanup(): 
   return { repo: dir, cleanup };
 }
 
-function rowOf(ref: Ref, check: SpecTreeCheck, columnOf: (key: string) => string, previous: Map<string, unknown>): HistoryRow {
+/**
+ * The order of the table's columns: the event example, the presence endpoints, the /sync presence
+ * section and its events, then the events in other examples; within each, the order of first appearance.
+ */
+function columnRank(key: string): number {
+  const ranks = [/^m\.presence event of the example file/, /\/presence\/\{userId\}\/status/, /\/presence\/list\//, /GET \/sync /, /\/initialSync /];
+  const rank = ranks.findIndex((r) => r.test(key));
+  return rank < 0 ? ranks.length : rank;
+}
+
+/** A row whose cells are keyed by example key (the column ids are given once every release is in). */
+function rowOf(ref: Ref, check: SpecTreeCheck, previous: Map<string, unknown>): HistoryRow {
   const cells: Record<string, HistoryCell> = {};
   check.checked.forEach((c, i) => {
-    const id = columnOf(c.key!);
-    const before = previous.get(id);
+    const before = previous.get(c.key!);
     const data = check.payloads[i];
-    cells[id] = { status: c.valid ? 'valid' : 'invalid', changed: before !== undefined && !isDeepStrictEqual(before, data), disagrees: check.disagreements.includes(c) };
-    previous.set(id, data);
+    cells[c.key!] = { status: c.valid ? 'valid' : 'invalid', changed: before !== undefined && !isDeepStrictEqual(before, data), disagrees: check.disagreements.includes(c) };
+    previous.set(c.key!, data);
   });
   const invalid = check.checked.filter((c) => !c.valid).length;
   const where = (n: { file: string; line: number; column: number; message: string }) => `${n.file}:${n.line}:${n.column}: ${n.message}`;
@@ -190,6 +200,19 @@ function rowOf(ref: Ref, check: SpecTreeCheck, columnOf: (key: string) => string
   };
 }
 
+/** The columns, ordered, and the rows with their cells keyed by column id. */
+function tabulate(rows: HistoryRow[]): { columns: HistoryColumn[]; rows: HistoryRow[] } {
+  const keys: string[] = [];
+  for (const row of rows) for (const key of Object.keys(row.cells)) if (!keys.includes(key)) keys.push(key);
+  const ordered = keys.map((key, first) => ({ key, first })).sort((a, b) => columnRank(a.key) - columnRank(b.key) || a.first - b.first);
+  const columns = ordered.map(({ key }, i) => ({ id: `E${i + 1}`, key }));
+  const idOf = new Map(columns.map((c) => [c.key, c.id]));
+  return {
+    columns,
+    rows: rows.map((row) => ({ ...row, cells: Object.fromEntries(Object.entries(row.cells).map(([key, cell]) => [idOf.get(key)!, cell])) })),
+  };
+}
+
 /** Checks every selected release of the repository. Throws ConfigError when it cannot be read. */
 export async function specHistory(options: HistoryOptions): Promise<SpecHistory> {
   const started = Date.now();
@@ -199,21 +222,12 @@ export async function specHistory(options: HistoryOptions): Promise<SpecHistory>
     const tags = await listTags(repo);
     const used: Ref[] = tags.filter((t) => pattern.test(t.ref));
     const skipped = tags.filter((t) => !pattern.test(t.ref)).map((t) => ({ tag: t.ref, reason: options.tags ? 'does not match --history-tags' : 'not a Client-Server release' }));
+    if (used.length === 0) throw new ConfigError(`${options.repo}: no tags to check${options.tags ? ` match ${options.tags.source}` : ''}`);
     const head = await headRef(repo);
     if (head && !used.some((t) => t.commit === head.commit)) used.push(head);
-    if (used.length === 0) throw new ConfigError(`${options.repo}: no tags to check${options.tags ? ` match ${options.tags.source}` : ''}`);
 
     const work = mkdtempSync(join(tmpdir(), 'mpc-spec-trees-'));
     const cache: SpecReadCache = new Map();
-    const columns: HistoryColumn[] = [];
-    const columnOf = (key: string) => {
-      let column = columns.find((c) => c.key === key);
-      if (!column) {
-        column = { id: `E${columns.length + 1}`, key };
-        columns.push(column);
-      }
-      return column.id;
-    };
     const previous = new Map<string, unknown>();
     const rows: HistoryRow[] = [];
     const prepare = async (ref: Ref, index: number): Promise<string> => {
@@ -241,7 +255,7 @@ export async function specHistory(options: HistoryOptions): Promise<SpecHistory>
           continue;
         }
         try {
-          rows.push(rowOf(ref, await checkSpecTree(dir, undefined, cache), columnOf, previous));
+          rows.push(rowOf(ref, await checkSpecTree(dir, undefined, cache), previous));
         } catch (err) {
           if (!(err instanceof ConfigError)) throw err;
           rows.push(unchecked(ref, err.message.split(dir).join('.')));
@@ -253,7 +267,7 @@ export async function specHistory(options: HistoryOptions): Promise<SpecHistory>
     }
     return {
       repo: options.repo, used: used.map(({ ref, commit, date }) => ({ ref, commit, date })), skipped,
-      columns, rows, seconds: Math.round((Date.now() - started) / 100) / 10,
+      ...tabulate(rows), seconds: Math.round((Date.now() - started) / 100) / 10,
     };
   } finally {
     cleanup();
