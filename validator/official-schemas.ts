@@ -56,9 +56,12 @@ export function officialSchemas(specDir: string, read: (file: string) => Promise
     validateSchema: false,
     allErrors: true,
     async loadSchema(uri) {
+      if (!uri.startsWith('file:')) throw new Error(`it refers to ${uri}, which is not fetched`);
       const file = fileURLToPath(uri.replace(/#.*$/, ''));
-      // An $id equal to the file's URL makes the file's relative $refs resolve against it.
-      return { ...(await read(file) as Record<string, unknown>), $id: pathToFileURL(file).href };
+      // Their `$schema` (draft-04 in 2015) is not followed: every tree schema is read as 2020-12,
+      // non-strict. An $id equal to the file's URL makes the file's relative $refs resolve against it.
+      const { $schema: _declared, ...schema } = (await read(file)) as Record<string, unknown>;
+      return { ...schema, $id: pathToFileURL(file).href };
     },
   });
   const compiled = new Map<string, Promise<ValidateFunction>>();

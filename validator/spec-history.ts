@@ -6,7 +6,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigError } from '../project/errors.js';
 import { displayPath } from '../project/paths.js';
@@ -160,7 +160,7 @@ async function openRepository(path: string): Promise<{ repo: string; cleanup(): 
   const dir = mkdtempSync(join(tmpdir(), 'mpc-spec-history-'));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   try {
-    await git(tmpdir(), ['clone', '--quiet', '--no-checkout', path, dir]);
+    await git(tmpdir(), ['clone', '--quiet', '--no-checkout', resolve(path), dir]);
   } catch (err) {
     cleanup();
     throw new ConfigError(`${path}: neither a git repository nor a git bundle (${(err as Error).message})`);

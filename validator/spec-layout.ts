@@ -47,10 +47,13 @@ export function detectLayout(root: string): SpecLayout | undefined {
       syncApi: 'data/api/client-server/sync.yaml',
     };
   }
-  if (isDir(join(root, 'api', 'client-server', 'v1'))) {
+  // Early trees: the api/v1 YAML (from June 2015) and the v1 event examples (from May 2015), either or both.
+  const earlyApi = isDir(join(root, 'api', 'client-server', 'v1'));
+  const earlyEvents = isDir(join(root, 'event-schemas', 'examples', 'v1'));
+  if (earlyApi || earlyEvents) {
     return {
       name: 'api-v1', description: 'early layout (api/client-server/v1, event-schemas/*/v1)', era: 'early',
-      apiDirs: ['api/client-server/v1'], exampleDirs: ['event-schemas/examples/v1'],
+      apiDirs: earlyApi ? ['api/client-server/v1'] : [], exampleDirs: earlyEvents ? ['event-schemas/examples/v1'] : [],
       presenceApi: 'api/client-server/v1/presence.yaml', eventSchema: 'event-schemas/schema/v1/m.presence',
       syncApi: 'api/client-server/v1/sync.yaml',
     };
@@ -66,9 +69,12 @@ export function detectLayout(root: string): SpecLayout | undefined {
   }
   for (const docs of ['api/client-server', 'swagger/client-server']) {
     if (isDir(join(root, docs)) && readdirSync(join(root, docs)).some((n) => n.startsWith('api-docs'))) {
+      // May 2015: the first event examples sit beside the Swagger 1.2 api-docs, without a v1 folder.
+      const events = isDir(join(root, 'event-schemas', 'examples'));
       return {
-        name: 'api-docs', description: `early Swagger 1.2 layout (${docs}/api-docs-*: models, no examples)`, era: 'early',
-        apiDirs: [], exampleDirs: [], presenceApi: `${docs}/api-docs-presence`, eventSchema: '', syncApi: '',
+        name: 'api-docs', era: 'early', apiDirs: [], presenceApi: `${docs}/api-docs-presence`, syncApi: '',
+        description: `early Swagger 1.2 layout (${docs}/api-docs-*: models, no examples${events ? '; event-schemas/examples' : ''})`,
+        exampleDirs: events ? ['event-schemas/examples'] : [], eventSchema: events ? 'event-schemas/schema/m.presence' : '',
       };
     }
   }
@@ -155,6 +161,6 @@ export function detectRelease(root: string, layout: SpecLayout): TreeVersion {
     case 'r0':
       return r0ReleaseFromChangelog(root) ?? r0ReleaseFromSchemas(root, layout) ?? unknown('r0');
     case 'early':
-      return earlyRelease(root, layout) ?? unknown(layout.name === 'api-v1' ? 'early (api/v1, 2015)' : 'early (api/v1, 2014)');
+      return earlyRelease(root, layout) ?? unknown('early');
   }
 }

@@ -217,7 +217,7 @@ export function readEmbeddedJson(fileText: string, file: string, at: () => Posit
       parseWithPositions(json, file, true);
     } catch (located) {
       const m = /^:(\d+):(\d+): (.*)$/s.exec((located as Error).message.slice(file.length));
-      if (m) [pos, reason] = [{ line: Number(m[1]), column: Number(m[2]) }, m[3]!];
+      if (m) [pos, reason] = [{ line: Number(m[1]), column: Number(m[2]) }, m[3]!.replace(/^not valid JSON: /, '')];
     }
     const where = map(pos);
     throw new UnreadableInputError(`${file}:${where.line}:${where.column}: the example is not valid JSON: ${reason}`);

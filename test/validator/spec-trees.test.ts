@@ -123,6 +123,28 @@ describe('validate --spec-dir on the releases of the spec', function () {
     expect(report.problems[0]).to.match(/no presence examples in this tree \(early Swagger 1\.2 layout/);
   });
 
+  it('May 2015: the first event examples, beside the Swagger 1.2 api-docs, against the early schemas', async () => {
+    const { status, report } = await check(specTree('6f842da2', ['api', 'event-schemas']));
+    expect(status).to.equal(0);
+    expect(report.spec).to.include({ era: 'early', release: 'early' });
+    expect(report.results.map((r) => [r.label, r.schema, r.valid, r.official?.valid])).to.deep.equal([
+      ['m.presence event of the example file', 'matrix/legacy/early-m.presence', true, true],
+    ]);
+  });
+
+  it('June 2015 (api/client-server/v1): JSON text examples the spec\'s tooling could not parse are named with their place', async () => {
+    const { status, report } = await check(specTree('334e1046', ['api', 'event-schemas', 'CHANGELOG.rst']));
+    expect(status).to.equal(2);
+    expect(report.spec).to.include({ release: 'v0.1.0', era: 'early' });
+    // The presence list example is presence's own: a problem. The broken /events example is not: a warning.
+    expect(report.problems).to.have.length(1);
+    expect(report.problems[0]).to.match(/api\/client-server\/v1\/presence\.yaml:187:19: the example is not valid JSON: /);
+    expect(report.warnings[0]).to.match(/api\/client-server\/v1\/sync\.yaml:341:28: the example is not valid JSON: /);
+    // v0.1.0 had a string status_msg, so the GET example's null is invalid, and its own schema says so too.
+    const get = byLabel(report, 'GET /presence/{userId}/status 200 response example');
+    expect([get.schema, get.valid, get.official?.valid]).to.deep.equal(['matrix/legacy/early-get-presence-response', false, false]);
+  });
+
   it('--spec-version overrides the era the tree would choose, and says so', async () => {
     const { report } = await check(specTree('v1.2'), 'r0');
     expect(report.spec).to.include({ era: 'r0', chosen_by: '--spec-version', release: 'v1.2' });
