@@ -14,7 +14,7 @@
 import { lstatSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { UnreadableInputError } from '../project/errors.js';
-import { escapePointer, type ParsedDocument, type Position } from '../project/yaml-source.js';
+import { escapePointer, pointerSegments, type ParsedDocument, type Position } from '../project/yaml-source.js';
 import { aliasFor, type PayloadKind, type SpecVersion } from './choose-schema.js';
 import type { SpecLayout } from './spec-layout.js';
 import { readEmbeddedJson, readSpecFile, type SpecDocument, type SpecReadCache } from './spec-yaml.js';
@@ -205,7 +205,7 @@ export function findSpecExamples(root: string, layout: SpecLayout, options: Find
   const notice = (file: string, at: Position, message: string): SpecNotice => ({ file: rel(file), line: at.line, column: at.column, message });
   /** "file:line:col: message" from UnreadableInputError, as a notice. */
   const unreadable = (file: string, err: Error): SpecNotice => {
-    const m = /^[^\n]*?:(\d+):(\d+): (.*)$/s.exec(err.message.slice(rel(file).length));
+    const m = /^:(\d+):(\d+): (.*)$/s.exec(err.message.slice(rel(file).length));
     return m ? notice(file, { line: Number(m[1]), column: Number(m[2]) }, m[3]!) : notice(file, { line: 1, column: 1 }, err.message.replace(/^[^:]*: /, ''));
   };
 
@@ -260,22 +260,22 @@ export function findSpecExamples(root: string, layout: SpecLayout, options: Find
     if (value === null || typeof value !== 'object') return value;
     const obj = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    const hasRef = typeof obj.$ref === 'string';
-    if (typeof obj.$ref === 'string') {
-      const [target, fragment = ''] = obj.$ref.split('#') as [string, string?];
+    const ref = typeof obj.$ref === 'string' ? obj.$ref : undefined;
+    if (ref !== undefined) {
+      const [target, fragment = ''] = ref.split('#') as [string, string?];
       const file = canonical(resolve(dirname(from.file), target));
       const where = from.locate(`${from.pointer}/$ref`);
       let base: unknown;
-      if (seen.includes(file)) broken.push(notice(from.file, where, `example $ref "${obj.$ref}" makes a cycle`));
-      else if (!lstatExists(file)) broken.push(notice(from.file, where, `example $ref "${obj.$ref}" names a missing file`));
+      if (seen.includes(file)) broken.push(notice(from.file, where, `example $ref "${ref}" makes a cycle`));
+      else if (!lstatExists(file)) broken.push(notice(from.file, where, `example $ref "${ref}" names a missing file`));
       else {
         const doc = load(file);
-        if (!doc) broken.push(notice(from.file, where, `example $ref "${obj.$ref}" names a file that cannot be read`));
+        if (!doc) broken.push(notice(from.file, where, `example $ref "${ref}" names a file that cannot be read`));
         else {
           const origin = { file, locate: doc.locate, pointer: fragment };
           origins.set(at, origin);
           base = merge(valueAt(doc.data, fragment), origin, at, [...seen, file], broken, origins);
-          if (base === undefined) broken.push(notice(from.file, where, `example $ref "${obj.$ref}": no such place in ${target}`));
+          if (base === undefined) broken.push(notice(from.file, where, `example $ref "${ref}": no such place in ${target}`));
         }
       }
       if (base && typeof base === 'object' && !Array.isArray(base)) Object.assign(out, base);
@@ -284,7 +284,7 @@ export function findSpecExamples(root: string, layout: SpecLayout, options: Find
       if (k === '$ref') continue;
       const child = { ...from, pointer: `${from.pointer}/${escapePointer(k)}` };
       // A key overlaid on a $ref is written here, not in the referenced file.
-      if (hasRef) origins.set(`${at}/${escapePointer(k)}`, child);
+      if (ref !== undefined) origins.set(`${at}/${escapePointer(k)}`, child);
       out[k] = merge(v, child, `${at}/${escapePointer(k)}`, seen, broken, origins);
     }
     return out;
@@ -351,15 +351,13 @@ export function findSpecExamples(root: string, layout: SpecLayout, options: Find
   };
 
   const underExamples = (file: string) => rel(file).split('/').includes('examples');
-  const wholeFileExamples = [
-    ...layout.exampleDirs.flatMap((dir) => listFiles(join(root, dir), true)),
-    ...layout.apiDirs.flatMap((dir) => listFiles(join(root, dir), false)).filter(underExamples),
-  ];
+  const apiFiles = layout.apiDirs.flatMap((dir) => listFiles(join(root, dir), false));
+  const wholeFileExamples = [...layout.exampleDirs.flatMap((dir) => listFiles(join(root, dir), true)), ...apiFiles.filter(underExamples)];
   for (const file of wholeFileExamples) {
     const doc = load(file);
     if (doc) examine(file, '', doc, undefined);
   }
-  for (const file of layout.apiDirs.flatMap((dir) => listFiles(join(root, dir), false)).filter((f) => !underExamples(f))) {
+  for (const file of apiFiles.filter((f) => !underExamples(f))) {
     const doc = load(file);
     if (!doc) continue;
     const found: FoundExample[] = [];
@@ -373,7 +371,7 @@ export function findSpecExamples(root: string, layout: SpecLayout, options: Find
         try {
           exampleDoc = readEmbeddedJson(texts.get(file)!, rel(file), () => doc.locate(ex.pointer), ex.value);
         } catch (err) {
-          (concernsPresenceFile(file, ex.value) || rel(file) === layout.presenceApi ? result.problems : result.warnings).push(unreadable(file, err as Error));
+          (concernsPresenceFile(file, ex.value) ? result.problems : result.warnings).push(unreadable(file, err as Error));
           continue;
         }
       }
@@ -394,7 +392,7 @@ function lstatExists(path: string): boolean {
 
 function valueAt(data: unknown, pointer: string): unknown {
   let current = data;
-  for (const segment of pointer.split('/').slice(1).map(unescape)) {
+  for (const segment of pointerSegments(pointer)) {
     if (current === null || typeof current !== 'object') return undefined;
     current = (current as Record<string, unknown>)[segment];
   }
