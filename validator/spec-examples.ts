@@ -53,6 +53,11 @@ export interface SpecNotice {
   message: string;
 }
 
+/** "file:line:column: message", the file as given (default: relative to the tree). */
+export function noticeText(n: SpecNotice, file = n.file): string {
+  return `${file}:${n.line}:${n.column}: ${n.message}`;
+}
+
 export interface SpecExamples {
   examples: SpecExample[];
   /** Unreadable or broken input that concerns presence: these decide the verdict (exit 2). */

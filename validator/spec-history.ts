@@ -11,6 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { ConfigError } from '../project/errors.js';
 import { displayPath } from '../project/paths.js';
 import { checkSpecTree, type SpecTreeCheck } from './check-spec-tree.js';
+import { noticeText } from './spec-examples.js';
 import type { SpecReadCache } from './spec-yaml.js';
 
 /** Tags that release the Client-Server API: v1.x, r0.0.x, client-server/r0.x (both spellings), 0.2.0. */
@@ -188,7 +189,6 @@ function rowOf(ref: Ref, check: SpecTreeCheck, previous: Map<string, unknown>): 
     previous.set(c.key!, data);
   });
   const invalid = check.checked.filter((c) => !c.valid).length;
-  const where = (n: { file: string; line: number; column: number; message: string }) => `${n.file}:${n.line}:${n.column}: ${n.message}`;
   return {
     ...ref, release: check.version.release, layout: check.layout,
     schemas: [check.schemas.era, ...check.schemas.releaseSchemas.map((r) => r.alias)].join(' + '),
@@ -196,7 +196,7 @@ function rowOf(ref: Ref, check: SpecTreeCheck, previous: Map<string, unknown>): 
       checked: check.checked.length, valid: check.checked.length - invalid, invalid, disagreements: check.disagreements.length,
       warnings: check.warnings.length, problems: check.problems.length,
     },
-    cells, problems: check.problems.map(where), warnings: check.warnings.map(where),
+    cells, problems: check.problems.map((n) => noticeText(n)), warnings: check.warnings.map((n) => noticeText(n)),
   };
 }
 
@@ -243,9 +243,9 @@ export async function specHistory(options: HistoryOptions): Promise<SpecHistory>
       ...ref, release: '?', layout: '?', schemas: '?', cells: {}, warnings: [], problems: [reason],
       summary: { checked: 0, valid: 0, invalid: 0, disagreements: 0, warnings: 0, problems: 1 },
     });
+    // Extract the next release while this one is checked: git and tar run beside the check.
+    let next = prepare(used[0]!, 0);
     try {
-      // Extract the next release while this one is checked: git and tar run beside the check.
-      let next = prepare(used[0]!, 0);
       for (let i = 0; i < used.length; i++) {
         const ref = used[i]!;
         const dir = await next.catch((err: unknown) => (err instanceof ConfigError ? err : Promise.reject(err)));
@@ -263,6 +263,8 @@ export async function specHistory(options: HistoryOptions): Promise<SpecHistory>
         rmSync(dir, { recursive: true, force: true });
       }
     } finally {
+      // An extraction still under way (after an unexpected error) ends before its folder goes.
+      await next.catch(() => undefined);
       rmSync(work, { recursive: true, force: true });
     }
     return {

@@ -10,7 +10,7 @@ import { parseWithPositions } from '../project/yaml-source.js';
 import { withPositions, type CheckedPayload } from './checked-payload.js';
 import { checkSpecTree, type SpecTreeCheck } from './check-spec-tree.js';
 import { chooseSchema, SPEC_VERSIONS, type SpecVersion } from './choose-schema.js';
-import type { SpecNotice } from './spec-examples.js';
+import { noticeText, type SpecNotice } from './spec-examples.js';
 
 export interface ValidateOptions {
   paths: string[];
@@ -113,7 +113,7 @@ export async function validatePayloads(options: ValidateOptions): Promise<Valida
 
   if (options.specDir) {
     const tree = await checkSpecTree(options.specDir, given);
-    const where = (n: SpecNotice) => `${displayPath(join(resolve(options.specDir!), n.file))}:${n.line}:${n.column}: ${n.message}`;
+    const where = (n: SpecNotice) => noticeText(n, displayPath(join(resolve(options.specDir!), n.file)));
     result.spec = { dir: tree.dir, layout: tree.layout, version: tree.version, schemas: tree.schemas };
     result.checked.push(...tree.checked);
     result.disagreements.push(...tree.disagreements);
