@@ -1,7 +1,7 @@
 // `validate --spec-dir` on real trees of the spec's history (extracted from the bundle in ../shared):
 // each layout, the file only PyYAML reads, the missing $ref, the r0 and early releases, and the
 // release read from the tree. Every JSON report is also checked against schemas/validate-report.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
@@ -104,6 +104,23 @@ describe('validate --spec-dir on the releases of the spec', function () {
     expect(sync.file).to.match(/api\/client-server\/sync\.yaml$/);
     expect(sync.errors[0]).to.include({ line: 6, column: 19, pointer: '/content/avatar_url' });
     expect(sync.errors[0]!.file).to.match(/(^|\/)event-schemas\/examples\/m\.presence$/);
+  });
+
+  it('r0.6.1 with a free_for_chat example: valid under the r0 schemas, and r0.6.1\'s own schema says it no longer has it', async () => {
+    const tree = mkdtempSync(join(tmpdir(), 'mpc-r0-ffc-'));
+    try {
+      cpSync(specTree('client_server/r0.6.1', ['api', 'event-schemas']), tree, { recursive: true, verbatimSymlinks: true });
+      const presence = join(tree, 'api/client-server/presence.yaml');
+      writeFileSync(presence, readFileSync(presence, 'utf8').replace('"presence": "online"', '"presence": "free_for_chat"'));
+      const { report } = await check(tree);
+      const put = byLabel(report, 'PUT /presence/{userId}/status request body example');
+      expect(put).to.include({ valid: true, schema: 'matrix/legacy/r0-put-presence-request' });
+      const disagreement = report.disagreements.find((d) => d.label === put.label)!;
+      expect(disagreement).to.include({ ours: 'accepts', official: 'rejects' });
+      expect(disagreement.official_errors.map((e) => [e.pointer, e.keyword, e.line])).to.deep.equal([['/presence', 'enum', 55]]);
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
   });
 
   it('v0.2.0 (early, api/client-server/v1): the early schemas, with v0.2.0\'s own GET response schema', async () => {
