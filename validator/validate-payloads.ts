@@ -2,14 +2,15 @@
 // returns a result model that validate-report.ts renders. No printing and no process.exit here, so
 // tests can call it in-process.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
-import { loadSchemaRegistry, type SchemaViolation } from '../project/schemas.js';
+import { extname, join, resolve } from 'node:path';
+import { loadSchemaRegistry } from '../project/schemas.js';
 import { ConfigError, UnreadableInputError } from '../project/errors.js';
 import { displayPath } from '../project/paths.js';
-import { parseWithPositions, type Position } from '../project/yaml-source.js';
+import { parseWithPositions } from '../project/yaml-source.js';
+import { withPositions, type CheckedPayload } from './checked-payload.js';
+import { checkSpecTree, type SpecTreeCheck } from './check-spec-tree.js';
 import { chooseSchema, SPEC_VERSIONS, type SpecVersion } from './choose-schema.js';
-import { findSpecExamples, SpecTreeError } from './spec-examples.js';
-import { officialSchemas } from './official-schemas.js';
+import { noticeText, type SpecNotice } from './spec-examples.js';
 
 export interface ValidateOptions {
   paths: string[];
@@ -19,35 +20,18 @@ export interface ValidateOptions {
   specDir?: string;
 }
 
-export interface Finding extends SchemaViolation {
-  file: string;
-  line: number;
-  column: number;
-}
-
-export interface CheckedPayload {
-  file: string;
-  line: number;
-  column: number;
-  /** 0-based index of the YAML document, when the file holds several. */
-  document?: number;
-  /** For spec examples: what the example is. */
-  label?: string;
-  schema: string;
-  /** Whether the schema was named by --schema or chosen from the payload's shape. */
-  chosen: 'named' | 'automatic' | 'spec-example';
-  valid: boolean;
-  errors: Finding[];
-  /** For spec examples: the verdict of the spec's own schema on the same payload. */
-  official?: { valid: boolean; errors: Finding[] } | { unavailable: string };
-}
-
 export interface ValidateResult {
   checked: CheckedPayload[];
   /** Unreadable inputs and undecidable payloads: these make the exit status 2. */
   problems: string[];
-  /** Spec examples on which our schema and the official one disagree. */
+  /** Broken input that does not concern presence (in a spec tree): reported, never decides. */
+  warnings: string[];
+  /** Spec-tree files a strict YAML reader refuses that were read as the spec's tooling reads them. */
+  notes: string[];
+  /** Spec examples on which our schema and the tree's own one disagree. */
   disagreements: CheckedPayload[];
+  /** With --spec-dir: the tree's layout, release and the schema set used. */
+  spec?: Pick<SpecTreeCheck, 'dir' | 'layout' | 'version' | 'schemas'>;
 }
 
 const PAYLOAD_EXTENSIONS = new Set(['.json', '.yaml', '.yml']);
@@ -72,14 +56,11 @@ function payloadFiles(path: string, problems: string[]): string[] {
   return files;
 }
 
-function withPositions(violations: SchemaViolation[], file: string, locate: (pointer: string) => Position): Finding[] {
-  return violations.map((v) => ({ ...v, file, ...locate(v.pointer) }));
-}
-
-export function checkOptions(options: ValidateOptions): SpecVersion {
-  const version = (options.specVersion ?? 'current') as SpecVersion;
-  if (!SPEC_VERSIONS.includes(version)) throw new ConfigError(`--spec-version must be one of ${SPEC_VERSIONS.join(', ')}, not "${options.specVersion}"`);
-  if (options.paths.length === 0 && !options.specDir) throw new ConfigError('give at least one PATH (file or folder) or --spec-dir DIR');
+/** The --spec-version given (undefined: PATHs use current, a spec tree its own). Throws ConfigError on bad options. */
+export function checkOptions(options: ValidateOptions): SpecVersion | undefined {
+  const version = options.specVersion as SpecVersion | undefined;
+  if (version !== undefined && !SPEC_VERSIONS.includes(version)) throw new ConfigError(`--spec-version must be one of ${SPEC_VERSIONS.join(', ')}, not "${options.specVersion}"`);
+  if (options.paths.length === 0 && !options.specDir) throw new ConfigError('give at least one PATH (file or folder), --spec-dir DIR or --spec-history REPO');
   if (options.schema && options.specDir && options.paths.length === 0) {
     throw new ConfigError('--schema applies to PATHs; --spec-dir picks the schema of each spec example itself');
   }
@@ -92,9 +73,10 @@ export function checkOptions(options: ValidateOptions): SpecVersion {
 
 /** Validates the given files/folders and/or spec checkout. Throws ConfigError on bad options. */
 export async function validatePayloads(options: ValidateOptions): Promise<ValidateResult> {
-  const version = checkOptions(options);
+  const given = checkOptions(options);
+  const version = given ?? 'current';
   const registry = loadSchemaRegistry();
-  const result: ValidateResult = { checked: [], problems: [], disagreements: [] };
+  const result: ValidateResult = { checked: [], problems: [], warnings: [], notes: [], disagreements: [] };
 
   for (const path of options.paths) {
     for (const file of payloadFiles(path, result.problems)) {
@@ -119,7 +101,7 @@ export async function validatePayloads(options: ValidateOptions): Promise<Valida
           }
           schema = choice.alias;
         }
-        const errors = withPositions(registry.validate(schema, doc.data), shown, doc.locate);
+        const errors = withPositions(registry.validate(schema, doc.data), doc.locate, shown);
         result.checked.push({
           file: shown, ...start, ...(docs.length > 1 ? { document: index } : {}),
           schema: registry.find(schema)!.alias, chosen: options.schema ? 'named' : 'automatic',
@@ -130,34 +112,14 @@ export async function validatePayloads(options: ValidateOptions): Promise<Valida
   }
 
   if (options.specDir) {
-    let examples;
-    try {
-      examples = findSpecExamples(options.specDir);
-    } catch (err) {
-      if (err instanceof SpecTreeError) {
-        result.problems.push(err.message);
-        return result;
-      }
-      throw err;
-    }
-    if (examples.length === 0) result.problems.push(`${options.specDir}: no presence examples found in this spec checkout`);
-    const official = officialSchemas(options.specDir);
-    for (const ex of examples) {
-      const file = displayPath(join(options.specDir, ex.file));
-      const errors = withPositions(registry.validate(ex.alias, ex.data), file, ex.locate);
-      const checked: CheckedPayload = {
-        file, ...ex.locate(''), label: ex.label, schema: ex.alias, chosen: 'spec-example',
-        valid: errors.length === 0, errors,
-      };
-      try {
-        const theirs = await official.validate(ex.alias, ex.data);
-        if (theirs) checked.official = { valid: theirs.length === 0, errors: withPositions(theirs, file, ex.locate) };
-      } catch (err) {
-        checked.official = { unavailable: `the official schema could not be compiled: ${(err as Error).message}` };
-      }
-      result.checked.push(checked);
-      if (checked.official && 'valid' in checked.official && checked.official.valid !== checked.valid) result.disagreements.push(checked);
-    }
+    const tree = await checkSpecTree(options.specDir, given);
+    const where = (n: SpecNotice) => noticeText(n, displayPath(join(resolve(options.specDir!), n.file)));
+    result.spec = { dir: tree.dir, layout: tree.layout, version: tree.version, schemas: tree.schemas };
+    result.checked.push(...tree.checked);
+    result.disagreements.push(...tree.disagreements);
+    result.problems.push(...tree.problems.map(where));
+    result.warnings.push(...tree.warnings.map(where));
+    result.notes.push(...tree.forgiven.map(where));
   }
   return result;
 }

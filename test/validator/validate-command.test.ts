@@ -84,7 +84,7 @@ describe('validate command', () => {
       ['broken YAML', () => ({ paths: [write('broken.yaml', 'a: [1,\n')] }), /broken\.yaml:\d+:\d+: not valid YAML/],
       ['a payload of no known kind', () => ({ paths: [write('what.json', '{"foo": 1}')] }), /cannot tell which schema applies .*name one with --schema/],
       ['a folder without payloads', () => ({ paths: [dir] }), /no \.json, \.yaml or \.yml files in this folder/],
-      ['a spec dir that is not a checkout', () => ({ paths: [], specDir: dir }), /not a Matrix spec checkout/],
+      ['a spec dir that is not a spec tree', () => ({ paths: [], specDir: dir }), /not a Matrix spec tree/],
       ['a bad --spec-version', () => ({ paths: ['x'], specVersion: 'r1' }), /--spec-version must be one of current, r0, early/],
       ['a bad --format', () => ({ paths: ['x'], format: 'xml' }), /--format must be text or json/],
     ];
@@ -133,7 +133,8 @@ describe('validate command', () => {
     const r = await validate({ paths: [], specDir: tree });
     expect(r.status).to.equal(1);
     expect(r.stdout).to.match(/m\.presence\.yaml:7:24: \/content\/last_active_ago: got 12\.5, want type integer/);
-    expect(r.stdout).to.match(/DISAGREE .*m\.presence\.yaml:1:1 m\.presence event of the example file \[matrix\/m\.presence\]: ours rejects, the official schema accepts/);
+    expect(r.stdout).to.match(/DISAGREE .*m\.presence\.yaml:1:1 m\.presence event of the example file \[matrix\/m\.presence\]: ours rejects, the tree's schema \(data\/event-schemas\/schema\/m\.presence\.yaml\) accepts/);
+    expect(r.stdout).to.match(/ours is stricter at \/content\/last_active_ago: Milliseconds since the user's last pro-active event/);
   });
 
   it('reports a spec example $ref to a missing file as unreadable input', async () => {
