@@ -75,6 +75,7 @@ interface RunCommandOptions {
   githubAnnotations?: boolean;
   fault?: string[];
   quiet?: boolean;
+  realTime?: boolean;
 }
 
 /** Output files are checked before the run, so a typo in a path does not cost a whole run. */
@@ -109,6 +110,7 @@ async function runAction(suitePaths: string[], opts: RunCommandOptions): Promise
     strict: opts.strict,
     expectations: opts.expectations,
     listeners,
+    time: opts.realTime ? 'real' : 'virtual',
   });
   if (opts.updateExpectations) {
     const previousFile = opts.expectations === false ? undefined : (opts.expectations ?? profile.expectations);
@@ -141,6 +143,7 @@ export function registerRunCommand(program: Command): void {
     .option('--github-annotations', 'print GitHub Actions annotations for failed checks, at their suite lines')
     .addOption(new Option('--fault <name>', 'switch on a deliberate defect of the embedded mock (repeatable)').argParser(collect))
     .option('--quiet', 'list only the cases that did not pass')
+    .option('--real-time', 'against the embedded mock: wait on the wall clock (the mock in a worker thread) instead of a virtual clock shared with it')
     .action(async (suitePaths: string[], opts: RunCommandOptions) => {
       const code = await exitCodeOf(() => runAction(suitePaths, opts));
       process.exitCode = code;

@@ -1,28 +1,10 @@
 // Time for the mock, injectable so that its own tests advance time instead of sleeping. Every timer of
 // the mock (idle, sync-online, last-active granularity, long-poll timeouts, rate limiting) goes through
-// a Clock.
+// a Clock (project/clock.ts: the wall clock, or the virtual clock a run shares with its embedded mock);
+// FakeClock is the tests' hand-driven one.
 
-export type TimerHandle = unknown;
-
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-  setTimeout(fn: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-}
-
-/** The wall clock. Timers are unref'd so a forgotten timer never keeps the process alive. */
-export const realClock: Clock = {
-  now: () => Date.now(),
-  setTimeout(fn, ms) {
-    const t = setTimeout(fn, Math.max(0, ms));
-    t.unref();
-    return t;
-  },
-  clearTimeout(handle) {
-    clearTimeout(handle as NodeJS.Timeout);
-  },
-};
+export { realClock, type Clock, type TimerHandle } from '../project/clock.js';
+import type { Clock, TimerHandle } from '../project/clock.js';
 
 interface FakeTimer {
   id: number;

@@ -49,6 +49,12 @@ export class Notifier {
    * called (the client went away), whichever is first.
    */
   wait(userId: string, timeoutMs: number, onCancel?: (cancel: () => void) => void): Promise<void> {
+    // A parked long-poll waits for the clock: on a virtual clock, time may move meanwhile.
+    const waiting = this.parked(userId, timeoutMs, onCancel);
+    return this.clock.idle ? this.clock.idle(waiting) : waiting;
+  }
+
+  private parked(userId: string, timeoutMs: number, onCancel?: (cancel: () => void) => void): Promise<void> {
     return new Promise((resolve) => {
       let set = this.waiters.get(userId);
       if (!set) this.waiters.set(userId, (set = new Set()));

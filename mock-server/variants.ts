@@ -61,6 +61,12 @@ export interface VariantSpec {
    * capabilities it cannot claim. The variant proof runs the suites with that profile.
    */
   target?: { timers?: Readonly<Record<string, number>>; without?: readonly string[] };
+  /**
+   * The spec texts that leave this room (default all three): where another text rules it out (the early
+   * text makes a message pro-active; r0 and the early text say lowering availability is not), the
+   * variant is a deviation there, and the variant proof does not run it against that dialect.
+   */
+  dialects?: readonly ('v1.19' | 'r0' | 'early')[];
 }
 
 const PRO_ACTIVE_MAY_BE =
@@ -107,6 +113,7 @@ export const VARIANTS = {
     allows: PRO_ACTIVE_MAY_BE,
     from: 'conduwuit src/api/client/send.rs (no presence update; typing, receipts and profile changes ping presence); Dendrite syncapi/sync/requestpool.go (only /sync updates presence)',
     target: { without: ['message_activity'] },
+    dialects: ['v1.19', 'r0'],
   },
   'typing-receipts-not-activity': {
     description: 'Typing notices, receipts and read markers do not bump last active.',
@@ -126,6 +133,7 @@ export const VARIANTS = {
     description: 'Every PUT of presence bumps last active, one lowering it to unavailable or offline too.',
     allows: '"When setting the status, the activity time is updated to reflect that activity" (presence.yaml:23-24): every PUT (only r0 and the early text exclude lowering, 3-r0-presence-module.rst:79-80, 5-early-events.rst:17-19)',
     from: 'Dendrite clientapi/producers/syncapi.go (SendPresence sets last_active_ts to now); conduwuit src/service/presence/data.rs (set_presence stores now)',
+    dialects: ['v1.19'],
   },
   'invalid-set-presence-ignored': {
     description: 'An invalid set_presence on /sync is answered 200 and ignored: the sync leaves presence as it is.',

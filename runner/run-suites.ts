@@ -13,6 +13,7 @@ import { checkHomeserverReachable } from './provision/reach-homeserver.js';
 import { planRun, type PlannedCase, type Selection } from './plan/plan.js';
 import { runCoverage } from './plan/run-coverage.js';
 import { dialectOf } from './dialect/dialects.js';
+import { realClock, VirtualClock, type Clock } from '../project/clock.js';
 import { loadClauses, type Clause } from './load/load-clauses.js';
 import { runPool } from './execute/pool.js';
 import { suitesDir, targetsDir } from '../project/paths.js';
@@ -37,7 +38,13 @@ export interface RunOptions {
   faults?: string[];
   /** Extra mock variants for the embedded mock (added to the profile's mock.variants). */
   variants?: string[];
-  /** Where the embedded mock runs: a worker thread (default; a blocked mock cannot hang the run) or in-process. */
+  /**
+   * Time against the embedded mock: `virtual` (the default) shares a virtual clock with a mock in this
+   * thread, so that waits on presence timers cost nothing; `real` runs on the wall clock, the mock in
+   * a worker thread (or in-process, `mockIsolation`). A run against --homeserver is always real.
+   */
+  time?: 'virtual' | 'real';
+  /** With real time: where the embedded mock runs, a worker thread (default; a blocked mock cannot hang the run) or in-process. */
   mockIsolation?: MockIsolation;
   grep?: RegExp | string;
   tags?: string[];
@@ -140,7 +147,11 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   const faults = options.faults ?? [];
   let mock: EmbeddedMock | undefined;
   // No need to start a mock when nothing runs (everything filtered out or skipped).
-  if (!options.homeserver && toRun.length > 0) mock = await startEmbeddedMock(profile, { faults, variants: options.variants }, options.mockIsolation);
+  const virtual = !options.homeserver && (options.time ?? 'virtual') === 'virtual';
+  const clock: Clock = virtual ? new VirtualClock() : realClock;
+  if (!options.homeserver && toRun.length > 0) {
+    mock = await startEmbeddedMock(profile, { faults, variants: options.variants }, virtual ? { clock } : { isolation: options.mockIsolation });
+  }
   if (options.homeserver && toRun.length > 0) await checkHomeserverReachable(options.homeserver, profile.timers.request_timeout, dialectOf(profile.spec_version));
   const baseUrl = options.homeserver ?? mock?.url ?? 'http://127.0.0.1:0';
   const info: RunInfo = {
@@ -178,13 +189,14 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
     }
     await runPool(toRun, jobs, async (p) => {
       emit(listeners, (l) => l.onCaseStart?.({ id: p.case.fullId, title: p.case.title, area: p.case.area }));
-      const raw = await executeCase(p.case, { baseUrl, profile, provisioning, schemas });
+      const raw = await executeCase(p.case, { baseUrl, profile, provisioning, schemas, clock });
       const result = applyExpectation(raw, p);
       results.set(p, result);
       emit(listeners, (l) => l.onCaseEnd?.(result));
     });
   } finally {
     await mock?.close();
+    if (clock instanceof VirtualClock) clock.stop();
   }
 
   // The report lists cases in suite order, whatever order they finished in.

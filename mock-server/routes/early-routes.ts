@@ -55,6 +55,7 @@ function presenceFor(hs: Homeserver, userId: string, users: string[], now: numbe
 function initialSync(ctx: Context): unknown {
   const { hs } = ctx;
   const userId = me(ctx).userId;
+  hs.noteSync(userId);
   const limit = ctx.query.get('limit') === null ? INITIAL_MESSAGES : parseTimeout(ctx.query.get('limit'), 1000);
   const end = `s${hs.notifier.current()}`;
   const rooms = [...hs.rooms.joinedRooms(userId)].map((roomId) => {
@@ -73,6 +74,7 @@ async function events(ctx: Context): Promise<unknown> {
   const { hs } = ctx;
   const userId = me(ctx).userId;
   const from = ctx.query.get('from') === null ? hs.notifier.current() : parseSince(ctx.query.get('from'));
+  hs.noteSync(userId);
   const timeout = parseTimeout(ctx.query.get('timeout'), hs.config.limits.max_sync_timeout);
   if (hs.config.presence.enabled) hs.presence.syncStarted(userId, 'online');
   try {

@@ -4,6 +4,7 @@
 // checks made before a step stops on an error are never lost.
 import type { Check } from '../../project/report.js';
 import { isFailure } from '../../project/report.js';
+import type { Clock } from '../../project/clock.js';
 import type { MatchContext } from '../check/matchers.js';
 import type { SchemaValidator } from '../check/expect.js';
 import { evaluateDuration, type DurationSpec } from '../load/durations.js';
@@ -23,6 +24,8 @@ export interface CaseEnv {
   profile: TargetProfile;
   provisioning: ProvisioningState;
   schemas: () => SchemaValidator;
+  /** The run's clock: the wall clock, or the virtual one shared with the embedded mock. */
+  clock: Clock;
 }
 
 /** Cases that test rate limiting must see the 429s themselves: no retries, no pacing. */
@@ -93,12 +96,12 @@ export class CaseRun {
   }
 
   now(): number {
-    return Date.now();
+    return this.env.clock.now();
   }
 
   /** A pause that the case's time limit cuts short. */
   sleep(ms: number): Promise<void> {
-    return sleep(ms, this.signal);
+    return sleep(ms, this.signal, this.env.clock);
   }
 
   record(...checks: Check[]): void {

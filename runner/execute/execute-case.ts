@@ -72,17 +72,18 @@ async function runSteps(run: CaseRun): Promise<void> {
 
 /** Executes a case to a pass/fail/error/timeout result (skips and expectations are decided elsewhere). */
 export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResult> {
-  const started = Date.now();
+  const clock = env.clock;
+  const started = clock.now();
   const limit = caseTimeoutMs(c, expressionVariables(env.profile));
   const controller = new AbortController();
-  const client = new HomeserverClient(env.baseUrl, env.profile.timers.request_timeout, started + limit, controller.signal, !isRateLimitCase(c), dialectOf(env.profile.spec_version).tokenInQuery);
+  const client = new HomeserverClient(env.baseUrl, env.profile.timers.request_timeout, started + limit, controller.signal, !isRateLimitCase(c), dialectOf(env.profile.spec_version).tokenInQuery, clock);
   const run = new CaseRun(c, env, client, controller.signal);
   const checks = run.checks;
   let outcome: Outcome;
   let message: string | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: unknown;
   const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => {
+    timer = clock.setTimeout(() => {
       controller.abort();
       resolve('timeout');
     }, limit);
@@ -114,7 +115,7 @@ export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResul
       message = `internal error: ${(err as Error).stack ?? String(err)}`;
     }
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     controller.abort();
   }
   const failedAt = checks.filter(isFailure).map((ch) => ch.at);
@@ -128,7 +129,7 @@ export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResul
     tags: c.tags,
     outcome,
     ...(message === undefined ? {} : { message }),
-    duration_ms: Date.now() - started,
+    duration_ms: clock.now() - started,
     checks,
     failed_at: failedAt,
     ...(outcome === 'pass' ? {} : { transcript: client.transcript }),

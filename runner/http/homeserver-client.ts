@@ -1,5 +1,6 @@
 // The HTTP side of one case: sends requests to the target, retries 429s when the case allows it, and
 // keeps the transcript that the report shows for cases that did not pass.
+import { realClock, type Clock } from '../../project/clock.js';
 import { sendWithRetry, type HttpResponse } from './http-client.js';
 import type { Exchange } from '../../project/report.js';
 
@@ -40,6 +41,7 @@ export class HomeserverClient {
     private readonly retry429ByDefault: boolean,
     /** The early API: every request carries the token in its query string. */
     private readonly tokenInQueryByDefault = false,
+    private readonly clock: Clock = realClock,
   ) {}
 
   async call(step: string, method: string, path: string, options: CallOptions = {}): Promise<HttpResponse> {
@@ -67,13 +69,14 @@ export class HomeserverClient {
       duration_ms: 0,
     };
     this.transcript.push(exchange);
-    const started = Date.now();
+    const started = this.clock.now();
     try {
       const response = await sendWithRetry(request, {
         timeoutMs: options.timeoutMs ?? this.requestTimeout,
         deadline: this.deadline,
         retry429: options.retry429 ?? this.retry429ByDefault,
         signal: this.signal,
+        clock: this.clock,
         onRetry: (_response, delay) => {
           exchange.error = `429 retried after ${delay}ms`;
         },
@@ -84,7 +87,7 @@ export class HomeserverClient {
       exchange.error = (err as Error).message;
       throw err;
     } finally {
-      exchange.duration_ms = Date.now() - started;
+      exchange.duration_ms = this.clock.now() - started;
     }
   }
 }

@@ -3,6 +3,7 @@
 // reports as an `error` verdict, never as a `fail` (docs/runner.md, Interpreting results).
 import http from 'node:http';
 import https from 'node:https';
+import { realClock, type Clock } from '../../project/clock.js';
 
 export interface HttpRequest {
   method: string;
@@ -52,14 +53,17 @@ function describeSocketError(err: NodeJS.ErrnoException, url: string): Transport
   }
 }
 
-export function sendRequest(req: HttpRequest, timeoutMs: number, signal?: AbortSignal): Promise<HttpResponse> {
-  const started = Date.now();
+export function sendRequest(req: HttpRequest, timeoutMs: number, signal?: AbortSignal, clock: Clock = realClock): Promise<HttpResponse> {
+  const started = clock.now();
+  // The exchange is work the clock waits for (a virtual clock does not move while it is under way).
+  clock.hold?.();
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
+      clock.release?.();
       signal?.removeEventListener('abort', onAbort);
       fn();
     };
@@ -67,6 +71,7 @@ export function sendRequest(req: HttpRequest, timeoutMs: number, signal?: AbortS
     try {
       url = new URL(req.url);
     } catch {
+      clock.release?.();
       reject(new TransportError('other', `invalid URL ${req.url}`));
       return;
     }
@@ -74,7 +79,7 @@ export function sendRequest(req: HttpRequest, timeoutMs: number, signal?: AbortS
     const headers: Record<string, string> = { ...req.headers };
     if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
     const request = lib.request(url, { method: req.method, headers, agent: false });
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       finish(() => reject(new TransportError('timeout', `no complete response within ${timeoutMs}ms (${req.method} ${url.pathname})`)));
       request.destroy();
     }, timeoutMs);
@@ -108,7 +113,7 @@ export function sendRequest(req: HttpRequest, timeoutMs: number, signal?: AbortS
         for (const [name, value] of Object.entries(response.headers)) {
           if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
         }
-        const result: HttpResponse = { status: response.statusCode ?? 0, headers: flat, text, durationMs: Date.now() - started };
+        const result: HttpResponse = { status: response.statusCode ?? 0, headers: flat, text, durationMs: clock.now() - started };
         if (text.length === 0) result.jsonError = 'the body is empty';
         else {
           try {
@@ -126,17 +131,17 @@ export function sendRequest(req: HttpRequest, timeoutMs: number, signal?: AbortS
 }
 
 /** Sleeps, waking early (with a rejection) if the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal, clock: Clock = realClock): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(new TransportError('aborted', 'the wait was cut short by the case deadline'));
       return;
     }
     const onAbort = () => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       reject(new TransportError('aborted', 'the wait was cut short by the case deadline'));
     };
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
@@ -165,8 +170,9 @@ export const MAX_RETRIES = 20;
 
 export interface RetryOptions {
   timeoutMs: number;
-  /** Absolute time (Date.now()) after which no retry starts. */
+  /** Absolute time (on `clock`) after which no retry starts. */
   deadline: number;
+  clock?: Clock;
   retry429: boolean;
   signal?: AbortSignal;
   onRetry?: (response: HttpResponse, delayMs: number) => void;
@@ -175,11 +181,12 @@ export interface RetryOptions {
 /** Sends, retrying 429 answers after the advertised delay while that fits before the deadline. */
 export async function sendWithRetry(req: HttpRequest, options: RetryOptions): Promise<HttpResponse> {
   for (let attempt = 0; ; attempt += 1) {
-    const response = await sendRequest(req, options.timeoutMs, options.signal);
+    const clock = options.clock ?? realClock;
+    const response = await sendRequest(req, options.timeoutMs, options.signal, clock);
     if (response.status !== 429 || !options.retry429 || attempt >= MAX_RETRIES) return response;
     const delay = retryDelayMs(response);
-    if (Date.now() + delay >= options.deadline) return response;
+    if (clock.now() + delay >= options.deadline) return response;
     options.onRetry?.(response, delay);
-    await sleep(delay, options.signal);
+    await sleep(delay, options.signal, clock);
   }
 }

@@ -7,6 +7,7 @@
 // configuration error (exit 2) rather than a worker crash.
 import { Worker } from 'node:worker_threads';
 import type { TargetProfile } from '../load/load-target.js';
+import type { Clock } from '../../project/clock.js';
 import { ConfigError } from '../../project/errors.js';
 
 export interface EmbeddedMock {
@@ -39,7 +40,10 @@ export interface MockExtras {
   variants?: string[];
 }
 
-export async function startEmbeddedMock(profile: TargetProfile, extra: MockExtras = {}, isolation: MockIsolation = 'worker'): Promise<EmbeddedMock> {
+/** How to run it: in a worker thread or in this one on the wall clock, or in this one on a shared clock. */
+export type MockPlacement = { isolation?: MockIsolation; clock?: undefined } | { clock: Clock };
+
+export async function startEmbeddedMock(profile: TargetProfile, extra: MockExtras = {}, placement: MockPlacement = {}): Promise<EmbeddedMock> {
   const mock = await import('../../mock-server/index.js');
   const input = mock.mockConfigFromTarget({
     ...profile,
@@ -50,8 +54,9 @@ export async function startEmbeddedMock(profile: TargetProfile, extra: MockExtra
     },
   });
   const config = mock.resolveConfig(input, `${profile.source} (embedded mock)`);
-  if (isolation === 'in-process') {
-    const server = await mock.startMockServer({ config, host: '127.0.0.1', port: 0 });
+  // A shared clock needs the mock in this thread (a virtual clock moves only when both sides are idle).
+  if (placement.clock || placement.isolation === 'in-process') {
+    const server = await mock.startMockServer({ config, host: '127.0.0.1', port: 0, ...(placement.clock ? { clock: placement.clock } : {}) });
     return { url: server.url, close: () => server.close() };
   }
   const worker = startWorker(config);

@@ -13,10 +13,8 @@ import { loadTargetProfile } from '../../runner/load/load-target.js';
 import { FAULT_NAMES } from '../../mock-server/faults.js';
 import { targetsDir } from '../../project/paths.js';
 import type { SuiteCase } from '../../runner/load/suite-types.js';
-import { loadAllCases } from './suite-catalogue.js';
+import { DIALECT_PROFILES, loadAllCases } from './suite-catalogue.js';
 
-/** The mock of each dialect the suites are proven against. */
-export const DIALECT_PROFILES = ['mock', 'mock-r0', 'mock-early'];
 
 export interface CaseOutcome {
   id: string;

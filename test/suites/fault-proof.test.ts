@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { projectRoot } from '../../project/paths.js';
-import { DIALECT_PROFILES, type CaseOutcome, type FaultProofResult } from './fault-proof-worker.js';
+import type { CaseOutcome, FaultProofResult } from './fault-proof-worker.js';
+import { DIALECT_PROFILES } from './suite-catalogue.js';
 
 const run = promisify(execFile);
 const WORKER = join(projectRoot, 'test', 'suites', 'fault-proof-worker.ts');

@@ -26,3 +26,9 @@ export function readClauseCatalogue(): { title: string; clauses: Clause[] } {
 export async function loadAllCases(): Promise<SuiteCase[]> {
   return (await loadSuites([suitesDir])).flatMap((s) => s.cases);
 }
+
+/** The mock of each dialect the suites are proven against (fixtures/targets/<name>.yaml). */
+export const DIALECT_PROFILES = ['mock', 'mock-r0', 'mock-early'];
+
+/** The spec version each of those profiles states. */
+export const SPEC_VERSION_OF: Record<string, 'v1.19' | 'r0' | 'early'> = { mock: 'v1.19', 'mock-r0': 'r0', 'mock-early': 'early' };

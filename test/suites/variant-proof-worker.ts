@@ -1,9 +1,10 @@
 // The variant proof, run in a child process by variant-proof.test.ts (like the fault proof, so that a
 // hanging mock cannot hang mocha). Prints one JSON object (VariantProofResult) on stdout.
 //
-// 1. per variant of the mock's catalogue: the whole suite against the embedded mock with that variant
-//    alone, under the profile a server behaving so would have (the mock's profile with the variant's
-//    `target` changes), --strict, four variants at a time;
+// 1. per variant of the mock's catalogue and per dialect (the mocks of mock.yaml, mock-r0.yaml and
+//    mock-early.yaml): the whole suite against the embedded mock with that variant alone, under the
+//    profile a server behaving so would have (the dialect's profile with the variant's `target`
+//    changes), --strict, four runs at a time;
 // 2. per personality (fixtures/targets/*-like.yaml): the whole suite with its profile and its
 //    expectations file, --strict.
 // A case that did not pass in the parallel run is run once more alone, as in the fault proof: the
@@ -14,6 +15,8 @@ import { loadTargetProfile } from '../../runner/load/load-target.js';
 import { failureLevel } from '../../runner/check/verdicts.js';
 import { VARIANTS, VARIANT_NAMES, type VariantSpec } from '../../mock-server/variants.js';
 import { targetsDir } from '../../project/paths.js';
+import { DIALECT_PROFILES } from './suite-catalogue.js';
+import { appliesTo } from './variant-dialects.js';
 
 export interface VariantCaseOutcome {
   id: string;
@@ -26,6 +29,7 @@ export interface VariantCaseOutcome {
 }
 
 export interface VariantProofResult {
+  /** Per "variant@profile". */
   variants: Record<string, { takes: string[]; not_passed: VariantCaseOutcome[] }>;
   personalities: Record<string, { exit_code: number; not_as_expected: VariantCaseOutcome[] }>;
   duration_ms: number;
@@ -66,17 +70,18 @@ const asExpected = (c: CaseResult) => ['pass', 'skip', 'xfail'].includes(c.outco
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const base = await loadTargetProfile(join(targetsDir, 'mock.yaml'));
+  const bases = await Promise.all(DIALECT_PROFILES.map(async (name) => ({ name, profile: await loadTargetProfile(join(targetsDir, `${name}.yaml`)) })));
   const result: VariantProofResult = { variants: {}, personalities: {}, duration_ms: 0 };
-  await inPool([...VARIANT_NAMES], CONCURRENCY, async (variant) => {
-    const target = profileFor(base, variant);
+  const runs = bases.flatMap((base) => VARIANT_NAMES.filter((v) => appliesTo(v, base.profile)).map((variant) => ({ variant, base })));
+  await inPool(runs, CONCURRENCY, async ({ variant, base }) => {
+    const target = profileFor(base.profile, variant);
     const report = await runSuites({ target, variants: [variant], strict: true, expectations: false });
     let failing = notPassed(report.cases, passedOrSkipped);
     if (failing.length > 0) {
       const again = await runSuites({ target, variants: [variant], strict: true, expectations: false, ids: failing.map((c) => c.id), jobs: failing.length });
       failing = notPassed(again.cases.filter((c) => failing.some((f) => f.id === c.id)), passedOrSkipped).map((c) => ({ ...c, rerun_alone: true }));
     }
-    result.variants[variant] = { takes: [...((VARIANTS[variant as keyof typeof VARIANTS] as VariantSpec).takes ?? [])], not_passed: failing };
+    result.variants[`${variant}@${base.name}`] = { takes: [...((VARIANTS[variant as keyof typeof VARIANTS] as VariantSpec).takes ?? [])], not_passed: failing };
   });
   for (const name of PERSONALITIES) {
     const file = join(targetsDir, `${name}.yaml`);
