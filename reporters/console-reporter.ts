@@ -26,7 +26,7 @@ const NOT_RUN_WORDS: Record<string, string> = {
  * One line per level that says how much the run covered ("MUST: 60 cases run, 4 not (capability not
  * claimed 4); 45/49 clauses tested"), and, verbose, the clauses left untested and why.
  */
-export function coverageLines(report: Report, verbose: boolean): string[] {
+export function coverageLines(report: Pick<Report, 'coverage'>, verbose: boolean): string[] {
   const lines: string[] = [];
   for (const [level, c] of Object.entries(report.coverage ?? {})) {
     const notRun = Object.entries(c.cases_not_run);
@@ -43,7 +43,7 @@ export function coverageLines(report: Report, verbose: boolean): string[] {
 }
 
 /** What a passing run left out at MUST level, in a few words; undefined for a full run. */
-export function partialNote(report: Report): string | undefined {
+export function partialNote(report: Pick<Report, 'coverage'>): string | undefined {
   const must = report.coverage?.MUST;
   if (!must) return undefined;
   // Cases of another spec text do not apply to the target: leaving them out is not partial.

@@ -211,7 +211,7 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
     exit_code: gating.length > 0 ? 1 : 0,
     gating_failures: gating,
     warnings: plan.warnings,
-    coverage: runCoverage(plan.cases, clauses, profile.spec_version),
+    coverage: runCoverage(plan.cases, clauses, profile),
     cases: ordered,
   };
   for (const l of listeners) await l.onRunEnd?.(report);

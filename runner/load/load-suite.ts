@@ -259,7 +259,7 @@ export function suiteFromSource(source: YamlSource, stem: string): Suite {
   });
   const cases = (raw.cases as Raw[]).map((c, i) => toCase(c, i, raw, stem, source, problems));
   if (problems.list.length > 0) throw new ConfigError(problems.list.join('\n'));
-  return { file: source.file, title: raw.title, area: raw.area, cases };
+  return { file: source.file, title: raw.title, ...(raw.summary ? { summary: raw.summary } : {}), area: raw.area, cases };
 }
 
 export function fileStem(file: string): string {

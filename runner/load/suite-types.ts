@@ -168,6 +168,8 @@ export interface SuiteCase {
 export interface Suite {
   file: string;
   title: string;
+  /** One line on what the cases check (the README's suites table). */
+  summary?: string;
   area: string;
   cases: SuiteCase[];
 }

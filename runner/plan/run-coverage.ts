@@ -1,10 +1,13 @@
 // What a run tests, level by level: how many cases ran and why the others did not, and which clauses of
-// the catalogue (suites/clauses.yaml) of the target's own spec text the run checked (a v1.19 server is
-// not judged by the early text, nor an early one by v1.19's). A run that skips MUST clauses because the target
+// the catalogue (suites/clauses.yaml) the run checked. The clauses that count are those of the target's
+// own spec text (a v1.19 server is not judged by the early text, nor an early one by v1.19's) and those
+// of another text that a case of the target's text names: the texts share most rules (r0's presence
+// module is v1.19's ancestor), and the catalogue states each rule once, in the newest text that has it. A run that skips MUST clauses because the target
 // claims no capability for them must not end like a full run; the reporters show this next to the
 // verdict.
 import type { LevelCoverage, NotRunReason, RunCoverage } from '../../project/report.js';
 import type { Clause } from '../load/load-clauses.js';
+import type { SpecVersion, TargetProfile } from '../load/load-target.js';
 import type { PlannedCase } from './plan.js';
 
 const LEVELS = ['MUST', 'SHOULD', 'MAY'] as const;
@@ -17,25 +20,38 @@ const WHY: Record<NotRunReason, string> = {
   expectation: 'skipped by the expectations file',
 };
 
-/** Words for a not-run case, e.g. "capability not claimed: presence_list". */
-function whyNotRun(p: PlannedCase): string {
-  const kind = p.skipKind ?? 'selection';
-  if (kind === 'capability') return `${WHY.capability}: ${p.case.requires.join(', ')}`;
-  return WHY[kind];
+/**
+ * Why the cases naming a clause did not run, in a few words: "capability not claimed: idle_timeout,
+ * message_activity" (only the capabilities the target lacks), "not for the target's spec version".
+ */
+function whyNotRun(naming: PlannedCase[], claimed: ReadonlySet<string>): string {
+  const kinds = new Set(naming.map((p) => p.skipKind ?? 'selection'));
+  const missing = new Set(naming.filter((p) => p.skipKind === 'capability').flatMap((p) => p.case.requires.filter((c) => !claimed.has(c))));
+  return [...kinds].map((kind) => (kind === 'capability' ? `${WHY.capability}: ${[...missing].join(', ')}` : WHY[kind])).join('; ');
 }
 
-export function runCoverage(cases: PlannedCase[], clauses: Clause[] | undefined, specVersion: string): RunCoverage {
+/** Whether a clause binds a server of this spec text: its own text's, or named by a case of that text. */
+function inText(clause: Clause, cases: PlannedCase[], specVersion: string): boolean {
+  if ((clause.spec ?? specVersion) === specVersion) return true;
+  return cases.some((p) => p.case.clauses.includes(clause.id) && (p.case.spec_versions?.includes(specVersion as SpecVersion) ?? true));
+}
+
+export function runCoverage(cases: PlannedCase[], clauses: Clause[] | undefined, target: Pick<TargetProfile, 'spec_version' | 'capabilities'>): RunCoverage {
+  const specVersion = target.spec_version;
+  const claimed = new Set<string>(target.capabilities);
   const coverage: RunCoverage = {};
   for (const level of LEVELS) {
     const atLevel = cases.filter((p) => p.case.level === level);
     const notRun: LevelCoverage['cases_not_run'] = {};
     for (const p of atLevel.filter((pc) => pc.skip)) notRun[p.skipKind ?? 'selection'] = (notRun[p.skipKind ?? 'selection'] ?? 0) + 1;
     const entry: LevelCoverage = { cases_run: atLevel.filter((p) => !p.skip).length, cases_not_run: notRun, clauses_tested: 0, clauses_not_tested: [] };
-    for (const clause of (clauses ?? []).filter((c) => c.scope === 'server' && c.level === level && (c.spec ?? specVersion) === specVersion)) {
+    for (const clause of (clauses ?? []).filter((c) => c.scope === 'server' && c.level === level && inText(c, cases, specVersion))) {
       const naming = cases.filter((p) => p.case.clauses.includes(clause.id));
       if (naming.some((p) => !p.skip)) entry.clauses_tested += 1;
       else {
-        const why = naming.length === 0 ? 'no case in this run names it' : [...new Set(naming.map(whyNotRun))].join('; ');
+        // The cases of the target's own text say why; those of other texts only when it has none.
+        const ownText = naming.filter((p) => p.skipKind !== 'spec_version');
+        const why = naming.length === 0 ? 'no case in this run names it' : whyNotRun(ownText.length > 0 ? ownText : naming, claimed);
         entry.clauses_not_tested.push({ id: clause.id, why });
       }
     }

@@ -20,3 +20,29 @@ export function clauseCoverage(clauses: Clause[], suites: Suite[]): Coverage {
   const server = clauses.filter((c) => c.scope === 'server');
   return { clauses, server, uncovered: server.filter((c) => !casesByClause.has(c.id)), casesByClause };
 }
+
+export interface SpecCoverage {
+  spec: string;
+  server: number;
+  covered: number;
+  by_level: Record<string, { server: number; covered: number }>;
+}
+
+/** The server clauses and how many a case names, per spec text and level, in catalogue order. */
+export function coverageBySpec(server: Clause[], uncovered: Clause[]): SpecCoverage[] {
+  const missing = new Set(uncovered.map((c) => c.id));
+  const bySpec = new Map<string, SpecCoverage>();
+  for (const c of server) {
+    const spec = c.spec ?? 'unspecified';
+    const entry = bySpec.get(spec) ?? { spec, server: 0, covered: 0, by_level: {} };
+    const level = (entry.by_level[c.level ?? 'INFO'] ??= { server: 0, covered: 0 });
+    entry.server += 1;
+    level.server += 1;
+    if (!missing.has(c.id)) {
+      entry.covered += 1;
+      level.covered += 1;
+    }
+    bySpec.set(spec, entry);
+  }
+  return [...bySpec.values()];
+}

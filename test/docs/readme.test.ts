@@ -1,9 +1,10 @@
 // The README's promises that can drift from the code: the quick start's commands, what CI runs, and
-// the target-profile reference beside its schema.
+// the target-profile reference beside its schema, the suites table beside the suites.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { projectRoot } from '../../project/paths.js';
+import { suitesTable } from '../../scripts/suite-tables.js';
 
 const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
 const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
@@ -36,5 +37,9 @@ describe('README.md', () => {
     const section = readme.slice(readme.indexOf('## Target profiles'), readme.indexOf('## The suites'));
     const missing = propertyPaths(schema).filter((path) => !section.includes(`\`${path}\``) && !section.includes(`\`${path}[]\``));
     expect(missing).to.deep.equal([]);
+  });
+
+  it('contains the suites table generated from the suite files (npm run suites-table)', async () => {
+    expect(readme).to.include(await suitesTable());
   });
 });
