@@ -1,7 +1,9 @@
-// Turns a run's JSON report into the per-clause verdict table of docs/synapse.md: for every clause of
-// suites/clauses.yaml (except out-of-scope ones), the cases that check it and what the target did.
+// Turns runs' JSON reports into the per-clause verdict table of the README and docs/synapse.md: for every
+// clause of suites/clauses.yaml that binds a report's target (its own spec text's, or named by a case of
+// that text; out-of-scope ones left out), the cases that check it and what the target did, a column per
+// report ("-" where the clause does not bind that target).
 //
-//   npx tsx scripts/synapse/verdict-table.ts REPORT.json > table.md
+//   npx tsx scripts/synapse/verdict-table.ts V1-REPORT.json R0-REPORT.json > table.md
 //
 // Verdicts: "conforms" (every case that ran passed), "deviates" (a case failed, or is an expected
 // failure whose reason starts with DEVIATION), "case issue" (expected failure whose reason starts with
@@ -46,19 +48,43 @@ export function verdictOf(cases: ReportCase[]): string {
   return parts.join('; ');
 }
 
-async function main(): Promise<void> {
-  const reportFile = process.argv[2];
-  if (reportFile === undefined) throw new Error('usage: verdict-table.ts REPORT.json');
-  const report = JSON.parse(await readFile(reportFile, 'utf8')) as { target: { name: string }; cases: ReportCase[] };
-  const catalogue = parse(await readFile(join(projectRoot, 'suites', 'clauses.yaml'), 'utf8')) as { clauses: Clause[] };
-  const lines = ['| clause | level | cases passed | ' + report.target.name + ' verdict |', '| --- | --- | --- | --- |'];
-  for (const clause of catalogue.clauses.filter((c) => c.scope !== 'out-of-scope')) {
-    const cases = report.cases.filter((c) => c.clauses.includes(clause.id));
-    const ran = cases.filter((c) => c.outcome !== 'skip');
-    const passed = ran.filter((c) => c.outcome === 'pass').length;
-    lines.push(`| \`${clause.id}\` | ${clause.level} | ${passed}/${ran.length} | ${verdictOf(cases)} |`);
+interface Report {
+  target: { name: string; spec_version?: string };
+  cases: ReportCase[];
+}
+
+/** A case another spec text's: the target was not judged by it. */
+const otherText = (c: ReportCase): boolean => c.outcome === 'skip' && (c.message ?? '').startsWith('applies to spec');
+
+/** Whether the clause binds the report's target: its own text's, or named by a case of that text. */
+function inText(clause: Clause, report: Report): boolean {
+  if (clause.source.spec === (report.target.spec_version ?? 'v1.19')) return true;
+  return report.cases.some((c) => c.clauses.includes(clause.id) && !otherText(c));
+}
+
+function cell(clause: Clause, report: Report): string {
+  if (!inText(clause, report)) return '-';
+  const cases = report.cases.filter((c) => c.clauses.includes(clause.id) && !otherText(c));
+  const ran = cases.filter((c) => c.outcome !== 'skip');
+  return `${ran.filter((c) => c.outcome === 'pass').length}/${ran.length}: ${verdictOf(cases)}`;
+}
+
+/** The table: one row per clause that binds at least one of the reports' targets, a column per report. */
+export function verdictTable(reports: Report[], clauses: Clause[]): string {
+  const head = reports.map((r) => `${r.target.name} (${r.target.spec_version ?? 'v1.19'}): cases passed, verdict`);
+  const lines = [`| clause | level | ${head.join(' | ')} |`, `| --- | --- | ${reports.map(() => '---').join(' | ')} |`];
+  for (const clause of clauses.filter((c) => c.scope !== 'out-of-scope' && reports.some((r) => inText(c, r)))) {
+    lines.push(`| \`${clause.id}\` | ${clause.level} | ${reports.map((r) => cell(clause, r)).join(' | ')} |`);
   }
-  process.stdout.write(lines.join('\n') + '\n');
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const files = process.argv.slice(2);
+  if (files.length === 0) throw new Error('usage: verdict-table.ts REPORT.json [REPORT.json...]');
+  const reports = await Promise.all(files.map(async (f) => JSON.parse(await readFile(f, 'utf8')) as Report));
+  const catalogue = parse(await readFile(join(projectRoot, 'suites', 'clauses.yaml'), 'utf8')) as { clauses: Clause[] };
+  process.stdout.write(verdictTable(reports, catalogue.clauses) + '\n');
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -25,6 +25,15 @@ describe('synapse homeserver config', () => {
     await loadExpectations(profile.expectations!);
   });
 
+  it('the r0 profile runs against the same server configuration, judged by the r0 text', async () => {
+    const v1 = await loadTargetProfile(profileFile);
+    const r0 = await loadTargetProfile(join(projectRoot, 'fixtures', 'targets', 'synapse-r0.yaml'));
+    expect(r0.spec_version).to.equal('r0');
+    expect(homeserverConfig(r0, settings)).to.deep.equal(homeserverConfig(v1, settings));
+    expect(r0.expectations).to.match(/synapse-r0\.yaml$/);
+    await loadExpectations(r0.expectations!);
+  });
+
   it('takes the presence timers and the PUT /presence rate limit from the profile', async () => {
     const profile = await loadTargetProfile(profileFile);
     const config = homeserverConfig(profile, settings);

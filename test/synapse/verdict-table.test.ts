@@ -1,6 +1,6 @@
 // The per-clause verdicts of docs/synapse.md (scripts/synapse/verdict-table.ts).
 import { expect } from 'chai';
-import { verdictOf } from '../../scripts/synapse/verdict-table.js';
+import { verdictOf, verdictTable } from '../../scripts/synapse/verdict-table.js';
 
 const pass = (id: string) => ({ id, clauses: ['c'], outcome: 'pass' });
 const xfail = (id: string, reason: string) => ({ id, clauses: ['c'], outcome: 'xfail', expectation: { reason } });
@@ -22,5 +22,23 @@ describe('synapse verdict table', () => {
   it('skipped-only and case-less clauses say so', () => {
     expect(verdictOf([{ id: 'a#x', clauses: ['c'], outcome: 'skip', message: 'not claimed' }])).to.equal('not tested (not claimed)');
     expect(verdictOf([])).to.equal('no case');
+  });
+
+  it('a column per report; a clause binds a target of its own text or one whose cases name it', () => {
+    const clause = (id: string, spec: string) => ({ id, level: 'MUST', scope: 'server', source: { spec, section: 's' } });
+    const v1 = { target: { name: 'hs', spec_version: 'v1.19' }, cases: [
+      { id: 'a#shared', clauses: ['v1-shared'], outcome: 'pass' },
+      { id: 'a#r0', clauses: ['r0-only'], outcome: 'skip', message: 'applies to spec r0; the target implements v1.19' },
+    ] };
+    const r0 = { target: { name: 'hs-r0', spec_version: 'r0' }, cases: [
+      { id: 'a#shared', clauses: ['v1-shared'], outcome: 'fail' },
+      { id: 'a#r0', clauses: ['r0-only'], outcome: 'xfail', expectation: { reason: 'DEVIATION r0-only' } },
+    ] };
+    const table = verdictTable([v1, r0], [clause('v1-shared', 'v1.19'), clause('r0-only', 'r0'), clause('early-only', 'early')]).split('\n');
+    expect(table[0]).to.equal('| clause | level | hs (v1.19): cases passed, verdict | hs-r0 (r0): cases passed, verdict |');
+    expect(table.slice(2)).to.deep.equal([
+      '| `v1-shared` | MUST | 1/1: conforms | 0/1: **deviates**: a#shared |',
+      '| `r0-only` | MUST | - | 0/1: **deviates**: a#r0 |',
+    ]);
   });
 });
