@@ -1,0 +1,202 @@
+// `npm run bench`: the mock's speed and memory as ratios to a floor measured side by side in one run
+// (docs/benchmarks.md keeps the dated results and says what limits each figure).
+//   - fan-out: one presence change to 100, 1,000 and 10,000 long-polling watchers in a client process
+//     of their own; p50/p99 against the floor (targets at 1,000: <= 1.3x p50, <= 1.5x p99; none lost);
+//   - throughput: GET and PUT presence under wrk -t2 -c32 against the floor (target >= 0.8);
+//   - memory: bytes per user and per room at 100,000 users.
+// With a Synapse from `npm run synapse` running (or --synapse URL), the same figures for Synapse.
+// Loopback only; every wait bounded. Exit 1 when a target is missed, 2 on bad usage or set-up failure.
+import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { projectRoot } from '../../project/paths.js';
+import { Child } from './child-process.js';
+import { measureFanOut, ROOM_SIZE, type FanOutFigures, type FanOutTarget } from './fan-out.js';
+import type { MemoryFigures } from './memory-probe.js';
+import type { ServerHello } from './server-process.js';
+import { describeWrk, measureThroughput, pairedRatio, WRK_CONNECTIONS, WRK_THREADS, type ThroughputFigures } from './throughput.js';
+import { wrkVersion } from './wrk.js';
+
+const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
+const TARGETS = { fanOutP50: 1.3, fanOutP99: 1.5, throughput: 0.8 };
+const TARGET_WATCHERS = 1000;
+
+const { values: opt } = parseArgs({
+  options: {
+    watchers: { type: 'string', default: '100,1000,10000' },
+    'fanout-rounds': { type: 'string', default: '8' },
+    'tp-rounds': { type: 'string', default: '3' },
+    'tp-seconds': { type: 'string', default: '3' },
+    users: { type: 'string', default: '100000' },
+    only: { type: 'string' },
+    synapse: { type: 'string' },
+    'synapse-watchers': { type: 'string', default: '100,1000' },
+    json: { type: 'string' },
+    'cpu-prof': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+if (opt.help) {
+  console.log(`usage: npm run bench -- [--watchers 100,1000,10000] [--fanout-rounds 8] [--tp-rounds 3] [--tp-seconds 3]
+       [--users 100000] [--only fanout,throughput,memory] [--synapse URL|off] [--synapse-watchers 100,1000]
+       [--json FILE] [--cpu-prof DIR]`);
+  process.exit(0);
+}
+
+function numbers(s: string, name: string): number[] {
+  const xs = s.split(',').map(Number);
+  if (xs.some((x) => !Number.isInteger(x) || x <= 0)) {
+    console.error(`bench: --${name} wants positive integers separated by commas, got ${JSON.stringify(s)}`);
+    process.exit(2);
+  }
+  return xs;
+}
+
+const parts = new Set((opt.only ?? 'fanout,throughput,memory').split(','));
+const watcherCounts = numbers(opt.watchers!, 'watchers');
+const [fanOutRounds] = numbers(opt['fanout-rounds']!, 'fanout-rounds');
+const [tpRounds] = numbers(opt['tp-rounds']!, 'tp-rounds');
+const [tpSeconds] = numbers(opt['tp-seconds']!, 'tp-seconds');
+const [memoryUsers] = numbers(opt.users!, 'users');
+const tag = `b${Date.now().toString(36)}`;
+
+/** A Synapse started by `npm run synapse` / scripts/synapse/start.sh leaves its URL in .synapse/url. */
+async function findSynapse(): Promise<string | undefined> {
+  if (opt.synapse === 'off') return undefined;
+  const file = `${projectRoot}/.synapse/url`;
+  const url = opt.synapse ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
+  if (!url) return undefined;
+  try {
+    const r = await fetch(`${url}/_matrix/client/versions`, { signal: AbortSignal.timeout(2_000) });
+    if (r.ok) return url;
+  } catch {
+    // not running
+  }
+  if (opt.synapse) {
+    console.error(`bench: no homeserver answers ${url}/_matrix/client/versions`);
+    process.exit(2);
+  }
+  return undefined;
+}
+
+const fmt = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+const ratio = (a: number, b: number) => a / b;
+
+interface Row {
+  figure: string;
+  mock: string;
+  floor: string;
+  ratio: string;
+  target: string;
+  synapse?: string;
+}
+
+async function main(): Promise<number> {
+  const rows: Row[] = [];
+  const results: Record<string, unknown> = {};
+  let ok = true;
+  const wrk = wrkVersion();
+  const synapse = await findSynapse();
+  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: totalmem() / 2 ** 30, node: process.version, wrk, loadStart: loadavg() };
+  console.log(`matrix-presence-conformance benchmark, ${new Date().toISOString()}`);
+  console.log(`machine: ${machine.cores} x ${machine.cpu}, ${fmt(machine.memGiB, 1)} GiB, node ${machine.node}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`synapse: ${synapse ?? 'none running (start one with `npm run synapse` or pass --synapse URL)'}`);
+
+  const profFlags = (name: string) => (opt['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${opt['cpu-prof']}`, `--cpu-prof-name=${name}-${process.pid}.cpuprofile`] : []);
+  const mock = await Child.start<ServerHello>(here('./server-process.ts'), ['mock', JSON.stringify({ rate_limit: { enabled: false } })], { nodeFlags: profFlags('mock') });
+  const floor = await Child.start<ServerHello>(here('./server-process.ts'), ['floor'], { nodeFlags: profFlags('floor') });
+  try {
+    if (parts.has('throughput')) {
+      if (!wrk) {
+        console.log('throughput: skipped, wrk is not installed (Debian/Ubuntu: apt-get install -y wrk)');
+        ok = false;
+      } else {
+        for (const method of ['GET', 'PUT'] as const) {
+          console.log(`throughput: ${method} presence, ${describeWrk(method, tpSeconds!)}, ${tpRounds} rounds each ...`);
+          const targets = [{ name: 'floor', url: floor.hello.url, homeserver: false }, { name: 'mock', url: mock.hello.url, homeserver: true }];
+          if (synapse) targets.push({ name: 'synapse', url: synapse, homeserver: true });
+          const f = await measureThroughput(targets, method, tpRounds!, tpSeconds!, tag);
+          const m = f.get('mock')!;
+          const fl = f.get('floor')!;
+          const s = f.get('synapse');
+          const r = pairedRatio(m, fl);
+          const met = r >= TARGETS.throughput && m.non2xx === 0 && m.socketErrors === 0;
+          ok &&= met;
+          results[`${method.toLowerCase()}Throughput`] = { mock: m, floor: fl, synapse: s, ratio: r };
+          const errors = (x: ThroughputFigures) => (x.non2xx || x.socketErrors ? ` (${x.non2xx} non-2xx, ${x.socketErrors} socket errors)` : '');
+          rows.push({
+            figure: `${method} presence, wrk -t${WRK_THREADS} -c${WRK_CONNECTIONS}${method === 'PUT' ? ' -s put.lua (rate limit off)' : ''}, req/s`,
+            mock: `${fmt(m.perSecond)}${errors(m)}`, floor: `${fmt(fl.perSecond)}${errors(fl)}`, ratio: fmt(r, 2),
+            target: `>= ${TARGETS.throughput} ${met ? 'OK' : 'MISSED'}`,
+            synapse: s && `${fmt(s.perSecond)}${errors(s)} (${fmt(s.perSecond / fl.perSecond, 3)} of floor)`,
+          });
+        }
+      }
+    }
+
+    if (parts.has('fanout')) {
+      for (const n of watcherCounts) {
+        console.log(`fan-out: ${n} watchers (rooms of ${ROOM_SIZE}), ${fanOutRounds} rounds each ...`);
+        const targets: FanOutTarget[] = [
+          { name: 'mock', url: mock.hello.url, server: mock, homeserver: true },
+          { name: 'floor', url: floor.hello.url, server: floor, homeserver: false },
+        ];
+        const f = await measureFanOut(targets, n, fanOutRounds!, `${tag}_${n}`);
+        let s: FanOutFigures | undefined;
+        if (synapse && numbers(opt['synapse-watchers']!, 'synapse-watchers').includes(n)) {
+          console.log(`fan-out: ${n} watchers on Synapse ...`);
+          s = (await measureFanOut([{ name: 'synapse', url: synapse, homeserver: true }], n, Math.min(3, fanOutRounds!), `${tag}_${n}`)).get('synapse');
+        }
+        const m = f.get('mock')!;
+        const fl = f.get('floor')!;
+        const r50 = ratio(m.p50, fl.p50);
+        const r99 = ratio(m.p99, fl.p99);
+        const nothingLost = m.lost === 0 && m.failed === 0 && fl.lost === 0 && fl.failed === 0;
+        const targeted = n === TARGET_WATCHERS;
+        const met = nothingLost && (!targeted || (r50 <= TARGETS.fanOutP50 && r99 <= TARGETS.fanOutP99));
+        ok &&= met;
+        results[`fanOut${n}`] = { mock: m, floor: fl, synapse: s, ratioP50: r50, ratioP99: r99 };
+        const cell = (x: FanOutFigures) => `${fmt(x.p50, 1)} / ${fmt(x.p99, 1)} ms${x.lost || x.failed ? ` (${x.lost} lost, ${x.failed} failed)` : ''}`;
+        rows.push({
+          figure: `one change to ${n.toLocaleString('en')} watchers, p50 / p99 (${m.deliveries} deliveries)`,
+          mock: cell(m), floor: cell(fl), ratio: `${fmt(r50, 2)} / ${fmt(r99, 2)}`,
+          target: targeted ? `<= ${TARGETS.fanOutP50} / <= ${TARGETS.fanOutP99}, none lost ${met ? 'OK' : 'MISSED'}` : `none lost ${met ? 'OK' : 'MISSED'}`,
+          synapse: s && `${cell(s)} (${fmt(s.p50 / fl.p50, 1)} / ${fmt(s.p99 / fl.p99, 1)} of floor)`,
+        });
+      }
+    }
+  } finally {
+    await mock.stop();
+    await floor.stop();
+  }
+
+  if (parts.has('memory')) {
+    console.log(`memory: ${memoryUsers.toLocaleString('en')} users in rooms of 10 ...`);
+    const probe = await Child.start<MemoryFigures>(here('./memory-probe.ts'), [String(memoryUsers), '10'], { nodeFlags: ['--expose-gc'], startTimeoutMs: 300_000 });
+    const m = probe.hello;
+    await probe.stop();
+    results.memory = m;
+    rows.push({ figure: `memory per user at ${m.users.toLocaleString('en')} users (account, token, presence, timer)`, mock: `${fmt(m.bytesPerUser)} B`, floor: '', ratio: '', target: '' });
+    rows.push({ figure: `memory per room of ${m.roomSize} (${m.rooms.toLocaleString('en')} rooms; heap ${fmt(m.heapMiB)} MiB in all)`, mock: `${fmt(m.bytesPerRoom)} B (${fmt(m.bytesPerMembership)} B per member)`, floor: '', ratio: '', target: '' });
+  }
+
+  const withSynapse = rows.some((r) => r.synapse);
+  console.log('');
+  console.log(`| figure | mock | floor | ratio | target |${withSynapse ? ' synapse |' : ''}`);
+  console.log(`| --- | --- | --- | --- | --- |${withSynapse ? ' --- |' : ''}`);
+  for (const r of rows) console.log(`| ${r.figure} | ${r.mock} | ${r.floor} | ${r.ratio} | ${r.target} |${withSynapse ? ` ${r.synapse ?? ''} |` : ''}`);
+  console.log('');
+  console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${ok ? 'every target met' : 'a target was missed'}`);
+  if (opt.json) writeFileSync(opt.json, `${JSON.stringify({ date: new Date().toISOString(), machine: { ...machine, loadEnd: loadavg() }, results }, null, 2)}\n`);
+  return ok ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,115 @@
+// Fan-out: how long one presence change takes to reach N long-polling watchers, each a raw keep-alive
+// socket in a client process of its own. Watchers share rooms of at most 100 members with the sender
+// (so the sender is in N/100 rooms) and sync with set_presence=offline; rounds of the mock and the floor
+// alternate, so that drift of the shared machine hits both alike.
+import { fileURLToPath } from 'node:url';
+import { MatrixHttp, inBatches, presencePath, type MatrixUser } from '../clients/matrix-http.js';
+import { Child } from './child-process.js';
+import type { ServerAnswer } from './server-process.js';
+import type { FireAnswer, WatcherSpec } from './watcher-process.js';
+import { percentile } from './stats.js';
+
+const WATCHER_PROCESS = fileURLToPath(new URL('./watcher-process.ts', import.meta.url));
+export const ROOM_SIZE = 100;
+
+export interface FanOutTarget {
+  name: string;
+  url: string;
+  /** The server's own count of parked long-polls; without it (Synapse) a fixed pause. */
+  server?: Child;
+  /** Whether the target is a homeserver (users and rooms are set up) or the floor (anything goes). */
+  homeserver: boolean;
+}
+
+export interface FanOutFigures {
+  watchers: number;
+  rounds: number;
+  deliveries: number;
+  p50: number;
+  p99: number;
+  max: number;
+  lost: number;
+  failed: number;
+  extraPolls: number;
+}
+
+interface Prepared {
+  target: FanOutTarget;
+  client: Child;
+  sender: MatrixUser;
+  latencies: number[];
+  lost: number;
+  failed: number;
+  extraPolls: number;
+}
+
+async function prepare(target: FanOutTarget, n: number, tag: string): Promise<Prepared> {
+  let sender: MatrixUser = { userId: '@fan_sender:floor', token: 'floor' };
+  let watchers: WatcherSpec[] = Array.from({ length: n }, () => ({ token: 'floor', since: 's1' }));
+  if (target.homeserver) {
+    const http = new MatrixHttp(target.url);
+    try {
+      sender = await http.register(`${tag}_sender`);
+      const rooms = await inBatches(Math.ceil(n / ROOM_SIZE), 8, () => http.createRoom(sender));
+      const users = await http.registerMany(`${tag}_w`, n);
+      await inBatches(n, 32, (i) => http.join(rooms[Math.floor(i / ROOM_SIZE)]!, users[i]!));
+      // A user in no room syncs once: its next_batch is a position after every join, for everyone.
+      const since = (await http.sync(await http.register(`${tag}_clock`), undefined)).next_batch as string;
+      watchers = users.map((u) => ({ token: u.token, since }));
+    } finally {
+      http.close();
+    }
+  }
+  const client = await Child.start(WATCHER_PROCESS, [new URL(target.url).port]);
+  await client.ask({ cmd: 'open', watchers });
+  return { target, client, sender, latencies: [], lost: 0, failed: 0, extraPolls: 0 };
+}
+
+async function parked(target: FanOutTarget, n: number): Promise<void> {
+  if (!target.server) {
+    await new Promise((r) => setTimeout(r, 2_000 + n));
+    return;
+  }
+  const deadline = Date.now() + 60_000;
+  while ((await target.server.ask<ServerAnswer>({})).waiting < n) {
+    if (Date.now() > deadline) throw new Error(`${target.name}: fewer than ${n} long-polls parked after 60 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function round(p: Prepared, n: number, presence: string, counted: boolean): Promise<void> {
+  await p.client.ask({ cmd: 'arm' });
+  await parked(p.target, n);
+  const a = await p.client.ask<FireAnswer>({
+    cmd: 'fire', putPath: presencePath(p.sender.userId), putToken: p.sender.token, sender: p.sender.userId, presence, deadlineMs: 30_000,
+  }, 60_000);
+  if (a.putStatus !== 200) throw new Error(`${p.target.name}: the sender's PUT answered ${a.putStatus}`);
+  if (!counted) return;
+  p.latencies.push(...a.latencies);
+  p.lost += a.lost;
+  p.failed += a.failed;
+  p.extraPolls += a.extraPolls;
+}
+
+/** One warm-up round per target, then `rounds` counted rounds, alternating between the targets. */
+export async function measureFanOut(targets: FanOutTarget[], n: number, rounds: number, tag: string): Promise<Map<string, FanOutFigures>> {
+  const prepared: Prepared[] = [];
+  try {
+    for (const t of targets) prepared.push(await prepare(t, n, `${tag}_${t.name}`));
+    for (let r = -1; r < rounds; r++) {
+      // Each change flips the sender between unavailable and online, so each one is a real change.
+      const presence = r % 2 === 0 ? 'online' : 'unavailable';
+      for (const p of r % 2 === 0 ? prepared : [...prepared].reverse()) await round(p, n, presence, r >= 0);
+    }
+  } finally {
+    for (const p of prepared) {
+      await p.client.ask({ cmd: 'close' }).catch(() => undefined);
+      await p.client.stop();
+    }
+  }
+  return new Map(prepared.map((p) => [p.target.name, {
+    watchers: n, rounds, deliveries: p.latencies.length,
+    p50: percentile(p.latencies, 50), p99: percentile(p.latencies, 99), max: Math.max(...p.latencies),
+    lost: p.lost, failed: p.failed, extraPolls: p.extraPolls,
+  }]));
+}

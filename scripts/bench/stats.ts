@@ -1,0 +1,12 @@
+// Order statistics for the benchmark's samples.
+
+/** The p-th percentile (nearest rank) of `xs`; NaN when empty. */
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
+export function median(xs: readonly number[]): number {
+  return percentile(xs, 50);
+}

@@ -1,0 +1,75 @@
+// GET and PUT presence throughput with wrk, the mock beside the floor answering the same JSON, in
+// alternating rounds (floor, mock, mock, floor, ...), so that the machine's drift hits both alike. The
+// ratio is the median of the per-pair ratios.
+import { MatrixHttp, presencePath } from '../clients/matrix-http.js';
+import { runWrk, wrkCommand, type WrkResult } from './wrk.js';
+import { median } from './stats.js';
+
+export const WRK_THREADS = 2;
+export const WRK_CONNECTIONS = 32;
+export const PUT_BODY = JSON.stringify({ presence: 'online', status_msg: 'benchmark' });
+
+export interface ThroughputTarget {
+  name: string;
+  url: string;
+  /** False for the floor: it needs no user. */
+  homeserver: boolean;
+}
+
+export interface ThroughputFigures {
+  /** Median requests per second over the rounds. */
+  perSecond: number;
+  rounds: number[];
+  non2xx: number;
+  socketErrors: number;
+}
+
+interface Prepared {
+  target: ThroughputTarget;
+  path: string;
+  headers: Record<string, string>;
+}
+
+async function prepare(t: ThroughputTarget, tag: string): Promise<Prepared> {
+  if (!t.homeserver) return { target: t, path: presencePath('@tp:floor'), headers: {} };
+  const http = new MatrixHttp(t.url);
+  try {
+    const user = await http.register(`${tag}_tp`);
+    const put = await http.putPresence(user, 'online', 'benchmark');
+    if (put.status !== 200) throw new Error(`${t.name}: PUT presence answered ${put.status}`);
+    return { target: t, path: presencePath(user.userId), headers: { Authorization: `Bearer ${user.token}` } };
+  } finally {
+    http.close();
+  }
+}
+
+export function describeWrk(method: 'GET' | 'PUT', seconds: number): string {
+  const args = wrkCommand({ url: 'URL', seconds, threads: WRK_THREADS, connections: WRK_CONNECTIONS, putBody: method === 'PUT' ? PUT_BODY : undefined });
+  return `wrk ${args.map((a) => (a.includes('/') && a !== 'URL' ? 'put.lua' : a)).join(' ')}`;
+}
+
+export async function measureThroughput(
+  targets: ThroughputTarget[], method: 'GET' | 'PUT', rounds: number, seconds: number, tag: string,
+): Promise<Map<string, ThroughputFigures>> {
+  const prepared = await Promise.all(targets.map((t) => prepare(t, `${tag}_${method.toLowerCase()}_${t.name}`)));
+  const run = (p: Prepared, s: number): Promise<WrkResult> => runWrk({
+    url: `${p.target.url}${p.path}`, seconds: s, threads: WRK_THREADS, connections: WRK_CONNECTIONS, headers: p.headers,
+    putBody: method === 'PUT' ? PUT_BODY : undefined,
+  });
+  for (const p of prepared) await run(p, 1); // warm-up (JIT, connection set-up)
+  const results = new Map<string, WrkResult[]>(prepared.map((p) => [p.target.name, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const p of r % 2 === 0 ? prepared : [...prepared].reverse()) results.get(p.target.name)!.push(await run(p, seconds));
+  }
+  return new Map([...results].map(([name, rs]) => [name, {
+    perSecond: median(rs.map((x) => x.requestsPerSec)),
+    rounds: rs.map((x) => x.requestsPerSec),
+    non2xx: rs.reduce((a, x) => a + x.non2xx, 0),
+    socketErrors: rs.reduce((a, x) => a + x.socketErrors, 0),
+  }]));
+}
+
+/** The median over rounds of mock/floor, pairing the i-th round of each (run next to each other). */
+export function pairedRatio(a: ThroughputFigures, b: ThroughputFigures): number {
+  return median(a.rounds.map((x, i) => x / b.rounds[i]!));
+}
