@@ -1,9 +1,10 @@
 // Rooms: create, join, invite, leave, joined_rooms, send (pro-active), state, members, typing and
 // receipts (activity that bumps last active).
+import { parseUserId } from '../accounts.js';
 import { bodyObject, me, optString, pathParam, userIdParam, type Context } from '../context.js';
 import { ERRORS, MatrixError } from '../errors.js';
 import type { Route } from '../router.js';
-import type { RoomEvent } from '../rooms.js';
+import { stateKeyOf, type RoomEvent } from '../rooms.js';
 
 function clientEvent(e: RoomEvent): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -28,11 +29,18 @@ function createRoom(ctx: Context): unknown {
   }
   const invite = stringArray(body, 'invite');
   const initialState = body.initial_state === undefined ? [] : body.initial_state;
-  if (!Array.isArray(initialState) || initialState.some((s) => typeof s !== 'object' || s === null || typeof s.type !== 'string' || typeof s.content !== 'object')) {
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!Array.isArray(initialState) || initialState.some((s) => !isObject(s) || typeof s.type !== 'string' || !isObject(s.content) || (s.state_key !== undefined && typeof s.state_key !== 'string'))) {
     throw new MatrixError(ERRORS.BAD_JSON, 'initial_state must be an array of state events.');
   }
+  // Room creation sends initial_state as the creator, under the auth rules: a member event can only be
+  // the creator's own join (nobody is joined to a new room behind their back).
+  const creator = me(ctx).userId;
+  if (initialState.some((s) => s.type === 'm.room.member' && (s.state_key !== creator || s.content.membership !== 'join'))) {
+    throw new MatrixError(ERRORS.FORBIDDEN, 'initial_state cannot set the membership of another user.');
+  }
   for (const u of invite) if (!ctx.hs.accounts.users.has(u)) throw new MatrixError(ERRORS.UNKNOWN_USER, `Unknown user ${u}.`);
-  const room = ctx.hs.createRoom(me(ctx).userId, {
+  const room = ctx.hs.createRoom(creator, {
     preset, visibility: optString(body, 'visibility'), name: optString(body, 'name'), topic: optString(body, 'topic'), invite,
     initial_state: initialState as { type: string; state_key?: string; content: Record<string, unknown> }[],
   });
@@ -55,8 +63,35 @@ function sendEvent(ctx: Context): unknown {
 }
 
 function putState(ctx: Context): unknown {
-  const event = ctx.hs.send(roomIdParam(ctx), me(ctx).userId, pathParam(ctx, 'eventType'), bodyObject(ctx), ctx.params.stateKey === undefined ? '' : pathParam(ctx, 'stateKey'));
+  const sender = me(ctx).userId;
+  const roomId = roomIdParam(ctx);
+  const type = pathParam(ctx, 'eventType');
+  const stateKey = ctx.params.stateKey === undefined ? '' : pathParam(ctx, 'stateKey');
+  const content = bodyObject(ctx);
+  if (type === 'm.room.member') return putMembership(ctx, roomId, sender, stateKey, content);
+  const event = ctx.hs.send(roomId, sender, type, content, stateKey);
   return { event_id: event.event_id };
+}
+
+/** A member event through the state endpoint goes through the membership rules, as in Synapse
+ * (RoomStateEventRestServlet hands it to update_membership): a user changes only their own membership
+ * (a profile update of their join, or leaving) and may invite; others' memberships are refused. */
+function putMembership(ctx: Context, roomId: string, sender: string, target: string, content: Record<string, unknown>): unknown {
+  const membership = content.membership;
+  if (typeof membership !== 'string') throw new MatrixError(ERRORS.BAD_JSON, 'membership must be a string.');
+  if (!parseUserId(target)) throw new MatrixError(ERRORS.INVALID_PARAM, `Invalid user id: ${JSON.stringify(target)}.`);
+  if (membership === 'invite') {
+    ctx.hs.invite(roomId, sender, target);
+    return { event_id: ctx.hs.getRoom(roomId).state.get(stateKeyOf('m.room.member', target))!.event_id };
+  }
+  if (target !== sender || (membership !== 'join' && membership !== 'leave')) {
+    throw new MatrixError(ERRORS.FORBIDDEN, 'You cannot change another user\'s membership.');
+  }
+  const room = ctx.hs.getRoom(roomId);
+  if (membership === 'leave') ctx.hs.leave(roomId, sender);
+  else if (room.members.get(sender) === 'join') ctx.hs.send(roomId, sender, 'm.room.member', content, sender); // a profile update
+  else ctx.hs.join(roomId, sender);
+  return { event_id: room.state.get(stateKeyOf('m.room.member', target))!.event_id };
 }
 
 function getState(ctx: Context): unknown {

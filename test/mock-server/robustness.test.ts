@@ -79,4 +79,52 @@ describe('mock robustness', () => {
       expect(s.presence.events.map((e) => e.sender)).to.deep.equal([b.userId]);
     });
   });
+
+  // Found by the fuzzer (fuzz.test.ts, "no other user's state changed"): memberships of other users.
+  describe('another user\'s membership', () => {
+    const statePath = (room: string, type: string, key: string) => `${v3}/rooms/${encodeURIComponent(room)}/state/${type}/${encodeURIComponent(key)}`;
+
+    for (const content of [{ membership: 'leave' }, { membership: 'ban' }, { membership: 'join' }, { displayname: 'no membership' }]) {
+      it(`PUT state m.room.member/{them} ${JSON.stringify(content)} is refused and leaves them joined`, async () => {
+        const m = makeMock();
+        const a = await m.register();
+        const b = await m.register();
+        const room = await m.shareRoom(b, a);
+        const res = await request(m.app).put(statePath(room, 'm.room.member', b.userId)).set(authHeader(a)).send(content);
+        expect(res.status).to.be.oneOf([400, 403]);
+        expect(res.body.errcode).to.be.oneOf(['M_FORBIDDEN', 'M_BAD_JSON']);
+        expect([...m.app.homeserver.rooms.joinedRooms(b.userId)]).to.deep.equal([room]);
+      });
+    }
+
+    it('PUT state m.room.member/{self} still updates one\'s own join, leaves, and invites others', async () => {
+      const m = makeMock();
+      const a = await m.register();
+      const b = await m.register();
+      const c = await m.register();
+      const room = await m.shareRoom(a, b);
+      const own = await request(m.app).put(statePath(room, 'm.room.member', b.userId)).set(authHeader(b)).send({ membership: 'join', displayname: 'Bee' });
+      expect(own.status).to.equal(200);
+      expect((await request(m.app).get(statePath(room, 'm.room.member', b.userId)).set(authHeader(a))).body).to.deep.equal({ membership: 'join', displayname: 'Bee' });
+      const invite = await request(m.app).put(statePath(room, 'm.room.member', c.userId)).set(authHeader(b)).send({ membership: 'invite' });
+      expect(invite.status).to.equal(200);
+      expect([...m.app.homeserver.rooms.invitedRooms(c.userId)]).to.deep.equal([room]);
+      const leave = await request(m.app).put(statePath(room, 'm.room.member', b.userId)).set(authHeader(b)).send({ membership: 'leave' });
+      expect(leave.status).to.equal(200);
+      expect([...m.app.homeserver.rooms.joinedRooms(b.userId)]).to.deep.equal([]);
+    });
+
+    it('createRoom refuses initial_state that joins another user, and content that is not an object', async () => {
+      const m = makeMock();
+      const a = await m.register();
+      const b = await m.register();
+      const joinB = await request(m.app).post(`${v3}/createRoom`).set(authHeader(a))
+        .send({ initial_state: [{ type: 'm.room.member', state_key: b.userId, content: { membership: 'join' } }] });
+      expect([joinB.status, joinB.body.errcode]).to.deep.equal([403, 'M_FORBIDDEN']);
+      expect([...m.app.homeserver.rooms.joinedRooms(b.userId)]).to.deep.equal([]);
+      const nullContent = await request(m.app).post(`${v3}/createRoom`).set(authHeader(a))
+        .send({ initial_state: [{ type: 'm.room.member', state_key: a.userId, content: null }] });
+      expect([nullContent.status, nullContent.body.errcode]).to.deep.equal([400, 'M_BAD_JSON']);
+    });
+  });
 });
