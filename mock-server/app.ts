@@ -7,6 +7,7 @@ import { dialectOf, type Context } from './context.js';
 import { ERRORS, MatrixError } from './errors.js';
 import { Homeserver, type JsonStyle } from './homeserver.js';
 import { ClientGoneError, CORS_HEADERS, parseJson, readBody, sendJson } from './http-io.js';
+import { parseTarget } from './request-target.js';
 import { Router, type Match } from './router.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { earlyRoutes } from './routes/early-routes.js';
@@ -55,7 +56,7 @@ function answerError(res: ServerResponse, err: unknown, style: JsonStyle): void 
 }
 
 async function handle(hs: Homeserver, router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://mock.invalid');
+  const url = parseTarget(req.url ?? '/');
   const method = req.method ?? 'GET';
   // Spec: servers answer a CORS preflight on every endpoint with the CORS headers.
   if (method === 'OPTIONS') {
@@ -82,7 +83,7 @@ async function handle(hs: Homeserver, router: Router, req: IncomingMessage, res:
   }
   const { route, params } = match;
   const ctx: Context = {
-    hs, req, res, params, version: split?.version ?? 'v3', query: url.searchParams, body: undefined,
+    hs, req, res, params, version: split?.version ?? 'v3', query: url.query, body: undefined,
     onClose: (fn) => res.once('close', fn),
   };
 

@@ -7,18 +7,17 @@
 // With a Synapse from `npm run synapse` running (or --synapse URL), the same figures for Synapse.
 // Loopback only; every wait bounded. Exit 1 when a target is missed, 2 on bad usage or set-up failure.
 import { cpus, loadavg, totalmem } from 'node:os';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../../project/paths.js';
-import { Child } from './child-process.js';
-import { measureFanOut, ROOM_SIZE, type FanOutFigures, type FanOutTarget } from './fan-out.js';
+import { Child, processEntry } from './child-process.js';
+import { measureFanOut, ROOM_SIZE, type FanOutFigures, type FanOutTarget, type MeasureHooks } from './fan-out.js';
 import type { MemoryFigures } from './memory-probe.js';
 import type { ServerHello } from './server-process.js';
 import { describeWrk, measureThroughput, pairedRatio, WRK_CONNECTIONS, WRK_THREADS, type ThroughputFigures } from './throughput.js';
 import { wrkVersion } from './wrk.js';
 
-const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const TARGETS = { fanOutP50: 1.3, fanOutP99: 1.5, throughput: 0.8 };
 const TARGET_WATCHERS = 1000;
 
@@ -104,9 +103,19 @@ async function main(): Promise<number> {
   console.log(`machine: ${machine.cores} x ${machine.cpu}, ${fmt(machine.memGiB, 1)} GiB, node ${machine.node}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log(`synapse: ${synapse ?? 'none running (start one with `npm run synapse` or pass --synapse URL)'}`);
 
-  const profFlags = (name: string) => (opt['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${opt['cpu-prof']}`, `--cpu-prof-name=${name}-${process.pid}.cpuprofile`] : []);
-  const mock = await Child.start<ServerHello>(here('./server-process.ts'), ['mock', JSON.stringify({ rate_limit: { enabled: false } })], { nodeFlags: profFlags('mock') });
-  const floor = await Child.start<ServerHello>(here('./server-process.ts'), ['floor'], { nodeFlags: profFlags('floor') });
+  const mock = await Child.start<ServerHello>(processEntry('server-process', true), ['mock', JSON.stringify({ rate_limit: { enabled: false } })]);
+  const floor = await Child.start<ServerHello>(processEntry('server-process', true), ['floor']);
+  // --cpu-prof DIR: a profile of each server over the counted rounds of each part (not the set-up).
+  const profiled = (part: string): MeasureHooks => {
+    const dir = opt['cpu-prof'];
+    if (!dir) return {};
+    mkdirSync(dir, { recursive: true });
+    const both = [['mock', mock], ['floor', floor]] as const;
+    return {
+      measuring: async () => void (await Promise.all(both.map(([, c]) => c.ask({ profile: 'start' })))),
+      measured: async () => void (await Promise.all(both.map(([name, c]) => c.ask({ profile: resolve(dir, `${name}-${part}.cpuprofile`) })))),
+    };
+  };
   try {
     if (parts.has('throughput')) {
       if (!wrk) {
@@ -117,7 +126,7 @@ async function main(): Promise<number> {
           console.log(`throughput: ${method} presence, ${describeWrk(method, tpSeconds!)}, ${tpRounds} rounds each ...`);
           const targets = [{ name: 'floor', url: floor.hello.url, homeserver: false }, { name: 'mock', url: mock.hello.url, homeserver: true }];
           if (synapse) targets.push({ name: 'synapse', url: synapse, homeserver: true });
-          const f = await measureThroughput(targets, method, tpRounds!, tpSeconds!, tag);
+          const f = await measureThroughput(targets, method, tpRounds!, tpSeconds!, tag, profiled(method.toLowerCase()));
           const m = f.get('mock')!;
           const fl = f.get('floor')!;
           const s = f.get('synapse');
@@ -143,7 +152,7 @@ async function main(): Promise<number> {
           { name: 'mock', url: mock.hello.url, server: mock, homeserver: true },
           { name: 'floor', url: floor.hello.url, server: floor, homeserver: false },
         ];
-        const f = await measureFanOut(targets, n, fanOutRounds!, `${tag}_${n}`);
+        const f = await measureFanOut(targets, n, fanOutRounds!, `${tag}_${n}`, profiled(`fanout-${n}`));
         let s: FanOutFigures | undefined;
         if (synapse && numbers(opt['synapse-watchers']!, 'synapse-watchers').includes(n)) {
           console.log(`fan-out: ${n} watchers on Synapse ...`);
@@ -174,7 +183,7 @@ async function main(): Promise<number> {
 
   if (parts.has('memory')) {
     console.log(`memory: ${memoryUsers.toLocaleString('en')} users in rooms of 10 ...`);
-    const probe = await Child.start<MemoryFigures>(here('./memory-probe.ts'), [String(memoryUsers), '10'], { nodeFlags: ['--expose-gc'], startTimeoutMs: 300_000 });
+    const probe = await Child.start<MemoryFigures>(processEntry('memory-probe', true), [String(memoryUsers), '10'], { nodeFlags: ['--expose-gc'], startTimeoutMs: 300_000 });
     const m = probe.hello;
     await probe.stop();
     results.memory = m;

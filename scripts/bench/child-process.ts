@@ -2,6 +2,22 @@
 // test, or a client holding thousands of watchers), waits for its first message, then asks questions
 // ({id, ...}) that the child answers ({id, ...}). Bounded waits everywhere.
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../../project/paths.js';
+
+/**
+ * The file to fork for one of the processes in scripts/bench/: compiled (.bench-build/, made by
+ * `npm run bench` with scripts/bench/tsconfig.json) for measuring, or the TypeScript source (run through
+ * tsx) where speed is not measured (the soak in npm test).
+ */
+export function processEntry(name: 'server-process' | 'watcher-process' | 'memory-probe', compiled: boolean): string {
+  if (!compiled) return fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
+  const file = join(projectRoot, '.bench-build', 'scripts', 'bench', `${name}.js`);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run bench\`, which compiles it first`);
+  return file;
+}
 
 export interface ChildOptions {
   /** Extra node flags, e.g. --expose-gc or --cpu-prof. */
@@ -34,7 +50,8 @@ export class Child<Hello = unknown> {
   }
 
   static start<Hello>(file: string, args: string[], options: ChildOptions = {}): Promise<Child<Hello>> {
-    const proc = fork(file, args, { execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const loader = file.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const proc = fork(file, args, { execArgv: [...loader, ...(options.nodeFlags ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         proc.kill();

@@ -2,14 +2,12 @@
 // socket in a client process of its own. Watchers share rooms of at most 100 members with the sender
 // (so the sender is in N/100 rooms) and sync with set_presence=offline; rounds of the mock and the floor
 // alternate, so that drift of the shared machine hits both alike.
-import { fileURLToPath } from 'node:url';
 import { MatrixHttp, inBatches, presencePath, type MatrixUser } from '../clients/matrix-http.js';
-import { Child } from './child-process.js';
+import { Child, processEntry } from './child-process.js';
 import type { ServerAnswer } from './server-process.js';
 import type { FireAnswer, WatcherSpec } from './watcher-process.js';
 import { percentile } from './stats.js';
 
-const WATCHER_PROCESS = fileURLToPath(new URL('./watcher-process.ts', import.meta.url));
 export const ROOM_SIZE = 100;
 
 export interface FanOutTarget {
@@ -19,6 +17,12 @@ export interface FanOutTarget {
   server?: Child;
   /** Whether the target is a homeserver (users and rooms are set up) or the floor (anything goes). */
   homeserver: boolean;
+}
+
+/** Called around the counted rounds (after set-up and warm-up): the benchmark profiles there. */
+export interface MeasureHooks {
+  measuring?: () => Promise<void>;
+  measured?: () => Promise<void>;
 }
 
 export interface FanOutFigures {
@@ -60,7 +64,7 @@ async function prepare(target: FanOutTarget, n: number, tag: string): Promise<Pr
       http.close();
     }
   }
-  const client = await Child.start(WATCHER_PROCESS, [new URL(target.url).port]);
+  const client = await Child.start(processEntry('watcher-process', true), [new URL(target.url).port]);
   await client.ask({ cmd: 'open', watchers });
   return { target, client, sender, latencies: [], lost: 0, failed: 0, extraPolls: 0 };
 }
@@ -92,15 +96,19 @@ async function round(p: Prepared, n: number, presence: string, counted: boolean)
 }
 
 /** One warm-up round per target, then `rounds` counted rounds, alternating between the targets. */
-export async function measureFanOut(targets: FanOutTarget[], n: number, rounds: number, tag: string): Promise<Map<string, FanOutFigures>> {
+export async function measureFanOut(
+  targets: FanOutTarget[], n: number, rounds: number, tag: string, hooks: MeasureHooks = {},
+): Promise<Map<string, FanOutFigures>> {
   const prepared: Prepared[] = [];
   try {
     for (const t of targets) prepared.push(await prepare(t, n, `${tag}_${t.name}`));
     for (let r = -1; r < rounds; r++) {
+      if (r === 0) await hooks.measuring?.();
       // Each change flips the sender between unavailable and online, so each one is a real change.
       const presence = r % 2 === 0 ? 'online' : 'unavailable';
       for (const p of r % 2 === 0 ? prepared : [...prepared].reverse()) await round(p, n, presence, r >= 0);
     }
+    await hooks.measured?.();
   } finally {
     for (const p of prepared) {
       await p.client.ask({ cmd: 'close' }).catch(() => undefined);

@@ -4,6 +4,8 @@
 // with --expose-gc), and its CPU time.
 //
 // Arguments: mock|floor [MOCK_CONFIG_JSON]
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import { startMockServer } from '../../mock-server/index.js';
 import { answerQuestions } from './child-process.js';
@@ -22,6 +24,10 @@ export interface ServerAnswer {
 
 // Watchers sit idle between rounds for longer than the mock's 5 s keep-alive timeout.
 const KEEP_ALIVE_MS = 600_000;
+
+function post(session: Session, method: string): Promise<unknown> {
+  return new Promise((resolve, reject) => session.post(method, (err, result) => (err ? reject(err) : resolve(result))));
+}
 
 async function main(): Promise<void> {
   const [kind, configJson] = process.argv.slice(2);
@@ -43,7 +49,22 @@ async function main(): Promise<void> {
     throw new Error(`server-process: unknown kind ${JSON.stringify(kind)} (mock or floor)`);
   }
   const hello: ServerHello = { url };
-  answerQuestions(hello, (q): ServerAnswer => {
+  const profiler = new Session();
+  answerQuestions(hello, async (q): Promise<ServerAnswer | Record<string, never>> => {
+    // {profile: 'start'} / {profile: FILE}: a CPU profile of what happens in between (the measured
+    // rounds only, not the set-up), written to FILE (Chrome DevTools' .cpuprofile format).
+    if (q.profile === 'start') {
+      profiler.connect();
+      await post(profiler, 'Profiler.enable');
+      await post(profiler, 'Profiler.start');
+      return {};
+    }
+    if (typeof q.profile === 'string') {
+      const { profile } = (await post(profiler, 'Profiler.stop')) as { profile: unknown };
+      profiler.disconnect();
+      writeFileSync(q.profile, JSON.stringify(profile));
+      return {};
+    }
     // {gc: true}: collect first, so heapUsed is what is live (needs --expose-gc).
     if (q.gc === true) (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();

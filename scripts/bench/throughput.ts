@@ -3,6 +3,7 @@
 // ratio is the median of the per-pair ratios.
 import { MatrixHttp, presencePath } from '../clients/matrix-http.js';
 import { runWrk, wrkCommand, type WrkResult } from './wrk.js';
+import type { MeasureHooks } from './fan-out.js';
 import { median } from './stats.js';
 
 export const WRK_THREADS = 2;
@@ -49,7 +50,7 @@ export function describeWrk(method: 'GET' | 'PUT', seconds: number): string {
 }
 
 export async function measureThroughput(
-  targets: ThroughputTarget[], method: 'GET' | 'PUT', rounds: number, seconds: number, tag: string,
+  targets: ThroughputTarget[], method: 'GET' | 'PUT', rounds: number, seconds: number, tag: string, hooks: MeasureHooks = {},
 ): Promise<Map<string, ThroughputFigures>> {
   const prepared = await Promise.all(targets.map((t) => prepare(t, `${tag}_${method.toLowerCase()}_${t.name}`)));
   const run = (p: Prepared, s: number): Promise<WrkResult> => runWrk({
@@ -58,9 +59,11 @@ export async function measureThroughput(
   });
   for (const p of prepared) await run(p, 1); // warm-up (JIT, connection set-up)
   const results = new Map<string, WrkResult[]>(prepared.map((p) => [p.target.name, []]));
+  await hooks.measuring?.();
   for (let r = 0; r < rounds; r++) {
     for (const p of r % 2 === 0 ? prepared : [...prepared].reverse()) results.get(p.target.name)!.push(await run(p, seconds));
   }
+  await hooks.measured?.();
   return new Map([...results].map(([name, rs]) => [name, {
     perSecond: median(rs.map((x) => x.requestsPerSec)),
     rounds: rs.map((x) => x.requestsPerSec),

@@ -5,11 +5,10 @@
 //   - no failed request, except PUTs refused by the configured rate limit (429 M_LIMIT_EXCEEDED);
 //   - memory returns near its baseline once the watchers are gone (no per-sync or per-event history).
 // Loopback only; bounded in time (duration, a settle period, a hard deadline) and in requests.
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { MatrixHttp, inBatches, presencePath, syncPath, type MatrixUser } from '../clients/matrix-http.js';
 import { openConnections, RawHttpConnection } from '../clients/raw-http.js';
-import { Child } from '../bench/child-process.js';
+import { Child, processEntry } from '../bench/child-process.js';
 import type { ServerAnswer, ServerHello } from '../bench/server-process.js';
 import { percentile } from '../bench/stats.js';
 
@@ -68,7 +67,6 @@ interface State {
 
 const OFFLINE: State = { presence: 'offline', status_msg: null };
 const PRESENCE_VALUES = ['online', 'unavailable', 'offline'];
-const SERVER = fileURLToPath(new URL('../bench/server-process.ts', import.meta.url));
 
 const same = (a: State, b: State) => a.presence === b.presence && a.status_msg === b.status_msg;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -92,7 +90,7 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
     rate_limit: { enabled: true, ...o.rateLimit },
     presence: { idle_timeout: quiet, sync_online_timeout: quiet, last_active_granularity: 60_000 },
   };
-  const server = await Child.start<ServerHello>(SERVER, ['mock', JSON.stringify(config)], { nodeFlags: ['--expose-gc'] });
+  const server = await Child.start<ServerHello>(processEntry('server-process', false), ['mock', JSON.stringify(config)], { nodeFlags: ['--expose-gc'] });
   const http = new MatrixHttp(server.hello.url);
   const port = Number(new URL(server.hello.url).port);
   const watchers: Watcher[] = [];
