@@ -212,26 +212,28 @@ export class PresenceTracker {
   /** One timer per user, at the earliest moment a timeout could change something. */
   private schedule(userId: string, r: PresenceRecord): void {
     const p = this.config.presence;
-    const due: number[] = [];
+    // Deadlines already past were handled (or suppressed by a fault): only future ones matter, so a
+    // timer never re-arms itself at the same instant. (The earliest, without arrays: this runs on every
+    // PUT, sync and activity.)
+    const now = this.clock.now();
+    let at = Infinity;
+    const consider = (t: number) => {
+      if (t > now && t < at) at = t;
+    };
     if (ONLINE_LIKE.has(r.presence)) {
-      due.push(r.last_active_ts + p.idle_timeout);
-      if (r.currently_active) due.push(r.last_active_ts + granularityOf(this.config));
+      consider(r.last_active_ts + p.idle_timeout);
+      if (r.currently_active) consider(r.last_active_ts + granularityOf(this.config));
     }
     if (r.presence !== 'offline' && !this.isSyncing(userId)) {
-      due.push(Math.max(r.last_sync_ts, r.last_device_ts, r.last_active_ts) + p.sync_online_timeout);
+      consider(Math.max(r.last_sync_ts, r.last_device_ts, r.last_active_ts) + p.sync_online_timeout);
     }
-    // Deadlines already past were handled (or suppressed by a fault): only future ones matter, so a
-    // timer never re-arms itself at the same instant.
-    const now = this.clock.now();
-    const future = due.filter((t) => t > now);
-    const at = future.length ? Math.min(...future) : undefined;
     const existing = this.timers.get(userId);
     // An earlier timer is kept: when it fires, handleTimeout finds nothing due and re-arms for the
     // real deadline. This spares a clearTimeout/setTimeout pair on every PUT and every activity.
-    if (existing && at !== undefined && existing.at <= at) return;
+    if (existing && at !== Infinity && existing.at <= at) return;
     if (existing) this.clock.clearTimeout(existing.handle);
     this.timers.delete(userId);
-    if (at === undefined) return;
+    if (at === Infinity) return;
     const handle = this.clock.setTimeout(() => this.handleTimeout(userId), at - now);
     this.timers.set(userId, { at, handle });
   }

@@ -57,21 +57,25 @@ export class Router {
   }
 
   match(method: string, version: string, rest: string): Match | { allowed: Method[] } | undefined {
-    const first = rest.split('/')[1] ?? '';
-    const candidates = this.byFirstSegment.get(first) ?? [];
-    const allowed: Method[] = [];
-    for (const c of candidates) {
+    // `rest` starts with "/": its first segment runs to the next "/" (plain loops and no split: this runs
+    // for every request).
+    const slash = rest.indexOf('/', 1);
+    const candidates = this.byFirstSegment.get(slash < 0 ? rest.slice(1) : rest.slice(1, slash));
+    if (!candidates) return undefined;
+    let allowed: Method[] | undefined;
+    for (let i = 0; i < candidates.length; i++) {
+      const c = candidates[i]!;
       if (c.route.versions && !c.route.versions.includes(version)) continue;
       const m = c.regex.exec(rest);
       if (!m) continue;
       if (c.route.method !== method) {
-        allowed.push(c.route.method);
+        (allowed ??= []).push(c.route.method);
         continue;
       }
       const params: Record<string, string> = {};
-      c.names.forEach((n, i) => (params[n] = m[i + 1]!));
+      for (let n = 0; n < c.names.length; n++) params[c.names[n]!] = m[n + 1]!;
       return { route: c.route, params };
     }
-    return allowed.length ? { allowed } : undefined;
+    return allowed ? { allowed } : undefined;
   }
 }

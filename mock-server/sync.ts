@@ -1,7 +1,7 @@
 // Building /sync responses: the top-level presence section (with the filter's presence part applied)
 // and enough of rooms, account data and to-device for a real client to reach a synced state.
 import type { Homeserver } from './homeserver.js';
-import { formatPresence } from './presence-state.js';
+import { formatPresence, type PresenceRecord } from './presence-state.js';
 import type { Room, RoomEvent } from './rooms.js';
 import { EXTRA_FIELD } from './variants.js';
 
@@ -79,7 +79,38 @@ function effectivePresenceFilter(hs: Homeserver, filter: EventFilter | undefined
   return effective;
 }
 
-function presenceSection(hs: Homeserver, r: SyncRequest, now: number): Record<string, unknown>[] {
+/**
+ * One change reaches every watcher of the user at the same millisecond, and each would serialise the
+ * same m.presence event: the JSON is kept per user and reused while the record (replaced on every
+ * change), the time and the profile are the same. It was the largest per-watcher cost of a fan-out.
+ */
+interface SerialisedEvent {
+  record: Readonly<PresenceRecord>;
+  lastActive: number;
+  now: number;
+  displayname: string | undefined;
+  avatarUrl: string | undefined;
+  json: string;
+}
+
+const serialised = new WeakMap<Homeserver, Map<string, SerialisedEvent>>();
+
+function presenceEventJson(hs: Homeserver, userId: string, now: number): string {
+  let cache = serialised.get(hs);
+  if (!cache) serialised.set(hs, (cache = new Map()));
+  const record = hs.presence.get(userId);
+  const user = hs.accounts.users.get(userId);
+  const hit = cache.get(userId);
+  if (hit && hit.record === record && hit.lastActive === record.last_active_ts && hit.now === now
+    && hit.displayname === user?.displayname && hit.avatarUrl === user?.avatar_url) return hit.json;
+  const json = JSON.stringify(presenceEvent(hs, userId, now));
+  // Only users with a record are kept (offline users without one would fill the map for nothing).
+  if (hs.presence.has(userId)) cache.set(userId, { record, lastActive: record.last_active_ts, now, displayname: user?.displayname, avatarUrl: user?.avatar_url, json });
+  return json;
+}
+
+/** The presence section's events, each already serialised. */
+function presenceSection(hs: Homeserver, r: SyncRequest, now: number): string[] {
   if (!hs.config.presence.enabled) return [];
   let users: string[];
   if (r.since === 0) {
@@ -93,7 +124,7 @@ function presenceSection(hs: Homeserver, r: SyncRequest, now: number): Record<st
     users = hs.takePresenceSince(r.userId, r.since);
   }
   const filter = effectivePresenceFilter(hs, r.presenceFilter);
-  let events = users.filter((u) => allowedByFilter(filter, 'm.presence', u)).map((u) => presenceEvent(hs, u, now));
+  let events = users.filter((u) => allowedByFilter(filter, 'm.presence', u)).map((u) => presenceEventJson(hs, u, now));
   if (filter?.limit !== undefined) events = events.slice(0, Math.max(0, filter.limit));
   return events;
 }
@@ -126,7 +157,9 @@ function joinedRoom(hs: Homeserver, room: Room, r: SyncRequest): Record<string, 
   };
 }
 
-export function buildSync(hs: Homeserver, r: SyncRequest): Record<string, unknown> {
+/** The /sync response, serialised (the same JSON as JSON.stringify of the response object, with the
+ * presence events spliced in from presenceEventJson). */
+export function buildSyncJson(hs: Homeserver, r: SyncRequest): string {
   const now = hs.clock.now();
   const nextBatch = `s${hs.notifier.current()}`;
   const join: Record<string, unknown> = {};
@@ -156,14 +189,16 @@ export function buildSync(hs: Homeserver, r: SyncRequest): Record<string, unknow
     }
   }
   const presence = presenceSection(hs, r, now);
-  return {
-    next_batch: nextBatch,
-    // Only next_batch is required (sync.yaml): presence-omitted-when-empty leaves an empty section out.
-    ...(presence.length === 0 && hs.variants.has('presence-omitted-when-empty') ? {} : { presence: { events: presence } }),
-    account_data: { events: [] },
-    to_device: { events: [] },
-    device_lists: { changed: [], left: [] },
-    device_one_time_keys_count: {},
-    rooms: { join, invite, leave, knock: {} },
-  };
+  // Only next_batch is required (sync.yaml): presence-omitted-when-empty leaves an empty section out.
+  const presenceJson = presence.length === 0 && hs.variants.has('presence-omitted-when-empty') ? '' : `"presence":{"events":[${presence.join(',')}]},`;
+  // The extra-fields variant's top-level fields come last, as sendJson would merge them.
+  const extra = Object.entries(hs.jsonStyle.extraFields ?? {}).map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`).join('');
+  return `{"next_batch":${JSON.stringify(nextBatch)},${presenceJson}${EMPTY_SECTIONS},"rooms":${JSON.stringify({ join, invite, leave, knock: {} })}${extra}}`;
 }
+
+const EMPTY_SECTIONS = JSON.stringify({
+  account_data: { events: [] },
+  to_device: { events: [] },
+  device_lists: { changed: [], left: [] },
+  device_one_time_keys_count: {},
+}).slice(1, -1);

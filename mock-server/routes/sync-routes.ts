@@ -5,7 +5,8 @@ import { ERRORS, MatrixError } from '../errors.js';
 import { checkFilterOn } from '../filter-validation.js';
 import type { PresenceValue } from '../presence-state.js';
 import type { Route } from '../router.js';
-import { buildSync, type EventFilter } from '../sync.js';
+import { sendJsonText } from '../http-io.js';
+import { buildSyncJson, type EventFilter } from '../sync.js';
 
 const SET_PRESENCE = new Set(['online', 'unavailable', 'offline']);
 
@@ -74,6 +75,7 @@ function presenceToSet(ctx: Context): PresenceValue | undefined {
   return value as PresenceValue;
 }
 
+/** Answers itself (the body is assembled as JSON text, see buildSyncJson). */
 async function sync(ctx: Context): Promise<unknown> {
   const { hs } = ctx;
   const userId = me(ctx).userId;
@@ -88,7 +90,8 @@ async function sync(ctx: Context): Promise<unknown> {
     if (since !== 0 && !fullState && timeout > 0 && hs.notifier.lastChangeFor(userId) <= since) {
       await hs.notifier.wait(userId, timeout, ctx.onClose);
     }
-    return buildSync(hs, { userId, since, fullState, presenceFilter: filter });
+    sendJsonText(ctx.res, 200, buildSyncJson(hs, { userId, since, fullState, presenceFilter: filter }), hs.jsonStyle);
+    return undefined;
   } finally {
     if (setPresence) hs.presence.syncEnded(userId);
   }

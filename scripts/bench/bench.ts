@@ -12,10 +12,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../../project/paths.js';
 import { Child, processEntry } from './child-process.js';
-import { measureFanOut, ROOM_SIZE, type FanOutFigures, type FanOutTarget, type MeasureHooks } from './fan-out.js';
+import { measureFanOut, pairedFanOutRatios, ROOM_SIZE, type FanOutFigures, type FanOutTarget, type MeasureHooks } from './fan-out.js';
 import type { MemoryFigures } from './memory-probe.js';
 import type { ServerHello } from './server-process.js';
-import { describeWrk, measureThroughput, pairedRatio, WRK_CONNECTIONS, WRK_THREADS, type ThroughputFigures } from './throughput.js';
+import { describeWrk, measureThroughput, pairedRatio, WRK_CONNECTIONS, WRK_THREADS, type ThroughputFigures, type ThroughputTarget } from './throughput.js';
 import { wrkVersion } from './wrk.js';
 
 const TARGETS = { fanOutP50: 1.3, fanOutP99: 1.5, throughput: 0.8 };
@@ -24,7 +24,7 @@ const TARGET_WATCHERS = 1000;
 const { values: opt } = parseArgs({
   options: {
     watchers: { type: 'string', default: '100,1000,10000' },
-    'fanout-rounds': { type: 'string', default: '8' },
+    'fanout-rounds': { type: 'string', default: '10' },
     'tp-rounds': { type: 'string', default: '3' },
     'tp-seconds': { type: 'string', default: '3' },
     users: { type: 'string', default: '100000' },
@@ -81,7 +81,6 @@ async function findSynapse(): Promise<string | undefined> {
 }
 
 const fmt = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
-const ratio = (a: number, b: number) => a / b;
 
 interface Row {
   figure: string;
@@ -124,7 +123,10 @@ async function main(): Promise<number> {
       } else {
         for (const method of ['GET', 'PUT'] as const) {
           console.log(`throughput: ${method} presence, ${describeWrk(method, tpSeconds!)}, ${tpRounds} rounds each ...`);
-          const targets = [{ name: 'floor', url: floor.hello.url, homeserver: false }, { name: 'mock', url: mock.hello.url, homeserver: true }];
+          const targets: ThroughputTarget[] = [
+            { name: 'floor', url: floor.hello.url, homeserver: false, server: floor },
+            { name: 'mock', url: mock.hello.url, homeserver: true, server: mock },
+          ];
           if (synapse) targets.push({ name: 'synapse', url: synapse, homeserver: true });
           const f = await measureThroughput(targets, method, tpRounds!, tpSeconds!, tag, profiled(method.toLowerCase()));
           const m = f.get('mock')!;
@@ -137,7 +139,9 @@ async function main(): Promise<number> {
           const errors = (x: ThroughputFigures) => (x.non2xx || x.socketErrors ? ` (${x.non2xx} non-2xx, ${x.socketErrors} socket errors)` : '');
           rows.push({
             figure: `${method} presence, wrk -t${WRK_THREADS} -c${WRK_CONNECTIONS}${method === 'PUT' ? ' -s put.lua (rate limit off)' : ''}, req/s`,
-            mock: `${fmt(m.perSecond)}${errors(m)}`, floor: `${fmt(fl.perSecond)}${errors(fl)}`, ratio: fmt(r, 2),
+            mock: `${fmt(m.perSecond)}${errors(m)} (${fmt(m.cpuUsPerRequest, 1)} µs CPU/req)`,
+            floor: `${fmt(fl.perSecond)}${errors(fl)} (${fmt(fl.cpuUsPerRequest, 1)} µs CPU/req)`,
+            ratio: `${fmt(r, 2)} (CPU ${fmt(fl.cpuUsPerRequest / m.cpuUsPerRequest, 2)})`,
             target: `>= ${TARGETS.throughput} ${met ? 'OK' : 'MISSED'}`,
             synapse: s && `${fmt(s.perSecond)}${errors(s)} (${fmt(s.perSecond / fl.perSecond, 3)} of floor)`,
           });
@@ -160,8 +164,7 @@ async function main(): Promise<number> {
         }
         const m = f.get('mock')!;
         const fl = f.get('floor')!;
-        const r50 = ratio(m.p50, fl.p50);
-        const r99 = ratio(m.p99, fl.p99);
+        const { p50: r50, p99: r99 } = pairedFanOutRatios(m, fl);
         const nothingLost = m.lost === 0 && m.failed === 0 && fl.lost === 0 && fl.failed === 0;
         const targeted = n === TARGET_WATCHERS;
         const met = nothingLost && (!targeted || (r50 <= TARGETS.fanOutP50 && r99 <= TARGETS.fanOutP99));

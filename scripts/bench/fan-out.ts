@@ -6,7 +6,7 @@ import { MatrixHttp, inBatches, presencePath, type MatrixUser } from '../clients
 import { Child, processEntry } from './child-process.js';
 import type { ServerAnswer } from './server-process.js';
 import type { FireAnswer, WatcherSpec } from './watcher-process.js';
-import { percentile } from './stats.js';
+import { median, percentile } from './stats.js';
 
 export const ROOM_SIZE = 100;
 
@@ -35,6 +35,14 @@ export interface FanOutFigures {
   lost: number;
   failed: number;
   extraPolls: number;
+  perRound: { p50: number; p99: number }[];
+}
+
+/** The median over rounds of a/b for p50 and p99, pairing the i-th rounds (run next to each other), so
+ * that the shared machine's drift between rounds cancels. */
+export function pairedFanOutRatios(a: FanOutFigures, b: FanOutFigures): { p50: number; p99: number } {
+  const pairs = a.perRound.map((x, i) => [x, b.perRound[i]!] as const);
+  return { p50: median(pairs.map(([x, y]) => x.p50 / y.p50)), p99: median(pairs.map(([x, y]) => x.p99 / y.p99)) };
 }
 
 interface Prepared {
@@ -42,6 +50,8 @@ interface Prepared {
   client: Child;
   sender: MatrixUser;
   latencies: number[];
+  /** p50 and p99 of each counted round, for ratios between rounds run next to each other. */
+  perRound: { p50: number; p99: number }[];
   lost: number;
   failed: number;
   extraPolls: number;
@@ -66,7 +76,7 @@ async function prepare(target: FanOutTarget, n: number, tag: string): Promise<Pr
   }
   const client = await Child.start(processEntry('watcher-process', true), [new URL(target.url).port]);
   await client.ask({ cmd: 'open', watchers });
-  return { target, client, sender, latencies: [], lost: 0, failed: 0, extraPolls: 0 };
+  return { target, client, sender, latencies: [], perRound: [], lost: 0, failed: 0, extraPolls: 0 };
 }
 
 async function parked(target: FanOutTarget, n: number): Promise<void> {
@@ -89,7 +99,8 @@ async function round(p: Prepared, n: number, presence: string, counted: boolean)
   }, 60_000);
   if (a.putStatus !== 200) throw new Error(`${p.target.name}: the sender's PUT answered ${a.putStatus}`);
   if (!counted) return;
-  p.latencies.push(...a.latencies);
+  for (const l of a.latencies) p.latencies.push(l);
+  p.perRound.push({ p50: percentile(a.latencies, 50), p99: percentile(a.latencies, 99) });
   p.lost += a.lost;
   p.failed += a.failed;
   p.extraPolls += a.extraPolls;
@@ -118,6 +129,6 @@ export async function measureFanOut(
   return new Map(prepared.map((p) => [p.target.name, {
     watchers: n, rounds, deliveries: p.latencies.length,
     p50: percentile(p.latencies, 50), p99: percentile(p.latencies, 99), max: percentile(p.latencies, 100),
-    lost: p.lost, failed: p.failed, extraPolls: p.extraPolls,
+    lost: p.lost, failed: p.failed, extraPolls: p.extraPolls, perRound: p.perRound,
   }]));
 }

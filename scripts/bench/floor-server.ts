@@ -1,14 +1,15 @@
 // The floor: a bare node:http server doing only the jobs the benchmark measures, with the mock's JSON
 // shapes, so that every figure of the mock is read as a ratio to what Node itself costs on this machine.
-// - GET presence: a constant body (an online user);
-// - PUT presence: reads the body, answers {} and, when long-polls are held, answers each of them with
-//   one /sync body built once for the change (the least any server must do per watcher: write it);
+// - PUT presence: reads and parses the JSON body, keeps it in a Map under the path's user, answers {}
+//   and, when long-polls are held, answers each of them with one /sync body built once for the change
+//   (the least any server must do per watcher: write it);
+// - GET presence: the kept state of the path's user (or an online user), serialised;
 // - GET /sync with `since`: held until the next PUT or its `timeout`; without `since`: answered at once.
-// No auth, no routing beyond the method and the path's first segments.
+// No auth, no validation, no routing beyond the method and the path's first segments.
 import { createServer, type ServerResponse, type Server } from 'node:http';
 
 const JSON_HEADERS = (length: number) => ['Content-Type', 'application/json', 'Content-Length', String(length)];
-const GET_BODY = JSON.stringify({ presence: 'online', last_active_ago: 0, currently_active: true });
+const ONLINE = { presence: 'online', last_active_ago: 0, currently_active: true };
 
 interface Held {
   res: ServerResponse;
@@ -29,6 +30,8 @@ function syncBody(position: number, events: unknown[]): string {
 
 export function createFloorServer(): { server: Server; held(): number } {
   const held = new Set<Held>();
+  const states = new Map<string, unknown>();
+  const userOf = (url: string) => /\/presence\/([^/]+)\/status/.exec(url)?.[1] ?? '';
   let position = 1;
 
   const answer = (res: ServerResponse, body: string): void => {
@@ -60,10 +63,12 @@ export function createFloorServer(): { server: Server; held(): number } {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        const user = userOf(url);
+        const { presence, status_msg } = JSON.parse(Buffer.concat(chunks).toString()) as { presence: string; status_msg?: string };
+        states.set(user, { presence, status_msg, last_active_ago: 0, currently_active: presence === 'online' });
         answer(res, '{}');
         if (held.size === 0) return;
-        const sender = decodeURIComponent(/\/presence\/([^/]+)\/status/.exec(url)?.[1] ?? '');
-        const { presence } = JSON.parse(Buffer.concat(chunks).toString()) as { presence: string };
+        const sender = decodeURIComponent(user);
         const body = syncBody(++position, [{ type: 'm.presence', sender, content: { presence, last_active_ago: 0, currently_active: presence === 'online' } }]);
         for (const h of held) {
           clearTimeout(h.timer);
@@ -74,7 +79,7 @@ export function createFloorServer(): { server: Server; held(): number } {
       return;
     }
     req.resume();
-    answer(res, GET_BODY);
+    answer(res, JSON.stringify(states.get(userOf(url)) ?? ONLINE));
   });
   return { server, held: () => held.size };
 }

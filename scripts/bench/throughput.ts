@@ -3,7 +3,9 @@
 // ratio is the median of the per-pair ratios.
 import { MatrixHttp, presencePath } from '../clients/matrix-http.js';
 import { runWrk, wrkCommand, type WrkResult } from './wrk.js';
+import type { Child } from './child-process.js';
 import type { MeasureHooks } from './fan-out.js';
+import type { ServerAnswer } from './server-process.js';
 import { median } from './stats.js';
 
 export const WRK_THREADS = 2;
@@ -15,12 +17,16 @@ export interface ThroughputTarget {
   url: string;
   /** False for the floor: it needs no user. */
   homeserver: boolean;
+  /** The server's process, to read its CPU time (not for Synapse). */
+  server?: Child;
 }
 
 export interface ThroughputFigures {
   /** Median requests per second over the rounds. */
   perSecond: number;
   rounds: number[];
+  /** Median server CPU time per request, in microseconds (NaN without a server process). */
+  cpuUsPerRequest: number;
   non2xx: number;
   socketErrors: number;
 }
@@ -58,15 +64,21 @@ export async function measureThroughput(
     putBody: method === 'PUT' ? PUT_BODY : undefined,
   });
   for (const p of prepared) await run(p, 1); // warm-up (JIT, connection set-up)
-  const results = new Map<string, WrkResult[]>(prepared.map((p) => [p.target.name, []]));
+  const results = new Map<string, (WrkResult & { cpuUs: number })[]>(prepared.map((p) => [p.target.name, []]));
+  const cpuMs = async (p: Prepared) => (p.target.server ? (await p.target.server.ask<ServerAnswer>({})).cpuMs : NaN);
   await hooks.measuring?.();
   for (let r = 0; r < rounds; r++) {
-    for (const p of r % 2 === 0 ? prepared : [...prepared].reverse()) results.get(p.target.name)!.push(await run(p, seconds));
+    for (const p of r % 2 === 0 ? prepared : [...prepared].reverse()) {
+      const before = await cpuMs(p);
+      const w = await run(p, seconds);
+      results.get(p.target.name)!.push({ ...w, cpuUs: ((await cpuMs(p)) - before) * 1000 / w.requests });
+    }
   }
   await hooks.measured?.();
   return new Map([...results].map(([name, rs]) => [name, {
     perSecond: median(rs.map((x) => x.requestsPerSec)),
     rounds: rs.map((x) => x.requestsPerSec),
+    cpuUsPerRequest: median(rs.map((x) => x.cpuUs)),
     non2xx: rs.reduce((a, x) => a + x.non2xx, 0),
     socketErrors: rs.reduce((a, x) => a + x.socketErrors, 0),
   }]));
