@@ -133,16 +133,19 @@ async function main(): Promise<number> {
           const fl = f.get('floor')!;
           const s = f.get('synapse');
           const r = pairedRatio(m, fl);
-          const met = r >= TARGETS.throughput && m.non2xx === 0 && m.socketErrors === 0;
+          const cpuRatio = fl.cpuUsPerRequest / m.cpuUsPerRequest;
+          // Both: requests per second (what a user sees) and server CPU per request (what the
+          // mock itself costs, which a machine shared with other work distorts less).
+          const met = r >= TARGETS.throughput && cpuRatio >= TARGETS.throughput && m.non2xx === 0 && m.socketErrors === 0;
           ok &&= met;
-          results[`${method.toLowerCase()}Throughput`] = { mock: m, floor: fl, synapse: s, ratio: r };
+          results[`${method.toLowerCase()}Throughput`] = { mock: m, floor: fl, synapse: s, ratio: r, cpuRatio };
           const errors = (x: ThroughputFigures) => (x.non2xx || x.socketErrors ? ` (${x.non2xx} non-2xx, ${x.socketErrors} socket errors)` : '');
           rows.push({
             figure: `${method} presence, wrk -t${WRK_THREADS} -c${WRK_CONNECTIONS}${method === 'PUT' ? ' -s put.lua (rate limit off)' : ''}, req/s`,
             mock: `${fmt(m.perSecond)}${errors(m)} (${fmt(m.cpuUsPerRequest, 1)} µs CPU/req)`,
             floor: `${fmt(fl.perSecond)}${errors(fl)} (${fmt(fl.cpuUsPerRequest, 1)} µs CPU/req)`,
-            ratio: `${fmt(r, 2)} (CPU ${fmt(fl.cpuUsPerRequest / m.cpuUsPerRequest, 2)})`,
-            target: `>= ${TARGETS.throughput} ${met ? 'OK' : 'MISSED'}`,
+            ratio: `${fmt(r, 2)} (CPU ${fmt(cpuRatio, 2)})`,
+            target: `>= ${TARGETS.throughput} (both) ${met ? 'OK' : 'MISSED'}`,
             synapse: s && `${fmt(s.perSecond)}${errors(s)} (${fmt(s.perSecond / fl.perSecond, 3)} of floor)`,
           });
         }
