@@ -38,6 +38,7 @@ export function me(ctx: Context): User {
 /** A path parameter, percent-decoded (a malformed escape is M_INVALID_PARAM, never a 500). */
 export function pathParam(ctx: Context, name: string): string {
   const raw = ctx.params[name] ?? '';
+  if (!raw.includes('%')) return raw; // nothing to decode (the common case, and a hot path)
   try {
     return decodeURIComponent(raw);
   } catch {

@@ -25,8 +25,8 @@ const { values: opt } = parseArgs({
   options: {
     watchers: { type: 'string', default: '100,1000,10000' },
     'fanout-rounds': { type: 'string', default: '10' },
-    'tp-rounds': { type: 'string', default: '3' },
-    'tp-seconds': { type: 'string', default: '3' },
+    'tp-rounds': { type: 'string', default: '5' },
+    'tp-seconds': { type: 'string', default: '2' },
     users: { type: 'string', default: '100000' },
     only: { type: 'string' },
     synapse: { type: 'string' },
@@ -38,7 +38,7 @@ const { values: opt } = parseArgs({
 });
 
 if (opt.help) {
-  console.log(`usage: npm run bench -- [--watchers 100,1000,10000] [--fanout-rounds 8] [--tp-rounds 3] [--tp-seconds 3]
+  console.log(`usage: npm run bench -- [--watchers 100,1000,10000] [--fanout-rounds 10] [--tp-rounds 5] [--tp-seconds 2]
        [--users 100000] [--only fanout,throughput,memory] [--synapse URL|off] [--synapse-watchers 100,1000]
        [--json FILE] [--cpu-prof DIR]`);
   process.exit(0);
