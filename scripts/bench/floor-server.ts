@@ -1,5 +1,6 @@
 // The floor: a bare node:http server doing only the jobs the benchmark measures, with the mock's JSON
-// shapes, so that every figure of the mock is read as a ratio to what Node itself costs on this machine.
+// shapes and headers, so that every figure of the mock is read as a ratio to what Node itself costs on
+// this machine for the same answers.
 // - PUT presence: reads and parses the JSON body, keeps it in a Map under the path's user, answers {}
 //   and, when long-polls are held, answers each of them with one /sync body built once for the change
 //   (the least any server must do per watcher: write it);
@@ -7,8 +8,12 @@
 // - GET /sync with `since`: held until the next PUT or its `timeout`; without `since`: answered at once.
 // No auth, no validation, no routing beyond the method and the path's first segments.
 import { createServer, type ServerResponse, type Server } from 'node:http';
+import { CORS_HEADERS } from '../../mock-server/http-io.js';
 
-const JSON_HEADERS = (length: number) => ['Content-Type', 'application/json', 'Content-Length', String(length)];
+// The same response headers as the mock: the spec recommends the CORS headers on every response
+// (Client-Server API, "Web Browser Clients"), so a server answering like the mock writes them too.
+const CORS = Object.entries(CORS_HEADERS).flat();
+const JSON_HEADERS = (length: number) => [...CORS, 'Content-Type', 'application/json', 'Content-Length', String(length)];
 const ONLINE = { presence: 'online', last_active_ago: 0, currently_active: true };
 
 interface Held {

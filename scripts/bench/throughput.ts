@@ -67,12 +67,13 @@ export async function measureThroughput(
   const results = new Map<string, (WrkResult & { cpuUs: number })[]>(prepared.map((p) => [p.target.name, []]));
   const cpuMs = async (p: Prepared) => (p.target.server ? (await p.target.server.ask<ServerAnswer>({})).cpuMs : NaN);
   await hooks.measuring?.();
+  const measure = async (p: Prepared) => {
+    const before = await cpuMs(p);
+    const w = await run(p, seconds);
+    results.get(p.target.name)!.push({ ...w, cpuUs: ((await cpuMs(p)) - before) * 1000 / w.requests });
+  };
   for (let r = 0; r < rounds; r++) {
-    for (const p of r % 2 === 0 ? prepared : [...prepared].reverse()) {
-      const before = await cpuMs(p);
-      const w = await run(p, seconds);
-      results.get(p.target.name)!.push({ ...w, cpuUs: ((await cpuMs(p)) - before) * 1000 / w.requests });
-    }
+    for (const p of r % 2 === 0 ? prepared : [...prepared].reverse()) await measure(p);
   }
   await hooks.measured?.();
   return new Map([...results].map(([name, rs]) => [name, {
