@@ -28,14 +28,12 @@ export function createMockApp(config: MockConfig | MockConfigInput = {}, clock: 
   const hs = new Homeserver(resolved, clock);
   const router = new Router([...earlyRoutes, ...accountRoutes, ...presenceRoutes, ...profileRoutes, ...roomRoutes, ...syncRoutes]);
   const listener = ((req: IncomingMessage, res: ServerResponse) => {
-    let pending: Promise<void> | undefined;
+    const fail = (err: unknown) => answerError(res, err, hs.jsonStyle);
     try {
-      pending = handle(hs, router, req, res);
+      handle(hs, router, req, res, fail);
     } catch (err) {
-      answerError(res, err, hs.jsonStyle);
-      return;
+      fail(err);
     }
-    pending?.catch((err: unknown) => answerError(res, err, hs.jsonStyle));
   }) as MockApp;
   listener.homeserver = hs;
   listener.config = resolved;
@@ -62,9 +60,9 @@ function answerError(res: ServerResponse, err: unknown, style: JsonStyle): void 
   }
 }
 
-/** Answers a request. A promise only when it has to wait (for the body, or for an asynchronous
- * handler): most GETs are answered without one (promises per request showed in the benchmark). */
-function handle(hs: Homeserver, router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> | undefined {
+/** Answers a request; an error thrown now propagates, one that happens later goes to `fail`. No promise
+ * unless the handler is asynchronous (promises per request showed in the benchmark). */
+function handle(hs: Homeserver, router: Router, req: IncomingMessage, res: ServerResponse, fail: (err: unknown) => void): void {
   const url = parseTarget(req.url ?? '/');
   const method = req.method ?? 'GET';
   // Spec: servers answer a CORS preflight on every endpoint with the CORS headers.
@@ -100,11 +98,17 @@ function handle(hs: Homeserver, router: Router, req: IncomingMessage, res: Serve
 
   if (route.body === 'none' || method === 'GET' || method === 'DELETE') {
     req.resume();
-    return runHandler(hs, route, ctx);
+    runHandler(hs, route, ctx, fail);
+    return;
   }
-  return readBody(req, hs.config.limits.max_body_bytes).then((raw) => {
-    ctx.body = parseBody(hs, route, raw);
-    return runHandler(hs, route, ctx);
+  readBody(req, hs.config.limits.max_body_bytes, (err, raw) => {
+    if (err) return fail(err);
+    try {
+      ctx.body = parseBody(hs, route, raw!);
+      runHandler(hs, route, ctx, fail);
+    } catch (e) {
+      fail(e);
+    }
   });
 }
 
@@ -126,11 +130,10 @@ function parseBody(hs: Homeserver, route: Route, raw: Buffer): unknown {
   return body;
 }
 
-function runHandler(hs: Homeserver, route: Route, ctx: Context): Promise<void> | undefined {
+function runHandler(hs: Homeserver, route: Route, ctx: Context, fail: (err: unknown) => void): void {
   const result = route.handler(ctx);
-  if (result instanceof Promise) return result.then((r: unknown) => answer(hs, ctx.res, r));
-  answer(hs, ctx.res, result);
-  return undefined;
+  if (result instanceof Promise) result.then((r: unknown) => answer(hs, ctx.res, r)).catch(fail);
+  else answer(hs, ctx.res, result);
 }
 
 function answer(hs: Homeserver, res: ServerResponse, result: unknown): void {

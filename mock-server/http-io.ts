@@ -42,33 +42,38 @@ export function sendJsonText(res: ServerResponse, status: number, text: string, 
 /** The client hung up while its body was being read: there is nobody left to answer. */
 export class ClientGoneError extends Error {}
 
-/** Reads the whole body, refusing more than `limit` bytes with 413 M_TOO_LARGE. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** Reads the whole body, refusing more than `limit` bytes with 413 M_TOO_LARGE; `done` is called once.
+ * A callback, not a promise: every PUT and POST comes through here, and the promise with its microtask
+ * hops showed in the benchmark. */
+export function readBody(req: IncomingMessage, limit: number, done: (err: Error | undefined, body?: Buffer) => void): void {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
-    return Promise.reject(new MatrixError(ERRORS.TOO_LARGE));
+    done(new MatrixError(ERRORS.TOO_LARGE));
+    return;
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        reject(new MatrixError(ERRORS.TOO_LARGE));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', (err) => {
-      if (!failed) reject(new ClientGoneError(`request body: ${err.message}`));
-    });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  req.on('data', (chunk: Buffer) => {
+    if (finished) return;
+    size += chunk.length;
+    if (size > limit) {
+      finished = true;
+      done(new MatrixError(ERRORS.TOO_LARGE));
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (finished) return;
+    finished = true;
+    done(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  });
+  req.on('error', (err) => {
+    if (finished) return;
+    finished = true;
+    done(new ClientGoneError(`request body: ${err.message}`));
   });
 }
 
