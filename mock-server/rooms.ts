@@ -20,9 +20,17 @@ export interface RoomEvent {
 export interface Room {
   roomId: string;
   state: Map<string, RoomEvent>;
+  /** The newest events (KEPT_EVENTS to twice that), oldest first. */
   timeline: RoomEvent[];
   members: Map<string, Membership>;
+  /** The position of the newest event dropped from the timeline; 0 while none was. */
+  droppedUpTo: number;
 }
+
+/** Events a room's timeline keeps: the mock serves history only through /sync, so older events are
+ * dropped (in blocks, from twice this many) and a long run of messages does not grow memory without
+ * limit. A /sync from before the kept window is answered with `limited: true`, as the spec allows. */
+export const KEPT_EVENTS = 1000;
 
 export function stateKeyOf(type: string, stateKey: string): string {
   return `${type}\u0000${stateKey}`;
@@ -46,7 +54,7 @@ export class Rooms {
   }
 
   create(roomId: string): Room {
-    const room: Room = { roomId, state: new Map(), timeline: [], members: new Map() };
+    const room: Room = { roomId, state: new Map(), timeline: [], members: new Map(), droppedUpTo: 0 };
     this.rooms.set(roomId, room);
     return room;
   }
@@ -54,6 +62,7 @@ export class Rooms {
   /** Appends an event; a m.room.member state event also updates the membership indexes. */
   append(room: Room, event: RoomEvent): void {
     room.timeline.push(event);
+    if (room.timeline.length >= 2 * KEPT_EVENTS) room.droppedUpTo = room.timeline.splice(0, KEPT_EVENTS).at(-1)!.pos;
     if (event.state_key !== undefined) room.state.set(stateKeyOf(event.type, event.state_key), event);
     if (event.type === 'm.room.member' && event.state_key !== undefined) {
       this.setMembership(room, event.state_key, event.content.membership as Membership, event.pos);

@@ -145,6 +145,8 @@ function joinedRoom(hs: Homeserver, room: Room, r: SyncRequest): Record<string, 
     for (let i = room.timeline.length - 1; i >= 0 && room.timeline[i]!.pos > r.since; i--) timeline.push(room.timeline[i]!);
     timeline.reverse();
     if (timeline.length === 0) return undefined;
+    // Events after `since` that the room no longer keeps (rooms.ts KEPT_EVENTS): the timeline has a gap.
+    limited = room.droppedUpTo > r.since;
   }
   const first = timeline[0];
   return {

@@ -51,6 +51,8 @@ function roomIdParam(ctx: Context): string {
   return pathParam(ctx, 'roomId');
 }
 
+const KEPT_TXNS = 1000;
+
 function sendEvent(ctx: Context): unknown {
   const user = me(ctx);
   const roomId = roomIdParam(ctx);
@@ -59,6 +61,8 @@ function sendEvent(ctx: Context): unknown {
   if (seen) return { event_id: seen };
   const event = ctx.hs.send(roomId, user.userId, pathParam(ctx, 'eventType'), bodyObject(ctx), undefined, ctx.session?.deviceId);
   user.txns.set(txnKey, event.event_id);
+  // The newest transaction ids only (a retry comes soon after the first try): no history without limit.
+  if (user.txns.size > KEPT_TXNS) user.txns.delete(user.txns.keys().next().value!);
   return { event_id: event.event_id };
 }
 

@@ -1,6 +1,7 @@
 // Room and account endpoints' error paths, and room state as a client reads it.
 import { expect } from 'chai';
 import request from 'supertest';
+import { KEPT_EVENTS } from '../../mock-server/rooms.js';
 import { authHeader, makeMock, v3 } from './helpers.js';
 
 describe('mock rooms and accounts: error paths', () => {
@@ -82,5 +83,41 @@ describe('mock rooms and accounts: error paths', () => {
     expect(other.status).to.equal(403);
     const missing = await request(m.app).get(`${v3}/user/${encodeURIComponent(a.userId)}/filter/42`).set(authHeader(a));
     expect([missing.status, missing.body.errcode]).to.deep.equal([404, 'M_NOT_FOUND']);
+  });
+
+  // Memory stays bounded under a long run (docs/benchmarks.md): no per-event history without limit.
+  it('keeps a bounded timeline per room and says limited: true to a sync from before it', async () => {
+    const m = makeMock();
+    const a = await m.register();
+    const b = await m.register();
+    const room = await m.shareRoom(a, b);
+    const since = (await m.sync(b)).next_batch;
+    const hs = m.app.homeserver;
+    for (let i = 0; i < 2 * KEPT_EVENTS + 10; i++) hs.send(room, a.userId, 'm.room.message', { msgtype: 'm.text', body: `${i}` });
+    const timeline = hs.getRoom(room).timeline;
+    expect(timeline.length).to.be.within(KEPT_EVENTS, 2 * KEPT_EVENTS);
+    expect((timeline.at(-1)!.content as { body: string }).body).to.equal(`${2 * KEPT_EVENTS + 9}`);
+    const old = await m.sync(b, { since });
+    const section = old.rooms.join[room] as { timeline: { events: unknown[]; limited: boolean } };
+    expect([section.timeline.events.length, section.timeline.limited]).to.deep.equal([timeline.length, true]);
+    // A sync within the kept window is complete.
+    const recent = await m.sync(b, { since: old.next_batch });
+    hs.send(room, a.userId, 'm.room.message', { msgtype: 'm.text', body: 'one more' });
+    const next = await m.sync(b, { since: recent.next_batch });
+    expect((next.rooms.join[room] as { timeline: { limited: boolean } }).timeline.limited).to.equal(false);
+  });
+
+  it('keeps the newest transaction ids only, and a retry of a recent one is still idempotent', async () => {
+    const m = makeMock();
+    const a = await m.register();
+    const room = await m.shareRoom(a);
+    const send = (txn: string) => request(m.app).put(`${v3}/rooms/${encodeURIComponent(room)}/send/m.room.message/${txn}`).set(authHeader(a)).send({ msgtype: 'm.text', body: txn });
+    const first = await send('t0');
+    for (let i = 1; i <= 1100; i++) await send(`t${i}`);
+    expect(m.app.homeserver.accounts.users.get(a.userId)!.txns.size).to.equal(1000);
+    expect((await send('t1100')).body.event_id).to.be.a('string');
+    const again = await send('t1100');
+    expect(again.body.event_id).to.equal((await send('t1100')).body.event_id);
+    expect((await send('t0')).body.event_id).to.not.equal(first.body.event_id);
   });
 });
