@@ -49,6 +49,13 @@ export class Accounts {
     return user;
   }
 
+  /** A user made in advance with a fixed token (configuration `registration.users`). */
+  addStatic(localpart: string, accessToken: string, deviceId: string): User {
+    const user = this.register(localpart, undefined);
+    this.tokens.set(accessToken, { userId: user.userId, deviceId });
+    return user;
+  }
+
   isAvailable(localpart: string): boolean {
     if (!LOCALPART.test(localpart)) throw new MatrixError(ERRORS.INVALID_USERNAME);
     if (this.users.has(this.userIdOf(localpart))) throw new MatrixError(ERRORS.USER_IN_USE);

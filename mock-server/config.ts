@@ -14,9 +14,16 @@ import { VARIANT_NAMES, variantConflicts, type VariantOptions } from './variants
 /** Which API the mock serves: every prefix, each in its own dialect (all), or one text's API alone. */
 export type MockSpecVersion = 'all' | 'v1.19' | 'r0' | 'early';
 
+export interface StaticUserConfig {
+  localpart: string;
+  access_token: string;
+  device_id?: string;
+}
+
 export interface MockConfig {
   server_name: string;
   spec_version: MockSpecVersion;
+  registration: { enabled: boolean; users: StaticUserConfig[] };
   presence: {
     enabled: boolean;
     idle_timeout: number;
@@ -43,6 +50,7 @@ export type MockConfigInput = DeepPartial<MockConfig>;
 export const DEFAULT_CONFIG: MockConfig = {
   server_name: 'localhost',
   spec_version: 'all',
+  registration: { enabled: true, users: [] },
   presence: {
     enabled: true,
     idle_timeout: 5 * 60_000,
@@ -96,12 +104,25 @@ export function validateConfigInput(input: unknown, source = 'mock configuration
   return input as MockConfigInput;
 }
 
+/** What the schema cannot say: pre-made users must differ in name and token. */
+function checkStaticUsers(users: StaticUserConfig[], source: string): void {
+  const seen = { localpart: new Set<string>(), access_token: new Set<string>() };
+  for (const [i, user] of users.entries()) {
+    for (const key of ['localpart', 'access_token'] as const) {
+      if (seen[key].has(user[key])) throw new ConfigError(`${source} is invalid:\n  registration.users.${i}.${key}: the same ${key} as an earlier user`);
+      seen[key].add(user[key]);
+    }
+  }
+}
+
 /** Fills in defaults after validating. */
-export function resolveConfig(input: MockConfigInput = {}, source?: string): MockConfig {
+export function resolveConfig(input: MockConfigInput = {}, source = 'mock configuration'): MockConfig {
   validateConfigInput(input, source);
+  checkStaticUsers(input.registration?.users ?? [], source);
   return {
     server_name: input.server_name ?? DEFAULT_CONFIG.server_name,
     spec_version: input.spec_version ?? DEFAULT_CONFIG.spec_version,
+    registration: { ...DEFAULT_CONFIG.registration, ...input.registration, users: [...(input.registration?.users ?? [])] },
     presence: { ...DEFAULT_CONFIG.presence, ...input.presence },
     rate_limit: { ...DEFAULT_CONFIG.rate_limit, ...input.rate_limit },
     legacy: { ...DEFAULT_CONFIG.legacy, ...input.legacy },

@@ -27,6 +27,8 @@ export const ERRORS = {
   EARLY_BAD_LOGIN_TYPE: { status: 400, errcode: 'M_UNKNOWN', message: 'Bad login type.' },
   UNKNOWN_TOKEN: { status: 401, errcode: 'M_UNKNOWN_TOKEN', message: 'Unknown access token.' },
   FORBIDDEN: { status: 403, errcode: 'M_FORBIDDEN', message: 'Forbidden.' },
+  // Synapse's words when enable_registration is false.
+  REGISTRATION_DISABLED: { status: 403, errcode: 'M_FORBIDDEN', message: 'Registration has been disabled.' },
   FORBIDDEN_LOGIN: { status: 403, errcode: 'M_FORBIDDEN', message: 'Invalid username or password.' },
   FORBIDDEN_SET_PRESENCE: { status: 403, errcode: 'M_FORBIDDEN', message: 'Can only set your own presence state.' },
   FORBIDDEN_SEE_PRESENCE: { status: 403, errcode: 'M_FORBIDDEN', message: 'You are not allowed to see their presence.' },

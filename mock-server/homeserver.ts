@@ -53,6 +53,7 @@ export class Homeserver {
     this.variantOptions = { ...DEFAULT_VARIANT_OPTIONS, ...config.variant_options };
     this.jsonStyle = { textPlain: this.faults.has('text-plain-json'), ...(this.variants.has('extra-fields') ? { extraFields: EXTRA_FIELD } : {}) };
     this.accounts = new Accounts(config.server_name);
+    for (const u of config.registration.users) this.accounts.addStatic(u.localpart, u.access_token, u.device_id ?? 'STATIC');
     this.rooms = new Rooms(config.server_name);
     this.notifier = new Notifier(clock);
     this.presence = new PresenceTracker(config, clock, this, (userId) => this.deliverPresence(userId));

@@ -20,6 +20,8 @@ function login(ctx: Context, userId: string, deviceId: string | undefined): Reco
 }
 
 function register(ctx: Context): unknown {
+  // Synapse refuses before looking at the body or the auth when registration is closed.
+  if (!ctx.hs.config.registration.enabled) throw new MatrixError(ERRORS.REGISTRATION_DISABLED);
   const body = bodyObject(ctx);
   const kind = ctx.query.get('kind') ?? 'user';
   if (kind !== 'user') throw new MatrixError(ERRORS.FORBIDDEN, 'Guest access is disabled.');
@@ -92,6 +94,7 @@ export const accountRoutes: Route[] = [
   {
     method: 'GET', path: '/register/available', auth: false,
     handler: (ctx) => {
+      if (!ctx.hs.config.registration.enabled) throw new MatrixError(ERRORS.REGISTRATION_DISABLED);
       const username = ctx.query.get('username');
       if (!username) throw new MatrixError(ERRORS.MISSING_PARAM, 'Missing username.');
       return { available: ctx.hs.accounts.isAvailable(username) };

@@ -19,7 +19,7 @@ describe('mock configuration', () => {
 
   it('the schema\'s defaults are the code\'s defaults, and its fault enum is the catalogue', () => {
     const schema = JSON.parse(readFileSync(MOCK_CONFIG_SCHEMA_FILE, 'utf8'));
-    for (const section of ['presence', 'rate_limit', 'legacy', 'limits'] as const) {
+    for (const section of ['registration', 'presence', 'rate_limit', 'legacy', 'limits'] as const) {
       for (const [key, prop] of Object.entries(schema.properties[section].properties as Record<string, { default: unknown }>)) {
         expect(prop.default, `${section}.${key}`).to.deep.equal((DEFAULT_CONFIG[section] as Record<string, unknown>)[key]);
       }
@@ -39,6 +39,12 @@ describe('mock configuration', () => {
       expect(msg).to.include('presence: unknown property "bogus"');
       expect(msg).to.include('faults.0: unknown fault "nope"; known faults: never-idle');
     }
+  });
+
+  it('refuses pre-made users that share a name or a token', () => {
+    const users = [{ localpart: 'a', access_token: 't1' }, { localpart: 'b', access_token: 't1' }];
+    expect(() => resolveConfig({ registration: { users } }, 'x.yaml')).to.throw(ConfigError, 'x.yaml is invalid:\n  registration.users.1.access_token: the same access_token as an earlier user');
+    expect(() => resolveConfig({ registration: { users: [{ localpart: 'A!', access_token: 't' }] } }, 'x.yaml')).to.throw(ConfigError, 'registration.users.0.localpart: must match pattern');
   });
 
   it('derives from a target profile: timers, rate limit, capabilities, faults', () => {

@@ -50,6 +50,27 @@ describe('mock HTTP surface', () => {
       expect(type.status).to.equal(400);
     });
 
+    it('registration closed: POST /register and /register/available answer 403 M_FORBIDDEN, as Synapse\'s enable_registration: false', async () => {
+      const m = makeMock({ registration: { enabled: false } });
+      for (const res of [
+        await request(m.app).post(`${v3}/register`).send({ username: 'x', password: 'y' }),
+        await request(m.app).post(`${v3}/register`).send({ username: 'x', password: 'y', auth: { type: 'm.login.dummy' } }),
+        await request(m.app).get(`${v3}/register/available`).query({ username: 'x' }),
+      ]) {
+        expect([res.status, res.body.errcode, res.body.error]).to.deep.equal([403, 'M_FORBIDDEN', 'Registration has been disabled.']);
+      }
+    });
+
+    it('users made in advance answer to their configured tokens, and registration cannot take their names', async () => {
+      const m = makeMock({ server_name: 'hs.test', registration: { users: [{ localpart: 'static1', access_token: 'tok-1' }, { localpart: 'static2', access_token: 'tok-2', device_id: 'DEV2' }] } });
+      const who = await request(m.app).get(`${v3}/account/whoami`).set('Authorization', 'Bearer tok-2');
+      expect(who.body).to.deep.equal({ user_id: '@static2:hs.test', device_id: 'DEV2', is_guest: false });
+      const first = await request(m.app).get(`${v3}/account/whoami`).set('Authorization', 'Bearer tok-1');
+      expect(first.body.device_id).to.equal('STATIC');
+      const taken = await request(m.app).post(`${v3}/register`).send({ username: 'static1', auth: { type: 'm.login.dummy' } });
+      expect(taken.body.errcode).to.equal('M_USER_IN_USE');
+    });
+
     it('logout invalidates the token', async () => {
       const m = makeMock();
       const a = await m.register();
