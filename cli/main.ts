@@ -5,6 +5,7 @@ import { TOOL } from '../runner/run-suites.js';
 import { registerCheckCommand } from './check.js';
 import { registerCoverageCommand } from './coverage.js';
 import { registerMockCommand } from './mock.js';
+import { registerProfileCommand } from './profile.js';
 import { registerRunCommand } from './run.js';
 import { registerValidateCommand } from './validate.js';
 import { EXIT } from './command.js';
@@ -23,6 +24,7 @@ const program = new Command()
 registerValidateCommand(program);
 registerMockCommand(program);
 registerRunCommand(program);
+registerProfileCommand(program);
 registerCheckCommand(program);
 registerCoverageCommand(program);
 

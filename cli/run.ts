@@ -33,7 +33,8 @@ function parseLevels(value: string, previous: Level[] = []): Level[] {
   return [...previous, ...(levels as Level[])];
 }
 
-function parseUrl(value: string): string {
+/** A --homeserver value: an http(s) URL, without trailing slashes. */
+export function parseUrl(value: string): string {
   let url: URL;
   try {
     url = new URL(value);

@@ -6,7 +6,7 @@ import { loadSchemaRegistry, toViolations, type SchemaViolation } from '../../pr
 import { ConfigError } from '../../project/errors.js';
 import type { YamlSource } from '../../project/yaml-source.js';
 
-export type FormatName = 'target' | 'suite' | 'expectations' | 'report';
+export type FormatName = 'target' | 'suite' | 'expectations' | 'report' | 'static-users';
 
 export function validateFormat(name: FormatName, data: unknown): SchemaViolation[] {
   const fn = loadSchemaRegistry().validator(name);

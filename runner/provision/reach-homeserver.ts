@@ -1,13 +1,23 @@
 // Before provisioning anything, one GET /_matrix/client/versions tells whether the URL is a reachable
 // Matrix homeserver at all. Without it, a wrong URL or a stopped server gives one `error` verdict per
-// case instead of one clear sentence. The early API has no /versions; there GET .../api/v1/login, which
-// "MUST respond with all the valid login flows", answers the same question.
+// case instead of one clear sentence. The endpoint needs no authentication (Client-Server API,
+// "GET /_matrix/client/versions"), so a 401 or 403 there comes from something in front of the server.
+// The early API has no /versions; there GET .../api/v1/login, which "MUST respond with all the valid
+// login flows", answers the same question.
 import { ConfigError } from '../../project/errors.js';
 import { sendRequest, TransportError } from '../http/http-client.js';
 import { DIALECTS, type Dialect } from '../dialect/dialects.js';
+import { clip } from '../probe/probe-session.js';
+
+export interface AdvertisedVersions {
+  /** The spec versions the server lists (none for the early API, which has no /versions). */
+  versions: string[];
+  /** The request and the answer, as one line. */
+  evidence: string;
+}
 
 /** Throws ConfigError (exit 2) when `baseUrl` is unreachable or does not answer like a homeserver. */
-export async function checkHomeserverReachable(baseUrl: string, timeoutMs: number, dialect: Dialect = DIALECTS['v1.19']): Promise<void> {
+export async function checkHomeserverReachable(baseUrl: string, timeoutMs: number, dialect: Dialect = DIALECTS['v1.19']): Promise<AdvertisedVersions> {
   if (dialect.stream === 'events') return checkEarlyHomeserver(baseUrl, timeoutMs, dialect);
   const url = `${baseUrl.replace(/\/+$/, '')}/_matrix/client/versions`;
   let response;
@@ -18,13 +28,21 @@ export async function checkHomeserverReachable(baseUrl: string, timeoutMs: numbe
     throw new ConfigError(`cannot reach the homeserver at ${baseUrl}: ${reason} (GET /_matrix/client/versions)`);
   }
   const versions = (response.json as { versions?: unknown } | undefined)?.versions;
+  if (response.status === 401 || response.status === 403) {
+    throw new ConfigError(`${baseUrl} refuses GET /_matrix/client/versions with HTTP ${response.status}, which a homeserver answers without authentication: something in front of the server (a proxy asking for a login?) refuses every request; point --homeserver at the server's client-server API`);
+  }
   if (response.status !== 200 || !Array.isArray(versions)) {
     const got = response.status !== 200 ? `HTTP ${response.status}` : response.json === undefined ? 'a body that is not JSON' : 'JSON without a "versions" list';
-    throw new ConfigError(`${baseUrl} does not answer like a Matrix homeserver: GET /_matrix/client/versions gave ${got}`);
+    const hint = response.status === 404 ? '; give the base URL clients use, without /_matrix/...' : '';
+    throw new ConfigError(`${baseUrl} does not answer like a Matrix homeserver: GET /_matrix/client/versions gave ${got}${hint}`);
   }
+  return {
+    versions: versions.filter((v): v is string => typeof v === 'string'),
+    evidence: `GET /_matrix/client/versions → ${response.status} ${clip(response.text)}`,
+  };
 }
 
-async function checkEarlyHomeserver(baseUrl: string, timeoutMs: number, dialect: Dialect): Promise<void> {
+async function checkEarlyHomeserver(baseUrl: string, timeoutMs: number, dialect: Dialect): Promise<AdvertisedVersions> {
   const path = `${dialect.api}/login`;
   let response;
   try {
@@ -38,4 +56,5 @@ async function checkEarlyHomeserver(baseUrl: string, timeoutMs: number, dialect:
     const got = response.status !== 200 ? `HTTP ${response.status}` : response.json === undefined ? 'a body that is not JSON' : 'JSON without a "flows" list';
     throw new ConfigError(`${baseUrl} does not answer like an early Matrix homeserver (the profile's spec_version is early): GET ${path} gave ${got}`);
   }
+  return { versions: [], evidence: `GET ${path} → ${response.status} ${clip(response.text)}` };
 }

@@ -1,0 +1,112 @@
+// `profile init`: probes a homeserver and writes a commented target profile for it. The findings, each
+// with its evidence, go to stdout when the profile goes to a file (--out), and to stderr when the
+// profile itself goes to stdout, so that `profile init --homeserver URL > my.yaml` works too.
+// Exit 0 when a profile was written; 2 for bad usage or a URL that is not a reachable homeserver.
+import { existsSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { Command } from 'commander';
+import { ConfigError } from '../project/errors.js';
+import { displayPath } from '../project/paths.js';
+import { readYamlFile } from '../project/yaml-source.js';
+import { assertFormat } from '../runner/load/format-schemas.js';
+import type { StaticUser } from '../runner/load/load-target.js';
+import type { Finding } from '../runner/probe/findings.js';
+import { probeServer } from '../runner/probe/probe-server.js';
+import { writeProfile } from '../runner/probe/profile-writer.js';
+import { usersNeededForRun } from '../runner/probe/users-needed.js';
+import { action, EXIT, processOutput, type CommandOutput } from './command.js';
+import { parseUrl } from './run.js';
+
+interface InitOptions {
+  homeserver: string;
+  out?: string;
+  force?: boolean;
+  measureTimers?: boolean;
+  users?: string;
+  sharedSecret?: string;
+}
+
+/** Progress lines of a long measurement: rewritten in place on a terminal, one every 15 s otherwise. */
+function progressPrinter(terminal: { isTTY?: boolean; columns?: number }, out: (text: string) => void): { line(text: string): void; end(): void } {
+  let last = 0;
+  let shown = false;
+  const width = (terminal.columns ?? 100) - 1;
+  return {
+    line(text) {
+      if (terminal.isTTY) {
+        out(`\r${text.slice(0, width)}\x1b[K`);
+        shown = true;
+      } else if (Date.now() - last >= 15_000) {
+        out(`${text}\n`);
+        last = Date.now();
+      }
+    },
+    end() {
+      if (shown) out('\n');
+      shown = false;
+    },
+  };
+}
+
+function printFinding(f: Finding, out: (text: string) => void): void {
+  out(`${f.topic}: ${f.conclusion}\n`);
+  for (const e of f.evidence) out(`    ${e}\n`);
+}
+
+async function readStaticUsers(file: string): Promise<StaticUser[]> {
+  const source = await readYamlFile(file);
+  assertFormat('static-users', source);
+  return source.data as StaticUser[];
+}
+
+export async function profileInit(opts: InitOptions, output: CommandOutput = processOutput): Promise<number> {
+  if (opts.out !== undefined) {
+    const dir = dirname(resolve(opts.out));
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`--out ${opts.out}: folder ${displayPath(dir)} does not exist`);
+    if (existsSync(opts.out) && !opts.force) throw new ConfigError(`--out ${opts.out}: the file exists; give --force to replace it`);
+  }
+  if (opts.users !== undefined && opts.sharedSecret !== undefined) throw new ConfigError('give --users or --shared-secret, not both');
+  const users = opts.users === undefined ? undefined : await readStaticUsers(opts.users);
+  // The findings go where the profile does not.
+  const say = opts.out === undefined ? output.stderr : output.stdout;
+  const progress = progressPrinter(opts.out === undefined ? process.stderr : process.stdout, say);
+  say(`probing ${opts.homeserver}${opts.measureTimers ? ' (with --measure-timers: minutes)' : ''}\n`);
+  const report = await probeServer({
+    homeserver: opts.homeserver,
+    users,
+    sharedSecret: opts.sharedSecret,
+    measureTimers: opts.measureTimers,
+    onFinding: (f) => {
+      progress.end();
+      printFinding(f, say);
+    },
+    onProgress: (line) => progress.line(line),
+  });
+  progress.end();
+  const claimed = report.capabilities.filter((f) => f.claimed).map((f) => f.capability);
+  const usersNeeded = report.registration.registration.method === 'static' ? await usersNeededForRun({ spec_version: report.specVersion, capabilities: claimed }) : undefined;
+  const profile = writeProfile(report, { usersNeeded });
+  const took = `${(report.durationMs / 1000).toFixed(1)} s`;
+  if (opts.out === undefined) output.stdout(profile.text);
+  else await writeFile(opts.out, profile.text);
+  const where = opts.out === undefined ? 'the profile is on stdout' : `profile written to ${opts.out}`;
+  say(`${where} (probing took ${took}); next: matrix-presence-conformance run --homeserver ${opts.homeserver} --target ${opts.out ?? 'FILE'}\n`);
+  if (report.presence?.verdict === 'off') say('note: presence is off on this server, so a run stops at once; see the comment at the top of the profile\n');
+  if (report.registration.placeholder) say('note: the registration in the profile is a placeholder to fill in; a run stops until then\n');
+  return EXIT.ok;
+}
+
+export function registerProfileCommand(program: Command): void {
+  const profile = program.command('profile').description('target profiles: write one by probing a server');
+  profile
+    .command('init')
+    .description('probe a homeserver and write a commented target profile for it (under a minute without --measure-timers)')
+    .requiredOption('--homeserver <url>', 'base URL of the server to probe', parseUrl)
+    .option('--out <file>', 'write the profile to this file (default: stdout)')
+    .option('--force', 'replace the --out file if it exists')
+    .option('--measure-timers', 'also measure the idle, sync-online and currently_active timers by waiting (minutes)')
+    .option('--users <file>', 'pre-made users (YAML/JSON list of {user_id, access_token}) for a server without open registration')
+    .option('--shared-secret <secret>', 'the server\'s registration_shared_secret, for a server without open registration')
+    .action(action('profile init: ', (opts: InitOptions) => profileInit(opts)));
+}

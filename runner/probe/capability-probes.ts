@@ -1,0 +1,175 @@
+// One probe per optional behaviour a profile can claim (the capabilities of schemas/target.schema.json).
+// Each asks the server the smallest question that shows the behaviour, and claims it only when the
+// answer shows it: a failed, garbled or missing answer never turns into a claim.
+import type { Capability } from '../load/load-target.js';
+import type { CapabilityFinding, Finding } from './findings.js';
+import { describeAnswer, type ProbeAnswer, type ProbeSession } from './probe-session.js';
+import { presencePath, type PresenceSwitch, type ProbeUser } from './presence-switch.js';
+
+const R0 = '/_matrix/client/r0';
+const EARLY = '/_matrix/client/api/v1';
+
+function finding(session: ProbeSession, mark: number, capability: Capability, claimed: boolean, conclusion: string): CapabilityFinding {
+  return { topic: capability, capability, claimed, conclusion, evidence: session.evidenceSince(mark) };
+}
+
+/** A capability that could not be asked about (no user, presence off, r0 not served...). */
+export function notProbed(capability: Capability, why: string): CapabilityFinding {
+  return { topic: capability, capability, claimed: false, conclusion: `not claimed: not probed (${why})`, evidence: [] };
+}
+
+function isOk(answer: ProbeAnswer): boolean {
+  return answer.response?.status === 200 && answer.response.json !== undefined;
+}
+
+function presenceOf(answer: ProbeAnswer): unknown {
+  return (answer.response?.json as { presence?: unknown } | undefined)?.presence;
+}
+
+/**
+ * currently_active: seen true in the GET right after PUT online. The cases that need it also rely on
+ * last_active_granularity (when it turns false), so it is claimed only once that flip was seen too.
+ */
+export function currentlyActiveFinding(presence: Extract<PresenceSwitch, { verdict: 'on' }>, evidence: string[], flipSeen: boolean): CapabilityFinding {
+  const seen = presence.get.currently_active === true;
+  const conclusion = !seen
+    ? `not claimed: GET right after PUT online has currently_active ${JSON.stringify(presence.get.currently_active ?? null)}`
+    : flipSeen
+      ? 'claimed: GET right after PUT online says currently_active true, and it turned false after last_active_granularity (timers)'
+      : 'not claimed: GET right after PUT online says currently_active true, but it was not seen turning false (timers), and the cases rely on when it does; with last_active_granularity set to the server\'s value, the capability can be added by hand';
+  return { topic: 'currently_active', capability: 'currently_active', claimed: seen && flipSeen, evidence, conclusion };
+}
+
+/** query_string_token: the token as ?access_token= instead of the Authorization header. */
+export async function probeQueryToken(session: ProbeSession, a: ProbeUser): Promise<CapabilityFinding> {
+  const mark = session.mark;
+  const answer = await session.call('query_string_token', 'GET', presencePath(a.user_id), { token: a.access_token, tokenInQuery: true });
+  return isOk(answer)
+    ? finding(session, mark, 'query_string_token', true, 'claimed: GET with ?access_token= and no Authorization header answers 200')
+    : finding(session, mark, 'query_string_token', false, `not claimed: GET with ?access_token= answered ${describeAnswer(answer)}`);
+}
+
+/** r0_paths: the presence endpoints under /_matrix/client/r0. */
+export async function probeR0Paths(session: ProbeSession, a: ProbeUser): Promise<CapabilityFinding> {
+  const mark = session.mark;
+  const answer = await session.call('r0_paths', 'GET', presencePath(a.user_id, R0), { token: a.access_token });
+  return isOk(answer) && typeof presenceOf(answer) === 'string'
+    ? finding(session, mark, 'r0_paths', true, 'claimed: GET /_matrix/client/r0/presence/.../status answers 200 with a presence')
+    : finding(session, mark, 'r0_paths', false, `not claimed: the r0 prefix answered ${describeAnswer(answer)}`);
+}
+
+/** The early prefix (/_matrix/client/api/v1): no capability of its own, shown for the spec_version choice. */
+export async function probeEarlyPrefix(session: ProbeSession, a: ProbeUser): Promise<Finding> {
+  const mark = session.mark;
+  const answer = await session.call('early prefix', 'GET', presencePath(a.user_id, EARLY), { token: a.access_token, tokenInQuery: true });
+  const served = isOk(answer) && typeof presenceOf(answer) === 'string';
+  return {
+    topic: 'early prefix',
+    conclusion: served ? 'the early prefix /_matrix/client/api/v1 answers presence requests' : `the early prefix /_matrix/client/api/v1 is not served for presence (${describeAnswer(answer)})`,
+    evidence: session.evidenceSince(mark),
+  };
+}
+
+/** presence_list: the early spec's list; inviting a user must put them on it. */
+export async function probePresenceList(session: ProbeSession, a: ProbeUser, c: ProbeUser | undefined): Promise<CapabilityFinding> {
+  const mark = session.mark;
+  const path = `${EARLY}/presence/list/${encodeURIComponent(a.user_id)}`;
+  const list = await session.call('presence_list', 'GET', path, { token: a.access_token });
+  if (!isOk(list) || !Array.isArray(list.response!.json)) {
+    return finding(session, mark, 'presence_list', false, `not claimed: GET ${EARLY}/presence/list/... answered ${describeAnswer(list)}`);
+  }
+  if (!c) return finding(session, mark, 'presence_list', false, 'not claimed: the list is served, but without a second user the probe could not see an invite work');
+  const invite = await session.call('presence_list', 'POST', path, { token: a.access_token, json: { invite: [c.user_id] } });
+  const after = await session.call('presence_list', 'GET', path, { token: a.access_token });
+  const listed = Array.isArray(after.response?.json) && (after.response!.json as { user_id?: unknown }[]).some((e) => e?.user_id === c.user_id);
+  return listed
+    ? finding(session, mark, 'presence_list', true, 'claimed: the early presence list is served and an invited user appears on it')
+    : finding(session, mark, 'presence_list', false, `not claimed: after POST {invite} (${describeAnswer(invite)}) the list does not hold the invited user`);
+}
+
+/**
+ * free_for_chat: the r0 state is accepted and read back. A server that also accepts a made-up state
+ * accepts any string (conduwuit stores custom states), which is not the r0 enum.
+ */
+export async function probeFreeForChat(session: ProbeSession, c: ProbeUser): Promise<CapabilityFinding> {
+  const mark = session.mark;
+  const path = presencePath(c.user_id, R0);
+  const put = await session.call('free_for_chat', 'PUT', path, { token: c.access_token, json: { presence: 'free_for_chat' }, retry429: true });
+  if (put.response?.status !== 200) return finding(session, mark, 'free_for_chat', false, `not claimed: PUT presence free_for_chat answered ${describeAnswer(put)}`);
+  const get = await session.call('free_for_chat', 'GET', path, { token: c.access_token });
+  if (presenceOf(get) !== 'free_for_chat') {
+    return finding(session, mark, 'free_for_chat', false, `not claimed: PUT free_for_chat answered 200 but GET says presence ${JSON.stringify(presenceOf(get) ?? null)}`);
+  }
+  const bogus = await session.call('free_for_chat', 'PUT', path, { token: c.access_token, json: { presence: 'mpc-no-such-state' }, retry429: true });
+  return bogus.response?.status === 200
+    ? finding(session, mark, 'free_for_chat', false, 'not claimed: free_for_chat is stored, but so is a made-up state: the server takes any string, not the r0 states')
+    : finding(session, mark, 'free_for_chat', true, `claimed: PUT free_for_chat is stored and read back, a made-up state is refused (${describeAnswer(bogus)})`);
+}
+
+interface SyncView {
+  answer: ProbeAnswer;
+  senders: string[];
+  contents: Record<string, unknown>[];
+  nextBatch?: string;
+}
+
+async function sync(session: ProbeSession, label: string, user: ProbeUser, query: Record<string, string | number>): Promise<SyncView> {
+  const timeout = Number(query.timeout ?? 0);
+  const answer = await session.call(label, 'GET', '/_matrix/client/v3/sync', { token: user.access_token, query: { set_presence: 'offline', ...query }, timeoutMs: session.requestTimeoutMs + timeout });
+  const body = answer.response?.status === 200 ? (answer.response.json as { next_batch?: unknown; presence?: { events?: unknown } } | undefined) : undefined;
+  const events = Array.isArray(body?.presence?.events) ? (body!.presence!.events as { sender?: unknown; content?: unknown }[]) : [];
+  return {
+    answer,
+    senders: events.map((e) => String(e?.sender)),
+    contents: events.map((e) => (e?.content && typeof e.content === 'object' ? (e.content as Record<string, unknown>) : {})),
+    nextBatch: typeof body?.next_batch === 'string' ? body.next_batch : undefined,
+  };
+}
+
+/**
+ * presence_filter: a user who just set presence sees their own presence in an initial /sync; a filter
+ * with presence.not_types [m.presence], and one with presence.senders naming someone else, must each
+ * leave it out (the suites' filter cases use both).
+ */
+export async function probePresenceFilter(session: ProbeSession, a: ProbeUser): Promise<CapabilityFinding> {
+  const mark = session.mark;
+  const plain = await sync(session, 'presence_filter', a, { timeout: 0 });
+  if (!plain.senders.includes(a.user_id)) {
+    return finding(session, mark, 'presence_filter', false, `not claimed: cannot tell, the user's own presence is not in their initial /sync (${describeAnswer(plain.answer)})`);
+  }
+  const notTypes = await sync(session, 'presence_filter', a, { timeout: 0, filter: JSON.stringify({ presence: { not_types: ['m.presence'] } }) });
+  const senders = await sync(session, 'presence_filter', a, { timeout: 0, filter: JSON.stringify({ presence: { senders: ['@mpc-nobody:invalid'] } }) });
+  const honoured = (v: SyncView) => v.answer.response?.status === 200 && !v.senders.includes(a.user_id);
+  if (honoured(notTypes) && honoured(senders)) {
+    return finding(session, mark, 'presence_filter', true, 'claimed: own presence is in the initial /sync, and filters presence.not_types [m.presence] and presence.senders [someone else] each leave it out');
+  }
+  const ignored = [honoured(notTypes) ? undefined : 'not_types', honoured(senders) ? undefined : 'senders'].filter(Boolean).join(' and ');
+  return finding(session, mark, 'presence_filter', false, `not claimed: the filter's presence.${ignored} did not leave the user's own presence out`);
+}
+
+/**
+ * profile_propagation: a co-member watching /sync gets an m.presence carrying the new displayname
+ * after a displayname change (r0 spec SHOULD). `a` and `c` share a room.
+ */
+export async function probeProfilePropagation(session: ProbeSession, a: ProbeUser, c: ProbeUser): Promise<CapabilityFinding> {
+  const mark = session.mark;
+  const start = await sync(session, 'profile_propagation', c, { timeout: 0 });
+  if (!start.nextBatch) return finding(session, mark, 'profile_propagation', false, `not claimed: the watcher's /sync answered ${describeAnswer(start.answer)}`);
+  const name = `mpc probe ${Date.now().toString(36)}`;
+  const set = await session.call('profile_propagation', 'PUT', `/_matrix/client/v3/profile/${encodeURIComponent(a.user_id)}/displayname`, { token: a.access_token, json: { displayname: name } });
+  if (set.response?.status !== 200) return finding(session, mark, 'profile_propagation', false, `not claimed: PUT displayname answered ${describeAnswer(set)}`);
+  let since = start.nextBatch;
+  const until = Math.min(Date.now() + 4_000, session.deadline);
+  const seen: Record<string, unknown>[] = [];
+  while (Date.now() < until) {
+    const next = await sync(session, 'profile_propagation', c, { since, timeout: 1_000 });
+    if (!next.nextBatch) break;
+    since = next.nextBatch;
+    next.senders.forEach((s, i) => s === a.user_id && seen.push(next.contents[i]!));
+    if (seen.some((content) => content.displayname === name)) {
+      return finding(session, mark, 'profile_propagation', true, 'claimed: after a displayname change, a room co-member\'s /sync carries an m.presence with the new displayname');
+    }
+  }
+  const what = seen.length === 0 ? 'no m.presence from the user arrived' : `the m.presence that arrived carries no new displayname (${JSON.stringify(seen.at(-1))})`;
+  return finding(session, mark, 'profile_propagation', false, `not claimed: after a displayname change ${what} within 4 s`);
+}

@@ -1,0 +1,178 @@
+// `profile init`: asks a homeserver what it offers and returns the findings a target profile is written
+// from (profile-writer.ts). The order matters: who the server is, how users are made, whether presence
+// is on at all (nothing else is worth asking otherwise), then one probe per capability, each with a user
+// of its own where the server's rate limit would otherwise make the probes wait on each other. Without
+// --measure-timers everything fits in the time budget (50 s), however the server answers.
+import type { StaticUser } from '../load/load-target.js';
+import { checkHomeserverReachable } from '../provision/reach-homeserver.js';
+import { provisionRoom } from '../provision/provision.js';
+import {
+  currentlyActiveFinding, notProbed, probeEarlyPrefix, probeFreeForChat, probePresenceFilter, probePresenceList,
+  probeProfilePropagation, probeQueryToken, probeR0Paths,
+} from './capability-probes.js';
+import type { CapabilityFinding, Finding } from './findings.js';
+import { checkPresenceSwitch, type PresenceSwitch, type ProbeUser } from './presence-switch.js';
+import { PROBE_DIALECT, ProbeSession } from './probe-session.js';
+import { probeRateLimit, type RateLimitOutcome } from './rate-limit-probe.js';
+import { probeRegistration, type RegistrationOutcome } from './registration-probe.js';
+import { readServerSoftware, specVersionFrom, summariseVersions } from './server-identity.js';
+import { DEFAULT_MAX_WAIT_MS, measureTimers, type MeasuredTimer, type TimerMeasurement } from './timer-measurement.js';
+
+export const PROBE_BUDGET_MS = 50_000;
+export const PROBE_REQUEST_TIMEOUT_MS = 5_000;
+
+export interface ProbeOptions {
+  homeserver: string;
+  /** Pre-made users to use instead of registering (--users FILE). */
+  users?: StaticUser[];
+  /** The server's registration_shared_secret (--shared-secret). */
+  sharedSecret?: string;
+  /** Also measure the presence timers by waiting (minutes). */
+  measureTimers?: boolean;
+  /** How long a timer measurement may wait (default 6 min). */
+  maxWaitMs?: number;
+  /** Time for everything but the timer measurement (default 50 s). */
+  budgetMs?: number;
+  requestTimeoutMs?: number;
+  /** Called with each finding as soon as it is made. */
+  onFinding?: (finding: Finding) => void;
+  onProgress?: (line: string) => void;
+}
+
+export interface ProbeReport {
+  url: string;
+  software?: string;
+  versions: string[];
+  specVersion: 'v1.19' | 'r0';
+  serverName?: string;
+  registration: RegistrationOutcome;
+  /** Undefined when no user could be had to ask. */
+  presence?: PresenceSwitch;
+  capabilities: CapabilityFinding[];
+  rateLimit?: RateLimitOutcome['rateLimit'];
+  /** Timers measured (with --measure-timers); the others stay at their defaults. */
+  timers: Partial<Record<MeasuredTimer, number>>;
+  timersMeasured: boolean;
+  findings: Finding[];
+  durationMs: number;
+}
+
+const CAPABILITY_ORDER = ['currently_active', 'idle_timeout', 'sync_online_timeout', 'rate_limit', 'profile_propagation', 'presence_filter', 'query_string_token', 'r0_paths', 'free_for_chat', 'presence_list'] as const;
+
+function actor(name: string, u: ProbeUser) {
+  return { name, user_id: u.user_id, localpart: u.user_id.slice(1, u.user_id.indexOf(':')), access_token: u.access_token };
+}
+
+export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
+  const started = Date.now();
+  const findings: Finding[] = [];
+  const report = (f: Finding): void => {
+    findings.push(f);
+    options.onFinding?.(f);
+  };
+  const requestTimeout = options.requestTimeoutMs ?? PROBE_REQUEST_TIMEOUT_MS;
+  const url = options.homeserver.replace(/\/+$/, '');
+
+  // Not a homeserver, or not there: one sentence and nothing written (ConfigError, exit 2).
+  const advertised = await checkHomeserverReachable(url, requestTimeout);
+  const session = new ProbeSession(url, started + (options.budgetMs ?? PROBE_BUDGET_MS), requestTimeout);
+  const software = await readServerSoftware(session);
+  report({
+    topic: 'spec versions',
+    conclusion: `advertises ${summariseVersions(advertised.versions)}; ${software.software ?? 'the server does not say which software it is'}`,
+    evidence: [advertised.evidence, ...software.evidence],
+  });
+
+  const registration = await probeRegistration(session, { users: options.users, sharedSecret: options.sharedSecret, wanted: 5 });
+  report(registration.finding);
+  const [a, b, c, idleUser, syncUser] = registration.users;
+
+  const capabilities: CapabilityFinding[] = [];
+  const claim = (f: CapabilityFinding): void => {
+    capabilities.push(f);
+    report(f);
+  };
+  let presence: PresenceSwitch | undefined;
+  let rateLimit: RateLimitOutcome['rateLimit'];
+  let measuring: Promise<TimerMeasurement> | undefined;
+  let switchEvidence: string[] = [];
+  let room = false;
+  if (a && c) {
+    // A room shared by two probe users: some servers show a user's own presence only to members of a
+    // room (conduwuit), and profile propagation is about co-members.
+    const mark = session.mark;
+    try {
+      await provisionRoom(session.client, PROBE_DIALECT, { name: 'probe', creator: 'a', members: ['c'], preset: 'private_chat' }, { a: actor('a', a), c: actor('c', c) });
+      room = true;
+    } catch (err) {
+      report({ topic: 'room', conclusion: `could not make a room for two probe users: ${(err as Error).message}`, evidence: session.evidenceSince(mark) });
+    }
+  }
+  if (a) {
+    const mark = session.mark;
+    presence = await checkPresenceSwitch(session, a);
+    switchEvidence = session.evidenceSince(mark);
+    report({ topic: 'presence', conclusion: presence.verdict === 'on' ? 'on: a user\'s own PUT online is read back' : `${presence.verdict}: ${presence.seen}`, evidence: switchEvidence });
+  }
+  if (presence?.verdict === 'on' && idleUser) {
+    // The timers are measured while the other probes run, on users of their own, for as long as the
+    // budget allows (or, with --measure-timers, up to several minutes).
+    const wait = options.measureTimers ? options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS : Math.max(0, session.remainingMs() - 2 * requestTimeout);
+    const measuringSession = new ProbeSession(url, Date.now() + wait + 2 * requestTimeout, requestTimeout);
+    measuring = measureTimers(measuringSession, idleUser, syncUser, {
+      maxWaitMs: wait,
+      shortWaitNote: options.measureTimers ? undefined : 'all profile init waits without --measure-timers, which waits up to 6 min',
+      onProgress: options.measureTimers ? options.onProgress : undefined,
+    });
+  }
+  if (a && presence?.verdict === 'on') {
+    claim(await probeQueryToken(session, a));
+    const r0 = await probeR0Paths(session, a);
+    claim(r0);
+    report(await probeEarlyPrefix(session, a));
+    claim(await probePresenceList(session, a, c));
+    claim(r0.claimed ? await probeFreeForChat(session, c ?? a) : notProbed('free_for_chat', 'the cases use the r0 prefix, which is not served'));
+    claim(await probePresenceFilter(session, a));
+    claim(c && room ? await probeProfilePropagation(session, a, c) : notProbed('profile_propagation', 'needs two users sharing a room'));
+    if (b) {
+      const outcome = await probeRateLimit(session, b);
+      rateLimit = outcome.rateLimit;
+      claim({ ...outcome, capability: 'rate_limit', claimed: outcome.rateLimit !== undefined });
+    } else {
+      claim(notProbed('rate_limit', 'needs a user of its own'));
+    }
+  }
+
+  let timers: ProbeReport['timers'] = {};
+  if (measuring) {
+    const measured = await measuring;
+    timers = measured.timers;
+    measured.findings.forEach(report);
+    measured.capabilities.forEach(claim);
+    claim(currentlyActiveFinding(presence as Extract<PresenceSwitch, { verdict: 'on' }>, switchEvidence, timers.last_active_granularity !== undefined));
+  }
+  const why = !a ? 'no user: the runner cannot make users on this server yet'
+    : presence?.verdict !== 'on' ? `presence is ${presence?.verdict}`
+    : 'the timers need two users of their own';
+  for (const capability of CAPABILITY_ORDER) {
+    if (!capabilities.some((f) => f.capability === capability)) claim(notProbed(capability, why));
+  }
+  capabilities.sort((x, y) => CAPABILITY_ORDER.indexOf(x.capability as typeof CAPABILITY_ORDER[number]) - CAPABILITY_ORDER.indexOf(y.capability as typeof CAPABILITY_ORDER[number]));
+
+  return {
+    url,
+    ...(software.software ? { software: software.software } : {}),
+    versions: advertised.versions,
+    specVersion: specVersionFrom(advertised.versions),
+    ...(registration.serverName ? { serverName: registration.serverName } : {}),
+    registration,
+    ...(presence ? { presence } : {}),
+    capabilities,
+    ...(rateLimit ? { rateLimit } : {}),
+    timers,
+    timersMeasured: measuring !== undefined,
+    findings,
+    durationMs: Date.now() - started,
+  };
+}
+

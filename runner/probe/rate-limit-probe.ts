@@ -1,0 +1,75 @@
+// Is PUT presence rate limited, and at about which burst and rate? One user sends PUTs one after another
+// until the first 429 (Client-Server API, "Rate limiting": 429 M_LIMIT_EXCEEDED, retry_after_ms); the
+// 200s before it are the burst. When the advertised wait is short, the probe waits it, sees one PUT
+// pass, and reads the next 429's retry_after_ms: right after a token is used up, that wait is one
+// token's worth, 1 / per_second. A longer first wait is read the same way, less exactly.
+import type { Finding } from './findings.js';
+import { describeAnswer, type ProbeSession } from './probe-session.js';
+import { presencePath, type ProbeUser } from './presence-switch.js';
+import { retryDelayMs } from '../http/http-client.js';
+
+/** The suites' bursts send up to 50 PUTs; a limit above that is as good as none for them. */
+export const BURST_LIMIT = 50;
+/** Waits up to this long are waited out, to read the rate from a second 429. */
+const WAIT_TO_CONFIRM_MS = 3_000;
+
+export interface RateLimitOutcome extends Finding {
+  /** Absent when no 429 came. */
+  rateLimit?: { per_second: number; burst: number };
+}
+
+/** Rounds a measured rate to the nearest of 1, 2, 5 times a power of ten: configured limits are round. */
+export function roundRate(perSecond: number): number {
+  const exponent = Math.floor(Math.log10(perSecond));
+  const candidates = [-1, 0, 1].flatMap((e) => [1, 2, 5].map((m) => m * 10 ** (exponent + e)));
+  const best = candidates.reduce((a, b) => (Math.abs(Math.log(b / perSecond)) < Math.abs(Math.log(a / perSecond)) ? b : a));
+  return Number(best.toPrecision(2));
+}
+
+export async function probeRateLimit(session: ProbeSession, b: ProbeUser): Promise<RateLimitOutcome> {
+  const mark = session.mark;
+  const path = presencePath(b.user_id);
+  const put = () => session.call('rate limit', 'PUT', path, { token: b.access_token, json: { presence: 'online' } });
+  let ok = 0;
+  for (let i = 0; i < BURST_LIMIT; i += 1) {
+    const answer = await put();
+    const status = answer.response?.status;
+    if (status === 200) {
+      ok += 1;
+      continue;
+    }
+    if (status !== 429) {
+      return { topic: 'rate limit', conclusion: `not claimed: PUT ${i + 1} of a burst answered ${describeAnswer(answer)}`, evidence: burstEvidence(session, mark) };
+    }
+    const firstWait = retryDelayMs(answer.response!);
+    const advertised = (answer.response!.json as { retry_after_ms?: unknown } | undefined)?.retry_after_ms;
+    const header = answer.response!.headers['retry-after'];
+    const says = `${typeof advertised === 'number' ? `retry_after_ms ${advertised}` : 'no retry_after_ms'}${header ? `, Retry-After ${header}` : ''}`;
+    let wait = firstWait;
+    let how = `from the first 429's wait (${says})`;
+    if (typeof advertised === 'number' && advertised <= WAIT_TO_CONFIRM_MS && session.remainingMs() > advertised + 2_000) {
+      await new Promise((r) => setTimeout(r, advertised + 20));
+      const passed = await put();
+      const again = await put();
+      if (passed.response?.status === 200 && again.response?.status === 429) {
+        wait = retryDelayMs(again.response);
+        how = `after waiting retry_after_ms one PUT passed and the next was told to wait ${wait} ms`;
+      }
+    }
+    const perSecond = roundRate(1000 / Math.max(wait, 1));
+    return {
+      topic: 'rate limit',
+      conclusion: `claimed: PUT ${ok + 1} of a burst answered 429 (${says}): burst ${Math.max(ok, 1)}, about ${perSecond}/s (${how})`,
+      evidence: burstEvidence(session, mark),
+      rateLimit: { per_second: perSecond, burst: Math.max(ok, 1) },
+    };
+  }
+  return { topic: 'rate limit', conclusion: `not claimed: ${BURST_LIMIT} PUTs in a row were all answered 200`, evidence: burstEvidence(session, mark) };
+}
+
+/** A burst is dozens of identical exchanges: show the first two and the last few. */
+function burstEvidence(session: ProbeSession, mark: number): string[] {
+  const lines = session.evidenceSince(mark);
+  if (lines.length <= 6) return lines;
+  return [...lines.slice(0, 2), `... ${lines.length - 5} more alike ...`, ...lines.slice(-3)];
+}

@@ -1,0 +1,65 @@
+// Who the server is: the spec versions it advertises (GET /_matrix/client/versions, checked before
+// anything else by provision/reach-homeserver.ts) and, where it offers one, its software and version:
+// the Server-Server API's GET /_matrix/federation/v1/version ({server: {name, version}}), which many
+// servers also answer on the client port, or Synapse's admin GET /_synapse/admin/v1/server_version.
+import type { ProbeSession } from './probe-session.js';
+
+export interface ServerSoftware {
+  /** "Synapse 1.160.0", when the server said. */
+  software?: string;
+  evidence: string[];
+}
+
+/** Short: neither endpoint is required, and a run must not wait long for either. */
+const SOFTWARE_TIMEOUT_MS = 2_000;
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+export async function readServerSoftware(session: ProbeSession): Promise<ServerSoftware> {
+  const mark = session.mark;
+  const federation = await session.call('server version', 'GET', '/_matrix/federation/v1/version', { timeoutMs: SOFTWARE_TIMEOUT_MS });
+  const server = (federation.response?.json as { server?: { name?: unknown; version?: unknown } } | undefined)?.server;
+  if (federation.response?.status === 200 && text(server?.name)) {
+    return { software: [text(server!.name), text(server!.version)].filter(Boolean).join(' '), evidence: session.evidenceSince(mark) };
+  }
+  const admin = await session.call('server version', 'GET', '/_synapse/admin/v1/server_version', { timeoutMs: SOFTWARE_TIMEOUT_MS });
+  const version = text((admin.response?.json as { server_version?: unknown } | undefined)?.server_version);
+  if (admin.response?.status === 200 && version) return { software: `Synapse ${version}`, evidence: session.evidenceSince(mark) };
+  return { evidence: session.evidenceSince(mark) };
+}
+
+function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.replace(/^[a-z]+/i, '').split('.').map(Number);
+  const [pa, pb] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0 && !Number.isNaN(d)) return d;
+  }
+  return a.localeCompare(b);
+}
+
+/** ["r0.0.1", ..., "r0.6.1", "v1.1", ..., "v1.12"] -> "r0.0.1–r0.6.1, v1.1–v1.12". */
+export function summariseVersions(versions: string[]): string {
+  if (versions.length === 0) return 'no spec version';
+  const families = new Map<string, string[]>();
+  for (const v of new Set(versions)) {
+    const family = /^(r0|v\d+)\./.exec(v)?.[1] ?? v;
+    families.set(family, [...(families.get(family) ?? []), v]);
+  }
+  return [...families.values()].map((list) => {
+    const sorted = [...list].sort(compareVersions);
+    return sorted.length === 1 ? sorted[0]! : `${sorted[0]}–${sorted.at(-1)}`;
+  }).join(', ');
+}
+
+/**
+ * The profile's spec_version from what /versions advertises: any v1.x means the current spec (the
+ * suites' v1.19), else any r0.x means r0; a server advertising neither gets the current spec too.
+ */
+export function specVersionFrom(versions: string[]): 'v1.19' | 'r0' {
+  if (versions.some((v) => /^v1\./.test(v))) return 'v1.19';
+  if (versions.some((v) => /^r0\./.test(v))) return 'r0';
+  return 'v1.19';
+}

@@ -1,0 +1,141 @@
+// The server's presence timers, measured by waiting. One user sets presence online and then does
+// nothing: the flip of currently_active to false gives last_active_granularity, the change to
+// unavailable gives idle_timeout. Another user syncs once (online) and stops: the change to offline
+// gives sync_online_timeout. Both are read with GET of the user's own presence, which is no activity.
+// `profile init` measures for as long as its time budget allows (timers of up to half a minute or so),
+// with --measure-timers for up to 6 minutes. Reads are spaced by a twentieth of the time waited so far
+// (0.1-2 s), so a measured value is good to about 5 %; a server that applies its timers from a
+// periodic loop (Synapse: every 5 s) changes up to a loop or two late, and the measurement includes
+// that delay.
+import type { CapabilityFinding, Finding } from './findings.js';
+import { describeAnswer, type ProbeSession } from './probe-session.js';
+import { presencePath, type ProbeUser } from './presence-switch.js';
+
+export type MeasuredTimer = 'idle_timeout' | 'sync_online_timeout' | 'last_active_granularity';
+
+export interface TimerMeasurement {
+  findings: Finding[];
+  /** Timers seen, in ms: the last read before the change, rounded down. */
+  timers: Partial<Record<MeasuredTimer, number>>;
+  capabilities: CapabilityFinding[];
+}
+
+export interface MeasureOptions {
+  /** Give up on a timer after this long (default 6 min: Synapse's default idle timeout is 5 min). */
+  maxWaitMs?: number;
+  /** Words for a timer not seen in time: why the wait was this short. */
+  shortWaitNote?: string;
+  /** Called every read with a line saying how far the measurement is. */
+  onProgress?: (line: string) => void;
+}
+
+export const DEFAULT_MAX_WAIT_MS = 6 * 60_000;
+
+interface Reading {
+  at: number;
+  presence?: unknown;
+  currentlyActive?: unknown;
+}
+
+/** Rounds a measured time down: to 100 ms below 10 s, to whole seconds above. */
+export function roundDown(ms: number): number {
+  const step = ms < 10_000 ? 100 : 1_000;
+  return Math.max(step, Math.floor(ms / step) * step);
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+class Watch {
+  readonly readings: Reading[] = [];
+  done = false;
+  constructor(readonly user: ProbeUser, readonly started: number) {}
+
+  /** The last reading before the first one that satisfies `changed`, and that one. */
+  change(changed: (r: Reading) => boolean): { before: number; after: number } | undefined {
+    const i = this.readings.findIndex(changed);
+    if (i < 0) return undefined;
+    return { before: (this.readings[i - 1]?.at ?? this.started) - this.started, after: this.readings[i]!.at - this.started };
+  }
+
+  get last(): Reading | undefined {
+    return this.readings.at(-1);
+  }
+}
+
+async function read(session: ProbeSession, watch: Watch): Promise<void> {
+  const answer = await session.call('timers', 'GET', presencePath(watch.user.user_id), { token: watch.user.access_token });
+  const body = answer.response?.status === 200 ? (answer.response.json as Record<string, unknown> | undefined) : undefined;
+  watch.readings.push({ at: Date.now(), presence: body?.presence, currentlyActive: body?.currently_active });
+}
+
+function describe(watch: Watch | undefined): string {
+  const r = watch?.last;
+  if (!watch || !r) return 'not started';
+  const active = r.currentlyActive === undefined ? '' : `, currently_active ${String(r.currentlyActive)}`;
+  return `${String(r.presence ?? '?')}${active}${watch.done ? ' (done)' : ''}`;
+}
+
+export async function measureTimers(session: ProbeSession, idleUser: ProbeUser, syncUser: ProbeUser | undefined, options: MeasureOptions = {}): Promise<TimerMeasurement> {
+  const maxWait = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+  const mark = session.mark;
+  const out: TimerMeasurement = { findings: [], timers: {}, capabilities: [] };
+
+  const put = await session.call('timers', 'PUT', presencePath(idleUser.user_id), { token: idleUser.access_token, json: { presence: 'online' }, retry429: true });
+  const idle = put.response?.status === 200 ? new Watch(idleUser, Date.now()) : undefined;
+  let syncing: Watch | undefined;
+  if (syncUser) {
+    const sync = await session.call('timers', 'GET', '/_matrix/client/v3/sync', { token: syncUser.access_token, query: { timeout: 0, set_presence: 'online' } });
+    if (sync.response?.status === 200) syncing = new Watch(syncUser, Date.now());
+    else out.findings.push({ topic: 'sync_online_timeout', conclusion: `not measured: /sync answered ${describeAnswer(sync)}`, evidence: session.evidenceSince(mark) });
+  }
+  if (!idle) out.findings.push({ topic: 'idle_timeout', conclusion: `not measured: PUT online answered ${describeAnswer(put)}`, evidence: session.evidenceSince(mark) });
+
+  const started = Date.now();
+  const watches = [idle, syncing].filter((w): w is Watch => w !== undefined);
+  while (watches.some((w) => !w.done) && Date.now() - started < maxWait && session.remainingMs() > 0) {
+    const elapsed = Date.now() - started;
+    await new Promise((r) => setTimeout(r, Math.min(2_000, Math.max(100, elapsed / 20))));
+    await Promise.all(watches.filter((w) => !w.done).map((w) => read(session, w)));
+    if (idle && !idle.done) idle.done = idle.last?.presence === 'unavailable' || idle.last?.presence === 'offline';
+    if (syncing && !syncing.done) syncing.done = syncing.last?.presence === 'offline';
+    options.onProgress?.(`measuring timers: ${Math.round((Date.now() - started) / 1000)} s of at most ${Math.round(maxWait / 1000)} s; idle user: ${describe(idle)}; sync user: ${describe(syncing)}`);
+  }
+
+  const notSeen = `${seconds(Date.now() - started)}${options.shortWaitNote ? ` (${options.shortWaitNote})` : ''}`;
+  if (idle) judgeIdle(idle, out, notSeen);
+  if (syncing) judgeSyncOnline(syncing, out, notSeen);
+  return out;
+}
+
+function judgeIdle(idle: Watch, out: TimerMeasurement, notSeen: string): void {
+  const flip = idle.change((r) => r.presence === 'online' && r.currentlyActive === false);
+  const wasActive = idle.readings.some((r) => r.currentlyActive === true) || idle.readings[0]?.currentlyActive === undefined;
+  if (flip && wasActive) {
+    out.timers.last_active_granularity = roundDown(flip.before);
+    out.findings.push({ topic: 'last_active_granularity', conclusion: `currently_active turned false between ${seconds(flip.before)} and ${seconds(flip.after)} after PUT online`, evidence: [] });
+  } else {
+    out.findings.push({ topic: 'last_active_granularity', conclusion: `not seen: currently_active did not turn false while the user stayed online (${notSeen})`, evidence: [] });
+  }
+  const unavailable = idle.change((r) => r.presence === 'unavailable');
+  const offline = idle.change((r) => r.presence === 'offline');
+  if (unavailable && (!offline || offline.after > unavailable.after)) {
+    out.timers.idle_timeout = roundDown(unavailable.before);
+    out.capabilities.push({ topic: 'idle_timeout', capability: 'idle_timeout', claimed: true, evidence: [], conclusion: `claimed: an online user who did nothing became unavailable between ${seconds(unavailable.before)} and ${seconds(unavailable.after)} after PUT online` });
+  } else if (offline) {
+    out.capabilities.push({ topic: 'idle_timeout', capability: 'idle_timeout', claimed: false, evidence: [], conclusion: `not claimed: the user who did nothing went offline (between ${seconds(offline.before)} and ${seconds(offline.after)}) without being unavailable first: the server's sync-online timeout is shorter than its idle timeout, so the idle cases cannot see idle` });
+  } else {
+    out.capabilities.push({ topic: 'idle_timeout', capability: 'idle_timeout', claimed: false, evidence: [], conclusion: `not claimed: still ${String(idle.last?.presence ?? 'unknown')} ${notSeen} after PUT online` });
+  }
+}
+
+function judgeSyncOnline(syncing: Watch, out: TimerMeasurement, notSeen: string): void {
+  const offline = syncing.change((r) => r.presence === 'offline');
+  if (offline) {
+    out.timers.sync_online_timeout = roundDown(offline.before);
+    out.capabilities.push({ topic: 'sync_online_timeout', capability: 'sync_online_timeout', claimed: true, evidence: [], conclusion: `claimed: a user who synced once went offline between ${seconds(offline.before)} and ${seconds(offline.after)} after that sync` });
+  } else {
+    out.capabilities.push({ topic: 'sync_online_timeout', capability: 'sync_online_timeout', claimed: false, evidence: [], conclusion: `not claimed: a user who synced once was still ${String(syncing.last?.presence ?? 'unknown')} ${notSeen} later` });
+  }
+}
