@@ -9,7 +9,7 @@ import { ConfigError } from '../project/errors.js';
 import { expectationsFromResults, loadExpectations, writeExpectations } from '../runner/load/expectations.js';
 import { loadTargetProfile } from '../runner/load/load-target.js';
 import { parseShard } from '../runner/plan/plan.js';
-import { DEFAULT_JOBS, DEFAULT_TARGET, runSuites } from '../runner/run-suites.js';
+import { DEFAULT_JOBS, defaultTargetFor, runSuites } from '../runner/run-suites.js';
 import type { Level, RunListener } from '../project/report.js';
 import { displayPath } from '../project/paths.js';
 import { exitCodeOf } from './command.js';
@@ -60,7 +60,7 @@ function parseGrep(value: string): RegExp {
 }
 
 interface RunCommandOptions {
-  target: string;
+  target?: string;
   homeserver?: string;
   grep?: RegExp;
   tag?: string[];
@@ -92,7 +92,7 @@ async function runAction(suitePaths: string[], opts: RunCommandOptions): Promise
   checkOutputPath('--junit', opts.junit);
   checkOutputPath('--html', opts.html);
   checkOutputPath('--update-expectations', opts.updateExpectations);
-  const profile = await loadTargetProfile(opts.target);
+  const profile = await loadTargetProfile(opts.target ?? defaultTargetFor(opts.homeserver));
   const listeners: RunListener[] = [new ConsoleReporter({ verbose: !opts.quiet })];
   if (opts.reportJson) listeners.push(new JsonReporter(opts.reportJson));
   if (opts.junit) listeners.push(new JUnitReporter(opts.junit));
@@ -127,7 +127,7 @@ export function registerRunCommand(program: Command): void {
     .command('run')
     .description('run the suites against a homeserver, or against the embedded mock when no --homeserver is given')
     .argument('[suites...]', 'suite files or folders (default: the suites/ folder)')
-    .option('--target <file>', 'target profile (timers, registration, capabilities)', displayPath(DEFAULT_TARGET))
+    .option('--target <file>', 'target profile (timers, registration, capabilities); default: the embedded mock\'s fixtures/targets/mock.yaml, or with --homeserver the generic fixtures/targets/generic.yaml, which claims no optional behaviour')
     .option('--homeserver <url>', 'base URL of the server to test (default: start the embedded mock)', parseUrl)
     .option('--grep <regex>', 'only cases whose "<full id> <title>" matches', parseGrep)
     .option('--tag <tags>', 'only cases with one of these tags or areas (repeatable, comma-separated)', collect)

@@ -72,7 +72,18 @@ export type Summary = Record<Outcome, number> & { total: number };
 export interface RunInfo {
   runner_contract: string;
   tool: { name: string; version: string };
-  target: { name: string; url: string; spec_version: string; embedded_mock: boolean; faults: string[]; profile: string };
+  target: {
+    name: string;
+    url: string;
+    spec_version: string;
+    embedded_mock: boolean;
+    faults: string[];
+    profile: string;
+    /** What the server said about itself (runs against --homeserver). */
+    server?: { versions: string[]; software?: string };
+    /** Lines the run's header shows about the profile, e.g. what running without one means. */
+    notes?: string[];
+  };
   options: { jobs: number; strict: boolean; grep?: string; tags?: string[]; levels?: string[]; shard?: string };
   started_at: string;
   planned: number;

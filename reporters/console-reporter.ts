@@ -3,6 +3,7 @@
 // warnings, and one summary line. Colours only on a TTY, and never with NO_COLOR set.
 import type { CaseResult, Outcome, Report, RunInfo, RunListener } from '../project/report.js';
 import { isFailure } from '../project/report.js';
+import { summariseVersions } from '../project/spec-versions.js';
 
 export interface ConsoleReporterOptions {
   stream?: NodeJS.WritableStream & { isTTY?: boolean };
@@ -79,10 +80,14 @@ export class ConsoleReporter implements RunListener {
   }
 
   onRunStart(info: RunInfo): void {
-    const where = info.target.embedded_mock
-      ? `the embedded mock at ${info.target.url}${info.target.faults.length ? ` (faults: ${info.target.faults.join(', ')})` : ''}`
-      : info.target.url;
-    this.write(`${info.tool.name} ${info.tool.version}: ${info.planned} cases against ${info.target.name} (${where}), ${info.options.jobs} jobs`);
+    const t = info.target;
+    const server = t.server ? `${t.server.software ?? 'software not given'}, advertises ${summariseVersions(t.server.versions)}` : undefined;
+    // Without a profile of its own the target is named by its URL and software, not by "generic".
+    const target = t.embedded_mock
+      ? `${t.name} (the embedded mock at ${t.url}${t.faults.length ? ` (faults: ${t.faults.join(', ')})` : ''})`
+      : t.notes?.length ? `${t.url}${server ? ` (${server})` : ''}` : `${t.name} (${t.url}${server ? `; ${server}` : ''})`;
+    this.write(`${info.tool.name} ${info.tool.version}: ${info.planned} cases against ${target}, ${info.options.jobs} jobs`);
+    for (const note of t.notes ?? []) this.write(`  ${note}`);
   }
 
   onCaseEnd(result: CaseResult): void {

@@ -8,8 +8,13 @@ import { executeCase } from './execute/execute-case.js';
 import type { SchemaValidator } from './check/expect.js';
 import { loadExpectations, type Expectations } from './load/expectations.js';
 import { loadSuites } from './load/load-suite.js';
-import { loadTargetProfile, type TargetProfile } from './load/load-target.js';
+import { GENERIC_TARGET, loadTargetProfile, type TargetProfile } from './load/load-target.js';
 import { checkHomeserverReachable } from './provision/reach-homeserver.js';
+import { firstContact } from './provision/first-contact.js';
+import { genericProfileNotes } from './plan/generic-profile-notes.js';
+import { ProbeSession } from './probe/probe-session.js';
+import { readServerSoftware } from './probe/server-identity.js';
+import { actorsOf } from './probe/users-needed.js';
 import { planRun, type PlannedCase, type Selection } from './plan/plan.js';
 import { runCoverage } from './plan/run-coverage.js';
 import { dialectOf } from './dialect/dialects.js';
@@ -26,11 +31,18 @@ import { loadSchemaRegistry } from '../project/schemas.js';
 export const TOOL = { name: 'matrix-presence-conformance', version: '0.1.0' };
 export const DEFAULT_TARGET = join(targetsDir, 'mock.yaml');
 export const DEFAULT_JOBS = 8;
+/** The first contact's checks (users, presence on) must end in bounded time whatever the server does. */
+const FIRST_CONTACT_BUDGET_MS = 60_000;
+
+/** The profile when none is given: the embedded mock's own, or for another server the generic one. */
+export function defaultTargetFor(homeserver: string | undefined): string {
+  return homeserver ? GENERIC_TARGET : DEFAULT_TARGET;
+}
 
 export interface RunOptions {
   /** Suite files or folders (default suites/), or suites already loaded. */
   suites?: string[] | Suite[];
-  /** A target profile file or a loaded profile (default fixtures/targets/mock.yaml). */
+  /** A target profile file or a loaded profile (default: defaultTargetFor(homeserver)). */
   target?: string | TargetProfile;
   /** The server to test; without it the embedded mock is started from the profile. */
   homeserver?: string;
@@ -125,7 +137,7 @@ function emit(listeners: RunListener[], fn: (l: RunListener) => void): void {
 export async function runSuites(options: RunOptions = {}): Promise<Report> {
   const listeners = options.listeners ?? [];
   const started = Date.now();
-  const profile = typeof options.target === 'object' ? options.target : await loadTargetProfile(options.target ?? DEFAULT_TARGET);
+  const profile = typeof options.target === 'object' ? options.target : await loadTargetProfile(options.target ?? defaultTargetFor(options.homeserver));
   const suites = await resolveSuites(options.suites);
   const schemas = options.schemas ? () => options.schemas! : () => loadSchemaRegistry();
   checkSchemaNames(suites.flatMap((s) => s.cases), schemas);
@@ -152,8 +164,19 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   if (!options.homeserver && toRun.length > 0) {
     mock = await startEmbeddedMock(profile, { faults, variants: options.variants }, virtual ? { clock } : { isolation: options.mockIsolation });
   }
-  if (options.homeserver && toRun.length > 0) await checkHomeserverReachable(options.homeserver, profile.timers.request_timeout, dialectOf(profile.spec_version));
+  const provisioning = new ProvisioningState(profile);
+  const dialect = dialectOf(profile.spec_version);
+  let server: RunInfo['target']['server'];
+  if (options.homeserver && toRun.length > 0) {
+    // Not a homeserver, no users to be had, presence off: one sentence before any case (exit 2).
+    const advertised = await checkHomeserverReachable(options.homeserver, profile.timers.request_timeout, dialect);
+    const session = new ProbeSession(options.homeserver, Date.now() + FIRST_CONTACT_BUDGET_MS, profile.timers.request_timeout);
+    const { software } = await readServerSoftware(session);
+    await firstContact(session, dialect, profile, provisioning, actorsOf(toRun.map((p) => p.case)));
+    server = { versions: advertised.versions, ...(software ? { software } : {}) };
+  }
   const baseUrl = options.homeserver ?? mock?.url ?? 'http://127.0.0.1:0';
+  const notes = profile.generic && options.homeserver ? genericProfileNotes(profile, plan.cases, options.homeserver) : [];
   const info: RunInfo = {
     runner_contract: RUNNER_CONTRACT,
     tool: TOOL,
@@ -164,6 +187,8 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
       embedded_mock: !options.homeserver,
       faults: options.homeserver ? [] : [...profile.mock.faults, ...faults],
       profile: profile.source,
+      ...(server ? { server } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
     },
     options: {
       jobs,
@@ -179,7 +204,6 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   emit(listeners, (l) => l.onRunStart?.(info));
   for (const w of plan.warnings) emit(listeners, (l) => l.onWarning?.(w));
 
-  const provisioning = new ProvisioningState(profile);
   const results = new Map<PlannedCase, CaseResult>();
   try {
     for (const p of plan.cases.filter((pc) => pc.skip)) {

@@ -1,6 +1,7 @@
 // Loads a target profile (schemas/target.schema.json): YAML with positions, schema validation, default
 // timers, and paths resolved relative to the profile file.
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { targetsDir } from '../../project/paths.js';
 import { readYamlFile, parseYamlText } from '../../project/yaml-source.js';
 import { assertFormat } from './format-schemas.js';
 
@@ -50,7 +51,12 @@ export interface TargetProfile {
   mock: { faults: string[]; variants: string[]; variant_options?: Record<string, number> };
   /** The profile file as shown to the user, or "(inline)". */
   source: string;
+  /** The generic profile (GENERIC_TARGET): the run says what using it means. */
+  generic?: boolean;
 }
+
+/** The profile of `run --homeserver URL` without --target: it claims no optional behaviour. */
+export const GENERIC_TARGET = join(targetsDir, 'generic.yaml');
 
 /**
  * Defaults for timers a profile leaves out: Synapse's presence defaults for the server's timers
@@ -100,7 +106,8 @@ function normalise(raw: RawProfile, source: string, baseDir: string): TargetProf
 export async function loadTargetProfile(file: string): Promise<TargetProfile> {
   const source = await readYamlFile(file);
   assertFormat('target', source);
-  return normalise(source.data as RawProfile, source.file, dirname(resolve(file)));
+  const profile = normalise(source.data as RawProfile, source.file, dirname(resolve(file)));
+  return resolve(file) === GENERIC_TARGET ? { ...profile, generic: true } : profile;
 }
 
 /** The same from YAML text (tests, or a profile given inline); relative paths resolve against baseDir. */

@@ -15,7 +15,8 @@ import { checkPresenceSwitch, type PresenceSwitch, type ProbeUser } from './pres
 import { PROBE_DIALECT, ProbeSession } from './probe-session.js';
 import { probeRateLimit, type RateLimitOutcome } from './rate-limit-probe.js';
 import { probeRegistration, type RegistrationOutcome } from './registration-probe.js';
-import { readServerSoftware, specVersionFrom, summariseVersions } from './server-identity.js';
+import { summariseVersions } from '../../project/spec-versions.js';
+import { readServerSoftware, specVersionFrom } from './server-identity.js';
 import { DEFAULT_MAX_WAIT_MS, measureTimers, type MeasuredTimer, type TimerMeasurement } from './timer-measurement.js';
 
 export const PROBE_BUDGET_MS = 50_000;
@@ -154,8 +155,10 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
   const why = !a ? 'no user: the runner cannot make users on this server yet'
     : presence?.verdict !== 'on' ? `presence is ${presence?.verdict}`
     : 'the timers need two users of their own';
-  for (const capability of CAPABILITY_ORDER) {
-    if (!capabilities.some((f) => f.capability === capability)) claim(notProbed(capability, why));
+  const unasked = CAPABILITY_ORDER.filter((capability) => !capabilities.some((f) => f.capability === capability));
+  if (unasked.length > 0) {
+    capabilities.push(...unasked.map((capability) => notProbed(capability, why)));
+    report({ topic: 'capabilities', conclusion: `not claimed, not probed (${why}): ${unasked.join(', ')}`, evidence: [] });
   }
   capabilities.sort((x, y) => CAPABILITY_ORDER.indexOf(x.capability as typeof CAPABILITY_ORDER[number]) - CAPABILITY_ORDER.indexOf(y.capability as typeof CAPABILITY_ORDER[number]));
 

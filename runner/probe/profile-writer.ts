@@ -4,7 +4,7 @@
 import { DEFAULT_TIMERS, parseTargetProfile, type Timers } from '../load/load-target.js';
 import type { ProbeReport } from './probe-server.js';
 import { SWITCH_PRESENCE_ON } from './presence-switch.js';
-import { summariseVersions } from './server-identity.js';
+import { summariseVersions } from '../../project/spec-versions.js';
 import type { MeasuredTimer } from './timer-measurement.js';
 
 export interface ProfileText {

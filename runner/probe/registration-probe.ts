@@ -88,6 +88,22 @@ export async function verifyStaticUsers(session: ProbeSession, users: StaticUser
   return problems[0];
 }
 
+/** What POST /register without `auth` says: open (a flow of just m.login.dummy) or refused, and how. */
+export async function askRegistration(session: ProbeSession): Promise<{ open: true } | { open: false; refused: string }> {
+  const first = await session.call('registration', 'POST', '/_matrix/client/v3/register', { json: { username: `mpc-probe-${Date.now().toString(36)}`, password: 'probe-only-asks' } });
+  const flows = first.response?.status === 401 ? flowsOf(first.response.json) : [];
+  if (first.response?.status === 200 || flows.some((f) => f.length === 1 && f[0] === 'm.login.dummy')) return { open: true };
+  if (first.response?.status === 401) return { open: false, refused: `POST /register offers only the flows ${showFlows(flows)}; the runner completes only m.login.dummy` };
+  return { open: false, refused: `POST /register answered ${describeAnswer(first)}` };
+}
+
+/** Whether Synapse's shared-secret registration is served (GET gives a nonce), and what was seen. */
+export async function askSharedSecret(session: ProbeSession): Promise<{ served: boolean; seen: string }> {
+  const nonce = await session.call('registration', 'GET', '/_synapse/admin/v1/register');
+  const served = nonce.response?.status === 200 && typeof (nonce.response.json as { nonce?: unknown } | undefined)?.nonce === 'string';
+  return { served, seen: `GET /_synapse/admin/v1/register: ${served ? 'a nonce' : describeAnswer(nonce)}` };
+}
+
 export interface RegistrationProbeOptions {
   /** Pre-made users (--users FILE): checked and used as they are. */
   users?: StaticUser[];
@@ -107,17 +123,17 @@ export async function probeRegistration(session: ProbeSession, options: Registra
       finding: { topic, conclusion: `pre-made users: the ${options.users.length} tokens given with --users are accepted (method static)`, evidence: session.evidenceSince(mark) },
       registration: { method: 'static', users: options.users },
       placeholder: false,
-      users: options.users.slice(0, options.wanted).map((u) => ({ user_id: u.user_id, access_token: u.access_token })),
+      // The last users of the list: a run hands them out from the first, so the probes' traces
+      // (presence set, a shared room, a changed displayname) stay away from the cases where they can.
+      users: options.users.slice(-options.wanted).reverse().map((u) => ({ user_id: u.user_id, access_token: u.access_token })),
       serverName: serverNameOf(options.users[0]?.user_id),
     };
   }
 
   // One request without `auth` shows whether registration is open and which flows it offers.
-  const first = await session.call(topic, 'POST', '/_matrix/client/v3/register', { json: { username: `mpc-probe-${Date.now().toString(36)}`, password: 'probe-only-asks' } });
-  const flows = first.response?.status === 401 ? flowsOf(first.response.json) : [];
-  const dummyOffered = first.response?.status === 200 || flows.some((f) => f.length === 1 && f[0] === 'm.login.dummy');
+  const asked = await askRegistration(session);
   let refused: string;
-  if (dummyOffered) {
+  if (asked.open) {
     const users = await makeUsers(session, { method: 'dummy' }, options.wanted);
     if (typeof users !== 'string') {
       return {
@@ -129,10 +145,8 @@ export async function probeRegistration(session: ProbeSession, options: Registra
       };
     }
     refused = `POST /register offers [m.login.dummy] but registering failed: ${users}`;
-  } else if (first.response?.status === 401) {
-    refused = `POST /register offers only the flows ${showFlows(flows)}; the runner completes only m.login.dummy`;
   } else {
-    refused = `POST /register answered ${describeAnswer(first)}`;
+    refused = asked.refused;
   }
 
   if (options.sharedSecret !== undefined) {
@@ -147,9 +161,8 @@ export async function probeRegistration(session: ProbeSession, options: Registra
     };
   }
 
-  const nonce = await session.call(topic, 'GET', '/_synapse/admin/v1/register');
-  const sharedSecretServed = nonce.response?.status === 200 && typeof (nonce.response.json as { nonce?: unknown } | undefined)?.nonce === 'string';
-  if (sharedSecretServed) {
+  const sharedSecret = await askSharedSecret(session);
+  if (sharedSecret.served) {
     return {
       finding: {
         topic,
@@ -164,7 +177,7 @@ export async function probeRegistration(session: ProbeSession, options: Registra
   return {
     finding: {
       topic,
-      conclusion: `${refused}; no shared-secret registration either (GET /_synapse/admin/v1/register: ${describeAnswer(nonce)}): the profile says method static with a placeholder user; list pre-made users there (or give them with --users FILE); no users for the other probes`,
+      conclusion: `${refused}; no shared-secret registration either (${sharedSecret.seen}): the profile says method static with a placeholder user; list pre-made users there (or give them with --users FILE); no users for the other probes`,
       evidence: session.evidenceSince(mark),
     },
     registration: { method: 'static', users: [{ user_id: '@replace-me:example.org', access_token: STATIC_TOKEN_PLACEHOLDER }] },

@@ -1,0 +1,40 @@
+// What running with the generic profile (no --target) means, in the words the run's header shows: that
+// no profile was given, which cases are skipped for capabilities it does not claim, how long the timed
+// ones would wait with the default timers, and how to write a profile.
+import type { Capability, TargetProfile } from '../load/load-target.js';
+import { caseTimeoutMs } from '../execute/execute-case.js';
+import type { PlannedCase } from './plan.js';
+
+/** Capabilities whose cases wait for a server timer. */
+const TIMED: Capability[] = ['idle_timeout', 'sync_online_timeout', 'currently_active'];
+
+function duration(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 100) / 10} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return seconds === 0 ? `${minutes} min` : `${minutes} min ${seconds} s`;
+}
+
+export function genericProfileNotes(profile: TargetProfile, cases: PlannedCase[], baseUrl: string): string[] {
+  const t = profile.timers;
+  const notes = [
+    `no target profile given: the generic profile (${profile.source}) claims no optional behaviour; registration is open m.login.dummy (the server offers it), timers the common defaults (idle ${duration(t.idle_timeout)}, sync-online ${duration(t.sync_online_timeout)}, currently_active ${duration(t.last_active_granularity)})`,
+  ];
+  const byCapability = new Map<Capability, PlannedCase[]>();
+  for (const p of cases) {
+    if (!p.skip || !/^the target does not claim capability/.test(p.skip)) continue;
+    for (const cap of p.case.requires.filter((c) => !profile.capabilities.includes(c))) byCapability.set(cap, [...(byCapability.get(cap) ?? []), p]);
+  }
+  const skipped = new Set([...byCapability.values()].flat());
+  if (skipped.size > 0) {
+    const list = [...byCapability].sort((x, y) => y[1].length - x[1].length).map(([cap, ps]) => `${cap} (${ps.length})`).join(', ');
+    notes.push(`${skipped.size} cases are skipped because they need a capability this profile does not claim: ${list}`);
+    const timed = [...skipped].filter((p) => p.case.requires.some((c) => TIMED.includes(c)));
+    if (timed.length > 0) {
+      const longest = Math.max(...timed.map((p) => caseTimeoutMs(p.case, t)));
+      notes.push(`${timed.length} of them wait for the server's timers: with the default timers each could take up to ${duration(longest)} (its time limit), and they need the server's actual timers, which only a profile gives`);
+    }
+  }
+  notes.push(`to test the rest, write a profile of this server: matrix-presence-conformance profile init --homeserver ${baseUrl} --out my-server.yaml, then run --homeserver ${baseUrl} --target my-server.yaml`);
+  return notes;
+}
