@@ -71,7 +71,6 @@ export async function profileInit(opts: InitOptions, output: CommandOutput = pro
   // The findings go where the profile does not.
   const say = opts.out === undefined ? output.stderr : output.stdout;
   const progress = progressPrinter(opts.out === undefined ? process.stderr : process.stdout, say);
-  say(`probing ${opts.homeserver}${opts.measureTimers ? ' (with --measure-timers: minutes)' : ''}\n`);
   const report = await probeServer({
     homeserver: opts.homeserver,
     users,

@@ -72,6 +72,12 @@ export interface RunOptions {
   schemas?: SchemaValidator;
   /** The clause catalogue for the coverage summary (default suites/clauses.yaml; false for none). */
   clauses?: string | false;
+  /**
+   * Against --homeserver, check before the first case that users can be had and presence is on, and
+   * stop with one sentence otherwise (default true). False leaves each case to find out: for tests of
+   * single steps against fakes that answer only what the step needs.
+   */
+  firstContact?: boolean;
 }
 
 async function resolveSuites(suites: RunOptions['suites']): Promise<Suite[]> {
@@ -170,9 +176,11 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   if (options.homeserver && toRun.length > 0) {
     // Not a homeserver, no users to be had, presence off: one sentence before any case (exit 2).
     const advertised = await checkHomeserverReachable(options.homeserver, profile.timers.request_timeout, dialect);
-    const session = new ProbeSession(options.homeserver, Date.now() + FIRST_CONTACT_BUDGET_MS, profile.timers.request_timeout);
-    const { software } = await readServerSoftware(session);
-    await firstContact(session, dialect, profile, provisioning, actorsOf(toRun.map((p) => p.case)));
+    const deadline = Date.now() + FIRST_CONTACT_BUDGET_MS;
+    // Separate sessions: a server that hangs on the optional version endpoints has not stopped answering.
+    const { software } = await readServerSoftware(new ProbeSession(options.homeserver, deadline, profile.timers.request_timeout));
+    const session = new ProbeSession(options.homeserver, deadline, profile.timers.request_timeout);
+    if (options.firstContact !== false) await firstContact(session, dialect, profile, provisioning, actorsOf(toRun.map((p) => p.case)));
     server = { versions: advertised.versions, ...(software ? { software } : {}) };
   }
   const baseUrl = options.homeserver ?? mock?.url ?? 'http://127.0.0.1:0';

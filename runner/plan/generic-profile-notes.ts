@@ -28,7 +28,7 @@ export function genericProfileNotes(profile: TargetProfile, cases: PlannedCase[]
   const skipped = new Set([...byCapability.values()].flat());
   if (skipped.size > 0) {
     const list = [...byCapability].sort((x, y) => y[1].length - x[1].length).map(([cap, ps]) => `${cap} (${ps.length})`).join(', ');
-    notes.push(`${skipped.size} cases are skipped because they need a capability this profile does not claim: ${list}`);
+    notes.push(`${skipped.size === 1 ? '1 case is' : `${skipped.size} cases are`} skipped because they need a capability this profile does not claim: ${list}`);
     const timed = [...skipped].filter((p) => p.case.requires.some((c) => TIMED.includes(c)));
     if (timed.length > 0) {
       const longest = Math.max(...timed.map((p) => caseTimeoutMs(p.case, t)));

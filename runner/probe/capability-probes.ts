@@ -3,7 +3,7 @@
 // answer shows it: a failed, garbled or missing answer never turns into a claim.
 import type { Capability } from '../load/load-target.js';
 import type { CapabilityFinding, Finding } from './findings.js';
-import { describeAnswer, type ProbeAnswer, type ProbeSession } from './probe-session.js';
+import { answered, describeAnswer, type ProbeAnswer, type ProbeSession } from './probe-session.js';
 import { presencePath, type PresenceSwitch, type ProbeUser } from './presence-switch.js';
 
 const R0 = '/_matrix/client/r0';
@@ -46,7 +46,7 @@ export async function probeQueryToken(session: ProbeSession, a: ProbeUser): Prom
   const answer = await session.call('query_string_token', 'GET', presencePath(a.user_id), { token: a.access_token, tokenInQuery: true });
   return isOk(answer)
     ? finding(session, mark, 'query_string_token', true, 'claimed: GET with ?access_token= and no Authorization header answers 200')
-    : finding(session, mark, 'query_string_token', false, `not claimed: GET with ?access_token= answered ${describeAnswer(answer)}`);
+    : finding(session, mark, 'query_string_token', false, `not claimed: GET with ?access_token= ${answered(answer)}`);
 }
 
 /** r0_paths: the presence endpoints under /_matrix/client/r0. */
@@ -55,7 +55,7 @@ export async function probeR0Paths(session: ProbeSession, a: ProbeUser): Promise
   const answer = await session.call('r0_paths', 'GET', presencePath(a.user_id, R0), { token: a.access_token });
   return isOk(answer) && typeof presenceOf(answer) === 'string'
     ? finding(session, mark, 'r0_paths', true, 'claimed: GET /_matrix/client/r0/presence/.../status answers 200 with a presence')
-    : finding(session, mark, 'r0_paths', false, `not claimed: the r0 prefix answered ${describeAnswer(answer)}`);
+    : finding(session, mark, 'r0_paths', false, `not claimed: the r0 prefix ${answered(answer)}`);
 }
 
 /** The early prefix (/_matrix/client/api/v1): no capability of its own, shown for the spec_version choice. */
@@ -76,7 +76,7 @@ export async function probePresenceList(session: ProbeSession, a: ProbeUser, c: 
   const path = `${EARLY}/presence/list/${encodeURIComponent(a.user_id)}`;
   const list = await session.call('presence_list', 'GET', path, { token: a.access_token });
   if (!isOk(list) || !Array.isArray(list.response!.json)) {
-    return finding(session, mark, 'presence_list', false, `not claimed: GET ${EARLY}/presence/list/... answered ${describeAnswer(list)}`);
+    return finding(session, mark, 'presence_list', false, `not claimed: GET ${EARLY}/presence/list/... ${answered(list)}`);
   }
   if (!c) return finding(session, mark, 'presence_list', false, 'not claimed: the list is served, but without a second user the probe could not see an invite work');
   const invite = await session.call('presence_list', 'POST', path, { token: a.access_token, json: { invite: [c.user_id] } });
@@ -95,7 +95,7 @@ export async function probeFreeForChat(session: ProbeSession, c: ProbeUser): Pro
   const mark = session.mark;
   const path = presencePath(c.user_id, R0);
   const put = await session.call('free_for_chat', 'PUT', path, { token: c.access_token, json: { presence: 'free_for_chat' }, retry429: true });
-  if (put.response?.status !== 200) return finding(session, mark, 'free_for_chat', false, `not claimed: PUT presence free_for_chat answered ${describeAnswer(put)}`);
+  if (put.response?.status !== 200) return finding(session, mark, 'free_for_chat', false, `not claimed: PUT presence free_for_chat ${answered(put)}`);
   const get = await session.call('free_for_chat', 'GET', path, { token: c.access_token });
   if (presenceOf(get) !== 'free_for_chat') {
     return finding(session, mark, 'free_for_chat', false, `not claimed: PUT free_for_chat answered 200 but GET says presence ${JSON.stringify(presenceOf(get) ?? null)}`);
@@ -154,10 +154,10 @@ export async function probePresenceFilter(session: ProbeSession, a: ProbeUser): 
 export async function probeProfilePropagation(session: ProbeSession, a: ProbeUser, c: ProbeUser): Promise<CapabilityFinding> {
   const mark = session.mark;
   const start = await sync(session, 'profile_propagation', c, { timeout: 0 });
-  if (!start.nextBatch) return finding(session, mark, 'profile_propagation', false, `not claimed: the watcher's /sync answered ${describeAnswer(start.answer)}`);
+  if (!start.nextBatch) return finding(session, mark, 'profile_propagation', false, `not claimed: the watcher's /sync ${answered(start.answer)}`);
   const name = `mpc probe ${Date.now().toString(36)}`;
   const set = await session.call('profile_propagation', 'PUT', `/_matrix/client/v3/profile/${encodeURIComponent(a.user_id)}/displayname`, { token: a.access_token, json: { displayname: name } });
-  if (set.response?.status !== 200) return finding(session, mark, 'profile_propagation', false, `not claimed: PUT displayname answered ${describeAnswer(set)}`);
+  if (set.response?.status !== 200) return finding(session, mark, 'profile_propagation', false, `not claimed: PUT displayname ${answered(set)}`);
   let since = start.nextBatch;
   const until = Math.min(Date.now() + 4_000, session.deadline);
   const seen: Record<string, unknown>[] = [];

@@ -6,7 +6,7 @@
 // Dendrite applies a PUT asynchronously (milliseconds), so the read is repeated for a short while before
 // "offline" counts as presence being off.
 import type { HttpResponse } from '../http/http-client.js';
-import { describeAnswer, type ProbeSession } from './probe-session.js';
+import { answered, type ProbeSession } from './probe-session.js';
 
 export interface ProbeUser {
   user_id: string;
@@ -45,8 +45,8 @@ export async function checkPresenceSwitch(session: ProbeSession, user: ProbeUser
     json: { presence: 'online', status_msg: 'matrix-presence-conformance probe' },
     retry429: true,
   });
-  if (!put.response) return { verdict: 'unknown', seen: `PUT of ${user.user_id}'s own presence got ${describeAnswer(put)}` };
-  const putSeen = `PUT of ${user.user_id}'s own presence answered ${describeAnswer(put)}`;
+  if (!put.response) return { verdict: 'unknown', seen: `PUT of ${user.user_id}'s own presence ${answered(put)}` };
+  const putSeen = `PUT of ${user.user_id}'s own presence ${answered(put)}`;
   switch (put.response.status) {
     case 200:
       break;
@@ -64,7 +64,7 @@ export async function checkPresenceSwitch(session: ProbeSession, user: ProbeUser
   const until = Math.min(Date.now() + SETTLE_MS, session.deadline);
   for (;;) {
     const get = await session.call('presence switch', 'GET', path, { token: user.access_token });
-    if (!get.response) return { verdict: 'unknown', seen: `GET of ${user.user_id}'s own presence got ${describeAnswer(get)}` };
+    if (!get.response) return { verdict: 'unknown', seen: `GET of ${user.user_id}'s own presence ${answered(get)}` };
     const body = get.response.json as Record<string, unknown> | undefined;
     const presence = body && typeof body === 'object' ? body.presence : undefined;
     if (get.response.status === 200 && presence === 'online') return { verdict: 'on', get: body! };

@@ -76,8 +76,10 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
 
   // Not a homeserver, or not there: one sentence and nothing written (ConfigError, exit 2).
   const advertised = await checkHomeserverReachable(url, requestTimeout);
-  const session = new ProbeSession(url, started + (options.budgetMs ?? PROBE_BUDGET_MS), requestTimeout);
-  const software = await readServerSoftware(session);
+  const deadline = started + (options.budgetMs ?? PROBE_BUDGET_MS);
+  // A session of its own: a server that hangs on these optional endpoints is not one that stopped answering.
+  const software = await readServerSoftware(new ProbeSession(url, deadline, requestTimeout));
+  const session = new ProbeSession(url, deadline, requestTimeout);
   report({
     topic: 'spec versions',
     conclusion: `advertises ${summariseVersions(advertised.versions)}; ${software.software ?? 'the server does not say which software it is'}`,

@@ -90,6 +90,11 @@ export function clip(text: string): string {
   return flat.length > EVIDENCE_BODY_LIMIT ? `${flat.slice(0, EVIDENCE_BODY_LIMIT)}…` : flat;
 }
 
+/** "answered 403 M_FORBIDDEN "Registration is disabled"", or "got no answer (why)". */
+export function answered(answer: ProbeAnswer): string {
+  return answer.error ? `got ${describeAnswer(answer)}` : `answered ${describeAnswer(answer)}`;
+}
+
 /** The standard error body's errcode and error, for messages: `403 M_FORBIDDEN "Registration is disabled"`. */
 export function describeAnswer(answer: ProbeAnswer): string {
   if (answer.error) return `no answer (${answer.error.message})`;

@@ -4,7 +4,7 @@
 // pass, and reads the next 429's retry_after_ms: right after a token is used up, that wait is one
 // token's worth, 1 / per_second. A longer first wait is read the same way, less exactly.
 import type { Finding } from './findings.js';
-import { describeAnswer, type ProbeSession } from './probe-session.js';
+import { answered, type ProbeSession } from './probe-session.js';
 import { presencePath, type ProbeUser } from './presence-switch.js';
 import { retryDelayMs } from '../http/http-client.js';
 
@@ -29,7 +29,7 @@ export function roundRate(perSecond: number): number {
 export async function probeRateLimit(session: ProbeSession, b: ProbeUser): Promise<RateLimitOutcome> {
   const mark = session.mark;
   const path = presencePath(b.user_id);
-  const put = () => session.call('rate limit', 'PUT', path, { token: b.access_token, json: { presence: 'online' } });
+  const put = () => session.call('rate_limit', 'PUT', path, { token: b.access_token, json: { presence: 'online' } });
   let ok = 0;
   for (let i = 0; i < BURST_LIMIT; i += 1) {
     const answer = await put();
@@ -39,7 +39,7 @@ export async function probeRateLimit(session: ProbeSession, b: ProbeUser): Promi
       continue;
     }
     if (status !== 429) {
-      return { topic: 'rate limit', conclusion: `not claimed: PUT ${i + 1} of a burst answered ${describeAnswer(answer)}`, evidence: burstEvidence(session, mark) };
+      return { topic: 'rate_limit', conclusion: `not claimed: PUT ${i + 1} of a burst ${answered(answer)}`, evidence: burstEvidence(session, mark) };
     }
     const firstWait = retryDelayMs(answer.response!);
     const advertised = (answer.response!.json as { retry_after_ms?: unknown } | undefined)?.retry_after_ms;
@@ -58,13 +58,13 @@ export async function probeRateLimit(session: ProbeSession, b: ProbeUser): Promi
     }
     const perSecond = roundRate(1000 / Math.max(wait, 1));
     return {
-      topic: 'rate limit',
+      topic: 'rate_limit',
       conclusion: `claimed: PUT ${ok + 1} of a burst answered 429 (${says}): burst ${Math.max(ok, 1)}, about ${perSecond}/s (${how})`,
       evidence: burstEvidence(session, mark),
       rateLimit: { per_second: perSecond, burst: Math.max(ok, 1) },
     };
   }
-  return { topic: 'rate limit', conclusion: `not claimed: ${BURST_LIMIT} PUTs in a row were all answered 200`, evidence: burstEvidence(session, mark) };
+  return { topic: 'rate_limit', conclusion: `not claimed: ${BURST_LIMIT} PUTs in a row were all answered 200`, evidence: burstEvidence(session, mark) };
 }
 
 /** A burst is dozens of identical exchanges: show the first two and the last few. */

@@ -15,7 +15,7 @@ import { CaseError } from '../execute/case-error.js';
 import { TransportError } from '../http/http-client.js';
 import { provisionActors, ProvisioningState } from '../provision/provision.js';
 import type { Finding } from './findings.js';
-import { describeAnswer, PROBE_DIALECT, type ProbeSession } from './probe-session.js';
+import { answered, describeAnswer, PROBE_DIALECT, type ProbeSession } from './probe-session.js';
 import type { ProbeUser } from './presence-switch.js';
 
 export const SHARED_SECRET_PLACEHOLDER = 'REPLACE-ME-with-the-servers-registration_shared_secret';
@@ -76,8 +76,8 @@ export async function verifyStaticUsers(session: ProbeSession, users: StaticUser
       const user = users[next++]!;
       const answer = await session.call('static users', 'GET', '/_matrix/client/v3/account/whoami', { token: user.access_token });
       const r = answer.response;
-      if (!r) problems.push(`checking the token of ${user.user_id} got ${describeAnswer(answer)}`);
-      else if (r.status === 401 || r.status === 403) problems.push(`the token of ${user.user_id} is refused: GET /_matrix/client/v3/account/whoami answered ${describeAnswer(answer)}`);
+      if (!r) problems.push(`checking the token of ${user.user_id} ${answered(answer)}`);
+      else if (r.status === 401 || r.status === 403) problems.push(`the token of ${user.user_id} is refused: GET /_matrix/client/v3/account/whoami ${answered(answer)}`);
       else if (r.status === 200) {
         const owner = (r.json as { user_id?: unknown } | undefined)?.user_id;
         if (typeof owner === 'string' && owner !== user.user_id) problems.push(`the token listed for ${user.user_id} belongs to ${owner}`);
@@ -92,9 +92,11 @@ export async function verifyStaticUsers(session: ProbeSession, users: StaticUser
 export async function askRegistration(session: ProbeSession): Promise<{ open: true } | { open: false; refused: string }> {
   const first = await session.call('registration', 'POST', '/_matrix/client/v3/register', { json: { username: `mpc-probe-${Date.now().toString(36)}`, password: 'probe-only-asks' } });
   const flows = first.response?.status === 401 ? flowsOf(first.response.json) : [];
-  if (first.response?.status === 200 || flows.some((f) => f.length === 1 && f[0] === 'm.login.dummy')) return { open: true };
+  // A 200 straight away is a server that needs no auth at all: it says so with the new user's id.
+  const registeredAtOnce = first.response?.status === 200 && typeof (first.response.json as { user_id?: unknown } | undefined)?.user_id === 'string';
+  if (registeredAtOnce || flows.some((f) => f.length === 1 && f[0] === 'm.login.dummy')) return { open: true };
   if (first.response?.status === 401) return { open: false, refused: `POST /register offers only the flows ${showFlows(flows)}; the runner completes only m.login.dummy` };
-  return { open: false, refused: `POST /register answered ${describeAnswer(first)}` };
+  return { open: false, refused: `POST /register ${answered(first)}` };
 }
 
 /** Whether Synapse's shared-secret registration is served (GET gives a nonce), and what was seen. */

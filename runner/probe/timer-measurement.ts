@@ -8,7 +8,7 @@
 // periodic loop (Synapse: every 5 s) changes up to a loop or two late, and the measurement includes
 // that delay.
 import type { CapabilityFinding, Finding } from './findings.js';
-import { describeAnswer, type ProbeSession } from './probe-session.js';
+import { answered, type ProbeSession } from './probe-session.js';
 import { presencePath, type ProbeUser } from './presence-switch.js';
 
 export type MeasuredTimer = 'idle_timeout' | 'sync_online_timeout' | 'last_active_granularity';
@@ -88,9 +88,9 @@ export async function measureTimers(session: ProbeSession, idleUser: ProbeUser, 
   if (syncUser) {
     const sync = await session.call('timers', 'GET', '/_matrix/client/v3/sync', { token: syncUser.access_token, query: { timeout: 0, set_presence: 'online' } });
     if (sync.response?.status === 200) syncing = new Watch(syncUser, Date.now());
-    else out.findings.push({ topic: 'sync_online_timeout', conclusion: `not measured: /sync answered ${describeAnswer(sync)}`, evidence: session.evidenceSince(mark) });
+    else out.findings.push({ topic: 'sync_online_timeout', conclusion: `not measured: /sync ${answered(sync)}`, evidence: session.evidenceSince(mark) });
   }
-  if (!idle) out.findings.push({ topic: 'idle_timeout', conclusion: `not measured: PUT online answered ${describeAnswer(put)}`, evidence: session.evidenceSince(mark) });
+  if (!idle) out.findings.push({ topic: 'idle_timeout', conclusion: `not measured: PUT online ${answered(put)}`, evidence: session.evidenceSince(mark) });
 
   const started = Date.now();
   const watches = [idle, syncing].filter((w): w is Watch => w !== undefined);

@@ -27,7 +27,7 @@ async function staticContactUser(session: ProbeSession, profile: TargetProfile, 
     throw new ConfigError(`registration.users in ${profile.source} still holds the placeholder profile init wrote: list the server's pre-made users with their access tokens there`);
   }
   if (users.length < usersNeeded) {
-    throw new ConfigError(`${profile.source} lists ${users.length} static users, and the selected cases need ${usersNeeded} (one per actor of each case): add users to registration.users, or select fewer cases (--grep, --tag)`);
+    throw new ConfigError(`${profile.source} lists ${users.length} static user${users.length === 1 ? '' : 's'}, and the selected cases need ${usersNeeded} (one per actor of each case): add users to registration.users, or select fewer cases (--grep, --tag)`);
   }
   const problem = await verifyStaticUsers(session, users);
   if (problem) throw new ConfigError(`${problem}; replace that user in registration.users of ${profile.source}`);

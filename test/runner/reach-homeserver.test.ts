@@ -28,7 +28,7 @@ describe('checkHomeserverReachable', () => {
 
   it('refuses a server that is not a homeserver', async () => {
     nock(BASE).get('/_matrix/client/versions').reply(404, 'Not Found');
-    expect(await refusal(BASE)).to.equal(`${BASE} does not answer like a Matrix homeserver: GET /_matrix/client/versions gave HTTP 404`);
+    expect(await refusal(BASE)).to.equal(`${BASE} does not answer like a Matrix homeserver: GET /_matrix/client/versions gave HTTP 404; give the base URL clients use, without /_matrix/...`);
     nock(BASE).get('/_matrix/client/versions').reply(200, '<html>');
     expect(await refusal(BASE)).to.match(/gave a body that is not JSON$/);
     nock(BASE).get('/_matrix/client/versions').reply(200, { hello: 1 });

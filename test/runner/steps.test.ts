@@ -18,7 +18,8 @@ function suiteOf(cases: string) {
 }
 
 async function run(fake: FakeHomeserver, cases: string, profile = PROFILE): Promise<Report> {
-  return runSuites({ suites: suiteOf(cases), target: parseTargetProfile(profile), homeserver: fake.url, expectations: false });
+  // The first contact is tested in first-contact.test.ts; here each case provisions on its own.
+  return runSuites({ suites: suiteOf(cases), target: parseTargetProfile(profile), homeserver: fake.url, expectations: false, firstContact: false });
 }
 
 function only(report: Report): CaseResult {

@@ -53,6 +53,7 @@ async function runOne(url: string, steps: string, profile = PROFILE): Promise<Ca
     target: parseTargetProfile(profile),
     homeserver: url,
     expectations: false,
+    firstContact: false,
   });
   expect(report.cases).to.have.length(1);
   return report.cases[0]!;
