@@ -6,7 +6,7 @@ import { readYamlFile, parseYamlText } from '../../project/yaml-source.js';
 import { assertFormat } from './format-schemas.js';
 
 export type Capability =
-  | 'currently_active' | 'idle_timeout' | 'sync_online_timeout' | 'rate_limit' | 'profile_propagation'
+  | 'currently_active' | 'idle_timeout' | 'sync_online_timeout' | 'rate_limit' | 'message_activity' | 'profile_propagation'
   | 'presence_filter' | 'query_string_token' | 'r0_paths' | 'free_for_chat' | 'presence_list';
 
 export type SpecVersion = 'v1.19' | 'r0' | 'early';

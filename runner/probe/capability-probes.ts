@@ -173,3 +173,26 @@ export async function probeProfilePropagation(session: ProbeSession, a: ProbeUse
   const what = seen.length === 0 ? 'no m.presence from the user arrived' : `the m.presence that arrived carries no new displayname (${JSON.stringify(seen.at(-1))})`;
   return finding(session, mark, 'profile_propagation', false, `not claimed: after a displayname change ${what} within 4 s`);
 }
+
+/**
+ * message_activity: sending a message is activity (a MAY in v1.x and r0: "a pro-active event may be
+ * sending a message"): an unavailable user who sends one is online again.
+ */
+export async function probeMessageActivity(session: ProbeSession, a: ProbeUser, roomId: string): Promise<CapabilityFinding> {
+  const mark = session.mark;
+  const lower = await session.call('message_activity', 'PUT', presencePath(a.user_id), { token: a.access_token, json: { presence: 'unavailable' }, retry429: true });
+  if (lower.response?.status !== 200) return finding(session, mark, 'message_activity', false, `not claimed: PUT unavailable ${answered(lower)}`);
+  const sent = await session.call('message_activity', 'PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/mpc-probe-${Date.now().toString(36)}`, { token: a.access_token, json: { msgtype: 'm.text', body: 'presence probe' } });
+  if (sent.response?.status !== 200) return finding(session, mark, 'message_activity', false, `not claimed: sending a message ${answered(sent)}`);
+  // A server may apply the activity in the background: read again for a short while.
+  const until = Math.min(Date.now() + 2_000, session.deadline);
+  let get: ProbeAnswer;
+  do {
+    get = await session.call('message_activity', 'GET', presencePath(a.user_id), { token: a.access_token });
+    if (presenceOf(get) === 'online') {
+      return finding(session, mark, 'message_activity', true, 'claimed: an unavailable user who sent a message is online again');
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  } while (Date.now() < until);
+  return finding(session, mark, 'message_activity', false, `not claimed: after sending a message the user is still ${JSON.stringify(presenceOf(get) ?? null)}`);
+}

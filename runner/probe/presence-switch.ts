@@ -14,8 +14,11 @@ export interface ProbeUser {
 }
 
 export type PresenceSwitch =
-  /** Presence works: the GET body right after PUT online. */
-  | { verdict: 'on'; get: Record<string, unknown> }
+  /**
+   * Presence works: the GET body right after PUT online; how long after the PUT's answer it showed; and
+   * how far its last_active_ago exceeds the time since the PUT (what the server's precision adds).
+   */
+  | { verdict: 'on'; get: Record<string, unknown>; visibleAfterMs: number; lastActiveExcessMs?: number }
   /** Presence is off: PUT is accepted but changes nothing, or is refused as disabled. */
   | { verdict: 'off'; seen: string }
   /** The server refused the user's token on its own presence. */
@@ -40,6 +43,7 @@ function errorText(r: HttpResponse): string {
 
 export async function checkPresenceSwitch(session: ProbeSession, user: ProbeUser): Promise<PresenceSwitch> {
   const path = presencePath(user.user_id);
+  const putSent = Date.now();
   const put = await session.call('presence switch', 'PUT', path, {
     token: user.access_token,
     json: { presence: 'online', status_msg: 'matrix-presence-conformance probe' },
@@ -61,13 +65,17 @@ export async function checkPresenceSwitch(session: ProbeSession, user: ProbeUser
     default:
       return { verdict: 'unknown', seen: putSeen };
   }
-  const until = Math.min(Date.now() + SETTLE_MS, session.deadline);
+  const answeredAt = Date.now();
+  const until = Math.min(answeredAt + SETTLE_MS, session.deadline);
   for (;;) {
+    const readStarted = Date.now();
     const get = await session.call('presence switch', 'GET', path, { token: user.access_token });
     if (!get.response) return { verdict: 'unknown', seen: `GET of ${user.user_id}'s own presence ${answered(get)}` };
     const body = get.response.json as Record<string, unknown> | undefined;
     const presence = body && typeof body === 'object' ? body.presence : undefined;
-    if (get.response.status === 200 && presence === 'online') return { verdict: 'on', get: body! };
+    if (get.response.status === 200 && presence === 'online') {
+      return { verdict: 'on', get: body!, visibleAfterMs: Date.now() - answeredAt, ...lastActiveExcess(body!.last_active_ago, readStarted - putSent) };
+    }
     const after = `right after PUT online, GET of ${user.user_id}'s own presence answered ${get.response.status} ${get.response.text.trim().slice(0, 120)}`;
     if (get.response.status !== 200) {
       const refusedAsOff = get.response.status === 403 && /disabled/i.test(errorText(get.response));
@@ -79,6 +87,15 @@ export async function checkPresenceSwitch(session: ProbeSession, user: ProbeUser
     }
     await new Promise((r) => setTimeout(r, REREAD_EVERY_MS));
   }
+}
+
+/**
+ * How far a last_active_ago read right after an activity exceeds the time since the activity's request
+ * was sent: about the read's own duration on a server that keeps milliseconds, up to a second more on
+ * one that keeps whole seconds. The profile's last_active_precision is chosen from these.
+ */
+export function lastActiveExcess(lastActiveAgo: unknown, sinceActivityMs: number): { lastActiveExcessMs?: number } {
+  return typeof lastActiveAgo === 'number' ? { lastActiveExcessMs: Math.max(0, Math.round(lastActiveAgo - sinceActivityMs)) } : {};
 }
 
 /** What to do when presence is off: the switch of each common server. */

@@ -8,7 +8,7 @@ import { checkHomeserverReachable } from '../provision/reach-homeserver.js';
 import { provisionRoom } from '../provision/provision.js';
 import {
   currentlyActiveFinding, notProbed, probeEarlyPrefix, probeFreeForChat, probePresenceFilter, probePresenceList,
-  probeProfilePropagation, probeQueryToken, probeR0Paths,
+  probeMessageActivity, probeProfilePropagation, probeQueryToken, probeR0Paths,
 } from './capability-probes.js';
 import type { CapabilityFinding, Finding } from './findings.js';
 import { checkPresenceSwitch, type PresenceSwitch, type ProbeUser } from './presence-switch.js';
@@ -17,7 +17,7 @@ import { probeRateLimit, type RateLimitOutcome } from './rate-limit-probe.js';
 import { probeRegistration, type RegistrationOutcome } from './registration-probe.js';
 import { summariseVersions } from '../../project/spec-versions.js';
 import { readServerSoftware, specVersionFrom } from './server-identity.js';
-import { DEFAULT_MAX_WAIT_MS, measureTimers, type MeasuredTimer, type TimerMeasurement } from './timer-measurement.js';
+import { DEFAULT_MAX_WAIT_MS, measureTimers, roundUpNice, type MeasuredTimer, type TimerMeasurement } from './timer-measurement.js';
 
 export const PROBE_BUDGET_MS = 50_000;
 export const PROBE_REQUEST_TIMEOUT_MS = 5_000;
@@ -53,12 +53,16 @@ export interface ProbeReport {
   rateLimit?: RateLimitOutcome['rateLimit'];
   /** Timers measured (with --measure-timers); the others stay at their defaults. */
   timers: Partial<Record<MeasuredTimer, number>>;
+  /** visibility_deadline from how fast a write showed (4 times that, at least 500 ms), when seen. */
+  visibilityDeadline?: { value: number; why: string };
+  /** last_active_precision from how far last_active_ago read right after activity exceeded the time since. */
+  lastActivePrecision?: { value: number; why: string };
   timersMeasured: boolean;
   findings: Finding[];
   durationMs: number;
 }
 
-const CAPABILITY_ORDER = ['currently_active', 'idle_timeout', 'sync_online_timeout', 'rate_limit', 'profile_propagation', 'presence_filter', 'query_string_token', 'r0_paths', 'free_for_chat', 'presence_list'] as const;
+const CAPABILITY_ORDER = ['currently_active', 'idle_timeout', 'sync_online_timeout', 'rate_limit', 'message_activity', 'profile_propagation', 'presence_filter', 'query_string_token', 'r0_paths', 'free_for_chat', 'presence_list'] as const;
 
 function actor(name: string, u: ProbeUser) {
   return { name, user_id: u.user_id, localpart: u.user_id.slice(1, u.user_id.indexOf(':')), access_token: u.access_token };
@@ -99,14 +103,13 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
   let rateLimit: RateLimitOutcome['rateLimit'];
   let measuring: Promise<TimerMeasurement> | undefined;
   let switchEvidence: string[] = [];
-  let room = false;
+  let roomId: string | undefined;
   if (a && c) {
     // A room shared by two probe users: some servers show a user's own presence only to members of a
     // room (conduwuit), and profile propagation is about co-members.
     const mark = session.mark;
     try {
-      await provisionRoom(session.client, PROBE_DIALECT, { name: 'probe', creator: 'a', members: ['c'], preset: 'private_chat' }, { a: actor('a', a), c: actor('c', c) });
-      room = true;
+      ({ room_id: roomId } = await provisionRoom(session.client, PROBE_DIALECT, { name: 'probe', creator: 'a', members: ['c'], preset: 'private_chat' }, { a: actor('a', a), c: actor('c', c) }));
     } catch (err) {
       report({ topic: 'room', conclusion: `could not make a room for two probe users: ${(err as Error).message}`, evidence: session.evidenceSince(mark) });
     }
@@ -136,7 +139,9 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     claim(await probePresenceList(session, a, c));
     claim(r0.claimed ? await probeFreeForChat(session, c ?? a) : notProbed('free_for_chat', 'the cases use the r0 prefix, which is not served'));
     claim(await probePresenceFilter(session, a));
-    claim(c && room ? await probeProfilePropagation(session, a, c) : notProbed('profile_propagation', 'needs two users sharing a room'));
+    claim(c && roomId ? await probeProfilePropagation(session, a, c) : notProbed('profile_propagation', 'needs two users sharing a room'));
+    // Last for this user: it sets them unavailable.
+    claim(roomId ? await probeMessageActivity(session, a, roomId) : notProbed('message_activity', 'needs a room to send to'));
     if (b) {
       const outcome = await probeRateLimit(session, b);
       rateLimit = outcome.rateLimit;
@@ -147,8 +152,10 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
   }
 
   let timers: ProbeReport['timers'] = {};
+  const excess: number[] = presence?.verdict === 'on' && presence.lastActiveExcessMs !== undefined ? [presence.lastActiveExcessMs] : [];
   if (measuring) {
     const measured = await measuring;
+    excess.push(...measured.lastActiveExcessMs);
     timers = measured.timers;
     measured.findings.forEach(report);
     measured.capabilities.forEach(claim);
@@ -162,6 +169,12 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     capabilities.push(...unasked.map((capability) => notProbed(capability, why)));
     report({ topic: 'capabilities', conclusion: `not claimed, not probed (${why}): ${unasked.join(', ')}`, evidence: [] });
   }
+  const visibilityDeadline = presence?.verdict === 'on'
+    ? { value: Math.max(500, roundUpNice(4 * presence.visibleAfterMs)), why: `the probe's PUT showed in GET ${presence.visibleAfterMs} ms after its answer; 4 times that, at least 500 ms` }
+    : undefined;
+  const lastActivePrecision = excess.length > 0
+    ? { value: roundUpNice(Math.max(...excess)), why: `read right after activity, last_active_ago exceeded the time since it by at most ${Math.max(...excess)} ms (${excess.length} reads)` }
+    : undefined;
   capabilities.sort((x, y) => CAPABILITY_ORDER.indexOf(x.capability as typeof CAPABILITY_ORDER[number]) - CAPABILITY_ORDER.indexOf(y.capability as typeof CAPABILITY_ORDER[number]));
 
   return {
@@ -175,6 +188,8 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     capabilities,
     ...(rateLimit ? { rateLimit } : {}),
     timers,
+    ...(visibilityDeadline ? { visibilityDeadline } : {}),
+    ...(lastActivePrecision ? { lastActivePrecision } : {}),
     timersMeasured: measuring !== undefined,
     findings,
     durationMs: Date.now() - started,

@@ -63,6 +63,13 @@ function timerLines(report: ProbeReport): string[] {
     ['delivery_deadline', 'how long a case waits for presence to arrive (more for a server late with timed changes)'],
   ];
   for (const [timer, what] of runner) lines.push(`  ${timer}: ${DEFAULT_TIMERS[timer]}    # ${what}`);
+  const seenTimers: [keyof Timers, string, { value: number; why: string } | undefined][] = [
+    ['visibility_deadline', 'how long a change may take to show in GET and /sync', report.visibilityDeadline],
+    ['last_active_precision', 'the slack on last_active_ago bounds', report.lastActivePrecision],
+  ];
+  for (const [timer, what, seen] of seenTimers) {
+    lines.push(...comment(`${what}: ${seen ? seen.why : 'not seen, the default'}`, '  '), `  ${timer}: ${seen?.value ?? DEFAULT_TIMERS[timer]}`);
+  }
   return lines;
 }
 
@@ -111,6 +118,7 @@ export function writeProfile(report: ProbeReport, options: { date?: Date; usersN
   lines.push(...registrationLines(report, options.usersNeeded), ...timerLines(report));
   if (report.rateLimit) {
     lines.push('# PUT presence rate limit: how it was measured is under capabilities, rate_limit', 'rate_limit:', `  per_second: ${report.rateLimit.per_second}`, `  burst: ${report.rateLimit.burst}`);
+    if (report.rateLimit.counts_sync) lines.push('  counts_sync: true    # every /sync draws from the same bucket: the runner paces them too');
   }
   const claimed = report.capabilities.filter((f) => f.claimed);
   lines.push(...comment('Optional behaviours the probe saw; the cases that need one not listed here are skipped.'));

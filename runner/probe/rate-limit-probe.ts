@@ -4,7 +4,7 @@
 // pass, and reads the next 429's retry_after_ms: right after a token is used up, that wait is one
 // token's worth, 1 / per_second. A longer first wait is read the same way, less exactly.
 import type { Finding } from './findings.js';
-import { answered, type ProbeSession } from './probe-session.js';
+import { answered, type ProbeAnswer, type ProbeSession } from './probe-session.js';
 import { presencePath, type ProbeUser } from './presence-switch.js';
 import { retryDelayMs } from '../http/http-client.js';
 
@@ -15,7 +15,7 @@ const WAIT_TO_CONFIRM_MS = 3_000;
 
 export interface RateLimitOutcome extends Finding {
   /** Absent when no 429 came. */
-  rateLimit?: { per_second: number; burst: number };
+  rateLimit?: { per_second: number; burst: number; counts_sync?: boolean };
 }
 
 /** Rounds a measured rate to the nearest of 1, 2, 5 times a power of ten: configured limits are round. */
@@ -47,24 +47,47 @@ export async function probeRateLimit(session: ProbeSession, b: ProbeUser): Promi
     const says = `${typeof advertised === 'number' ? `retry_after_ms ${advertised}` : 'no retry_after_ms'}${header ? `, Retry-After ${header}` : ''}`;
     let wait = firstWait;
     let how = `from the first 429's wait (${says})`;
+    let countsSync: string | undefined;
     if (typeof advertised === 'number' && advertised <= WAIT_TO_CONFIRM_MS && session.remainingMs() > advertised + 2_000) {
-      await new Promise((r) => setTimeout(r, advertised + 20));
+      await sleep(advertised + 20);
       const passed = await put();
       const again = await put();
       if (passed.response?.status === 200 && again.response?.status === 429) {
         wait = retryDelayMs(again.response);
         how = `after waiting retry_after_ms one PUT passed and the next was told to wait ${wait} ms`;
+        countsSync = await syncDrawsFromBucket(session, b, wait, put);
       }
     }
     const perSecond = roundRate(1000 / Math.max(wait, 1));
+    const draws = countsSync === undefined ? '' : `; ${countsSync}`;
     return {
       topic: 'rate_limit',
-      conclusion: `claimed: PUT ${ok + 1} of a burst answered 429 (${says}): burst ${Math.max(ok, 1)}, about ${perSecond}/s (${how})`,
+      conclusion: `claimed: PUT ${ok + 1} of a burst answered 429 (${says}): burst ${Math.max(ok, 1)}, about ${perSecond}/s (${how})${draws}`,
       evidence: burstEvidence(session, mark),
-      rateLimit: { per_second: perSecond, burst: Math.max(ok, 1) },
+      rateLimit: { per_second: perSecond, burst: Math.max(ok, 1), ...(countsSync?.startsWith('every /sync draws') ? { counts_sync: true } : {}) },
     };
   }
   return { topic: 'rate_limit', conclusion: `not claimed: ${BURST_LIMIT} PUTs in a row were all answered 200`, evidence: burstEvidence(session, mark) };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Does a /sync that sets no presence draw from the same bucket (Synapse's rc_presence counts every
+ * /sync)? With the bucket just refilled by one token, a plain /sync and then a PUT: a 429 says the
+ * /sync took the token. Undefined when the wait does not fit.
+ */
+async function syncDrawsFromBucket(session: ProbeSession, b: ProbeUser, waitMs: number, put: () => Promise<ProbeAnswer>): Promise<string | undefined> {
+  if (waitMs > WAIT_TO_CONFIRM_MS || session.remainingMs() < waitMs + 2_000) return undefined;
+  await sleep(waitMs + 20);
+  const sync = await session.call('rate_limit', 'GET', '/_matrix/client/v3/sync', { token: b.access_token, query: { timeout: 0, set_presence: 'offline' } });
+  if (sync.response?.status !== 200) return undefined;
+  const after = await put();
+  if (after.response?.status === 429) return 'every /sync draws from the same bucket: after a refill, a /sync with set_presence=offline and then a PUT got 429 (counts_sync)';
+  if (after.response?.status === 200) return 'a /sync that sets no presence does not draw from the bucket: after a refill, a /sync and then a PUT got 200';
+  return undefined;
 }
 
 /** A burst is dozens of identical exchanges: show the first two and the last few. */

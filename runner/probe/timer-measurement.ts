@@ -9,7 +9,7 @@
 // that delay.
 import type { CapabilityFinding, Finding } from './findings.js';
 import { answered, type ProbeSession } from './probe-session.js';
-import { presencePath, type ProbeUser } from './presence-switch.js';
+import { lastActiveExcess, presencePath, type ProbeUser } from './presence-switch.js';
 
 export type MeasuredTimer = 'idle_timeout' | 'sync_online_timeout' | 'last_active_granularity';
 
@@ -18,6 +18,8 @@ export interface TimerMeasurement {
   /** Timers seen, in ms: the last read before the change, rounded down. */
   timers: Partial<Record<MeasuredTimer, number>>;
   capabilities: CapabilityFinding[];
+  /** For each watched user, how far the first read's last_active_ago exceeded the time since the activity. */
+  lastActiveExcessMs: number[];
 }
 
 export interface MeasureOptions {
@@ -32,15 +34,26 @@ export interface MeasureOptions {
 export const DEFAULT_MAX_WAIT_MS = 6 * 60_000;
 
 interface Reading {
+  /** When the read was sent, and when it was answered. */
+  sent: number;
   at: number;
   presence?: unknown;
   currentlyActive?: unknown;
+  lastActiveAgo?: unknown;
 }
 
 /** Rounds a measured time down: to 100 ms below 10 s, to whole seconds above. */
 export function roundDown(ms: number): number {
   const step = ms < 10_000 ? 100 : 1_000;
   return Math.max(step, Math.floor(ms / step) * step);
+}
+
+/** Rounds a time up to 1, 2 or 5 times a power of ten (3 -> 5, 35 -> 50, 600 -> 1000). */
+export function roundUpNice(ms: number): number {
+  if (ms <= 1) return 1;
+  const power = 10 ** Math.floor(Math.log10(ms));
+  const step = [1, 2, 5, 10].find((m) => m * power >= ms)!;
+  return step * power;
 }
 
 function seconds(ms: number): string {
@@ -50,7 +63,8 @@ function seconds(ms: number): string {
 class Watch {
   readonly readings: Reading[] = [];
   done = false;
-  constructor(readonly user: ProbeUser, readonly started: number) {}
+  /** `started`: when the activity was answered (timers count from there); `activitySent`: when it was sent. */
+  constructor(readonly user: ProbeUser, readonly started: number, readonly activitySent: number) {}
 
   /** The last reading before the first one that satisfies `changed`, and that one. */
   change(changed: (r: Reading) => boolean): { before: number; after: number } | undefined {
@@ -65,9 +79,10 @@ class Watch {
 }
 
 async function read(session: ProbeSession, watch: Watch): Promise<void> {
+  const sent = Date.now();
   const answer = await session.call('timers', 'GET', presencePath(watch.user.user_id), { token: watch.user.access_token });
   const body = answer.response?.status === 200 ? (answer.response.json as Record<string, unknown> | undefined) : undefined;
-  watch.readings.push({ at: Date.now(), presence: body?.presence, currentlyActive: body?.currently_active });
+  watch.readings.push({ sent, at: Date.now(), presence: body?.presence, currentlyActive: body?.currently_active, lastActiveAgo: body?.last_active_ago });
 }
 
 function describe(watch: Watch | undefined): string {
@@ -80,14 +95,16 @@ function describe(watch: Watch | undefined): string {
 export async function measureTimers(session: ProbeSession, idleUser: ProbeUser, syncUser: ProbeUser | undefined, options: MeasureOptions = {}): Promise<TimerMeasurement> {
   const maxWait = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   const mark = session.mark;
-  const out: TimerMeasurement = { findings: [], timers: {}, capabilities: [] };
+  const out: TimerMeasurement = { findings: [], timers: {}, capabilities: [], lastActiveExcessMs: [] };
 
+  const putSent = Date.now();
   const put = await session.call('timers', 'PUT', presencePath(idleUser.user_id), { token: idleUser.access_token, json: { presence: 'online' }, retry429: true });
-  const idle = put.response?.status === 200 ? new Watch(idleUser, Date.now()) : undefined;
+  const idle = put.response?.status === 200 ? new Watch(idleUser, Date.now(), putSent) : undefined;
   let syncing: Watch | undefined;
   if (syncUser) {
+    const syncSent = Date.now();
     const sync = await session.call('timers', 'GET', '/_matrix/client/v3/sync', { token: syncUser.access_token, query: { timeout: 0, set_presence: 'online' } });
-    if (sync.response?.status === 200) syncing = new Watch(syncUser, Date.now());
+    if (sync.response?.status === 200) syncing = new Watch(syncUser, Date.now(), syncSent);
     else out.findings.push({ topic: 'sync_online_timeout', conclusion: `not measured: /sync ${answered(sync)}`, evidence: session.evidenceSince(mark) });
   }
   if (!idle) out.findings.push({ topic: 'idle_timeout', conclusion: `not measured: PUT online ${answered(put)}`, evidence: session.evidenceSince(mark) });
@@ -103,6 +120,11 @@ export async function measureTimers(session: ProbeSession, idleUser: ProbeUser, 
     options.onProgress?.(`measuring timers: ${Math.round((Date.now() - started) / 1000)} s of at most ${Math.round(maxWait / 1000)} s; idle user: ${describe(idle)}; sync user: ${describe(syncing)}`);
   }
 
+  for (const w of watches) {
+    const first = w.readings[0];
+    const excess = first ? lastActiveExcess(first.lastActiveAgo, first.sent - w.activitySent).lastActiveExcessMs : undefined;
+    if (excess !== undefined) out.lastActiveExcessMs.push(excess);
+  }
   const notSeen = `${seconds(Date.now() - started)}${options.shortWaitNote ? ` (${options.shortWaitNote})` : ''}`;
   if (idle) judgeIdle(idle, out, notSeen);
   if (syncing) judgeSyncOnline(syncing, out, notSeen);

@@ -35,7 +35,7 @@ describe('profile init against the reference mock', function () {
   it('claims every behaviour of a mock that has them all, with evidence, and the profile gives a green run', async () => {
     await withMock({ presence: FAST_TIMERS, rate_limit: { per_second: 5, burst: 3 }, legacy: { free_for_chat: true, presence_list: true } }, async (mock) => {
       const report = await probeServer({ homeserver: mock.url });
-      expect(claimed(report)).to.deep.equal(['currently_active', 'free_for_chat', 'idle_timeout', 'presence_filter', 'presence_list', 'profile_propagation', 'query_string_token', 'r0_paths', 'rate_limit', 'sync_online_timeout']);
+      expect(claimed(report)).to.deep.equal(['currently_active', 'free_for_chat', 'idle_timeout', 'message_activity', 'presence_filter', 'presence_list', 'profile_propagation', 'query_string_token', 'r0_paths', 'rate_limit', 'sync_online_timeout']);
       expect(report.registration.registration).to.deep.equal({ method: 'dummy' });
       expect(report.serverName).to.equal('localhost');
       expect(report.rateLimit).to.deep.equal({ per_second: 5, burst: 3 });
@@ -56,7 +56,10 @@ describe('profile init against the reference mock', function () {
       expect(text).to.match(/^# Target profile for http:\/\/127\.0\.0\.1:\d+, written by `matrix-presence-conformance profile init`/);
       expect(text).to.include('  - presence_list\n');
       const profile = await loadTargetProfile(await profileFile(text));
-      expect(profile.capabilities).to.have.length(10);
+      expect(profile.capabilities).to.have.length(11);
+      // The mock applies writes at once and keeps milliseconds.
+      expect(profile.timers.visibility_deadline).to.equal(500);
+      expect(profile.timers.last_active_precision).to.be.at.most(50);
       const run = await runSuites({ target: profile, homeserver: mock.url, expectations: false });
       const notPassed = run.cases.filter((c) => c.outcome !== 'pass').map((c) => `${c.id}: ${c.outcome} ${c.message ?? ''}`);
       expect(notPassed).to.deep.equal([]);
@@ -100,7 +103,7 @@ describe('profile init against the reference mock', function () {
       expect(report.presence?.verdict).to.equal('off');
       expect(conclusion(report, 'presence')).to.match(/^off: right after PUT online, GET of @\S+'s own presence answered 200 \{"presence":"offline"\}$/);
       expect(claimed(report)).to.deep.equal([]);
-      expect(conclusion(report, 'capabilities')).to.equal('not claimed, not probed (presence is off): currently_active, idle_timeout, sync_online_timeout, rate_limit, profile_propagation, presence_filter, query_string_token, r0_paths, free_for_chat, presence_list');
+      expect(conclusion(report, 'capabilities')).to.equal('not claimed, not probed (presence is off): currently_active, idle_timeout, sync_online_timeout, rate_limit, message_activity, profile_propagation, presence_filter, query_string_token, r0_paths, free_for_chat, presence_list');
       const { text } = writeProfile(report);
       expect(text).to.match(/# PRESENCE IS OFF on this server: right after PUT online/);
       const err = await runSuites({ target: parseTargetProfile(text), homeserver: mock.url, expectations: false }).then(() => undefined, (e: unknown) => e);
@@ -126,7 +129,7 @@ describe('profile init against the reference mock', function () {
     const faults = ['query-token-ignored', 'r0-paths-missing', 'presence-filter-ignored', 'no-profile-propagation', 'presence-list-broken', 'no-currently-active'];
     await withMock({ presence: FAST_TIMERS, legacy: { presence_list: true }, faults }, async (mock) => {
       const report = await probeServer({ homeserver: mock.url });
-      expect(claimed(report)).to.deep.equal(['idle_timeout', 'rate_limit', 'sync_online_timeout']);
+      expect(claimed(report)).to.deep.equal(['idle_timeout', 'message_activity', 'rate_limit', 'sync_online_timeout']);
       expect(conclusion(report, 'query_string_token')).to.equal('not claimed: GET with ?access_token= answered 401 M_MISSING_TOKEN "Missing access token."');
       expect(conclusion(report, 'r0_paths')).to.equal('not claimed: the r0 prefix answered 404 M_UNRECOGNIZED "Unrecognized request."');
       expect(conclusion(report, 'free_for_chat')).to.equal('not claimed: not probed (the cases use the r0 prefix, which is not served)');

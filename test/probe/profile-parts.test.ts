@@ -23,7 +23,7 @@ function report(overrides: Partial<ProbeReport> = {}): ProbeReport {
     specVersion: 'v1.19',
     serverName: 'localhost',
     registration: { finding: { topic: 'registration', conclusion: 'open: POST /register offers the flow [m.login.dummy] (method dummy)', evidence: [] }, registration: { method: 'dummy' }, placeholder: false, users: [] },
-    presence: { verdict: 'on', get: { presence: 'online' } },
+    presence: { verdict: 'on', get: { presence: 'online' }, visibleAfterMs: 3 },
     capabilities: [
       capability('currently_active', true, 'claimed: GET right after PUT online says currently_active true'),
       capability('rate_limit', true, 'claimed: PUT 4 of a burst answered 429'),
