@@ -9,11 +9,11 @@ import type { SchemaValidator } from './check/expect.js';
 import { loadExpectations, type Expectations } from './load/expectations.js';
 import { loadSuites } from './load/load-suite.js';
 import { GENERIC_TARGET, loadTargetProfile, type TargetProfile } from './load/load-target.js';
-import { checkHomeserverReachable } from './provision/reach-homeserver.js';
+import { checkHomeserverReachable, type AdvertisedVersions } from './provision/reach-homeserver.js';
 import { firstContact } from './provision/first-contact.js';
 import { genericProfileNotes } from './plan/generic-profile-notes.js';
 import { ProbeSession } from './probe/probe-session.js';
-import { readServerSoftware } from './probe/server-identity.js';
+import { readServerSoftware, specVersionFrom } from './probe/server-identity.js';
 import { actorsOf } from './probe/users-needed.js';
 import { planRun, type PlannedCase, type Selection } from './plan/plan.js';
 import { runCoverage } from './plan/run-coverage.js';
@@ -143,11 +143,11 @@ function emit(listeners: RunListener[], fn: (l: RunListener) => void): void {
 export async function runSuites(options: RunOptions = {}): Promise<Report> {
   const listeners = options.listeners ?? [];
   const started = Date.now();
-  const profile = typeof options.target === 'object' ? options.target : await loadTargetProfile(options.target ?? defaultTargetFor(options.homeserver));
+  const loaded = typeof options.target === 'object' ? options.target : await loadTargetProfile(options.target ?? defaultTargetFor(options.homeserver));
   const suites = await resolveSuites(options.suites);
   const schemas = options.schemas ? () => options.schemas! : () => loadSchemaRegistry();
   checkSchemaNames(suites.flatMap((s) => s.cases), schemas);
-  const expectationsFile = options.expectations === false ? undefined : (options.expectations ?? profile.expectations);
+  const expectationsFile = options.expectations === false ? undefined : (options.expectations ?? loaded.expectations);
   const expectations: Expectations = expectationsFile ? await loadExpectations(expectationsFile) : new Map();
   let grep: RegExp | undefined;
   try {
@@ -156,10 +156,17 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
     throw new ConfigError(`--grep: invalid regular expression: ${(err as Error).message}`);
   }
   const selection: Selection = { grep, tags: options.tags, levels: options.levels, ids: options.ids, shard: options.shard };
-  const plan = planRun(suites, profile, selection, expectations);
-  const clauses = await catalogue(options.clauses);
   const jobs = options.jobs ?? DEFAULT_JOBS;
   if (!Number.isInteger(jobs) || jobs < 1) throw new ConfigError(`--jobs must be a whole number of at least 1, not ${jobs}`);
+  let profile = loaded;
+  let advertised: AdvertisedVersions | undefined;
+  if (options.homeserver && loaded.generic) {
+    // Without a profile the API to speak is not assumed either: the one the server advertises.
+    advertised = await checkHomeserverReachable(options.homeserver, loaded.timers.request_timeout);
+    profile = { ...loaded, spec_version: specVersionFrom(advertised.versions) };
+  }
+  const plan = planRun(suites, profile, selection, expectations);
+  const clauses = await catalogue(options.clauses);
 
   const toRun = plan.cases.filter((p) => !p.skip);
   const faults = options.faults ?? [];
@@ -175,7 +182,7 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   let server: RunInfo['target']['server'];
   if (options.homeserver && toRun.length > 0) {
     // Not a homeserver, no users to be had, presence off: one sentence before any case (exit 2).
-    const advertised = await checkHomeserverReachable(options.homeserver, profile.timers.request_timeout, dialect);
+    advertised ??= await checkHomeserverReachable(options.homeserver, profile.timers.request_timeout, dialect);
     const deadline = Date.now() + FIRST_CONTACT_BUDGET_MS;
     // Separate sessions: a server that hangs on the optional version endpoints has not stopped answering.
     const { software } = await readServerSoftware(new ProbeSession(options.homeserver, deadline, profile.timers.request_timeout));

@@ -18,7 +18,7 @@ function duration(ms: number): string {
 export function genericProfileNotes(profile: TargetProfile, cases: PlannedCase[], baseUrl: string): string[] {
   const t = profile.timers;
   const notes = [
-    `no target profile given: the generic profile (${profile.source}) claims no optional behaviour; registration is open m.login.dummy (the server offers it), timers the common defaults (idle ${duration(t.idle_timeout)}, sync-online ${duration(t.sync_online_timeout)}, currently_active ${duration(t.last_active_granularity)})`,
+    `no target profile given: the generic profile (${profile.source}) claims no optional behaviour; registration is open m.login.dummy (the server offers it), timers the common defaults (idle ${duration(t.idle_timeout)}, sync-online ${duration(t.sync_online_timeout)}, currently_active ${duration(t.last_active_granularity)})${profile.spec_version === 'r0' ? ', and the r0 API, the only one /versions advertises' : ''}`,
   ];
   const byCapability = new Map<Capability, PlannedCase[]>();
   for (const p of cases) {

@@ -6,7 +6,8 @@
 // Dendrite applies a PUT asynchronously (milliseconds), so the read is repeated for a short while before
 // "offline" counts as presence being off.
 import type { HttpResponse } from '../http/http-client.js';
-import { answered, type ProbeSession } from './probe-session.js';
+import type { Dialect } from '../dialect/dialects.js';
+import { answered, PROBE_DIALECT, type ProbeSession } from './probe-session.js';
 
 export interface ProbeUser {
   user_id: string;
@@ -41,11 +42,13 @@ function errorText(r: HttpResponse): string {
   return typeof body?.error === 'string' ? body.error : '';
 }
 
-export async function checkPresenceSwitch(session: ProbeSession, user: ProbeUser): Promise<PresenceSwitch> {
-  const path = presencePath(user.user_id);
+/** In the target's dialect (first contact) or the current API (profile init): its prefix and token. */
+export async function checkPresenceSwitch(session: ProbeSession, user: ProbeUser, dialect: Dialect = PROBE_DIALECT): Promise<PresenceSwitch> {
+  const path = presencePath(user.user_id, dialect.api);
+  const auth = { token: user.access_token, tokenInQuery: dialect.tokenInQuery };
   const putSent = Date.now();
   const put = await session.call('presence switch', 'PUT', path, {
-    token: user.access_token,
+    ...auth,
     json: { presence: 'online', status_msg: 'matrix-presence-conformance probe' },
     retry429: true,
   });
@@ -69,12 +72,12 @@ export async function checkPresenceSwitch(session: ProbeSession, user: ProbeUser
   const until = Math.min(answeredAt + SETTLE_MS, session.deadline);
   for (;;) {
     const readStarted = Date.now();
-    const get = await session.call('presence switch', 'GET', path, { token: user.access_token });
+    const get = await session.call('presence switch', 'GET', path, auth);
     if (!get.response) return { verdict: 'unknown', seen: `GET of ${user.user_id}'s own presence ${answered(get)}` };
     const body = get.response.json as Record<string, unknown> | undefined;
     const presence = body && typeof body === 'object' ? body.presence : undefined;
     if (get.response.status === 200 && presence === 'online') {
-      return { verdict: 'on', get: body!, visibleAfterMs: Date.now() - answeredAt, ...lastActiveExcess(body!.last_active_ago, readStarted - putSent) };
+      return { verdict: 'on', get: body!, visibleAfterMs: Date.now() - answeredAt, ...lastActiveExcess(body!.last_active_ago, (readStarted + Date.now()) / 2 - putSent) };
     }
     const after = `right after PUT online, GET of ${user.user_id}'s own presence answered ${get.response.status} ${get.response.text.trim().slice(0, 120)}`;
     if (get.response.status !== 200) {
@@ -91,8 +94,9 @@ export async function checkPresenceSwitch(session: ProbeSession, user: ProbeUser
 
 /**
  * How far a last_active_ago read right after an activity exceeds the time since the activity's request
- * was sent: about the read's own duration on a server that keeps milliseconds, up to a second more on
- * one that keeps whole seconds. The profile's last_active_precision is chosen from these.
+ * was sent, counted to the middle of the read: near 0 on a server that keeps milliseconds (half the
+ * read's duration either way), up to a second on one that keeps whole seconds. The profile's
+ * last_active_precision is chosen from these.
  */
 export function lastActiveExcess(lastActiveAgo: unknown, sinceActivityMs: number): { lastActiveExcessMs?: number } {
   return typeof lastActiveAgo === 'number' ? { lastActiveExcessMs: Math.max(0, Math.round(lastActiveAgo - sinceActivityMs)) } : {};

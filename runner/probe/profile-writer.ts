@@ -91,6 +91,16 @@ function registrationLines(report: ProbeReport, usersNeeded: number | undefined)
   return lines;
 }
 
+/** The older APIs the server also speaks: each is tested by a profile of its own (spec_version). */
+function otherDialects(report: ProbeReport): string[] {
+  const others = [
+    report.specVersion !== 'r0' && report.versions.some((v) => v.startsWith('r0.')) ? 'r0 (/versions lists r0.x)' : undefined,
+    /^the early prefix \S+ answers/.test(report.findings.find((f) => f.topic === 'early prefix')?.conclusion ?? '') ? 'the early API (its prefix answers presence requests)' : undefined,
+  ].filter(Boolean);
+  if (others.length === 0) return [];
+  return comment(`The server also speaks ${others.join(' and ')}: a copy of this profile with spec_version r0 or early tests that API and the cases of its text.`);
+}
+
 /**
  * The profile text for a probe report. `usersNeeded` (static registration) is how many users a whole
  * run with this profile needs.
@@ -112,6 +122,7 @@ export function writeProfile(report: ProbeReport, options: { date?: Date; usersN
     `name: ${q(name)}`,
     `description: ${q(`${who}, probed by profile init on ${date}`)}`,
     ...comment(`/_matrix/client/versions advertises ${summariseVersions(report.versions)}`),
+    ...otherDialects(report),
     `spec_version: ${report.specVersion}`,
   );
   if (report.serverName) lines.push(`server_name: ${q(report.serverName)}    # from the probe users' ids`);

@@ -89,8 +89,8 @@ export async function verifyStaticUsers(session: ProbeSession, users: StaticUser
 }
 
 /** What POST /register without `auth` says: open (a flow of just m.login.dummy) or refused, and how. */
-export async function askRegistration(session: ProbeSession): Promise<{ open: true } | { open: false; refused: string }> {
-  const first = await session.call('registration', 'POST', '/_matrix/client/v3/register', { json: { username: `mpc-probe-${Date.now().toString(36)}`, password: 'probe-only-asks' } });
+export async function askRegistration(session: ProbeSession, api = PROBE_DIALECT.api): Promise<{ open: true } | { open: false; refused: string }> {
+  const first = await session.call('registration', 'POST', `${api}/register`, { json: { username: `mpc-probe-${Date.now().toString(36)}`, password: 'probe-only-asks' } });
   const flows = first.response?.status === 401 ? flowsOf(first.response.json) : [];
   // A 200 straight away is a server that needs no auth at all: it says so with the new user's id.
   const registeredAtOnce = first.response?.status === 200 && typeof (first.response.json as { user_id?: unknown } | undefined)?.user_id === 'string';

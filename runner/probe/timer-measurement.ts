@@ -122,7 +122,7 @@ export async function measureTimers(session: ProbeSession, idleUser: ProbeUser, 
 
   for (const w of watches) {
     const first = w.readings[0];
-    const excess = first ? lastActiveExcess(first.lastActiveAgo, first.sent - w.activitySent).lastActiveExcessMs : undefined;
+    const excess = first ? lastActiveExcess(first.lastActiveAgo, (first.sent + first.at) / 2 - w.activitySent).lastActiveExcessMs : undefined;
     if (excess !== undefined) out.lastActiveExcessMs.push(excess);
   }
   const notSeen = `${seconds(Date.now() - started)}${options.shortWaitNote ? ` (${options.shortWaitNote})` : ''}`;
@@ -132,9 +132,10 @@ export async function measureTimers(session: ProbeSession, idleUser: ProbeUser, 
 }
 
 function judgeIdle(idle: Watch, out: TimerMeasurement, notSeen: string): void {
+  // currently_active is true right after PUT online where the server has it (the presence switch saw
+  // that); a first read that is already false means the flip came before it.
   const flip = idle.change((r) => r.presence === 'online' && r.currentlyActive === false);
-  const wasActive = idle.readings.some((r) => r.currentlyActive === true) || idle.readings[0]?.currentlyActive === undefined;
-  if (flip && wasActive) {
+  if (flip) {
     out.timers.last_active_granularity = roundDown(flip.before);
     out.findings.push({ topic: 'last_active_granularity', conclusion: `currently_active turned false between ${seconds(flip.before)} and ${seconds(flip.after)} after PUT online`, evidence: [] });
   } else {

@@ -50,7 +50,7 @@ async function registeredContactUser(session: ProbeSession, dialect: Dialect, pr
     if (method === 'shared_secret') {
       throw new ConfigError(`registration refused: ${err.message}; ${whereToSet(profile, session.baseUrl, 'registration.shared_secret to the server\'s registration_shared_secret')}`);
     }
-    const asked = await askRegistration(session);
+    const asked = await askRegistration(session, dialect.api);
     const seen = asked.open ? err.message : asked.refused;
     const sharedSecret = await askSharedSecret(session);
     const remedy = sharedSecret.served
@@ -69,7 +69,7 @@ export async function firstContact(session: ProbeSession, dialect: Dialect, prof
     ? await staticContactUser(session, profile, usersNeeded)
     : await registeredContactUser(session, dialect, profile, provisioning);
   provisioning.serverName ??= user.user_id.slice(user.user_id.indexOf(':') + 1);
-  const presence = await checkPresenceSwitch(session, user);
+  const presence = await checkPresenceSwitch(session, user, dialect);
   const url = session.baseUrl;
   switch (presence.verdict) {
     case 'off':

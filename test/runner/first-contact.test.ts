@@ -125,6 +125,14 @@ describe('first contact with a homeserver', function () {
       expect(await stop({ homeserver: fake.url, target: profile('{ method: dummy }') })).to.match(/does not serve the presence endpoints: PUT of @\S+ own presence answered 404 M_UNRECOGNIZED "Unrecognized request"; there is no presence module to test$/);
     });
 
+    it('without --target, a server that advertises only r0 is spoken to in r0: no API is assumed either', async () => {
+      fake = await startFakeHomeserver();
+      fake.override((req, res) => req.path === '/_matrix/client/versions' && json(res, 200, { versions: ['r0.5.0', 'r0.6.1'] }));
+      const report = await runSuites({ suites: SUITE, homeserver: fake.url, expectations: false, grep: /no such case/ });
+      expect(report.target.spec_version).to.equal('r0');
+      expect(report.target.notes?.[0]).to.match(/, and the r0 API, the only one \/versions advertises$/);
+    });
+
     it('a server that hangs after /versions stops the run in bounded time', async () => {
       fake = await startFakeHomeserver();
       fake.override((req) => req.path !== '/_matrix/client/versions');
