@@ -31,6 +31,14 @@ cases:
     actors: [alice]
     steps:
       - wait: 1
+  - id: r0-only
+    title: A case of the r0 text is skipped on a target that speaks the current API
+    level: MUST
+    clauses: [x]
+    spec_versions: [r0]
+    actors: [alice]
+    steps:
+      - wait: 1
 `, 'test/contact.yaml')];
 
 async function stop(options: Parameters<typeof runSuites>[0]): Promise<string> {
@@ -56,12 +64,13 @@ describe('first contact with a homeserver', function () {
         expect(report.exit_code).to.equal(0);
         expect(report.target.name).to.equal('generic');
         expect(report.target.server?.versions).to.include('v1.1');
-        expect(report.cases.map((c) => c.outcome)).to.deep.equal(['pass', 'skip']);
+        expect(report.cases.map((c) => c.outcome)).to.deep.equal(['pass', 'skip', 'skip']);
         const lines = text.split('\n');
-        expect(lines[0]).to.match(/^matrix-presence-conformance \S+: 2 cases against http:\/\/127\.0\.0\.1:\d+ \(software not given, advertises r0\.0\.1–r0\.6\.1, v1\.1–v1\.\d+\), 8 jobs$/);
+        expect(lines[0]).to.match(/^matrix-presence-conformance \S+: 3 cases against http:\/\/127\.0\.0\.1:\d+ \(software not given, advertises r0\.0\.1–r0\.6\.1, v1\.1–v1\.\d+\), 8 jobs$/);
         expect(lines[1]).to.match(/^ {2}no target profile given: the generic profile \(fixtures\/targets\/generic\.yaml\) claims no optional behaviour; registration is open m\.login\.dummy \(the server offers it\), timers the common defaults \(idle 5 min, sync-online 30 s, currently_active 1 min\)$/);
         expect(lines[2]).to.equal('  1 case is skipped because they need a capability this profile does not claim: rate_limit (1)');
-        expect(lines[3]).to.equal(`  to test the rest, write a profile of this server: matrix-presence-conformance profile init --homeserver ${mock.url} --out my-server.yaml, then run --homeserver ${mock.url} --target my-server.yaml`);
+        expect(lines[3]).to.equal('  1 case applies only to another API (r0, early) than the v1.19 this run speaks');
+        expect(lines[4]).to.equal(`  to test the rest, write a profile of this server: matrix-presence-conformance profile init --homeserver ${mock.url} --out my-server.yaml, then run --homeserver ${mock.url} --target my-server.yaml`);
       });
     });
 
