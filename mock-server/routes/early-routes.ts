@@ -35,6 +35,8 @@ function earlyRoomEvent(e: RoomEvent): Record<string, unknown> {
 /** "POST /register ... { "type": "m.login.password", "user": ..., "password": ... }": one stage, no
  * user-interactive auth; the answer is the user id and an access token. */
 function register(ctx: Context): unknown {
+  // Closed registration (registration.enabled false) is closed in every dialect.
+  if (!ctx.hs.config.registration.enabled) throw new MatrixError(ERRORS.REGISTRATION_DISABLED);
   const body = bodyObject(ctx);
   if (body.type !== 'm.login.password') throw new MatrixError(ERRORS.EARLY_BAD_LOGIN_TYPE);
   const password = optString(body, 'password');

@@ -74,13 +74,15 @@ export async function probeEarlyPrefix(session: ProbeSession, a: ProbeUser): Pro
 export async function probePresenceList(session: ProbeSession, a: ProbeUser, c: ProbeUser | undefined): Promise<CapabilityFinding> {
   const mark = session.mark;
   const path = `${EARLY}/presence/list/${encodeURIComponent(a.user_id)}`;
-  const list = await session.call('presence_list', 'GET', path, { token: a.access_token });
+  // The early API takes the token in the query string only ("in ALL requests ... as a query parameter").
+  const auth = { token: a.access_token, tokenInQuery: true };
+  const list = await session.call('presence_list', 'GET', path, auth);
   if (!isOk(list) || !Array.isArray(list.response!.json)) {
     return finding(session, mark, 'presence_list', false, `not claimed: GET ${EARLY}/presence/list/... ${answered(list)}`);
   }
   if (!c) return finding(session, mark, 'presence_list', false, 'not claimed: the list is served, but without a second user the probe could not see an invite work');
-  const invite = await session.call('presence_list', 'POST', path, { token: a.access_token, json: { invite: [c.user_id] } });
-  const after = await session.call('presence_list', 'GET', path, { token: a.access_token });
+  const invite = await session.call('presence_list', 'POST', path, { ...auth, json: { invite: [c.user_id] } });
+  const after = await session.call('presence_list', 'GET', path, auth);
   const listed = Array.isArray(after.response?.json) && (after.response!.json as { user_id?: unknown }[]).some((e) => e?.user_id === c.user_id);
   return listed
     ? finding(session, mark, 'presence_list', true, 'claimed: the early presence list is served and an invited user appears on it')

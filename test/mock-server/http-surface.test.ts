@@ -56,6 +56,7 @@ describe('mock HTTP surface', () => {
         await request(m.app).post(`${v3}/register`).send({ username: 'x', password: 'y' }),
         await request(m.app).post(`${v3}/register`).send({ username: 'x', password: 'y', auth: { type: 'm.login.dummy' } }),
         await request(m.app).get(`${v3}/register/available`).query({ username: 'x' }),
+        await request(m.app).post('/_matrix/client/api/v1/register').send({ type: 'm.login.password', user: 'x', password: 'y' }),
       ]) {
         expect([res.status, res.body.errcode, res.body.error]).to.deep.equal([403, 'M_FORBIDDEN', 'Registration has been disabled.']);
       }
