@@ -72,7 +72,8 @@ describe('profile init against the reference mock', function () {
   it('a non-default mock (other timers, no rate limit, legacy switches on, registration closed with static users) gives a green run', async () => {
     const { config, users } = staticUsers(140);
     const mockConfig = {
-      presence: { idle_timeout: 2000, sync_online_timeout: 4500, last_active_granularity: 700 },
+      // The gap between idle and sync-online leaves a loaded machine time to act in between.
+      presence: { idle_timeout: 2000, sync_online_timeout: 7000, last_active_granularity: 700 },
       rate_limit: { enabled: false },
       legacy: { free_for_chat: true, presence_list: true },
       registration: { enabled: false, users: config },
@@ -85,7 +86,7 @@ describe('profile init against the reference mock', function () {
       expect(conclusion(report, 'rate_limit')).to.equal('not claimed: 50 PUTs in a row were all answered 200');
       expect(claimed(report)).to.include.members(['free_for_chat', 'presence_list', 'idle_timeout', 'sync_online_timeout', 'currently_active']);
       expect(report.timers.idle_timeout).to.be.within(1000, 2000);
-      expect(report.timers.sync_online_timeout).to.be.within(2250, 4500);
+      expect(report.timers.sync_online_timeout).to.be.within(3500, 7000);
       // The probes used the last users of the list; the run hands them out from the first.
       const probeUsers = report.findings.flatMap((f) => f.evidence).join('\n');
       expect(probeUsers).to.include('@pre139:localhost');
