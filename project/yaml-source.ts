@@ -6,7 +6,9 @@
 // - payloads checked by `validate`: any number of documents, duplicate keys allowed as JSON.parse does,
 //   a value located at the value itself, and strict JSON for .json files (`parseWithPositions`).
 import { readFile } from 'node:fs/promises';
-import { LineCounter, isMap, isSeq, isScalar, isPair, parseAllDocuments, parseDocument, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import { LineCounter, isMap, isSeq, isScalar, isPair, parseAllDocuments, parseDocument, type Node } from 'yaml';
+import { cacheKey, readCacheEntry, writeCacheEntry } from './compile-cache.js';
 import { ConfigError, UnreadableInputError } from './errors.js';
 import { displayPath } from './paths.js';
 
@@ -57,9 +59,7 @@ function indexOffsets(node: unknown, pointer: string, anchor: Anchor, out: Map<s
   }
 }
 
-function sourceOf(doc: Document.Parsed, lines: LineCounter, file: string, anchor: Anchor, data: unknown): YamlSource {
-  const offsets = new Map<string, number>();
-  indexOffsets(doc.contents, '', anchor, offsets);
+function sourceOf(offsets: Map<string, number>, lines: LineCounter, file: string, data: unknown): YamlSource {
   const position = (pointer: string): SourcePosition => {
     let p = pointer;
     for (;;) {
@@ -85,8 +85,52 @@ function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-/** One of the project's own YAML files, from its text. Throws ConfigError "file:line:col: invalid YAML". */
+/**
+ * What a parse of one of the project's files leaves for the cache (project/compile-cache.ts): the
+ * data, the offset of every value by JSON pointer, and where each line starts. Bump the format when
+ * this shape or what goes into it changes.
+ */
+interface CachedParse {
+  data: unknown;
+  offsets: [string, number][];
+  lineStarts: number[];
+}
+const CACHED_PARSE_FORMAT = 'yaml-parse-1';
+/** A new yaml release may parse differently: its version is part of every entry's name. */
+const yamlVersion = (createRequire(import.meta.url)('yaml/package.json') as { version: string }).version;
+
+/** The data as JSON text, or undefined when JSON cannot carry it (.inf, .nan: a parse not to cache). */
+function jsonOf(value: unknown): string | undefined {
+  let faithful = true;
+  const text = JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) faithful = false;
+    if (v === undefined || typeof v === 'bigint') faithful = false;
+    return v;
+  });
+  return faithful ? text : undefined;
+}
+
+function fromCache(text: string, file: string, entry: string): YamlSource | undefined {
+  const cached = readCacheEntry(entry);
+  if (cached === undefined) return undefined;
+  try {
+    const parse = JSON.parse(cached) as CachedParse;
+    const lines = new LineCounter();
+    lines.lineStarts.push(...parse.lineStarts);
+    return sourceOf(new Map(parse.offsets), lines, file, parse.data);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One of the project's own YAML files, from its text. Throws ConfigError "file:line:col: invalid YAML".
+ * The parse of a text that parsed before comes from the cache: the same data and positions.
+ */
 export function parseYamlText(text: string, file: string): YamlSource {
+  const entry = `${CACHED_PARSE_FORMAT}-${cacheKey(CACHED_PARSE_FORMAT, yamlVersion, text)}.json`;
+  const hit = fromCache(text, file, entry);
+  if (hit) return hit;
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -95,7 +139,14 @@ export function parseYamlText(text: string, file: string): YamlSource {
     const at = pos ? `${file}:${pos.line}:${pos.col}` : file;
     throw new ConfigError(`${at}: invalid YAML: ${firstLine(first.message)}`);
   }
-  return sourceOf(doc, lines, file, 'key', doc.toJS({ maxAliasCount: 100 }) as unknown);
+  const offsets = new Map<string, number>();
+  indexOffsets(doc.contents, '', 'key', offsets);
+  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const json = jsonOf(data);
+  if (json !== undefined) {
+    writeCacheEntry(entry, `{"data":${json},"offsets":${JSON.stringify([...offsets])},"lineStarts":${JSON.stringify(lines.lineStarts)}}`);
+  }
+  return sourceOf(offsets, lines, file, data);
 }
 
 /** One of the project's own YAML files. Throws ConfigError when it cannot be read or parsed. */
@@ -154,7 +205,9 @@ export function parseWithPositions(text: string, file: string, asJson: boolean):
       // e.g. an alias bomb ("billion laughs"): refuse it rather than expanding it.
       throw new UnreadableInputError(`${file}: not usable YAML: ${(err as Error).message}`);
     }
-    const source = sourceOf(doc, lines, file, 'value', data);
+    const offsets = new Map<string, number>();
+    indexOffsets(doc.contents, '', 'value', offsets);
+    const source = sourceOf(offsets, lines, file, data);
     parsed.push({
       data,
       locate(pointer) {

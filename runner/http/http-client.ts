@@ -30,6 +30,14 @@ export class TransportError extends Error {
   }
 }
 
+/**
+ * Connections are kept alive between requests, as real clients do: a run makes thousands of short
+ * requests, and a new TCP connection for each was most of a run's work against the embedded mock.
+ * There is no limit per host, so a long-poll never waits for a free connection.
+ */
+const httpKeepAlive = new http.Agent({ keepAlive: true });
+const httpsKeepAlive = new https.Agent({ keepAlive: true });
+
 /** Bodies larger than this are cut off: a presence response is small, a runaway one is a defect. */
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -78,7 +86,7 @@ export function sendRequest(req: HttpRequest, timeoutMs: number, signal?: AbortS
     const lib = url.protocol === 'https:' ? https : http;
     const headers: Record<string, string> = { ...req.headers };
     if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
-    const request = lib.request(url, { method: req.method, headers, agent: false });
+    let request: http.ClientRequest;
     const timer = clock.setTimeout(() => {
       finish(() => reject(new TransportError('timeout', `no complete response within ${timeoutMs}ms (${req.method} ${url.pathname})`)));
       request.destroy();
@@ -87,20 +95,26 @@ export function sendRequest(req: HttpRequest, timeoutMs: number, signal?: AbortS
       finish(() => reject(new TransportError('aborted', 'the request was cut short by the case deadline')));
       request.destroy();
     };
-    if (signal?.aborted) {
-      onAbort();
-      return;
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-    request.on('error', (err: NodeJS.ErrnoException) => finish(() => reject(describeSocketError(err, req.url))));
-    request.on('response', (response) => {
+    const send = (agent: http.Agent | false): void => {
+      request = lib.request(url, { method: req.method, headers, agent });
+      request.on('error', (err: NodeJS.ErrnoException) => {
+        // A kept-alive connection the server closed while it was idle fails at once with ECONNRESET
+        // before the server saw anything of the request: send it again on a connection of its own.
+        if (!settled && agent !== false && request.reusedSocket && err.code === 'ECONNRESET') send(false);
+        else finish(() => reject(describeSocketError(err, req.url)));
+      });
+      request.on('response', (response) => receive(response, request));
+      if (req.body !== undefined) request.write(req.body);
+      request.end();
+    };
+    const receive = (response: http.IncomingMessage, from: http.ClientRequest): void => {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > MAX_BODY_BYTES) {
           finish(() => reject(new TransportError('protocol', `response body exceeds ${MAX_BODY_BYTES} bytes`)));
-          request.destroy();
+          from.destroy();
           return;
         }
         chunks.push(chunk);
@@ -124,9 +138,13 @@ export function sendRequest(req: HttpRequest, timeoutMs: number, signal?: AbortS
         }
         finish(() => resolve(result));
       });
-    });
-    if (req.body !== undefined) request.write(req.body);
-    request.end();
+    };
+    if (signal?.aborted) {
+      finish(() => reject(new TransportError('aborted', 'the request was cut short by the case deadline')));
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    send(url.protocol === 'https:' ? httpsKeepAlive : httpKeepAlive);
   });
 }
 
