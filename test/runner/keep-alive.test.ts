@@ -48,6 +48,9 @@ describe('kept-alive connections', () => {
     try {
       const first = await sendRequest({ method: 'GET', url: `${server.url}/a`, headers: {} }, 2000);
       expect(first.json).to.deep.equal({ connection: 1 });
+      // The agent pools the connection once the response has ended and the request has finished, a
+      // few ticks after the answer resolves; a real client's next request comes later still.
+      await new Promise((resolve) => setTimeout(resolve, 100));
       // The second request reuses the first connection, which the server resets.
       const second = await sendRequest({ method: 'PUT', url: `${server.url}/b`, headers: {}, body: '{}' }, 2000);
       expect(second.status).to.equal(200);
