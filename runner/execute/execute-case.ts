@@ -55,6 +55,7 @@ export function caseTimeoutMs(c: SuiteCase, timers: Record<string, number>): num
 
 async function runSteps(run: CaseRun): Promise<void> {
   const c = run.spec;
+  run.progress('provisioning users and rooms');
   await located(`${c.at}: provisioning`, async () => {
     Object.assign(run.actors, await provisionActors(run.client, run.dialect, run.env.provisioning, c.actors));
     run.templates.server_name = run.env.provisioning.serverName ?? '';
@@ -76,7 +77,7 @@ export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResul
   const started = clock.now();
   const limit = caseTimeoutMs(c, expressionVariables(env.profile));
   const controller = new AbortController();
-  const client = new HomeserverClient(env.baseUrl, env.profile.timers.request_timeout, started + limit, controller.signal, !isRateLimitCase(c), dialectOf(env.profile.spec_version).tokenInQuery, clock);
+  const client = new HomeserverClient(env.baseUrl, env.profile.timers.request_timeout, started + limit, controller.signal, !isRateLimitCase(c), dialectOf(env.profile.spec_version).tokenInQuery, clock, env.redactor);
   const run = new CaseRun(c, env, client, controller.signal);
   const checks = run.checks;
   let outcome: Outcome;

@@ -1,8 +1,11 @@
 // The HTTP side of one case: sends requests to the target, retries 429s when the case allows it, and
-// keeps the transcript that the report shows for cases that did not pass.
+// keeps the transcript that the report shows for cases that did not pass. Every credential that passes
+// through (tokens, passwords, nonces, MACs) is learned by the run's Redactor before the exchange is
+// recorded, and the transcript holds only redacted text (project/redact.ts).
 import { realClock, type Clock } from '../../project/clock.js';
 import { sendWithRetry, type HttpResponse } from './http-client.js';
 import type { Exchange } from '../../project/report.js';
+import { Redactor } from '../../project/redact.js';
 
 export interface CallOptions {
   token?: string;
@@ -25,11 +28,6 @@ function clip(text: string): string {
   return text.length > TRANSCRIPT_BODY_LIMIT ? `${text.slice(0, TRANSCRIPT_BODY_LIMIT)}... (${text.length} chars)` : text;
 }
 
-/** Tokens belong to throwaway users, but reports travel: show only their first characters. */
-function redact(value: string): string {
-  return value.replace(/(Bearer\s+|access_token=)([^&\s]{6})[^&\s]*/g, '$1$2…');
-}
-
 export class HomeserverClient {
   readonly transcript: Exchange[] = [];
 
@@ -42,6 +40,7 @@ export class HomeserverClient {
     /** The early API: every request carries the token in its query string. */
     private readonly tokenInQueryByDefault = false,
     private readonly clock: Clock = realClock,
+    private readonly redactor: Redactor = new Redactor(),
   ) {}
 
   async call(step: string, method: string, path: string, options: CallOptions = {}): Promise<HttpResponse> {
@@ -58,13 +57,18 @@ export class HomeserverClient {
       headers['content-type'] = options.contentType ?? 'application/json';
     }
     const request = { method, url: url.toString(), headers, body };
+    const redactor = this.redactor;
+    redactor.learnFromText(request.url);
+    for (const value of Object.values(headers)) redactor.learnFromText(value);
+    redactor.learnFromText(body);
+    // Redacted before clipping: a clipped JSON body is no longer JSON, but its keys still are.
     const exchange: Exchange = {
       step,
       request: {
         method,
-        url: redact(request.url),
-        headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, redact(v)])),
-        ...(body === undefined ? {} : { body: clip(body) }),
+        url: redactor.text(request.url),
+        headers: redactor.value(headers),
+        ...(body === undefined ? {} : { body: clip(redactor.text(body)) }),
       },
       duration_ms: 0,
     };
@@ -81,10 +85,11 @@ export class HomeserverClient {
           exchange.error = `429 retried after ${delay}ms`;
         },
       });
-      exchange.response = { status: response.status, headers: response.headers, body: clip(response.text) };
+      redactor.learnFrom(response.json);
+      exchange.response = { status: response.status, headers: redactor.value(response.headers), body: clip(redactor.text(response.text)) };
       return response;
     } catch (err) {
-      exchange.error = (err as Error).message;
+      exchange.error = redactor.text((err as Error).message);
       throw err;
     } finally {
       exchange.duration_ms = this.clock.now() - started;
