@@ -44,7 +44,9 @@ const KEY_ALTERNATION = SECRET_KEYS.join('|');
 const JSON_PAIR = new RegExp(`(\\\\*)"(${KEY_ALTERNATION})\\1"(\\s*:\\s*)\\1"(.*?)\\1"`, 'g');
 // key=value in a URL query or form text.
 const QUERY_PAIR = new RegExp(`([?&;\\s]|^)(${KEY_ALTERNATION})=([^&#\\s"'<>]+)`, 'g');
-const BEARER = /(Bearer\s+)([^\s"',;<>]+)/gi;
+// A bearer credential: token characters (RFC 6750 b64token), at least one a letter or digit, so that
+// prose such as "Authorization: Bearer ..." is left alone, and not already redacted.
+const BEARER = /(Bearer\s+)((?=[A-Za-z0-9._~+/=-]*[A-Za-z0-9])[A-Za-z0-9._~+/=-]{4,})(?![A-Za-z0-9._~+/=-]|…)/gi;
 
 export class Redactor {
   /** Known secret values, each with its replacement. */
