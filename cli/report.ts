@@ -11,8 +11,9 @@ import { displayPath } from '../project/paths.js';
 import { loadReport } from '../runner/load/load-report.js';
 import {
   ConsoleReporter, GitHubAnnotationsReporter, HtmlReporter, JsonReporter, JUnitReporter,
-  compareReports, comparisonHtml, comparisonMarkdown, comparisonText, mergeReports,
+  compareReports, comparisonHtml, comparisonMarkdown, comparisonText,
 } from '../reporters/index.js';
+import { mergeReports } from '../runner/check/merge-reports.js';
 import { action, checkOutputPath, EXIT } from './command.js';
 
 /** The report outputs `run`, `report merge` and `report render` share. */

@@ -1,11 +1,12 @@
 // `report merge`: the reports of the shards of one run (`run --shard i/n`) joined into the report the
-// unsharded run would have written. The verdict is recomputed by the same rules as a run's
-// (project/report.ts: summarize, gatingFailures), so a merged report exits as an unsharded run would.
-// Shards must be of the same target, selection and strictness, complete (every i of n once) and
-// disjoint; anything else is refused, since a verdict over a partial or mixed set would mislead.
-import { ConfigError } from '../project/errors.js';
-import type { CaseResult, Report } from '../project/report.js';
-import { gatingFailures, summarize } from '../project/report.js';
+// unsharded run would have written. The verdict is recomputed by the run's own rules (verdicts.ts:
+// summarize, gatingFailures), so a merged report exits as an unsharded run would; the coverage per level
+// is joined from the shards' (a clause is untested only if no shard tested it). Shards must be of the
+// same target, selection and strictness, complete (every i of n once) and disjoint; anything else is
+// refused, since a verdict over a partial or mixed set would mislead.
+import { ConfigError } from '../../project/errors.js';
+import type { CaseResult, LevelCoverage, NotRunReason, Report, RunCoverage } from '../../project/report.js';
+import { gatingFailures, summarize } from './verdicts.js';
 
 export interface NamedReport {
   /** The file it came from, for messages. */
@@ -60,6 +61,35 @@ function sourceOrder(a: CaseResult, b: CaseResult): number {
   return a.file.localeCompare(b.file) || line(a) - line(b);
 }
 
+/** runCoverage's words for a clause no case of the run names (run-coverage.ts). */
+const NO_CASE = 'no case in this run names it';
+const LEVELS = ['MUST', 'SHOULD', 'MAY'] as const;
+
+/**
+ * The shards' coverage joined: cases run and not run add up (shards are disjoint); a clause is untested
+ * when every shard left it untested, with the reasons of the shards that had a case for it (in shard
+ * order), or "no case in this run names it" when none had.
+ */
+export function mergeCoverage(coverages: (RunCoverage | undefined)[]): RunCoverage | undefined {
+  const present = coverages.filter((c): c is RunCoverage => c !== undefined);
+  if (present.length === 0) return undefined;
+  const merged: RunCoverage = {};
+  for (const level of LEVELS) {
+    const entries = present.map((c) => c[level]).filter((e): e is LevelCoverage => e !== undefined);
+    if (entries.length === 0) continue;
+    const notRun: Partial<Record<NotRunReason, number>> = {};
+    for (const e of entries) for (const [kind, n] of Object.entries(e.cases_not_run) as [NotRunReason, number][]) notRun[kind] = (notRun[kind] ?? 0) + n;
+    const clauses = Math.max(...entries.map((e) => e.clauses_tested + e.clauses_not_tested.length));
+    const untested = entries[0]!.clauses_not_tested.map((u) => u.id).filter((id) => entries.every((e) => e.clauses_not_tested.some((u) => u.id === id)));
+    const clausesNotTested = untested.map((id) => {
+      const reasons = [...new Set(entries.flatMap((e) => e.clauses_not_tested.find((u) => u.id === id)!.why.split('; ')).filter((w) => w !== NO_CASE))];
+      return { id, why: reasons.length > 0 ? reasons.join('; ') : NO_CASE };
+    });
+    merged[level] = { cases_run: entries.reduce((n, e) => n + e.cases_run, 0), cases_not_run: notRun, clauses_tested: clauses - clausesNotTested.length, clauses_not_tested: clausesNotTested };
+  }
+  return merged;
+}
+
 export function mergeReports(inputs: NamedReport[]): Report {
   if (inputs.length === 0) throw new ConfigError('report merge: name at least one report');
   const first = inputs[0]!;
@@ -86,6 +116,7 @@ export function mergeReports(inputs: NamedReport[]): Report {
   const options = { ...first.report.options };
   delete options.shard;
   const clauses = inputs.find((i) => i.report.clauses)?.report.clauses;
+  const coverage = mergeCoverage(inputs.map((i) => i.report.coverage));
   return {
     runner_contract: first.report.runner_contract,
     tool: first.report.tool,
@@ -100,6 +131,7 @@ export function mergeReports(inputs: NamedReport[]): Report {
     gating_failures: gating,
     // Every shard plans the whole run, so each repeats the run-wide warnings: keep each once.
     warnings: [...new Set(inputs.flatMap((i) => i.report.warnings))],
+    ...(coverage ? { coverage } : {}),
     cases,
     ...(clauses ? { clauses } : {}),
     merged_from: inputs.map(({ report: r }) => ({
