@@ -8,6 +8,7 @@ import type { CaseResult, Check, Exchange, Outcome, Report, RunListener } from '
 import { OUTCOMES, isFailure, observations } from '../project/report.js';
 import { CLAUSE_VERDICTS, SPEC_TEXTS, clauseRows, type ClauseRow, type ClauseVerdictName } from '../project/clause-verdict.js';
 import { OUTCOME_COLOURS, VERDICT_COLOURS, anchor, badge, filterForm, htmlEscape, page, tokens } from './html-page.js';
+import { partialNote } from './console-reporter.js';
 
 export { htmlEscape } from './html-page.js';
 
@@ -108,7 +109,8 @@ function clauseMatrix(report: Report): string {
 function header(report: Report): string {
   const counts = OUTCOMES.filter((o) => report.summary[o] > 0).map((o) => badge(`${report.summary[o]} ${o}`, OUTCOME_COLOURS[o])).join(' ');
   const gating = report.gating_failures.map((id) => `<a href="#${anchor('case', id)}"><code>${htmlEscape(id)}</code></a>`).join(', ');
-  const verdict = report.exit_code === 0 ? badge('OK', OUTCOME_COLOURS.pass)
+  const partial = partialNote(report);
+  const verdict = report.exit_code === 0 ? `${badge('OK', OUTCOME_COLOURS.pass)}${partial ? ` <span class="muted">(partial: ${htmlEscape(partial)})</span>` : ''}`
     : `${badge('FAILED', OUTCOME_COLOURS.fail)} <details class="gating"><summary>${report.gating_failures.length} gating case${report.gating_failures.length === 1 ? '' : 's'}</summary>${gating}</details>`;
   const where = report.target.embedded_mock ? `embedded mock${report.target.faults.length ? ` with faults ${report.target.faults.join(', ')}` : ''}` : report.target.url;
   const shards = report.merged_from ? ` · merged from ${report.merged_from.length} shard reports` : report.options.shard ? ` · shard ${report.options.shard}` : '';
