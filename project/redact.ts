@@ -54,6 +54,13 @@ export class Redactor {
   /** The search over known values and their encoded forms; rebuilt after a value is added. */
   private literal?: { pattern: RegExp; replacements: Map<string, string> } | null;
 
+  /** A redactor that knows what this one knows; what it learns stays its own (one per case). */
+  fork(): Redactor {
+    const child = new Redactor();
+    for (const [value, replacement] of this.known) child.known.set(value, replacement);
+    return child;
+  }
+
   /** Remembers a value to replace wherever it appears (values under MIN_LITERAL_LENGTH only in key positions). */
   addSecret(value: unknown, kind: SecretKind = 'secret'): void {
     if (typeof value !== 'string' || value.length === 0 || value.endsWith(REDACTED) || this.known.has(value)) return;

@@ -115,7 +115,8 @@ async function catalogue(option: RunOptions['clauses']): Promise<Clause[] | unde
 
 /**
  * The run's redactor, told the secrets the profile holds: the shared secret, static users' tokens and
- * the listed `secrets`. Whatever else is secret (tokens, passwords, nonces, MACs) it learns on the wire.
+ * the listed `secrets`. Each case works with a fork of it that also learns, on the wire, whatever else is
+ * secret (tokens, passwords, nonces, MACs).
  */
 function redactorFor(profile: TargetProfile): Redactor {
   const redactor = new Redactor();
@@ -236,11 +237,11 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   for (const w of plan.warnings) emit(listeners, (l) => l.onWarning?.(w));
 
   const results = new Map<PlannedCase, CaseResult>();
-  // Every result is redacted once, at its end, with every secret learned by then; no listener sees more.
+  // A case's result comes redacted from executeCase (by what the case saw and the profile's secrets).
   const finish = (p: PlannedCase, result: CaseResult) => {
-    const redacted = redactor.value({ ...result, position: position.get(p.case.fullId) });
-    results.set(p, redacted);
-    emit(listeners, (l) => l.onCaseEnd?.(redacted));
+    const placed = { ...result, position: position.get(p.case.fullId) };
+    results.set(p, placed);
+    emit(listeners, (l) => l.onCaseEnd?.(placed));
   };
   const onProgress = (progress: CaseProgress) => emit(listeners, (l) => l.onCaseProgress?.(progress));
   try {

@@ -1,7 +1,8 @@
 // The HTTP side of one case: sends requests to the target, retries 429s when the case allows it, and
 // keeps the transcript that the report shows for cases that did not pass. Every credential that passes
-// through (tokens, passwords, nonces, MACs) is learned by the run's Redactor before the exchange is
-// recorded, and the transcript holds only redacted text (project/redact.ts).
+// through (tokens, passwords, nonces, MACs) is taught to the case's Redactor as it passes; the case's
+// result, transcript included, is redacted once when the case ends (execute-case.ts), since most cases
+// pass and keep no transcript at all.
 import { realClock, type Clock } from '../../project/clock.js';
 import { sendWithRetry, type HttpResponse } from './http-client.js';
 import type { Exchange } from '../../project/report.js';
@@ -29,7 +30,8 @@ function clip(text: string): string {
 }
 
 export class HomeserverClient {
-  readonly transcript: Exchange[] = [];
+  /** What was sent and received, as it was: only ever shown through redactedTranscript(). */
+  private readonly transcript: Exchange[] = [];
 
   constructor(
     readonly baseUrl: string,
@@ -42,6 +44,18 @@ export class HomeserverClient {
     private readonly clock: Clock = realClock,
     private readonly redactor: Redactor = new Redactor(),
   ) {}
+
+  /**
+   * The transcript as a report shows it: every credential redacted (the case's Redactor knows what passed
+   * through), then long bodies clipped; redacted first, so that a clip never leaves half a secret.
+   */
+  redactedTranscript(): Exchange[] {
+    return this.redactor.value(this.transcript).map((e) => ({
+      ...e,
+      request: { ...e.request, ...(e.request.body === undefined ? {} : { body: clip(e.request.body) }) },
+      ...(e.response ? { response: { ...e.response, body: clip(e.response.body) } } : {}),
+    }));
+  }
 
   async call(step: string, method: string, path: string, options: CallOptions = {}): Promise<HttpResponse> {
     const url = new URL(this.baseUrl.replace(/\/+$/, '') + path);
@@ -61,15 +75,9 @@ export class HomeserverClient {
     redactor.learnFromText(request.url);
     for (const value of Object.values(headers)) redactor.learnFromText(value);
     redactor.learnFromText(body);
-    // Redacted before clipping: a clipped JSON body is no longer JSON, but its keys still are.
     const exchange: Exchange = {
       step,
-      request: {
-        method,
-        url: redactor.text(request.url),
-        headers: redactor.value(headers),
-        ...(body === undefined ? {} : { body: clip(redactor.text(body)) }),
-      },
+      request: { method, url: request.url, headers: { ...headers }, ...(body === undefined ? {} : { body }) },
       duration_ms: 0,
     };
     this.transcript.push(exchange);
@@ -86,10 +94,10 @@ export class HomeserverClient {
         },
       });
       redactor.learnFrom(response.json);
-      exchange.response = { status: response.status, headers: redactor.value(response.headers), body: clip(redactor.text(response.text)) };
+      exchange.response = { status: response.status, headers: response.headers, body: response.text };
       return response;
     } catch (err) {
-      exchange.error = redactor.text((err as Error).message);
+      exchange.error = (err as Error).message;
       throw err;
     } finally {
       exchange.duration_ms = this.clock.now() - started;
