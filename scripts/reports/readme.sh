@@ -17,13 +17,12 @@ out="$repo_root/reports/readme"
 mkdir -p "$out" docs/images
 cli=("$repo_root/node_modules/.bin/tsx" cli/main.ts)
 
-# The mock targets: a label and the `run` arguments for each. The mock's personalities join this list
-# as they appear (a profile or a flag each); until then two fault sets stand in for servers that
-# differ from the reference.
+# The mock targets: a label and the `run` arguments for each: the reference mock and its personalities
+# (a profile each, with its own expectations file).
 mock_targets=(
   "mock|"
-  "stand-in 1|--fault no-rate-limit --fault no-currently-active"
-  "stand-in 2|--fault long-poll-not-woken --fault idle-clears-status"
+  "dendrite-like|--target fixtures/targets/dendrite-like.yaml"
+  "conduwuit-like|--target fixtures/targets/conduwuit-like.yaml"
 )
 
 reports=()
@@ -39,7 +38,7 @@ for entry in "${mock_targets[@]}"; do
   "${cli[@]}" run "${args[@]}" --quiet --report-json "$out/target-$i.json" > "$out/target-$i.txt" || true
   reports+=("$out/target-$i.json")
   labels+=(--label "$label")
-  [[ -z "${entry#*|}" ]] || legend+=("**$label**: the mock with \`${entry#*|}\`")
+  [[ -z "${entry#*|}" ]] || legend+=("**$label**: \`run ${entry#*|}\`")
 done
 
 synapse_report="${SYNAPSE_REPORT:-}"
