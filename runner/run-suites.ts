@@ -18,7 +18,7 @@ import { actorsOf } from './probe/users-needed.js';
 import { planRun, type PlannedCase, type Selection } from './plan/plan.js';
 import { runCoverage } from './plan/run-coverage.js';
 import { dialectOf } from './dialect/dialects.js';
-import { realClock, VirtualClock, type Clock } from '../project/clock.js';
+import { runWallClock, VirtualClock, type Clock } from '../project/clock.js';
 import { clauseInfo, loadClauses, type Clause } from './load/load-clauses.js';
 import { runPool } from './execute/pool.js';
 import { suitesDir, targetsDir } from '../project/paths.js';
@@ -190,7 +190,7 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   let mock: EmbeddedMock | undefined;
   // No need to start a mock when nothing runs (everything filtered out or skipped).
   const virtual = !options.homeserver && (options.time ?? 'virtual') === 'virtual';
-  const clock: Clock = virtual ? new VirtualClock() : realClock;
+  const clock: Clock = virtual ? new VirtualClock() : runWallClock;
   if (!options.homeserver && toRun.length > 0) {
     mock = await startEmbeddedMock(profile, { faults, variants: options.variants }, virtual ? { clock } : { isolation: options.mockIsolation });
   }

@@ -166,7 +166,7 @@ describe('secrets never reach an output', function () {
       const out = (f: string) => join(dir, `${name}-${f}`);
       const run = await cli(['run', '--homeserver', proxy.url, '--target', file, '--grep', CASES, '--report-json', out('report.json'), '--junit', out('junit.xml'),
         '--html', out('report.html'), '--github-annotations', '--update-expectations', out('expectations.yaml')]);
-      expect(run.code, `${name}: ${run.stderr}`).to.equal(1);
+      expect(run.code, `${name}: ${run.stderr} ${run.stdout.slice(-1500)}`).to.equal(1);
       outputs.set(`${name}: run stdout`, run.stdout);
       outputs.set(`${name}: run stderr`, run.stderr);
       const render = await cli(['report', 'render', out('report.json'), '--html', out('rendered.html'), '--junit', out('rendered.xml'), '--github-annotations', '--console']);
