@@ -119,6 +119,8 @@ export interface Report extends RunInfo {
   warnings: string[];
   /** What the run covered per level (cases run or not, and why; clauses tested or not). */
   coverage?: RunCoverage;
+  /** In a shard's report: the coverage of the whole sharded run (every shard's report carries the same). */
+  whole_run_coverage?: RunCoverage;
   cases: CaseResult[];
   /** The clause catalogue the cases name, so that a saved report renders its clause matrix alone. */
   clauses?: ClauseInfo[];

@@ -269,6 +269,9 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
     gating_failures: gating,
     warnings: plan.warnings,
     coverage: runCoverage(plan.cases, clauses, profile),
+    // Coverage depends on the plan alone, not on outcomes: a shard can state the whole run's, which
+    // `report merge` then takes as the merged report's (runner/check/merge-reports.ts).
+    ...(options.shard ? { whole_run_coverage: runCoverage(planRun(suites, profile, { ...selection, shard: undefined }, expectations).cases, clauses, profile) } : {}),
     cases: ordered,
     ...(clauses ? { clauses: clauseInfo(clauses) } : {}),
   };

@@ -1,7 +1,7 @@
 // `report merge`: the reports of the shards of one run (`run --shard i/n`) joined into the report the
 // unsharded run would have written. The verdict is recomputed by the run's own rules (verdicts.ts:
 // summarize, gatingFailures), so a merged report exits as an unsharded run would; the coverage per level
-// is joined from the shards' (a clause is untested only if no shard tested it). Shards must be of the
+// is the whole run's that every shard states (whole_run_coverage), as the plan alone decides it. Shards must be of the
 // same target, selection and strictness, complete (every i of n once) and disjoint; anything else is
 // refused, since a verdict over a partial or mixed set would mislead.
 import { ConfigError } from '../../project/errors.js';
@@ -66,9 +66,10 @@ const NO_CASE = 'no case in this run names it';
 const LEVELS = ['MUST', 'SHOULD', 'MAY'] as const;
 
 /**
- * The shards' coverage joined: cases run and not run add up (shards are disjoint); a clause is untested
- * when every shard left it untested, with the reasons of the shards that had a case for it (in shard
- * order), or "no case in this run names it" when none had.
+ * The shards' coverage joined, for shard reports that do not state the whole run's (older ones): cases
+ * run and not run add up (shards are disjoint); a clause is untested when every shard left it untested,
+ * with the reasons of the shards that had a case for it (in shard order), or "no case in this run names
+ * it" when none had. An approximation: a shard's clauses depend on the cases it holds.
  */
 export function mergeCoverage(coverages: (RunCoverage | undefined)[]): RunCoverage | undefined {
   const present = coverages.filter((c): c is RunCoverage => c !== undefined);
@@ -88,6 +89,16 @@ export function mergeCoverage(coverages: (RunCoverage | undefined)[]): RunCovera
     merged[level] = { cases_run: entries.reduce((n, e) => n + e.cases_run, 0), cases_not_run: notRun, clauses_tested: clauses - clausesNotTested.length, clauses_not_tested: clausesNotTested };
   }
   return merged;
+}
+
+/** The whole run's coverage the shards state (runner contract v1 reports since `whole_run_coverage`), when they all agree. */
+function wholeRunCoverage(inputs: NamedReport[]): RunCoverage | undefined {
+  const stated = inputs.map((i) => i.report.whole_run_coverage);
+  if (stated.some((c) => c === undefined)) return undefined;
+  const first = stated[0]!;
+  const other = inputs.find((i) => !sameJson(i.report.whole_run_coverage, first));
+  if (other) throw new ConfigError(`${other.file}: states another coverage of the whole run than ${inputs[0]!.file}: not shards of one plan`);
+  return first;
 }
 
 export function mergeReports(inputs: NamedReport[]): Report {
@@ -116,7 +127,7 @@ export function mergeReports(inputs: NamedReport[]): Report {
   const options = { ...first.report.options };
   delete options.shard;
   const clauses = inputs.find((i) => i.report.clauses)?.report.clauses;
-  const coverage = mergeCoverage(inputs.map((i) => i.report.coverage));
+  const coverage = wholeRunCoverage(inputs) ?? mergeCoverage(inputs.map((i) => i.report.coverage));
   return {
     runner_contract: first.report.runner_contract,
     tool: first.report.tool,

@@ -83,3 +83,20 @@ describe('report merge: coverage', () => {
     expect(merged.coverage!.MUST!.clauses_tested).to.equal(3);
   });
 });
+
+describe('report merge: the whole run\'s coverage', () => {
+  const whole: RunCoverage = { MUST: { cases_run: 2, cases_not_run: {}, clauses_tested: 1, clauses_not_tested: [{ id: 'r0-x', why: 'not selected (--grep, --tag, --level)' }] } };
+
+  it('takes the coverage every shard states for the whole run, not a join of their own', () => {
+    const own: RunCoverage = { MUST: { cases_run: 1, cases_not_run: {}, clauses_tested: 1, clauses_not_tested: [] } };
+    const merged = mergeReports(named([shard('1/2', [], { coverage: own, whole_run_coverage: whole }), shard('2/2', [], { coverage: own, whole_run_coverage: whole })]));
+    expect(merged.coverage).to.deep.equal(whole);
+    expect(merged).to.not.have.property('whole_run_coverage');
+  });
+
+  it('refuses shards that state different whole runs', () => {
+    const other: RunCoverage = { MUST: { ...whole.MUST!, cases_run: 3 } };
+    expect(() => mergeReports(named([shard('1/2', [], { whole_run_coverage: whole }), shard('2/2', [], { whole_run_coverage: other })])))
+      .to.throw('s2.json: states another coverage of the whole run than s1.json: not shards of one plan');
+  });
+});
