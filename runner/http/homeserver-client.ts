@@ -49,12 +49,17 @@ export class HomeserverClient {
    * The transcript as a report shows it: every credential redacted (the case's Redactor knows what passed
    * through), then long bodies clipped; redacted first, so that a clip never leaves half a secret.
    */
-  redactedTranscript(): Exchange[] {
-    return this.redactor.value(this.transcript).map((e) => ({
+  redactedTranscript(from = 0): Exchange[] {
+    return this.redactor.value(this.transcript.slice(from)).map((e) => ({
       ...e,
       request: { ...e.request, ...(e.request.body === undefined ? {} : { body: clip(e.request.body) }) },
       ...(e.response ? { response: { ...e.response, body: clip(e.response.body) } } : {}),
     }));
+  }
+
+  /** How many exchanges the transcript holds (a mark for redactedTranscript(from)). */
+  get exchangeCount(): number {
+    return this.transcript.length;
   }
 
   async call(step: string, method: string, path: string, options: CallOptions = {}): Promise<HttpResponse> {
