@@ -3,7 +3,10 @@
 // is anything unexpected, marked as an internal error: no command prints a stack trace. The CLI is the
 // only place that knows about argv, stdout and exit codes.
 
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../project/errors.js';
+import { displayPath } from '../project/paths.js';
 
 export interface CommandOutput {
   stdout(text: string): void;
@@ -37,4 +40,11 @@ export function action<A extends unknown[]>(prefix: string, work: (...args: A) =
   return async (...args: A) => {
     process.exitCode = await exitCodeOf(() => work(...args), prefix);
   };
+}
+
+/** Output files are checked before the work, so a typo in a path does not cost a whole run. */
+export function checkOutputPath(option: string, file: string | undefined): void {
+  if (file === undefined) return;
+  const dir = dirname(resolve(file));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`${option} ${file}: folder ${displayPath(dir)} does not exist`);
 }

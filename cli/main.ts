@@ -6,6 +6,7 @@ import { registerCheckCommand } from './check.js';
 import { registerCoverageCommand } from './coverage.js';
 import { registerMockCommand } from './mock.js';
 import { registerProfileCommand } from './profile.js';
+import { registerReportCommand } from './report.js';
 import { registerRunCommand } from './run.js';
 import { registerValidateCommand } from './validate.js';
 import { EXIT } from './command.js';
@@ -27,5 +28,6 @@ registerRunCommand(program);
 registerProfileCommand(program);
 registerCheckCommand(program);
 registerCoverageCommand(program);
+registerReportCommand(program);
 
 await program.parseAsync(process.argv);

@@ -1,18 +1,16 @@
 // `run`: the suites against a homeserver (or, with no --homeserver, against the embedded mock started
 // from the target profile). Exit 0 when no MUST case failed and nothing passed unexpectedly, 1
 // otherwise, 2 for usage, configuration or suite errors (runner contract v1, docs/runner.md).
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { Command, Option, InvalidArgumentError } from 'commander';
-import { ConsoleReporter, GitHubAnnotationsReporter, HtmlReporter, JsonReporter, JUnitReporter } from '../reporters/index.js';
 import { ConfigError } from '../project/errors.js';
 import { expectationsFromResults, loadExpectations, writeExpectations } from '../runner/load/expectations.js';
 import { loadTargetProfile } from '../runner/load/load-target.js';
 import { parseShard } from '../runner/plan/plan.js';
 import { DEFAULT_JOBS, defaultTargetFor, runSuites } from '../runner/run-suites.js';
-import type { Level, RunListener } from '../project/report.js';
+import type { Level } from '../project/report.js';
 import { displayPath } from '../project/paths.js';
-import { exitCodeOf } from './command.js';
+import { checkOutputPath, exitCodeOf } from './command.js';
+import { checkReportOutputs, chosenReporters } from './report.js';
 
 const LEVELS: Level[] = ['MUST', 'SHOULD', 'MAY', 'INFO'];
 
@@ -79,25 +77,12 @@ interface RunCommandOptions {
   realTime?: boolean;
 }
 
-/** Output files are checked before the run, so a typo in a path does not cost a whole run. */
-function checkOutputPath(option: string, file: string | undefined): void {
-  if (file === undefined) return;
-  const dir = dirname(resolve(file));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`${option} ${file}: folder ${displayPath(dir)} does not exist`);
-}
-
 async function runAction(suitePaths: string[], opts: RunCommandOptions): Promise<number> {
   if (opts.homeserver && opts.fault?.length) throw new ConfigError('--fault switches on defects of the embedded mock; it cannot be combined with --homeserver');
-  checkOutputPath('--report-json', opts.reportJson);
-  checkOutputPath('--junit', opts.junit);
-  checkOutputPath('--html', opts.html);
+  checkReportOutputs(opts);
   checkOutputPath('--update-expectations', opts.updateExpectations);
   const profile = await loadTargetProfile(opts.target ?? defaultTargetFor(opts.homeserver));
-  const listeners: RunListener[] = [new ConsoleReporter({ verbose: !opts.quiet })];
-  if (opts.reportJson) listeners.push(new JsonReporter(opts.reportJson));
-  if (opts.junit) listeners.push(new JUnitReporter(opts.junit));
-  if (opts.html) listeners.push(new HtmlReporter(opts.html));
-  if (opts.githubAnnotations) listeners.push(new GitHubAnnotationsReporter());
+  const listeners = chosenReporters(opts);
   const report = await runSuites({
     suites: suitePaths.length > 0 ? suitePaths : undefined,
     target: profile,
@@ -141,7 +126,7 @@ export function registerRunCommand(program: Command): void {
     .option('--report-json <file>', 'write the canonical JSON report')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--html <file>', 'write a self-contained HTML report')
-    .option('--github-annotations', 'print GitHub Actions annotations for failed checks, at their suite lines')
+    .option('--github-annotations', 'print GitHub Actions annotations (failed checks, INFO observations) at their suite lines')
     .addOption(new Option('--fault <name>', 'switch on a deliberate defect of the embedded mock (repeatable)').argParser(collect))
     .option('--quiet', 'list only the cases that did not pass')
     .option('--real-time', 'against the embedded mock: wait on the wall clock (the mock in a worker thread) instead of a virtual clock shared with it')

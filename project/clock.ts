@@ -37,6 +37,19 @@ export const realClock: Clock = {
   },
 };
 
+/**
+ * The wall clock for a run's own waits (a `wait` step, an `eventually` re-read, the rate pacer): its
+ * timers keep the process alive, since against a real server such a wait may be all that is pending,
+ * and an unref'd one let the process end in the middle of the run (exit 13). The runner clears each
+ * case's timers when the case ends.
+ */
+export const runWallClock: Clock = {
+  ...realClock,
+  setTimeout(fn, ms) {
+    return setTimeout(fn, Math.max(0, ms));
+  },
+};
+
 interface VirtualTimer {
   id: number;
   at: number;

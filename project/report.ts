@@ -65,6 +65,26 @@ export interface CaseResult {
   /** Request/response transcript, kept for cases that did not pass. */
   transcript?: Exchange[];
   at: string;
+  /** Index of the case in the whole plan (suite order, before sharding), so shard reports merge back in order. */
+  position?: number;
+}
+
+/** The INFO checks of a case: implementation-defined behaviour it recorded, whatever the outcome. */
+export function observations(result: CaseResult): Check[] {
+  return result.checks.filter((c) => c.level === 'INFO');
+}
+
+/** A clause of the catalogue (suites/clauses.yaml), as the report carries it for rendering on its own. */
+export interface ClauseInfo {
+  id: string;
+  level: Level;
+  /** server, client or out-of-scope. */
+  scope: string;
+  /** The spec text: v1.19 (current), r0 or early. */
+  spec: string;
+  section: string;
+  /** The statement, in the project's words. */
+  text: string;
 }
 
 export type Summary = Record<Outcome, number> & { total: number };
@@ -99,16 +119,35 @@ export interface Report extends RunInfo {
   warnings: string[];
   /** What the run covered per level (cases run or not, and why; clauses tested or not). */
   coverage?: RunCoverage;
+  /** In a shard's report: the coverage of the whole sharded run (every shard's report carries the same). */
+  whole_run_coverage?: RunCoverage;
   cases: CaseResult[];
+  /** The clause catalogue the cases name, so that a saved report renders its clause matrix alone. */
+  clauses?: ClauseInfo[];
+  /** Set by `report merge`: the shard reports this one joins. */
+  merged_from?: { shard?: string; url: string; started_at: string; duration_ms: number; exit_code: 0 | 1 }[];
+}
+
+/** What a running case is doing, e.g. waiting for an event: for live progress displays. */
+export interface CaseProgress {
+  id: string;
+  /** "waiting for presence unavailable from alice (seen by bob)", "waiting 2.0s", "provisioning". */
+  activity: string;
+  /** When the activity started (ms since the epoch). */
+  started_at: number;
+  /** How long it may take at most, when bounded (a deadline, a wait). */
+  limit_ms?: number;
 }
 
 /**
- * What the runner tells reporters, in order: run-start, then case-start/case-end per case (cases run
- * concurrently, so these interleave), then run-end with the finished report.
+ * What the runner tells reporters, in order: run-start, then case-start, case-progress (any number) and
+ * case-end per case (cases run concurrently, so these interleave), then run-end with the finished report.
  */
 export interface RunListener {
   onRunStart?(info: RunInfo): void;
   onCaseStart?(info: { id: string; title: string; area: string }): void;
+  /** A case started something that takes a while; the latest one per case is what it is doing now. */
+  onCaseProgress?(progress: CaseProgress): void;
   onCaseEnd?(result: CaseResult): void;
   onWarning?(message: string): void;
   onRunEnd?(report: Report): void | Promise<void>;

@@ -1,20 +1,30 @@
-// The human-readable reporter: a line when the run starts, a progress mark per finished case (on a
-// TTY), then the cases grouped by area in suite order, the failed checks with got/want and where, the
-// warnings, and one summary line. Colours only on a TTY, and never with NO_COLOR set.
-import type { CaseResult, Outcome, Report, RunInfo, RunListener } from '../project/report.js';
-import { isFailure } from '../project/report.js';
+// The human-readable reporter. While the run goes: without a TTY (a CI log), one line per case as it
+// finishes, so a long run is never silent; on a TTY, a live block of what runs and what each case waits
+// for ("idle#online-becomes-unavailable: waiting for unavailable from alice (seen by bob), 41s of 310s"),
+// with the cases that did not pass printed above it as they end. At the end: the cases grouped by area
+// in suite order, the failed checks with got/want and where, the INFO observations, the warnings, and
+// one summary line. Colours only on a TTY, and never with NO_COLOR set.
+import type { CaseProgress, CaseResult, Outcome, Report, RunInfo, RunListener } from '../project/report.js';
+import { isFailure, observations } from '../project/report.js';
 import { summariseVersions } from '../project/spec-versions.js';
 
+type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
 export interface ConsoleReporterOptions {
-  stream?: NodeJS.WritableStream & { isTTY?: boolean };
+  stream?: Stream;
   colour?: boolean;
   /** Also list passing cases and INFO observations (default true). */
   verbose?: boolean;
+  /** A live block of running cases (default: when the stream is a TTY); otherwise a line per finished case. */
+  live?: boolean;
+  /** How often the live block is redrawn (ms). */
+  refreshMs?: number;
+  /** The clock (tests). */
+  now?: () => number;
 }
 
 const MARKS: Record<Outcome, string> = { pass: '✓', fail: '✗', error: '!', timeout: '⧗', skip: '-', xfail: '~', xpass: '✗' };
 const COLOURS: Record<Outcome, number> = { pass: 32, fail: 31, error: 31, timeout: 31, skip: 90, xfail: 33, xpass: 31 };
-
 const NOT_RUN_WORDS: Record<string, string> = {
   selection: 'not selected',
   spec_version: 'other spec version',
@@ -55,20 +65,50 @@ export function partialNote(report: Pick<Report, 'coverage'>): string | undefine
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
+/** The live block shows at most this many running cases. */
+const LIVE_ROWS = 10;
+
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(1)}s`;
 }
 
+/** Whole seconds past ten seconds: a live display needs no milliseconds. */
+function seconds(ms: number): string {
+  return ms < 10_000 ? `${(Math.max(0, ms) / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`;
+}
+
+interface Running {
+  id: string;
+  startedAt: number;
+  progress?: CaseProgress;
+}
+
+/** The INFO observations of a report: how many, and how many differ from what the suite prefers. */
+export function countObservations(cases: CaseResult[]): { total: number; deviations: number } {
+  const all = cases.flatMap(observations);
+  return { total: all.length, deviations: all.filter((c) => !c.passed).length };
+}
+
 export class ConsoleReporter implements RunListener {
-  private readonly out: NodeJS.WritableStream & { isTTY?: boolean };
+  private readonly out: Stream;
   private readonly colour: boolean;
   private readonly verbose: boolean;
-  private progress = 0;
+  private readonly live: boolean;
+  private readonly refreshMs: number;
+  private readonly now: () => number;
+  private planned = 0;
+  private finished = 0;
+  private readonly running = new Map<string, Running>();
+  private liveLines = 0;
+  private timer?: NodeJS.Timeout;
 
   constructor(options: ConsoleReporterOptions = {}) {
     this.out = options.stream ?? process.stdout;
     this.colour = options.colour ?? (Boolean(this.out.isTTY) && !process.env.NO_COLOR);
     this.verbose = options.verbose ?? true;
+    this.live = options.live ?? Boolean(this.out.isTTY);
+    this.refreshMs = options.refreshMs ?? 1000;
+    this.now = options.now ?? Date.now;
   }
 
   private paint(code: number, text: string): string {
@@ -80,6 +120,7 @@ export class ConsoleReporter implements RunListener {
   }
 
   onRunStart(info: RunInfo): void {
+    this.planned = info.planned;
     const t = info.target;
     const server = t.server ? `${t.server.software ?? 'software not given'}, advertises ${summariseVersions(t.server.versions)}` : undefined;
     // Without a profile of its own the target is named by its URL and software, not by "generic".
@@ -88,16 +129,73 @@ export class ConsoleReporter implements RunListener {
       : t.notes?.length ? `${t.url}${server ? ` (${server})` : ''}` : `${t.name} (${t.url}${server ? `; ${server}` : ''})`;
     this.write(`${info.tool.name} ${info.tool.version}: ${info.planned} cases against ${target}, ${info.options.jobs} jobs`);
     for (const note of t.notes ?? []) this.write(`  ${note}`);
+    if (this.live) {
+      this.timer = setInterval(() => this.drawLive(), this.refreshMs);
+      this.timer.unref();
+    }
+  }
+
+  onCaseStart(info: { id: string }): void {
+    this.running.set(info.id, { id: info.id, startedAt: this.now() });
+  }
+
+  onCaseProgress(progress: CaseProgress): void {
+    const running = this.running.get(progress.id);
+    if (running) running.progress = progress;
   }
 
   onCaseEnd(result: CaseResult): void {
-    if (!this.out.isTTY) return;
-    this.progress += 1;
-    this.out.write(this.paint(COLOURS[result.outcome], result.outcome === 'pass' ? '.' : MARKS[result.outcome]));
+    this.finished += 1;
+    this.running.delete(result.id);
+    // Skipped cases come first, all at once; they are counted, not listed while the run goes.
+    if (result.outcome === 'skip') return;
+    const line = `${this.paint(COLOURS[result.outcome], `${MARKS[result.outcome]} ${result.outcome.padEnd(7)}`)} ${result.level.padEnd(6)} ${result.id} (${formatDuration(result.duration_ms)})`;
+    if (!this.live) {
+      this.write(`[${this.finished}/${this.planned}] ${line}`);
+      return;
+    }
+    if (result.outcome !== 'pass') {
+      this.clearLive();
+      this.write(`  ${line}`);
+    }
+    this.drawLive();
+  }
+
+  /** The live block: a header and one line per running case with what it is doing and for how long. */
+  liveBlock(): string[] {
+    const now = this.now();
+    const width = Math.max(40, (this.out.columns ?? 120) - 1);
+    const cut = (text: string) => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
+    const running = [...this.running.values()].sort((a, b) => a.startedAt - b.startedAt);
+    const lines = [cut(`${this.finished}/${this.planned} done, ${running.length} running`)];
+    for (const r of running.slice(0, LIVE_ROWS)) {
+      const p = r.progress;
+      const activity = p ? `${p.activity}, ${seconds(now - p.started_at)}${p.limit_ms === undefined ? '' : ` of ${seconds(p.limit_ms)}`}` : `starting, ${seconds(now - r.startedAt)}`;
+      lines.push(cut(`  ${r.id}: ${activity}`));
+    }
+    if (running.length > LIVE_ROWS) lines.push(`  … and ${running.length - LIVE_ROWS} more`);
+    return lines;
+  }
+
+  private clearLive(): void {
+    if (this.liveLines === 0) return;
+    // Up to the block's first line, then clear to the end of the screen.
+    this.out.write(`\x1b[${this.liveLines}A\x1b[J`);
+    this.liveLines = 0;
+  }
+
+  private drawLive(): void {
+    if (!this.live || this.timer === undefined) return;
+    this.clearLive();
+    const lines = this.liveBlock();
+    this.out.write(`${lines.map((l) => this.paint(90, l)).join('\n')}\n`);
+    this.liveLines = lines.length;
   }
 
   onRunEnd(report: Report): void {
-    if (this.progress > 0) this.write();
+    if (this.timer) clearInterval(this.timer);
+    this.clearLive();
+    this.timer = undefined;
     const areas = new Map<string, CaseResult[]>();
     for (const r of report.cases) areas.set(r.area, [...(areas.get(r.area) ?? []), r]);
     // Cases left out by --grep/--tag/--level are counted in the summary, not listed one by one.
@@ -131,9 +229,7 @@ export class ConsoleReporter implements RunListener {
     }
     for (const check of r.checks.filter(isFailure)) this.write(`      ${check.message}`);
     if (this.verbose) {
-      for (const check of r.checks.filter((c) => c.level === 'INFO')) {
-        this.write(`      ${this.paint(36, `info: ${check.message}`)}`);
-      }
+      for (const check of observations(r)) this.write(`      ${this.paint(36, `info: ${check.message}`)}`);
     }
   }
 
@@ -142,10 +238,12 @@ export class ConsoleReporter implements RunListener {
     const parts = (['pass', 'fail', 'error', 'timeout', 'skip', 'xfail', 'xpass'] as Outcome[])
       .filter((o) => s[o] > 0)
       .map((o) => this.paint(COLOURS[o], `${s[o]} ${o}`));
+    const info = countObservations(report.cases);
+    const infoText = info.total === 0 ? '' : this.paint(36, `; ${info.total} info observation${info.total === 1 ? '' : 's'}${info.deviations > 0 ? ` (${info.deviations} deviating)` : ''}${this.verbose ? '' : ', listed without --quiet'}`);
     const partial = partialNote(report);
     const verdict = report.exit_code === 0
       ? this.paint(32, 'OK') + (partial ? this.paint(33, ` (partial: ${partial})`) : '')
       : this.paint(31, `FAILED (${report.gating_failures.length} gating: ${report.gating_failures.slice(0, 5).join(', ')}${report.gating_failures.length > 5 ? ', ...' : ''})`);
-    return `${s.total} cases: ${parts.join(', ') || 'none run'} in ${formatDuration(report.duration_ms)} — ${verdict}`;
+    return `${s.total} cases: ${parts.join(', ') || 'none run'} in ${formatDuration(report.duration_ms)}${infoText} — ${verdict}`;
   }
 }

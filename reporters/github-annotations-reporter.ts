@@ -1,8 +1,9 @@
 // GitHub Actions workflow commands (`::error file=...,line=...,col=...::message`), so that a CI run
 // marks each failed check on the suite line that states it. Cases that gate the run are errors; the
-// other failures (SHOULD/MAY without --strict, xpass aside) are warnings. Pure consumer of the report.
+// other failures (SHOULD/MAY without --strict, xpass aside) are warnings; every INFO observation is a
+// notice at its matcher's line. Pure consumer of the report.
 import type { CaseResult, Report, RunListener } from '../project/report.js';
-import { isFailure } from '../project/report.js';
+import { isFailure, observations } from '../project/report.js';
 
 /** Workflow-command escaping: properties escape also ',' and ':'. */
 function escapeData(text: string): string {
@@ -18,7 +19,7 @@ function splitLocation(at: string): { file: string; line?: string; col?: string 
   return m ? { file: m[1]!, line: m[2]!, col: m[3]! } : { file: at };
 }
 
-function annotation(kind: 'error' | 'warning', at: string, title: string, message: string): string {
+function annotation(kind: 'error' | 'warning' | 'notice', at: string, title: string, message: string): string {
   const { file, line, col } = splitLocation(at);
   const props = [`file=${escapeProperty(file)}`, line && `line=${line}`, col && `col=${col}`, `title=${escapeProperty(title)}`].filter(Boolean);
   // The location is in the properties; the message need not repeat it.
@@ -39,6 +40,9 @@ export function toAnnotations(report: Report): string[] {
     if (r.outcome === 'xpass') lines.push(annotation(kind, r.at, title, `passed, but the expectations file expects it to fail: ${r.expectation?.reason ?? ''}`));
     else if (failed.length === 0) lines.push(annotation(kind, r.at, title, r.message ?? r.outcome));
     else for (const c of failed) lines.push(annotation(kind, c.at, title, c.message));
+  }
+  for (const r of report.cases as CaseResult[]) {
+    for (const c of observations(r)) lines.push(annotation('notice', c.at, `INFO ${r.id}${c.passed ? '' : ' (deviating)'}`, c.message));
   }
   return lines;
 }

@@ -1,8 +1,10 @@
 // JUnit XML for CI systems: one <testsuite> per area, one <testcase> per case. JUnit has no xfail or
 // xpass: an xfail is a <skipped> with its reason, an xpass a <failure>; timeouts and errors are <error>.
+// JUnit has no INFO either: a case's INFO observations (implementation-defined behaviour, never a
+// failure) are its <system-out>, which CI test views show beside the case, whatever its outcome.
 import { writeFile } from 'node:fs/promises';
 import type { CaseResult, Report, RunListener } from '../project/report.js';
-import { isFailure } from '../project/report.js';
+import { isFailure, observations } from '../project/report.js';
 
 export function xmlEscape(text: string): string {
   // Characters XML 1.0 cannot carry at all are dropped; the rest are escaped.
@@ -28,22 +30,33 @@ function details(r: CaseResult): string {
   return unique.join('\n');
 }
 
-function testcase(r: CaseResult): string {
-  const open = `    <testcase classname="${xmlEscape(r.area)}" name="${xmlEscape(`${r.id} ${r.title}`)}" file="${xmlEscape(r.file)}" time="${seconds(r.duration_ms)}"`;
+/** "info: ..." lines, marking the observations that differ from what the suite prefers. */
+export function observationLines(r: CaseResult): string[] {
+  return observations(r).map((c) => `info${c.passed ? '' : ' (deviating)'}: ${c.message}`);
+}
+
+function verdictElement(r: CaseResult): string | undefined {
   const message = xmlEscape((r.message ?? '').split('\n')[0]!);
   switch (r.outcome) {
     case 'pass':
-      return `${open}/>`;
+      return undefined;
     case 'skip':
-      return `${open}>\n      <skipped message="${message}"/>\n    </testcase>`;
+      return `<skipped message="${message}"/>`;
     case 'xfail':
-      return `${open}>\n      <skipped message="${xmlEscape(`expected failure: ${r.expectation?.reason ?? ''}`)}"/>\n    </testcase>`;
+      return `<skipped message="${xmlEscape(`expected failure: ${r.expectation?.reason ?? ''}`)}"/>`;
     case 'fail':
     case 'xpass':
-      return `${open}>\n      <failure type="${r.level} ${r.outcome}" message="${message}">${xmlEscape(details(r))}</failure>\n    </testcase>`;
+      return `<failure type="${r.level} ${r.outcome}" message="${message}">${xmlEscape(details(r))}</failure>`;
     default:
-      return `${open}>\n      <error type="${r.outcome}" message="${message}">${xmlEscape(details(r))}</error>\n    </testcase>`;
+      return `<error type="${r.outcome}" message="${message}">${xmlEscape(details(r))}</error>`;
   }
+}
+
+function testcase(r: CaseResult): string {
+  const open = `    <testcase classname="${xmlEscape(r.area)}" name="${xmlEscape(`${r.id} ${r.title}`)}" file="${xmlEscape(r.file)}" time="${seconds(r.duration_ms)}"`;
+  const info = observationLines(r);
+  const children = [verdictElement(r), info.length > 0 ? `<system-out>${xmlEscape(info.join('\n'))}</system-out>` : undefined].filter((e) => e !== undefined);
+  return children.length === 0 ? `${open}/>` : `${open}>\n${children.map((e) => `      ${e}\n`).join('')}    </testcase>`;
 }
 
 export function toJUnitXml(report: Report): string {

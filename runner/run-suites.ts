@@ -18,12 +18,13 @@ import { actorsOf } from './probe/users-needed.js';
 import { planRun, type PlannedCase, type Selection } from './plan/plan.js';
 import { runCoverage } from './plan/run-coverage.js';
 import { dialectOf } from './dialect/dialects.js';
-import { realClock, VirtualClock, type Clock } from '../project/clock.js';
-import { loadClauses, type Clause } from './load/load-clauses.js';
+import { runWallClock, VirtualClock, type Clock } from '../project/clock.js';
+import { clauseInfo, loadClauses, type Clause } from './load/load-clauses.js';
 import { runPool } from './execute/pool.js';
 import { suitesDir, targetsDir } from '../project/paths.js';
 import { ProvisioningState } from './provision/provision.js';
-import { RUNNER_CONTRACT, type CaseResult, type Report, type RunInfo, type RunListener } from '../project/report.js';
+import { RUNNER_CONTRACT, type CaseProgress, type CaseResult, type Report, type RunInfo, type RunListener } from '../project/report.js';
+import { Redactor, withoutUserInfo } from '../project/redact.js';
 import type { Level, Suite, SuiteCase } from './load/suite-types.js';
 import { gatingFailures, summarize } from './check/verdicts.js';
 import { loadSchemaRegistry } from '../project/schemas.js';
@@ -112,6 +113,19 @@ async function catalogue(option: RunOptions['clauses']): Promise<Clause[] | unde
   return loadClauses(file);
 }
 
+/**
+ * The run's redactor, told the secrets the profile holds: the shared secret, static users' tokens and
+ * the listed `secrets`. Each case works with a fork of it that also learns, on the wire, whatever else is
+ * secret (tokens, passwords, nonces, MACs).
+ */
+function redactorFor(profile: TargetProfile): Redactor {
+  const redactor = new Redactor();
+  redactor.addSecret(profile.registration.shared_secret);
+  for (const user of profile.registration.users ?? []) redactor.addSecret(user.access_token, 'token');
+  for (const secret of profile.secrets ?? []) redactor.addSecret(secret);
+  return redactor;
+}
+
 function skippedResult(p: PlannedCase): CaseResult {
   const c = p.case;
   return {
@@ -167,13 +181,16 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   }
   const plan = planRun(suites, profile, selection, expectations);
   const clauses = await catalogue(options.clauses);
+  // Where each case stands in the whole plan, whatever the shard: merged shard reports keep suite order.
+  const position = new Map(suites.flatMap((s) => s.cases).map((c, i) => [c.fullId, i]));
+  const redactor = redactorFor(profile);
 
   const toRun = plan.cases.filter((p) => !p.skip);
   const faults = options.faults ?? [];
   let mock: EmbeddedMock | undefined;
   // No need to start a mock when nothing runs (everything filtered out or skipped).
   const virtual = !options.homeserver && (options.time ?? 'virtual') === 'virtual';
-  const clock: Clock = virtual ? new VirtualClock() : realClock;
+  const clock: Clock = virtual ? new VirtualClock() : runWallClock;
   if (!options.homeserver && toRun.length > 0) {
     mock = await startEmbeddedMock(profile, { faults, variants: options.variants }, virtual ? { clock } : { isolation: options.mockIsolation });
   }
@@ -197,7 +214,7 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
     tool: TOOL,
     target: {
       name: profile.name,
-      url: baseUrl,
+      url: withoutUserInfo(baseUrl),
       spec_version: profile.spec_version,
       embedded_mock: !options.homeserver,
       faults: options.homeserver ? [] : [...profile.mock.faults, ...faults],
@@ -220,18 +237,19 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   for (const w of plan.warnings) emit(listeners, (l) => l.onWarning?.(w));
 
   const results = new Map<PlannedCase, CaseResult>();
+  // A case's result comes redacted from executeCase (by what the case saw and the profile's secrets).
+  const finish = (p: PlannedCase, result: CaseResult) => {
+    const placed = { ...result, position: position.get(p.case.fullId) };
+    results.set(p, placed);
+    emit(listeners, (l) => l.onCaseEnd?.(placed));
+  };
+  const onProgress = (progress: CaseProgress) => emit(listeners, (l) => l.onCaseProgress?.(progress));
   try {
-    for (const p of plan.cases.filter((pc) => pc.skip)) {
-      const result = skippedResult(p);
-      results.set(p, result);
-      emit(listeners, (l) => l.onCaseEnd?.(result));
-    }
+    for (const p of plan.cases.filter((pc) => pc.skip)) finish(p, skippedResult(p));
     await runPool(toRun, jobs, async (p) => {
       emit(listeners, (l) => l.onCaseStart?.({ id: p.case.fullId, title: p.case.title, area: p.case.area }));
-      const raw = await executeCase(p.case, { baseUrl, profile, provisioning, schemas, clock });
-      const result = applyExpectation(raw, p);
-      results.set(p, result);
-      emit(listeners, (l) => l.onCaseEnd?.(result));
+      const raw = await executeCase(p.case, { baseUrl, profile, provisioning, schemas, clock, redactor, onProgress });
+      finish(p, applyExpectation(raw, p));
     });
   } finally {
     await mock?.close();
@@ -251,7 +269,11 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
     gating_failures: gating,
     warnings: plan.warnings,
     coverage: runCoverage(plan.cases, clauses, profile),
+    // Coverage depends on the plan alone, not on outcomes: a shard can state the whole run's, which
+    // `report merge` then takes as the merged report's (runner/check/merge-reports.ts).
+    ...(options.shard ? { whole_run_coverage: runCoverage(planRun(suites, profile, { ...selection, shard: undefined }, expectations).cases, clauses, profile) } : {}),
     cases: ordered,
+    ...(clauses ? { clauses: clauseInfo(clauses) } : {}),
   };
   for (const l of listeners) await l.onRunEnd?.(report);
   return report;

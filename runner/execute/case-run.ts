@@ -2,9 +2,10 @@
 // provisioned for it, the values captured so far, each watcher's /sync position, and the checks made so
 // far. Step modules (steps/) take a CaseRun and record their checks into it as they make them, so the
 // checks made before a step stops on an error are never lost.
-import type { Check } from '../../project/report.js';
+import type { CaseProgress, Check } from '../../project/report.js';
 import { isFailure } from '../../project/report.js';
 import type { Clock } from '../../project/clock.js';
+import type { Redactor } from '../../project/redact.js';
 import type { MatchContext } from '../check/matchers.js';
 import type { SchemaValidator } from '../check/expect.js';
 import { evaluateDuration, type DurationSpec } from '../load/durations.js';
@@ -26,6 +27,10 @@ export interface CaseEnv {
   schemas: () => SchemaValidator;
   /** The run's clock: the wall clock, or the virtual one shared with the embedded mock. */
   clock: Clock;
+  /** The run's redactor: what the case's client sends and receives is recorded through it. */
+  redactor?: Redactor;
+  /** Told what a case is doing when it starts something that takes a while (RunListener.onCaseProgress). */
+  onProgress?: (progress: CaseProgress) => void;
 }
 
 /** Cases that test rate limiting must see the 429s themselves: no retries, no pacing. */
@@ -102,6 +107,12 @@ export class CaseRun {
   /** A pause that the case's time limit cuts short. */
   sleep(ms: number): Promise<void> {
     return sleep(ms, this.signal, this.env.clock);
+  }
+
+  /** Says what the case is doing now (provisioning, waiting for an event, pausing), for live progress. */
+  progress(activity: string, limitMs?: number): void {
+    // The wall clock, not the run's (possibly virtual) one: a display measures what a person waits.
+    this.env.onProgress?.({ id: this.spec.fullId, activity, started_at: Date.now(), ...(limitMs === undefined ? {} : { limit_ms: limitMs }) });
   }
 
   record(...checks: Check[]): void {

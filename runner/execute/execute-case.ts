@@ -2,6 +2,7 @@
 // into an outcome. A step whose checks fail ends the case (later steps would only add noise and time);
 // every check of that step is still evaluated and recorded.
 import { isFailure, type CaseResult, type Outcome } from '../../project/report.js';
+import { Redactor } from '../../project/redact.js';
 import { countOf, evaluateDuration, formatMs } from '../load/durations.js';
 import { expressionVariables } from '../load/load-target.js';
 import { TRIGGER_AFTER_DEFAULT, type SuiteCase } from '../load/suite-types.js';
@@ -55,6 +56,7 @@ export function caseTimeoutMs(c: SuiteCase, timers: Record<string, number>): num
 
 async function runSteps(run: CaseRun): Promise<void> {
   const c = run.spec;
+  run.progress('provisioning users and rooms');
   await located(`${c.at}: provisioning`, async () => {
     Object.assign(run.actors, await provisionActors(run.client, run.dialect, run.env.provisioning, c.actors));
     run.templates.server_name = run.env.provisioning.serverName ?? '';
@@ -76,7 +78,8 @@ export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResul
   const started = clock.now();
   const limit = caseTimeoutMs(c, expressionVariables(env.profile));
   const controller = new AbortController();
-  const client = new HomeserverClient(env.baseUrl, env.profile.timers.request_timeout, started + limit, controller.signal, !isRateLimitCase(c), dialectOf(env.profile.spec_version).tokenInQuery, clock);
+  const redactor = env.redactor?.fork() ?? new Redactor();
+  const client = new HomeserverClient(env.baseUrl, env.profile.timers.request_timeout, started + limit, controller.signal, !isRateLimitCase(c), dialectOf(env.profile.spec_version).tokenInQuery, clock, redactor);
   const run = new CaseRun(c, env, client, controller.signal);
   const checks = run.checks;
   let outcome: Outcome;
@@ -119,7 +122,9 @@ export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResul
     controller.abort();
   }
   const failedAt = checks.filter(isFailure).map((ch) => ch.at);
-  return {
+  // Redacted once, here, by what this case's client saw and the run's own secrets: no listener and no
+  // report ever gets a credential (project/redact.ts).
+  const result: CaseResult = redactor.value({
     id: c.fullId,
     title: c.title,
     file: c.file,
@@ -132,7 +137,7 @@ export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResul
     duration_ms: clock.now() - started,
     checks,
     failed_at: failedAt,
-    ...(outcome === 'pass' ? {} : { transcript: client.transcript }),
     at: c.at,
-  };
+  });
+  return outcome === 'pass' ? result : { ...result, transcript: client.redactedTranscript() };
 }

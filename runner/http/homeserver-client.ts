@@ -1,8 +1,12 @@
 // The HTTP side of one case: sends requests to the target, retries 429s when the case allows it, and
-// keeps the transcript that the report shows for cases that did not pass.
+// keeps the transcript that the report shows for cases that did not pass. Every credential that passes
+// through (tokens, passwords, nonces, MACs) is taught to the case's Redactor as it passes; the case's
+// result, transcript included, is redacted once when the case ends (execute-case.ts), since most cases
+// pass and keep no transcript at all.
 import { realClock, type Clock } from '../../project/clock.js';
 import { sendWithRetry, type HttpResponse } from './http-client.js';
 import type { Exchange } from '../../project/report.js';
+import { Redactor } from '../../project/redact.js';
 
 export interface CallOptions {
   token?: string;
@@ -25,13 +29,9 @@ function clip(text: string): string {
   return text.length > TRANSCRIPT_BODY_LIMIT ? `${text.slice(0, TRANSCRIPT_BODY_LIMIT)}... (${text.length} chars)` : text;
 }
 
-/** Tokens belong to throwaway users, but reports travel: show only their first characters. */
-function redact(value: string): string {
-  return value.replace(/(Bearer\s+|access_token=)([^&\s]{6})[^&\s]*/g, '$1$2…');
-}
-
 export class HomeserverClient {
-  readonly transcript: Exchange[] = [];
+  /** What was sent and received, as it was: only ever shown through redactedTranscript(). */
+  private readonly transcript: Exchange[] = [];
 
   constructor(
     readonly baseUrl: string,
@@ -42,7 +42,25 @@ export class HomeserverClient {
     /** The early API: every request carries the token in its query string. */
     private readonly tokenInQueryByDefault = false,
     private readonly clock: Clock = realClock,
+    private readonly redactor: Redactor = new Redactor(),
   ) {}
+
+  /**
+   * The transcript as a report shows it: every credential redacted (the case's Redactor knows what passed
+   * through), then long bodies clipped; redacted first, so that a clip never leaves half a secret.
+   */
+  redactedTranscript(from = 0): Exchange[] {
+    return this.redactor.value(this.transcript.slice(from)).map((e) => ({
+      ...e,
+      request: { ...e.request, ...(e.request.body === undefined ? {} : { body: clip(e.request.body) }) },
+      ...(e.response ? { response: { ...e.response, body: clip(e.response.body) } } : {}),
+    }));
+  }
+
+  /** How many exchanges the transcript holds (a mark for redactedTranscript(from)). */
+  get exchangeCount(): number {
+    return this.transcript.length;
+  }
 
   async call(step: string, method: string, path: string, options: CallOptions = {}): Promise<HttpResponse> {
     const url = new URL(this.baseUrl.replace(/\/+$/, '') + path);
@@ -58,14 +76,13 @@ export class HomeserverClient {
       headers['content-type'] = options.contentType ?? 'application/json';
     }
     const request = { method, url: url.toString(), headers, body };
+    const redactor = this.redactor;
+    redactor.learnFromText(request.url);
+    for (const value of Object.values(headers)) redactor.learnFromText(value);
+    redactor.learnFromText(body);
     const exchange: Exchange = {
       step,
-      request: {
-        method,
-        url: redact(request.url),
-        headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, redact(v)])),
-        ...(body === undefined ? {} : { body: clip(body) }),
-      },
+      request: { method, url: request.url, headers: { ...headers }, ...(body === undefined ? {} : { body }) },
       duration_ms: 0,
     };
     this.transcript.push(exchange);
@@ -81,7 +98,8 @@ export class HomeserverClient {
           exchange.error = `429 retried after ${delay}ms`;
         },
       });
-      exchange.response = { status: response.status, headers: response.headers, body: clip(response.text) };
+      redactor.learnFrom(response.json);
+      exchange.response = { status: response.status, headers: response.headers, body: response.text };
       return response;
     } catch (err) {
       exchange.error = (err as Error).message;

@@ -1,16 +1,20 @@
 // The clause catalogue (suites/clauses.yaml): the spec's normative statements by id, which cases name
-// in `clauses:`. Only the fields the runner's tools need are read here.
+// in `clauses:`. The runner's tools read ids, levels and scopes; a run's report carries the source and
+// the text too, so that its clause matrix renders from the saved report alone.
 import { readYamlFile } from '../../project/yaml-source.js';
 import { ConfigError } from '../../project/errors.js';
+import type { ClauseInfo, Level } from '../../project/report.js';
 
 export interface Clause {
   id: string;
   level?: string;
   /** server (a case must check it), client, or out-of-scope. Missing means server. */
   scope: string;
-  /** The spec text it comes from: v1.19, r0 or early. */
-  spec?: string;
   at: string;
+  /** The spec text (v1.19, r0, early), the section, and the statement in the project's words. */
+  spec?: string;
+  section?: string;
+  text?: string;
 }
 
 export async function loadClauses(file: string): Promise<Clause[]> {
@@ -18,9 +22,20 @@ export async function loadClauses(file: string): Promise<Clause[]> {
   const list = (source.data as { clauses?: unknown } | null)?.clauses;
   if (!Array.isArray(list)) throw new ConfigError(`${source.file}:1:1: want a top-level "clauses" list`);
   return list.map((raw, i) => {
-    const c = raw as { id?: unknown; level?: unknown; scope?: unknown; source?: { spec?: unknown } };
+    const c = raw as { id?: unknown; level?: unknown; scope?: unknown; text?: unknown; source?: { spec?: unknown; section?: unknown } };
     if (typeof c.id !== 'string') throw new ConfigError(`${source.where(`/clauses/${i}`)}: clause without an id`);
-    const spec = typeof c.source?.spec === 'string' ? c.source.spec : undefined;
-    return { id: c.id, level: typeof c.level === 'string' ? c.level : undefined, scope: typeof c.scope === 'string' ? c.scope : 'server', ...(spec ? { spec } : {}), at: source.where(`/clauses/${i}/id`) };
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    const optional = { spec: text(c.source?.spec), section: text(c.source?.section), text: text(c.text) };
+    return {
+      id: c.id, level: text(c.level), scope: text(c.scope) ?? 'server',
+      ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)), at: source.where(`/clauses/${i}/id`),
+    };
   });
+}
+
+/** The catalogue as a report carries it (schemas/report.schema.json, `clauses`). */
+export function clauseInfo(clauses: Clause[]): ClauseInfo[] {
+  return clauses.map((c) => ({
+    id: c.id, level: (c.level ?? 'INFO') as Level, scope: c.scope, spec: c.spec ?? 'v1.19', section: c.section ?? '', text: c.text ?? '',
+  }));
 }

@@ -45,6 +45,8 @@ export interface TargetProfile {
   timers: Timers;
   rate_limit?: { per_second: number; burst: number; counts_sync?: boolean };
   capabilities: Capability[];
+  /** Values never to show in a report or log, besides those the runner knows to be secret. */
+  secrets?: string[];
   /** Absolute path of the expectations file, when the profile names one. */
   expectations?: string;
   /** The embedded mock's faults and variants (variant_options as given). */

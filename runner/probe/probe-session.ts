@@ -68,13 +68,13 @@ export class ProbeSession {
     }
   }
 
-  /** The evidence lines of the exchanges made since `mark` (an index into the transcript). */
+  /** The evidence lines of the exchanges made since `mark` (an index into the transcript), credentials redacted. */
   evidenceSince(mark: number): string[] {
-    return this.client.transcript.slice(mark).map(evidenceLine);
+    return this.client.redactedTranscript(mark).map(evidenceLine);
   }
 
   get mark(): number {
-    return this.client.transcript.length;
+    return this.client.exchangeCount;
   }
 
   /** Stops anything still in flight (a timer measurement cut short). */

@@ -5,15 +5,14 @@
 //
 //   npx tsx scripts/synapse/verdict-table.ts V1-REPORT.json R0-REPORT.json > table.md
 //
-// Verdicts: "conforms" (every case that ran passed), "deviates" (a case failed, or is an expected
-// failure whose reason starts with DEVIATION), "case issue" (expected failure whose reason starts with
-// CASE: the case, not the server, is at fault), "not tested" (all its cases skipped, with why),
-// "no case".
+// Verdicts: those of project/clause-verdict.ts (conforms, deviates, case issue, not tested, no case),
+// with the cases behind them.
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { projectRoot } from '../../project/paths.js';
+import { clauseVerdict, type VerdictCase } from '../../project/clause-verdict.js';
 
 interface Clause {
   id: string;
@@ -21,30 +20,19 @@ interface Clause {
   scope: string;
   source: { spec: string; section: string };
 }
-interface ReportCase {
-  id: string;
-  clauses: string[];
-  outcome: string;
-  message?: string;
-  expectation?: { reason: string };
-}
+type ReportCase = VerdictCase & { clauses: string[] };
 
 export function verdictOf(cases: ReportCase[]): string {
-  if (cases.length === 0) return 'no case';
-  const ran = cases.filter((c) => c.outcome !== 'skip');
-  if (ran.length === 0) return `not tested (${[...new Set(cases.map((c) => c.message ?? 'skipped'))].join('; ')})`;
+  const v = clauseVerdict(cases);
+  if (v.verdict === 'no case') return 'no case';
+  if (v.verdict === 'not tested') return `not tested (${v.skipped.join('; ')})`;
   const parts: string[] = [];
-  const deviating = ran.filter(
-    (c) => ['fail', 'error', 'timeout'].includes(c.outcome) || (c.outcome === 'xfail' && !c.expectation?.reason.startsWith('CASE')),
-  );
-  const caseIssues = ran.filter((c) => c.outcome === 'xfail' && c.expectation?.reason.startsWith('CASE'));
-  const passed = ran.filter((c) => c.outcome === 'pass' || c.outcome === 'xpass');
   // A case can name several clauses: say when the clause's other cases pass, so a clause is not
   // blamed for another clause's failure alone.
-  const others = passed.length > 0 ? ` (its ${passed.length} other case${passed.length > 1 ? 's pass' : ' passes'})` : '';
-  if (deviating.length > 0) parts.push(`**deviates**: ${deviating.map((c) => c.id).join(', ')}${others}`);
-  else if (passed.length > 0) parts.push('conforms');
-  if (caseIssues.length > 0) parts.push(`case issue: ${caseIssues.map((c) => c.id).join(', ')}`);
+  const others = v.passed.length > 0 ? ` (its ${v.passed.length} other case${v.passed.length > 1 ? 's pass' : ' passes'})` : '';
+  if (v.deviating.length > 0) parts.push(`**deviates**: ${v.deviating.join(', ')}${others}`);
+  else if (v.passed.length > 0) parts.push('conforms');
+  if (v.caseIssues.length > 0) parts.push(`case issue: ${v.caseIssues.join(', ')}`);
   return parts.join('; ');
 }
 

@@ -52,6 +52,6 @@ describe('the npm package', function () {
         throw new Error(`${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
       });
     expect(stdout).to.match(/^matrix-presence-conformance \S+: \d+ cases against mock/);
-    expect(stdout).to.match(/\d+ cases: \d+ pass(, \d+ skip)? in [\d.]+m?s — OK( \(partial: [^)]*\))?\n$/);
+    expect(stdout).to.match(/\d+ cases: \d+ pass(, \d+ skip)? in [\d.]+m?s(; \d+ info observations?( \(\d+ deviating\))?(, listed without --quiet)?)? — OK( \(partial: [^)]*\))?\n$/);
   });
 });

@@ -80,14 +80,19 @@ describe('reporters', () => {
     expect(xml.match(/<testcase /g)).to.have.length(5);
   });
 
-  it('HTML: one self-contained page with escaped text and the failure details open', () => {
-    const html = toHtml(report);
+  it('HTML: one self-contained page, the clause matrix from the report\'s catalogue, each failure\'s got/want folded', () => {
+    const html = toHtml({ ...report, clauses: [{ id: 'c', level: 'MUST', scope: 'server', spec: 'v1.19', section: 'Presence', text: 'The <clause> text' }] });
     expect(html).to.match(/^<!doctype html>/);
-    expect(html).to.not.match(/<script|https?:\/\/(?!h\/x|127\.0\.0\.1|example\.org)/);
+    // Nothing fetched: no external script, style, image or font.
+    expect(html).to.not.match(/<script[^>]*\ssrc=|<link\b|<img\b|@import|url\(/);
     expect(html).to.include('Title of s#a &lt;&amp;&gt;');
-    expect(html).to.include('<h2>status</h2>');
-    expect(html).to.include('<details open><summary>details</summary><pre>suites/s.yaml:41:9: content.presence: got &quot;online&quot;, want &quot;unavailable&quot;</pre>');
-    expect(html).to.include('FAILED: s#b, e#c');
+    expect(html).to.include('The &lt;clause&gt; text');
+    expect(html).to.match(/<a class="t" style="background:#cf222e" href="#clause-c" title="c \(MUST\): deviates">M<\/a>/);
+    expect(html).to.match(/<tr id="case-s-b" data-kind="case"[^>]*data-outcome="fail not-passed" data-level="must">/);
+    expect(html).to.include('<details><summary>got/want of 1 failed check and the transcript</summary>');
+    expect(html).to.include('<td class="gotwant got">&quot;online&quot;</td><td class="gotwant want">&quot;unavailable&quot;</td>');
+    expect(html).to.include('GET http://h/x\n  -&gt; 200 {&quot;presence&quot;:&quot;online&quot;}');
+    expect(html).to.include('2 gating cases</summary><a href="#case-s-b"><code>s#b</code></a>, <a href="#case-e-c"><code>e#c</code></a>');
   });
 
   it('JSON: writes the canonical report, valid against schemas/report.schema.json', async () => {
@@ -98,6 +103,94 @@ describe('reporters', () => {
     expect(loadSchemaRegistry().validate('report', written)).to.deep.equal([]);
     const broken = { ...report, cases: [{ ...failed, outcome: 'maybe' }] };
     expect(loadSchemaRegistry().validate('report', broken)).to.not.deep.equal([]);
+  });
+});
+
+const infoCheck = (passed: boolean) => ({ path: 'errcode', expected: 'one of ["M_BAD_JSON"]', actual: passed ? 'M_BAD_JSON' : 'M_UNKNOWN', passed, level: 'INFO' as const, at: 'suites/e.yaml:25:15', message: `suites/e.yaml:25:15: errcode: ${passed ? '"M_BAD_JSON" is' : 'got "M_UNKNOWN", want'} one of ["M_BAD_JSON"]` });
+const observed: Report = {
+  ...report,
+  cases: [
+    result('e#i', 'errors', 'pass', { checks: [infoCheck(true)] }),
+    result('e#j', 'errors', 'fail', { checks: [infoCheck(false), failed.checks[0]!], failed_at: ['suites/s.yaml:41:9'], message: failed.message }),
+  ],
+  summary: { ...report.summary, total: 2, pass: 1, fail: 1, error: 0, skip: 0, xfail: 0 },
+  gating_failures: ['e#j'],
+};
+
+describe('INFO observations in every reporter', () => {
+  it('JUnit: each case\'s observations are its system-out, passing or not, deviations marked', () => {
+    const xml = toJUnitXml(observed);
+    expect(xml).to.include('name="e#i Title of e#i &lt;&amp;&gt;" file="suites/s.yaml" time="0.012">\n      <system-out>info: suites/e.yaml:25:15: errcode: &quot;M_BAD_JSON&quot; is one of [&quot;M_BAD_JSON&quot;]</system-out>\n    </testcase>');
+    expect(xml).to.match(/<failure type="MUST fail"[^>]*>[^<]*<\/failure>\n      <system-out>info \(deviating\): suites\/e\.yaml:25:15: errcode: got &quot;M_UNKNOWN&quot;/);
+  });
+
+  it('GitHub: each observation is a notice at its matcher\'s line, after the errors', () => {
+    expect(toAnnotations(observed)).to.deep.equal([
+      '::error file=suites/s.yaml,line=41,col=9,title=MUST e#j (fail)::content.presence: got "online", want "unavailable"',
+      '::notice file=suites/e.yaml,line=25,col=15,title=INFO e#i::errcode: "M_BAD_JSON" is one of ["M_BAD_JSON"]',
+      '::notice file=suites/e.yaml,line=25,col=15,title=INFO e#j (deviating)::errcode: got "M_UNKNOWN", want one of ["M_BAD_JSON"]',
+    ]);
+  });
+
+  it('console: counted in the summary line, also with --quiet, which hides the lines', () => {
+    const text = (verbose: boolean) => {
+      let out = '';
+      const stream = new Writable({ write(chunk: Buffer, _enc, done) { out += chunk.toString(); done(); } });
+      new ConsoleReporter({ stream, colour: false, verbose }).onRunEnd(observed);
+      return out;
+    };
+    expect(text(true)).to.include('      info: suites/e.yaml:25:15: errcode: "M_BAD_JSON" is one of ["M_BAD_JSON"]');
+    expect(text(true).trim().split('\n').at(-1)).to.equal('2 cases: 1 pass, 1 fail in 1.5s; 2 info observations (1 deviating) — FAILED (1 gating: e#j)');
+    expect(text(false)).to.not.include('info: suites');
+    expect(text(false)).to.include('; 2 info observations (1 deviating), listed without --quiet — FAILED');
+  });
+});
+
+describe('console progress', () => {
+  function sink(isTTY: boolean) {
+    const out = { text: '' };
+    const stream = Object.assign(new Writable({ write(chunk: Buffer, _enc, done) { out.text += chunk.toString(); done(); } }), { isTTY, columns: 200 });
+    return { out, stream };
+  }
+  const info = { ...report, planned: 3 };
+
+  it('without a TTY: one line per case as it finishes, skips counted but not listed', () => {
+    const { out, stream } = sink(false);
+    const reporter = new ConsoleReporter({ stream, colour: false });
+    reporter.onRunStart(info);
+    reporter.onCaseEnd(result('e#d', 'errors', 'skip'));
+    reporter.onCaseStart({ id: 's#a' });
+    reporter.onCaseEnd(result('s#a', 'status', 'pass'));
+    reporter.onCaseEnd(failed);
+    const lines = out.text.split('\n');
+    expect(lines[1]).to.equal('[2/3] ✓ pass    MUST   s#a (12ms)');
+    expect(lines[2]).to.equal('[3/3] ✗ fail    MUST   s#b (12ms)');
+    expect(out.text).to.not.include('e#d');
+    expect(out.text).to.not.include('\x1b[');
+  });
+
+  it('on a TTY: a live block of each running case and what it waits for, redrawn in place', () => {
+    const { out, stream } = sink(true);
+    let now = 1_000_000;
+    const reporter = new ConsoleReporter({ stream, colour: false, now: () => now, refreshMs: 60_000 });
+    reporter.onRunStart(info);
+    reporter.onCaseStart({ id: 'idle#online-becomes-unavailable' });
+    reporter.onCaseStart({ id: 's#a' });
+    reporter.onCaseProgress({ id: 'idle#online-becomes-unavailable', activity: 'waiting for unavailable from alice (seen by bob)', started_at: now, limit_ms: 310_000 });
+    now += 41_000;
+    expect(reporter.liveBlock()).to.deep.equal([
+      '0/3 done, 2 running',
+      '  idle#online-becomes-unavailable: waiting for unavailable from alice (seen by bob), 41s of 310s',
+      '  s#a: starting, 41s',
+    ]);
+    reporter.onCaseEnd(failed);
+    // The failure is printed above the block, which is redrawn (cursor up, clear) rather than appended.
+    expect(out.text).to.include('  ✗ fail    MUST   s#b (12ms)\n');
+    reporter.onCaseEnd(result('s#a', 'status', 'pass'));
+    expect(out.text).to.match(/\x1b\[\d+A\x1b\[J/);
+    expect(out.text).to.not.match(/✓ pass +MUST +s#a \(/);
+    reporter.onRunEnd(report);
+    expect(out.text.split('\x1b[J').at(-1)).to.not.include('running');
   });
 });
 

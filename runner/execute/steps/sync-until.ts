@@ -247,6 +247,17 @@ async function syncUntil(step: SyncUntilStep, actor: Actor, plan: SyncPlan, run:
   return { checks: [check], event: tally.firstMatch };
 }
 
+/** What the step is doing, in a few words: "waiting for unavailable from alice (seen by bob)". */
+export function describeWait(step: SyncUntilStep): string {
+  const wanted = step.match.filter((m) => m.equals !== undefined && m.level !== 'INFO')
+    .map((m) => (m.path === 'content.presence' ? String(m.equals) : `${(m.path ?? '').replace(/^content\./, '')}=${JSON.stringify(m.equals)}`));
+  const what = wanted.length > 0 ? wanted.join(', ') : 'a matching m.presence event';
+  const sender = step.sender === undefined ? '' : ` from ${/^\{(\w+)\.user_id\}$/.exec(step.sender)?.[1] ?? step.sender}`;
+  if (step.absent) return `making sure no ${what}${sender} reaches ${step.as}`;
+  if (step.count !== undefined) return `counting ${what}${sender} (seen by ${step.as}), want ${step.count}`;
+  return `waiting for ${what}${sender} (seen by ${step.as})`;
+}
+
 /** Resolves the step's templates and durations for this run, and records the step's checks. */
 export async function runSyncUntilStep(step: SyncUntilStep, run: CaseRun): Promise<void> {
   const trigger = step.trigger;
@@ -265,6 +276,7 @@ export async function runSyncUntilStep(step: SyncUntilStep, run: CaseRun): Promi
       },
     },
   };
+  run.progress(describeWait(step), plan.deadlineMs + (plan.trigger?.afterMs ?? 0));
   const result = await syncUntil(step, run.actor(step.as, step.device), plan, run);
   run.record(...result.checks);
   if (result.event !== undefined) capture(step, (where) => lookup(result.event, where), run);
