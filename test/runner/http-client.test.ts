@@ -16,10 +16,16 @@ async function closedPort(): Promise<number> {
 }
 
 describe('http client', () => {
-  before(() => nock.disableNetConnect());
+  // nock intercepts every request of the process while it is active (from its import on); it is on
+  // only around these tests, so that the others reach their servers as the runner does.
+  before(() => {
+    if (!nock.isActive()) nock.activate();
+    nock.disableNetConnect();
+  });
   after(() => {
     nock.cleanAll();
     nock.enableNetConnect();
+    nock.restore();
   });
   afterEach(() => nock.cleanAll());
 

@@ -2,6 +2,7 @@
 // closed while it was idle costs nothing: the request goes again on a connection of its own.
 import { expect } from 'chai';
 import { createServer, type Socket } from 'node:net';
+import nock from 'nock';
 import { sendRequest } from '../../runner/http/http-client.js';
 
 /**
@@ -43,6 +44,16 @@ async function resettingServer(): Promise<{ url: string; connections: () => numb
 }
 
 describe('kept-alive connections', () => {
+  // nock, once imported by another test file, intercepts every request and pools no connection.
+  let nockWasActive = false;
+  before(() => {
+    nockWasActive = nock.isActive();
+    if (nockWasActive) nock.restore();
+  });
+  after(() => {
+    if (nockWasActive) nock.activate();
+  });
+
   it('a request on a connection the server has closed is sent again on a new one, not reported as reset', async () => {
     const server = await resettingServer();
     try {
