@@ -184,61 +184,74 @@ export class PresenceTracker {
     return (this.syncing.get(userId) ?? 0) > 0;
   }
 
-  /** Applies the timeouts that are due (Synapse handle_timeout). */
-  private handleTimeout(userId: string): void {
+  /** Whether the idle timeout applies to this record; idle-only-after-sync (Dendrite's fault): only
+   * users who synced are swept to unavailable. */
+  private idles(r: Readonly<PresenceRecord>): boolean {
+    return !this.faults.has('never-idle') && !(this.faults.has('idle-only-after-sync') && r.last_sync_ts === 0);
+  }
+
+  /** Whether the sync-online timeout applies to this user now. */
+  private goesOffline(userId: string): boolean {
+    return !this.isSyncing(userId) && !this.faults.has('never-sync-offline') && !this.variants.has('no-sync-offline');
+  }
+
+  /** Whether currently_active ends when last_active_granularity has passed (not when it is held until
+   * a state other than online). */
+  private activityLapses(): boolean {
+    return !this.faults.has('currently-active-stuck') && !this.variants.has('currently-active-until-idle');
+  }
+
+  /** Applies the timeouts that are due (Synapse handle_timeout). `dueAt` is when the timer was due: a
+   * timer may fire a millisecond before the wall clock reads that time, and is then taken as on time. */
+  private handleTimeout(userId: string, dueAt: number): void {
     this.timers.delete(userId);
     const prev = this.get(userId);
     if (prev.presence === 'offline') return;
-    const now = this.clock.now();
+    const now = Math.max(this.clock.now(), dueAt);
     const p = this.config.presence;
     const next = copyRecord(prev, {});
-    // idle-only-after-sync (Dendrite): only users who synced are swept to unavailable.
-    const idles = !this.faults.has('never-idle') && !(this.faults.has('idle-only-after-sync') && next.last_sync_ts === 0);
-    if (ONLINE_LIKE.has(next.presence) && now - next.last_active_ts >= p.idle_timeout && idles) {
+    if (ONLINE_LIKE.has(next.presence) && now - next.last_active_ts >= p.idle_timeout && this.idles(next)) {
       next.presence = 'unavailable';
       if (this.faults.has('idle-clears-status')) next.status_msg = null;
     }
     const seen = Math.max(next.last_sync_ts, next.last_device_ts, next.last_active_ts);
-    const goesOffline = !this.faults.has('never-sync-offline') && !this.variants.has('no-sync-offline');
-    if (!this.isSyncing(userId) && now - seen >= p.sync_online_timeout && goesOffline) {
+    if (now - seen >= p.sync_online_timeout && this.goesOffline(userId)) {
       next.presence = 'offline';
       if (this.faults.has('idle-clears-status')) next.status_msg = null;
     }
-    this.update(userId, prev, next);
+    this.update(userId, prev, next, 'never', now);
   }
 
   /** Stores the new record, recomputes currently_active, schedules timers, notifies if worth it. */
-  private update(userId: string, prev: PresenceRecord, next: PresenceRecord, repeat: Repeat = 'never'): void {
-    const now = this.clock.now();
+  private update(userId: string, prev: PresenceRecord, next: PresenceRecord, repeat: Repeat = 'never', now = this.clock.now()): void {
     const granularity = this.config.presence.last_active_granularity;
     const active = ONLINE_LIKE.has(next.presence) && now - next.last_active_ts < granularity;
     // currently-active-until-idle: the active period ends only by a state other than online (spec b).
-    next.currently_active = this.faults.has('currently-active-stuck') || this.variants.has('currently-active-until-idle')
-      ? ONLINE_LIKE.has(next.presence) && (active || prev.currently_active)
-      : active;
+    next.currently_active = this.activityLapses() ? active : ONLINE_LIKE.has(next.presence) && (active || prev.currently_active);
     const notify = repeat === 'always' || (repeat === 'unless-currently-active' && !next.currently_active) || shouldNotify(prev, next, granularity);
     if (notify) next.changed_ts = now;
     this.records.set(userId, next);
-    this.schedule(userId, next);
+    this.schedule(userId, next, now);
     if (notify) this.onChange(userId);
   }
 
   /** One timer per user, at the earliest moment a timeout could change something. */
-  private schedule(userId: string, r: PresenceRecord): void {
+  private schedule(userId: string, r: PresenceRecord, now: number): void {
     const p = this.config.presence;
-    // Deadlines already past were handled (or suppressed by a fault): only future ones matter, so a
-    // timer never re-arms itself at the same instant. (The earliest, without arrays: this runs on every
-    // PUT, sync and activity.)
-    const now = this.clock.now();
+    // Every transition still to come counts, due or not: a deadline that has passed but whose timer
+    // has not run yet (a busy event loop, a timer a millisecond early) is due at once, and taking its
+    // transition removes it. Transitions a fault or variant suppresses are not counted, so nothing
+    // re-arms at the same instant. (The earliest, without arrays: this runs on every PUT, sync and
+    // activity.)
     let at = Infinity;
     const consider = (t: number) => {
-      if (t > now && t < at) at = t;
+      if (t < at) at = t;
     };
     if (ONLINE_LIKE.has(r.presence)) {
-      consider(r.last_active_ts + p.idle_timeout);
-      if (r.currently_active) consider(r.last_active_ts + granularityOf(this.config));
+      if (this.idles(r)) consider(r.last_active_ts + p.idle_timeout);
+      if (r.currently_active && this.activityLapses()) consider(r.last_active_ts + granularityOf(this.config));
     }
-    if (r.presence !== 'offline' && !this.isSyncing(userId)) {
+    if (r.presence !== 'offline' && this.goesOffline(userId)) {
       consider(Math.max(r.last_sync_ts, r.last_device_ts, r.last_active_ts) + p.sync_online_timeout);
     }
     const existing = this.timers.get(userId);
@@ -248,7 +261,8 @@ export class PresenceTracker {
     if (existing) this.clock.clearTimeout(existing.handle);
     this.timers.delete(userId);
     if (at === Infinity) return;
-    const handle = this.clock.setTimeout(() => this.handleTimeout(userId), at - now);
+    const dueAt = at;
+    const handle = this.clock.setTimeout(() => this.handleTimeout(userId, dueAt), Math.max(0, at - now));
     this.timers.set(userId, { at, handle });
   }
 

@@ -84,7 +84,7 @@ describe('profile init against the reference mock', function () {
       expect(conclusion(report, 'registration')).to.equal('pre-made users: the 140 tokens given with --users are accepted (method static)');
       expect(report.rateLimit).to.equal(undefined);
       expect(conclusion(report, 'rate_limit')).to.equal('not claimed: 50 PUTs in a row were all answered 200');
-      expect(claimed(report)).to.include.members(['free_for_chat', 'presence_list', 'idle_timeout', 'sync_online_timeout', 'currently_active']);
+      expect(claimed(report), report.capabilities.map((f) => `${f.capability}: ${f.conclusion}`).join('\n')).to.include.members(['free_for_chat', 'presence_list', 'idle_timeout', 'sync_online_timeout', 'currently_active']);
       expect(report.timers.idle_timeout).to.be.within(1000, 2000);
       expect(report.timers.sync_online_timeout).to.be.within(3500, 7000);
       // The probes used the last users of the list; the run hands them out from the first.
