@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { projectRoot } from '../../project/paths.js';
 import { suitesTable } from '../../scripts/suite-tables.js';
+import { FAULT_NAMES } from '../../mock-server/faults.js';
+import { VARIANT_NAMES } from '../../mock-server/variants.js';
 
 const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
 const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
@@ -19,6 +21,12 @@ function propertyPaths(node: SchemaNode, prefix = ''): string[] {
 }
 
 describe('README.md', () => {
+  it('the introduction counts the mock\'s faults and variants as the catalogues hold them', () => {
+    const intro = readme.slice(0, readme.indexOf('## Quick start')).replace(/\s+/g, ' ');
+    expect(intro).to.include(`whose ${FAULT_NAMES.length} deliberate faults`);
+    expect(intro).to.include(`whose ${VARIANT_NAMES.length} variants`);
+  });
+
   it('quick start: installs, runs the CLI the package ships, and runs the test script', () => {
     const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Commands'));
     expect(quickStart).to.include('npm ci && npx matrix-presence-conformance run');
