@@ -11,16 +11,11 @@
 //
 // The runs happen in a child process (fault-proof-worker.ts) with a hard time limit, so a mock that
 // blocks its event loop fails this test instead of hanging mocha.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { projectRoot } from '../../project/paths.js';
+import { runProofWorker } from './proof-worker.js';
 import type { CaseOutcome, FaultProofResult } from './fault-proof-worker.js';
 import { DIALECT_PROFILES } from './suite-catalogue.js';
 
-const run = promisify(execFile);
-const WORKER = join(projectRoot, 'test', 'suites', 'fault-proof-worker.ts');
 const LIMIT_MS = 300_000;
 
 function caught(c: CaseOutcome): boolean {
@@ -36,12 +31,7 @@ describe('suites: fault proof (every suite against the embedded mock)', function
   let result: FaultProofResult;
 
   before(async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', WORKER], {
-      cwd: projectRoot, timeout: LIMIT_MS, maxBuffer: 64 * 1024 * 1024,
-    }).catch((err: { killed?: boolean; stderr?: string; message: string }) => {
-      throw new Error(err.killed ? `the fault proof did not finish within ${LIMIT_MS / 1000}s (a hanging mock?)` : `the fault proof failed: ${err.stderr || err.message}`);
-    });
-    result = JSON.parse(stdout) as FaultProofResult;
+    result = await runProofWorker<FaultProofResult>('fault-proof-worker.ts', 'fault proof', LIMIT_MS);
   });
 
   it("the whole suite passes with --strict against each dialect's mock without faults", () => {

@@ -5,18 +5,13 @@
 // INFO are never failures of the proof. Each personality (a Dendrite-like and a conduwuit-like mock,
 // with their real deviations as faults) matches its expectations file exactly: every case that does not
 // pass is an expected failure, and nothing passes unexpectedly.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { projectRoot } from '../../project/paths.js';
+import { runProofWorker } from './proof-worker.js';
 import type { VariantCaseOutcome, VariantProofResult } from './variant-proof-worker.js';
 import { VARIANT_NAMES } from '../../mock-server/variants.js';
 import { appliesTo } from './variant-dialects.js';
 import { DIALECT_PROFILES, SPEC_VERSION_OF } from './suite-catalogue.js';
 
-const run = promisify(execFile);
-const WORKER = join(projectRoot, 'test', 'suites', 'variant-proof-worker.ts');
 const LIMIT_MS = 420_000;
 
 function describeCase(c: VariantCaseOutcome): string {
@@ -28,12 +23,7 @@ describe('suites: variant proof (no false reds)', function () {
   let result: VariantProofResult;
 
   before(async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', WORKER], {
-      cwd: projectRoot, timeout: LIMIT_MS, maxBuffer: 64 * 1024 * 1024,
-    }).catch((err: { killed?: boolean; stderr?: string; message: string }) => {
-      throw new Error(err.killed ? `the variant proof did not finish within ${LIMIT_MS / 1000}s (a hanging mock?)` : `the variant proof failed: ${err.stderr || err.message}`);
-    });
-    result = JSON.parse(stdout) as VariantProofResult;
+    result = await runProofWorker<VariantProofResult>('variant-proof-worker.ts', 'variant proof', LIMIT_MS);
   });
 
   it('ran every variant of the catalogue against each dialect\'s mock', () => {
