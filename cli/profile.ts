@@ -84,7 +84,7 @@ export async function profileInit(opts: InitOptions, output: CommandOutput = pro
   });
   progress.end();
   const claimed = report.capabilities.filter((f) => f.claimed).map((f) => f.capability);
-  const usersNeeded = report.registration.registration.method === 'static' ? await usersNeededForRun({ spec_version: report.specVersion, capabilities: claimed }) : undefined;
+  const usersNeeded = report.registration.registration.method === 'static' ? await usersNeededForRun({ spec_version: report.specVersion, capabilities: claimed, registration: report.registration.registration }) : undefined;
   const profile = writeProfile(report, { usersNeeded });
   const took = `${(report.durationMs / 1000).toFixed(1)} s`;
   if (opts.out === undefined) output.stdout(profile.text);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { projectRoot } from '../../project/paths.js';
 import { parseTargetProfile } from '../../runner/load/load-target.js';
-import { FAST_TIMERS, withMock } from './helpers.js';
+import { FAST_TIMERS, staticUsers, withMock } from './helpers.js';
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -47,6 +47,18 @@ describe('profile init command', function () {
       expect(parseTargetProfile(r.stdout).registration.method).to.equal('dummy');
       expect(r.stderr).to.match(/^presence: on: a user's own PUT online is read back$/m);
       expect(r.stderr).to.match(/the profile is on stdout/);
+    });
+  });
+
+  it('with pre-made users (--users): counts the users a whole run needs, the device cases left out', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mpc-init-'));
+    const usersFile = join(dir, 'users.yaml');
+    const { config, users } = staticUsers(20);
+    await writeFile(usersFile, users.map((u) => `- { user_id: "${u.user_id}", access_token: ${u.access_token} }`).join('\n') + '\n');
+    await withMock({ presence: FAST_TIMERS, registration: { enabled: false, users: config } }, async (mock) => {
+      const r = await cli(['profile', 'init', '--homeserver', mock.url, '--users', usersFile]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout.replace(/\n\s*# /g, ' ')).to.match(/A whole run with this profile needs \d+ \(one per actor of each case that runs\)/);
     });
   });
 
