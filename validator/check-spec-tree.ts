@@ -71,13 +71,14 @@ export async function checkSpecTree(dir: string, era?: SpecVersion, cache: SpecR
         checked.official = { unavailable: `the tree's schema ${schema} could not be compiled: ${(err as Error).message.split('\n')[0]}` };
       }
     }
-    if (disagrees(checked) && !checked.valid) {
+    const disagreeing = disagrees(checked);
+    if (disagreeing && !checked.valid) {
       checked.stricter = errors.map((e) => ({ pointer: e.pointer, clause: clauseFor(ex.alias, e.pointer) ?? `our schema ${ex.alias}` }))
         .filter((c, i, all) => all.findIndex((o) => o.pointer === c.pointer) === i);
     }
     result.checked.push(checked);
     result.payloads.push(ex.data);
-    if (disagrees(checked)) result.disagreements.push(checked);
+    if (disagreeing) result.disagreements.push(checked);
   }
   if (found.examples.length === 0 && result.problems.length === 0) {
     result.problems.push({ file: '.', line: 1, column: 1, message: `no presence examples in this tree (${layout.description})` });

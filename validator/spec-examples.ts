@@ -22,10 +22,6 @@ import { readEmbeddedJson, readSpecFile, type SpecDocument, type SpecReadCache }
 export interface SpecExample {
   /** The file that holds the example, relative to the tree, with forward slashes. */
   file: string;
-  /** Where the example is in its file ("" for a whole-file example). */
-  examplePointer: string;
-  /** Where the checked payload is inside the (merged) example ("" when it is the example itself). */
-  innerPointer: string;
   kind: PayloadKind;
   /** Our schema alias for the payload in the tree's era. */
   alias: string;
@@ -329,11 +325,11 @@ export function findSpecExamples(root: string, layout: SpecLayout, options: Find
     // that it keeps its name (and its history column) across v1.8's move from Swagger 2.0 to OpenAPI 3.
     const slotName = slot && `${slot.method} ${slot.path} ${slot.status ? `${slot.status} response` : 'request body'} example`;
     if (kind && slotName) {
-      add({ file: path, examplePointer: pointer, innerPointer: '', kind, label: slotName, data: merged, ...locate(''), official: { file: path, pointer: slot!.schemaPointer } });
+      add({ file: path, kind, label: slotName, data: merged, ...locate(''), official: { file: path, pointer: slot!.schemaPointer } });
     }
     if (slotName && path === layout.syncApi && merged && typeof merged === 'object' && 'presence' in merged && 'next_batch' in merged) {
       add({
-        file: path, examplePointer: pointer, innerPointer: '/presence', kind: 'sync-presence', label: `${slotName}, presence section`,
+        file: path, kind: 'sync-presence', label: `${slotName}, presence section`,
         data: (merged as Record<string, unknown>).presence, ...locate('/presence'),
         official: { file: path, pointer: `${slot.schemaPointer}/properties/presence` },
       });
@@ -346,7 +342,7 @@ export function findSpecExamples(root: string, layout: SpecLayout, options: Find
     for (const e of events) {
       const at = e.pointer ? ` at ${e.pointer}` : '';
       add({
-        file: path, examplePointer: pointer, innerPointer: e.pointer, kind: 'm.presence', label: `m.presence event${at} of ${where}`,
+        file: path, kind: 'm.presence', label: `m.presence event${at} of ${where}`,
         key: `m.presence event${at} of ${keyWhere}`,
         data: e.value, ...locate(e.pointer), official: layout.eventSchema ? { file: layout.eventSchema, pointer: '' } : undefined,
       });

@@ -10,12 +10,13 @@ import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigError } from '../project/errors.js';
 import { displayPath } from '../project/paths.js';
+import { disagrees } from './checked-payload.js';
 import { checkSpecTree, type SpecTreeCheck } from './check-spec-tree.js';
 import { noticeText } from './spec-examples.js';
 import type { SpecReadCache } from './spec-yaml.js';
 
 /** Tags that release the Client-Server API: v1.x, r0.0.x, client-server/r0.x (both spellings), 0.2.0. */
-export const CLIENT_SERVER_RELEASE_TAGS = /^(v\d+\.\d+(\.\d+)?|r0\.\d+\.\d+|\d+\.\d+\.\d+|client[-_]server\/.+)$/;
+const CLIENT_SERVER_RELEASE_TAGS = /^(v\d+\.\d+(\.\d+)?|r0\.\d+\.\d+|\d+\.\d+\.\d+|client[-_]server\/.+)$/;
 
 /** What a check reads from a tree, in any era: everything else (the website, scripts, proposals) is left out. */
 const TREE_PARTS = ['data', 'api', 'event-schemas', 'swagger', 'changelogs', 'CHANGELOG.rst', 'config', 'config.toml'];
@@ -185,7 +186,7 @@ function rowOf(ref: Ref, check: SpecTreeCheck, previous: Map<string, unknown>): 
   check.checked.forEach((c, i) => {
     const before = previous.get(c.key!);
     const data = check.payloads[i];
-    cells[c.key!] = { status: c.valid ? 'valid' : 'invalid', changed: before !== undefined && !isDeepStrictEqual(before, data), disagrees: check.disagreements.includes(c) };
+    cells[c.key!] = { status: c.valid ? 'valid' : 'invalid', changed: before !== undefined && !isDeepStrictEqual(before, data), disagrees: disagrees(c) };
     previous.set(c.key!, data);
   });
   const invalid = check.checked.filter((c) => !c.valid).length;

@@ -11,10 +11,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SpecVersion } from './choose-schema.js';
 
-export type LayoutName = 'data' | 'top-level' | 'api-v1' | 'api-docs';
-
 export interface SpecLayout {
-  name: LayoutName;
   /** In words, for the report: "v1.x (data/)". */
   description: string;
   /** Which of our schema sets its examples are checked against. */
@@ -41,7 +38,7 @@ function isDir(path: string): boolean {
 export function detectLayout(root: string): SpecLayout | undefined {
   if (isDir(join(root, 'data', 'api', 'client-server')) || isDir(join(root, 'data', 'event-schemas'))) {
     return {
-      name: 'data', description: 'v1.x layout (data/api, data/event-schemas)', era: 'current',
+      description: 'v1.x layout (data/api, data/event-schemas)', era: 'current',
       apiDirs: ['data/api'], exampleDirs: ['data/event-schemas/examples'],
       presenceApi: 'data/api/client-server/presence.yaml', eventSchema: 'data/event-schemas/schema/m.presence.yaml',
       syncApi: 'data/api/client-server/sync.yaml',
@@ -52,7 +49,7 @@ export function detectLayout(root: string): SpecLayout | undefined {
   const earlyEvents = isDir(join(root, 'event-schemas', 'examples', 'v1'));
   if (earlyApi || earlyEvents) {
     return {
-      name: 'api-v1', description: 'early layout (api/client-server/v1, event-schemas/*/v1)', era: 'early',
+      description: 'early layout (api/client-server/v1, event-schemas/*/v1)', era: 'early',
       apiDirs: earlyApi ? ['api/client-server/v1'] : [], exampleDirs: earlyEvents ? ['event-schemas/examples/v1'] : [],
       presenceApi: 'api/client-server/v1/presence.yaml', eventSchema: 'event-schemas/schema/v1/m.presence',
       syncApi: 'api/client-server/v1/sync.yaml',
@@ -61,7 +58,7 @@ export function detectLayout(root: string): SpecLayout | undefined {
   const topLevelApi = join(root, 'api', 'client-server');
   if (isDir(topLevelApi) && readdirSync(topLevelApi).some((n) => n.endsWith('.yaml'))) {
     return {
-      name: 'top-level', description: 'r0 layout (api/, event-schemas/ at the top level)', era: 'r0',
+      description: 'r0 layout (api/, event-schemas/ at the top level)', era: 'r0',
       apiDirs: ['api'], exampleDirs: ['event-schemas/examples'],
       presenceApi: 'api/client-server/presence.yaml', eventSchema: 'event-schemas/schema/m.presence',
       syncApi: 'api/client-server/sync.yaml',
@@ -72,7 +69,7 @@ export function detectLayout(root: string): SpecLayout | undefined {
       // May 2015: the first event examples sit beside the Swagger 1.2 api-docs, without a v1 folder.
       const events = isDir(join(root, 'event-schemas', 'examples'));
       return {
-        name: 'api-docs', era: 'early', apiDirs: [], presenceApi: `${docs}/api-docs-presence`, syncApi: '',
+        era: 'early', apiDirs: [], presenceApi: `${docs}/api-docs-presence`, syncApi: '',
         description: `early Swagger 1.2 layout (${docs}/api-docs-*: models, no examples${events ? '; event-schemas/examples' : ''})`,
         exampleDirs: events ? ['event-schemas/examples'] : [], eventSchema: events ? 'event-schemas/schema/m.presence' : '',
       };

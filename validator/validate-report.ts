@@ -31,7 +31,7 @@ function disagreementLines(d: CheckedPayload): string[] {
   return lines;
 }
 
-export function summaryLine(result: Pick<ValidateResult, 'checked' | 'disagreements' | 'warnings' | 'problems'>): string {
+function summaryLine(result: Pick<ValidateResult, 'checked' | 'disagreements' | 'warnings' | 'problems'>): string {
   const invalid = result.checked.filter((c) => !c.valid).length;
   return `${result.checked.length} checked: ${result.checked.length - invalid} valid, ${invalid} invalid` +
     (result.disagreements.length ? `, ${result.disagreements.length} disagreeing with the tree's schemas` : '') +
