@@ -2,12 +2,10 @@
 // with its evidence, go to stdout when the profile goes to a file (--out), and to stderr when the
 // profile itself goes to stdout, so that `profile init --homeserver URL > my.yaml` works too.
 // Exit 0 when a profile was written; 2 for bad usage or a URL that is not a reachable homeserver.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError } from '../project/errors.js';
-import { displayPath } from '../project/paths.js';
 import { readYamlFile } from '../project/yaml-source.js';
 import { assertFormat } from '../runner/load/format-schemas.js';
 import type { StaticUser } from '../runner/load/load-target.js';
@@ -15,7 +13,7 @@ import type { Finding } from '../runner/probe/findings.js';
 import { probeServer } from '../runner/probe/probe-server.js';
 import { writeProfile } from '../runner/probe/profile-writer.js';
 import { usersNeededForRun } from '../runner/probe/users-needed.js';
-import { action, EXIT, processOutput, type CommandOutput } from './command.js';
+import { action, checkOutputPath, EXIT, processOutput, type CommandOutput } from './command.js';
 import { parseUrl } from './run.js';
 
 interface InitOptions {
@@ -62,8 +60,7 @@ async function readStaticUsers(file: string): Promise<StaticUser[]> {
 
 export async function profileInit(opts: InitOptions, output: CommandOutput = processOutput): Promise<number> {
   if (opts.out !== undefined) {
-    const dir = dirname(resolve(opts.out));
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`--out ${opts.out}: folder ${displayPath(dir)} does not exist`);
+    checkOutputPath('--out', opts.out);
     if (existsSync(opts.out) && !opts.force) throw new ConfigError(`--out ${opts.out}: the file exists; give --force to replace it`);
   }
   if (opts.users !== undefined && opts.sharedSecret !== undefined) throw new ConfigError('give --users or --shared-secret, not both');

@@ -7,6 +7,7 @@
 import { ConfigError } from '../../project/errors.js';
 import type { CaseResult, LevelCoverage, NotRunReason, Report, RunCoverage } from '../../project/report.js';
 import { gatingFailures, summarize } from './verdicts.js';
+import { LEVELS, NO_CASE } from '../plan/run-coverage.js';
 
 export interface NamedReport {
   /** The file it came from, for messages. */
@@ -61,9 +62,6 @@ function sourceOrder(a: CaseResult, b: CaseResult): number {
   return a.file.localeCompare(b.file) || line(a) - line(b);
 }
 
-/** runCoverage's words for a clause no case of the run names (run-coverage.ts). */
-const NO_CASE = 'no case in this run names it';
-const LEVELS = ['MUST', 'SHOULD', 'MAY'] as const;
 
 /**
  * The shards' coverage joined, for shard reports that do not state the whole run's (older ones): cases

@@ -22,7 +22,7 @@ export function genericProfileNotes(profile: TargetProfile, cases: PlannedCase[]
   ];
   const byCapability = new Map<Capability, PlannedCase[]>();
   for (const p of cases) {
-    if (!p.skip || !/^the target does not claim capability/.test(p.skip)) continue;
+    if (p.skipKind !== 'capability') continue;
     for (const cap of p.case.requires.filter((c) => !profile.capabilities.includes(c))) byCapability.set(cap, [...(byCapability.get(cap) ?? []), p]);
   }
   const skipped = new Set([...byCapability.values()].flat());
@@ -35,7 +35,7 @@ export function genericProfileNotes(profile: TargetProfile, cases: PlannedCase[]
       notes.push(`${timed.length} of them wait for the server's timers: with the default timers each could take up to ${duration(longest)} (its time limit), and they need the server's actual timers, which only a profile gives`);
     }
   }
-  const otherApis = cases.filter((p) => p.skip && /^applies to spec /.test(p.skip)).length;
+  const otherApis = cases.filter((p) => p.skipKind === 'spec_version').length;
   if (otherApis > 0) notes.push(`${otherApis === 1 ? '1 case applies' : `${otherApis} cases apply`} only to another API (r0, early) than the ${profile.spec_version} this run speaks`);
   notes.push(`to test the rest, write a profile of this server: matrix-presence-conformance profile init --homeserver ${baseUrl} --out my-server.yaml, then run --homeserver ${baseUrl} --target my-server.yaml`);
   return notes;

@@ -10,7 +10,9 @@ import type { Clause } from '../load/load-clauses.js';
 import type { SpecVersion, TargetProfile } from '../load/load-target.js';
 import type { PlannedCase } from './plan.js';
 
-const LEVELS = ['MUST', 'SHOULD', 'MAY'] as const;
+export const LEVELS = ['MUST', 'SHOULD', 'MAY'] as const;
+/** Why a clause is untested when no case of the run names it. */
+export const NO_CASE = 'no case in this run names it';
 
 const WHY: Record<NotRunReason, string> = {
   selection: 'not selected (--grep, --tag, --level)',
@@ -51,7 +53,7 @@ export function runCoverage(cases: PlannedCase[], clauses: Clause[] | undefined,
       else {
         // The cases of the target's own text say why; those of other texts only when it has none.
         const ownText = naming.filter((p) => p.skipKind !== 'spec_version');
-        const why = naming.length === 0 ? 'no case in this run names it' : whyNotRun(ownText.length > 0 ? ownText : naming, claimed);
+        const why = naming.length === 0 ? NO_CASE : whyNotRun(ownText.length > 0 ? ownText : naming, claimed);
         entry.clauses_not_tested.push({ id: clause.id, why });
       }
     }

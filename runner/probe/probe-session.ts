@@ -6,20 +6,11 @@ import { HomeserverClient, type CallOptions } from '../http/homeserver-client.js
 import { TransportError, type HttpResponse } from '../http/http-client.js';
 import type { Exchange } from '../../project/report.js';
 import { DIALECTS } from '../dialect/dialects.js';
-import type { Clock } from '../../project/clock.js';
+import { runWallClock } from '../../project/clock.js';
 
 /** The probes speak the current Client-Server API (a server's /versions is where probing starts). */
 export const PROBE_DIALECT = DIALECTS['v1.19'];
 
-/**
- * The wall clock, with timers that keep the process alive (the project's realClock unrefs them): a probe
- * waiting out a 429, with no request open, is still at work and must not let `profile init` exit.
- */
-const PROBE_CLOCK: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms)),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 /** The answer to one probe request: the response, or why there was none. */
 export type ProbeAnswer = { response: HttpResponse; error?: undefined } | { response?: undefined; error: TransportError };
@@ -41,7 +32,7 @@ export class ProbeSession {
     readonly deadline: number,
     readonly requestTimeoutMs = 5_000,
   ) {
-    this.client = new HomeserverClient(baseUrl, requestTimeoutMs, deadline, this.controller.signal, false, false, PROBE_CLOCK);
+    this.client = new HomeserverClient(baseUrl, requestTimeoutMs, deadline, this.controller.signal, false, false, runWallClock); // timers that keep the process alive: a probe waiting out a 429 is still at work
   }
 
   remainingMs(): number {
