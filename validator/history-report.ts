@@ -9,10 +9,6 @@ function cellText(cell: HistoryCell | undefined): string {
   return `${cell.status === 'valid' ? 'ok' : 'FAIL'}${cell.changed ? '*' : ''}${cell.disagrees ? '!' : ''}`;
 }
 
-function pad(text: string, width: number): string {
-  return text.length >= width ? text : text + ' '.repeat(width - text.length);
-}
-
 function counts(row: HistoryRow): string {
   const s = row.summary;
   return `${s.checked} checked, ${s.valid} valid, ${s.invalid} invalid` +
@@ -27,15 +23,15 @@ export function renderHistoryText(history: SpecHistory): string {
   lines.push(`used: ${history.used.map((u) => u.ref).join(', ')}`);
   if (history.skipped.length) lines.push(`skipped (${history.skipped[0]!.reason}): ${history.skipped.map((s) => s.tag).join(', ')}`);
   lines.push('', 'examples:');
-  for (const c of history.columns) lines.push(`  ${pad(c.id, 4)} ${c.key}`);
+  for (const c of history.columns) lines.push(`  ${c.id.padEnd(4)} ${c.key}`);
   lines.push('');
   const refWidth = Math.max(7, ...history.rows.map((r) => r.ref.length));
   const releaseWidth = Math.max(7, ...history.rows.map((r) => r.release.length));
   const cellWidth = Math.max(7, ...history.columns.map((c) => c.id.length + 1));
-  lines.push(`${pad('tag', refWidth)}  ${pad('date', 10)}  ${pad('release', releaseWidth)}  ${history.columns.map((c) => pad(c.id, cellWidth)).join('')}counts`);
+  lines.push(`${'tag'.padEnd(refWidth)}  ${'date'.padEnd(10)}  ${'release'.padEnd(releaseWidth)}  ${history.columns.map((c) => c.id.padEnd(cellWidth)).join('')}counts`);
   for (const row of history.rows) {
-    const cells = history.columns.map((c) => pad(cellText(row.cells[c.id]), cellWidth)).join('');
-    lines.push(`${pad(row.ref, refWidth)}  ${pad(row.date, 10)}  ${pad(row.release, releaseWidth)}  ${cells}${counts(row)}`);
+    const cells = history.columns.map((c) => cellText(row.cells[c.id]).padEnd(cellWidth)).join('');
+    lines.push(`${row.ref.padEnd(refWidth)}  ${row.date.padEnd(10)}  ${row.release.padEnd(releaseWidth)}  ${cells}${counts(row)}`);
   }
   lines.push(LEGEND);
   for (const row of history.rows) {
