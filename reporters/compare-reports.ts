@@ -65,7 +65,7 @@ export function outcomeClass(outcome: Outcome | null): string {
 }
 
 /** Labels: the given ones, else each target's name (with its faults), made unique by the file name. */
-export function labelsFor(inputs: { file: string; report: Report }[], given: string[] = []): string[] {
+function labelsFor(inputs: { file: string; report: Report }[], given: string[] = []): string[] {
   const base = inputs.map(({ report }, i) => given[i] ?? `${report.target.name}${report.target.faults.length ? ` +${report.target.faults.join('+')}` : ''}`);
   return base.map((label, i) => (given[i] === undefined && base.filter((b) => b === label).length > 1
     ? `${label} (${inputs[i]!.file.split('/').pop()!.replace(/\.json$/, '')})` : label));

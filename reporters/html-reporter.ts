@@ -92,8 +92,7 @@ function glance(rows: ClauseRow[]): string {
   return `<table class="glance"><thead><tr><th>area</th>${head}</tr></thead><tbody>${body}</tbody></table>${legend}`;
 }
 
-function clauseMatrix(report: Report): string {
-  const rows = clauseRows(report);
+function clauseMatrix(rows: ClauseRow[]): string {
   if (rows.length === 0) return '';
   const sections = SPEC_TEXTS.map(({ spec, title }) => {
     const ofText = rows.filter((r) => r.clause.spec === spec);
@@ -123,15 +122,15 @@ ${report.warnings.map((w) => `<p class="small">warning: ${htmlEscape(w)}</p>`).j
 export function toHtml(report: Report): string {
   const areas = new Map<string, CaseResult[]>();
   for (const r of report.cases) areas.set(r.area, [...(areas.get(r.area) ?? []), r]);
-  const clauseCount = clauseRows(report).length;
+  const rows = clauseRows(report);
   const filter = filterForm('filter by text: id, title, clause', [
     ['outcome', 'outcome', [['not-passed', 'not passed'], ...OUTCOMES.map((o) => [o, o] as [string, string])]],
     ['level', 'level', ['MUST', 'SHOULD', 'MAY', 'INFO'].map((l) => [l.toLowerCase(), l] as [string, string])],
     ['verdict', 'clause verdict', CLAUSE_VERDICTS.map((v: ClauseVerdictName) => [tokens([v]), v] as [string, string])],
-  ], [], [['clause', 'clauses', clauseCount], ['case', 'cases', report.cases.length]]);
+  ], [], [['clause', 'clauses', rows.length], ['case', 'cases', report.cases.length]]);
   const cases = `<h2>Cases</h2><table class="cases"><thead><tr><th>outcome</th><th>level</th><th>case</th><th>clauses</th><th>time</th></tr></thead>${
     [...areas].map(([area, rs]) => `<tbody><tr class="group"><td colspan="5">${htmlEscape(area)} <span class="muted small">(${rs.filter((r) => r.outcome === 'pass').length}/${rs.length} pass)</span></td></tr>${rs.map(caseRow).join('')}</tbody>`).join('')}</table>`;
-  return page(`${report.target.name}: presence conformance`, `${header(report)}\n${filter}\n${clauseMatrix(report)}\n${cases}`);
+  return page(`${report.target.name}: presence conformance`, `${header(report)}\n${filter}\n${clauseMatrix(rows)}\n${cases}`);
 }
 
 export class HtmlReporter implements RunListener {

@@ -31,7 +31,7 @@ function details(r: CaseResult): string {
 }
 
 /** "info: ..." lines, marking the observations that differ from what the suite prefers. */
-export function observationLines(r: CaseResult): string[] {
+function observationLines(r: CaseResult): string[] {
   return observations(r).map((c) => `info${c.passed ? '' : ' (deviating)'}: ${c.message}`);
 }
 

@@ -18,7 +18,7 @@ const PASSWORD_FLOWS = { flows: [{ type: 'm.login.password' }] };
 const INITIAL_MESSAGES = 20;
 
 /** An m.presence event as the early API sends it: {type, content: {user_id, presence, ...}}. */
-export function earlyPresenceEvent(hs: Homeserver, userId: string, now: number): Record<string, unknown> {
+function earlyPresenceEvent(hs: Homeserver, userId: string, now: number): Record<string, unknown> {
   const { sender: _sender, ...event } = presenceEvent(hs, userId, now);
   const content = { ...(event.content as Record<string, unknown>) };
   if (!hs.faults.has('early-presence-without-user-id')) content.user_id = userId;

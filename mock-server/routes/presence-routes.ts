@@ -5,15 +5,15 @@ import { sendJson } from '../http-io.js';
 import { formatPresence, type PresenceValue } from '../presence-state.js';
 import type { Route } from '../router.js';
 
-function validPresence(ctx: Context): ReadonlySet<string> {
-  const values = ['online', 'unavailable', 'offline'];
+const PRESENCE_VALUES: ReadonlySet<string> = new Set(['online', 'unavailable', 'offline']);
+
+function isValidPresence(ctx: Context, value: string): boolean {
+  if (PRESENCE_VALUES.has(value)) return true;
   // The r0 text and the early API have a fourth state, free_for_chat; v1.x dropped it, so the /v3
   // prefix never takes it. An r0 or early mock takes it on its prefix; a mock of every prefix only
   // behind the legacy switch (Synapse refuses it on /r0 too).
   const { hs } = ctx;
-  const older = dialectOf(ctx) !== 'v1.19';
-  if (older && (hs.config.legacy.free_for_chat || hs.config.spec_version !== 'all') && !hs.faults.has('no-free-for-chat')) values.push('free_for_chat');
-  return new Set(values);
+  return value === 'free_for_chat' && dialectOf(ctx) !== 'v1.19' && (hs.config.legacy.free_for_chat || hs.config.spec_version !== 'all') && !hs.faults.has('no-free-for-chat');
 }
 
 function getStatus(ctx: Context): unknown {
@@ -76,7 +76,7 @@ function putStatus(ctx: Context): unknown {
   if (statusMsg !== undefined && typeof statusMsg !== 'string' && !lax) throw new MatrixError(ERRORS.BAD_JSON, 'status_msg must be a string.');
   const unknown = Object.keys(body).filter((k) => k !== 'presence' && k !== 'status_msg' && !(k === 'last_active_ago' && clientLastActive !== undefined));
   if (unknown.length > 0 && !lax && !hs.variants.has('lenient-put-keys')) throw new MatrixError(ERRORS.BAD_JSON, `Unknown keys: ${unknown.join(', ')}.`);
-  if (!validPresence(ctx).has(String(presence)) && !hs.faults.has('invalid-presence-accepted')) {
+  if (!isValidPresence(ctx, String(presence)) && !hs.faults.has('invalid-presence-accepted')) {
     throw new MatrixError(hs.variants.has('invalid-presence-m-unknown') ? ERRORS.UNKNOWN_PRESENCE : ERRORS.INVALID_PARAM, `Invalid presence state: ${JSON.stringify(presence)}.`);
   }
   // Rate limiting (Synapse rc_presence.per_user): 429 M_LIMIT_EXCEEDED with retry_after_ms and a
