@@ -8,7 +8,7 @@ import { ConfigError } from '../project/errors.js';
 import { schemasDir } from '../project/paths.js';
 import { loadSchemaRegistry } from '../project/schemas.js';
 import { FAULT_NAMES } from './faults.js';
-import { VARIANT_NAMES, variantConflicts, type VariantOptions } from './variants.js';
+import { VARIANT_NAMES, optionsWithoutVariant, variantConflicts, type VariantOptions } from './variants.js';
 
 
 /** Which API the mock serves: every prefix, each in its own dialect (all), or one text's API alone. */
@@ -91,14 +91,16 @@ function getValidator(): (data: unknown) => string[] {
   return validator;
 }
 
-/** Validates an input against the schema, and its variants against its faults (variants.ts: pairs
- * that decide the same behaviour, options of variants that are off); throws ConfigError listing every
- * problem. */
-export function validateConfigInput(input: unknown, source = 'mock configuration'): MockConfigInput {
+/** Validates one layer of configuration (a file, a profile's mock section) against the schema, and its
+ * variants against its faults (variants.ts: pairs that decide the same behaviour); throws ConfigError
+ * listing every problem. `merged`: the whole configuration, whose variant options must also belong to
+ * variants that are on. */
+export function validateConfigInput(input: unknown, source = 'mock configuration', merged = false): MockConfigInput {
   let problems = getValidator()(input);
   if (problems.length === 0) {
     const c = (input ?? {}) as MockConfigInput;
-    problems = variantConflicts(c.variants ?? [], c.faults ?? [], c.variant_options ?? {});
+    problems = variantConflicts(c.variants ?? [], c.faults ?? []);
+    if (merged) problems.push(...optionsWithoutVariant(c.variants ?? [], c.variant_options ?? {}));
   }
   if (problems.length > 0) throw new ConfigError(`${source} is invalid:\n  ${problems.join('\n  ')}`);
   return input as MockConfigInput;
@@ -117,7 +119,7 @@ function checkStaticUsers(users: StaticUserConfig[], source: string): void {
 
 /** Fills in defaults after validating. */
 export function resolveConfig(input: MockConfigInput = {}, source = 'mock configuration'): MockConfig {
-  validateConfigInput(input, source);
+  validateConfigInput(input, source, true);
   checkStaticUsers(input.registration?.users ?? [], source);
   return {
     server_name: input.server_name ?? DEFAULT_CONFIG.server_name,

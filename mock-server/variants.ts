@@ -285,9 +285,10 @@ export const EXTRA_FIELD = { 'org.example.mpc.unknown_field': 'a field no spec d
 
 /**
  * Why a configuration's variants cannot run as given: a fault or variant that replaces the behaviour a
- * variant changes (the pair is meaningless), or an option for a variant that is off. Empty when fine.
+ * variant changes (the pair is meaningless). Empty when fine. Merging layers only adds names, so a pair
+ * found in one layer stays a problem in the merged configuration.
  */
-export function variantConflicts(variants: readonly string[], faults: readonly string[], options: Partial<VariantOptions>): string[] {
+export function variantConflicts(variants: readonly string[], faults: readonly string[]): string[] {
   const on = new Set<string>([...variants, ...faults]);
   const problems: string[] = [];
   const reported = new Set<string>();
@@ -302,6 +303,15 @@ export function variantConflicts(variants: readonly string[], faults: readonly s
       problems.push(`variant "${name}" cannot be combined with ${kind} "${other}": both decide the same behaviour (${spec.description})`);
     }
   }
+  return problems;
+}
+
+/**
+ * Options set for variants that are off. Only the merged configuration can say: a file may set an
+ * option whose variant another layer (the target profile, a --variant flag) switches on.
+ */
+export function optionsWithoutVariant(variants: readonly string[], options: Partial<VariantOptions>): string[] {
+  const problems: string[] = [];
   for (const key of Object.keys(options) as VariantOptionName[]) {
     const users = VARIANT_NAMES.filter((n) => (VARIANTS[n] as VariantSpec).options?.includes(key));
     if (!users.some((n) => variants.includes(n))) {

@@ -1,10 +1,11 @@
 // Configuration: defaults, validation errors, the derivation from a target profile, and the
 // documentation tables generated from the schema and the catalogues.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_CONFIG, MOCK_CONFIG_SCHEMA_FILE, mergeConfig, mockConfigFromTarget, resolveConfig } from '../../mock-server/config.js';
+import { DEFAULT_CONFIG, MOCK_CONFIG_SCHEMA_FILE, mergeConfig, mockConfigFromTarget, readMockConfigFile, resolveConfig } from '../../mock-server/config.js';
 import { ConfigError } from '../../project/errors.js';
 import { FAULT_NAMES } from '../../mock-server/faults.js';
 import { configTable, errorTable, faultTable, variantTable } from '../../scripts/mock-reference-tables.js';
@@ -39,6 +40,14 @@ describe('mock configuration', () => {
       expect(msg).to.include('presence: unknown property "bogus"');
       expect(msg).to.include('faults.0: unknown fault "nope"; known faults: never-idle');
     }
+  });
+
+  it('a file may set an option whose variant another layer switches on; the merged configuration decides', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mpc-config-')), 'mock.yaml');
+    writeFileSync(file, 'variant_options: { processing_delay: 100 }\n');
+    const layer = readMockConfigFile(file);
+    expect(resolveConfig(mergeConfig(layer, { variants: ['async-processing'] })).variant_options).to.deep.equal({ processing_delay: 100 });
+    expect(() => resolveConfig(layer, file)).to.throw(ConfigError, `${file} is invalid:\n  variant_options.processing_delay is set, but "async-processing" is not among the variants`);
   });
 
   it('refuses pre-made users that share a name or a token', () => {

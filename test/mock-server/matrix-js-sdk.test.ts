@@ -12,7 +12,7 @@ import { VARIANT_NAMES, variantConflicts } from '../../mock-server/variants.js';
 /** Every variant, in catalogue order, that can join the ones before it. */
 function combinableVariants(): string[] {
   const chosen: string[] = [];
-  for (const name of VARIANT_NAMES) if (variantConflicts([...chosen, name], [], {}).length === 0) chosen.push(name);
+  for (const name of VARIANT_NAMES) if (variantConflicts([...chosen, name], []).length === 0) chosen.push(name);
   return chosen;
 }
 
