@@ -194,9 +194,12 @@ export function buildSyncJson(hs: Homeserver, r: SyncRequest): string {
   // Only next_batch is required (sync.yaml): presence-omitted-when-empty leaves an empty section out.
   const presenceJson = presence.length === 0 && hs.variants.has('presence-omitted-when-empty') ? '' : `"presence":{"events":[${presence.join(',')}]},`;
   // The extra-fields variant's top-level fields come last, as sendJson would merge them.
-  const extra = Object.entries(hs.jsonStyle.extraFields ?? {}).map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`).join('');
+  const extra = hs.jsonStyle.extraFields ? EXTRA_FIELD_JSON : '';
   return `{"next_batch":${JSON.stringify(nextBatch)},${presenceJson}${EMPTY_SECTIONS},"rooms":${JSON.stringify({ join, invite, leave, knock: {} })}${extra}}`;
 }
+
+/** The extra-fields variant's fields as the tail of a JSON object (",\"name\":value..."), built once. */
+const EXTRA_FIELD_JSON = `,${JSON.stringify(EXTRA_FIELD).slice(1, -1)}`;
 
 const EMPTY_SECTIONS = JSON.stringify({
   account_data: { events: [] },
