@@ -93,7 +93,8 @@ export class PresenceTracker {
   /** Sets last active from a client-supplied value (only the client-last-active-honoured fault). */
   overrideLastActive(userId: string, ts: number): void {
     const r = this.records.get(userId);
-    if (r) r.last_active_ts = ts;
+    // A new record, as for every change: readers may keep the old one (the /sync event cache does).
+    if (r) this.records.set(userId, copyRecord(r, { last_active_ts: ts }));
   }
 
   get(userId: string): Readonly<PresenceRecord> {

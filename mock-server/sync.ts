@@ -86,7 +86,6 @@ function effectivePresenceFilter(hs: Homeserver, filter: EventFilter | undefined
  */
 interface SerialisedEvent {
   record: Readonly<PresenceRecord>;
-  lastActive: number;
   now: number;
   displayname: string | undefined;
   avatarUrl: string | undefined;
@@ -101,11 +100,11 @@ function presenceEventJson(hs: Homeserver, userId: string, now: number): string 
   const record = hs.presence.get(userId);
   const user = hs.accounts.users.get(userId);
   const hit = cache.get(userId);
-  if (hit && hit.record === record && hit.lastActive === record.last_active_ts && hit.now === now
+  if (hit && hit.record === record && hit.now === now
     && hit.displayname === user?.displayname && hit.avatarUrl === user?.avatar_url) return hit.json;
   const json = JSON.stringify(presenceEvent(hs, userId, now));
   // Only users with a record are kept (offline users without one would fill the map for nothing).
-  if (hs.presence.has(userId)) cache.set(userId, { record, lastActive: record.last_active_ts, now, displayname: user?.displayname, avatarUrl: user?.avatar_url, json });
+  if (hs.presence.has(userId)) cache.set(userId, { record, now, displayname: user?.displayname, avatarUrl: user?.avatar_url, json });
   return json;
 }
 
