@@ -13,6 +13,7 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 import addFormatsModule from 'ajv-formats';
 import { cacheKey, cachePath, writeCacheEntry } from './compile-cache.js';
 import { schemasDir } from './paths.js';
+import { valueAt } from './yaml-source.js';
 
 // ajv-formats and ajv's standalone are CommonJS; under nodenext their default exports arrive wrapped.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -60,17 +61,6 @@ function listSchemaFiles(dir: string): string[] {
     if (entry.isDirectory()) return listSchemaFiles(path);
     return entry.name.endsWith('.schema.json') ? [path] : [];
   });
-}
-
-function valueAt(data: unknown, pointer: string): unknown {
-  if (pointer === '') return data;
-  let current: unknown = data;
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
 }
 
 function describeWant(error: ErrorObject): string {

@@ -39,6 +39,16 @@ export function pointerSegments(pointer: string): string[] {
   return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
+/** The value a JSON pointer names in `data`, or undefined when the path leaves the data. */
+export function valueAt(data: unknown, pointer: string): unknown {
+  let current = data;
+  for (const segment of pointerSegments(pointer)) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
 /** Records the start offset of every node by JSON pointer. */
 function indexOffsets(node: unknown, pointer: string, anchor: Anchor, out: Map<string, number>, keyOffset?: number): void {
   const n = node as Node | null;

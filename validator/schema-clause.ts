@@ -3,7 +3,7 @@
 // enforces it), so when ours refuses an example the tree's own schema accepts, this is the reason to
 // show the spec editor ("an mxc:// URI (Content repository > Matrix Content (mxc://) URIs)").
 import { loadSchemaRegistry } from '../project/schemas.js';
-import { pointerSegments } from '../project/yaml-source.js';
+import { pointerSegments, valueAt } from '../project/yaml-source.js';
 
 type SchemaNode = Record<string, unknown>;
 
@@ -19,8 +19,7 @@ function resolveRef(ref: string, base: string): Located | undefined {
   url.hash = '';
   const entry = loadSchemaRegistry().entries.find((e) => e.id === url.href);
   if (!entry) return undefined;
-  let node: unknown = entry.schema;
-  for (const segment of pointerSegments(fragment)) node = (node as SchemaNode | undefined)?.[segment];
+  const node = valueAt(entry.schema, fragment);
   return node && typeof node === 'object' ? { node: node as SchemaNode, base: entry.id } : undefined;
 }
 

@@ -14,7 +14,7 @@
 import { lstatSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { UnreadableInputError } from '../project/errors.js';
-import { escapePointer, pointerSegments, type ParsedDocument, type Position } from '../project/yaml-source.js';
+import { escapePointer, pointerSegments, valueAt, type ParsedDocument, type Position } from '../project/yaml-source.js';
 import { aliasFor, type PayloadKind, type SpecVersion } from './choose-schema.js';
 import type { SpecLayout } from './spec-layout.js';
 import { readEmbeddedJson, readSpecFile, type SpecDocument, type SpecReadCache } from './spec-yaml.js';
@@ -130,8 +130,6 @@ function presenceEventsIn(node: unknown, pointer: string, out: { pointer: string
   for (const [key, value] of Object.entries(node as Record<string, unknown>)) presenceEventsIn(value, `${pointer}/${escapePointer(key)}`, out);
 }
 
-const unescape = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
-
 /** Where an example sits in an OpenAPI 3 or Swagger 2.0 operation, and the schema beside it. */
 interface OperationSlot {
   path: string;
@@ -147,7 +145,7 @@ function operationSlot(pointer: string): OperationSlot | undefined {
   if (!op) return undefined;
   const base = op[0].slice(0, -1);
   const rest = pointer.slice(op[0].length);
-  const path = unescape(op[1]!);
+  const path = pointerSegments(`/${op[1]!}`)[0]!;
   const method = op[2]!.toUpperCase();
   let m = /^requestBody\/content\/([^/]+)\/(schema\/example|examples\/[^/]+\/value)$/.exec(rest);
   if (m) return { path, method, schemaPointer: `${base}/requestBody/content/${m[1]}/schema` };
@@ -391,11 +389,3 @@ function lstatExists(path: string): boolean {
   }
 }
 
-function valueAt(data: unknown, pointer: string): unknown {
-  let current = data;
-  for (const segment of pointerSegments(pointer)) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
-}
