@@ -159,9 +159,13 @@ function operationSlot(pointer: string): OperationSlot | undefined {
 }
 
 /** "GET /sync 200 response example" for an example's slot, else "the example at file#pointer". */
+/** "PUT /presence/{userId}/status request body example", "GET ... 200 response example". */
+function slotLabel(slot: OperationSlot): string {
+  return `${slot.method} ${slot.path} ${slot.status ? `${slot.status} response` : 'request body'} example`;
+}
+
 function describeExample(rel: string, pointer: string, slot: OperationSlot | undefined): string {
-  if (!slot) return `the example at ${rel}#${pointer}`;
-  return `the ${slot.method} ${slot.path} ${slot.status ? `${slot.status} response` : 'request body'} example`;
+  return slot ? `the ${slotLabel(slot)}` : `the example at ${rel}#${pointer}`;
 }
 
 /** The kind of a whole-body example of a presence endpoint, by its operation. */
@@ -321,7 +325,7 @@ export function findSpecExamples(root: string, layout: SpecLayout, options: Find
     const locate = (inner: string) => ({ start: place(inner, true), locate: (p: string) => place(inner + p, p === '') });
     // An example is named by its operation, not by the name of an OpenAPI 3 example ("response"), so
     // that it keeps its name (and its history column) across v1.8's move from Swagger 2.0 to OpenAPI 3.
-    const slotName = slot && `${slot.method} ${slot.path} ${slot.status ? `${slot.status} response` : 'request body'} example`;
+    const slotName = slot && slotLabel(slot);
     if (kind && slotName) {
       add({ file: path, kind, label: slotName, data: merged, ...locate(''), official: { file: path, pointer: slot!.schemaPointer } });
     }
