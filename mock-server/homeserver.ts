@@ -94,15 +94,27 @@ export class Homeserver {
 
   // ---- presence delivery ------------------------------------------------------------------------
 
-  /** Who receives `userId`'s presence: themselves, everyone sharing a joined room, and (early spec)
-   * those who listed them. Synapse get_interested_parties: rooms of the user plus "always notify self". */
-  private interestedIn(userId: string): Set<string> {
-    if (this.faults.has('leak-to-strangers')) return new Set(this.accounts.users.keys());
-    const out = this.faults.has('no-sync-delivery') ? new Set<string>() : this.rooms.coMembers(userId);
-    for (const r of out) if (this.firstSyncPeers?.get(r)?.has(userId) === false) out.delete(r);
-    for (const owner of this.listedBy.get(userId) ?? []) out.add(owner);
-    out.add(userId);
-    return out;
+  /** Calls `fn` for everyone who receives `userId`'s presence: themselves, everyone sharing a joined
+   * room, and (early spec) those who listed them (Synapse get_interested_parties: rooms of the user plus
+   * "always notify self"). Someone sharing several rooms may be called more than once. No set is built:
+   * one change can go to thousands of users. */
+  private forEachInterested(userId: string, fn: (recipient: string) => void): void {
+    if (this.faults.has('leak-to-strangers')) {
+      for (const u of this.accounts.users.keys()) fn(u);
+      return;
+    }
+    if (!this.faults.has('no-sync-delivery')) {
+      const peers = this.firstSyncPeers;
+      for (const roomId of this.rooms.joinedRooms(userId)) {
+        for (const [member, membership] of this.getRoom(roomId).members) {
+          if (membership !== 'join' || member === userId) continue;
+          if (peers?.get(member)?.has(userId) === false) continue;
+          fn(member);
+        }
+      }
+    }
+    for (const owner of this.listedBy.get(userId) ?? []) fn(owner);
+    fn(userId);
   }
 
   private deliverPresence(userId: string): void {
@@ -110,10 +122,15 @@ export class Homeserver {
     const pos = this.notifier.next();
     const slowWake = this.variants.has('slow-wake');
     const wake = !this.faults.has('long-poll-not-woken') && !slowWake;
+    const ownHidden = this.ownPresenceHidden();
+    const noDelivery = this.faults.has('no-sync-delivery');
     const queued: string[] = [];
-    for (const recipient of this.interestedIn(userId)) {
-      if (this.queuePresence(recipient, userId, pos, wake) && slowWake) queued.push(recipient);
-    }
+    this.forEachInterested(userId, (recipient) => {
+      if (recipient === userId ? ownHidden : noDelivery) return;
+      this.addToInbox(recipient, userId, pos);
+      this.notifier.touch(recipient, pos, wake);
+      if (slowWake) queued.push(recipient);
+    });
     // slow-wake: the change is there at once (a new poll gets it); the waiting polls learn of it late.
     if (slowWake) {
       this.later(this.variantOptions.wake_delay, () => {
@@ -126,15 +143,19 @@ export class Homeserver {
     return this.faults.has('no-own-presence-in-sync') || this.variants.has('no-own-presence');
   }
 
-  /** Puts `userId`'s presence in `recipient`'s inbox; false when it is not for them. */
+  /** Puts `userId`'s presence in `recipient`'s inbox and wakes them (unless `wake` is false); false
+   * when it is not for them. */
   private queuePresence(recipient: string, userId: string, pos: number, wake = true): boolean {
-    if (recipient === userId && this.ownPresenceHidden()) return false;
-    if (recipient !== userId && this.faults.has('no-sync-delivery')) return false;
+    if (recipient === userId ? this.ownPresenceHidden() : this.faults.has('no-sync-delivery')) return false;
+    this.addToInbox(recipient, userId, pos);
+    this.notifier.touch(recipient, pos, wake);
+    return true;
+  }
+
+  private addToInbox(recipient: string, userId: string, pos: number): void {
     let box = this.inbox.get(recipient);
     if (!box) this.inbox.set(recipient, (box = new Map()));
     box.set(userId, pos);
-    this.notifier.touch(recipient, pos, wake);
-    return true;
   }
 
   /** A user's /sync arrived (fault new-co-member-not-subscribed: remembers their peers at the first one). */
@@ -152,7 +173,7 @@ export class Homeserver {
         else box.delete(userId);
       }
     }
-    for (const u of this.sticky.get(recipient) ?? []) if (!out.includes(u)) out.push(u);
+    if (this.sticky.size > 0) for (const u of this.sticky.get(recipient) ?? []) if (!out.includes(u)) out.push(u);
     return out;
   }
 

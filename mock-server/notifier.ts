@@ -7,12 +7,21 @@ interface Waiter {
   timer: TimerHandle;
 }
 
+/** One user's side of the stream: one map entry holds both, since one change touches thousands of
+ * users and each lookup costs (the fan-out benchmark's hot loop). */
+interface UserStream {
+  /** The position of the latest change that concerns the user (0 when none). */
+  changedAt: number;
+  /** Their parked long-polls (usually none or one). */
+  waiters: Waiter[];
+}
+
 export class Notifier {
   // Starts at 1: since=s0 would otherwise be both the first token handed out and "no token" (an
   // initial sync).
   private position = 1;
-  private readonly dirtyAt = new Map<string, number>();
-  private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly streams = new Map<string, UserStream>();
+  private parkedCount = 0;
 
   constructor(private readonly clock: Clock) {}
 
@@ -28,17 +37,24 @@ export class Notifier {
 
   /** The position of the latest change that concerns `userId` (0 when none). */
   lastChangeFor(userId: string): number {
-    return this.dirtyAt.get(userId) ?? 0;
+    return this.streams.get(userId)?.changedAt ?? 0;
+  }
+
+  private streamOf(userId: string): UserStream {
+    let stream = this.streams.get(userId);
+    if (!stream) this.streams.set(userId, (stream = { changedAt: 0, waiters: [] }));
+    return stream;
   }
 
   /** Records that `userId` has something new at `pos`; wakes their long-polls unless `wake` is false. */
   touch(userId: string, pos: number, wake = true): void {
-    if ((this.dirtyAt.get(userId) ?? 0) < pos) this.dirtyAt.set(userId, pos);
-    if (!wake) return;
-    const set = this.waiters.get(userId);
-    if (!set) return;
-    this.waiters.delete(userId);
-    for (const w of set) {
+    const stream = this.streamOf(userId);
+    if (stream.changedAt < pos) stream.changedAt = pos;
+    if (!wake || stream.waiters.length === 0) return;
+    const woken = stream.waiters;
+    stream.waiters = [];
+    this.parkedCount -= woken.length;
+    for (const w of woken) {
       this.clock.clearTimeout(w.timer);
       w.resolve();
     }
@@ -56,26 +72,26 @@ export class Notifier {
 
   private parked(userId: string, timeoutMs: number, onCancel?: (cancel: () => void) => void): Promise<void> {
     return new Promise((resolve) => {
-      let set = this.waiters.get(userId);
-      if (!set) this.waiters.set(userId, (set = new Set()));
+      const stream = this.streamOf(userId);
+      // Timed out or cancelled: no longer waiting (a woken waiter is already out of the list).
       const finish = (): void => {
         this.clock.clearTimeout(waiter.timer);
-        const s = this.waiters.get(userId);
-        if (s) {
-          s.delete(waiter);
-          if (s.size === 0) this.waiters.delete(userId);
+        const i = stream.waiters.indexOf(waiter);
+        if (i >= 0) {
+          stream.waiters.splice(i, 1);
+          this.parkedCount--;
         }
         resolve();
       };
       const waiter: Waiter = { resolve, timer: this.clock.setTimeout(finish, timeoutMs) };
-      set.add(waiter);
+      stream.waiters.push(waiter);
+      this.parkedCount++;
       onCancel?.(finish);
     });
   }
 
+  /** How many long-polls are parked. */
   waiting(): number {
-    let n = 0;
-    for (const s of this.waiters.values()) n += s.size;
-    return n;
+    return this.parkedCount;
   }
 }

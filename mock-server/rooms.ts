@@ -32,16 +32,26 @@ export interface Room {
  * limit. A /sync from before the kept window is answered with `limited: true`, as the spec allows. */
 export const KEPT_EVENTS = 1000;
 
+/** A user's rooms by membership; `left` keeps the position of each leave, for the leave section of /sync. */
+export interface UserRooms {
+  joined: ReadonlySet<string>;
+  invited: ReadonlySet<string>;
+  left: ReadonlyMap<string, number>;
+}
+
+/** What the index answers for a user it does not hold, and the left rooms of one who never left: never
+ * written to, so one of each serves all. */
+const NO_LEAVES = new Map<string, number>();
+const NO_ROOMS: Readonly<UserRooms> = { joined: new Set(), invited: new Set(), left: NO_LEAVES };
+
 export function stateKeyOf(type: string, stateKey: string): string {
   return `${type}\u0000${stateKey}`;
 }
 
 export class Rooms {
   readonly rooms = new Map<string, Room>();
-  private readonly joinedBy = new Map<string, Set<string>>();
-  private readonly invitedTo = new Map<string, Set<string>>();
-  /** Rooms a user left, with the position of the leave, for the leave section of /sync. */
-  private readonly leftAt = new Map<string, Map<string, number>>();
+  /** Each user's rooms by membership, in one entry (a /sync reads all three). */
+  private readonly byUser = new Map<string, { joined: Set<string>; invited: Set<string>; left: Map<string, number> }>();
 
   constructor(private readonly serverName: string) {}
 
@@ -71,35 +81,35 @@ export class Rooms {
 
   private setMembership(room: Room, userId: string, membership: Membership, pos: number): void {
     room.members.set(userId, membership);
-    const joined = this.joinedBy.get(userId) ?? new Set<string>();
-    const invited = this.invitedTo.get(userId) ?? new Set<string>();
-    joined.delete(room.roomId);
-    invited.delete(room.roomId);
-    this.leftAt.get(userId)?.delete(room.roomId);
-    if (membership === 'join') joined.add(room.roomId);
-    if (membership === 'invite') invited.add(room.roomId);
+    let mine = this.byUser.get(userId);
+    // `left` is the shared empty map until the user first leaves a room (most never do).
+    if (!mine) this.byUser.set(userId, (mine = { joined: new Set(), invited: new Set(), left: NO_LEAVES }));
+    mine.joined.delete(room.roomId);
+    mine.invited.delete(room.roomId);
+    if (mine.left !== NO_LEAVES) mine.left.delete(room.roomId);
+    if (membership === 'join') mine.joined.add(room.roomId);
+    if (membership === 'invite') mine.invited.add(room.roomId);
     if (membership === 'leave') {
-      if (!this.leftAt.has(userId)) this.leftAt.set(userId, new Map());
-      this.leftAt.get(userId)!.set(room.roomId, pos);
+      if (mine.left === NO_LEAVES) mine.left = new Map();
+      mine.left.set(room.roomId, pos);
     }
-    this.joinedBy.set(userId, joined);
-    this.invitedTo.set(userId, invited);
   }
 
   membership(roomId: string, userId: string): Membership | undefined {
     return this.rooms.get(roomId)?.members.get(userId);
   }
 
+  /** A user's rooms: joined, invited to, and left (with the position of the leave). */
+  roomsOf(userId: string): Readonly<UserRooms> {
+    return this.byUser.get(userId) ?? NO_ROOMS;
+  }
+
   joinedRooms(userId: string): ReadonlySet<string> {
-    return this.joinedBy.get(userId) ?? new Set();
+    return this.roomsOf(userId).joined;
   }
 
   invitedRooms(userId: string): ReadonlySet<string> {
-    return this.invitedTo.get(userId) ?? new Set();
-  }
-
-  leftRooms(userId: string): ReadonlyMap<string, number> {
-    return this.leftAt.get(userId) ?? new Map();
+    return this.roomsOf(userId).invited;
   }
 
   joinedMembers(roomId: string): string[] {

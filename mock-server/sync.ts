@@ -123,12 +123,16 @@ function presenceSection(hs: Homeserver, r: SyncRequest, now: number): string[] 
     users = hs.takePresenceSince(r.userId, r.since);
   }
   const filter = effectivePresenceFilter(hs, r.presenceFilter);
-  let events = users.filter((u) => allowedByFilter(filter, 'm.presence', u)).map((u) => presenceEventJson(hs, u, now));
+  let events = (filter ? users.filter((u) => allowedByFilter(filter, 'm.presence', u)) : users).map((u) => presenceEventJson(hs, u, now));
   if (filter?.limit !== undefined) events = events.slice(0, Math.max(0, filter.limit));
   return events;
 }
 
 function joinedRoom(hs: Homeserver, room: Room, r: SyncRequest): Record<string, unknown> | undefined {
+  // Nothing in the room after `since` (the join itself is an event of the timeline): no section. The
+  // common case of a woken long-poll, checked before anything is looked up or built.
+  const newest = room.timeline.length === 0 ? 0 : room.timeline[room.timeline.length - 1]!.pos;
+  if (r.since !== 0 && !r.fullState && newest <= r.since) return undefined;
   const joinPos = room.state.get(`m.room.member\u0000${r.userId}`)?.pos ?? 0;
   const full = r.since === 0 || r.fullState || joinPos > r.since;
   let timeline: RoomEvent[];
@@ -162,14 +166,42 @@ function joinedRoom(hs: Homeserver, room: Room, r: SyncRequest): Record<string, 
  * presence events spliced in from presenceEventJson). */
 export function buildSyncJson(hs: Homeserver, r: SyncRequest): string {
   const now = hs.clock.now();
-  const nextBatch = `s${hs.notifier.current()}`;
+  const position = hs.notifier.current();
+  const rooms = roomsJson(hs, r);
+  const presence = presenceSection(hs, r, now);
+  // One change wakes every watcher at the same position, and most of them answer the same text (its
+  // presence event and no room news): the last such text is kept and handed to each of them.
+  const memo = lastQuietBody.get(hs);
+  if (rooms === NO_ROOMS && memo && memo.position === position && sameStrings(memo.presence, presence)) return memo.text;
+  // Only next_batch is required (sync.yaml): presence-omitted-when-empty leaves an empty section out.
+  const presenceJson = presence.length === 0 && hs.variants.has('presence-omitted-when-empty') ? '' : `"presence":{"events":[${presence.join(',')}]},`;
+  // The extra-fields variant's top-level fields come last, as sendJson would merge them.
+  const extra = hs.jsonStyle.extraFields ? EXTRA_FIELD_JSON : '';
+  const text = `{"next_batch":"s${position}",${presenceJson}${EMPTY_SECTIONS},"rooms":${rooms}${extra}}`;
+  if (rooms === NO_ROOMS) lastQuietBody.set(hs, { position, presence, text });
+  return text;
+}
+
+/** The last /sync text without room news, by stream position and presence events (see buildSyncJson). */
+const lastQuietBody = new WeakMap<Homeserver, { position: number; presence: string[]; text: string }>();
+
+function sameStrings(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The rooms section: joined rooms with news, new invites, rooms left since `since`; NO_ROOMS when
+ * there is none of those. */
+function roomsJson(hs: Homeserver, r: SyncRequest): string {
+  const mine = hs.rooms.roomsOf(r.userId);
   const join: Record<string, unknown> = {};
-  for (const roomId of hs.rooms.joinedRooms(r.userId)) {
+  for (const roomId of mine.joined) {
     const section = joinedRoom(hs, hs.getRoom(roomId), r);
     if (section) join[roomId] = section;
   }
   const invite: Record<string, unknown> = {};
-  for (const roomId of hs.rooms.invitedRooms(r.userId)) {
+  for (const roomId of mine.invited) {
     const room = hs.getRoom(roomId);
     const inviteEvent = room.state.get(`m.room.member\u0000${r.userId}`);
     if (!inviteEvent || (r.since !== 0 && inviteEvent.pos <= r.since)) continue;
@@ -182,20 +214,23 @@ export function buildSyncJson(hs: Homeserver, r: SyncRequest): string {
   }
   const leave: Record<string, unknown> = {};
   if (r.since !== 0) {
-    for (const [roomId, pos] of hs.rooms.leftRooms(r.userId)) {
+    for (const [roomId, pos] of mine.left) {
       if (pos <= r.since) continue;
       const room = hs.getRoom(roomId);
       const events = room.timeline.filter((e) => e.pos > r.since && e.pos <= pos);
       leave[roomId] = { timeline: { events: events.map(clientEvent), limited: false }, state: { events: [] } };
     }
   }
-  const presence = presenceSection(hs, r, now);
-  // Only next_batch is required (sync.yaml): presence-omitted-when-empty leaves an empty section out.
-  const presenceJson = presence.length === 0 && hs.variants.has('presence-omitted-when-empty') ? '' : `"presence":{"events":[${presence.join(',')}]},`;
-  // The extra-fields variant's top-level fields come last, as sendJson would merge them.
-  const extra = hs.jsonStyle.extraFields ? EXTRA_FIELD_JSON : '';
-  return `{"next_batch":${JSON.stringify(nextBatch)},${presenceJson}${EMPTY_SECTIONS},"rooms":${JSON.stringify({ join, invite, leave, knock: {} })}${extra}}`;
+  return isEmpty(join) && isEmpty(invite) && isEmpty(leave) ? NO_ROOMS : JSON.stringify({ join, invite, leave, knock: {} });
 }
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
+/** The rooms section with nothing in it (what most woken long-polls answer), serialised once. */
+const NO_ROOMS = JSON.stringify({ join: {}, invite: {}, leave: {}, knock: {} });
 
 /** The extra-fields variant's fields as the tail of a JSON object (",\"name\":value..."), built once. */
 const EXTRA_FIELD_JSON = `,${JSON.stringify(EXTRA_FIELD).slice(1, -1)}`;
