@@ -22,10 +22,17 @@ export interface Session {
 // a-z 0-9 . _ = - /; registration refuses anything else with M_INVALID_USERNAME.
 const LOCALPART = /^[a-z0-9._=\-/]+$/;
 
+const USER_ID = /^@([^:]+):(.+)$/;
+
 export function parseUserId(raw: string): { localpart: string; server: string } | undefined {
-  const m = /^@([^:]+):(.+)$/.exec(raw);
+  const m = USER_ID.exec(raw);
   if (!m || raw.length > 255) return undefined;
   return { localpart: m[1]!, server: m[2]! };
+}
+
+/** Whether `raw` has the @localpart:server shape parseUserId reads (without building its parts). */
+export function isUserId(raw: string): boolean {
+  return raw.length <= 255 && USER_ID.test(raw);
 }
 
 export class Accounts {

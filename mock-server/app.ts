@@ -7,7 +7,8 @@ import { dialectOf, type Context } from './context.js';
 import { ERRORS, MatrixError } from './errors.js';
 import { Homeserver, type JsonStyle } from './homeserver.js';
 import { ClientGoneError, CORS_HEADERS, parseJson, readBody, sendJson } from './http-io.js';
-import { parseTarget } from './request-target.js';
+import { parseTarget, type RequestTarget } from './request-target.js';
+import type { Session, User } from './accounts.js';
 import { Router, type Match, type Route } from './router.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { earlyRoutes } from './routes/early-routes.js';
@@ -38,6 +39,32 @@ export function createMockApp(config: MockConfig | MockConfigInput = {}, clock: 
   listener.homeserver = hs;
   listener.config = resolved;
   return listener;
+}
+
+/** A request's Context; its query is read from the target only when a handler asks for it. */
+class RequestContext implements Context {
+  body: unknown = undefined;
+  user?: User;
+  session?: Session;
+  accessToken?: string;
+
+  constructor(
+    readonly hs: Homeserver,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly params: Record<string, string>,
+    readonly version: string,
+    private readonly target: RequestTarget,
+  ) {}
+
+  get query(): URLSearchParams {
+    return this.target.query;
+  }
+
+  // A property, not a method: it is handed on unbound (notifier.wait's onCancel).
+  readonly onClose = (fn: () => void): void => {
+    this.res.once('close', fn);
+  };
 }
 
 /** Every request gets an answer, whatever went wrong. The decision rests on the response alone (was
@@ -89,10 +116,7 @@ function handle(hs: Homeserver, router: Router, req: IncomingMessage, res: Serve
     throw new MatrixError(ERRORS.UNRECOGNIZED);
   }
   const { route, params } = match;
-  const ctx: Context = {
-    hs, req, res, params, version: split?.version ?? 'v3', query: url.query, body: undefined,
-    onClose: (fn) => res.once('close', fn),
-  };
+  const ctx = new RequestContext(hs, req, res, params, split?.version ?? 'v3', url);
 
   authenticate(ctx, route.auth !== false, route.presence === true);
 
@@ -161,11 +185,7 @@ function authenticate(ctx: Context, required: boolean, presenceRoute: boolean): 
   const { hs } = ctx;
   const early = dialectOf(ctx) === 'early';
   const header = early ? undefined : ctx.req.headers.authorization;
-  let token: string | undefined;
-  if (header !== undefined) {
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    token = m ? m[1] : undefined;
-  }
+  let token = header === undefined ? undefined : bearerToken(header);
   if (token === undefined && !hs.faults.has('query-token-ignored')) token = ctx.query.get('access_token') ?? undefined;
   if (token === undefined) {
     if (!required) return;
@@ -183,6 +203,17 @@ function authenticate(ctx: Context, required: boolean, presenceRoute: boolean): 
   ctx.session = session;
   ctx.user = hs.accounts.users.get(session.userId);
 }
+
+/** The token of an `Authorization: Bearer <token>` header (the scheme in any case, as RFC 9110 says of
+ * auth schemes; white space before the token, none in or after it), or undefined for any other header.
+ * No regex captures: this runs for every request. */
+export function bearerToken(header: string): string | undefined {
+  if (!BEARER.test(header)) return undefined;
+  const token = header.slice(6).trimStart();
+  return token === '' || /\s/.test(token) ? undefined : token;
+}
+
+const BEARER = /^Bearer\s/i;
 
 /** For the auth faults: act as the user named in the path, or else the first registered user. */
 function impersonate(ctx: Context): void {

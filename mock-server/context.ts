@@ -1,7 +1,7 @@
 // What a route handler gets: the homeserver, the parsed request, and the authenticated user.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Session, User } from './accounts.js';
-import { parseUserId } from './accounts.js';
+import { isUserId } from './accounts.js';
 import { ERRORS, MatrixError } from './errors.js';
 import type { Homeserver } from './homeserver.js';
 
@@ -49,7 +49,7 @@ export function pathParam(ctx: Context, name: string): string {
 /** A {userId} path parameter, checked for the @localpart:server grammar. */
 export function userIdParam(ctx: Context, name = 'userId'): string {
   const value = ctx.hs.faults.has('user-id-not-decoded') ? (ctx.params[name] ?? '') : pathParam(ctx, name);
-  if (!parseUserId(value)) throw new MatrixError(ERRORS.INVALID_PARAM, `Invalid user id: ${JSON.stringify(value)}.`);
+  if (!isUserId(value)) throw new MatrixError(ERRORS.INVALID_PARAM, `Invalid user id: ${JSON.stringify(value)}.`);
   return value;
 }
 

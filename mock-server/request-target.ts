@@ -8,6 +8,21 @@ export interface RequestTarget {
   query: URLSearchParams;
 }
 
+/** A plain target: its query is parsed only when a handler reads it (most requests never do: the
+ * access token comes in a header). */
+class PlainTarget implements RequestTarget {
+  private parsed: URLSearchParams | undefined;
+  constructor(
+    readonly pathname: string,
+    private readonly search: string,
+  ) {}
+
+  get query(): URLSearchParams {
+    // The leading "?" keeps a query that itself starts with "?" intact (the constructor strips one).
+    return (this.parsed ??= new URLSearchParams(`?${this.search}`));
+  }
+}
+
 // Characters that URL leaves alone in a path (no percent-encoding, no backslash); dot segments and
 // their encoded forms are excluded below.
 const PLAIN_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
@@ -19,10 +34,7 @@ export function parseTarget(target: string): RequestTarget {
   const q = target.indexOf('?');
   const path = q < 0 ? target : target.slice(0, q);
   const search = q < 0 ? '' : target.slice(q + 1);
-  if (PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path) && PLAIN_QUERY.test(search)) {
-    // The leading "?" keeps a query that itself starts with "?" intact (the constructor strips one).
-    return { pathname: path, query: new URLSearchParams(`?${search}`) };
-  }
+  if (PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path) && PLAIN_QUERY.test(search)) return new PlainTarget(path, search);
   // An origin-form target is a path even when it starts with "//" (RFC 9112 3.2.1): appended to an
   // origin rather than resolved against one, where "//host" would be read as an authority (and an
   // invalid one, such as "//@a:b", threw: a 500). Other forms ("*", absolute URLs) address no route.

@@ -1,6 +1,6 @@
 // Rooms: create, join, invite, leave, joined_rooms, send (pro-active), state, members, typing and
 // receipts (activity that bumps last active).
-import { parseUserId } from '../accounts.js';
+import { isUserId } from '../accounts.js';
 import { bodyObject, me, optString, pathParam, userIdParam, type Context } from '../context.js';
 import { ERRORS, MatrixError } from '../errors.js';
 import type { Route } from '../router.js';
@@ -83,7 +83,7 @@ function putState(ctx: Context): unknown {
 function putMembership(ctx: Context, roomId: string, sender: string, target: string, content: Record<string, unknown>): unknown {
   const membership = content.membership;
   if (typeof membership !== 'string') throw new MatrixError(ERRORS.BAD_JSON, 'membership must be a string.');
-  if (!parseUserId(target)) throw new MatrixError(ERRORS.INVALID_PARAM, `Invalid user id: ${JSON.stringify(target)}.`);
+  if (!isUserId(target)) throw new MatrixError(ERRORS.INVALID_PARAM, `Invalid user id: ${JSON.stringify(target)}.`);
   if (membership === 'invite') {
     ctx.hs.invite(roomId, sender, target);
     return { event_id: ctx.hs.getRoom(roomId).state.get(stateKeyOf('m.room.member', target))!.event_id };
