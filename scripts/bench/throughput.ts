@@ -25,6 +25,8 @@ export interface ThroughputFigures {
   /** Median requests per second over the rounds. */
   perSecond: number;
   rounds: number[];
+  /** Server CPU time per request of each round, in microseconds. */
+  cpuRounds: number[];
   /** Median server CPU time per request, in microseconds (NaN without a server process). */
   cpuUsPerRequest: number;
   non2xx: number;
@@ -56,12 +58,12 @@ export function describeWrk(method: 'GET' | 'PUT', seconds: number): string {
 }
 
 export async function measureThroughput(
-  targets: ThroughputTarget[], method: 'GET' | 'PUT', rounds: number, seconds: number, tag: string, hooks: MeasureHooks = {},
+  targets: ThroughputTarget[], method: 'GET' | 'PUT', rounds: number, seconds: number, tag: string, hooks: MeasureHooks = {}, wrkCpus?: string,
 ): Promise<Map<string, ThroughputFigures>> {
   const prepared = await Promise.all(targets.map((t) => prepare(t, `${tag}_${method.toLowerCase()}_${t.name}`)));
   const run = (p: Prepared, s: number): Promise<WrkResult> => runWrk({
     url: `${p.target.url}${p.path}`, seconds: s, threads: WRK_THREADS, connections: WRK_CONNECTIONS, headers: p.headers,
-    putBody: method === 'PUT' ? PUT_BODY : undefined,
+    putBody: method === 'PUT' ? PUT_BODY : undefined, cpus: wrkCpus,
   });
   for (const p of prepared) await run(p, 1); // warm-up (JIT, connection set-up)
   const results = new Map<string, (WrkResult & { cpuUs: number })[]>(prepared.map((p) => [p.target.name, []]));
@@ -79,13 +81,21 @@ export async function measureThroughput(
   return new Map([...results].map(([name, rs]) => [name, {
     perSecond: median(rs.map((x) => x.requestsPerSec)),
     rounds: rs.map((x) => x.requestsPerSec),
+    cpuRounds: rs.map((x) => x.cpuUs),
     cpuUsPerRequest: median(rs.map((x) => x.cpuUs)),
     non2xx: rs.reduce((a, x) => a + x.non2xx, 0),
     socketErrors: rs.reduce((a, x) => a + x.socketErrors, 0),
   }]));
 }
 
-/** The median over rounds of mock/floor, pairing the i-th round of each (run next to each other). */
+/** The median over rounds of a/b in requests per second, pairing the i-th round of each (run next to
+ * each other). */
 export function pairedRatio(a: ThroughputFigures, b: ThroughputFigures): number {
   return median(a.rounds.map((x, i) => x / b.rounds[i]!));
+}
+
+/** The median over paired rounds of b's CPU per request over a's (a costing more gives less than 1):
+ * the drift of a shared machine between rounds cancels within each pair. */
+export function pairedCpuRatio(a: ThroughputFigures, b: ThroughputFigures): number {
+  return median(a.cpuRounds.map((x, i) => b.cpuRounds[i]! / x));
 }

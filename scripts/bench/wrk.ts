@@ -20,6 +20,8 @@ export interface WrkOptions {
   headers?: Record<string, string>;
   /** PUT this JSON body instead of a GET (through a Lua script, as `wrk -s put.lua`). */
   putBody?: string;
+  /** Run wrk on these CPUs only (`taskset -c`), e.g. "1". */
+  cpus?: string;
 }
 
 export function wrkVersion(): string | undefined {
@@ -48,7 +50,8 @@ export function wrkCommand(o: WrkOptions): string[] {
 
 export function runWrk(o: WrkOptions): Promise<WrkResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('wrk', wrkCommand(o), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, args] = o.cpus === undefined ? ['wrk', wrkCommand(o)] : ['taskset', ['-c', o.cpus, 'wrk', ...wrkCommand(o)]];
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
