@@ -68,11 +68,6 @@ export class Child<Hello = unknown> {
     });
   }
 
-  /** The child's process id. */
-  get pid(): number {
-    return this.proc.pid!;
-  }
-
   /** Sends a question and resolves with the answer (rejects if the child fails or exceeds `timeoutMs`). */
   ask<A>(question: Record<string, unknown>, timeoutMs = 120_000): Promise<A> {
     if (this.exited) return Promise.reject(this.exited);

@@ -58,12 +58,12 @@ export function describeWrk(method: 'GET' | 'PUT', seconds: number): string {
 }
 
 export async function measureThroughput(
-  targets: ThroughputTarget[], method: 'GET' | 'PUT', rounds: number, seconds: number, tag: string, hooks: MeasureHooks = {}, wrkCpus?: string,
+  targets: ThroughputTarget[], method: 'GET' | 'PUT', rounds: number, seconds: number, tag: string, hooks: MeasureHooks = {},
 ): Promise<Map<string, ThroughputFigures>> {
   const prepared = await Promise.all(targets.map((t) => prepare(t, `${tag}_${method.toLowerCase()}_${t.name}`)));
   const run = (p: Prepared, s: number): Promise<WrkResult> => runWrk({
     url: `${p.target.url}${p.path}`, seconds: s, threads: WRK_THREADS, connections: WRK_CONNECTIONS, headers: p.headers,
-    putBody: method === 'PUT' ? PUT_BODY : undefined, cpus: wrkCpus,
+    putBody: method === 'PUT' ? PUT_BODY : undefined,
   });
   for (const p of prepared) await run(p, 1); // warm-up (JIT, connection set-up)
   const results = new Map<string, (WrkResult & { cpuUs: number })[]>(prepared.map((p) => [p.target.name, []]));

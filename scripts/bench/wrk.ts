@@ -20,8 +20,6 @@ export interface WrkOptions {
   headers?: Record<string, string>;
   /** PUT this JSON body instead of a GET (through a Lua script, as `wrk -s put.lua`). */
   putBody?: string;
-  /** Run wrk on these CPUs only (`taskset -c`), e.g. "1". */
-  cpus?: string;
 }
 
 export function wrkVersion(): string | undefined {
@@ -50,8 +48,7 @@ export function wrkCommand(o: WrkOptions): string[] {
 
 export function runWrk(o: WrkOptions): Promise<WrkResult> {
   return new Promise((resolve, reject) => {
-    const [command, args] = o.cpus === undefined ? ['wrk', wrkCommand(o)] : ['taskset', ['-c', o.cpus, 'wrk', ...wrkCommand(o)]];
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('wrk', wrkCommand(o), { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
