@@ -1,5 +1,6 @@
-// The mock's state and its domain operations, wired together: accounts, rooms, presence, the notifier
-// that wakes long-polls, and the per-recipient presence inboxes that /sync reads.
+// The mock's state and its domain operations, wired together: accounts, rooms, presence, and the
+// notifier that keeps each user's stream (what is new for them, their presence inbox) and wakes their
+// long-polls.
 import type { Clock, TimerHandle } from './clock.js';
 import type { MockConfig } from './config.js';
 import { Accounts } from './accounts.js';
@@ -31,8 +32,6 @@ export class Homeserver {
   readonly notifier: Notifier;
   readonly presence: PresenceTracker;
   readonly rateLimiter: RateLimiter | undefined;
-  /** recipient -> (user whose presence changed -> stream position of the change). */
-  private readonly inbox = new Map<string, Map<string, number>>();
   /** The join-presence-repeated fault: presence re-sent in every sync. */
   private readonly sticky = new Map<string, Set<string>>();
   /** Early spec presence list: owner -> listed users, and the reverse index. */
@@ -127,8 +126,7 @@ export class Homeserver {
     const queued: string[] = [];
     this.forEachInterested(userId, (recipient) => {
       if (recipient === userId ? ownHidden : noDelivery) return;
-      this.addToInbox(recipient, userId, pos);
-      this.notifier.touch(recipient, pos, wake);
+      this.notifier.deliverPresence(recipient, userId, pos, wake);
       if (slowWake) queued.push(recipient);
     });
     // slow-wake: the change is there at once (a new poll gets it); the waiting polls learn of it late.
@@ -147,15 +145,8 @@ export class Homeserver {
    * when it is not for them. */
   private queuePresence(recipient: string, userId: string, pos: number, wake = true): boolean {
     if (recipient === userId ? this.ownPresenceHidden() : this.faults.has('no-sync-delivery')) return false;
-    this.addToInbox(recipient, userId, pos);
-    this.notifier.touch(recipient, pos, wake);
+    this.notifier.deliverPresence(recipient, userId, pos, wake);
     return true;
-  }
-
-  private addToInbox(recipient: string, userId: string, pos: number): void {
-    let box = this.inbox.get(recipient);
-    if (!box) this.inbox.set(recipient, (box = new Map()));
-    box.set(userId, pos);
   }
 
   /** A user's /sync arrived (fault new-co-member-not-subscribed: remembers their peers at the first one). */
@@ -165,14 +156,7 @@ export class Homeserver {
 
   /** Users whose presence changed for `recipient` after `since`; forgets what the client has seen. */
   takePresenceSince(recipient: string, since: number): string[] {
-    const box = this.inbox.get(recipient);
-    const out: string[] = [];
-    if (box) {
-      for (const [userId, pos] of box) {
-        if (pos > since) out.push(userId);
-        else box.delete(userId);
-      }
-    }
+    const out = this.notifier.takePresenceSince(recipient, since);
     if (this.sticky.size > 0) for (const u of this.sticky.get(recipient) ?? []) if (!out.includes(u)) out.push(u);
     return out;
   }
@@ -226,7 +210,7 @@ export class Homeserver {
     // Everyone joined (and the member concerned) learns of the event.
     const touched = new Set(this.rooms.joinedMembers(room.roomId));
     if (stateKey !== undefined && type === 'm.room.member') touched.add(stateKey);
-    for (const u of touched) this.notifier.touch(u, event.pos);
+    for (const u of touched) this.notifier.touchRooms(u, event.pos);
     if (type === 'm.room.member' && content.membership === 'join' && before !== 'join') this.onJoin(room, stateKey!);
     return event;
   }

@@ -1,5 +1,7 @@
-// Who is waiting for what. Every change that concerns a user moves that user's "dirty" stream position
-// and wakes their waiting long-polls, so a /sync can tell in O(1) whether anything is new for it.
+// Each user's side of the event stream: the position of the latest change that concerns them (and of
+// the latest in their rooms), their presence inbox, and their parked long-polls. Every change that
+// concerns a user moves their position and wakes their long-polls, so a /sync can tell in O(1) whether
+// anything is new for it, and whether its rooms have anything new.
 import type { Clock, TimerHandle } from './clock.js';
 
 interface Waiter {
@@ -7,11 +9,15 @@ interface Waiter {
   timer: TimerHandle;
 }
 
-/** One user's side of the stream: one map entry holds both, since one change touches thousands of
- * users and each lookup costs (the fan-out benchmark's hot loop). */
+/** One user's side of the stream, in one map entry: one change touches thousands of users, and each
+ * lookup costs (the fan-out benchmark's hot loop). */
 interface UserStream {
   /** The position of the latest change that concerns the user (0 when none). */
   changedAt: number;
+  /** The position of the latest event in a room they are in, were invited to or left (0 when none). */
+  roomsChangedAt: number;
+  /** Users whose presence changed for them -> the position of the change (until they have seen it). */
+  presence: Map<string, number> | undefined;
   /** Their parked long-polls (usually none or one). */
   waiters: Waiter[];
 }
@@ -40,15 +46,51 @@ export class Notifier {
     return this.streams.get(userId)?.changedAt ?? 0;
   }
 
+  /** The position of the latest room event that concerns `userId` (0 when none): no room section of
+   * their /sync can have anything after it. */
+  lastRoomChangeFor(userId: string): number {
+    return this.streams.get(userId)?.roomsChangedAt ?? 0;
+  }
+
   private streamOf(userId: string): UserStream {
     let stream = this.streams.get(userId);
-    if (!stream) this.streams.set(userId, (stream = { changedAt: 0, waiters: [] }));
+    if (!stream) this.streams.set(userId, (stream = { changedAt: 0, roomsChangedAt: 0, presence: undefined, waiters: [] }));
     return stream;
+  }
+
+  /** A room event at `pos` concerns `userId` (they are in the room, or the member event is about them). */
+  touchRooms(userId: string, pos: number): void {
+    const stream = this.streamOf(userId);
+    if (stream.roomsChangedAt < pos) stream.roomsChangedAt = pos;
+    this.wakeStream(stream, pos, true);
+  }
+
+  /** `sender`'s presence changed at `pos` for `recipient`: in their inbox, and their long-polls woken
+   * unless `wake` is false. */
+  deliverPresence(recipient: string, sender: string, pos: number, wake = true): void {
+    const stream = this.streamOf(recipient);
+    (stream.presence ??= new Map()).set(sender, pos);
+    this.wakeStream(stream, pos, wake);
+  }
+
+  /** Users whose presence changed for `recipient` after `since`; forgets what the client has seen. */
+  takePresenceSince(recipient: string, since: number): string[] {
+    const out: string[] = [];
+    const inbox = this.streams.get(recipient)?.presence;
+    if (!inbox) return out;
+    for (const [userId, pos] of inbox) {
+      if (pos > since) out.push(userId);
+      else inbox.delete(userId);
+    }
+    return out;
   }
 
   /** Records that `userId` has something new at `pos`; wakes their long-polls unless `wake` is false. */
   touch(userId: string, pos: number, wake = true): void {
-    const stream = this.streamOf(userId);
+    this.wakeStream(this.streamOf(userId), pos, wake);
+  }
+
+  private wakeStream(stream: UserStream, pos: number, wake: boolean): void {
     if (stream.changedAt < pos) stream.changedAt = pos;
     if (!wake || stream.waiters.length === 0) return;
     const woken = stream.waiters;

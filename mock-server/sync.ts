@@ -194,6 +194,8 @@ function sameStrings(a: string[], b: string[]): boolean {
 /** The rooms section: joined rooms with news, new invites, rooms left since `since`; NO_ROOMS when
  * there is none of those. */
 function roomsJson(hs: Homeserver, r: SyncRequest): string {
+  // No room event for the user after `since`: nothing to look at (most woken long-polls).
+  if (r.since !== 0 && !r.fullState && hs.notifier.lastRoomChangeFor(r.userId) <= r.since) return NO_ROOMS;
   const mine = hs.rooms.roomsOf(r.userId);
   const join: Record<string, unknown> = {};
   for (const roomId of mine.joined) {
