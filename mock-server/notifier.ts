@@ -18,8 +18,8 @@ interface UserStream {
   roomsChangedAt: number;
   /** Users whose presence changed for them -> the position of the change (until they have seen it). */
   presence: Map<string, number> | undefined;
-  /** Their parked long-polls (usually none or one). */
-  waiters: Waiter[];
+  /** Their parked long-polls (usually one; none for most users, so made when the first parks). */
+  waiters: Waiter[] | undefined;
 }
 
 export class Notifier {
@@ -54,7 +54,7 @@ export class Notifier {
 
   private streamOf(userId: string): UserStream {
     let stream = this.streams.get(userId);
-    if (!stream) this.streams.set(userId, (stream = { changedAt: 0, roomsChangedAt: 0, presence: undefined, waiters: [] }));
+    if (!stream) this.streams.set(userId, (stream = { changedAt: 0, roomsChangedAt: 0, presence: undefined, waiters: undefined }));
     return stream;
   }
 
@@ -92,9 +92,9 @@ export class Notifier {
 
   private wakeStream(stream: UserStream, pos: number, wake: boolean): void {
     if (stream.changedAt < pos) stream.changedAt = pos;
-    if (!wake || stream.waiters.length === 0) return;
     const woken = stream.waiters;
-    stream.waiters = [];
+    if (!wake || woken === undefined || woken.length === 0) return;
+    stream.waiters = undefined;
     this.parkedCount -= woken.length;
     for (const w of woken) {
       this.clock.clearTimeout(w.timer);
@@ -118,15 +118,15 @@ export class Notifier {
       // Timed out or cancelled: no longer waiting (a woken waiter is already out of the list).
       const finish = (): void => {
         this.clock.clearTimeout(waiter.timer);
-        const i = stream.waiters.indexOf(waiter);
+        const i = stream.waiters?.indexOf(waiter) ?? -1;
         if (i >= 0) {
-          stream.waiters.splice(i, 1);
+          stream.waiters!.splice(i, 1);
           this.parkedCount--;
         }
         resolve();
       };
       const waiter: Waiter = { resolve, timer: this.clock.setTimeout(finish, timeoutMs) };
-      stream.waiters.push(waiter);
+      (stream.waiters ??= []).push(waiter);
       this.parkedCount++;
       onCancel?.(finish);
     });
