@@ -105,8 +105,8 @@ export class Homeserver {
     if (!this.faults.has('no-sync-delivery')) {
       const peers = this.firstSyncPeers;
       for (const roomId of this.rooms.joinedRooms(userId)) {
-        for (const [member, membership] of this.getRoom(roomId).members) {
-          if (membership !== 'join' || member === userId) continue;
+        for (const member of this.getRoom(roomId).joined) {
+          if (member === userId) continue;
           if (peers?.get(member)?.has(userId) === false) continue;
           fn(member);
         }

@@ -23,6 +23,9 @@ export interface Room {
   /** The newest events (KEPT_EVENTS to twice that), oldest first. */
   timeline: RoomEvent[];
   members: Map<string, Membership>;
+  /** The members whose membership is join (kept with `members`: one change is delivered to every
+   * joined member of the sender's rooms, and iterating only them is what that costs). */
+  joined: Set<string>;
   /** The position of the newest event dropped from the timeline; 0 while none was. */
   droppedUpTo: number;
 }
@@ -64,7 +67,7 @@ export class Rooms {
   }
 
   create(roomId: string): Room {
-    const room: Room = { roomId, state: new Map(), timeline: [], members: new Map(), droppedUpTo: 0 };
+    const room: Room = { roomId, state: new Map(), timeline: [], members: new Map(), joined: new Set(), droppedUpTo: 0 };
     this.rooms.set(roomId, room);
     return room;
   }
@@ -81,6 +84,8 @@ export class Rooms {
 
   private setMembership(room: Room, userId: string, membership: Membership, pos: number): void {
     room.members.set(userId, membership);
+    if (membership === 'join') room.joined.add(userId);
+    else room.joined.delete(userId);
     let mine = this.byUser.get(userId);
     // `left` is the shared empty map until the user first leaves a room (most never do).
     if (!mine) this.byUser.set(userId, (mine = { joined: new Set(), invited: new Set(), left: NO_LEAVES }));
@@ -114,8 +119,7 @@ export class Rooms {
 
   joinedMembers(roomId: string): string[] {
     const room = this.rooms.get(roomId);
-    if (!room) return [];
-    return [...room.members].filter(([, m]) => m === 'join').map(([u]) => u);
+    return room ? [...room.joined] : [];
   }
 
   /** Whether two users share at least one joined room (iterates the smaller room set). */
@@ -132,7 +136,7 @@ export class Rooms {
     const out = new Set<string>();
     for (const roomId of this.joinedRooms(userId)) {
       const room = this.rooms.get(roomId)!;
-      for (const [u, m] of room.members) if (m === 'join' && u !== userId) out.add(u);
+      for (const u of room.joined) if (u !== userId) out.add(u);
     }
     return out;
   }
