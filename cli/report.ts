@@ -45,7 +45,8 @@ async function emitReport(report: Report, listeners: RunListener[]): Promise<voi
   for (const l of listeners) await l.onRunEnd?.(report);
 }
 
-function addReportOutputs(command: Command): Command {
+/** Declares the ReportOutputOptions on a command. */
+export function addReportOutputs(command: Command): Command {
   return command
     .option('--report-json <file>', 'write the canonical JSON report')
     .option('--junit <file>', 'write a JUnit XML report')

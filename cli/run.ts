@@ -10,7 +10,7 @@ import { DEFAULT_JOBS, defaultTargetFor, runSuites } from '../runner/run-suites.
 import type { Level } from '../project/report.js';
 import { displayPath } from '../project/paths.js';
 import { checkOutputPath, exitCodeOf } from './command.js';
-import { checkReportOutputs, chosenReporters } from './report.js';
+import { addReportOutputs, checkReportOutputs, chosenReporters, type ReportOutputOptions } from './report.js';
 
 const LEVELS: Level[] = ['MUST', 'SHOULD', 'MAY', 'INFO'];
 
@@ -57,7 +57,7 @@ function parseGrep(value: string): RegExp {
   }
 }
 
-interface RunCommandOptions {
+interface RunCommandOptions extends ReportOutputOptions {
   target?: string;
   homeserver?: string;
   grep?: RegExp;
@@ -68,12 +68,7 @@ interface RunCommandOptions {
   strict?: boolean;
   expectations?: string | false;
   updateExpectations?: string;
-  reportJson?: string;
-  junit?: string;
-  html?: string;
-  githubAnnotations?: boolean;
   fault?: string[];
-  quiet?: boolean;
   realTime?: boolean;
 }
 
@@ -108,7 +103,7 @@ async function runAction(suitePaths: string[], opts: RunCommandOptions): Promise
 }
 
 export function registerRunCommand(program: Command): void {
-  program
+  const run = program
     .command('run')
     .description('run the suites against a homeserver, or against the embedded mock when no --homeserver is given')
     .argument('[suites...]', 'suite files or folders (default: the suites/ folder)')
@@ -122,13 +117,9 @@ export function registerRunCommand(program: Command): void {
     .option('--strict', 'SHOULD and MAY failures also fail the run')
     .option('--expectations <file>', 'expectations file (default: the target profile\'s)')
     .option('--no-expectations', 'ignore the profile\'s expectations file')
-    .option('--update-expectations <file>', 'write an expectations file that makes this run\'s failures expected')
-    .option('--report-json <file>', 'write the canonical JSON report')
-    .option('--junit <file>', 'write a JUnit XML report')
-    .option('--html <file>', 'write a self-contained HTML report')
-    .option('--github-annotations', 'print GitHub Actions annotations (failed checks, INFO observations) at their suite lines')
+    .option('--update-expectations <file>', 'write an expectations file that makes this run\'s failures expected');
+  addReportOutputs(run)
     .addOption(new Option('--fault <name>', 'switch on a deliberate defect of the embedded mock (repeatable)').argParser(collect))
-    .option('--quiet', 'list only the cases that did not pass')
     .option('--real-time', 'against the embedded mock: wait on the wall clock (the mock in a worker thread) instead of a virtual clock shared with it')
     .action(async (suitePaths: string[], opts: RunCommandOptions) => {
       const code = await exitCodeOf(() => runAction(suitePaths, opts));
