@@ -18,6 +18,7 @@ import { probeRegistration, type RegistrationOutcome } from './registration-prob
 import { summariseVersions } from '../../project/spec-versions.js';
 import { readServerSoftware, specVersionFrom } from './server-identity.js';
 import { DEFAULT_MAX_WAIT_MS, measureTimers, roundUpNice, type MeasuredTimer, type TimerMeasurement } from './timer-measurement.js';
+import { localpartOf } from '../../project/user-id.js';
 
 export const PROBE_BUDGET_MS = 50_000;
 export const PROBE_REQUEST_TIMEOUT_MS = 5_000;
@@ -65,7 +66,7 @@ export interface ProbeReport {
 const CAPABILITY_ORDER = ['currently_active', 'idle_timeout', 'sync_online_timeout', 'rate_limit', 'message_activity', 'profile_propagation', 'presence_filter', 'query_string_token', 'r0_paths', 'free_for_chat', 'presence_list'] as const;
 
 function actor(name: string, u: ProbeUser) {
-  return { name, user_id: u.user_id, localpart: u.user_id.slice(1, u.user_id.indexOf(':')), access_token: u.access_token };
+  return { name, user_id: u.user_id, localpart: localpartOf(u.user_id), access_token: u.access_token };
 }
 
 export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {

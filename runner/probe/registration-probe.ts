@@ -17,6 +17,7 @@ import { provisionActors, ProvisioningState } from '../provision/provision.js';
 import type { Finding } from './findings.js';
 import { answered, describeAnswer, PROBE_DIALECT, type ProbeSession } from './probe-session.js';
 import type { ProbeUser } from './presence-switch.js';
+import { serverNameOf } from '../../project/user-id.js';
 
 export const SHARED_SECRET_PLACEHOLDER = 'REPLACE-ME-with-the-servers-registration_shared_secret';
 export const STATIC_TOKEN_PLACEHOLDER = 'REPLACE-ME-with-an-access-token';
@@ -46,10 +47,6 @@ async function makeUsers(session: ProbeSession, registration: Registration, coun
     if (err instanceof CaseError || err instanceof TransportError) return err.message;
     throw err;
   }
-}
-
-function serverNameOf(userId: string | undefined): string | undefined {
-  return userId === undefined ? undefined : userId.slice(userId.indexOf(':') + 1);
 }
 
 /** The flows of a 401 from POST /register, as "[m.login.dummy], [m.login.registration_token]". */
@@ -128,7 +125,7 @@ export async function probeRegistration(session: ProbeSession, options: Registra
       // The last users of the list: a run hands them out from the first, so the probes' traces
       // (presence set, a shared room, a changed displayname) stay away from the cases where they can.
       users: options.users.slice(-options.wanted).reverse().map((u) => ({ user_id: u.user_id, access_token: u.access_token })),
-      serverName: serverNameOf(options.users[0]?.user_id),
+      serverName: options.users[0] && serverNameOf(options.users[0].user_id),
     };
   }
 
@@ -143,7 +140,7 @@ export async function probeRegistration(session: ProbeSession, options: Registra
         registration: { method: 'dummy' },
         placeholder: false,
         users,
-        serverName: serverNameOf(users[0]?.user_id),
+        serverName: users[0] && serverNameOf(users[0].user_id),
       };
     }
     refused = `POST /register offers [m.login.dummy] but registering failed: ${users}`;
@@ -159,7 +156,7 @@ export async function probeRegistration(session: ProbeSession, options: Registra
       registration: { method: 'shared_secret', shared_secret: options.sharedSecret },
       placeholder: false,
       users,
-      serverName: serverNameOf(users[0]?.user_id),
+      serverName: users[0] && serverNameOf(users[0].user_id),
     };
   }
 

@@ -12,6 +12,7 @@ import { checkPresenceSwitch, SWITCH_PRESENCE_ON, type ProbeUser } from '../prob
 import type { ProbeSession } from '../probe/probe-session.js';
 import { askRegistration, askSharedSecret, SHARED_SECRET_PLACEHOLDER, STATIC_TOKEN_PLACEHOLDER, verifyStaticUsers } from '../probe/registration-probe.js';
 import { provisionActors, type ProvisioningState } from './provision.js';
+import { serverNameOf } from '../../project/user-id.js';
 
 /** Where to set things: the user's own profile, or a profile still to write when none was given. */
 function whereToSet(profile: TargetProfile, baseUrl: string, field: string): string {
@@ -68,7 +69,7 @@ export async function firstContact(session: ProbeSession, dialect: Dialect, prof
   const user = profile.registration.method === 'static'
     ? await staticContactUser(session, profile, usersNeeded)
     : await registeredContactUser(session, dialect, profile, provisioning);
-  provisioning.serverName ??= user.user_id.slice(user.user_id.indexOf(':') + 1);
+  provisioning.serverName ??= serverNameOf(user.user_id);
   const presence = await checkPresenceSwitch(session, user, dialect);
   const url = session.baseUrl;
   switch (presence.verdict) {

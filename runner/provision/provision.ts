@@ -12,6 +12,7 @@ import type { StaticUser, TargetProfile } from '../load/load-target.js';
 import type { RoomSpec } from '../load/suite-types.js';
 import { CaseError } from '../execute/case-error.js';
 import type { Dialect } from '../dialect/dialects.js';
+import { localpartOf, serverNameOf } from '../../project/user-id.js';
 
 export interface Actor {
   name: string;
@@ -49,10 +50,6 @@ export class ProvisioningState {
     this.staticIndex += 1;
     return user;
   }
-}
-
-function localpartOf(userId: string): string {
-  return userId.slice(1).split(':')[0]!;
 }
 
 function bodyOf(response: HttpResponse, what: string): Record<string, unknown> {
@@ -152,7 +149,7 @@ export async function provisionActors(client: HomeserverClient, dialect: Dialect
     names.forEach((name, i) => {
       const user = users[i]!;
       actors[name] = { name, user_id: user.user_id, localpart: localpartOf(user.user_id), access_token: user.access_token, device_id: user.device_id };
-      state.serverName ??= user.user_id.slice(user.user_id.indexOf(':') + 1);
+      state.serverName ??= serverNameOf(user.user_id);
     });
     return actors;
   }
@@ -170,7 +167,7 @@ async function provisionActor(client: HomeserverClient, dialect: Dialect, state:
   } else {
     actor = await registerDummy(client, dialect, name, state.nextLocalpart(name));
   }
-  state.serverName ??= actor.user_id.slice(actor.user_id.indexOf(':') + 1);
+  state.serverName ??= serverNameOf(actor.user_id);
   return actor;
 }
 
