@@ -5,7 +5,7 @@
 // The early API has no /versions; there GET .../api/v1/login, which "MUST respond with all the valid
 // login flows", answers the same question.
 import { ConfigError } from '../../project/errors.js';
-import { sendRequest, TransportError } from '../http/http-client.js';
+import { sendRequest, TransportError, type HttpResponse } from '../http/http-client.js';
 import { DIALECTS, type Dialect } from '../dialect/dialects.js';
 import { clip } from '../probe/probe-session.js';
 
@@ -19,42 +19,47 @@ export interface AdvertisedVersions {
 /** Throws ConfigError (exit 2) when `baseUrl` is unreachable or does not answer like a homeserver. */
 export async function checkHomeserverReachable(baseUrl: string, timeoutMs: number, dialect: Dialect = DIALECTS['v1.19']): Promise<AdvertisedVersions> {
   if (dialect.stream === 'events') return checkEarlyHomeserver(baseUrl, timeoutMs, dialect);
-  const url = `${baseUrl.replace(/\/+$/, '')}/_matrix/client/versions`;
-  let response;
-  try {
-    response = await sendRequest({ method: 'GET', url, headers: { accept: 'application/json' } }, timeoutMs);
-  } catch (err) {
-    const reason = err instanceof TransportError && err.kind === 'timeout' ? `no answer within ${timeoutMs} ms` : (err as Error).message;
-    throw new ConfigError(`cannot reach the homeserver at ${baseUrl}: ${reason} (GET /_matrix/client/versions)`);
-  }
+  const path = '/_matrix/client/versions';
+  const response = await getWithoutAuth(baseUrl, path, timeoutMs);
   const versions = (response.json as { versions?: unknown } | undefined)?.versions;
-  if (response.status === 401 || response.status === 403) {
-    throw new ConfigError(`${baseUrl} refuses GET /_matrix/client/versions with HTTP ${response.status}, which a homeserver answers without authentication: something in front of the server (a proxy asking for a login?) refuses every request; point --homeserver at the server's client-server API`);
-  }
   if (response.status !== 200 || !Array.isArray(versions)) {
-    const got = response.status !== 200 ? `HTTP ${response.status}` : response.json === undefined ? 'a body that is not JSON' : 'JSON without a "versions" list';
     const hint = response.status === 404 ? '; give the base URL clients use, without /_matrix/...' : '';
-    throw new ConfigError(`${baseUrl} does not answer like a Matrix homeserver: GET /_matrix/client/versions gave ${got}${hint}`);
+    throw new ConfigError(`${baseUrl} does not answer like a Matrix homeserver: GET ${path} gave ${whatCame(response, 'versions')}${hint}`);
   }
   return {
     versions: versions.filter((v): v is string => typeof v === 'string'),
-    evidence: `GET /_matrix/client/versions → ${response.status} ${clip(response.text)}`,
+    evidence: `GET ${path} → ${response.status} ${clip(response.text)}`,
   };
 }
 
 async function checkEarlyHomeserver(baseUrl: string, timeoutMs: number, dialect: Dialect): Promise<AdvertisedVersions> {
   const path = `${dialect.api}/login`;
-  let response;
+  const response = await getWithoutAuth(baseUrl, path, timeoutMs);
+  const flows = (response.json as { flows?: unknown } | undefined)?.flows;
+  if (response.status !== 200 || !Array.isArray(flows)) {
+    throw new ConfigError(`${baseUrl} does not answer like an early Matrix homeserver (the profile's spec_version is early): GET ${path} gave ${whatCame(response, 'flows')}`);
+  }
+  return { versions: [], evidence: `GET ${path} → ${response.status} ${clip(response.text)}` };
+}
+
+/** GET of an endpoint a homeserver serves without authentication: unreachable, silent past
+ * `timeoutMs`, or refusing with 401/403 (something in front of the server) is a ConfigError. */
+async function getWithoutAuth(baseUrl: string, path: string, timeoutMs: number): Promise<HttpResponse> {
+  let response: HttpResponse;
   try {
     response = await sendRequest({ method: 'GET', url: `${baseUrl.replace(/\/+$/, '')}${path}`, headers: { accept: 'application/json' } }, timeoutMs);
   } catch (err) {
     const reason = err instanceof TransportError && err.kind === 'timeout' ? `no answer within ${timeoutMs} ms` : (err as Error).message;
     throw new ConfigError(`cannot reach the homeserver at ${baseUrl}: ${reason} (GET ${path})`);
   }
-  const flows = (response.json as { flows?: unknown } | undefined)?.flows;
-  if (response.status !== 200 || !Array.isArray(flows)) {
-    const got = response.status !== 200 ? `HTTP ${response.status}` : response.json === undefined ? 'a body that is not JSON' : 'JSON without a "flows" list';
-    throw new ConfigError(`${baseUrl} does not answer like an early Matrix homeserver (the profile's spec_version is early): GET ${path} gave ${got}`);
+  if (response.status === 401 || response.status === 403) {
+    throw new ConfigError(`${baseUrl} refuses GET ${path} with HTTP ${response.status}, which a homeserver answers without authentication: something in front of the server (a proxy asking for a login?) refuses every request; point --homeserver at the server's client-server API`);
   }
-  return { versions: [], evidence: `GET ${path} → ${response.status} ${clip(response.text)}` };
+  return response;
+}
+
+/** What came instead of a 200 with the JSON list `list`. */
+function whatCame(response: HttpResponse, list: string): string {
+  if (response.status !== 200) return `HTTP ${response.status}`;
+  return response.json === undefined ? 'a body that is not JSON' : `JSON without a "${list}" list`;
 }
