@@ -141,12 +141,11 @@ export class Homeserver {
     return this.faults.has('no-own-presence-in-sync') || this.variants.has('no-own-presence');
   }
 
-  /** Puts `userId`'s presence in `recipient`'s inbox and wakes them (unless `wake` is false); false
-   * when it is not for them. */
-  private queuePresence(recipient: string, userId: string, pos: number, wake = true): boolean {
-    if (recipient === userId ? this.ownPresenceHidden() : this.faults.has('no-sync-delivery')) return false;
-    this.notifier.deliverPresence(recipient, userId, pos, wake);
-    return true;
+  /** Puts `userId`'s presence in `recipient`'s inbox and wakes them, unless it is not for them (the
+   * same rule as deliverPresence, which reads the switches once for all its recipients). */
+  private queuePresence(recipient: string, userId: string, pos: number): void {
+    if (recipient === userId ? this.ownPresenceHidden() : this.faults.has('no-sync-delivery')) return;
+    this.notifier.deliverPresence(recipient, userId, pos);
   }
 
   /** A user's /sync arrived (fault new-co-member-not-subscribed: remembers their peers at the first one). */

@@ -9,12 +9,13 @@ interface Waiter {
   timer: TimerHandle;
 }
 
-/** One user's side of the stream, in one map entry: one change touches thousands of users, and each
- * lookup costs (the fan-out benchmark's hot loop). */
+/** One user's side of the stream (one map entry for all of it: a change is delivered to thousands of
+ * users at once). */
 interface UserStream {
   /** The position of the latest change that concerns the user (0 when none). */
   changedAt: number;
-  /** The position of the latest event in a room they are in, were invited to or left (0 when none). */
+  /** The position of the latest room event that concerns them: one in a room they are joined to, or
+   * the member event of their own invite or leave (0 when none). */
   roomsChangedAt: number;
   /** Users whose presence changed for them -> the position of the change (until they have seen it). */
   presence: Map<string, number> | undefined;

@@ -23,8 +23,9 @@ export interface Room {
   /** The newest events (KEPT_EVENTS to twice that), oldest first. */
   timeline: RoomEvent[];
   members: Map<string, Membership>;
-  /** The members whose membership is join (kept with `members`: one change is delivered to every
-   * joined member of the sender's rooms, and iterating only them is what that costs). */
+  /** The members whose membership is join, in the order of their latest join (kept with `members`
+   * for the delivery of a change, which goes to every joined member of the sender's rooms and needs
+   * no order; what the order decides, e.g. under a presence `limit`, reads `members`). */
   joined: Set<string>;
   /** The position of the newest event dropped from the timeline; 0 while none was. */
   droppedUpTo: number;
@@ -119,7 +120,10 @@ export class Rooms {
 
   joinedMembers(roomId: string): string[] {
     const room = this.rooms.get(roomId);
-    return room ? [...room.joined] : [];
+    if (!room) return [];
+    // In `members` order (a member keeps their place across leave and rejoin), which decides what a
+    // presence `limit` keeps; `joined` is in the order of the latest joins.
+    return [...room.members].filter(([, m]) => m === 'join').map(([u]) => u);
   }
 
   /** Whether two users share at least one joined room (iterates the smaller room set). */
@@ -136,7 +140,7 @@ export class Rooms {
     const out = new Set<string>();
     for (const roomId of this.joinedRooms(userId)) {
       const room = this.rooms.get(roomId)!;
-      for (const u of room.joined) if (u !== userId) out.add(u);
+      for (const [u, m] of room.members) if (m === 'join' && u !== userId) out.add(u);
     }
     return out;
   }

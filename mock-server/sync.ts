@@ -172,13 +172,13 @@ export function buildSyncJson(hs: Homeserver, r: SyncRequest): string {
   // One change wakes every watcher at the same position, and most of them answer the same text (its
   // presence event and no room news): the last such text is kept and handed to each of them.
   const memo = lastQuietBody.get(hs);
-  if (rooms === NO_ROOMS && memo && memo.position === position && sameStrings(memo.presence, presence)) return memo.text;
+  if (rooms === EMPTY_ROOMS_JSON && memo && memo.position === position && sameStrings(memo.presence, presence)) return memo.text;
   // Only next_batch is required (sync.yaml): presence-omitted-when-empty leaves an empty section out.
   const presenceJson = presence.length === 0 && hs.variants.has('presence-omitted-when-empty') ? '' : `"presence":{"events":[${presence.join(',')}]},`;
   // The extra-fields variant's top-level fields come last, as sendJson would merge them.
   const extra = hs.jsonStyle.extraFields ? EXTRA_FIELD_JSON : '';
   const text = `{"next_batch":"s${position}",${presenceJson}${EMPTY_SECTIONS},"rooms":${rooms}${extra}}`;
-  if (rooms === NO_ROOMS) lastQuietBody.set(hs, { position, presence, text });
+  if (rooms === EMPTY_ROOMS_JSON) lastQuietBody.set(hs, { position, presence, text });
   return text;
 }
 
@@ -191,11 +191,11 @@ function sameStrings(a: string[], b: string[]): boolean {
   return true;
 }
 
-/** The rooms section: joined rooms with news, new invites, rooms left since `since`; NO_ROOMS when
- * there is none of those. */
+/** The rooms section: joined rooms with news, new invites, rooms left since `since`;
+ * EMPTY_ROOMS_JSON when there is none of those. */
 function roomsJson(hs: Homeserver, r: SyncRequest): string {
   // No room event for the user after `since`: nothing to look at (most woken long-polls).
-  if (r.since !== 0 && !r.fullState && hs.notifier.lastRoomChangeFor(r.userId) <= r.since) return NO_ROOMS;
+  if (r.since !== 0 && !r.fullState && hs.notifier.lastRoomChangeFor(r.userId) <= r.since) return EMPTY_ROOMS_JSON;
   const mine = hs.rooms.roomsOf(r.userId);
   const join: Record<string, unknown> = {};
   for (const roomId of mine.joined) {
@@ -223,7 +223,7 @@ function roomsJson(hs: Homeserver, r: SyncRequest): string {
       leave[roomId] = { timeline: { events: events.map(clientEvent), limited: false }, state: { events: [] } };
     }
   }
-  return isEmpty(join) && isEmpty(invite) && isEmpty(leave) ? NO_ROOMS : JSON.stringify({ join, invite, leave, knock: {} });
+  return isEmpty(join) && isEmpty(invite) && isEmpty(leave) ? EMPTY_ROOMS_JSON : JSON.stringify({ join, invite, leave, knock: {} });
 }
 
 function isEmpty(o: object): boolean {
@@ -232,7 +232,7 @@ function isEmpty(o: object): boolean {
 }
 
 /** The rooms section with nothing in it (what most woken long-polls answer), serialised once. */
-const NO_ROOMS = JSON.stringify({ join: {}, invite: {}, leave: {}, knock: {} });
+const EMPTY_ROOMS_JSON = JSON.stringify({ join: {}, invite: {}, leave: {}, knock: {} });
 
 /** The extra-fields variant's fields as the tail of a JSON object (",\"name\":value..."), built once. */
 const EXTRA_FIELD_JSON = `,${JSON.stringify(EXTRA_FIELD).slice(1, -1)}`;

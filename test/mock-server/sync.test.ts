@@ -3,6 +3,10 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { authHeader, eventsFrom, makeMock, settle, v3 } from './helpers.js';
+import { FakeClock } from '../../mock-server/clock.js';
+import { resolveConfig } from '../../mock-server/config.js';
+import { Homeserver } from '../../mock-server/homeserver.js';
+import { buildSyncJson } from '../../mock-server/sync.js';
 
 describe('mock /sync', () => {
   it('delivers a presence change to the user and to co-members, not to strangers', async () => {
@@ -232,5 +236,20 @@ describe('mock /sync', () => {
       const unknown = await request(m.app).post(`${v3}/rooms/${encodeURIComponent('!nope:localhost')}/join`).set(authHeader(b)).send({});
       expect([unknown.status, unknown.body.errcode]).to.deep.equal([404, 'M_NOT_FOUND']);
     });
+  });
+
+  it('orders a room\'s members by their first membership, which decides what a presence limit keeps', () => {
+    // B is invited first, C joins, then B joins: B keeps the place of the invite. (A set of joined
+    // members in join order once put C first, and the limit kept C.)
+    const config = resolveConfig({ rate_limit: { enabled: false }, variants: ['default-presence-limit'], variant_options: { presence_limit: 1 } });
+    const hs = new Homeserver(config, new FakeClock());
+    const [a, b, c] = ['a', 'b', 'c'].map((l) => hs.accounts.register(l, 'pw').userId);
+    const room = hs.createRoom(a!, { preset: 'public_chat', invite: [b!], initial_state: [] });
+    hs.join(room.roomId, c!);
+    hs.join(room.roomId, b!);
+    for (const u of [a!, b!, c!]) hs.setPresence(u, 'online', undefined);
+    expect(hs.rooms.joinedMembers(room.roomId)).to.deep.equal([a, b, c]);
+    const sync = JSON.parse(buildSyncJson(hs, { userId: a!, since: 0, fullState: false, presenceFilter: undefined })) as { presence: { events: { sender: string }[] } };
+    expect(sync.presence.events.map((e) => e.sender)).to.deep.equal([b]);
   });
 });
