@@ -58,7 +58,7 @@ export function pairedFanOutRatios(a: FanOutFigures, b: FanOutFigures): { p50: n
   return {
     p50: median(pairs.map(([x, y]) => x.p50 / y.p50)),
     p99: median(pairs.map(([x, y]) => x.p99 / y.p99)),
-    serverMs: median(pairs.map(([x, y]) => x.serverMs / y.serverMs)),
+    serverMs: median(pairs.map(([x, y]) => x.serverMs / y.serverMs).filter(Number.isFinite)),
   };
 }
 
@@ -117,12 +117,13 @@ async function round(p: Prepared, n: number, presence: string, counted: boolean)
   }, 60_000);
   if (a.putStatus !== 200) throw new Error(`${p.target.name}: the sender's PUT answered ${a.putStatus}`);
   const wakes = p.target.server ? (await p.target.server.ask<ServerAnswer>({ takeWakes: true })).wakesMs ?? [] : [];
-  if (!counted) return;
-  for (const l of a.latencies) p.latencies.push(l);
-  // One PUT per round: the sender's.
-  p.perRound.push({ first: Math.min(...a.latencies), p50: percentile(a.latencies, 50), p99: percentile(a.latencies, 99), serverMs: wakes.length === 1 ? wakes[0]! : NaN });
+  // Nothing may be lost in any round, warm-up rounds included.
   p.lost += a.lost;
   p.failed += a.failed;
+  if (!counted) return;
+  for (const l of a.latencies) p.latencies.push(l);
+  // One PUT per round: the sender's (none timed without a server process: Synapse).
+  p.perRound.push({ first: percentile(a.latencies, 0), p50: percentile(a.latencies, 50), p99: percentile(a.latencies, 99), serverMs: wakes.length === 1 ? wakes[0]! : NaN });
   p.extraPolls += a.extraPolls;
 }
 
@@ -158,6 +159,6 @@ export async function measureFanOut(
     p50: percentile(p.latencies, 50), p99: percentile(p.latencies, 99), max: percentile(p.latencies, 100),
     lost: p.lost, failed: p.failed, extraPolls: p.extraPolls, perRound: p.perRound,
     first: median(p.perRound.map((r) => r.first)),
-    serverMs: median(p.perRound.map((r) => r.serverMs)),
+    serverMs: median(p.perRound.map((r) => r.serverMs).filter(Number.isFinite)),
   }]));
 }
