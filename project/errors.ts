@@ -9,7 +9,16 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** An input that cannot be read as JSON or YAML at all; the message already names file:line:column. */
+/** An input that cannot be read as JSON or YAML at all. The message is "file:line:column: reason"
+ * (or "file: reason" where no place is known); the parts are kept for those that report it otherwise. */
 export class UnreadableInputError extends ConfigError {
   override name = 'UnreadableInputError';
+
+  constructor(
+    readonly file: string,
+    readonly at: { line: number; column: number } | undefined,
+    readonly reason: string,
+  ) {
+    super(at ? `${file}:${at.line}:${at.column}: ${reason}` : `${file}: ${reason}`);
+  }
 }

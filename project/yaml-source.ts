@@ -195,7 +195,7 @@ export function parseWithPositions(text: string, file: string, asJson: boolean):
     } catch (err) {
       // Node's message carries "at position N"; turn it into line:column.
       const pos = lineColumn(text, jsonErrorOffset(text, (err as Error).message));
-      throw new UnreadableInputError(`${file}:${pos.line}:${pos.column}: not valid JSON: ${(err as Error).message}`);
+      throw new UnreadableInputError(file, pos, `not valid JSON: ${(err as Error).message}`);
     }
   }
   // uniqueKeys off: JSON.parse accepts duplicate keys (the last wins), and so does this reader.
@@ -206,14 +206,14 @@ export function parseWithPositions(text: string, file: string, asJson: boolean):
     const problem = doc.errors[0];
     if (problem) {
       const { line, col } = lines.linePos(problem.pos[0]);
-      throw new UnreadableInputError(`${file}:${line}:${col}: not valid ${asJson ? 'JSON' : 'YAML'}: ${problem.message.split('\n')[0]}`);
+      throw new UnreadableInputError(file, { line, column: col }, `not valid ${asJson ? 'JSON' : 'YAML'}: ${problem.message.split('\n')[0]}`);
     }
     let data: unknown;
     try {
       data = doc.toJS({ maxAliasCount: 1000 });
     } catch (err) {
       // e.g. an alias bomb ("billion laughs"): refuse it rather than expanding it.
-      throw new UnreadableInputError(`${file}: not usable YAML: ${(err as Error).message}`);
+      throw new UnreadableInputError(file, undefined, `not usable YAML: ${(err as Error).message}`);
     }
     const offsets = new Map<string, number>();
     indexOffsets(doc.contents, '', 'value', offsets);

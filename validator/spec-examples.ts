@@ -206,11 +206,8 @@ export function findSpecExamples(root: string, layout: SpecLayout, options: Find
   const rel = (file: string) => relative(root, file).split(sep).join('/');
   const concernsPresenceFile = (file: string, text: string) => rel(file) === layout.presenceApi || text.includes('m.presence');
   const notice = (file: string, at: Position, message: string): SpecNotice => ({ file: rel(file), line: at.line, column: at.column, message });
-  /** "file:line:col: message" from UnreadableInputError, as a notice. */
-  const unreadable = (file: string, err: Error): SpecNotice => {
-    const m = /^:(\d+):(\d+): (.*)$/s.exec(err.message.slice(rel(file).length));
-    return m ? notice(file, { line: Number(m[1]), column: Number(m[2]) }, m[3]!) : notice(file, { line: 1, column: 1 }, err.message.replace(/^[^:]*: /, ''));
-  };
+  /** An UnreadableInputError as a notice, at its place (the file's start when it has none). */
+  const unreadable = (file: string, err: UnreadableInputError): SpecNotice => notice(file, err.at ?? { line: 1, column: 1 }, err.reason);
 
   // r0 trees reach the event examples through symbolic links (api/client-server/definitions/event-schemas);
   // a value merged in through one is reported at the file's own path.
@@ -374,7 +371,8 @@ export function findSpecExamples(root: string, layout: SpecLayout, options: Find
         try {
           exampleDoc = readEmbeddedJson(texts.get(file)!, rel(file), () => doc.locate(ex.pointer), ex.value);
         } catch (err) {
-          (concernsPresenceFile(file, ex.value) ? result.problems : result.warnings).push(unreadable(file, err as Error));
+          if (!(err instanceof UnreadableInputError)) throw err;
+          (concernsPresenceFile(file, ex.value) ? result.problems : result.warnings).push(unreadable(file, err));
           continue;
         }
       }

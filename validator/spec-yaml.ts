@@ -154,8 +154,8 @@ export function readSpecYaml(text: string, file: string): SpecDocument {
     data = yaml.loadAll(text, undefined, { json: true })[0];
   } catch (err) {
     if (!(err instanceof yaml.YAMLException)) throw err;
-    const at = err.mark ? `${err.mark.line + 1}:${err.mark.column + 1}` : '1:1';
-    throw new UnreadableInputError(`${file}:${at}: not valid YAML: ${err.reason}`);
+    const at = err.mark ? { line: err.mark.line + 1, column: err.mark.column + 1 } : { line: 1, column: 1 };
+    throw new UnreadableInputError(file, at, `not valid YAML: ${err.reason}`);
   }
   const { text: indented, shifts } = indentFlowContinuations(text);
   let strictRefuses = false;
@@ -216,11 +216,11 @@ export function readEmbeddedJson(fileText: string, file: string, at: () => Posit
     try {
       parseWithPositions(json, file, true);
     } catch (located) {
-      const m = /^:(\d+):(\d+): (.*)$/s.exec((located as Error).message.slice(file.length));
-      if (m) [pos, reason] = [{ line: Number(m[1]), column: Number(m[2]) }, m[3]!.replace(/^not valid JSON: /, '')];
+      if (!(located instanceof UnreadableInputError)) throw located;
+      if (located.at) [pos, reason] = [located.at, located.reason.replace(/^not valid JSON: /, '')];
     }
     const where = map(pos);
-    throw new UnreadableInputError(`${file}:${where.line}:${where.column}: the example is not valid JSON: ${reason}`);
+    throw new UnreadableInputError(file, where, `the example is not valid JSON: ${reason}`);
   }
   const locate = lazyPositions(() => parseWithPositions(json, file, true)[0]);
   return { data, locate: (pointer) => map(locate(pointer)) };
