@@ -60,6 +60,7 @@ export class Accounts {
   addStatic(localpart: string, accessToken: string, deviceId: string): User {
     const user = this.register(localpart, undefined);
     this.tokens.set(accessToken, { userId: user.userId, deviceId });
+    if (!this.firstDevice.has(user.userId)) this.firstDevice.set(user.userId, deviceId);
     return user;
   }
 

@@ -11,7 +11,7 @@ import type { RoomEvent } from '../rooms.js';
 import type { Route } from '../router.js';
 import { presenceEvent } from '../sync.js';
 import { getOwnList, postOwnList } from './presence-routes.js';
-import { parseSince, parseTimeout } from './sync-routes.js';
+import { parseSince, parseTimeout, streamSetsPresence } from './sync-routes.js';
 
 const EARLY = ['api/v1'];
 const PASSWORD_FLOWS = { flows: [{ type: 'm.login.password' }] };
@@ -78,7 +78,8 @@ async function events(ctx: Context): Promise<unknown> {
   const from = ctx.query.get('from') === null ? hs.notifier.current() : parseSince(ctx.query.get('from'));
   hs.noteSync(userId);
   const timeout = parseTimeout(ctx.query.get('timeout'), hs.config.limits.max_sync_timeout);
-  if (hs.config.presence.enabled) hs.presence.syncStarted(userId, 'online');
+  const online = streamSetsPresence(ctx, 'online');
+  if (online) hs.presence.syncStarted(userId, online);
   try {
     if (timeout > 0 && hs.notifier.lastChangeFor(userId) <= from) await hs.notifier.wait(userId, timeout, ctx.onClose);
     const end = `s${hs.notifier.current()}`;
@@ -89,7 +90,7 @@ async function events(ctx: Context): Promise<unknown> {
     chunk.push(...presenceFor(hs, userId, hs.takePresenceSince(userId, from), hs.clock.now()));
     return { start: `s${from}`, end, chunk };
   } finally {
-    if (hs.config.presence.enabled) hs.presence.syncEnded(userId);
+    if (online) hs.presence.syncEnded(userId);
   }
 }
 

@@ -110,7 +110,7 @@ function getState(ctx: Context): unknown {
 function activity(kind: 'typing' | 'receipt') {
   return (ctx: Context): unknown => {
     ctx.hs.requireJoined(roomIdParam(ctx), me(ctx).userId);
-    ctx.hs.activity(me(ctx).userId, kind);
+    ctx.hs.activity(me(ctx).userId, kind, ctx.session?.deviceId);
     return {};
   };
 }

@@ -64,15 +64,20 @@ function presenceToSet(ctx: Context): PresenceValue | undefined {
   let value = SET_PRESENCE.has(asked) ? asked : invalidSetPresence(ctx, asked);
   if (value === undefined) return undefined;
   if (hs.faults.has('set-presence-ignored')) value = 'online';
-  if (!hs.config.presence.enabled || hs.ignoresDevice(me(ctx).userId, ctx.session?.deviceId)) return undefined;
   if (value === 'offline' && !hs.variants.has('sync-offline-sets-offline')) return undefined;
   if (value === 'online' && hs.faults.has('sync-not-online')) return undefined;
-  // Rate limiting (Synapse rc_presence applies to /sync too): an over-limit set_presence that would
-  // change the state is ignored, never refused.
-  if (hs.rateLimiter && hs.presence.get(me(ctx).userId).presence !== value) {
-    if (!hs.rateLimiter.take(me(ctx).userId).allowed) return undefined;
-  }
-  return value as PresenceValue;
+  return streamSetsPresence(ctx, value as PresenceValue);
+}
+
+/** Whether a poll of the event stream (/sync, or the early /events) that would set `value` sets it:
+ * not with presence off, not from a device the first-device-only fault ignores, and not over the rate
+ * limit (Synapse rc_presence applies to /sync too: an over-limit change is ignored, never refused). */
+export function streamSetsPresence(ctx: Context, value: PresenceValue): PresenceValue | undefined {
+  const { hs } = ctx;
+  const userId = me(ctx).userId;
+  if (!hs.config.presence.enabled || hs.ignoresDevice(userId, ctx.session?.deviceId)) return undefined;
+  if (hs.rateLimiter && hs.presence.get(userId).presence !== value && !hs.rateLimiter.take(userId).allowed) return undefined;
+  return value;
 }
 
 /** Answers itself (the body is assembled as JSON text, see buildSyncJson). */

@@ -163,6 +163,45 @@ describe('mock presence status', () => {
     });
   });
 
+  describe('the first-device-only fault covers every way a device shows presence', () => {
+    it('typing and receipts from another device change nothing; from the first device they bump', async () => {
+      const m = makeMock({ faults: ['first-device-only'], presence: { sync_online_timeout: 100_000 } });
+      const a = await m.register();
+      const phone = await m.login(a);
+      const room = encodeURIComponent(await m.shareRoom(a));
+      await m.put(a, 'online');
+      const typing = (who: typeof a) => request(m.app).put(`${v3}/rooms/${room}/typing/${encodeURIComponent(a.userId)}`).set(authHeader(who)).send({ typing: true, timeout: 1000 });
+      const receipt = (who: typeof a) => request(m.app).post(`${v3}/rooms/${room}/receipt/m.read/${encodeURIComponent('$e')}`).set(authHeader(who)).send({});
+      for (const act of [typing, receipt]) {
+        m.clock.advance(700);
+        expect((await act(phone)).status).to.equal(200);
+        expect((await m.get(a, a)).body.last_active_ago).to.equal(700);
+        expect((await act(a)).status).to.equal(200);
+        expect((await m.get(a, a)).body.last_active_ago).to.equal(0);
+      }
+    });
+
+    it('a user made in advance has a first device: the one of their configured token', async () => {
+      // (Without one, every device of theirs counted as "another device": nothing they did counted.)
+      const m = makeMock({ faults: ['first-device-only'], registration: { users: [{ localpart: 'st', access_token: 'tok-st', device_id: 'DESK' }] } });
+      const st = { userId: '@st:localhost', token: 'tok-st' };
+      await m.sync(st, { set_presence: 'online' });
+      expect((await m.get(st, st)).body.presence).to.equal('online');
+    });
+
+    it('the early event stream of another device changes nothing', async () => {
+      const m = makeMock({ spec_version: 'early', faults: ['first-device-only'] });
+      const a = await m.register();
+      const phone = await m.login(a);
+      const events = (who: typeof a) => request(m.app).get('/_matrix/client/api/v1/events').query({ access_token: who.token, timeout: 0 });
+      const presence = async () => (await request(m.app).get(`/_matrix/client/api/v1/presence/${encodeURIComponent(a.userId)}/status`).query({ access_token: a.token })).body.presence;
+      expect((await events(phone)).status).to.equal(200);
+      expect(await presence()).to.equal('offline');
+      expect((await events(a)).status).to.equal(200);
+      expect(await presence()).to.equal('online');
+    });
+  });
+
   describe('timeouts', () => {
     it('idle: online -> unavailable after the idle timeout, keeping status_msg; activity brings the user back online', async () => {
       const m = makeMock({ presence: { idle_timeout: 1500, sync_online_timeout: 100_000, last_active_granularity: 400 } });
