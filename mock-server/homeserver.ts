@@ -222,17 +222,20 @@ export class Homeserver {
     if (!this.config.presence.enabled || this.faults.has('join-presence-missing') || this.variants.has('no-presence-on-join')) return;
     const pos = this.notifier.next();
     const stale = (recipient: string, userId: string) => this.firstSyncPeers?.get(recipient)?.has(userId) === false;
-    for (const member of this.rooms.joinedMembers(room.roomId)) {
-      if (member === joiner) continue;
-      if (!stale(joiner, member)) this.queuePresence(joiner, member, pos);
-      if (!stale(member, joiner)) this.queuePresence(member, joiner, pos);
-      if (this.faults.has('join-presence-repeated')) {
-        for (const [a, b] of [[joiner, member], [member, joiner]] as const) {
-          if (!this.sticky.has(a)) this.sticky.set(a, new Set());
-          this.sticky.get(a)!.add(b);
+    // The joiner gets every member's presence at one position: their polls are answered at the end.
+    this.notifier.deferWakes(() => {
+      for (const member of this.rooms.joinedMembers(room.roomId)) {
+        if (member === joiner) continue;
+        if (!stale(joiner, member)) this.queuePresence(joiner, member, pos);
+        if (!stale(member, joiner)) this.queuePresence(member, joiner, pos);
+        if (this.faults.has('join-presence-repeated')) {
+          for (const [a, b] of [[joiner, member], [member, joiner]] as const) {
+            if (!this.sticky.has(a)) this.sticky.set(a, new Set());
+            this.sticky.get(a)!.add(b);
+          }
         }
       }
-    }
+    });
   }
 
   private memberContent(userId: string, membership: string): Record<string, unknown> {

@@ -5,8 +5,11 @@
 import type { Clock, TimerHandle } from './clock.js';
 
 interface Waiter {
-  resolve: () => void;
+  /** Answers the long-poll; runs once, when it is woken, times out or is cancelled. */
+  respond: (() => void) | undefined;
+  settle: (err?: unknown) => void;
   timer: TimerHandle;
+  done: boolean;
 }
 
 /** One user's side of the stream (one map entry for all of it: a change is delivered to thousands of
@@ -97,10 +100,48 @@ export class Notifier {
     if (!wake || woken === undefined || woken.length === 0) return;
     stream.waiters = undefined;
     this.parkedCount -= woken.length;
-    for (const w of woken) {
-      this.clock.clearTimeout(w.timer);
-      w.resolve();
+    if (this.deferring > 0) {
+      this.deferred.push(...woken);
+      return;
     }
+    for (const w of woken) this.end(w);
+  }
+
+  /** Answers a parked long-poll now (when woken, in the loop that delivers the change: the first
+   * watcher need not wait for the last one's inbox), then settles its promise. */
+  private end(w: Waiter): void {
+    if (w.done) return;
+    w.done = true;
+    this.clock.clearTimeout(w.timer);
+    try {
+      w.respond?.();
+    } catch (err) {
+      w.settle(err);
+      return;
+    }
+    w.settle();
+  }
+
+  private deferring = 0;
+  private deferred: Waiter[] = [];
+
+  /**
+   * Runs `fn`, holding back the answers of the long-polls it wakes until it has finished. For a change
+   * that puts several entries at one position into a user's stream (a join: every member's presence
+   * for the joiner): a poll answered after the first entry would hand out that position as its
+   * `next_batch`, and the later entries, at the same position, would never reach it.
+   */
+  deferWakes(fn: () => void): void {
+    this.deferring++;
+    try {
+      fn();
+    } finally {
+      this.deferring--;
+    }
+    if (this.deferring > 0) return;
+    const woken = this.deferred;
+    this.deferred = [];
+    for (const w of woken) this.end(w);
   }
 
   /**
@@ -108,29 +149,39 @@ export class Notifier {
    * called (the client went away), whichever is first.
    */
   wait(userId: string, timeoutMs: number, onCancel?: (cancel: () => void) => void): Promise<void> {
-    // A parked long-poll waits for the clock: on a virtual clock, time may move meanwhile.
-    const waiting = this.parked(userId, timeoutMs, onCancel);
-    return this.clock.idle ? this.clock.idle(waiting) : waiting;
+    return this.park(userId, timeoutMs, onCancel, undefined);
   }
 
-  private parked(userId: string, timeoutMs: number, onCancel?: (cancel: () => void) => void): Promise<void> {
-    return new Promise((resolve) => {
+  /**
+   * Parks a long-poll until `userId` is touched, `timeoutMs` passes, or the callback given to
+   * `onCancel` is called (the client went away). Then `respond` answers it, synchronously: when the
+   * poll is woken by a change, that is inside the loop that delivers the change, right after this
+   * user's part of it. The promise settles after `respond` (rejected with what it threw).
+   */
+  park(userId: string, timeoutMs: number, onCancel: ((cancel: () => void) => void) | undefined, respond: (() => void) | undefined): Promise<void> {
+    // A parked long-poll waits for the clock: on a virtual clock, time may move meanwhile.
+    const waiting = new Promise<void>((resolve, reject) => {
       const stream = this.streamOf(userId);
       // Timed out or cancelled: no longer waiting (a woken waiter is already out of the list).
       const finish = (): void => {
-        this.clock.clearTimeout(waiter.timer);
         const i = stream.waiters?.indexOf(waiter) ?? -1;
         if (i >= 0) {
           stream.waiters!.splice(i, 1);
           this.parkedCount--;
         }
-        resolve();
+        this.end(waiter);
       };
-      const waiter: Waiter = { resolve, timer: this.clock.setTimeout(finish, timeoutMs) };
+      const waiter: Waiter = {
+        respond,
+        settle: (err) => (err === undefined ? resolve() : reject(err)),
+        timer: this.clock.setTimeout(finish, timeoutMs),
+        done: false,
+      };
       (stream.waiters ??= []).push(waiter);
       this.parkedCount++;
       onCancel?.(finish);
     });
+    return this.clock.idle ? this.clock.idle(waiting) : waiting;
   }
 
   /** How many long-polls are parked. */

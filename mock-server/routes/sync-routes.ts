@@ -80,8 +80,9 @@ export function streamSetsPresence(ctx: Context, value: PresenceValue): Presence
   return value;
 }
 
-/** Answers itself (the body is assembled as JSON text, see buildSyncJson). */
-async function sync(ctx: Context): Promise<unknown> {
+/** Answers itself (the body is assembled as JSON text, see buildSyncJson). A long-poll is answered by
+ * the notifier, in the loop that delivers the change that wakes it; its promise settles afterwards. */
+function sync(ctx: Context): Promise<void> | undefined {
   const { hs } = ctx;
   const userId = me(ctx).userId;
   const since = parseSince(ctx.query.get('since'));
@@ -91,15 +92,25 @@ async function sync(ctx: Context): Promise<unknown> {
   const setPresence = presenceToSet(ctx);
   hs.noteSync(userId);
   if (setPresence) hs.presence.syncStarted(userId, setPresence);
-  try {
-    if (since !== 0 && !fullState && timeout > 0 && hs.notifier.lastChangeFor(userId) <= since) {
-      await hs.notifier.wait(userId, timeout, ctx.onClose);
-    }
-    sendJsonText(ctx.res, 200, buildSyncJson(hs, { userId, since, fullState, presenceFilter: filter }), hs.jsonStyle);
-    return undefined;
-  } finally {
+  const respond = (): void => sendJsonText(ctx.res, 200, buildSyncJson(hs, { userId, since, fullState, presenceFilter: filter }), hs.jsonStyle);
+  const ended = (): void => {
     if (setPresence) hs.presence.syncEnded(userId);
+  };
+  if (since !== 0 && !fullState && timeout > 0 && hs.notifier.lastChangeFor(userId) <= since) {
+    return hs.notifier.park(userId, timeout, ctx.onClose, respond).then(
+      () => ended(),
+      (err: unknown) => {
+        ended();
+        throw err;
+      },
+    );
   }
+  try {
+    respond();
+  } finally {
+    ended();
+  }
+  return undefined;
 }
 
 export const syncRoutes: Route[] = [{ method: 'GET', path: '/sync', handler: sync }];
