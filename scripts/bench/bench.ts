@@ -24,8 +24,8 @@ const TARGET_WATCHERS = 1000;
 const { values: opt } = parseArgs({
   options: {
     watchers: { type: 'string', default: '100,1000,10000' },
-    'fanout-rounds': { type: 'string', default: '20' },
-    'tp-rounds': { type: 'string', default: '15' },
+    'fanout-rounds': { type: 'string', default: '30' },
+    'tp-rounds': { type: 'string', default: '20' },
     'tp-seconds': { type: 'string', default: '1' },
     users: { type: 'string', default: '100000' },
     only: { type: 'string' },
@@ -38,7 +38,7 @@ const { values: opt } = parseArgs({
 });
 
 if (opt.help) {
-  console.log(`usage: npm run bench -- [--watchers 100,1000,10000] [--fanout-rounds 20] [--tp-rounds 15] [--tp-seconds 1]
+  console.log(`usage: npm run bench -- [--watchers 100,1000,10000] [--fanout-rounds 30] [--tp-rounds 20] [--tp-seconds 1]
        [--users 100000] [--only fanout,throughput,memory] [--synapse URL|off] [--synapse-watchers 100,1000]
        [--json FILE] [--cpu-prof DIR]`);
   process.exit(0);
