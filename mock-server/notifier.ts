@@ -62,11 +62,15 @@ export class Notifier {
     return stream;
   }
 
-  /** A room event at `pos` concerns `userId` (they are in the room, or the member event is about them). */
+  /** A room event at `pos` concerns `userId` (they are in the room, or the member event is about them).
+   * Their polls are answered once the operation that made the event is over (in a microtask): a join,
+   * a new room or a profile change goes on after its first event (more events, the presence the
+   * members and the joiner get of each other), and the answer should carry all of it, as a
+   * server's next sync after a join carries the new members' presence. */
   touchRooms(userId: string, pos: number): void {
     const stream = this.streamOf(userId);
     if (stream.roomsChangedAt < pos) stream.roomsChangedAt = pos;
-    this.wakeStream(stream, pos, true);
+    this.wakeStream(stream, pos, true, true);
   }
 
   /** `sender`'s presence changed at `pos` for `recipient`: in their inbox, and their long-polls woken
@@ -94,16 +98,27 @@ export class Notifier {
     this.wakeStream(this.streamOf(userId), pos, wake);
   }
 
-  private wakeStream(stream: UserStream, pos: number, wake: boolean): void {
+  private wakeStream(stream: UserStream, pos: number, wake: boolean, afterOperation = false): void {
     if (stream.changedAt < pos) stream.changedAt = pos;
     const woken = stream.waiters;
     if (!wake || woken === undefined || woken.length === 0) return;
     stream.waiters = undefined;
     this.parkedCount -= woken.length;
-    if (this.deferring > 0) {
+    if (afterOperation) {
+      if (this.afterOperation.length === 0) queueMicrotask(() => this.answerAfterOperation());
+      this.afterOperation.push(...woken);
+    } else if (this.deferring > 0) {
       this.deferred.push(...woken);
-      return;
+    } else {
+      for (const w of woken) this.end(w);
     }
+  }
+
+  private afterOperation: Waiter[] = [];
+
+  private answerAfterOperation(): void {
+    const woken = this.afterOperation;
+    this.afterOperation = [];
     for (const w of woken) this.end(w);
   }
 
@@ -137,11 +152,12 @@ export class Notifier {
       fn();
     } finally {
       this.deferring--;
+      if (this.deferring === 0) {
+        const woken = this.deferred;
+        this.deferred = [];
+        for (const w of woken) this.end(w);
+      }
     }
-    if (this.deferring > 0) return;
-    const woken = this.deferred;
-    this.deferred = [];
-    for (const w of woken) this.end(w);
   }
 
   /**

@@ -52,4 +52,27 @@ describe('mock notifier', () => {
     const err = await parked.then(() => undefined, (e: unknown) => e);
     expect((err as Error).message).to.equal('planted');
   });
+
+  it('answers the polls deferWakes held back even when its work throws', async () => {
+    const n = new Notifier(new FakeClock());
+    let answers = 0;
+    const parked = n.park('@r:x', 30_000, undefined, () => answers++);
+    expect(() => n.deferWakes(() => {
+      n.deliverPresence('@r:x', '@a:x', n.next());
+      throw new Error('planted');
+    })).to.throw('planted');
+    expect(answers).to.equal(1);
+    await parked;
+  });
+
+  it('answers a poll woken by a room event after the operation, with what the operation added since', async () => {
+    const n = new Notifier(new FakeClock());
+    const seen: string[][] = [];
+    const parked = n.park('@r:x', 30_000, undefined, () => seen.push(n.takePresenceSince('@r:x', 1)));
+    n.touchRooms('@r:x', n.next());
+    n.deliverPresence('@r:x', '@a:x', n.next());
+    expect(seen).to.deep.equal([]);
+    await parked;
+    expect(seen).to.deep.equal([['@a:x']]);
+  });
 });

@@ -64,6 +64,23 @@ describe('mock /sync', () => {
     expect(eventsFrom(got.events, a.userId)[0]!.content.presence).to.equal('unavailable');
   });
 
+  it('a long-poll woken by its own join is answered with the room and the members\' presence together', async () => {
+    // The join's first event wakes the poll; the answer waits for the rest of the join (the presence
+    // the joiner gets of the members), as Synapse's next sync after a join carries both.
+    const m = makeMock();
+    const [a, b] = [await m.register(), await m.register()];
+    await m.put(a, 'online');
+    const room = await m.shareRoom(a);
+    const s = await m.sync(b);
+    const waiting = m.sync(b, { since: s.next_batch, timeout: '30000' });
+    await settle(() => m.app.homeserver.notifier.waiting() > 0);
+    const join = await request(m.app).post(`${v3}/rooms/${encodeURIComponent(room)}/join`).set(authHeader(b)).send({});
+    expect(join.status).to.equal(200);
+    const got = await waiting;
+    expect(Object.keys(got.rooms?.join ?? {})).to.deep.equal([room]);
+    expect(eventsFrom(got.presence.events, a.userId).map((e) => e.content.presence)).to.deep.equal(['online']);
+  });
+
   it('a long-poll with nothing new returns at its timeout with no presence', async () => {
     const m = makeMock();
     const b = await m.register();
