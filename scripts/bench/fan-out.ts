@@ -6,7 +6,7 @@ import { MatrixHttp, inBatches, presencePath, type MatrixUser } from '../clients
 import { Child, processEntry } from './child-process.js';
 import type { ServerAnswer } from './server-process.js';
 import type { FireAnswer, WatcherSpec } from './watcher-process.js';
-import { median, percentile } from './stats.js';
+import { median, pairedMedian, percentile } from './stats.js';
 
 export const ROOM_SIZE = 100;
 
@@ -54,12 +54,8 @@ export interface FanOutFigures {
 /** The median over rounds of a/b for p50 and p99, pairing the i-th rounds (run next to each other), so
  * that the shared machine's drift between rounds cancels. */
 export function pairedFanOutRatios(a: FanOutFigures, b: FanOutFigures): { p50: number; p99: number; serverMs: number } {
-  const pairs = a.perRound.map((x, i) => [x, b.perRound[i]!] as const);
-  return {
-    p50: median(pairs.map(([x, y]) => x.p50 / y.p50)),
-    p99: median(pairs.map(([x, y]) => x.p99 / y.p99)),
-    serverMs: median(pairs.map(([x, y]) => x.serverMs / y.serverMs).filter(Number.isFinite)),
-  };
+  const paired = (f: (r: RoundFigures) => number) => pairedMedian(a.perRound.map(f), b.perRound.map(f));
+  return { p50: paired((r) => r.p50), p99: paired((r) => r.p99), serverMs: paired((r) => r.serverMs) };
 }
 
 interface Prepared {

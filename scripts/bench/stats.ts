@@ -10,3 +10,10 @@ export function percentile(xs: readonly number[], p: number): number {
 export function median(xs: readonly number[]): number {
   return percentile(xs, 50);
 }
+
+/** The median over i of xs[i] / ys[i]: each ratio of two rounds run next to each other, so that the
+ * drift of a shared machine between rounds cancels. Ratios that are not finite (a round not measured)
+ * are left out. */
+export function pairedMedian(xs: readonly number[], ys: readonly number[]): number {
+  return median(xs.map((x, i) => x / ys[i]!).filter(Number.isFinite));
+}

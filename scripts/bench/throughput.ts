@@ -6,7 +6,7 @@ import { runWrk, wrkCommand, type WrkResult } from './wrk.js';
 import type { Child } from './child-process.js';
 import type { MeasureHooks } from './fan-out.js';
 import type { ServerAnswer } from './server-process.js';
-import { median } from './stats.js';
+import { median, pairedMedian } from './stats.js';
 
 export const WRK_THREADS = 2;
 export const WRK_CONNECTIONS = 32;
@@ -91,11 +91,11 @@ export async function measureThroughput(
 /** The median over rounds of a/b in requests per second, pairing the i-th round of each (run next to
  * each other). */
 export function pairedRatio(a: ThroughputFigures, b: ThroughputFigures): number {
-  return median(a.rounds.map((x, i) => x / b.rounds[i]!));
+  return pairedMedian(a.rounds, b.rounds);
 }
 
 /** The median over paired rounds of b's CPU per request over a's (a costing more gives less than 1):
  * the drift of a shared machine between rounds cancels within each pair. */
 export function pairedCpuRatio(a: ThroughputFigures, b: ThroughputFigures): number {
-  return median(a.cpuRounds.map((x, i) => b.cpuRounds[i]! / x));
+  return pairedMedian(b.cpuRounds, a.cpuRounds);
 }
