@@ -32,6 +32,11 @@ export class Notifier {
   private position = 1;
   private readonly streams = new Map<string, UserStream>();
   private parkedCount = 0;
+  /** Polls woken by room events, answered once the operation is over (see touchRooms). */
+  private afterOperation: Waiter[] = [];
+  /** Inside deferWakes: how deep, and the polls woken meanwhile (answered when it ends). */
+  private deferring = 0;
+  private deferred: Waiter[] = [];
 
   constructor(private readonly clock: Clock) {}
 
@@ -110,15 +115,17 @@ export class Notifier {
     } else if (this.deferring > 0) {
       this.deferred.push(...woken);
     } else {
-      for (const w of woken) this.end(w);
+      this.endAll(woken);
     }
   }
-
-  private afterOperation: Waiter[] = [];
 
   private answerAfterOperation(): void {
     const woken = this.afterOperation;
     this.afterOperation = [];
+    this.endAll(woken);
+  }
+
+  private endAll(woken: readonly Waiter[]): void {
     for (const w of woken) this.end(w);
   }
 
@@ -137,9 +144,6 @@ export class Notifier {
     w.settle();
   }
 
-  private deferring = 0;
-  private deferred: Waiter[] = [];
-
   /**
    * Runs `fn`, holding back the answers of the long-polls it wakes until it has finished. For a change
    * that puts several entries at one position into a user's stream (a join: every member's presence
@@ -155,7 +159,7 @@ export class Notifier {
       if (this.deferring === 0) {
         const woken = this.deferred;
         this.deferred = [];
-        for (const w of woken) this.end(w);
+        this.endAll(woken);
       }
     }
   }
