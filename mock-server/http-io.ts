@@ -14,20 +14,23 @@ export const CORS_HEADERS: Record<string, string> = {
 const [CORS_ORIGIN, CORS_METHODS, CORS_HEADERS_NAME] = Object.keys(CORS_HEADERS) as [string, string, string];
 const [ORIGIN_VALUE, METHODS_VALUE, HEADERS_VALUE] = Object.values(CORS_HEADERS) as [string, string, string];
 
+/** The answer `{}`, shared: a handler that returns it is answered without serialising anything (it is
+ * what most PUTs answer). */
+export const EMPTY_OBJECT: Readonly<Record<string, never>> = Object.freeze({});
+
+type SendOptions = { textPlain?: boolean; headers?: Record<string, string> };
+const NO_OPTIONS: SendOptions = {};
+
 /** `extraFields` are added to an object body (the extra-fields variant: fields no spec defines). */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  opts: { textPlain?: boolean; extraFields?: Record<string, unknown>; headers?: Record<string, string> } = {},
-): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, opts: SendOptions & { extraFields?: Record<string, unknown> } = NO_OPTIONS): void {
   if (res.headersSent || res.destroyed) return;
   const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
-  sendJsonText(res, status, JSON.stringify(opts.extraFields && isObject ? { ...body, ...opts.extraFields } : body), opts);
+  if (opts.extraFields && isObject) sendJsonText(res, status, JSON.stringify({ ...body, ...opts.extraFields }), opts);
+  else sendJsonText(res, status, body === EMPTY_OBJECT ? '{}' : JSON.stringify(body), opts);
 }
 
 /** sendJson for a body already serialised (a /sync response assembled from cached pieces). */
-export function sendJsonText(res: ServerResponse, status: number, text: string, opts: { textPlain?: boolean; headers?: Record<string, string> } = {}): void {
+export function sendJsonText(res: ServerResponse, status: number, text: string, opts: SendOptions = NO_OPTIONS): void {
   if (res.headersSent || res.destroyed) return;
   const headers = [
     CORS_ORIGIN, ORIGIN_VALUE, CORS_METHODS, METHODS_VALUE, CORS_HEADERS_NAME, HEADERS_VALUE,

@@ -118,7 +118,7 @@ export class PresenceTracker {
     if (!bump && (this.faults.has('lowering-is-active') || this.variants.has('lowering-counts-as-activity'))) bump = true;
     if (bump) next.last_active_ts = now;
     const repeat = this.faults.has('duplicate-presence-events') ? 'always' : this.variants.has('unchanged-put-resent') ? 'unless-currently-active' : 'never';
-    this.update(userId, prev, next, repeat);
+    this.update(userId, prev, next, repeat, now);
   }
 
   /** Activity: sending an event, typing, a receipt (Synapse bump_presence_active_time). */

@@ -19,10 +19,13 @@ export interface Route {
   handler: (ctx: Context) => unknown | Promise<unknown>;
 }
 
+/** A route's path as its segments: literal text, or a parameter taking one non-empty segment (`{rest}`,
+ * last only, takes the remainder, slashes and all, possibly empty). */
+type Part = { literal: string } | { param: string; rest: boolean };
+
 interface Compiled {
   route: Route;
-  regex: RegExp;
-  names: string[];
+  parts: Part[];
 }
 
 export interface Match {
@@ -30,51 +33,89 @@ export interface Match {
   params: Record<string, string>;
 }
 
-// /_matrix/client/{v3,r0,api/v1,v1,unstable}; the early spec's prefix was /_matrix/client/api/v1.
-const PREFIX = /^\/_matrix\/client\/(v3|r0|v1|api\/v1|unstable)(\/.*)$/;
+const CLIENT_PREFIX = '/_matrix/client/';
+const VERSIONS = ['v3', 'r0', 'v1', 'api/v1', 'unstable'];
+
+/** The segments of a route path such as "/rooms/{roomId}/send/{eventType}". */
+export function compilePath(path: string): Part[] {
+  const parts = path.split('/').slice(1).map((seg): Part => {
+    const m = /^\{(\w+)\}$/.exec(seg);
+    if (!m) {
+      if (seg.includes('{')) throw new Error(`route ${path}: a parameter must be a whole segment`);
+      return { literal: seg };
+    }
+    return { param: m[1]!, rest: m[1] === 'rest' };
+  });
+  if (parts.slice(0, -1).some((p) => 'rest' in p && p.rest)) throw new Error(`route ${path}: {rest} must be the last segment`);
+  return parts;
+}
+
+/** Matches `rest` (below the prefix, starting with "/") against a route's parts, or gives undefined:
+ * what the regex ^/literal/([^/]+)...$ (and (.*) for {rest}) would match, without building one match
+ * array and capture strings per route tried (this runs for every request). */
+export function matchParts(parts: readonly Part[], rest: string): Record<string, string> | undefined {
+  let params: Record<string, string> | undefined;
+  let pos = 0;
+  for (let i = 0; i < parts.length; i++) {
+    if (rest.charCodeAt(pos) !== 0x2f) return undefined; // "/"
+    pos += 1;
+    const part = parts[i]!;
+    if ('literal' in part) {
+      // What follows the literal is checked as the next part's "/" or as the end.
+      if (!rest.startsWith(part.literal, pos)) return undefined;
+      pos += part.literal.length;
+      continue;
+    }
+    let end = part.rest ? rest.length : rest.indexOf('/', pos);
+    if (end < 0) end = rest.length;
+    if (end === pos && !part.rest) return undefined;
+    (params ??= {})[part.param] = rest.slice(pos, end);
+    pos = end;
+  }
+  return pos === rest.length ? (params ?? {}) : undefined;
+}
 
 export class Router {
   private readonly byFirstSegment = new Map<string, Compiled[]>();
 
   constructor(routes: Route[]) {
     for (const route of routes) {
-      const names: string[] = [];
-      const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, n: string) => {
-        names.push(n);
-        return n === 'rest' ? '(.*)' : '([^/]+)';
-      });
       const first = route.path.split('/')[1]!;
       const list = this.byFirstSegment.get(first) ?? [];
-      list.push({ route, regex: new RegExp(`^${source}$`), names });
+      list.push({ route, parts: compilePath(route.path) });
       this.byFirstSegment.set(first, list);
     }
   }
 
-  /** The version and the path below the prefix, or undefined when the prefix is not a client one. */
+  /** The version and the path below the prefix, or undefined when the prefix is not a client one
+   * (/_matrix/client/{v3,r0,v1,api/v1,unstable}/..., the early spec's prefix being api/v1). */
   static split(pathname: string): { version: string; rest: string } | undefined {
-    const m = PREFIX.exec(pathname);
-    return m ? { version: m[1]!, rest: m[2]! } : undefined;
+    if (!pathname.startsWith(CLIENT_PREFIX)) return undefined;
+    for (const version of VERSIONS) {
+      const slash = CLIENT_PREFIX.length + version.length;
+      if (pathname.startsWith(version, CLIENT_PREFIX.length) && pathname.charCodeAt(slash) === 0x2f) {
+        return { version, rest: pathname.slice(slash) };
+      }
+    }
+    return undefined;
   }
 
   match(method: string, version: string, rest: string): Match | { allowed: Method[] } | undefined {
-    // `rest` starts with "/": its first segment runs to the next "/" (plain loops and no split: this runs
-    // for every request).
+    // `rest` starts with "/": its first segment runs to the next "/".
     const slash = rest.indexOf('/', 1);
     const candidates = this.byFirstSegment.get(slash < 0 ? rest.slice(1) : rest.slice(1, slash));
     if (!candidates) return undefined;
-    let allowed: Method[] | undefined;
+    // The routes of this method first, in order; the others only to name the allowed methods of a 405.
     for (let i = 0; i < candidates.length; i++) {
       const c = candidates[i]!;
-      if (c.route.versions && !c.route.versions.includes(version)) continue;
-      const m = c.regex.exec(rest);
-      if (!m) continue;
-      if (c.route.method !== method) {
-        (allowed ??= []).push(c.route.method);
-        continue;
-      }
-      const params: Record<string, string> = {};
-      for (let n = 0; n < c.names.length; n++) params[c.names[n]!] = m[n + 1]!;
-      return { route: c.route, params };
+      if (c.route.method !== method || (c.route.versions && !c.route.versions.includes(version))) continue;
+      const params = matchParts(c.parts, rest);
+      if (params) return { route: c.route, params };
+    }
+    let allowed: Method[] | undefined;
+    for (const c of candidates) {
+      if (c.route.method === method || (c.route.versions && !c.route.versions.includes(version))) continue;
+      if (matchParts(c.parts, rest)) (allowed ??= []).push(c.route.method);
     }
     return allowed ? { allowed } : undefined;
   }

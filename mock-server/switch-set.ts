@@ -4,11 +4,14 @@
 
 export class SwitchSet<Name extends string> {
   private readonly on: ReadonlySet<string>;
+  /** Nothing switched on: the usual case, answered without hashing the name (a PUT asks a dozen). */
+  private readonly none: boolean;
   constructor(names: readonly string[] = []) {
     this.on = new Set(names);
+    this.none = this.on.size === 0;
   }
   has(name: Name): boolean {
-    return this.on.has(name);
+    return !this.none && this.on.has(name);
   }
   list(): string[] {
     return [...this.on];

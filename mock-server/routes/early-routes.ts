@@ -81,7 +81,7 @@ async function events(ctx: Context): Promise<unknown> {
   const online = streamSetsPresence(ctx, 'online');
   if (online) hs.presence.syncStarted(userId, online);
   try {
-    if (timeout > 0 && hs.notifier.lastChangeFor(userId) <= from) await hs.notifier.wait(userId, timeout, ctx.onClose);
+    if (timeout > 0 && hs.notifier.lastChangeFor(userId) <= from) await hs.notifier.wait(userId, timeout, (fn) => ctx.onClose(fn));
     const end = `s${hs.notifier.current()}`;
     const chunk: Record<string, unknown>[] = [];
     for (const roomId of hs.rooms.joinedRooms(userId)) {

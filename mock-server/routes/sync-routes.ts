@@ -97,7 +97,7 @@ function sync(ctx: Context): Promise<void> | undefined {
     if (setPresence) hs.presence.syncEnded(userId);
   };
   if (since !== 0 && !fullState && timeout > 0 && hs.notifier.lastChangeFor(userId) <= since) {
-    return hs.notifier.park(userId, timeout, ctx.onClose, respond).then(
+    return hs.notifier.park(userId, timeout, (fn) => ctx.onClose(fn), respond).then(
       () => ended(),
       (err: unknown) => {
         ended();
