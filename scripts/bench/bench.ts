@@ -12,10 +12,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../../project/paths.js';
 import { Child, processEntry } from './child-process.js';
-import { measureFanOut, pairedFanOutRatios, ROOM_SIZE, type FanOutFigures, type FanOutTarget, type MeasureHooks } from './fan-out.js';
+import { fanOutFigures, measureFanOut, pairedFanOutRatios, ROOM_SIZE, runFanOut, type FanOutFigures, type FanOutRun, type FanOutTarget, type MeasureHooks } from './fan-out.js';
 import type { MemoryFigures } from './memory-probe.js';
 import type { ServerHello } from './server-process.js';
-import { describeWrk, measureThroughput, pairedCpuRatio, pairedRatio, WRK_CONNECTIONS, WRK_THREADS, type ThroughputFigures, type ThroughputTarget } from './throughput.js';
+import { describeWrk, measureThroughput, mergeThroughput, pairedCpuRatio, pairedRatio, WRK_CONNECTIONS, WRK_THREADS, type ThroughputFigures, type ThroughputTarget } from './throughput.js';
 import { wrkVersion } from './wrk.js';
 
 const TARGETS = { fanOutP50: 1.3, fanOutP99: 1.5, throughput: 0.8 };
@@ -24,8 +24,10 @@ const TARGET_WATCHERS = 1000;
 const { values: opt } = parseArgs({
   options: {
     watchers: { type: 'string', default: '100,1000,10000' },
-    'fanout-rounds': { type: 'string', default: '30' },
-    'tp-rounds': { type: 'string', default: '20' },
+    'fanout-pairs': { type: 'string', default: '3' },
+    'fanout-rounds': { type: 'string', default: '10' },
+    'tp-pairs': { type: 'string', default: '5' },
+    'tp-rounds': { type: 'string', default: '4' },
     'tp-seconds': { type: 'string', default: '1' },
     users: { type: 'string', default: '100000' },
     only: { type: 'string' },
@@ -38,7 +40,7 @@ const { values: opt } = parseArgs({
 });
 
 if (opt.help) {
-  console.log(`usage: npm run bench -- [--watchers 100,1000,10000] [--fanout-rounds 30] [--tp-rounds 20] [--tp-seconds 1]
+  console.log(`usage: npm run bench -- [--watchers 100,1000,10000] [--fanout-pairs 3] [--fanout-rounds 10] [--tp-pairs 5] [--tp-rounds 4] [--tp-seconds 1]
        [--users 100000] [--only fanout,throughput,memory] [--synapse URL|off] [--synapse-watchers 100,1000]
        [--json FILE] [--cpu-prof DIR]`);
   process.exit(0);
@@ -55,7 +57,9 @@ function numbers(s: string, name: string): number[] {
 
 const parts = new Set((opt.only ?? 'fanout,throughput,memory').split(','));
 const watcherCounts = numbers(opt.watchers!, 'watchers');
+const [fanOutPairs] = numbers(opt['fanout-pairs']!, 'fanout-pairs');
 const [fanOutRounds] = numbers(opt['fanout-rounds']!, 'fanout-rounds');
+const [tpPairs] = numbers(opt['tp-pairs']!, 'tp-pairs');
 const [tpRounds] = numbers(opt['tp-rounds']!, 'tp-rounds');
 const [tpSeconds] = numbers(opt['tp-seconds']!, 'tp-seconds');
 const [memoryUsers] = numbers(opt.users!, 'users');
@@ -91,6 +95,68 @@ interface Row {
   synapse?: string;
 }
 
+function startServer(kind: 'mock' | 'floor'): Promise<Child<ServerHello>> {
+  const args = kind === 'mock' ? ['mock', JSON.stringify({ rate_limit: { enabled: false } })] : ['floor'];
+  return Child.start<ServerHello>(processEntry('server-process', true), args);
+}
+
+/** The k-th pair of fresh server processes, [mock, floor]; started mock first or floor first in turn. */
+async function startPair(k: number): Promise<[Child<ServerHello>, Child<ServerHello>]> {
+  const first = await startServer(k % 2 === 0 ? 'mock' : 'floor');
+  const second = await startServer(k % 2 === 0 ? 'floor' : 'mock');
+  return k % 2 === 0 ? [first, second] : [second, first];
+}
+
+/**
+ * Throughput of one method over `--tp-pairs` pairs of fresh server processes, `--tp-rounds` paired
+ * rounds each. Fresh pairs, because two processes of the same code differ by up to a tenth in CPU per
+ * request for as long as they live (where their memory and code landed, which CPU they share with wrk),
+ * and more rounds of one pair cannot average that out (docs/benchmarks.md).
+ */
+async function throughputOverPairs(
+  method: 'GET' | 'PUT', profiled: (part: string, servers: Record<string, Child<ServerHello>>) => MeasureHooks,
+): Promise<{ mock: ThroughputFigures; floor: ThroughputFigures }> {
+  const figures: { mock: ThroughputFigures; floor: ThroughputFigures }[] = [];
+  for (let k = 0; k < tpPairs!; k++) {
+    const [mock, floor] = await startPair(k);
+    try {
+      const pair: ThroughputTarget[] = [
+        { name: 'floor', url: floor.hello.url, homeserver: false, server: floor },
+        { name: 'mock', url: mock.hello.url, homeserver: true, server: mock },
+      ];
+      const got = await measureThroughput(pair, method, tpRounds!, tpSeconds!, `${tag}_${k}`, profiled(`${method.toLowerCase()}-pair${k + 1}`, { mock, floor }));
+      figures.push({ mock: got.get('mock')!, floor: got.get('floor')! });
+    } finally {
+      await mock.stop();
+      await floor.stop();
+    }
+  }
+  return { mock: mergeThroughput(figures.map((f) => f.mock)), floor: mergeThroughput(figures.map((f) => f.floor)) };
+}
+
+/** Fan-out to n watchers over `--fanout-pairs` pairs of fresh server processes (as throughputOverPairs,
+ * for the same reason), `--fanout-rounds` counted rounds each after the warm-up rounds. */
+async function fanOutOverPairs(
+  n: number, profiled: (part: string, servers: Record<string, Child<ServerHello>>) => MeasureHooks,
+): Promise<{ mock: FanOutFigures; floor: FanOutFigures }> {
+  const runs: { mock: FanOutRun; floor: FanOutRun }[] = [];
+  for (let k = 0; k < fanOutPairs!; k++) {
+    const [mock, floor] = await startPair(k);
+    try {
+      const targets: FanOutTarget[] = [
+        { name: 'mock', url: mock.hello.url, server: mock, homeserver: true },
+        { name: 'floor', url: floor.hello.url, server: floor, homeserver: false },
+      ];
+      const got = await runFanOut(targets, n, fanOutRounds!, `${tag}_${n}_${k}`, profiled(`fanout-${n}-pair${k + 1}`, { mock, floor }));
+      runs.push({ mock: got.get('mock')!, floor: got.get('floor')! });
+    } finally {
+      await mock.stop();
+      await floor.stop();
+    }
+  }
+  return { mock: fanOutFigures(n, runs.map((r) => r.mock)), floor: fanOutFigures(n, runs.map((r) => r.floor)) };
+}
+
 async function main(): Promise<number> {
   const rows: Row[] = [];
   const results: Record<string, unknown> = {};
@@ -102,95 +168,76 @@ async function main(): Promise<number> {
   console.log(`machine: ${machine.cores} x ${machine.cpu}, ${fmt(machine.memGiB, 1)} GiB, node ${machine.node}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log(`synapse: ${synapse ?? 'none running (start one with `npm run synapse` or pass --synapse URL)'}`);
 
-  const mock = await Child.start<ServerHello>(processEntry('server-process', true), ['mock', JSON.stringify({ rate_limit: { enabled: false } })]);
-  const floor = await Child.start<ServerHello>(processEntry('server-process', true), ['floor']);
   // --cpu-prof DIR: a profile of each server over the counted rounds of each part (not the set-up).
-  const profiled = (part: string): MeasureHooks => {
+  const profiled = (part: string, servers: Record<string, Child<ServerHello>>): MeasureHooks => {
     const dir = opt['cpu-prof'];
     if (!dir) return {};
     mkdirSync(dir, { recursive: true });
-    const both = [['mock', mock], ['floor', floor]] as const;
+    const both = Object.entries(servers);
     return {
       measuring: async () => void (await Promise.all(both.map(([, c]) => c.ask({ profile: 'start' })))),
       measured: async () => void (await Promise.all(both.map(([name, c]) => c.ask({ profile: resolve(dir, `${name}-${part}.cpuprofile`) })))),
     };
   };
-  try {
-    if (parts.has('throughput')) {
-      if (!wrk) {
-        console.log('throughput: skipped, wrk is not installed (Debian/Ubuntu: apt-get install -y wrk)');
-        ok = false;
-      } else {
-        for (const method of ['GET', 'PUT'] as const) {
-          console.log(`throughput: ${method} presence, ${describeWrk(method, tpSeconds!)}, ${tpRounds} rounds each ...`);
-          const pair: ThroughputTarget[] = [
-            { name: 'floor', url: floor.hello.url, homeserver: false, server: floor },
-            { name: 'mock', url: mock.hello.url, homeserver: true, server: mock },
-          ];
-          const alone = await measureThroughput(pair, method, tpRounds!, tpSeconds!, tag, profiled(method.toLowerCase()));
-          const s = synapse ? (await measureThroughput([{ name: 'synapse', url: synapse, homeserver: true }], method, tpRounds!, tpSeconds!, tag)).get('synapse') : undefined;
-          const m = alone.get('mock')!;
-          const fl = alone.get('floor')!;
-          const r = pairedRatio(m, fl);
-          const cpuRatio = pairedCpuRatio(m, fl);
-          // Checked on server CPU per request: what the mock costs beside what Node costs for the same
-          // answers. Requests per second are shown too, but on a machine that other work shares they
-          // measure the scheduler's favour as much as the server (docs/benchmarks.md).
-          const met = cpuRatio >= TARGETS.throughput && m.non2xx === 0 && m.socketErrors === 0;
-          ok &&= met;
-          results[`${method.toLowerCase()}Throughput`] = { mock: m, floor: fl, synapse: s, ratio: r, cpuRatio };
-          const errors = (x: ThroughputFigures) => (x.non2xx || x.socketErrors ? ` (${x.non2xx} non-2xx, ${x.socketErrors} socket errors)` : '');
-          rows.push({
-            figure: `${method} presence, wrk -t${WRK_THREADS} -c${WRK_CONNECTIONS}${method === 'PUT' ? ' -s put.lua (rate limit off)' : ''}: req/s (server CPU per request)`,
-            mock: `${fmt(m.perSecond)}${errors(m)} (${fmt(m.cpuUsPerRequest, 1)} µs)`,
-            floor: `${fmt(fl.perSecond)}${errors(fl)} (${fmt(fl.cpuUsPerRequest, 1)} µs)`,
-            ratio: `CPU ${fmt(cpuRatio, 2)}; req/s ${fmt(r, 2)}`,
-            target: `CPU >= ${TARGETS.throughput} ${met ? 'OK' : 'MISSED'}`,
-            synapse: s && `${fmt(s.perSecond)}${errors(s)} (${fmt(s.perSecond / fl.perSecond, 3)} of floor)`,
-          });
-        }
-      }
-    }
-
-    if (parts.has('fanout')) {
-      for (const n of watcherCounts) {
-        console.log(`fan-out: ${n} watchers (rooms of ${ROOM_SIZE}), ${fanOutRounds} rounds each ...`);
-        const targets: FanOutTarget[] = [
-          { name: 'mock', url: mock.hello.url, server: mock, homeserver: true },
-          { name: 'floor', url: floor.hello.url, server: floor, homeserver: false },
-        ];
-        const f = await measureFanOut(targets, n, fanOutRounds!, `${tag}_${n}`, profiled(`fanout-${n}`));
-        let s: FanOutFigures | undefined;
-        if (synapse && numbers(opt['synapse-watchers']!, 'synapse-watchers').includes(n)) {
-          console.log(`fan-out: ${n} watchers on Synapse ...`);
-          s = (await measureFanOut([{ name: 'synapse', url: synapse, homeserver: true }], n, Math.min(3, fanOutRounds!), `${tag}_${n}`)).get('synapse');
-        }
-        const m = f.get('mock')!;
-        const fl = f.get('floor')!;
-        const { p50: r50, p99: r99, serverMs: rServer } = pairedFanOutRatios(m, fl);
-        const nothingLost = m.lost === 0 && m.failed === 0 && fl.lost === 0 && fl.failed === 0;
-        const targeted = n === TARGET_WATCHERS;
-        const met = nothingLost && (!targeted || (r50 <= TARGETS.fanOutP50 && r99 <= TARGETS.fanOutP99));
+  if (parts.has('throughput')) {
+    if (!wrk) {
+      console.log('throughput: skipped, wrk is not installed (Debian/Ubuntu: apt-get install -y wrk)');
+      ok = false;
+    } else {
+      for (const method of ['GET', 'PUT'] as const) {
+        console.log(`throughput: ${method} presence, ${describeWrk(method, tpSeconds!)}, ${tpPairs} pairs of fresh processes x ${tpRounds} rounds ...`);
+        const { mock: m, floor: fl } = await throughputOverPairs(method, profiled);
+        const s = synapse ? (await measureThroughput([{ name: 'synapse', url: synapse, homeserver: true }], method, tpPairs! * tpRounds!, tpSeconds!, tag)).get('synapse') : undefined;
+        const r = pairedRatio(m, fl);
+        const cpuRatio = pairedCpuRatio(m, fl);
+        // Checked on server CPU per request: what the mock costs beside what Node costs for the same
+        // answers. Requests per second are shown too, but on a machine that other work shares they
+        // measure the scheduler's favour as much as the server (docs/benchmarks.md).
+        const met = cpuRatio >= TARGETS.throughput && m.non2xx === 0 && m.socketErrors === 0;
         ok &&= met;
-        results[`fanOut${n}`] = { mock: m, floor: fl, synapse: s, ratioP50: r50, ratioP99: r99 };
-        const cell = (x: FanOutFigures) => `${fmt(x.p50, 1)} / ${fmt(x.p99, 1)} ms${x.lost || x.failed ? ` (${x.lost} lost, ${x.failed} failed)` : ''}`;
+        results[`${method.toLowerCase()}Throughput`] = { mock: m, floor: fl, synapse: s, ratio: r, cpuRatio };
+        const errors = (x: ThroughputFigures) => (x.non2xx || x.socketErrors ? ` (${x.non2xx} non-2xx, ${x.socketErrors} socket errors)` : '');
         rows.push({
-          figure: `one change to ${n.toLocaleString('en')} watchers, p50 / p99 (${m.deliveries} deliveries)`,
-          mock: cell(m), floor: cell(fl), ratio: `${fmt(r50, 2)} / ${fmt(r99, 2)}`,
-          target: targeted ? `<= ${TARGETS.fanOutP50} / <= ${TARGETS.fanOutP99}, none lost ${met ? 'OK' : 'MISSED'}` : `none lost ${met ? 'OK' : 'MISSED'}`,
-          synapse: s && `${cell(s)} (${fmt(s.p50 / fl.p50, 1)} / ${fmt(s.p99 / fl.p99, 1)} of floor)`,
-        });
-        // What the latencies are made of: the server's own time for the change (the rest is the
-        // client reading N sockets on the other core).
-        rows.push({
-          figure: `  the server's own time for that change (PUT body to the last response written), median`,
-          mock: `${fmt(m.serverMs, 1)} ms`, floor: `${fmt(fl.serverMs, 1)} ms`, ratio: fmt(rServer, 2), target: '',
+          figure: `${method} presence, wrk -t${WRK_THREADS} -c${WRK_CONNECTIONS}${method === 'PUT' ? ' -s put.lua (rate limit off)' : ''}: req/s (server CPU per request)`,
+          mock: `${fmt(m.perSecond)}${errors(m)} (${fmt(m.cpuUsPerRequest, 1)} µs)`,
+          floor: `${fmt(fl.perSecond)}${errors(fl)} (${fmt(fl.cpuUsPerRequest, 1)} µs)`,
+          ratio: `CPU ${fmt(cpuRatio, 2)}; req/s ${fmt(r, 2)}`,
+          target: `CPU >= ${TARGETS.throughput} ${met ? 'OK' : 'MISSED'}`,
+          synapse: s && `${fmt(s.perSecond)}${errors(s)} (${fmt(s.perSecond / fl.perSecond, 3)} of floor)`,
         });
       }
     }
-  } finally {
-    await mock.stop();
-    await floor.stop();
+  }
+
+  if (parts.has('fanout')) {
+    for (const n of watcherCounts) {
+      console.log(`fan-out: ${n} watchers (rooms of ${ROOM_SIZE}), ${fanOutPairs} pairs of fresh processes x ${fanOutRounds} rounds ...`);
+      const { mock: m, floor: fl } = await fanOutOverPairs(n, profiled);
+      let s: FanOutFigures | undefined;
+      if (synapse && numbers(opt['synapse-watchers']!, 'synapse-watchers').includes(n)) {
+        console.log(`fan-out: ${n} watchers on Synapse ...`);
+        s = (await measureFanOut([{ name: 'synapse', url: synapse, homeserver: true }], n, 3, `${tag}_${n}`)).get('synapse');
+      }
+      const { p50: r50, p99: r99, serverMs: rServer } = pairedFanOutRatios(m, fl);
+      const nothingLost = m.lost === 0 && m.failed === 0 && fl.lost === 0 && fl.failed === 0;
+      const targeted = n === TARGET_WATCHERS;
+      const met = nothingLost && (!targeted || (r50 <= TARGETS.fanOutP50 && r99 <= TARGETS.fanOutP99));
+      ok &&= met;
+      results[`fanOut${n}`] = { mock: m, floor: fl, synapse: s, ratioP50: r50, ratioP99: r99 };
+      const cell = (x: FanOutFigures) => `${fmt(x.p50, 1)} / ${fmt(x.p99, 1)} ms${x.lost || x.failed ? ` (${x.lost} lost, ${x.failed} failed)` : ''}`;
+      rows.push({
+        figure: `one change to ${n.toLocaleString('en')} watchers, p50 / p99 (${m.deliveries} deliveries)`,
+        mock: cell(m), floor: cell(fl), ratio: `${fmt(r50, 2)} / ${fmt(r99, 2)}`,
+        target: targeted ? `<= ${TARGETS.fanOutP50} / <= ${TARGETS.fanOutP99}, none lost ${met ? 'OK' : 'MISSED'}` : `none lost ${met ? 'OK' : 'MISSED'}`,
+        synapse: s && `${cell(s)} (${fmt(s.p50 / fl.p50, 1)} / ${fmt(s.p99 / fl.p99, 1)} of floor)`,
+      });
+      // What the latencies are made of: the server's own time for the change (the rest is the
+      // client reading N sockets on the other core).
+      rows.push({
+        figure: `  the server's own time for that change (PUT body to the last response written), median`,
+        mock: `${fmt(m.serverMs, 1)} ms`, floor: `${fmt(fl.serverMs, 1)} ms`, ratio: fmt(rServer, 2), target: '',
+      });
+    }
   }
 
   if (parts.has('memory')) {

@@ -58,16 +58,20 @@ export function pairedFanOutRatios(a: FanOutFigures, b: FanOutFigures): { p50: n
   return { p50: paired((r) => r.p50), p99: paired((r) => r.p99), serverMs: paired((r) => r.serverMs) };
 }
 
-interface Prepared {
-  target: FanOutTarget;
-  client: Child;
-  sender: MatrixUser;
+/** What one run of counted rounds gave for one target: several runs (fresh server processes) pool. */
+export interface FanOutRun {
   latencies: number[];
   /** Figures of each counted round, for ratios between rounds run next to each other. */
   perRound: RoundFigures[];
   lost: number;
   failed: number;
   extraPolls: number;
+}
+
+interface Prepared extends FanOutRun {
+  target: FanOutTarget;
+  client: Child;
+  sender: MatrixUser;
 }
 
 async function prepare(target: FanOutTarget, n: number, tag: string): Promise<Prepared> {
@@ -134,6 +138,14 @@ export const WARM_UP_ROUNDS = 5;
 export async function measureFanOut(
   targets: FanOutTarget[], n: number, rounds: number, tag: string, hooks: MeasureHooks = {},
 ): Promise<Map<string, FanOutFigures>> {
+  const runs = await runFanOut(targets, n, rounds, tag, hooks);
+  return new Map([...runs].map(([name, run]) => [name, fanOutFigures(n, [run])]));
+}
+
+/** measureFanOut's rounds, with what they gave unpooled (see fanOutFigures). */
+export async function runFanOut(
+  targets: FanOutTarget[], n: number, rounds: number, tag: string, hooks: MeasureHooks = {},
+): Promise<Map<string, FanOutRun>> {
   const prepared: Prepared[] = [];
   try {
     for (const t of targets) prepared.push(await prepare(t, n, `${tag}_${t.name}`));
@@ -150,11 +162,20 @@ export async function measureFanOut(
       await p.client.stop();
     }
   }
-  return new Map(prepared.map((p) => [p.target.name, {
-    watchers: n, rounds, deliveries: p.latencies.length,
-    p50: percentile(p.latencies, 50), p99: percentile(p.latencies, 99), max: percentile(p.latencies, 100),
-    lost: p.lost, failed: p.failed, extraPolls: p.extraPolls, perRound: p.perRound,
-    first: median(p.perRound.map((r) => r.first)),
-    serverMs: median(p.perRound.map((r) => r.serverMs).filter(Number.isFinite)),
-  }]));
+  return new Map(prepared.map(({ target, latencies, perRound, lost, failed, extraPolls }) => [target.name, { latencies, perRound, lost, failed, extraPolls }]));
+}
+
+/** The figures of one target over one or more runs: percentiles over every delivery of every run, the
+ * rounds in order (so that rounds of two targets run side by side stay paired), losses summed. */
+export function fanOutFigures(n: number, runs: FanOutRun[]): FanOutFigures {
+  const latencies = runs.flatMap((r) => r.latencies);
+  const perRound = runs.flatMap((r) => r.perRound);
+  const sum = (f: (r: FanOutRun) => number) => runs.reduce((a, r) => a + f(r), 0);
+  return {
+    watchers: n, rounds: perRound.length, deliveries: latencies.length,
+    p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: percentile(latencies, 100),
+    lost: sum((r) => r.lost), failed: sum((r) => r.failed), extraPolls: sum((r) => r.extraPolls), perRound,
+    first: median(perRound.map((r) => r.first)),
+    serverMs: median(perRound.map((r) => r.serverMs).filter(Number.isFinite)),
+  };
 }

@@ -88,6 +88,21 @@ export async function measureThroughput(
   }]));
 }
 
+/** The figures of several runs as one: their rounds in order (so that the i-th rounds of two servers
+ * measured side by side stay paired), medians over all of them. */
+export function mergeThroughput(runs: ThroughputFigures[]): ThroughputFigures {
+  const rounds = runs.flatMap((r) => r.rounds);
+  const cpuRounds = runs.flatMap((r) => r.cpuRounds);
+  return {
+    perSecond: median(rounds),
+    rounds,
+    cpuRounds,
+    cpuUsPerRequest: median(cpuRounds),
+    non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+    socketErrors: runs.reduce((a, r) => a + r.socketErrors, 0),
+  };
+}
+
 /** The median over rounds of a/b in requests per second, pairing the i-th round of each (run next to
  * each other). */
 export function pairedRatio(a: ThroughputFigures, b: ThroughputFigures): number {
