@@ -12,7 +12,7 @@ import { projectRoot } from '../../project/paths.js';
  * `npm run bench` with scripts/bench/tsconfig.json) for measuring, or the TypeScript source (run through
  * tsx) where speed is not measured (the soak in npm test).
  */
-export function processEntry(name: 'server-process' | 'watcher-process' | 'memory-probe', compiled: boolean): string {
+export function processEntry(name: 'server-process' | 'watcher-process' | 'memory-probe' | 'listener-cost', compiled: boolean): string {
   if (!compiled) return fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
   const file = join(projectRoot, '.bench-build', 'scripts', 'bench', `${name}.js`);
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run bench\`, which compiles it first`);

@@ -127,14 +127,20 @@ async function round(p: Prepared, n: number, presence: string, counted: boolean)
   p.extraPolls += a.extraPolls;
 }
 
-/** Rounds not counted, for each target, before the counted ones. A server in service is warm: its hot
- * paths compiled by V8's optimising compiler. Measured from cold, the mock's per-watcher loops ran 5-10x
- * slower for about their first eight changes (a few hundred iterations each are not enough for V8 to
- * optimise them), while the floor's path is Node's own HTTP code, hot from the set-up; so the first
- * rounds measured V8's compiler rather than either server. */
-export const WARM_UP_ROUNDS = 5;
+/** Rounds not counted, for each target, before the counted ones: at least five, and enough for every
+ * process (the server and its watcher client, both fresh for each pair) to have handled WARM_UP_WAKES
+ * woken polls. A server in service is warm: its hot paths compiled by V8's optimising compiler. From
+ * cold, the mock's per-watcher loops ran 5-10x slower for their first changes, while the floor's path
+ * is mostly Node's own HTTP code; at 100 watchers, fresh processes after five rounds answered in twice
+ * the time they took after fifty, mock and floor alike; at 1,000, the mock's p50 still fell by a tenth
+ * between five and twenty rounds. Counted before that, rounds measure V8's compiler, not the server. */
+export function warmUpRounds(n: number): number {
+  return Math.max(5, Math.ceil(WARM_UP_WAKES / n));
+}
 
-/** WARM_UP_ROUNDS rounds per target, then `rounds` counted rounds, alternating between the targets. */
+const WARM_UP_WAKES = 10_000;
+
+/** warmUpRounds(n) rounds per target, then `rounds` counted rounds, alternating between the targets. */
 export async function measureFanOut(
   targets: FanOutTarget[], n: number, rounds: number, tag: string, hooks: MeasureHooks = {},
 ): Promise<Map<string, FanOutFigures>> {
@@ -149,7 +155,7 @@ export async function runFanOut(
   const prepared: Prepared[] = [];
   try {
     for (const t of targets) prepared.push(await prepare(t, n, `${tag}_${t.name}`));
-    for (let r = -WARM_UP_ROUNDS; r < rounds; r++) {
+    for (let r = -warmUpRounds(n); r < rounds; r++) {
       if (r === 0) await hooks.measuring?.();
       // Each change flips the sender between unavailable and online, so each one is a real change.
       const presence = r % 2 === 0 ? 'online' : 'unavailable';
