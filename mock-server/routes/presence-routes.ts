@@ -1,7 +1,7 @@
 // GET/PUT /presence/{userId}/status, and the early spec's presence list.
 import { bodyObject, dialectOf, me, userIdParam, type Context } from '../context.js';
 import { ERRORS, MatrixError } from '../errors.js';
-import { EMPTY_OBJECT, sendJson } from '../http-io.js';
+import { sendJson } from '../http-io.js';
 import { formatPresence, type PresenceValue } from '../presence-state.js';
 import type { Route } from '../router.js';
 
@@ -100,7 +100,7 @@ function putStatus(ctx: Context): unknown {
     sendJson(ctx.res, 200, []);
     return undefined;
   }
-  return EMPTY_OBJECT;
+  return {};
 }
 
 /** A PUT body takes presence and status_msg (and last_active_ago where the client-last-active-honoured
