@@ -39,14 +39,15 @@ interface Prepared {
   headers: Record<string, string>;
 }
 
+/** The user whose presence is read and written: on a homeserver a new one; on the floor any id. Both
+ * start online with the status message, so that a GET answers the same JSON from both. */
 async function prepare(t: ThroughputTarget, tag: string): Promise<Prepared> {
-  if (!t.homeserver) return { target: t, path: presencePath('@tp:floor'), headers: {} };
   const http = new MatrixHttp(t.url);
   try {
-    const user = await http.register(`${tag}_tp`);
+    const user = t.homeserver ? await http.register(`${tag}_tp`) : { userId: '@tp:floor', token: 'floor' };
     const put = await http.putPresence(user, 'online', 'benchmark');
     if (put.status !== 200) throw new Error(`${t.name}: PUT presence answered ${put.status}`);
-    return { target: t, path: presencePath(user.userId), headers: { Authorization: `Bearer ${user.token}` } };
+    return { target: t, path: presencePath(user.userId), headers: t.homeserver ? { Authorization: `Bearer ${user.token}` } : {} };
   } finally {
     http.close();
   }
