@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../../project/paths.js';
 import { Child, processEntry } from './child-process.js';
-import { fanOutFigures, measureFanOut, pairedFanOutRatios, ROOM_SIZE, runFanOut, type FanOutFigures, type FanOutRun, type FanOutTarget, type MeasureHooks } from './fan-out.js';
+import { fanOutFigures, measureFanOut, pairedFanOutRatios, ROOM_SIZE, runFanOut, type FanOutFigures, type FanOutTarget, type MeasureHooks } from './fan-out.js';
 import type { ListenerFigures } from './listener-cost.js';
 import type { MemoryFigures } from './memory-probe.js';
 import type { ServerHello } from './server-process.js';
@@ -111,30 +111,37 @@ async function startPair(k: number): Promise<[Child<ServerHello>, Child<ServerHe
 }
 
 /**
- * Throughput of one method over `--tp-pairs` pairs of fresh server processes, `--tp-rounds` paired
- * rounds each. Fresh pairs, because two processes of the same code differ by up to a tenth in CPU per
- * request for as long as they live (where their memory and code landed, which CPU they share with wrk),
- * and more rounds of one pair cannot average that out (docs/benchmarks.md).
+ * `measure` on `count` pairs of fresh server processes in turn, each pair stopped after it. Fresh pairs,
+ * because two processes of the same code differ by up to a tenth in CPU per request for as long as they
+ * live (where their memory and code landed, which CPU they share with wrk), and more rounds of one pair
+ * cannot average that out (docs/benchmarks.md).
  */
-async function throughputOverPairs(
-  method: 'GET' | 'PUT', profiled: (part: string, servers: Record<string, Child<ServerHello>>) => MeasureHooks,
-): Promise<{ mock: ThroughputFigures; floor: ThroughputFigures }> {
-  const figures: { mock: ThroughputFigures; floor: ThroughputFigures }[] = [];
-  for (let k = 0; k < tpPairs!; k++) {
+async function overPairs<R>(count: number, measure: (mock: Child<ServerHello>, floor: Child<ServerHello>, k: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let k = 0; k < count; k++) {
     const [mock, floor] = await startPair(k);
     try {
-      const pair: ThroughputTarget[] = [
-        { name: 'floor', url: floor.hello.url, homeserver: false, server: floor },
-        { name: 'mock', url: mock.hello.url, homeserver: true, server: mock },
-      ];
-      const got = await measureThroughput(pair, method, tpRounds!, tpSeconds!, `${tag}_${k}`, profiled(`${method.toLowerCase()}-pair${k + 1}`, { mock, floor }));
-      figures.push({ mock: got.get('mock')!, floor: got.get('floor')! });
+      results.push(await measure(mock, floor, k));
     } finally {
       await mock.stop();
       await floor.stop();
     }
   }
-  return { mock: mergeThroughput(figures.map((f) => f.mock)), floor: mergeThroughput(figures.map((f) => f.floor)) };
+  return results;
+}
+
+type Profiled = (part: string, servers: Record<string, Child<ServerHello>>) => MeasureHooks;
+
+/** Throughput of one method over `--tp-pairs` pairs, `--tp-rounds` paired rounds each. */
+async function throughputOverPairs(method: 'GET' | 'PUT', profiled: Profiled): Promise<{ mock: ThroughputFigures; floor: ThroughputFigures }> {
+  const runs = await overPairs(tpPairs!, async (mock, floor, k) => {
+    const pair: ThroughputTarget[] = [
+      { name: 'floor', url: floor.hello.url, homeserver: false, server: floor },
+      { name: 'mock', url: mock.hello.url, homeserver: true, server: mock },
+    ];
+    return measureThroughput(pair, method, tpRounds!, tpSeconds!, `${tag}_${k}`, profiled(`${method.toLowerCase()}-pair${k + 1}`, { mock, floor }));
+  });
+  return { mock: mergeThroughput(runs.map((r) => r.get('mock')!)), floor: mergeThroughput(runs.map((r) => r.get('floor')!)) };
 }
 
 /** Counted rounds per pair at n watchers: --fanout-rounds up to 1,000 watchers, fewer beyond (a round
@@ -145,27 +152,17 @@ function fanOutRoundsAt(n: number): number {
   return Math.max(3, Math.round(fanOutRounds! * Math.min(1, TARGET_WATCHERS / n)));
 }
 
-/** Fan-out to n watchers over `--fanout-pairs` pairs of fresh server processes (as throughputOverPairs,
- * for the same reason), `--fanout-rounds` counted rounds each after the warm-up rounds. */
-async function fanOutOverPairs(
-  n: number, profiled: (part: string, servers: Record<string, Child<ServerHello>>) => MeasureHooks,
-): Promise<{ mock: FanOutFigures; floor: FanOutFigures }> {
-  const runs: { mock: FanOutRun; floor: FanOutRun }[] = [];
-  for (let k = 0; k < fanOutPairs!; k++) {
-    const [mock, floor] = await startPair(k);
-    try {
-      const targets: FanOutTarget[] = [
-        { name: 'mock', url: mock.hello.url, server: mock, homeserver: true },
-        { name: 'floor', url: floor.hello.url, server: floor, homeserver: false },
-      ];
-      const got = await runFanOut(targets, n, fanOutRoundsAt(n), `${tag}_${n}_${k}`, profiled(`fanout-${n}-pair${k + 1}`, { mock, floor }));
-      runs.push({ mock: got.get('mock')!, floor: got.get('floor')! });
-    } finally {
-      await mock.stop();
-      await floor.stop();
-    }
-  }
-  return { mock: fanOutFigures(n, runs.map((r) => r.mock)), floor: fanOutFigures(n, runs.map((r) => r.floor)) };
+/** Fan-out to n watchers over `--fanout-pairs` pairs, fanOutRoundsAt(n) counted rounds each after the
+ * warm-up rounds. */
+async function fanOutOverPairs(n: number, profiled: Profiled): Promise<{ mock: FanOutFigures; floor: FanOutFigures }> {
+  const runs = await overPairs(fanOutPairs!, async (mock, floor, k) => {
+    const targets: FanOutTarget[] = [
+      { name: 'mock', url: mock.hello.url, server: mock, homeserver: true },
+      { name: 'floor', url: floor.hello.url, server: floor, homeserver: false },
+    ];
+    return runFanOut(targets, n, fanOutRoundsAt(n), `${tag}_${n}_${k}`, profiled(`fanout-${n}-pair${k + 1}`, { mock, floor }));
+  });
+  return { mock: fanOutFigures(n, runs.map((r) => r.get('mock')!)), floor: fanOutFigures(n, runs.map((r) => r.get('floor')!)) };
 }
 
 async function main(): Promise<number> {
@@ -180,7 +177,7 @@ async function main(): Promise<number> {
   console.log(`synapse: ${synapse ?? 'none running (start one with `npm run synapse` or pass --synapse URL)'}`);
 
   // --cpu-prof DIR: a profile of each server over the counted rounds of each part (not the set-up).
-  const profiled = (part: string, servers: Record<string, Child<ServerHello>>): MeasureHooks => {
+  const profiled: Profiled = (part, servers) => {
     const dir = opt['cpu-prof'];
     if (!dir) return {};
     mkdirSync(dir, { recursive: true });
