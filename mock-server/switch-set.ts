@@ -4,14 +4,12 @@
 
 export class SwitchSet<Name extends string> {
   private readonly on: ReadonlySet<string>;
-  /** Nothing switched on: the usual case, answered without hashing the name (a PUT asks a dozen). */
-  private readonly none: boolean;
   constructor(names: readonly string[] = []) {
     this.on = new Set(names);
-    this.none = this.on.size === 0;
   }
+  /** Nothing switched on is the usual case: answered without hashing the name (a PUT asks a dozen). */
   has(name: Name): boolean {
-    return !this.none && this.on.has(name);
+    return this.on.size !== 0 && this.on.has(name);
   }
   list(): string[] {
     return [...this.on];

@@ -8,6 +8,7 @@
 // Arguments: none. Says ListenerFigures as its hello.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createMockApp } from '../../mock-server/app.js';
+import { presencePath } from '../clients/matrix-http.js';
 import { answerQuestions } from './child-process.js';
 import { createFloorServer } from './floor-server.js';
 import { PUT_BODY } from './throughput.js';
@@ -75,7 +76,7 @@ class FakeResponse {
 
 const USER = '@tp:localhost';
 const TOKEN = 'listener_cost_token';
-const URL_PATH = `/_matrix/client/v3/presence/${encodeURIComponent(USER)}/status`;
+const URL_PATH = presencePath(USER);
 const BODY = Buffer.from(PUT_BODY);
 const HEADERS = { host: '127.0.0.1', authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': String(BODY.length) };
 

@@ -79,29 +79,23 @@ export async function measureThroughput(
     for (const p of r % 2 === 0 ? prepared : [...prepared].reverse()) await measure(p);
   }
   await hooks.measured?.();
-  return new Map([...results].map(([name, rs]) => [name, {
-    perSecond: median(rs.map((x) => x.requestsPerSec)),
-    rounds: rs.map((x) => x.requestsPerSec),
-    cpuRounds: rs.map((x) => x.cpuUs),
-    cpuUsPerRequest: median(rs.map((x) => x.cpuUs)),
-    non2xx: rs.reduce((a, x) => a + x.non2xx, 0),
-    socketErrors: rs.reduce((a, x) => a + x.socketErrors, 0),
-  }]));
+  return new Map([...results].map(([name, rs]) => [name, figures(
+    rs.map((x) => x.requestsPerSec), rs.map((x) => x.cpuUs),
+    rs.reduce((a, x) => a + x.non2xx, 0), rs.reduce((a, x) => a + x.socketErrors, 0),
+  )]));
+}
+
+function figures(rounds: number[], cpuRounds: number[], non2xx: number, socketErrors: number): ThroughputFigures {
+  return { perSecond: median(rounds), rounds, cpuRounds, cpuUsPerRequest: median(cpuRounds), non2xx, socketErrors };
 }
 
 /** The figures of several runs as one: their rounds in order (so that the i-th rounds of two servers
  * measured side by side stay paired), medians over all of them. */
 export function mergeThroughput(runs: ThroughputFigures[]): ThroughputFigures {
-  const rounds = runs.flatMap((r) => r.rounds);
-  const cpuRounds = runs.flatMap((r) => r.cpuRounds);
-  return {
-    perSecond: median(rounds),
-    rounds,
-    cpuRounds,
-    cpuUsPerRequest: median(cpuRounds),
-    non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
-    socketErrors: runs.reduce((a, r) => a + r.socketErrors, 0),
-  };
+  return figures(
+    runs.flatMap((r) => r.rounds), runs.flatMap((r) => r.cpuRounds),
+    runs.reduce((a, r) => a + r.non2xx, 0), runs.reduce((a, r) => a + r.socketErrors, 0),
+  );
 }
 
 /** The median over rounds of a/b in requests per second, pairing the i-th round of each (run next to
