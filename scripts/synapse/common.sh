@@ -8,8 +8,9 @@ CHROOT="$SYNAPSE_DIR/chroot"
 DATA_IN_CHROOT="/srv/synapse"
 DATA="$CHROOT$DATA_IN_CHROOT"
 
-say() { printf '[synapse] %s\n' "$*" >&2; }
-die() { printf '[synapse] error: %s\n' "$*" >&2; exit 1; }
+SERVER_TAG=synapse
+# shellcheck source=scripts/lib/server.sh
+source "$repo_root/scripts/lib/server.sh"
 
 # Print the first Debian archive URL (not security, not third-party) named in the host's apt sources,
 # in either the one-line (sources.list) or the deb822 (*.sources) format.
@@ -25,17 +26,7 @@ host_debian_mirror() {
 }
 
 # The pid of the running server, if any (exit status 1 when none).
-running_pid() {
-  local pid
-  pid="$(cat "$SYNAPSE_DIR/synapse.pid" 2>/dev/null)" || return 1
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
-  echo "$pid"
-}
-
-# A TCP port on 127.0.0.1 that nothing listens on right now.
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
+running_pid() { pid_alive "$SYNAPSE_DIR/synapse.pid"; }
 
 # uid:gid of a user of the chroot's /etc/passwd.
 chroot_uid() { awk -F: -v u="$1" '$1 == u { print $3 ":" $4 }' "$CHROOT/etc/passwd"; }

@@ -11,6 +11,7 @@ import { loadTargetProfile, type TargetProfile } from '../../runner/load/load-ta
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
+import { namedArgs } from '../lib/named-args.js';
 
 export interface SynapseSettings {
   /** TCP port on 127.0.0.1 for the client API. */
@@ -122,24 +123,8 @@ export function logConfig(dataDir: string): Record<string, unknown> {
   };
 }
 
-function parseArgs(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const key = argv[i];
-    const value = argv[i + 1];
-    if (!key?.startsWith('--') || value === undefined) throw new Error(`expected --name value pairs, got ${argv.join(' ')}`);
-    out[key.slice(2)] = value;
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  const need = (k: string): string => {
-    const v = args[k];
-    if (v === undefined) throw new Error(`missing --${k}`);
-    return v;
-  };
+  const { args, need } = namedArgs(process.argv.slice(2));
   const profile = await loadTargetProfile(need('profile'));
   const dataDir = need('data-dir');
   const config = homeserverConfig(profile, {

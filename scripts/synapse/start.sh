@@ -56,17 +56,13 @@ echo $! > "$SYNAPSE_DIR/synapse.pid"
 echo "$url" > "$SYNAPSE_DIR/url"
 echo "$start_ts" > "$SYNAPSE_DIR/started"
 
-deadline=$((start_ts + ${SYNAPSE_START_TIMEOUT:-90}))
-until curl -fsS --max-time 2 "$url/_matrix/client/versions" >/dev/null 2>&1; do
+if ! wait_for_versions "$url" "${SYNAPSE_START_TIMEOUT:-90}" running_pid; then
   if ! running_pid >/dev/null; then
     tail -n 30 "$DATA/console.log" "$DATA/homeserver.log" >&2 2>/dev/null || true
     die "Synapse exited during start-up (logs above)"
   fi
-  if (($(date +%s) >= deadline)); then
-    bash "$here/stop.sh" || true
-    die "Synapse did not answer $url/_matrix/client/versions within ${SYNAPSE_START_TIMEOUT:-90} s"
-  fi
-  sleep 0.5
-done
+  bash "$here/stop.sh" || true
+  die "Synapse did not answer $url/_matrix/client/versions within ${SYNAPSE_START_TIMEOUT:-90} s"
+fi
 say "ready: $url (Synapse $(synapse_version), pid $(running_pid), up in $(($(date +%s) - start_ts)) s)"
 echo "$url"

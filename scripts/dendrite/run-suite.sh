@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# One command for the whole Dendrite run: build Dendrite if needed, start it from the dendrite profile,
+# run the suites against it, stop it again. Extra arguments go to `run` (e.g. --grep, reporters).
+#
+# Usage: bash scripts/dendrite/run-suite.sh [run options...]       (npm run dendrite adds --strict)
+#   DENDRITE_PROFILE=FILE     another profile (default fixtures/targets/dendrite.yaml)
+#   DENDRITE_KEEP_RUNNING=1   leave the server running afterwards (stop it with stop.sh)
+# A Dendrite that is already running (started by start.sh) is used as it is and left running.
+# Exit status: that of `run`.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/dendrite/common.sh
+source "$here/common.sh"
+
+profile="${DENDRITE_PROFILE:-$repo_root/fixtures/targets/dendrite.yaml}"
+if running_pid >/dev/null; then
+  say "using the running Dendrite at $(cat "$DENDRITE_DIR/url")"
+else
+  bash "$here/start.sh" "$profile" >/dev/null
+  if [[ "${DENDRITE_KEEP_RUNNING:-0}" != 1 ]]; then
+    trap 'bash "$here/stop.sh"' EXIT
+  fi
+fi
+url="$(cat "$DENDRITE_DIR/url")"
+
+say "running the suites against $url with $profile"
+cd "$repo_root"
+set +e
+"$repo_root/node_modules/.bin/tsx" cli/main.ts run --homeserver "$url" --target "$profile" "$@"
+status=$?
+set -e
+say "run finished with exit status $status (Dendrite log: $DATA/log/)"
+exit $status

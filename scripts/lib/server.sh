@@ -1,0 +1,49 @@
+# Helpers shared by the scripts that run a real homeserver on loopback (scripts/synapse/,
+# scripts/dendrite/); sourced, not run. The sourcing script sets SERVER_TAG (the log prefix) first.
+
+say() { printf '[%s] %s\n' "$SERVER_TAG" "$*" >&2; }
+die() { printf '[%s] error: %s\n' "$SERVER_TAG" "$*" >&2; exit 1; }
+
+# The pid kept in file $1 if that process is alive (exit status 1 when not).
+pid_alive() {
+  local pid
+  pid="$(cat "$1" 2>/dev/null)" || return 1
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+  echo "$pid"
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+# Wait until URL answers GET /_matrix/client/versions, at most $2 seconds; `$3` is a command that fails
+# once the server has exited (then the wait ends at once). Exit status 1 on either.
+wait_for_versions() {
+  local url="$1" limit="$2" alive="$3" deadline=$(($(date +%s) + $2))
+  until curl -fsS --max-time 2 "$url/_matrix/client/versions" >/dev/null 2>&1; do
+    $alive >/dev/null || return 1
+    (($(date +%s) < deadline)) || return 1
+    sleep 0.5
+  done
+}
+
+# Stop the process whose pid is in file $1: SIGTERM, SIGKILL after $2 seconds; removes the file.
+stop_pid_file() {
+  local file="$1" limit="$2" pid
+  if ! pid="$(pid_alive "$file")"; then
+    say "not running"
+    rm -f "$file"
+    return 0
+  fi
+  say "stopping (pid $pid)"
+  kill -TERM "$pid"
+  for ((i = 0; i < limit * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$file"; say "stopped"; return 0; }
+    sleep 0.1
+  done
+  say "still running after $limit s; sending SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$file"
+  say "killed"
+}
