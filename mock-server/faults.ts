@@ -84,6 +84,10 @@ export const FAULTS = {
   'idle-only-after-sync': { description: 'Only a user who has synced goes unavailable when idle; one who only PUT online stays online (Dendrite).', breaks: 'idle timeout' },
   'invalid-set-presence-stored': { description: 'An invalid set_presence on /sync is accepted and stored as the user\'s presence (conduwuit).', breaks: 'presence enum' },
   'own-presence-needs-room': { description: 'GET of one\'s own presence answers 404 while the user is in no joined room (conduwuit).', breaks: 'own presence readable by GET' },
+  'put-not-currently-active': { description: 'A PUT of online leaves currently_active false; only a /sync, typing, a receipt or a profile change sets it (conduwuit).', breaks: 'currently_active true after activity' },
+  'last-active-hidden-while-active': { description: 'GET omits last_active_ago while currently_active is true (conduwuit, tuwunel).', breaks: 'up-to-date last active time by GET' },
+  'presence-filter-only-senders': { description: 'The presence filter\'s types, not_types and limit are ignored; only senders and not_senders apply (tuwunel).', breaks: 'presence filter' },
+  'sync-timeout-floor': { description: 'A /sync with nothing new waits at least 5 s, whatever its timeout (0 included) (tuwunel client_sync_timeout_min).', breaks: 'timeout is the longest a /sync waits' },
 } as const satisfies Record<string, FaultSpec>;
 
 export type FaultName = keyof typeof FAULTS;

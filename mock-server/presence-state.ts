@@ -72,6 +72,9 @@ export class PresenceTracker {
   private readonly syncAsked = new Map<string, PresenceValue>();
   /** When each user's last /sync asked for online (the online-sync-outranks variant). */
   private readonly onlineSyncAt = new Map<string, number>();
+  /** Users whose currently_active a PUT set false and no activity or sync has set since (the
+   * put-not-currently-active fault: conduwuit stores a PUT with currently_active false). */
+  private readonly putInactive = new Set<string>();
   private readonly faults: FaultSet;
   private readonly variants: VariantSet;
 
@@ -118,6 +121,7 @@ export class PresenceTracker {
     if (!bump && (this.faults.has('lowering-is-active') || this.variants.has('lowering-counts-as-activity'))) bump = true;
     if (bump) next.last_active_ts = now;
     const repeat = this.faults.has('duplicate-presence-events') ? 'always' : this.variants.has('unchanged-put-resent') ? 'unless-currently-active' : 'never';
+    if (this.faults.has('put-not-currently-active')) this.putInactive.add(userId);
     this.update(userId, prev, next, repeat, now);
   }
 
@@ -127,6 +131,7 @@ export class PresenceTracker {
     const now = this.clock.now();
     const next = copyRecord(prev, { last_active_ts: now, last_device_ts: now });
     if (prev.presence === 'unavailable') next.presence = 'online';
+    this.putInactive.delete(userId);
     this.update(userId, prev, next);
   }
 
@@ -140,6 +145,7 @@ export class PresenceTracker {
     if (presence !== undefined) {
       next.presence = presence;
       if (ONLINE_LIKE.has(presence) && this.config.presence.sync_bumps_active) next.last_active_ts = now;
+      this.putInactive.delete(userId);
     }
     if (this.faults.has('sync-clears-status')) next.status_msg = null;
     this.update(userId, prev, next);
@@ -229,6 +235,7 @@ export class PresenceTracker {
     const active = ONLINE_LIKE.has(next.presence) && now - next.last_active_ts < granularity;
     // currently-active-until-idle: the active period ends only by a state other than online (spec b).
     next.currently_active = this.activityLapses() ? active : ONLINE_LIKE.has(next.presence) && (active || prev.currently_active);
+    if (this.putInactive.has(userId)) next.currently_active = false;
     const notify = repeat === 'always' || (repeat === 'unless-currently-active' && !next.currently_active) || shouldNotify(prev, next, granularity);
     if (notify) next.changed_ts = now;
     this.records.set(userId, next);

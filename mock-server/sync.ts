@@ -67,9 +67,16 @@ export function presenceEvent(hs: Homeserver, userId: string, now: number): Reco
 }
 
 /** The presence part of the filter as the server applies it: Synapse all of it; Dendrite only `limit`
- * (presence-filter-only-limit), with a default when there is none (default-presence-limit). */
+ * (presence-filter-only-limit), with a default when there is none (default-presence-limit); tuwunel
+ * only `senders` and `not_senders` (presence-filter-only-senders). */
 function effectivePresenceFilter(hs: Homeserver, filter: EventFilter | undefined): EventFilter | undefined {
   if (hs.faults.has('presence-filter-ignored')) return undefined;
+  if (filter && hs.faults.has('presence-filter-only-senders')) {
+    filter = {
+      ...(filter.senders !== undefined ? { senders: filter.senders } : {}),
+      ...(filter.not_senders !== undefined ? { not_senders: filter.not_senders } : {}),
+    };
+  }
   let effective = hs.faults.has('presence-filter-only-limit') ? (filter?.limit === undefined ? undefined : { limit: filter.limit }) : filter;
   if (effective && hs.faults.has('filter-empty-list-ignored')) {
     const nonEmpty = (list: string[] | undefined) => (list?.length ? list : undefined);
@@ -122,6 +129,9 @@ function presenceSection(hs: Homeserver, r: SyncRequest, now: number): string[] 
   } else {
     users = hs.takePresenceSince(r.userId, r.since);
   }
+  // own-presence-in-sync-needs-room (conduwuit, tuwunel): every sender, oneself included, must share a
+  // joined room with the syncing user when the answer is built.
+  if (hs.variants.has('own-presence-in-sync-needs-room') && hs.rooms.joinedRooms(r.userId).size === 0) users = users.filter((u) => u !== r.userId);
   const filter = effectivePresenceFilter(hs, r.presenceFilter);
   let events = (filter ? users.filter((u) => allowedByFilter(filter, 'm.presence', u)) : users).map((u) => presenceEventJson(hs, u, now));
   if (filter?.limit !== undefined) events = events.slice(0, Math.max(0, filter.limit));

@@ -14,7 +14,8 @@
 //   m.presence.yaml                                         data/event-schemas/schema/ of the same
 //   client-server-api/_index.md                             content/ of matrix-spec at tag v1.19
 // `from` names the real server that behaves so and the source file where it does: Dendrite
-// (element-hq/dendrite at 08cac1cc) and conduwuit (girlbossceo/conduwuit at d8311a5f).
+// (element-hq/dendrite at 08cac1cc), conduwuit (girlbossceo/conduwuit at d8311a5f) and tuwunel
+// (matrix-construct/tuwunel at tag v1.9.0, 5b366914).
 import { SwitchSet, isNameIn, namesOf } from './switch-set.js';
 
 /** The parameters of the variants that take one (mock configuration `variant_options`). */
@@ -96,10 +97,16 @@ export const VARIANTS = {
     description: 'A user\'s own presence never appears in their /sync.',
     allows: `${UPDATES_OF_OTHERS}: of other users`,
   },
+  'own-presence-in-sync-needs-room': {
+    description: 'A user\'s own presence appears in their /sync only while they are in a joined room (it is read when the /sync is built).',
+    allows: `${UPDATES_OF_OTHERS}: of other users, so one\'s own is not asked for`,
+    from: 'conduwuit src/api/client/sync/v3.rs (process_presence_updates keeps a sender only when state_cache user_sees_user holds, oneself included: a shared joined room); tuwunel src/api/client/sync/v3.rs (the same filter)',
+    excludes: ['no-own-presence', 'no-own-presence-in-sync'],
+  },
   'sync-offline-sets-offline': {
     description: '/sync?set_presence=offline marks the syncing user offline instead of leaving their presence alone.',
     allows: '"Otherwise if the parameter is set to "offline" then the client is not marked as being online when it uses this API." (sync.yaml:97-99): only "not online" is asked',
-    from: 'Dendrite syncapi/sync/requestpool.go (updatePresenceInternal); conduwuit src/api/client/sync/v3.rs (sync_events_route pings presence with set_presence)',
+    from: 'Dendrite syncapi/sync/requestpool.go (updatePresenceInternal); conduwuit src/api/client/sync/v3.rs (sync_events_route pings presence with set_presence); tuwunel src/api/client/sync/v3.rs (sync_events_route pings the device with set_presence)',
     excludes: ['set-presence-ignored'],
   },
   'status-msg-kept-on-omit': {
@@ -111,7 +118,7 @@ export const VARIANTS = {
   'message-not-activity': {
     description: 'Sending an event to a room does not bump last active, nor bring an unavailable user back online.',
     allows: PRO_ACTIVE_MAY_BE,
-    from: 'conduwuit src/api/client/send.rs (no presence update; typing, receipts and profile changes ping presence); Dendrite syncapi/sync/requestpool.go (only /sync updates presence)',
+    from: 'conduwuit src/api/client/send.rs (no presence update; typing, receipts and profile changes ping presence); Dendrite syncapi/sync/requestpool.go (only /sync updates presence); tuwunel src/api/client/send.rs (no presence update, as in conduwuit)',
     target: { without: ['message_activity'] },
     dialects: ['v1.19', 'r0'],
   },
@@ -127,12 +134,12 @@ export const VARIANTS = {
   'profile-change-is-activity': {
     description: 'Changing one\'s displayname or avatar_url bumps last active and brings an unavailable user back online.',
     allows: PRO_ACTIVE_MAY_BE,
-    from: 'conduwuit src/api/client/profile.rs (a profile change pings presence online)',
+    from: 'conduwuit src/api/client/profile.rs (a profile change pings presence online); tuwunel src/api/client/profile.rs (the same)',
   },
   'lowering-counts-as-activity': {
     description: 'Every PUT of presence bumps last active, one lowering it to unavailable or offline too.',
     allows: '"When setting the status, the activity time is updated to reflect that activity" (presence.yaml:23-24): every PUT (only r0 and the early text exclude lowering, 3-r0-presence-module.rst:79-80, 5-early-events.rst:17-19)',
-    from: 'Dendrite clientapi/producers/syncapi.go (SendPresence sets last_active_ts to now); conduwuit src/service/presence/data.rs (set_presence stores now)',
+    from: 'Dendrite clientapi/producers/syncapi.go (SendPresence sets last_active_ts to now); conduwuit src/service/presence/data.rs (set_presence stores now); tuwunel src/service/presence/aggregate.rs (a PUT sets the device\'s last_active_ts to now)',
     dialects: ['v1.19'],
   },
   'invalid-set-presence-ignored': {
@@ -155,19 +162,19 @@ export const VARIANTS = {
   'stranger-get-404': {
     description: 'GET of the presence of a user who shares no room with the requester answers 404 M_NOT_FOUND, not 403.',
     allows: '"There is no presence state for this user. This user may not exist or isn\'t exposing presence information to you." (presence.yaml:143-145)',
-    from: 'conduwuit src/api/client/presence.rs (get_presence_route: no shared room, 404)',
+    from: 'conduwuit src/api/client/presence.rs (get_presence_route: no shared room, 404); tuwunel src/api/client/presence.rs (the same)',
     excludes: ['get-without-shared-room', 'strangers-may-read'],
   },
   'never-set-404': {
     description: 'GET of a user who never had a presence state (never set, synced nor active) answers 404 M_NOT_FOUND, not offline.',
     allows: '"There is no presence state for this user." (presence.yaml:143-144)',
-    from: 'conduwuit src/api/client/presence.rs (get_presence_route: no stored record, 404)',
+    from: 'conduwuit src/api/client/presence.rs (get_presence_route: no stored record, 404); tuwunel src/api/client/presence.rs (the same)',
     excludes: ['fresh-user-online', 'no-state-empty-presence'],
   },
   'foreign-put-400': {
     description: 'A PUT of another user\'s presence is refused with 400 M_INVALID_PARAM, not 403 M_FORBIDDEN.',
     allows: '"You cannot set the presence state of another user." (presence.yaml:25-26) names no status, and PUT documents only 200 and 429 (presence.yaml:63-78)',
-    from: 'conduwuit src/api/client/presence.rs (set_presence_route answers InvalidParam)',
+    from: 'conduwuit src/api/client/presence.rs (set_presence_route answers InvalidParam); tuwunel src/api/client/presence.rs (the same)',
     excludes: ['foreign-put-allowed'],
   },
   'invalid-presence-m-unknown': {
@@ -179,7 +186,7 @@ export const VARIANTS = {
   'lenient-put-keys': {
     description: 'Unknown keys in a PUT body are ignored instead of refused.',
     allows: 'the request body is "type: object" with presence and status_msg (presence.yaml:43-60), its properties not closed',
-    from: 'Dendrite clientapi/httputil/httputil.go (UnmarshalJSON ignores unknown fields); conduwuit (ruwuma set_presence Request accepts unknown fields)',
+    from: 'Dendrite clientapi/httputil/httputil.go (UnmarshalJSON ignores unknown fields); conduwuit (ruwuma set_presence Request accepts unknown fields); tuwunel (its ruma fork, taken to be as ruwuma: not re-read)',
   },
   'currently-active-by-recency': {
     description: 'GET always carries currently_active, true when the user was active within last_active_granularity whatever the state (so an offline user can be currently_active); /sync events carry it only when online.',
@@ -191,6 +198,7 @@ export const VARIANTS = {
   'currently-active-until-idle': {
     description: 'currently_active never flips to false while the user stays online: the active period ends with the change to unavailable or offline.',
     allows: '"until an update is sent to the client with either a) `currently_active` set to false or b) a presence state other than `online`" (2-current-presence-module.md:52-54)',
+    from: 'conduwuit src/service/presence/mod.rs (ping_presence stores currently_active true while online; only the presence timer clears it, with the change of state); tuwunel src/service/presence/aggregate.rs (a device stays currently_active until its idle timeout)',
     excludes: ['no-currently-active', 'without-currently-active'],
   },
   'without-currently-active': {
@@ -202,7 +210,7 @@ export const VARIANTS = {
   'no-presence-on-join': {
     description: 'When a room starts to be shared (a join), neither side\'s existing presence is sent; only later changes are.',
     allows: `nothing asks for it: presence events "are sent to interested parties where users share a room membership" (2-current-presence-module.md:17-18), and /sync carries ${UPDATES_OF_OTHERS}`,
-    from: 'conduwuit src/api/client/sync/v3.rs (process_presence_updates sends only records written after since; joins never write presence)',
+    from: 'conduwuit src/api/client/sync/v3.rs (process_presence_updates sends only records written after since; joins never write presence); tuwunel src/api/client/sync/v3.rs (the same)',
     excludes: ['join-presence-repeated'],
   },
   'slow-wake': {
@@ -243,7 +251,7 @@ export const VARIANTS = {
   'presence-omitted-when-empty': {
     description: 'A /sync without presence events omits the presence key instead of answering {"events": []}.',
     allows: 'the /sync answer requires only next_batch: "required: - next_batch" (sync.yaml:494-495)',
-    from: 'Dendrite syncapi/types/types.go (Response.MarshalJSON); conduwuit (ruwuma sync_events v3 Response skips an empty presence)',
+    from: 'Dendrite syncapi/types/types.go (Response.MarshalJSON); conduwuit (ruwuma sync_events v3 Response skips an empty presence); tuwunel (its ruma fork, taken to be as ruwuma: not re-read)',
   },
   'default-presence-limit': {
     description: 'Without a limit in the filter, a /sync carries at most variant_options.presence_limit presence events.',
@@ -255,7 +263,7 @@ export const VARIANTS = {
   'unchanged-put-resent': {
     description: 'A PUT that changes nothing (same state, same status) is delivered to watchers again, unless currently_active is true.',
     allows: '"To reduce the number of presence updates sent to clients the server may include a `currently_active` boolean field" (2-current-presence-module.md:49-51): repeats are what the flag reduces, barred only while it is true (2-current-presence-module.md:51-54)',
-    from: 'conduwuit src/service/presence/data.rs (set_presence writes every PUT under a new stream position)',
+    from: 'conduwuit src/service/presence/data.rs (set_presence writes every PUT under a new stream position); tuwunel src/service/presence/data.rs (the same)',
   },
   'manual-state-sticky': {
     description: 'A /sync asking for the same state as the user\'s previous /sync leaves presence alone, so a PUT (e.g. unavailable) outlives further default syncs.',

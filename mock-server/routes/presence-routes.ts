@@ -47,6 +47,8 @@ function getStatus(ctx: Context): unknown {
   if (ctx.hs.variants.has('currently-active-by-recency')) {
     content.currently_active = record.last_active_ts > 0 && now - record.last_active_ts < ctx.hs.config.presence.last_active_granularity;
   }
+  // conduwuit and tuwunel (get_presence_route): no last_active_ago while currently_active is true.
+  if (ctx.hs.faults.has('last-active-hidden-while-active') && content.currently_active === true) delete content.last_active_ago;
   return content;
 }
 

@@ -17,6 +17,9 @@ export function parseSince(raw: string | null): number {
   return Number(m[1]);
 }
 
+/** The sync-timeout-floor fault's floor: tuwunel's client_sync_timeout_min default (5 s). */
+export const SYNC_TIMEOUT_FLOOR_MS = 5000;
+
 export function parseTimeout(raw: string | null, max: number): number {
   if (raw === null) return 0;
   if (!/^\d+$/.test(raw)) throw new MatrixError(ERRORS.INVALID_PARAM, 'timeout must be a non-negative integer.');
@@ -86,7 +89,9 @@ function sync(ctx: Context): Promise<void> | undefined {
   const { hs } = ctx;
   const userId = me(ctx).userId;
   const since = parseSince(ctx.query.get('since'));
-  const timeout = parseTimeout(ctx.query.get('timeout'), hs.config.limits.max_sync_timeout);
+  let timeout = parseTimeout(ctx.query.get('timeout'), hs.config.limits.max_sync_timeout);
+  // tuwunel (sync/v3.rs): timeout.max(client_sync_timeout_min).min(client_sync_timeout_max).
+  if (hs.faults.has('sync-timeout-floor')) timeout = Math.min(Math.max(timeout, SYNC_TIMEOUT_FLOOR_MS), Math.max(hs.config.limits.max_sync_timeout, SYNC_TIMEOUT_FLOOR_MS));
   const fullState = ctx.query.get('full_state') === 'true';
   const filter = presenceFilter(ctx);
   const setPresence = presenceToSet(ctx);

@@ -453,6 +453,33 @@ rows['own-presence-needs-room'] = {
   probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); return (await m.get(a, a)).status; },
   good: 200,
 };
+rows['put-not-currently-active'] = {
+  probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); return (await m.get(a, a)).body.currently_active; },
+  good: true,
+};
+rows['last-active-hidden-while-active'] = {
+  probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); return typeof (await m.get(a, a)).body.last_active_ago; },
+  good: 'number',
+};
+rows['presence-filter-only-senders'] = {
+  probe: (m) => deliveredAfter(m, (a) => m.put(a, 'online'), { filter: JSON.stringify({ presence: { not_types: ['m.presence'] } }) }),
+  good: 0,
+};
+rows['sync-timeout-floor'] = {
+  // An incremental /sync with timeout 0 and nothing new: answered at once, without the clock moving.
+  probe: async (m) => {
+    const a = await m.register();
+    const s = await m.sync(a, { set_presence: 'offline' });
+    let answered = false;
+    const polling = m.presenceSince(a, s.next_batch, { timeout: '0', set_presence: 'offline' }).then(() => (answered = true));
+    await settle(() => answered, 25);
+    const result = answered;
+    m.clock.advance(5000);
+    await polling;
+    return result;
+  },
+  good: true,
+};
 // The sender is the user; written here so the table stays a literal.
 rows['event-missing-sender'].good = '@placeholder';
 rows['early-presence-without-user-id'].good = ['@placeholder'];
@@ -474,4 +501,58 @@ describe('mock deliberate faults', () => {
       expect(faulty, 'with the fault').to.not.deep.equal(healthy);
     });
   }
+});
+
+describe('mock faults of the tuwunel-like and conduwuit-like personalities, in detail', () => {
+  it('presence-filter-only-senders: senders and not_senders still apply; types, not_types and limit do not', async () => {
+    const m = makeMock({ faults: ['presence-filter-only-senders'] });
+    const { a, b } = await pair(m);
+    const s = await m.sync(b);
+    await m.put(a, 'online');
+    const filtered = async (presence: Record<string, unknown>) => eventsFrom((await m.presenceSince(b, s.next_batch, { filter: JSON.stringify({ presence }) })).events, a.userId).length;
+    expect(await filtered({ senders: [b.userId] })).to.equal(0);
+    expect(await filtered({ not_senders: [a.userId] })).to.equal(0);
+    expect(await filtered({ senders: [] })).to.equal(0);
+    expect(await filtered({ senders: [a.userId] })).to.equal(1);
+    expect(await filtered({ types: [] })).to.equal(1);
+    expect(await filtered({ types: ['m.room.message'] })).to.equal(1);
+  });
+
+  it('sync-timeout-floor: a /sync with nothing new waits 5 s however short its timeout, and a change still ends it', async () => {
+    const m = makeMock({ faults: ['sync-timeout-floor'], presence: slowTimers });
+    const { a, b } = await pair(m);
+    const s = await m.sync(b, { set_presence: 'offline' });
+    let answered = false;
+    const polling = m.presenceSince(b, s.next_batch, { timeout: '1000', set_presence: 'offline' }).then((r) => { answered = true; return r; });
+    await settle(() => m.app.homeserver.notifier.waiting() > 0);
+    m.clock.advance(4999);
+    await settle(() => answered, 25);
+    expect(answered, 'still waiting after 4999 ms').to.equal(false);
+    m.clock.advance(1);
+    expect((await polling).events).to.deep.equal([]);
+    const again = m.presenceSince(b, s.next_batch, { timeout: '0', set_presence: 'offline' });
+    await settle(() => m.app.homeserver.notifier.waiting() > 0);
+    await m.put(a, 'online');
+    expect(eventsFrom((await again).events, a.userId)).to.have.length(1);
+  });
+
+  it('put-not-currently-active: the flag stays false after a PUT until activity or a /sync sets it', async () => {
+    const m = makeMock({ faults: ['put-not-currently-active'] });
+    const a = await m.register();
+    await m.put(a, 'online');
+    expect((await m.get(a, a)).body).to.include({ presence: 'online', currently_active: false });
+    m.clock.advance(10);
+    expect((await m.get(a, a)).body.currently_active).to.equal(false);
+    await m.sync(a, { set_presence: 'online' });
+    expect((await m.get(a, a)).body.currently_active).to.equal(true);
+  });
+
+  it('last-active-hidden-while-active: last_active_ago comes back once currently_active is false', async () => {
+    const m = makeMock({ faults: ['last-active-hidden-while-active'], presence: { ...slowTimers, last_active_granularity: 1000 } });
+    const a = await m.register();
+    await m.put(a, 'online');
+    expect((await m.get(a, a)).body).to.not.have.property('last_active_ago');
+    m.clock.advance(1000);
+    expect((await m.get(a, a)).body).to.include({ currently_active: false, last_active_ago: 1000 });
+  });
 });

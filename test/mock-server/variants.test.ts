@@ -110,6 +110,17 @@ const rows: Record<VariantName, Row> = {
     without: 1,
     with: 0,
   },
+  'own-presence-in-sync-needs-room': {
+    // Alone, then in a room of their own: whether a's own change reaches a's /sync.
+    probe: async (m) => {
+      const a = await m.register();
+      const alone = await deliveredAfter(m, a, a, () => m.put(a, 'online', 'alone'));
+      await m.shareRoom(a);
+      return [alone, await deliveredAfter(m, a, a, () => m.put(a, 'online', 'in a room'))];
+    },
+    without: [1, 1],
+    with: [0, 1],
+  },
   'sync-offline-sets-offline': {
     probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); await m.sync(a, { set_presence: 'offline' }); return presenceOf(m, a); },
     without: 'online',
@@ -432,7 +443,7 @@ describe('the variant catalogue', () => {
       for (const id of spec.takes ?? []) expect(clauses.get(id), `takes ${id}: a SHOULD clause of suites/clauses.yaml`).to.equal('SHOULD');
       for (const other of spec.excludes ?? []) expect(known.has(other), `excludes ${other}`).to.equal(true);
       for (const option of spec.options ?? []) expect(DEFAULT_VARIANT_OPTIONS).to.have.property(option);
-      if (spec.from) expect(spec.from).to.match(/^(Dendrite|conduwuit) \S+\.(go|rs)\b/);
+      if (spec.from) expect(spec.from).to.match(/^(Dendrite|conduwuit|tuwunel) \S+\.(go|rs)\b/);
     });
   }
 
@@ -534,7 +545,7 @@ describe('variants reach the embedded mock of a run', function () {
 describe('personalities (fixtures/targets/*-like.yaml)', () => {
   const clauses = new Set((parseYaml(readFileSync(join(suitesDir, 'clauses.yaml'), 'utf8')) as { clauses: { id: string }[] }).clauses.map((c) => c.id));
 
-  for (const [file, server] of [['dendrite-like.yaml', 'Dendrite'], ['conduwuit-like.yaml', 'conduwuit']] as const) {
+  for (const [file, server] of [['dendrite-like.yaml', 'Dendrite'], ['conduwuit-like.yaml', 'conduwuit'], ['tuwunel-like.yaml', 'tuwunel']] as const) {
     it(`${file}: a valid mock configuration of ${server}'s variants, each from ${server}, and every fault documented with its clauses`, async () => {
       const path = join(targetsDir, file);
       const profile = await loadTargetProfile(path);

@@ -35,7 +35,7 @@ export interface VariantProofResult {
   duration_ms: number;
 }
 
-export const PERSONALITIES = ['dendrite-like', 'conduwuit-like'];
+export const PERSONALITIES = ['dendrite-like', 'conduwuit-like', 'tuwunel-like'];
 const CONCURRENCY = 4;
 
 function notPassed(cases: CaseResult[], accept: (c: CaseResult) => boolean): VariantCaseOutcome[] {

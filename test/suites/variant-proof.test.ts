@@ -51,6 +51,6 @@ describe('suites: variant proof (no false reds)', function () {
       expect(r.not_as_expected.map(describeCase), name).to.deep.equal([]);
       expect(r.exit_code, name).to.equal(0);
     }
-    expect(Object.keys(result.personalities)).to.have.length(2);
+    expect(Object.keys(result.personalities)).to.have.length(3);
   });
 });
