@@ -69,6 +69,19 @@ function actor(name: string, u: ProbeUser) {
   return { name, user_id: u.user_id, localpart: localpartOf(u.user_id), access_token: u.access_token };
 }
 
+/** A room of the timed users and the watcher (idle user creates it); undefined, reported, when it cannot be made. */
+async function roomForWatcher(session: ProbeSession, idleUser: ProbeUser, syncUser: ProbeUser | undefined, watcher: ProbeUser, report: (f: Finding) => void): Promise<string | undefined> {
+  const mark = session.mark;
+  const actors = { idle: actor('idle', idleUser), watcher: actor('watcher', watcher), ...(syncUser ? { sync: actor('sync', syncUser) } : {}) };
+  try {
+    const room = await provisionRoom(session.client, PROBE_DIALECT, { name: 'timers', creator: 'idle', members: syncUser ? ['watcher', 'sync'] : ['watcher'], preset: 'private_chat' }, actors);
+    return room.room_id;
+  } catch (err) {
+    report({ topic: 'timers', conclusion: `could not make a room for the watcher of the timers, so they are read from GET alone: ${(err as Error).message}`, evidence: session.evidenceSince(mark) });
+    return undefined;
+  }
+}
+
 export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
   const started = Date.now();
   const findings: Finding[] = [];
@@ -91,9 +104,9 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     evidence: [advertised.evidence, ...software.evidence],
   });
 
-  const registration = await probeRegistration(session, { users: options.users, sharedSecret: options.sharedSecret, wanted: 5 });
+  const registration = await probeRegistration(session, { users: options.users, sharedSecret: options.sharedSecret, wanted: 6 });
   report(registration.finding);
-  const [a, b, c, idleUser, syncUser] = registration.users;
+  const [a, b, c, idleUser, syncUser, watcher] = registration.users;
 
   const capabilities: CapabilityFinding[] = [];
   const claim = (f: CapabilityFinding): void => {
@@ -126,7 +139,10 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     // budget allows (or, with --measure-timers, up to several minutes).
     const wait = options.measureTimers ? options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS : Math.max(0, session.remainingMs() - 2 * requestTimeout);
     const measuringSession = new ProbeSession(url, Date.now() + wait + 2 * requestTimeout, requestTimeout);
+    // The cases read timed changes from a co-member's /sync, so the measurement does too.
+    const timedRoom = watcher ? await roomForWatcher(measuringSession, idleUser, syncUser, watcher, report) : undefined;
     measuring = measureTimers(measuringSession, idleUser, syncUser, {
+      ...(timedRoom ? { watcher } : {}),
       maxWaitMs: wait,
       shortWaitNote: options.measureTimers ? undefined : 'all profile init waits without --measure-timers, which waits up to 6 min',
       onProgress: options.measureTimers ? options.onProgress : undefined,

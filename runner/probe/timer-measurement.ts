@@ -1,7 +1,12 @@
 // The server's presence timers, measured by waiting. One user sets presence online and then does
 // nothing: the flip of currently_active to false gives last_active_granularity, the change to
 // unavailable gives idle_timeout. Another user syncs once (online) and stops: the change to offline
-// gives sync_online_timeout. Both are read with GET of the user's own presence, which is no activity.
+// gives sync_online_timeout. Each change is read the way the cases read it: from the /sync of a
+// co-member (the watcher, who shares a room with both and syncs with set_presence=offline), and GET of
+// the user's own presence (no activity) beside it. A server whose GET shows a change that no /sync
+// announces (Dendrite computes currently_active when it answers, and announces no flip) would fail the
+// cases that wait for the announcement, so a timer counts only when /sync carried it; without a
+// watcher (fewer pre-made users than the probe needs) GET alone decides, and the finding says so.
 // `profile init` measures for as long as its time budget allows (timers of up to half a minute or so),
 // with --measure-timers for up to 6 minutes. Reads are spaced by a twentieth of the time waited so far
 // (0.1-2 s), so a measured value is good to about 5 %; a server that applies its timers from a
@@ -29,6 +34,8 @@ export interface MeasureOptions {
   shortWaitNote?: string;
   /** Called every read with a line saying how far the measurement is. */
   onProgress?: (line: string) => void;
+  /** A user who shares a room with both measured users: their changes are read from its /sync. */
+  watcher?: ProbeUser;
 }
 
 export const DEFAULT_MAX_WAIT_MS = 6 * 60_000;
@@ -60,21 +67,65 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** Where a change was read: GET of the user's own presence, or a co-member's /sync. */
+type Channel = 'get' | 'sync';
+
 class Watch {
-  readonly readings: Reading[] = [];
+  /** GET reads, every one; /sync: the m.presence events of this user that arrived, each with the time of its poll. */
+  readonly readings: Record<Channel, Reading[]> = { get: [], sync: [] };
   done = false;
   /** `started`: when the activity was answered (timers count from there); `activitySent`: when it was sent. */
-  constructor(readonly user: ProbeUser, readonly started: number, readonly activitySent: number) {}
+  constructor(readonly user: ProbeUser, readonly started: number, readonly activitySent: number, readonly judgedBy: Channel) {}
 
-  /** The last reading before the first one that satisfies `changed`, and that one. */
-  change(changed: (r: Reading) => boolean): { before: number; after: number } | undefined {
-    const i = this.readings.findIndex(changed);
+  /**
+   * In the channel that judges (or the one named), the time of the last read before the first reading
+   * that satisfies `changed` (for /sync, the previous poll), and of that reading.
+   */
+  change(changed: (r: Reading) => boolean, channel: Channel = this.judgedBy): { before: number; after: number } | undefined {
+    const list = this.readings[channel];
+    const i = list.findIndex(changed);
     if (i < 0) return undefined;
-    return { before: (this.readings[i - 1]?.at ?? this.started) - this.started, after: this.readings[i]!.at - this.started };
+    const before = channel === 'sync' ? list[i]!.sent : (list[i - 1]?.at ?? this.started);
+    return { before: Math.max(0, before - this.started), after: list[i]!.at - this.started };
   }
 
   get last(): Reading | undefined {
-    return this.readings.at(-1);
+    return this.readings[this.judgedBy].at(-1);
+  }
+}
+
+/** The watcher's /sync: an incremental poll (timeout 0) after each round of GETs. */
+class SyncWatch {
+  private since?: string;
+  /** When the previous poll was answered: a change that arrives now happened after it. */
+  private lastAnswered = 0;
+  failure?: string;
+
+  constructor(readonly watcher: ProbeUser) {}
+
+  async poll(session: ProbeSession, watches: Watch[]): Promise<void> {
+    if (this.failure) return;
+    const answer = await session.call('timers', 'GET', '/_matrix/client/v3/sync', {
+      token: this.watcher.access_token,
+      query: { timeout: 0, set_presence: 'offline', ...(this.since ? { since: this.since } : {}) },
+    });
+    const body = answer.response?.status === 200 ? (answer.response.json as { next_batch?: unknown; presence?: { events?: unknown } } | undefined) : undefined;
+    if (typeof body?.next_batch !== 'string') {
+      this.failure = `/sync ${answered(answer)}`;
+      return;
+    }
+    const first = this.since === undefined;
+    this.since = body.next_batch;
+    const sent = this.lastAnswered;
+    this.lastAnswered = Date.now();
+    // The first answer is a snapshot from before the activity, not a change.
+    if (first) return;
+    const events = Array.isArray(body.presence?.events) ? body.presence.events as { type?: unknown; sender?: unknown; content?: Record<string, unknown> }[] : [];
+    for (const event of events) {
+      const watch = watches.find((w) => event?.type === 'm.presence' && w.user.user_id === event.sender);
+      const c = event?.content;
+      if (watch && c) watch.readings.sync.push({ sent, at: this.lastAnswered, presence: c.presence, currentlyActive: c.currently_active, lastActiveAgo: c.last_active_ago });
+    }
   }
 }
 
@@ -82,11 +133,11 @@ async function read(session: ProbeSession, watch: Watch): Promise<void> {
   const sent = Date.now();
   const answer = await session.call('timers', 'GET', presencePath(watch.user.user_id), { token: watch.user.access_token });
   const body = answer.response?.status === 200 ? (answer.response.json as Record<string, unknown> | undefined) : undefined;
-  watch.readings.push({ sent, at: Date.now(), presence: body?.presence, currentlyActive: body?.currently_active, lastActiveAgo: body?.last_active_ago });
+  watch.readings.get.push({ sent, at: Date.now(), presence: body?.presence, currentlyActive: body?.currently_active, lastActiveAgo: body?.last_active_ago });
 }
 
 function describe(watch: Watch | undefined): string {
-  const r = watch?.last;
+  const r = watch?.readings.get.at(-1);
   if (!watch || !r) return 'not started';
   const active = r.currentlyActive === undefined ? '' : `, currently_active ${String(r.currentlyActive)}`;
   return `${String(r.presence ?? '?')}${active}${watch.done ? ' (done)' : ''}`;
@@ -96,15 +147,19 @@ export async function measureTimers(session: ProbeSession, idleUser: ProbeUser, 
   const maxWait = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   const mark = session.mark;
   const out: TimerMeasurement = { findings: [], timers: {}, capabilities: [], lastActiveExcessMs: [] };
+  const syncWatch = options.watcher ? new SyncWatch(options.watcher) : undefined;
+  const judgedBy: Channel = syncWatch ? 'sync' : 'get';
+  // The watcher's first /sync, before anything changes: later polls carry only what changed.
+  await syncWatch?.poll(session, []);
 
   const putSent = Date.now();
   const put = await session.call('timers', 'PUT', presencePath(idleUser.user_id), { token: idleUser.access_token, json: { presence: 'online' }, retry429: true });
-  const idle = put.response?.status === 200 ? new Watch(idleUser, Date.now(), putSent) : undefined;
+  const idle = put.response?.status === 200 ? new Watch(idleUser, Date.now(), putSent, judgedBy) : undefined;
   let syncing: Watch | undefined;
   if (syncUser) {
     const syncSent = Date.now();
     const sync = await session.call('timers', 'GET', '/_matrix/client/v3/sync', { token: syncUser.access_token, query: { timeout: 0, set_presence: 'online' } });
-    if (sync.response?.status === 200) syncing = new Watch(syncUser, Date.now(), syncSent);
+    if (sync.response?.status === 200) syncing = new Watch(syncUser, Date.now(), syncSent, judgedBy);
     else out.findings.push({ topic: 'sync_online_timeout', conclusion: `not measured: /sync ${answered(sync)}`, evidence: session.evidenceSince(mark) });
   }
   if (!idle) out.findings.push({ topic: 'idle_timeout', conclusion: `not measured: PUT online ${answered(put)}`, evidence: session.evidenceSince(mark) });
@@ -115,37 +170,46 @@ export async function measureTimers(session: ProbeSession, idleUser: ProbeUser, 
     const elapsed = Date.now() - started;
     await new Promise((r) => setTimeout(r, Math.min(2_000, Math.max(100, elapsed / 20))));
     await Promise.all(watches.filter((w) => !w.done).map((w) => read(session, w)));
+    await syncWatch?.poll(session, watches);
     if (idle && !idle.done) idle.done = idle.last?.presence === 'unavailable' || idle.last?.presence === 'offline';
     if (syncing && !syncing.done) syncing.done = syncing.last?.presence === 'offline';
     options.onProgress?.(`measuring timers: ${Math.round((Date.now() - started) / 1000)} s of at most ${Math.round(maxWait / 1000)} s; idle user: ${describe(idle)}; sync user: ${describe(syncing)}`);
   }
 
   for (const w of watches) {
-    const first = w.readings[0];
+    const first = w.readings.get[0];
     const excess = first ? lastActiveExcess(first.lastActiveAgo, (first.sent + first.at) / 2 - w.activitySent).lastActiveExcessMs : undefined;
     if (excess !== undefined) out.lastActiveExcessMs.push(excess);
   }
+  if (syncWatch?.failure) {
+    out.findings.push({ topic: 'timers', conclusion: `the watcher's /sync stopped (${syncWatch.failure}): the changes after it were read from GET alone`, evidence: session.evidenceSince(mark) });
+  }
+  const channel = syncWatch ? ' in a co-member\'s /sync' : ' (read from GET alone: no user was left to watch a /sync, as the cases do)';
   const notSeen = `${seconds(Date.now() - started)}${options.shortWaitNote ? ` (${options.shortWaitNote})` : ''}`;
-  if (idle) judgeIdle(idle, out, notSeen);
-  if (syncing) judgeSyncOnline(syncing, out, notSeen);
+  if (idle) judgeIdle(idle, out, notSeen, channel);
+  if (syncing) judgeSyncOnline(syncing, out, notSeen, channel);
   return out;
 }
 
-function judgeIdle(idle: Watch, out: TimerMeasurement, notSeen: string): void {
+function judgeIdle(idle: Watch, out: TimerMeasurement, notSeen: string, channel: string): void {
   // currently_active is true right after PUT online where the server has it (the presence switch saw
   // that); a first read that is already false means the flip came before it.
-  const flip = idle.change((r) => r.presence === 'online' && r.currentlyActive === false);
+  const flipped = (r: Reading): boolean => r.presence === 'online' && r.currentlyActive === false;
+  const flip = idle.change(flipped);
+  const flipInGet = idle.change(flipped, 'get');
   if (flip) {
     out.timers.last_active_granularity = roundDown(flip.before);
-    out.findings.push({ topic: 'last_active_granularity', conclusion: `currently_active turned false between ${seconds(flip.before)} and ${seconds(flip.after)} after PUT online`, evidence: [] });
+    out.findings.push({ topic: 'last_active_granularity', conclusion: `currently_active turned false${channel} between ${seconds(flip.before)} and ${seconds(flip.after)} after PUT online`, evidence: [] });
+  } else if (flipInGet && idle.judgedBy === 'sync') {
+    out.findings.push({ topic: 'last_active_granularity', conclusion: `not seen: GET said currently_active false between ${seconds(flipInGet.before)} and ${seconds(flipInGet.after)} after PUT online, but no m.presence announced it to a co-member's /sync (${notSeen}); the cases wait for that announcement`, evidence: [] });
   } else {
-    out.findings.push({ topic: 'last_active_granularity', conclusion: `not seen: currently_active did not turn false while the user stayed online (${notSeen})`, evidence: [] });
+    out.findings.push({ topic: 'last_active_granularity', conclusion: `not seen: currently_active did not turn false${channel} while the user stayed online (${notSeen})`, evidence: [] });
   }
   const unavailable = idle.change((r) => r.presence === 'unavailable');
   const offline = idle.change((r) => r.presence === 'offline');
   if (unavailable && (!offline || offline.after > unavailable.after)) {
     out.timers.idle_timeout = roundDown(unavailable.before);
-    out.capabilities.push({ topic: 'idle_timeout', capability: 'idle_timeout', claimed: true, evidence: [], conclusion: `claimed: an online user who did nothing became unavailable between ${seconds(unavailable.before)} and ${seconds(unavailable.after)} after PUT online` });
+    out.capabilities.push({ topic: 'idle_timeout', capability: 'idle_timeout', claimed: true, evidence: [], conclusion: `claimed: an online user who did nothing became unavailable${channel} between ${seconds(unavailable.before)} and ${seconds(unavailable.after)} after PUT online` });
   } else if (offline) {
     out.capabilities.push({ topic: 'idle_timeout', capability: 'idle_timeout', claimed: false, evidence: [], conclusion: `not claimed: the user who did nothing went offline (between ${seconds(offline.before)} and ${seconds(offline.after)}) without being unavailable first: the server's sync-online timeout is shorter than its idle timeout, so the idle cases cannot see idle` });
   } else {
@@ -153,11 +217,11 @@ function judgeIdle(idle: Watch, out: TimerMeasurement, notSeen: string): void {
   }
 }
 
-function judgeSyncOnline(syncing: Watch, out: TimerMeasurement, notSeen: string): void {
+function judgeSyncOnline(syncing: Watch, out: TimerMeasurement, notSeen: string, channel: string): void {
   const offline = syncing.change((r) => r.presence === 'offline');
   if (offline) {
     out.timers.sync_online_timeout = roundDown(offline.before);
-    out.capabilities.push({ topic: 'sync_online_timeout', capability: 'sync_online_timeout', claimed: true, evidence: [], conclusion: `claimed: a user who synced once went offline between ${seconds(offline.before)} and ${seconds(offline.after)} after that sync` });
+    out.capabilities.push({ topic: 'sync_online_timeout', capability: 'sync_online_timeout', claimed: true, evidence: [], conclusion: `claimed: a user who synced once went offline${channel} between ${seconds(offline.before)} and ${seconds(offline.after)} after that sync` });
   } else {
     out.capabilities.push({ topic: 'sync_online_timeout', capability: 'sync_online_timeout', claimed: false, evidence: [], conclusion: `not claimed: a user who synced once was still ${String(syncing.last?.presence ?? 'unknown')} ${notSeen} later` });
   }

@@ -69,6 +69,19 @@ describe('profile init against the reference mock', function () {
     });
   });
 
+  it('reads the timers from a co-member\'s /sync as the cases do: a flip that only GET shows (Dendrite) is not claimed', async () => {
+    // currently-active-by-recency: GET turns currently_active false after the granularity;
+    // currently-active-until-idle: no /sync ever announces it, the active period ends with unavailable.
+    await withMock({ presence: FAST_TIMERS, variants: ['currently-active-by-recency', 'currently-active-until-idle'] }, async (mock) => {
+      const report = await probeServer({ homeserver: mock.url, measureTimers: true, maxWaitMs: 3_000 });
+      expect(report.timers.last_active_granularity).to.equal(undefined);
+      expect(conclusion(report, 'last_active_granularity')).to.match(/^not seen: GET said currently_active false between \d+\.\d s and \d+\.\d s after PUT online, but no m\.presence announced it to a co-member's \/sync/);
+      expect(claimed(report)).to.not.include('currently_active');
+      expect(claimed(report)).to.include('idle_timeout');
+      expect(report.capabilities.find((f) => f.capability === 'idle_timeout')!.conclusion).to.match(/became unavailable in a co-member's \/sync between/);
+    });
+  });
+
   it('a non-default mock (other timers, no rate limit, legacy switches on, registration closed with static users) gives a green run', async () => {
     const { config, users } = staticUsers(140);
     const mockConfig = {

@@ -144,7 +144,7 @@ describe('profile init against strange servers', function () {
 
       const withSecret = await probeServer({ homeserver: fake.url, sharedSecret: 's3cret', budgetMs: 3_000 });
       expect(withSecret.registration.registration).to.deep.equal({ method: 'shared_secret', shared_secret: 's3cret' });
-      expect(withSecret.registration.users).to.have.length(5);
+      expect(withSecret.registration.users).to.have.length(6);
 
       const err = await probeServer({ homeserver: fake.url, sharedSecret: 'wrong', budgetMs: 3_000 }).then(() => undefined, (e: unknown) => e);
       expect((err as Error).message).to.equal('--shared-secret: registering a (shared secret) failed: HTTP 403 M_FORBIDDEN: HMAC incorrect');
