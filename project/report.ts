@@ -44,6 +44,10 @@ export interface ExpectationRef {
   expect: 'skip' | 'xfail';
   reason: string;
   issue?: string;
+  /** The evidence of a deviation: the clauses broken, the words of the texts, the server's source. */
+  clauses?: string[];
+  quote?: string;
+  source?: string[];
 }
 
 export interface CaseResult {

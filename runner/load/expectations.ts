@@ -24,8 +24,8 @@ export function expectationsFromResults(results: CaseResult[], previous: Expecta
   for (const r of [...results].sort((a, b) => a.id.localeCompare(b.id))) {
     const before = previous.get(r.id);
     if (r.outcome === 'fail' || r.outcome === 'error' || r.outcome === 'timeout' || r.outcome === 'xfail') {
-      const reason = before?.expect === 'xfail' ? before.reason : `${r.outcome}: ${(r.message ?? '').split('\n')[0]!.slice(0, 200)}`;
-      cases[r.id] = { expect: 'xfail', reason, ...(before?.issue ? { issue: before.issue } : {}) };
+      // A known failure keeps what was written of it (reason, issue, evidence).
+      cases[r.id] = before?.expect === 'xfail' ? before : { expect: 'xfail', reason: `${r.outcome}: ${(r.message ?? '').split('\n')[0]!.slice(0, 200)}` };
     } else if (r.outcome === 'skip' && before?.expect === 'skip') {
       cases[r.id] = before;
     }
