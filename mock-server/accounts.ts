@@ -70,6 +70,13 @@ export class Accounts {
     return true;
   }
 
+  /**
+   * When a device of each user was last seen: its login, or its latest /sync. Dendrite's GET counts it
+   * as the user's last active time (the currently-active-by-recency variant, the no-state-empty-presence
+   * fault).
+   */
+  readonly deviceSeen = new Map<string, number>();
+
   /** The device of a user's first session (the first-device-only fault). */
   readonly firstDevice = new Map<string, string>();
 

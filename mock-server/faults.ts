@@ -81,6 +81,7 @@ export const FAULTS = {
   'no-state-empty-presence': { description: 'GET of a user with no presence state answers 200 with presence "" and status_msg "" (Dendrite).', breaks: 'presence enum in GET' },
   'status-msg-whitespace-mangled': { description: 'status_msg loses leading and trailing whitespace and its line breaks become spaces (Dendrite).', breaks: 'status_msg round trip' },
   'presence-filter-only-limit': { description: 'The presence filter\'s types, not_types, senders and not_senders are ignored; only limit applies (Dendrite).', breaks: 'presence filter' },
+  'status-put-repeated': { description: 'An identical PUT that carries a status_msg is delivered again even while currently_active is true (Dendrite: the repeat check compares status_msg pointers).', breaks: 'no further updates while currently_active' },
   'idle-only-after-sync': { description: 'Only a user who has synced goes unavailable when idle; one who only PUT online stays online (Dendrite).', breaks: 'idle timeout' },
   'invalid-set-presence-stored': { description: 'An invalid set_presence on /sync is accepted and stored as the user\'s presence (conduwuit).', breaks: 'presence enum' },
   'own-presence-needs-room': { description: 'GET of one\'s own presence answers 404 while the user is in no joined room (conduwuit).', breaks: 'own presence readable by GET' },

@@ -150,6 +150,7 @@ export class Homeserver {
 
   /** A user's /sync arrived (fault new-co-member-not-subscribed: remembers their peers at the first one). */
   noteSync(userId: string): void {
+    this.accounts.deviceSeen.set(userId, this.clock.now());
     if (this.firstSyncPeers && !this.firstSyncPeers.has(userId)) this.firstSyncPeers.set(userId, this.rooms.coMembers(userId));
   }
 

@@ -120,7 +120,10 @@ export class PresenceTracker {
     if (bump && this.faults.has('raising-not-active') && !ONLINE_LIKE.has(prev.presence)) bump = false;
     if (!bump && (this.faults.has('lowering-is-active') || this.variants.has('lowering-counts-as-activity'))) bump = true;
     if (bump) next.last_active_ts = now;
-    const repeat = this.faults.has('duplicate-presence-events') ? 'always' : this.variants.has('unchanged-put-resent') ? 'unless-currently-active' : 'never';
+    // status-put-repeated (Dendrite syncapi/types/presence.go Equals): a record with a status_msg never
+    // equals the one sent before, so the repeat goes out even while currently_active is true.
+    const repeat = this.faults.has('duplicate-presence-events') || (this.faults.has('status-put-repeated') && next.status_msg !== null) ? 'always'
+      : this.variants.has('unchanged-put-resent') ? 'unless-currently-active' : 'never';
     if (this.faults.has('put-not-currently-active')) this.putInactive.add(userId);
     this.update(userId, prev, next, repeat, now);
   }

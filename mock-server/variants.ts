@@ -14,7 +14,8 @@
 //   m.presence.yaml                                         data/event-schemas/schema/ of the same
 //   client-server-api/_index.md                             content/ of matrix-spec at tag v1.19
 // `from` names the real server that behaves so and the source file where it does: Dendrite
-// (element-hq/dendrite at 08cac1cc), conduwuit (girlbossceo/conduwuit at d8311a5f) and tuwunel
+// (element-hq/dendrite at 08cac1cc; file:line references are to v0.13.8, the release `npm run dendrite`
+// measures), conduwuit (girlbossceo/conduwuit at d8311a5f) and tuwunel
 // (matrix-construct/tuwunel at tag v1.9.0, 5b366914).
 import { SwitchSet, isNameIn, namesOf } from './switch-set.js';
 
@@ -198,7 +199,7 @@ export const VARIANTS = {
   'currently-active-until-idle': {
     description: 'currently_active never flips to false while the user stays online: the active period ends with the change to unavailable or offline.',
     allows: '"until an update is sent to the client with either a) `currently_active` set to false or b) a presence state other than `online`" (2-current-presence-module.md:52-54)',
-    from: 'conduwuit src/service/presence/mod.rs (ping_presence stores currently_active true while online; only the presence timer clears it, with the change of state); tuwunel src/service/presence/aggregate.rs (a device stays currently_active until its idle timeout)',
+    from: 'conduwuit src/service/presence/mod.rs (ping_presence stores currently_active true while online; only the presence timer clears it, with the change of state); tuwunel src/service/presence/aggregate.rs (a device stays currently_active until its idle timeout); Dendrite syncapi/streams/stream_presence.go:119-124 (the flag is computed when an event is built, and its lapse writes no new row, so no flip is announced: the real v0.13.8 run)',
     excludes: ['no-currently-active', 'without-currently-active'],
   },
   'without-currently-active': {
@@ -263,7 +264,7 @@ export const VARIANTS = {
   'unchanged-put-resent': {
     description: 'A PUT that changes nothing (same state, same status) is delivered to watchers again, unless currently_active is true.',
     allows: '"To reduce the number of presence updates sent to clients the server may include a `currently_active` boolean field" (2-current-presence-module.md:49-51): repeats are what the flag reduces, barred only while it is true (2-current-presence-module.md:51-54)',
-    from: 'conduwuit src/service/presence/data.rs (set_presence writes every PUT under a new stream position); tuwunel src/service/presence/data.rs (the same)',
+    from: 'conduwuit src/service/presence/data.rs (set_presence writes every PUT under a new stream position); tuwunel src/service/presence/data.rs (the same); Dendrite clientapi/producers/syncapi.go:148-162 (every PUT is a new row) and syncapi/streams/stream_presence.go:105-117 (a repeat is skipped only while currently_active)',
   },
   'manual-state-sticky': {
     description: 'A /sync asking for the same state as the user\'s previous /sync leaves presence alone, so a PUT (e.g. unavailable) outlives further default syncs.',

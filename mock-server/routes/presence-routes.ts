@@ -16,6 +16,17 @@ function isValidPresence(ctx: Context, value: string): boolean {
   return value === 'free_for_chat' && dialectOf(ctx) !== 'v1.19' && (hs.config.legacy.free_for_chat || hs.config.spec_version !== 'all') && !hs.faults.has('no-free-for-chat');
 }
 
+/**
+ * Dendrite's GET of a user without a presence row (the no-state-empty-presence fault): an empty state and
+ * status, and the device's last-seen time as the last active time, the epoch (0) for a user with no
+ * device (syncapi/consumers/presence.go, clientapi/routing/presence.go GetPresence).
+ */
+function emptyRecord(ctx: Context, userId: string): Record<string, unknown> {
+  const now = ctx.hs.clock.now();
+  const ago = now - (ctx.hs.accounts.deviceSeen.get(userId) ?? 0);
+  return { currently_active: ago < ctx.hs.config.presence.last_active_granularity, ...(ago > 0 ? { last_active_ago: ago } : {}), presence: '', status_msg: '' };
+}
+
 function getStatus(ctx: Context): unknown {
   const requester = me(ctx).userId;
   const userId = userIdParam(ctx);
@@ -36,16 +47,19 @@ function getStatus(ctx: Context): unknown {
   }
   if (!ctx.hs.presence.has(userId)) {
     if (ctx.hs.faults.has('fresh-user-online')) return { presence: 'online' };
-    if (ctx.hs.faults.has('no-state-empty-presence')) return { presence: '', status_msg: '' };
+    if (ctx.hs.faults.has('no-state-empty-presence')) return emptyRecord(ctx, userId);
     if (ctx.hs.variants.has('never-set-404')) throw new MatrixError(ERRORS.PRESENCE_NOT_FOUND);
   }
   const record = ctx.hs.presence.get(userId);
   const now = ctx.hs.clock.now();
   const content = formatPresence(record, now, ctx.hs);
   if (ctx.hs.faults.has('get-status-msg-missing')) delete content.status_msg;
-  // Dendrite's GET: currently_active always present, "active within the window", whatever the state.
+  // Dendrite's GET: currently_active always present, "active within the window", whatever the state,
+  // and the last active time is the later of the presence's and the device's last-seen time.
   if (ctx.hs.variants.has('currently-active-by-recency')) {
-    content.currently_active = record.last_active_ts > 0 && now - record.last_active_ts < ctx.hs.config.presence.last_active_granularity;
+    const lastActive = Math.max(record.last_active_ts, ctx.hs.accounts.deviceSeen.get(userId) ?? 0);
+    content.currently_active = lastActive > 0 && now - lastActive < ctx.hs.config.presence.last_active_granularity;
+    if (lastActive > 0) content.last_active_ago = now - lastActive;
   }
   // conduwuit and tuwunel (get_presence_route): no last_active_ago while currently_active is true.
   if (ctx.hs.faults.has('last-active-hidden-while-active') && content.currently_active === true) delete content.last_active_ago;

@@ -436,6 +436,23 @@ rows['presence-filter-only-limit'] = {
   probe: (m) => deliveredAfter(m, (a) => m.put(a, 'online'), { filter: JSON.stringify({ presence: { not_types: ['m.presence'] } }) }),
   good: 0,
 };
+rows['status-put-repeated'] = {
+  // A repeat with a status_msg while currently_active is true: none reaches b; a repeat without one is
+  // suppressed with the fault too (Dendrite's pointer comparison holds for two absent messages).
+  config: { presence: slowTimers },
+  probe: async (m) => {
+    const { a, b } = await pair(m);
+    await m.put(a, 'online', 'steady');
+    const s = await m.sync(b);
+    await m.put(a, 'online', 'steady');
+    const withStatus = eventsFrom((await m.presenceSince(b, s.next_batch)).events, a.userId).length;
+    await m.put(a, 'online');
+    const s2 = await m.sync(b);
+    await m.put(a, 'online');
+    return [withStatus, eventsFrom((await m.presenceSince(b, s2.next_batch)).events, a.userId).length];
+  },
+  good: [0, 0],
+};
 rows['idle-only-after-sync'] = {
   config: { presence: { idle_timeout: 1000, sync_online_timeout: 100_000 } },
   probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(1000); return (await m.get(a, a)).body.presence; },
