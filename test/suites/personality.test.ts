@@ -1,0 +1,43 @@
+// Personalities held to real servers: each personality of the mock that imitates a server which was
+// run for real (test/suites/real-servers.ts) must give every case the verdict the real run gave it.
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { runProofWorker } from './proof-worker.js';
+import { REAL_SERVER_RUNS, verdictOf } from './real-servers.js';
+import type { PersonalityOutcomes } from './personality-worker.js';
+import type { Report } from '../../project/report.js';
+
+const LIMIT_MS = 120_000;
+
+describe('suites: personalities held to real servers', function () {
+  this.timeout(LIMIT_MS + 10_000);
+  let outcomes: PersonalityOutcomes;
+
+  before(async () => {
+    outcomes = await runProofWorker<PersonalityOutcomes>('personality-worker.ts', 'personality run', LIMIT_MS);
+  });
+
+  for (const { personality, report: file } of REAL_SERVER_RUNS) {
+    describe(`${personality} against ${file.split('/').pop()}`, () => {
+      const real = JSON.parse(readFileSync(file, 'utf8')) as Report;
+
+      it('the saved report is a whole --strict run of a real server, with no credential in it', () => {
+        expect(real.target.embedded_mock).to.equal(false);
+        expect(real.options.strict).to.equal(true);
+        expect(real.cases.length).to.equal(real.planned);
+        const text = readFileSync(file, 'utf8');
+        // The runner shortens every token and password to a prefix and "[redacted]".
+        expect(text.match(/"(access_token|password)\\":\\"(?!…|[^"\\]{0,4}…\[redacted\])[^"\\]*/g) ?? []).to.deep.equal([]);
+      });
+
+      it('gives every case the verdict the real server got', () => {
+        const mine = outcomes[personality]!;
+        const differ = real.cases
+          .filter((c) => verdictOf(mine[c.id]?.outcome ?? 'missing') !== verdictOf(c.outcome))
+          .map((c) => `${c.id}: real ${c.outcome}, ${personality} ${mine[c.id]?.outcome ?? 'missing'}${mine[c.id]?.message ? ` (${mine[c.id]!.message})` : ''}`);
+        expect(differ).to.deep.equal([]);
+        expect(Object.keys(mine).sort()).to.deep.equal(real.cases.map((c) => c.id).sort());
+      });
+    });
+  }
+});

@@ -1,0 +1,27 @@
+// The real servers the suite has been run against, each with the saved report of that run and the
+// personality of the mock that imitates it. A personality exists to give verdicts on a server that
+// cannot run beside the tests, so it is held to the real run: where they disagree, the personality is
+// wrong (README "Personalities held to real servers").
+import { join } from 'node:path';
+import { fixturesDir } from '../../project/paths.js';
+
+export interface RealServerRun {
+  /** The personality (fixtures/targets/<name>.yaml) that imitates the server. */
+  personality: string;
+  /** The saved JSON report of the real run (fixtures/reports/), as `run --report-json` wrote it. */
+  report: string;
+}
+
+export const REAL_SERVER_RUNS: readonly RealServerRun[] = [
+  { personality: 'dendrite-like', report: join(fixturesDir, 'reports', 'dendrite-v0.13.8.json') },
+];
+
+/**
+ * What a case's outcome says about the server, whatever expectations file the run had: a failure the
+ * file expected (xfail) is a failure, an unexpected pass (xpass) a pass.
+ */
+export function verdictOf(outcome: string): string {
+  if (outcome === 'xfail') return 'fail';
+  if (outcome === 'xpass') return 'pass';
+  return outcome;
+}
