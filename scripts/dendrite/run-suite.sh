@@ -24,11 +24,4 @@ else
 fi
 url="$(cat "$DENDRITE_DIR/url")"
 
-say "running the suites against $url with $profile"
-cd "$repo_root"
-set +e
-"$repo_root/node_modules/.bin/tsx" cli/main.ts run --homeserver "$url" --target "$profile" "$@"
-status=$?
-set -e
-say "run finished with exit status $status (Dendrite log: $DATA/log/)"
-exit $status
+run_suites "$url" "$profile" "$DATA/log/" "$@" || exit $?

@@ -28,6 +28,20 @@ wait_for_versions() {
   done
 }
 
+# Run the suites against URL $1 with the profile $2, extra `run` options after $3 (where the server's
+# log is, named at the end); returns run's exit status.
+run_suites() {
+  local url="$1" profile="$2" log="$3" status
+  shift 3
+  say "running the suites against $url with $profile"
+  set +e
+  (cd "$repo_root" && "$repo_root/node_modules/.bin/tsx" cli/main.ts run --homeserver "$url" --target "$profile" "$@")
+  status=$?
+  set -e
+  say "run finished with exit status $status (server log: $log)"
+  return $status
+}
+
 # Stop the process whose pid is in file $1: SIGTERM, SIGKILL after $2 seconds; removes the file.
 stop_pid_file() {
   local file="$1" limit="$2" pid

@@ -7,6 +7,8 @@
 #   --synapse          also run the suite against Synapse (scripts/synapse/run-suite.sh, as root, under
 #                      flock $SYNAPSE_LOCK so that one Synapse runs at a time)
 #   SYNAPSE_REPORT=F   use this saved Synapse JSON report instead (its HTML is rendered from it)
+#   DENDRITE_REPORT=F  the real Dendrite run's JSON report (default the saved one,
+#                      fixtures/reports/dendrite-v0.13.8.json; npm run dendrite makes a new one)
 #   SYNAPSE_DIR, SYNAPSE_LOCK (default /tmp/synapse.lock) are passed on to the Synapse scripts
 # The reports themselves go to reports/readme/ (git-ignored).
 set -euo pipefail
@@ -18,11 +20,13 @@ mkdir -p "$out" docs/images
 cli=("$repo_root/node_modules/.bin/tsx" cli/main.ts)
 
 # The mock targets: a label and the `run` arguments for each: the reference mock and its personalities
-# (a profile each, with its own expectations file).
+# (a profile each, with its own expectations file). The personalities are imitations read from code;
+# dendrite-like is held to the real Dendrite run below, the conduit family could not be built here.
 mock_targets=(
   "mock|"
   "dendrite-like|--target fixtures/targets/dendrite-like.yaml"
   "conduwuit-like|--target fixtures/targets/conduwuit-like.yaml"
+  "tuwunel-like|--target fixtures/targets/tuwunel-like.yaml"
 )
 
 reports=()
@@ -38,7 +42,9 @@ for entry in "${mock_targets[@]}"; do
   "${cli[@]}" run "${args[@]}" --quiet --report-json "$out/target-$i.json" > "$out/target-$i.txt" || true
   reports+=("$out/target-$i.json")
   labels+=(--label "$label")
-  [[ -z "${entry#*|}" ]] || legend+=("**$label**: \`run ${entry#*|}\`")
+  held=""
+  [[ "$label" != dendrite-like ]] || held=" and held to the real Dendrite run"
+  [[ -z "${entry#*|}" ]] || legend+=("**$label**: an imitation read from code$held, \`run ${entry#*|}\`")
 done
 
 synapse_report="${SYNAPSE_REPORT:-}"
@@ -55,6 +61,15 @@ if [[ -n "$synapse_report" ]]; then
 else
   screenshot_of="${reports[0]}"
 fi
+
+# The real servers, measured: Dendrite from its saved run, Synapse from the run above or a saved one.
+dendrite_report="${DENDRITE_REPORT:-$repo_root/fixtures/reports/dendrite-v0.13.8.json}"
+if [[ -s "$dendrite_report" ]]; then
+  reports+=("$dendrite_report")
+  labels+=(--label dendrite)
+  legend+=("**dendrite**: Dendrite v0.13.8, measured (\`npm run dendrite\`, docs/dendrite.md)")
+fi
+[[ -z "$synapse_report" ]] || legend+=("**synapse**: Debian's matrix-synapse, measured (\`npm run synapse\`, docs/synapse.md)")
 
 "${cli[@]}" report compare "${reports[@]}" "${labels[@]}" --markdown "$out/compare.md" --html "$out/compare.html" --json "$out/compare.json" > "$out/compare.txt"
 if ((${#legend[@]})); then

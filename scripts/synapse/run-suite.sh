@@ -34,11 +34,4 @@ if ((up < 31)); then
   sleep $((31 - up))
 fi
 
-say "running the suites against $url with $profile"
-cd "$repo_root"
-set +e
-"$repo_root/node_modules/.bin/tsx" cli/main.ts run --homeserver "$url" --target "$profile" "$@"
-status=$?
-set -e
-say "run finished with exit status $status (Synapse log: $DATA/homeserver.log)"
-exit $status
+run_suites "$url" "$profile" "$DATA/homeserver.log" "$@" || exit $?

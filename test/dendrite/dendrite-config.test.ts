@@ -43,8 +43,16 @@ describe('dendrite config', () => {
     expect(profile.capabilities).not.to.include('sync_online_timeout');
   });
 
-  it('every expectation of Dendrite names its clauses, the words of the texts and Dendrite\'s source lines', async () => {
-    const expectations = await loadExpectations(profile.expectations!);
+  it('the r0 profile runs against the same server configuration, judged by the r0 text', async () => {
+    const r0 = await loadTargetProfile(join(projectRoot, 'fixtures', 'targets', 'dendrite-r0.yaml'));
+    expect(r0.spec_version).to.equal('r0');
+    expect(dendriteConfig(generated(), r0, settings)).to.deep.equal(dendriteConfig(generated(), profile, settings));
+    expect(r0.expectations).to.match(/dendrite-r0\.yaml$/);
+  });
+
+  it('every expectation of Dendrite (v1.19 and r0) names its clauses, the words of the texts and Dendrite\'s source lines', async () => {
+    const r0 = await loadTargetProfile(join(projectRoot, 'fixtures', 'targets', 'dendrite-r0.yaml'));
+    const expectations = new Map([...await loadExpectations(profile.expectations!), ...await loadExpectations(r0.expectations!)]);
     const clauses = new Set(readClauseCatalogue().clauses.map((c) => c.id));
     expect(expectations.size).to.be.greaterThan(0);
     for (const [id, e] of expectations) {

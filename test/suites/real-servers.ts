@@ -12,8 +12,11 @@ export interface RealServerRun {
   report: string;
 }
 
+/** The saved reports of real runs, as `npm run dendrite -- --report-json FILE` (or synapse) writes them. */
+export const reportsDir = join(fixturesDir, 'reports');
+
 export const REAL_SERVER_RUNS: readonly RealServerRun[] = [
-  { personality: 'dendrite-like', report: join(fixturesDir, 'reports', 'dendrite-v0.13.8.json') },
+  { personality: 'dendrite-like', report: join(reportsDir, 'dendrite-v0.13.8.json') },
 ];
 
 /**
