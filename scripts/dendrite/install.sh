@@ -24,7 +24,8 @@ go_version="$(go env GOVERSION)"
 [[ "$go_version" =~ ^go1\.([0-9]+) ]] && ((BASH_REMATCH[1] >= 21)) \
   || die "Go $go_version is too old: Dendrite $DENDRITE_VERSION needs Go 1.21 or newer"
 cc="$(go env CC)"
-command -v "${cc:-gcc}" >/dev/null \
+cc="${cc:-gcc}"
+command -v "$cc" >/dev/null \
   || die "no C compiler ($cc): Dendrite's SQLite driver needs cgo; install one (Debian: apt-get install gcc), then run again"
 
 say "building Dendrite $DENDRITE_VERSION with go install (Go module proxy: $(go env GOPROXY)) into $BIN"
