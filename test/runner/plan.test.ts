@@ -80,11 +80,13 @@ describe('verdicts', () => {
   });
 
   it('writes expectations that make the failures expected', () => {
-    const prev = new Map([['b', { expect: 'xfail' as const, reason: 'known', issue: 'https://example.org/1' }], ['s', { expect: 'skip' as const, reason: 'slow' }]]);
+    // A known failure keeps its evidence (clauses, quote, source), as Dendrite's expectations have it.
+    const evidence = { clauses: ['v1-filter-presence'], quote: '"not_types: A list of event types to exclude." (event_filter.yaml:32)', source: ['syncapi/streams/stream_presence.go:62-153'] };
+    const prev = new Map([['b', { expect: 'xfail' as const, reason: 'known', issue: 'https://example.org/1', ...evidence }], ['s', { expect: 'skip' as const, reason: 'slow' }]]);
     const out = expectationsFromResults([result('a', 'MUST', 'fail'), result('b', 'MUST', 'xfail'), result('c', 'MUST', 'pass'), result('s', 'MUST', 'skip')], prev);
     expect(out.cases).to.deep.equal({
       a: { expect: 'xfail', reason: 'fail: fail!' },
-      b: { expect: 'xfail', reason: 'known', issue: 'https://example.org/1' },
+      b: { expect: 'xfail', reason: 'known', issue: 'https://example.org/1', ...evidence },
       s: { expect: 'skip', reason: 'slow' },
     });
   });
