@@ -74,12 +74,16 @@ class Watch {
   /** GET reads, every one; /sync: the m.presence events of this user that arrived, each with the time of its poll. */
   readonly readings: Record<Channel, Reading[]> = { get: [], sync: [] };
   done = false;
-  /** `started`: when the activity was answered (timers count from there); `activitySent`: when it was sent. */
-  constructor(readonly user: ProbeUser, readonly started: number, readonly activitySent: number, readonly judgedBy: Channel) {}
+  /** Whether the watcher's /sync has carried this user's activity (online) yet: what comes before it is
+   * a snapshot older than the activity (a join's presence delivered late), not a change. */
+  activitySeenInSync = false;
+  /** `started`: when the activity was answered (timers count from there); `activitySent`: when it was
+   * sent. `judgedBy`: the channel whose readings decide (GET from the moment the watcher's /sync fails). */
+  constructor(readonly user: ProbeUser, readonly started: number, readonly activitySent: number, public judgedBy: Channel) {}
 
   /**
    * In the channel that judges (or the one named), the time of the last read before the first reading
-   * that satisfies `changed` (for /sync, the previous poll), and of that reading.
+   * that satisfies `changed` (for /sync, when the previous poll was sent), and of that reading.
    */
   change(changed: (r: Reading) => boolean, channel: Channel = this.judgedBy): { before: number; after: number } | undefined {
     const list = this.readings[channel];
@@ -94,37 +98,54 @@ class Watch {
   }
 }
 
-/** The watcher's /sync: an incremental poll (timeout 0) after each round of GETs. */
+/**
+ * The watcher's /sync: an incremental poll (timeout 0) after each round of GETs. A change that arrives
+ * in a poll happened after the previous poll was sent (its answer may have been built a little later),
+ * so that send time is the change's lower bound. Two failed polls in a row end the watch, and the
+ * measurement goes on from GET (its reads were taken all along).
+ */
 class SyncWatch {
   private since?: string;
-  /** When the previous poll was answered: a change that arrives now happened after it. */
-  private lastAnswered = 0;
+  private previousSent = 0;
+  private failedInARow = 0;
   failure?: string;
 
   constructor(readonly watcher: ProbeUser) {}
 
+  get working(): boolean {
+    return this.since !== undefined && this.failure === undefined;
+  }
+
   async poll(session: ProbeSession, watches: Watch[]): Promise<void> {
     if (this.failure) return;
+    const sent = Date.now();
     const answer = await session.call('timers', 'GET', '/_matrix/client/v3/sync', {
       token: this.watcher.access_token,
       query: { timeout: 0, set_presence: 'offline', ...(this.since ? { since: this.since } : {}) },
     });
     const body = answer.response?.status === 200 ? (answer.response.json as { next_batch?: unknown; presence?: { events?: unknown } } | undefined) : undefined;
     if (typeof body?.next_batch !== 'string') {
-      this.failure = `/sync ${answered(answer)}`;
+      this.failedInARow += 1;
+      // The first poll, the snapshot everything else is read against, gets no second chance.
+      if (this.failedInARow >= 2 || this.since === undefined) this.failure = `/sync ${answered(answer)}`;
       return;
     }
+    this.failedInARow = 0;
     const first = this.since === undefined;
     this.since = body.next_batch;
-    const sent = this.lastAnswered;
-    this.lastAnswered = Date.now();
+    const changedAfter = this.previousSent;
+    this.previousSent = sent;
     // The first answer is a snapshot from before the activity, not a change.
     if (first) return;
+    const at = Date.now();
     const events = Array.isArray(body.presence?.events) ? body.presence.events as { type?: unknown; sender?: unknown; content?: Record<string, unknown> }[] : [];
     for (const event of events) {
       const watch = watches.find((w) => event?.type === 'm.presence' && w.user.user_id === event.sender);
       const c = event?.content;
-      if (watch && c) watch.readings.sync.push({ sent, at: this.lastAnswered, presence: c.presence, currentlyActive: c.currently_active, lastActiveAgo: c.last_active_ago });
+      if (!watch || !c) continue;
+      if (!watch.activitySeenInSync && c.presence !== 'online') continue;
+      watch.activitySeenInSync = true;
+      watch.readings.sync.push({ sent: changedAfter, at, presence: c.presence, currentlyActive: c.currently_active, lastActiveAgo: c.last_active_ago });
     }
   }
 }
@@ -148,9 +169,9 @@ export async function measureTimers(session: ProbeSession, idleUser: ProbeUser, 
   const mark = session.mark;
   const out: TimerMeasurement = { findings: [], timers: {}, capabilities: [], lastActiveExcessMs: [] };
   const syncWatch = options.watcher ? new SyncWatch(options.watcher) : undefined;
-  const judgedBy: Channel = syncWatch ? 'sync' : 'get';
   // The watcher's first /sync, before anything changes: later polls carry only what changed.
   await syncWatch?.poll(session, []);
+  const judgedBy: Channel = syncWatch?.working ? 'sync' : 'get';
 
   const putSent = Date.now();
   const put = await session.call('timers', 'PUT', presencePath(idleUser.user_id), { token: idleUser.access_token, json: { presence: 'online' }, retry429: true });
@@ -170,7 +191,11 @@ export async function measureTimers(session: ProbeSession, idleUser: ProbeUser, 
     const elapsed = Date.now() - started;
     await new Promise((r) => setTimeout(r, Math.min(2_000, Math.max(100, elapsed / 20))));
     await Promise.all(watches.filter((w) => !w.done).map((w) => read(session, w)));
-    await syncWatch?.poll(session, watches);
+    if (syncWatch?.working) {
+      await syncWatch.poll(session, watches);
+      // From a watcher that stopped answering, the GET reads decide (they were taken all along).
+      if (!syncWatch.working) for (const w of watches) w.judgedBy = 'get';
+    }
     if (idle && !idle.done) idle.done = idle.last?.presence === 'unavailable' || idle.last?.presence === 'offline';
     if (syncing && !syncing.done) syncing.done = syncing.last?.presence === 'offline';
     options.onProgress?.(`measuring timers: ${Math.round((Date.now() - started) / 1000)} s of at most ${Math.round(maxWait / 1000)} s; idle user: ${describe(idle)}; sync user: ${describe(syncing)}`);
@@ -182,9 +207,9 @@ export async function measureTimers(session: ProbeSession, idleUser: ProbeUser, 
     if (excess !== undefined) out.lastActiveExcessMs.push(excess);
   }
   if (syncWatch?.failure) {
-    out.findings.push({ topic: 'timers', conclusion: `the watcher's /sync stopped (${syncWatch.failure}): the changes after it were read from GET alone`, evidence: session.evidenceSince(mark) });
+    out.findings.push({ topic: 'timers', conclusion: `the watcher's /sync stopped (${syncWatch.failure}), so the timers were read from GET alone`, evidence: session.evidenceSince(mark) });
   }
-  const channel = syncWatch ? ' in a co-member\'s /sync' : ' (read from GET alone: no user was left to watch a /sync, as the cases do)';
+  const channel = judgedBy === 'get' || syncWatch?.failure ? ' (read from GET alone, not from a co-member\'s /sync as the cases read it)' : ' in a co-member\'s /sync';
   const notSeen = `${seconds(Date.now() - started)}${options.shortWaitNote ? ` (${options.shortWaitNote})` : ''}`;
   if (idle) judgeIdle(idle, out, notSeen, channel);
   if (syncing) judgeSyncOnline(syncing, out, notSeen, channel);

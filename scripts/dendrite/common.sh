@@ -8,7 +8,7 @@ DENDRITE_MODULE="github.com/matrix-org/dendrite"
 # Everything lives below one git-ignored directory (.dendrite/ is in .gitignore).
 DENDRITE_DIR="${DENDRITE_DIR:-$repo_root/.dendrite}"
 BIN="$DENDRITE_DIR/bin/$DENDRITE_VERSION"
-# The server's configuration, signing key, SQLite databases, NATS JetStream store and log.
+# The server's configuration, signing key, SQLite databases and log (NATS JetStream runs in memory).
 DATA="$DENDRITE_DIR/data"
 
 SERVER_TAG=dendrite

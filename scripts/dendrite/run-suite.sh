@@ -13,14 +13,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/dendrite/common.sh
 source "$here/common.sh"
 
-profile="${DENDRITE_PROFILE:-$repo_root/fixtures/targets/dendrite.yaml}"
+profile="$(profile_path "${DENDRITE_PROFILE:-$repo_root/fixtures/targets/dendrite.yaml}")"
 if running_pid >/dev/null; then
   say "using the running Dendrite at $(cat "$DENDRITE_DIR/url")"
 else
-  bash "$here/start.sh" "$profile" >/dev/null
+  # Set before starting, so that an interrupted start-up leaves no server behind either.
   if [[ "${DENDRITE_KEEP_RUNNING:-0}" != 1 ]]; then
     trap 'bash "$here/stop.sh"' EXIT
   fi
+  bash "$here/start.sh" "$profile" >/dev/null
 fi
 url="$(cat "$DENDRITE_DIR/url")"
 

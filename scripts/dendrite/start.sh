@@ -13,8 +13,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/dendrite/common.sh
 source "$here/common.sh"
 
-profile="${1:-$repo_root/fixtures/targets/dendrite.yaml}"
-[[ -f "$profile" ]] || die "no such profile: $profile"
+profile="$(profile_path "${1:-$repo_root/fixtures/targets/dendrite.yaml}")"
 
 if running_pid >/dev/null; then
   die "Dendrite is already running (pid $(running_pid), $(cat "$DENDRITE_DIR/url" 2>/dev/null)); run stop.sh first"

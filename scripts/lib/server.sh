@@ -12,6 +12,12 @@ pid_alive() {
   echo "$pid"
 }
 
+# The profile file $1 as an absolute path (it is read again after a cd to the repository), or die.
+profile_path() {
+  [[ -f "$1" ]] || die "no such profile: $1"
+  realpath "$1"
+}
+
 # A TCP port on 127.0.0.1 that nothing listens on right now.
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
@@ -20,7 +26,7 @@ free_port() {
 # Wait until URL answers GET /_matrix/client/versions, at most $2 seconds; `$3` is a command that fails
 # once the server has exited (then the wait ends at once). Exit status 1 on either.
 wait_for_versions() {
-  local url="$1" limit="$2" alive="$3" deadline=$(($(date +%s) + $2))
+  local url="$1" alive="$3" deadline=$(($(date +%s) + $2))
   until curl -fsS --max-time 2 "$url/_matrix/client/versions" >/dev/null 2>&1; do
     $alive >/dev/null || return 1
     (($(date +%s) < deadline)) || return 1
@@ -44,14 +50,15 @@ run_suites() {
 
 # Stop the process whose pid is in file $1: SIGTERM, SIGKILL after $2 seconds; removes the file.
 stop_pid_file() {
-  local file="$1" limit="$2" pid
+  local file="$1" limit="$2" pid i
   if ! pid="$(pid_alive "$file")"; then
     say "not running"
     rm -f "$file"
     return 0
   fi
   say "stopping (pid $pid)"
-  kill -TERM "$pid"
+  # It may have exited since it was looked at: then there is nothing to stop.
+  kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < limit * 10; i++)); do
     kill -0 "$pid" 2>/dev/null || { rm -f "$file"; say "stopped"; return 0; }
     sleep 0.1

@@ -13,16 +13,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/synapse/common.sh
 source "$here/common.sh"
 
-profile="${SYNAPSE_PROFILE:-$repo_root/fixtures/targets/synapse.yaml}"
-started_here=0
+profile="$(profile_path "${SYNAPSE_PROFILE:-$repo_root/fixtures/targets/synapse.yaml}")"
 if running_pid >/dev/null; then
   say "using the running Synapse at $(cat "$SYNAPSE_DIR/url")"
 else
+  # Set before starting, so that an interrupted start-up leaves no server behind either.
+  if [[ "${SYNAPSE_KEEP_RUNNING:-0}" != 1 ]]; then
+    trap 'bash "$here/stop.sh"' EXIT
+  fi
   bash "$here/start.sh" "$profile" >/dev/null
-  started_here=1
-fi
-if [[ $started_here == 1 && "${SYNAPSE_KEEP_RUNNING:-0}" != 1 ]]; then
-  trap 'bash "$here/stop.sh"' EXIT
 fi
 url="$(cat "$SYNAPSE_DIR/url")"
 

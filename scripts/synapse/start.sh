@@ -13,8 +13,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/synapse/common.sh
 source "$here/common.sh"
 
-profile="${1:-$repo_root/fixtures/targets/synapse.yaml}"
-[[ -f "$profile" ]] || die "no such profile: $profile"
+profile="$(profile_path "${1:-$repo_root/fixtures/targets/synapse.yaml}")"
 [[ $EUID -eq 0 ]] || die "start.sh must run as root (it enters the chroot)"
 
 if running_pid >/dev/null; then

@@ -7,7 +7,7 @@ import { DENDRITE_TIMERS, dendriteConfig, type DendriteSettings } from '../../sc
 import { loadTargetProfile, type TargetProfile } from '../../runner/load/load-target.js';
 import { loadExpectations } from '../../runner/load/expectations.js';
 import { projectRoot } from '../../project/paths.js';
-import { readClauseCatalogue } from '../suites/suite-catalogue.js';
+import { loadAllCases, readClauseCatalogue } from '../suites/suite-catalogue.js';
 
 const settings: DendriteSettings = { dataDir: '/tmp/dendrite-data', registrationSharedSecret: 'reg' };
 const profileFile = join(projectRoot, 'fixtures', 'targets', 'dendrite.yaml');
@@ -54,11 +54,17 @@ describe('dendrite config', () => {
     const r0 = await loadTargetProfile(join(projectRoot, 'fixtures', 'targets', 'dendrite-r0.yaml'));
     const expectations = new Map([...await loadExpectations(profile.expectations!), ...await loadExpectations(r0.expectations!)]);
     const clauses = new Set(readClauseCatalogue().clauses.map((c) => c.id));
+    const cases = new Map((await loadAllCases()).map((c) => [c.fullId, c]));
     expect(expectations.size).to.be.greaterThan(0);
     for (const [id, e] of expectations) {
       expect(e.reason, id).to.match(/^DEVIATION/);
       expect(e.clauses, id).to.be.an('array').that.is.not.empty;
-      for (const clause of e.clauses!) expect(clauses.has(clause), `${id}: clause ${clause}`).to.equal(true);
+      expect(cases.has(id), `${id} is a case of the suites`).to.equal(true);
+      for (const clause of e.clauses!) {
+        expect(clauses.has(clause), `${id}: clause ${clause}`).to.equal(true);
+        // The clause broken is one the case is traced to, so the per-clause tables agree with the file.
+        expect(cases.get(id)!.clauses, `${id}: clause ${clause} is the case's`).to.include(clause);
+      }
       expect(e.quote, id).to.be.a('string').and.match(/:\d+/);
       expect(e.source, id).to.be.an('array').that.is.not.empty;
       for (const line of e.source!) expect(line, id).to.match(/^[a-z/_]+\.go:\d+(-\d+)?$/);

@@ -2,8 +2,8 @@
 // each missing piece said in one sentence (exit 1). Stand-in `go` commands play the toolchains here; no
 // build runs.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { execFile, execFileSync } from 'node:child_process';
+import { chmod, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,15 +12,21 @@ import { projectRoot } from '../../project/paths.js';
 const run = promisify(execFile);
 const script = join(projectRoot, 'scripts', 'dendrite', 'install.sh');
 
-/** install.sh with PATH = a folder holding only a stand-in `go` (if given) before the system's basics. */
+/**
+ * install.sh with PATH = one folder holding the few commands it runs before building (so that a Go
+ * installed anywhere on this machine, /usr/bin included, stays out of sight) and a stand-in `go`.
+ */
 async function install(goScript?: string): Promise<{ code: number; stderr: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'mpc-dendrite-install-'));
+  for (const command of ['dirname', 'date', 'mkdir']) {
+    await symlink(execFileSync('bash', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim(), join(dir, command));
+  }
   if (goScript !== undefined) {
     await writeFile(join(dir, 'go'), `#!/bin/bash\n${goScript}\n`);
     await chmod(join(dir, 'go'), 0o755);
   }
   try {
-    const { stderr } = await run('bash', [script], { env: { PATH: `${dir}:/usr/bin:/bin`, DENDRITE_DIR: join(dir, 'dendrite') } });
+    const { stderr } = await run(execFileSync('bash', ['-c', 'command -v bash'], { encoding: 'utf8' }).trim(), [script], { env: { PATH: dir, DENDRITE_DIR: join(dir, 'dendrite') } });
     return { code: 0, stderr };
   } catch (err) {
     const e = err as { code: number; stderr: string };

@@ -1,12 +1,32 @@
-// Dendrite's GET takes the later of the presence's last active time and the device's last-seen time
-// (its login, its latest /sync) as the user's last active time (syncapi/consumers/presence.go:109-113 at
-// v0.13.8), as the real run of fixtures/reports/dendrite-v0.13.8.json showed: the dendrite-like
-// personality's variant currently-active-by-recency and fault no-state-empty-presence read it too.
+// What the real run of Dendrite v0.13.8 (fixtures/reports/dendrite-v0.13.8.json) taught the dendrite-like
+// personality, beyond what the fault and variant tables check:
+// - GET takes the later of the presence's last active time and the device's last-seen time (its login,
+//   its latest /sync) as the user's last active time (syncapi/consumers/presence.go:109-113): the
+//   variant currently-active-by-recency and the fault no-state-empty-presence read it too;
+// - a repeated PUT is re-sent while currently_active only when it carries a status_msg
+//   (syncapi/types/presence.go:70-74 compares the status_msg pointers): the fault status-put-repeated.
 import { expect } from 'chai';
 import request from 'supertest';
-import { authHeader, makeMock, v3 } from './helpers.js';
+import { authHeader, eventsFrom, makeMock, v3 } from './helpers.js';
 
 const presence = { idle_timeout: 100_000, sync_online_timeout: 100_000, last_active_granularity: 5_000 };
+
+describe('mock: a repeated PUT under status-put-repeated', () => {
+  it('is re-sent while currently_active when it carries a status_msg, and suppressed when it carries none', async () => {
+    const m = makeMock({ faults: ['status-put-repeated'], presence });
+    const a = await m.register();
+    const b = await m.register();
+    await m.shareRoom(a, b);
+    const repeats = async (status?: string): Promise<number> => {
+      await m.put(a, 'online', status);
+      const s = await m.sync(b);
+      await m.put(a, 'online', status);
+      return eventsFrom((await m.presenceSince(b, s.next_batch)).events, a.userId).length;
+    };
+    expect(await repeats('steady')).to.equal(1);
+    expect(await repeats(undefined)).to.equal(0);
+  });
+});
 
 describe('mock: the device\'s last-seen time in Dendrite\'s GET', () => {
   it('a user who never set presence reads "" with the login as last activity (no-state-empty-presence)', async () => {
