@@ -14,15 +14,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/common.sh"
 
 profile="$(profile_path "${DENDRITE_PROFILE:-$repo_root/fixtures/targets/dendrite.yaml}")"
-if running_pid >/dev/null; then
-  say "using the running Dendrite at $(cat "$DENDRITE_DIR/url")"
-else
-  # Set before starting, so that an interrupted start-up leaves no server behind either.
-  if [[ "${DENDRITE_KEEP_RUNNING:-0}" != 1 ]]; then
-    trap 'bash "$here/stop.sh"' EXIT
-  fi
-  bash "$here/start.sh" "$profile" >/dev/null
-fi
+start_unless_running "$profile" "${DENDRITE_KEEP_RUNNING:-0}" "$DENDRITE_DIR/url"
 url="$(cat "$DENDRITE_DIR/url")"
 
 run_suites "$url" "$profile" "$DATA/log/" "$@" || exit $?

@@ -34,6 +34,20 @@ wait_for_versions() {
   done
 }
 
+# For a run: use the server that is running, or start one with the calling script's start.sh ($here/)
+# from profile $1, stopped again when the calling script exits unless $2 is 1 (the trap is set before
+# starting, so that an interrupted start-up leaves no server behind either). $3: the server's URL file.
+start_unless_running() {
+  if running_pid >/dev/null; then
+    say "using the running server at $(cat "$3")"
+    return 0
+  fi
+  if [[ "$2" != 1 ]]; then
+    trap 'bash "$here/stop.sh"' EXIT
+  fi
+  bash "$here/start.sh" "$1" >/dev/null
+}
+
 # Run the suites against URL $1 with the profile $2, extra `run` options after $3 (where the server's
 # log is, named at the end); returns run's exit status.
 run_suites() {

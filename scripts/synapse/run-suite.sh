@@ -14,15 +14,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/common.sh"
 
 profile="$(profile_path "${SYNAPSE_PROFILE:-$repo_root/fixtures/targets/synapse.yaml}")"
-if running_pid >/dev/null; then
-  say "using the running Synapse at $(cat "$SYNAPSE_DIR/url")"
-else
-  # Set before starting, so that an interrupted start-up leaves no server behind either.
-  if [[ "${SYNAPSE_KEEP_RUNNING:-0}" != 1 ]]; then
-    trap 'bash "$here/stop.sh"' EXIT
-  fi
-  bash "$here/start.sh" "$profile" >/dev/null
-fi
+start_unless_running "$profile" "${SYNAPSE_KEEP_RUNNING:-0}" "$SYNAPSE_DIR/url"
 url="$(cat "$SYNAPSE_DIR/url")"
 
 # Synapse starts applying presence timeouts (idle, sync-online, currently_active) only 30 s after it
