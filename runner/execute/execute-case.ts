@@ -49,6 +49,7 @@ export function caseTimeoutMs(c: SuiteCase, timers: Record<string, number>): num
       const interval = repeat?.interval === undefined ? 0 : evaluateDuration(repeat.interval, timers, UNKNOWN_CAPTURES);
       total += count * (timers.request_timeout + interval + pacing);
       if (step.expect?.eventually !== undefined) total += evaluateDuration(step.expect.eventually, timers, UNKNOWN_CAPTURES) + timers.request_timeout;
+      if (step.expect?.answered_within !== undefined) total += count * evaluateDuration(step.expect.answered_within, timers, UNKNOWN_CAPTURES);
     }
   }
   return total;

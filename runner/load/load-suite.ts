@@ -125,6 +125,7 @@ function toRequestStep(raw: Raw, pointer: string, source: YamlSource, scope: Sco
     checkTemplates(e.body, `${ep}/body`, scope, problems);
     checkTemplates(e.headers, `${ep}/headers`, scope, problems);
     checkDurationAt(e.eventually, `${ep}/eventually`, problems, scope);
+    checkDurationAt(e.answered_within, `${ep}/answered_within`, problems, scope);
     // Re-sending is only harmless for a request that changes nothing.
     if (e.eventually !== undefined && r.method !== 'GET') problems.add(`${ep}/eventually`, `eventually re-sends the request until its checks hold; only a GET can be re-sent safely, not ${r.method}`);
     expect = {
@@ -135,6 +136,8 @@ function toRequestStep(raw: Raw, pointer: string, source: YamlSource, scope: Sco
       level: e.level,
       body: toPathMatchers(e.body, `${ep}/body`, source, problems, scope, 'response'),
       eventually: e.eventually,
+      answered_within: e.answered_within,
+      answeredWithinAt: source.where(`${ep}/answered_within`),
       headers: e.headers === undefined ? undefined : Object.fromEntries(
         Object.entries(e.headers as Record<string, Raw>).map(([name, m]) => [
           name.toLowerCase(), toValueMatcher(m, `${ep}/headers/${name}`, source, problems),

@@ -68,6 +68,9 @@ export interface ExpectSpec {
   level?: Level;
   /** Re-send (GET) until every check holds, for at most this long. */
   eventually?: DurationSpec;
+  /** The answer must arrive at most this long after the request is sent. */
+  answered_within?: DurationSpec;
+  answeredWithinAt: string;
 }
 
 export interface RequestStep {

@@ -236,6 +236,24 @@ describe('steps against a fake homeserver', () => {
       expect(Date.now() - started).to.be.lessThan(2000);
     });
 
+    it('answered_within: a late answer fails with the time it took, within the bound on top of the request timeout', async () => {
+      // 340 ms: past the request timeout (300 ms) alone, inside it with the bound (100 ms) on top.
+      fake.override((req, res) => {
+        if (req.path !== '/slow') return false;
+        setTimeout(() => json(res, 200, {}), 340);
+        return true;
+      });
+      fake.override((req, res) => req.path === '/fast' && json(res, 200, {}));
+      const late = only(await run(fake, CASE('      - request: { method: GET, path: /slow }\n        expect: { status: 200, answered_within: 100 }\n')));
+      expect(late.outcome, late.message).to.equal('fail');
+      const check = late.checks.find((c) => c.path === 'answered in')!;
+      expect(check.passed).to.equal(false);
+      expect(check.message).to.match(/^test\/steps\.yaml:11:\d+: answered in 3\d\dms, want at most 100ms$/);
+      const quick = only(await run(fake, CASE('      - request: { method: GET, path: /fast }\n        expect: { status: 200, answered_within: "request_timeout" }\n')));
+      expect(quick.outcome).to.equal('pass');
+      expect(quick.checks.find((c) => c.path === 'answered in')!.passed).to.equal(true);
+    });
+
     it('a refused connection before the run is one configuration error', async () => {
       const url = fake.url;
       await fake.close();

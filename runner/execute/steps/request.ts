@@ -5,8 +5,9 @@
 import { isFailure, type Check } from '../../../project/report.js';
 import { checkExpect, statusMatches } from '../../check/expect.js';
 import { lookup } from '../../check/json-path.js';
-import type { RequestStep } from '../../load/suite-types.js';
-import { countOf } from '../../load/durations.js';
+import type { ExpectSpec, RequestStep } from '../../load/suite-types.js';
+import { countOf, formatMs } from '../../load/durations.js';
+import { makeCheck } from '../../check/matchers.js';
 import { retryDelayMs, type HttpResponse } from '../../http/http-client.js';
 import { CaseError } from '../case-error.js';
 import { isRateLimitCase, type CaseRun } from '../case-run.js';
@@ -57,6 +58,9 @@ async function send(step: RequestStep, run: CaseRun): Promise<HttpResponse> {
     headers: r.headers === undefined ? undefined : (run.renderValue(r.headers) as Record<string, string>),
     // A burst is looking for the 429: never retry it away.
     retry429: r.repeat === undefined && !isRateLimitCase(run.spec),
+    // An answer bounded by answered_within gets its bound on top of the request timeout, so that an
+    // answer later than the bound is judged late instead of lost.
+    timeoutMs: step.expect?.answered_within === undefined ? undefined : run.variables.request_timeout! + run.duration(step.expect.answered_within),
   };
   const path = run.render(r.path, true);
   const write = actor !== undefined && isPresenceWrite(r.method, path, query);
@@ -72,16 +76,27 @@ async function send(step: RequestStep, run: CaseRun): Promise<HttpResponse> {
   return response;
 }
 
+/** The check of `answered_within`: how long the answer took, on the run's clock. */
+function answeredWithinCheck(expect: ExpectSpec, tookMs: number, run: CaseRun): Check {
+  const withinMs = run.duration(expect.answered_within!);
+  const check = makeCheck({ path: 'answered in', expected: `at most ${formatMs(withinMs)}`, actual: tookMs, passed: tookMs <= withinMs, level: expect.level ?? run.match.level, at: expect.answeredWithinAt });
+  check.message = `${expect.answeredWithinAt}: answered in ${formatMs(tookMs)}, ${check.passed ? 'within' : 'want at most'} ${formatMs(withinMs)}`;
+  return check;
+}
+
 export async function runRequestStep(step: RequestStep, run: CaseRun): Promise<void> {
   const expect = step.expect;
   const deadline = expect?.eventually === undefined ? undefined : run.now() + run.duration(expect.eventually);
   let response: HttpResponse;
   let checks: Check[] = [];
   for (;;) {
+    const sentAt = run.now();
     response = await send(step, run);
+    const tookMs = run.now() - sentAt;
     if (!expect) break;
     const result = checkExpect(expect, response, run.env.schemas, run.match, step.at);
     checks = result.checks;
+    if (expect.answered_within !== undefined) checks.push(answeredWithinCheck(expect, tookMs, run));
     const holds = result.unjudgeable === undefined && !checks.some(isFailure);
     if (holds || deadline === undefined || run.now() + EVENTUALLY_INTERVAL_MS > deadline) {
       run.record(...checks);
