@@ -71,9 +71,9 @@ export class Accounts {
   }
 
   /**
-   * When a device of each user was last seen: its login, or its latest /sync. Dendrite's GET counts it
-   * as the user's last active time (the currently-active-by-recency variant, the no-state-empty-presence
-   * fault).
+   * When a device of each user was last seen: its login, or its latest /sync (Homeserver.noteDeviceSeen,
+   * which keeps it only for the behaviours that read it). Dendrite's GET counts it as the user's last
+   * active time (the currently-active-by-recency variant, the no-state-empty-presence fault).
    */
   readonly deviceSeen = new Map<string, number>();
 

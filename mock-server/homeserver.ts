@@ -149,8 +149,17 @@ export class Homeserver {
   }
 
   /** A user's /sync arrived (fault new-co-member-not-subscribed: remembers their peers at the first one). */
+  /**
+   * A device of the user was seen now (a login, a /sync). Kept only where something reads it:
+   * Dendrite's GET (the variant currently-active-by-recency, the fault no-state-empty-presence), so a
+   * mock without them pays nothing for it per user or per /sync.
+   */
+  noteDeviceSeen(userId: string): void {
+    if (this.variants.has('currently-active-by-recency') || this.faults.has('no-state-empty-presence')) this.accounts.deviceSeen.set(userId, this.clock.now());
+  }
+
   noteSync(userId: string): void {
-    this.accounts.deviceSeen.set(userId, this.clock.now());
+    this.noteDeviceSeen(userId);
     if (this.firstSyncPeers && !this.firstSyncPeers.has(userId)) this.firstSyncPeers.set(userId, this.rooms.coMembers(userId));
   }
 

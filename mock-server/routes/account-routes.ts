@@ -16,7 +16,7 @@ const DUMMY_FLOWS = { flows: [{ stages: ['m.login.dummy'] }], params: {} };
 
 function login(ctx: Context, userId: string, deviceId: string | undefined): Record<string, unknown> {
   const session = ctx.hs.accounts.newSession(userId, deviceId);
-  ctx.hs.accounts.deviceSeen.set(userId, ctx.hs.clock.now());
+  ctx.hs.noteDeviceSeen(userId);
   return { user_id: userId, access_token: session.accessToken, device_id: session.deviceId, home_server: ctx.hs.config.server_name };
 }
 

@@ -43,7 +43,7 @@ function register(ctx: Context): unknown {
   if (password === undefined) throw new MatrixError(ERRORS.BAD_JSON, 'Missing password.');
   const user = ctx.hs.accounts.register(optString(body, 'user'), password);
   const session = ctx.hs.accounts.newSession(user.userId, undefined);
-  ctx.hs.accounts.deviceSeen.set(user.userId, ctx.hs.clock.now());
+  ctx.hs.noteDeviceSeen(user.userId);
   return { user_id: user.userId, access_token: session.accessToken, home_server: ctx.hs.config.server_name };
 }
 

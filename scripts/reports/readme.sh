@@ -19,14 +19,14 @@ out="$repo_root/reports/readme"
 mkdir -p "$out" docs/images
 cli=("$repo_root/node_modules/.bin/tsx" cli/main.ts)
 
-# The mock targets: a label and the `run` arguments for each: the reference mock and its personalities
-# (a profile each, with its own expectations file). The personalities are imitations read from code;
+# The mock targets: a label, the `run` arguments and what the legend says of each: the reference mock
+# and its personalities (a profile each, with its expectations file), imitations read from code;
 # dendrite-like is held to the real Dendrite run below, the conduit family could not be built here.
 mock_targets=(
-  "mock|"
-  "dendrite-like|--target fixtures/targets/dendrite-like.yaml"
-  "conduwuit-like|--target fixtures/targets/conduwuit-like.yaml"
-  "tuwunel-like|--target fixtures/targets/tuwunel-like.yaml"
+  "mock||"
+  "dendrite-like|--target fixtures/targets/dendrite-like.yaml|an imitation read from code and held to the real Dendrite run"
+  "conduwuit-like|--target fixtures/targets/conduwuit-like.yaml|an imitation read from code"
+  "tuwunel-like|--target fixtures/targets/tuwunel-like.yaml|an imitation read from code"
 )
 
 reports=()
@@ -34,17 +34,15 @@ labels=()
 legend=()
 i=0
 for entry in "${mock_targets[@]}"; do
-  label="${entry%%|*}"
-  read -r -a args <<< "${entry#*|}"
+  IFS='|' read -r label run_args what <<< "$entry"
+  read -r -a args <<< "$run_args"
   i=$((i + 1))
   echo "[readme] running the suite against: $label" >&2
   # A target that deviates exits 1; that is what it is here for.
   "${cli[@]}" run "${args[@]}" --quiet --report-json "$out/target-$i.json" > "$out/target-$i.txt" || true
   reports+=("$out/target-$i.json")
   labels+=(--label "$label")
-  held=""
-  [[ "$label" != dendrite-like ]] || held=" and held to the real Dendrite run"
-  [[ -z "${entry#*|}" ]] || legend+=("**$label**: an imitation read from code$held, \`run ${entry#*|}\`")
+  [[ -z "$what" ]] || legend+=("**$label**: $what, \`run $run_args\`")
 done
 
 synapse_report="${SYNAPSE_REPORT:-}"

@@ -3,10 +3,11 @@
 // object: per personality, each case's outcome.
 import { join } from 'node:path';
 import { runSuites } from '../../runner/index.js';
+import type { Outcome } from '../../project/report.js';
 import { targetsDir } from '../../project/paths.js';
 import { REAL_SERVER_RUNS } from './real-servers.js';
 
-export type PersonalityOutcomes = Record<string, Record<string, { outcome: string; message?: string }>>;
+export type PersonalityOutcomes = Record<string, Record<string, { outcome: Outcome; message?: string }>>;
 
 async function main(): Promise<void> {
   const result: PersonalityOutcomes = {};

@@ -1,7 +1,7 @@
 // The real servers the suite has been run against, each with the saved report of that run and the
 // personality of the mock that imitates it. A personality exists to give verdicts on a server that
 // cannot run beside the tests, so it is held to the real run: where they disagree, the personality is
-// wrong (README "Personalities held to real servers").
+// wrong (README, "Variants and personalities"; docs/dendrite.md).
 import { join } from 'node:path';
 import { fixturesDir } from '../../project/paths.js';
 
@@ -18,13 +18,3 @@ export const reportsDir = join(fixturesDir, 'reports');
 export const REAL_SERVER_RUNS: readonly RealServerRun[] = [
   { personality: 'dendrite-like', report: join(reportsDir, 'dendrite-v0.13.8.json') },
 ];
-
-/**
- * What a case's outcome says about the server, whatever expectations file the run had: a failure the
- * file expected (xfail) is a failure, an unexpected pass (xpass) a pass.
- */
-export function verdictOf(outcome: string): string {
-  if (outcome === 'xfail') return 'fail';
-  if (outcome === 'xpass') return 'pass';
-  return outcome;
-}
