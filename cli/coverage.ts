@@ -33,25 +33,42 @@ export function registerCoverageCommand(program: Command): void {
     .option('--expectations <file>', 'with --target: the expectations file whose skips count as not run')
     .option('--json', 'print JSON instead of text')
     .option('--strict', 'exit 1 when a server clause is uncovered (with --target: when a MUST clause of its spec text goes untested)')
-    .action(action('', async (paths: string[], opts: CoverageOptions) => {
-      const clauses = await loadClauses(opts.clauses);
-      const suites = await loadSuites(paths.length > 0 ? paths : [suitesDir]);
-      if (opts.target) return targetCoverage(opts, clauses, suites);
-      const { server, uncovered } = clauseCoverage(clauses, suites);
-      const bySpec = coverageBySpec(server, uncovered);
-      if (opts.json) {
-        console.log(JSON.stringify({
-          clauses: clauses.length, server: server.length, covered: server.length - uncovered.length,
-          by_spec: bySpec,
-          uncovered: uncovered.map((c) => ({ id: c.id, level: c.level, spec: c.spec, at: c.at })),
-        }, null, 2));
-      } else {
-        for (const c of uncovered) console.log(`${c.at}: ${c.id}${c.level ? ` (${c.level})` : ''}: no case names it`);
-        for (const s of bySpec) console.log(`${s.spec}: ${s.covered}/${s.server} server clauses covered (${Object.entries(s.by_level).map(([l, n]) => `${l} ${n.covered}/${n.server}`).join(', ')})`);
-        console.log(`${server.length - uncovered.length}/${server.length} server clauses covered (${clauses.length} clauses in ${displayPath(opts.clauses)})`);
-      }
-      return opts.strict && uncovered.length > 0 ? EXIT.failed : EXIT.ok;
-    }));
+    .action(
+      action('', async (paths: string[], opts: CoverageOptions) => {
+        const clauses = await loadClauses(opts.clauses);
+        const suites = await loadSuites(paths.length > 0 ? paths : [suitesDir]);
+        if (opts.target) return targetCoverage(opts, clauses, suites);
+        const { server, uncovered } = clauseCoverage(clauses, suites);
+        const bySpec = coverageBySpec(server, uncovered);
+        if (opts.json) {
+          console.log(
+            JSON.stringify(
+              {
+                clauses: clauses.length,
+                server: server.length,
+                covered: server.length - uncovered.length,
+                by_spec: bySpec,
+                uncovered: uncovered.map((c) => ({ id: c.id, level: c.level, spec: c.spec, at: c.at })),
+              },
+              null,
+              2,
+            ),
+          );
+        } else {
+          for (const c of uncovered) console.log(`${c.at}: ${c.id}${c.level ? ` (${c.level})` : ''}: no case names it`);
+          for (const s of bySpec)
+            console.log(
+              `${s.spec}: ${s.covered}/${s.server} server clauses covered (${Object.entries(s.by_level)
+                .map(([l, n]) => `${l} ${n.covered}/${n.server}`)
+                .join(', ')})`,
+            );
+          console.log(
+            `${server.length - uncovered.length}/${server.length} server clauses covered (${clauses.length} clauses in ${displayPath(opts.clauses)})`,
+          );
+        }
+        return opts.strict && uncovered.length > 0 ? EXIT.failed : EXIT.ok;
+      }),
+    );
 }
 
 async function targetCoverage(opts: CoverageOptions, clauses: Clause[], suites: Awaited<ReturnType<typeof loadSuites>>): Promise<number> {

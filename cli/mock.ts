@@ -34,7 +34,10 @@ interface MockOptions {
 function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const ok = /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max;
-    if (!ok) throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `${name} must be an integer >= ${min}.` : `${name} must be an integer from ${min} to ${max}.`);
+    if (!ok)
+      throw new InvalidArgumentError(
+        max === Number.MAX_SAFE_INTEGER ? `${name} must be an integer >= ${min}.` : `${name} must be an integer from ${min} to ${max}.`,
+      );
     return Number(value);
   };
 }
@@ -128,10 +131,10 @@ export function registerMockCommand(program: Command): void {
     .option('--config <file>', 'mock configuration file (YAML or JSON, schemas/mock-config.schema.json)')
     .option('--fault <name>', 'switch on a deliberate fault (repeatable; see --list-faults)', collectFault, [])
     .option('--list-faults', 'print the fault catalogue and exit')
-    .option('--variant <name>', 'switch on a spec-allowed behaviour other than Synapse\'s (repeatable; see --list-variants)', collectVariant, [])
+    .option('--variant <name>', "switch on a spec-allowed behaviour other than Synapse's (repeatable; see --list-variants)", collectVariant, [])
     .option('--list-variants', 'print the variant catalogue and exit')
     .option('--server-name <name>', 'server name in user and room ids')
-    .addOption(new Option('--spec-version <version>', 'serve every prefix (all, the default) or one text\'s API alone').choices(['all', 'v1.19', 'r0', 'early']))
+    .addOption(new Option('--spec-version <version>', "serve every prefix (all, the default) or one text's API alone").choices(['all', 'v1.19', 'r0', 'early']))
     .option('--idle-timeout <ms>', 'online -> unavailable after this long without activity', integer('--idle-timeout', 1))
     .option('--sync-online-timeout <ms>', 'offline after this long without syncing', integer('--sync-online-timeout', 1))
     .option('--last-active-granularity <ms>', 'currently_active stays true this long', integer('--last-active-granularity', 1))

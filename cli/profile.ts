@@ -81,7 +81,10 @@ export async function profileInit(opts: InitOptions, output: CommandOutput = pro
   });
   progress.end();
   const claimed = report.capabilities.filter((f) => f.claimed).map((f) => f.capability);
-  const usersNeeded = report.registration.registration.method === 'static' ? await usersNeededForRun({ spec_version: report.specVersion, capabilities: claimed, registration: report.registration.registration }) : undefined;
+  const usersNeeded =
+    report.registration.registration.method === 'static'
+      ? await usersNeededForRun({ spec_version: report.specVersion, capabilities: claimed, registration: report.registration.registration })
+      : undefined;
   const profile = writeProfile(report, { usersNeeded });
   const took = `${(report.durationMs / 1000).toFixed(1)} s`;
   if (opts.out === undefined) output.stdout(profile.text);
@@ -103,6 +106,6 @@ export function registerProfileCommand(program: Command): void {
     .option('--force', 'replace the --out file if it exists')
     .option('--measure-timers', 'also measure the idle, sync-online and currently_active timers by waiting (minutes)')
     .option('--users <file>', 'pre-made users (YAML/JSON list of {user_id, access_token}) for a server without open registration')
-    .option('--shared-secret <secret>', 'the server\'s registration_shared_secret, for a server without open registration')
+    .option('--shared-secret <secret>', "the server's registration_shared_secret, for a server without open registration")
     .action(action('profile init: ', (opts: InitOptions) => profileInit(opts)));
 }

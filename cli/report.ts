@@ -10,8 +10,15 @@ import type { Report, RunListener } from '../project/report.js';
 import { displayPath } from '../project/paths.js';
 import { loadReport } from '../runner/load/load-report.js';
 import {
-  ConsoleReporter, GitHubAnnotationsReporter, HtmlReporter, JsonReporter, JUnitReporter,
-  compareReports, comparisonHtml, comparisonMarkdown, comparisonText,
+  ConsoleReporter,
+  GitHubAnnotationsReporter,
+  HtmlReporter,
+  JsonReporter,
+  JUnitReporter,
+  compareReports,
+  comparisonHtml,
+  comparisonMarkdown,
+  comparisonText,
 } from '../reporters/index.js';
 import { mergeReports } from '../runner/check/merge-reports.js';
 import { action, checkOutputPath, EXIT } from './command.js';
@@ -100,14 +107,15 @@ function collect(value: string, previous: string[] = []): string[] {
 
 export function registerReportCommand(program: Command): void {
   const report = program.command('report').description('merge shard reports, compare targets, or render a saved report');
-  addReportOutputs(report
-    .command('merge')
-    .description('join the JSON reports of the shards of one run (run --shard i/n) into one; exits as the unsharded run would')
-    .argument('<reports...>', 'the shards\' JSON reports (--report-json), every i of n once'))
-    .action(action('report merge: ', mergeAction));
+  addReportOutputs(
+    report
+      .command('merge')
+      .description('join the JSON reports of the shards of one run (run --shard i/n) into one; exits as the unsharded run would')
+      .argument('<reports...>', "the shards' JSON reports (--report-json), every i of n once"),
+  ).action(action('report merge: ', mergeAction));
   report
     .command('compare')
-    .description('put several targets\' JSON reports side by side, by clause and by case, and show where they differ')
+    .description("put several targets' JSON reports side by side, by clause and by case, and show where they differ")
     .argument('<reports...>', 'JSON reports, one per target')
     .addOption(new Option('--label <name>', 'a column name per report, in order (repeatable; default: the target name)').argParser(collect).default([]))
     .option('--json <file>', 'write the comparison as JSON')
@@ -115,10 +123,12 @@ export function registerReportCommand(program: Command): void {
     .option('--markdown <file>', 'write the comparison as Markdown tables')
     .option('--all', 'list every clause and case, not only those that differ')
     .action(action('report compare: ', compareAction));
-  addReportOutputs(report
-    .command('render')
-    .description('render a saved JSON report with any reporter (console when no other output is chosen)')
-    .argument('<report>', 'a JSON report (--report-json, or report merge)'))
+  addReportOutputs(
+    report
+      .command('render')
+      .description('render a saved JSON report with any reporter (console when no other output is chosen)')
+      .argument('<report>', 'a JSON report (--report-json, or report merge)'),
+  )
     .option('--console', 'also print the console report')
     .action(action('report render: ', renderAction));
 }

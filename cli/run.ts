@@ -15,7 +15,13 @@ import { addReportOutputs, checkReportOutputs, chosenReporters, type ReportOutpu
 const LEVELS: Level[] = ['MUST', 'SHOULD', 'MAY', 'INFO'];
 
 function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
 }
 
 function parseJobs(value: string): number {
@@ -107,7 +113,10 @@ export function registerRunCommand(program: Command): void {
     .command('run')
     .description('run the suites against a homeserver, or against the embedded mock when no --homeserver is given')
     .argument('[suites...]', 'suite files or folders (default: the suites/ folder)')
-    .option('--target <file>', 'target profile (timers, registration, capabilities); default: the embedded mock\'s fixtures/targets/mock.yaml, or with --homeserver the generic fixtures/targets/generic.yaml, which claims no optional behaviour')
+    .option(
+      '--target <file>',
+      "target profile (timers, registration, capabilities); default: the embedded mock's fixtures/targets/mock.yaml, or with --homeserver the generic fixtures/targets/generic.yaml, which claims no optional behaviour",
+    )
     .option('--homeserver <url>', 'base URL of the server to test (default: start the embedded mock)', parseUrl)
     .option('--grep <regex>', 'only cases whose "<full id> <title>" matches', parseGrep)
     .option('--tag <tags>', 'only cases with one of these tags or areas (repeatable, comma-separated)', collect)
@@ -115,9 +124,9 @@ export function registerRunCommand(program: Command): void {
     .option('--shard <i/n>', 'run the i-th of n deterministic slices of the cases', parseShardOption)
     .option('--jobs <n>', 'cases run at once', parseJobs, DEFAULT_JOBS)
     .option('--strict', 'SHOULD and MAY failures also fail the run')
-    .option('--expectations <file>', 'expectations file (default: the target profile\'s)')
-    .option('--no-expectations', 'ignore the profile\'s expectations file')
-    .option('--update-expectations <file>', 'write an expectations file that makes this run\'s failures expected');
+    .option('--expectations <file>', "expectations file (default: the target profile's)")
+    .option('--no-expectations', "ignore the profile's expectations file")
+    .option('--update-expectations <file>', "write an expectations file that makes this run's failures expected");
   addReportOutputs(run)
     .addOption(new Option('--fault <name>', 'switch on a deliberate defect of the embedded mock (repeatable)').argParser(collect))
     .option('--real-time', 'against the embedded mock: wait on the wall clock (the mock in a worker thread) instead of a virtual clock shared with it')

@@ -29,38 +29,57 @@ function historyTags(source: string | undefined): RegExp | undefined {
 
 /** Runs the command with parsed options; returns the exit status. Never throws. */
 export function runValidate(options: ValidateCommandOptions, out: CommandOutput = processOutput): Promise<number> {
-  return exitCodeOf(async () => {
-    const format = options.format ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new ConfigError(`--format must be text or json, not "${format}"`);
-    if (options.historyTags !== undefined && !options.specHistory) throw new ConfigError('--history-tags applies to --spec-history');
-    if (options.specHistory) {
-      if (options.paths.length > 0 || options.specDir || options.schema || options.specVersion) {
-        throw new ConfigError('--spec-history checks each release against its own era; give it without PATHs, --spec-dir, --schema or --spec-version');
+  return exitCodeOf(
+    async () => {
+      const format = options.format ?? 'text';
+      if (format !== 'text' && format !== 'json') throw new ConfigError(`--format must be text or json, not "${format}"`);
+      if (options.historyTags !== undefined && !options.specHistory) throw new ConfigError('--history-tags applies to --spec-history');
+      if (options.specHistory) {
+        if (options.paths.length > 0 || options.specDir || options.schema || options.specVersion) {
+          throw new ConfigError('--spec-history checks each release against its own era; give it without PATHs, --spec-dir, --schema or --spec-version');
+        }
+        const history = await specHistory({ repo: options.specHistory, tags: historyTags(options.historyTags) });
+        out.stdout(format === 'json' ? renderHistoryJson(history) : renderHistoryText(history));
+        for (const row of history.rows) for (const p of row.problems) out.stderr(`validate: ${row.ref}: ${p}\n`);
+        return historyExitStatus(history);
       }
-      const history = await specHistory({ repo: options.specHistory, tags: historyTags(options.historyTags) });
-      out.stdout(format === 'json' ? renderHistoryJson(history) : renderHistoryText(history));
-      for (const row of history.rows) for (const p of row.problems) out.stderr(`validate: ${row.ref}: ${p}\n`);
-      return historyExitStatus(history);
-    }
-    const result = await validatePayloads(options);
-    out.stdout(format === 'json' ? renderJson(result) : renderText(result));
-    // Problems also go to stderr in JSON mode, so a person watching a pipeline still sees them.
-    for (const p of result.problems) out.stderr(`validate: ${p}\n`);
-    return exitStatus(result);
-  }, 'validate: ', out);
+      const result = await validatePayloads(options);
+      out.stdout(format === 'json' ? renderJson(result) : renderText(result));
+      // Problems also go to stderr in JSON mode, so a person watching a pipeline still sees them.
+      for (const p of result.problems) out.stderr(`validate: ${p}\n`);
+      return exitStatus(result);
+    },
+    'validate: ',
+    out,
+  );
 }
 
 export function registerValidateCommand(program: Command): void {
   program
     .command('validate')
-    .description('check JSON/YAML presence payloads (files or folders), or the examples of a Matrix spec tree or of every release of the spec, against the presence schemas')
+    .description(
+      'check JSON/YAML presence payloads (files or folders), or the examples of a Matrix spec tree or of every release of the spec, against the presence schemas',
+    )
     .argument('[paths...]', 'JSON or YAML files, or folders of them')
     .option('--schema <alias|id>', 'validate every payload against this schema (e.g. matrix/m.presence) instead of choosing one per payload')
-    .addOption(new Option('--spec-version <version>', 'which spec the payloads follow, for automatic choice (default current); for --spec-dir, overrides the era found in the tree').choices(['current', 'r0', 'early']))
+    .addOption(
+      new Option(
+        '--spec-version <version>',
+        'which spec the payloads follow, for automatic choice (default current); for --spec-dir, overrides the era found in the tree',
+      ).choices(['current', 'r0', 'early']),
+    )
     .option('--spec-dir <dir>', 'also check every presence example of this Matrix spec tree (any release, any layout), and compare with its own schemas')
-    .option('--spec-history <repo>', 'check every Client-Server release tag (and HEAD) of a spec git checkout or bundle, and print a table of releases by presence example')
+    .option(
+      '--spec-history <repo>',
+      'check every Client-Server release tag (and HEAD) of a spec git checkout or bundle, and print a table of releases by presence example',
+    )
     .option('--history-tags <regex>', 'with --spec-history: the tags to check (default: the Client-Server releases)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(action('validate: ', (paths: string[], opts: { schema?: string; specVersion?: string; specDir?: string; specHistory?: string; historyTags?: string; format: string }) =>
-      runValidate({ paths, ...opts })));
+    .action(
+      action(
+        'validate: ',
+        (paths: string[], opts: { schema?: string; specVersion?: string; specDir?: string; specHistory?: string; historyTags?: string; format: string }) =>
+          runValidate({ paths, ...opts }),
+      ),
+    );
 }

@@ -10,7 +10,6 @@ import { loadSchemaRegistry } from '../project/schemas.js';
 import { FAULT_NAMES } from './faults.js';
 import { VARIANT_NAMES, optionsWithoutVariant, variantConflicts, type VariantOptions } from './variants.js';
 
-
 /** Which API the mock serves: every prefix, each in its own dialect (all), or one text's API alone. */
 export type MockSpecVersion = 'all' | 'v1.19' | 'r0' | 'early';
 
@@ -159,9 +158,7 @@ export function mockConfigFromTarget(profile: TargetProfileLike): MockConfigInpu
   if (t.last_active_granularity !== undefined) presence.last_active_granularity = t.last_active_granularity;
   const config: MockConfigInput = {
     presence,
-    rate_limit: profile.rate_limit
-      ? { enabled: true, per_second: profile.rate_limit.per_second, burst: profile.rate_limit.burst }
-      : { enabled: false },
+    rate_limit: profile.rate_limit ? { enabled: true, per_second: profile.rate_limit.per_second, burst: profile.rate_limit.burst } : { enabled: false },
     legacy: { free_for_chat: caps.has('free_for_chat'), presence_list: caps.has('presence_list') },
     faults: [...(profile.mock?.faults ?? [])],
     variants: [...(profile.mock?.variants ?? [])],

@@ -34,7 +34,7 @@ export const ERRORS = {
   FORBIDDEN_SEE_PRESENCE: { status: 403, errcode: 'M_FORBIDDEN', message: 'You are not allowed to see their presence.' },
   FORBIDDEN_NOT_IN_ROOM: { status: 403, errcode: 'M_FORBIDDEN', message: 'You are not joined to this room.' },
   FORBIDDEN_NOT_INVITED: { status: 403, errcode: 'M_FORBIDDEN', message: 'You are not invited to this room.' },
-  FORBIDDEN_PROFILE: { status: 403, errcode: 'M_FORBIDDEN', message: 'Cannot set another user\'s profile.' },
+  FORBIDDEN_PROFILE: { status: 403, errcode: 'M_FORBIDDEN', message: "Cannot set another user's profile." },
   NOT_FOUND: { status: 404, errcode: 'M_NOT_FOUND', message: 'Not found.' },
   UNKNOWN_USER: { status: 404, errcode: 'M_NOT_FOUND', message: 'No such user.' },
   UNKNOWN_ROOM: { status: 404, errcode: 'M_NOT_FOUND', message: 'No such room.' },

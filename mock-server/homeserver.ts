@@ -57,7 +57,10 @@ export class Homeserver {
     this.notifier = new Notifier(clock);
     this.presence = new PresenceTracker(config, clock, this, (userId) => this.deliverPresence(userId));
     const rl = config.rate_limit;
-    this.rateLimiter = rl.enabled && !this.faults.has('no-rate-limit') ? new RateLimiter(clock, rl.per_second, rl.burst, this.faults.has('rate-limit-never-refills')) : undefined;
+    this.rateLimiter =
+      rl.enabled && !this.faults.has('no-rate-limit')
+        ? new RateLimiter(clock, rl.per_second, rl.burst, this.faults.has('rate-limit-never-refills'))
+        : undefined;
   }
 
   stop(): void {
@@ -239,7 +242,10 @@ export class Homeserver {
         if (!stale(joiner, member)) this.queuePresence(joiner, member, pos);
         if (!stale(member, joiner)) this.queuePresence(member, joiner, pos);
         if (this.faults.has('join-presence-repeated')) {
-          for (const [a, b] of [[joiner, member], [member, joiner]] as const) {
+          for (const [a, b] of [
+            [joiner, member],
+            [member, joiner],
+          ] as const) {
             if (!this.sticky.has(a)) this.sticky.set(a, new Set());
             this.sticky.get(a)!.add(b);
           }
@@ -256,15 +262,38 @@ export class Homeserver {
     return content;
   }
 
-  createRoom(creator: string, opts: { preset?: string; visibility?: string; name?: string; topic?: string; invite: string[]; initial_state: { type: string; state_key?: string; content: Record<string, unknown> }[] }): Room {
+  createRoom(
+    creator: string,
+    opts: {
+      preset?: string;
+      visibility?: string;
+      name?: string;
+      topic?: string;
+      invite: string[];
+      initial_state: { type: string; state_key?: string; content: Record<string, unknown> }[];
+    },
+  ): Room {
     const room = this.rooms.create(this.rooms.newRoomId());
     // Spec createRoom: preset defaults from visibility (public -> public_chat, otherwise private_chat).
     const preset = opts.preset ?? (opts.visibility === 'public' ? 'public_chat' : 'private_chat');
     this.emit(room, creator, 'm.room.create', { creator, room_version: '10' }, '');
     this.emit(room, creator, 'm.room.member', this.memberContent(creator, 'join'), creator);
-    this.emit(room, creator, 'm.room.power_levels', {
-      users: { [creator]: 100 }, users_default: 0, events_default: 0, state_default: 50, ban: 50, kick: 50, redact: 50, invite: 0,
-    }, '');
+    this.emit(
+      room,
+      creator,
+      'm.room.power_levels',
+      {
+        users: { [creator]: 100 },
+        users_default: 0,
+        events_default: 0,
+        state_default: 50,
+        ban: 50,
+        kick: 50,
+        redact: 50,
+        invite: 0,
+      },
+      '',
+    );
     this.emit(room, creator, 'm.room.join_rules', { join_rule: preset === 'public_chat' ? 'public' : 'invite' }, '');
     this.emit(room, creator, 'm.room.history_visibility', { history_visibility: 'shared' }, '');
     for (const s of opts.initial_state) this.emit(room, creator, s.type, s.content, s.state_key ?? '');

@@ -73,9 +73,16 @@ export function jsonText(value: unknown): string {
 export function sendJsonText(res: ServerResponse, status: number, text: string, opts: SendOptions = NO_OPTIONS): void {
   if (res.headersSent || res.destroyed) return;
   const headers = [
-    CORS_ORIGIN, ORIGIN_VALUE, CORS_METHODS, METHODS_VALUE, CORS_HEADERS_NAME, HEADERS_VALUE,
-    'Content-Type', opts.textPlain ? 'text/plain; charset=utf-8' : 'application/json',
-    'Content-Length', String(Buffer.byteLength(text)),
+    CORS_ORIGIN,
+    ORIGIN_VALUE,
+    CORS_METHODS,
+    METHODS_VALUE,
+    CORS_HEADERS_NAME,
+    HEADERS_VALUE,
+    'Content-Type',
+    opts.textPlain ? 'text/plain; charset=utf-8' : 'application/json',
+    'Content-Length',
+    String(Buffer.byteLength(text)),
   ];
   if (opts.headers) for (const [k, v] of Object.entries(opts.headers)) headers.push(k, v);
   res.writeHead(status, headers);

@@ -36,7 +36,10 @@ function offlineRecord(): PresenceRecord {
 
 /** A copy of `r` with `changes`, built as one literal so that every record has the same shape: object
  * spread of records of mixed shapes fell onto V8's slow path and was the top cost of a PUT. */
-function copyRecord(r: Readonly<PresenceRecord>, changes: Partial<Pick<PresenceRecord, 'presence' | 'last_active_ts' | 'last_sync_ts' | 'last_device_ts'>>): PresenceRecord {
+function copyRecord(
+  r: Readonly<PresenceRecord>,
+  changes: Partial<Pick<PresenceRecord, 'presence' | 'last_active_ts' | 'last_sync_ts' | 'last_device_ts'>>,
+): PresenceRecord {
   return {
     presence: changes.presence ?? r.presence,
     status_msg: r.status_msg,
@@ -111,7 +114,8 @@ export class PresenceTracker {
     const next = copyRecord(prev, { presence, last_device_ts: now });
     // Synapse: new_fields["status_msg"] = state.get("status_msg", None): absent clears it.
     if (this.faults.has('status-msg-dropped')) next.status_msg = null;
-    else if (statusMsg === undefined && (this.faults.has('status-msg-sticky') || this.variants.has('status-msg-kept-on-omit'))) next.status_msg = prev.status_msg;
+    else if (statusMsg === undefined && (this.faults.has('status-msg-sticky') || this.variants.has('status-msg-kept-on-omit')))
+      next.status_msg = prev.status_msg;
     else next.status_msg = statusMsg ?? null;
     // Synapse bumps last_active_ts whenever the new state is online (a PUT of online is pro-active);
     // the r0 spec: raising availability is pro-active, lowering it is not (v1.x: "When setting the
@@ -122,8 +126,12 @@ export class PresenceTracker {
     if (bump) next.last_active_ts = now;
     // status-put-repeated (Dendrite syncapi/types/presence.go Equals): a record with a status_msg never
     // equals the one sent before, so the repeat goes out even while currently_active is true.
-    const repeat = this.faults.has('duplicate-presence-events') || (this.faults.has('status-put-repeated') && next.status_msg !== null) ? 'always'
-      : this.variants.has('unchanged-put-resent') ? 'unless-currently-active' : 'never';
+    const repeat =
+      this.faults.has('duplicate-presence-events') || (this.faults.has('status-put-repeated') && next.status_msg !== null)
+        ? 'always'
+        : this.variants.has('unchanged-put-resent')
+          ? 'unless-currently-active'
+          : 'never';
     if (this.faults.has('put-not-currently-active')) this.putInactive.add(userId);
     this.update(userId, prev, next, repeat, now);
   }
@@ -167,7 +175,8 @@ export class PresenceTracker {
     // another device of the user still counts as connected (it synced online within the sync-online
     // timeout), the user stays as they are. The last-sync-wins fault drops that aggregation.
     if (asked === 'offline' && !this.faults.has('last-sync-wins') && now - lastOnlineSync < this.config.presence.sync_online_timeout) return undefined;
-    if (this.variants.has('online-sync-outranks') && !ONLINE_LIKE.has(asked) && now - lastOnlineSync < this.switches.variantOptions.sync_aggregation_window) state = 'online';
+    if (this.variants.has('online-sync-outranks') && !ONLINE_LIKE.has(asked) && now - lastOnlineSync < this.switches.variantOptions.sync_aggregation_window)
+      state = 'online';
     if (this.variants.has('manual-state-sticky')) {
       const previous = this.syncAsked.get(userId);
       this.syncAsked.set(userId, state);

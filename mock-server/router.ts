@@ -38,14 +38,17 @@ const VERSIONS = ['v3', 'r0', 'v1', 'api/v1', 'unstable'];
 
 /** The segments of a route path such as "/rooms/{roomId}/send/{eventType}". */
 export function compilePath(path: string): Part[] {
-  const parts = path.split('/').slice(1).map((seg): Part => {
-    const m = /^\{(\w+)\}$/.exec(seg);
-    if (!m) {
-      if (seg.includes('{')) throw new Error(`route ${path}: a parameter must be a whole segment`);
-      return { literal: seg };
-    }
-    return { param: m[1]!, rest: m[1] === 'rest' };
-  });
+  const parts = path
+    .split('/')
+    .slice(1)
+    .map((seg): Part => {
+      const m = /^\{(\w+)\}$/.exec(seg);
+      if (!m) {
+        if (seg.includes('{')) throw new Error(`route ${path}: a parameter must be a whole segment`);
+        return { literal: seg };
+      }
+      return { param: m[1]!, rest: m[1] === 'rest' };
+    });
   if (parts.slice(0, -1).some((p) => 'rest' in p && p.rest)) throw new Error(`route ${path}: {rest} must be the last segment`);
   return parts;
 }

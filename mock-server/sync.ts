@@ -16,7 +16,12 @@ export interface EventFilter {
 
 function glob(pattern: string, value: string): boolean {
   if (!pattern.includes('*')) return pattern === value;
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(value);
 }
 
@@ -34,7 +39,12 @@ const INITIAL_TIMELINE = 20;
 
 function clientEvent(e: RoomEvent): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    event_id: e.event_id, type: e.type, sender: e.sender, origin_server_ts: e.origin_server_ts, content: e.content, unsigned: {},
+    event_id: e.event_id,
+    type: e.type,
+    sender: e.sender,
+    origin_server_ts: e.origin_server_ts,
+    content: e.content,
+    unsigned: {},
   };
   if (e.state_key !== undefined) out.state_key = e.state_key;
   return out;
@@ -107,8 +117,7 @@ function presenceEventJson(hs: Homeserver, userId: string, now: number): string 
   const record = hs.presence.get(userId);
   const user = hs.accounts.users.get(userId);
   const hit = cache.get(userId);
-  if (hit && hit.record === record && hit.now === now
-    && hit.displayname === user?.displayname && hit.avatarUrl === user?.avatar_url) return hit.json;
+  if (hit && hit.record === record && hit.now === now && hit.displayname === user?.displayname && hit.avatarUrl === user?.avatar_url) return hit.json;
   const json = JSON.stringify(presenceEvent(hs, userId, now));
   // Only users with a record are kept (offline users without one would fill the map for nothing).
   if (hs.presence.has(userId)) cache.set(userId, { record, now, displayname: user?.displayname, avatarUrl: user?.avatar_url, json });
@@ -147,7 +156,7 @@ function joinedRoom(hs: Homeserver, room: Room, r: SyncRequest): Record<string, 
   const full = r.since === 0 || r.fullState || joinPos > r.since;
   let timeline: RoomEvent[];
   let state: RoomEvent[] = [];
-  let limited = false;
+  let limited: boolean;
   if (full) {
     timeline = room.timeline.slice(-INITIAL_TIMELINE);
     limited = room.timeline.length > timeline.length;

@@ -82,11 +82,14 @@ const SET_PRESENCE_ONLY_ENUM =
 export const VARIANTS = {
   'extra-fields': {
     description: 'Every JSON object answer, and every m.presence event and its content, carries a field the spec does not define.',
-    allows: 'the PUT answer is "type: object  # empty json object" (presence.yaml:69), emptiness only in a comment; no answer or event schema closes its properties (presence.yaml:68-69, 101-123; m.presence.yaml:10-39)',
+    allows:
+      'the PUT answer is "type: object  # empty json object" (presence.yaml:69), emptiness only in a comment; no answer or event schema closes its properties (presence.yaml:68-69, 101-123; m.presence.yaml:10-39)',
   },
   'async-processing': {
-    description: 'PUT presence and activity (messages, typing, receipts) are answered at once but take effect after variant_options.processing_delay ms, the activity time being when they take effect; until then GET and /sync show the old state.',
-    allows: 'no text bounds when a change shows: presence is "aggregated by the user\'s homeserver and transmitted as an `m.presence` event" (2-current-presence-module.md:16-17); PUT answers "The new presence state was set." (presence.yaml:65)',
+    description:
+      'PUT presence and activity (messages, typing, receipts) are answered at once but take effect after variant_options.processing_delay ms, the activity time being when they take effect; until then GET and /sync show the old state.',
+    allows:
+      'no text bounds when a change shows: presence is "aggregated by the user\'s homeserver and transmitted as an `m.presence` event" (2-current-presence-module.md:16-17); PUT answers "The new presence state was set." (presence.yaml:65)',
     from: 'Dendrite clientapi/producers/syncapi.go (SendPresence publishes to NATS JetStream) and syncapi/consumers/presence.go (onMessage applies it later)',
     options: ['processing_delay'],
   },
@@ -95,24 +98,26 @@ export const VARIANTS = {
     allows: `${UPDATES_OF_OTHERS}: updates, not a snapshot`,
   },
   'no-own-presence': {
-    description: 'A user\'s own presence never appears in their /sync.',
+    description: "A user's own presence never appears in their /sync.",
     allows: `${UPDATES_OF_OTHERS}: of other users`,
   },
   'own-presence-in-sync-needs-room': {
-    description: 'A user\'s own presence appears in their /sync only while they are in a joined room (it is read when the /sync is built).',
-    allows: `${UPDATES_OF_OTHERS}: of other users, so one\'s own is not asked for`,
+    description: "A user's own presence appears in their /sync only while they are in a joined room (it is read when the /sync is built).",
+    allows: `${UPDATES_OF_OTHERS}: of other users, so one's own is not asked for`,
     from: 'conduwuit src/api/client/sync/v3.rs (process_presence_updates keeps a sender only when state_cache user_sees_user holds, oneself included: a shared joined room); tuwunel src/api/client/sync/v3.rs (the same filter)',
     excludes: ['no-own-presence', 'no-own-presence-in-sync'],
   },
   'sync-offline-sets-offline': {
     description: '/sync?set_presence=offline marks the syncing user offline instead of leaving their presence alone.',
-    allows: '"Otherwise if the parameter is set to "offline" then the client is not marked as being online when it uses this API." (sync.yaml:97-99): only "not online" is asked',
+    allows:
+      '"Otherwise if the parameter is set to "offline" then the client is not marked as being online when it uses this API." (sync.yaml:97-99): only "not online" is asked',
     from: 'Dendrite syncapi/sync/requestpool.go (updatePresenceInternal); conduwuit src/api/client/sync/v3.rs (sync_events_route pings presence with set_presence); tuwunel src/api/client/sync/v3.rs (sync_events_route pings the device with set_presence)',
     excludes: ['set-presence-ignored'],
   },
   'status-msg-kept-on-omit': {
     description: 'A PUT without status_msg, or with status_msg null, keeps the current status message.',
-    allows: 'status_msg is optional, "The status message to attach to this state." (presence.yaml:56-58), with `required: - presence` only (presence.yaml:59-60); what its absence means is not said',
+    allows:
+      'status_msg is optional, "The status message to attach to this state." (presence.yaml:56-58), with `required: - presence` only (presence.yaml:59-60); what its absence means is not said',
     from: 'Dendrite syncapi/storage/postgres/presence_table.go (the upsert keeps status_msg with COALESCE)',
     excludes: ['status-msg-dropped', 'null-status-msg-500'],
   },
@@ -133,14 +138,15 @@ export const VARIANTS = {
     allows: PRO_ACTIVE_MAY_BE,
   },
   'profile-change-is-activity': {
-    description: 'Changing one\'s displayname or avatar_url bumps last active and brings an unavailable user back online.',
+    description: "Changing one's displayname or avatar_url bumps last active and brings an unavailable user back online.",
     allows: PRO_ACTIVE_MAY_BE,
     from: 'conduwuit src/api/client/profile.rs (a profile change pings presence online); tuwunel src/api/client/profile.rs (the same)',
   },
   'lowering-counts-as-activity': {
     description: 'Every PUT of presence bumps last active, one lowering it to unavailable or offline too.',
-    allows: '"When setting the status, the activity time is updated to reflect that activity" (presence.yaml:23-24): every PUT (only r0 and the early text exclude lowering, 3-r0-presence-module.rst:79-80, 5-early-events.rst:17-19)',
-    from: 'Dendrite clientapi/producers/syncapi.go (SendPresence sets last_active_ts to now); conduwuit src/service/presence/data.rs (set_presence stores now); tuwunel src/service/presence/aggregate.rs (a PUT sets the device\'s last_active_ts to now)',
+    allows:
+      '"When setting the status, the activity time is updated to reflect that activity" (presence.yaml:23-24): every PUT (only r0 and the early text exclude lowering, 3-r0-presence-module.rst:79-80, 5-early-events.rst:17-19)',
+    from: "Dendrite clientapi/producers/syncapi.go (SendPresence sets last_active_ts to now); conduwuit src/service/presence/data.rs (set_presence stores now); tuwunel src/service/presence/aggregate.rs (a PUT sets the device's last_active_ts to now)",
     dialects: ['v1.19'],
   },
   'invalid-set-presence-ignored': {
@@ -156,7 +162,8 @@ export const VARIANTS = {
   },
   'strangers-may-read': {
     description: 'GET of the presence of a user who shares no room with the requester answers 200 with their presence.',
-    allows: '403 "You are not allowed to see this user\'s presence status." (presence.yaml:130-131) and 404 (presence.yaml:142-145) are possible answers, not duties: the texts say who is sent presence, "Presence events are sent to interested parties where users share a room membership." (2-current-presence-module.md:17-18), not whom GET must refuse',
+    allows:
+      '403 "You are not allowed to see this user\'s presence status." (presence.yaml:130-131) and 404 (presence.yaml:142-145) are possible answers, not duties: the texts say who is sent presence, "Presence events are sent to interested parties where users share a room membership." (2-current-presence-module.md:17-18), not whom GET must refuse',
     from: 'Dendrite clientapi/routing/presence.go (GetPresence never looks at the requester)',
     excludes: ['stranger-get-404'],
   },
@@ -173,14 +180,16 @@ export const VARIANTS = {
     excludes: ['fresh-user-online', 'no-state-empty-presence'],
   },
   'foreign-put-400': {
-    description: 'A PUT of another user\'s presence is refused with 400 M_INVALID_PARAM, not 403 M_FORBIDDEN.',
-    allows: '"You cannot set the presence state of another user." (presence.yaml:25-26) names no status, and PUT documents only 200 and 429 (presence.yaml:63-78)',
+    description: "A PUT of another user's presence is refused with 400 M_INVALID_PARAM, not 403 M_FORBIDDEN.",
+    allows:
+      '"You cannot set the presence state of another user." (presence.yaml:25-26) names no status, and PUT documents only 200 and 429 (presence.yaml:63-78)',
     from: 'conduwuit src/api/client/presence.rs (set_presence_route answers InvalidParam); tuwunel src/api/client/presence.rs (the same)',
     excludes: ['foreign-put-allowed'],
   },
   'invalid-presence-m-unknown': {
     description: 'A PUT whose presence is outside the enum is refused with 400 M_UNKNOWN, not M_INVALID_PARAM.',
-    allows: 'PUT documents no 400 (presence.yaml:63-78), so no errcode is prescribed, and "if the client were to receive an error code of `M_UNKNOWN` with a 400 Bad Request, the client should assume that the request being made was invalid" (client-server-api/_index.md:88-90)',
+    allows:
+      'PUT documents no 400 (presence.yaml:63-78), so no errcode is prescribed, and "if the client were to receive an error code of `M_UNKNOWN` with a 400 Bad Request, the client should assume that the request being made was invalid" (client-server-api/_index.md:88-90)',
     from: 'Dendrite clientapi/routing/presence.go (SetPresence, through syncapi/types/presence.go PresenceFromString)',
     excludes: ['invalid-presence-accepted'],
   },
@@ -190,15 +199,18 @@ export const VARIANTS = {
     from: 'Dendrite clientapi/httputil/httputil.go (UnmarshalJSON ignores unknown fields); conduwuit (ruwuma set_presence Request accepts unknown fields); tuwunel (its ruma fork, taken to be as ruwuma: not re-read)',
   },
   'currently-active-by-recency': {
-    description: 'GET always carries currently_active, true when the user was active within last_active_granularity whatever the state (so an offline user can be currently_active); /sync events carry it only when online.',
-    allows: '"the server may include a `currently_active` boolean field when the presence state is `online`" (2-current-presence-module.md:49-51) permits it when online without forbidding it otherwise; GET defines it as "Whether the user is currently active" (presence.yaml:121)',
+    description:
+      'GET always carries currently_active, true when the user was active within last_active_granularity whatever the state (so an offline user can be currently_active); /sync events carry it only when online.',
+    allows:
+      '"the server may include a `currently_active` boolean field when the presence state is `online`" (2-current-presence-module.md:49-51) permits it when online without forbidding it otherwise; GET defines it as "Whether the user is currently active" (presence.yaml:121)',
     from: 'Dendrite syncapi/types/presence.go (CurrentlyActive: active in the last 5 minutes) and clientapi/routing/presence.go (GetPresence)',
     excludes: ['no-currently-active', 'without-currently-active'],
     takes: ['v1-currently-active-only-online'],
   },
   'currently-active-until-idle': {
     description: 'currently_active never flips to false while the user stays online: the active period ends with the change to unavailable or offline.',
-    allows: '"until an update is sent to the client with either a) `currently_active` set to false or b) a presence state other than `online`" (2-current-presence-module.md:52-54)',
+    allows:
+      '"until an update is sent to the client with either a) `currently_active` set to false or b) a presence state other than `online`" (2-current-presence-module.md:52-54)',
     from: 'conduwuit src/service/presence/mod.rs (ping_presence stores currently_active true while online; only the presence timer clears it, with the change of state); tuwunel src/service/presence/aggregate.rs (a device stays currently_active until its idle timeout); Dendrite syncapi/streams/stream_presence.go:119-124 (the flag is computed when an event is built, and its lapse writes no new row, so no flip is announced: the real v0.13.8 run)',
     excludes: ['no-currently-active', 'without-currently-active'],
   },
@@ -209,14 +221,15 @@ export const VARIANTS = {
     target: { without: ['currently_active'] },
   },
   'no-presence-on-join': {
-    description: 'When a room starts to be shared (a join), neither side\'s existing presence is sent; only later changes are.',
+    description: "When a room starts to be shared (a join), neither side's existing presence is sent; only later changes are.",
     allows: `nothing asks for it: presence events "are sent to interested parties where users share a room membership" (2-current-presence-module.md:17-18), and /sync carries ${UPDATES_OF_OTHERS}`,
     from: 'conduwuit src/api/client/sync/v3.rs (process_presence_updates sends only records written after since; joins never write presence); tuwunel src/api/client/sync/v3.rs (the same)',
     excludes: ['join-presence-repeated'],
   },
   'slow-wake': {
     description: 'A presence change wakes the /sync long-polls waiting for it only after variant_options.wake_delay ms.',
-    allows: '"The maximum time to wait, in milliseconds, before returning this request." (sync.yaml:111-112) bounds the wait, not how soon after new data the answer comes',
+    allows:
+      '"The maximum time to wait, in milliseconds, before returning this request." (sync.yaml:111-112) bounds the wait, not how soon after new data the answer comes',
     options: ['wake_delay'],
     excludes: ['long-poll-not-woken'],
     target: { timers: { visibility_deadline: 1000 } },
@@ -233,12 +246,14 @@ export const VARIANTS = {
   },
   'last-active-second-precision': {
     description: 'last_active_ago is kept to whole seconds: milliseconds rounded down to a multiple of 1000.',
-    allows: '"a key called `last_active_ago` which gives the relative number of milliseconds since the pro-active event" (2-current-presence-module.md:46-47): a unit, not a precision',
+    allows:
+      '"a key called `last_active_ago` which gives the relative number of milliseconds since the pro-active event" (2-current-presence-module.md:46-47): a unit, not a precision',
     target: { timers: { last_active_precision: 1000 } },
   },
   'retry-after-header-only': {
     description: 'A rate-limited PUT answers 429 M_LIMIT_EXCEEDED with a Retry-After header (seconds) and no retry_after_ms.',
-    allows: '"Homeservers SHOULD include a `Retry-After` header for any response with a 429 status code. The `retry_after_ms` property MAY be included" (client-server-api/_index.md:295-298); retry_after_ms is not required (rate_limited.yaml:34)',
+    allows:
+      '"Homeservers SHOULD include a `Retry-After` header for any response with a 429 status code. The `retry_after_ms` property MAY be included" (client-server-api/_index.md:295-298); retry_after_ms is not required (rate_limited.yaml:34)',
     takes: ['early-retry-after-ms'],
     excludes: ['rate-limit-no-retry-after'],
   },
@@ -263,16 +278,19 @@ export const VARIANTS = {
   },
   'unchanged-put-resent': {
     description: 'A PUT that changes nothing (same state, same status) is delivered to watchers again, unless currently_active is true.',
-    allows: '"To reduce the number of presence updates sent to clients the server may include a `currently_active` boolean field" (2-current-presence-module.md:49-51): repeats are what the flag reduces, barred only while it is true (2-current-presence-module.md:51-54)',
+    allows:
+      '"To reduce the number of presence updates sent to clients the server may include a `currently_active` boolean field" (2-current-presence-module.md:49-51): repeats are what the flag reduces, barred only while it is true (2-current-presence-module.md:51-54)',
     from: 'conduwuit src/service/presence/data.rs (set_presence writes every PUT under a new stream position); tuwunel src/service/presence/data.rs (the same); Dendrite clientapi/producers/syncapi.go:148-162 (every PUT is a new row) and syncapi/streams/stream_presence.go:105-117 (a repeat is skipped only while currently_active)',
   },
   'manual-state-sticky': {
-    description: 'A /sync asking for the same state as the user\'s previous /sync leaves presence alone, so a PUT (e.g. unavailable) outlives further default syncs.',
+    description:
+      "A /sync asking for the same state as the user's previous /sync leaves presence alone, so a PUT (e.g. unavailable) outlives further default syncs.",
     allows: AGGREGATED,
     from: 'Dendrite syncapi/sync/requestpool.go (updatePresenceInternal writes only when the state differs from the one the last sync set; a PUT does not update that cache)',
   },
   'online-sync-outranks': {
-    description: 'A /sync asking for unavailable (or offline, with sync-offline-sets-offline) leaves the user online while a /sync set them online less than variant_options.sync_aggregation_window ms ago.',
+    description:
+      'A /sync asking for unavailable (or offline, with sync-offline-sets-offline) leaves the user online while a /sync set them online less than variant_options.sync_aggregation_window ms ago.',
     allows: AGGREGATED,
     from: 'Dendrite syncapi/sync/requestpool.go (updatePresenceInternal: online if any sync asked for it within presenceTimeout, 10 s)',
     options: ['sync_aggregation_window'],

@@ -76,7 +76,8 @@ export function clauseRows(report: Pick<Report, 'cases' | 'clauses'>): ClauseRow
   const byClause = casesByClause(report.cases);
   const catalogue = report.clauses ?? [];
   const known = new Set(catalogue.map((c) => c.id));
-  const unknown: ClauseInfo[] = [...byClause.keys()].filter((id) => !known.has(id))
+  const unknown: ClauseInfo[] = [...byClause.keys()]
+    .filter((id) => !known.has(id))
     .map((id) => ({ id, level: byClause.get(id)![0]!.level, scope: 'server', spec: specOfId(id), section: '', text: '' }));
   return [...catalogue.filter((c) => c.scope !== 'out-of-scope'), ...unknown].map((clause) => {
     const cases = byClause.get(clause.id) ?? [];

@@ -12,8 +12,17 @@
 
 /** JSON keys and query parameters whose values are credentials (Client-Server API, Synapse admin API). */
 export const SECRET_KEYS = [
-  'access_token', 'refresh_token', 'password', 'new_password', 'token', 'login_token', 'id_token',
-  'mac', 'nonce', 'shared_secret', 'registration_shared_secret',
+  'access_token',
+  'refresh_token',
+  'password',
+  'new_password',
+  'token',
+  'login_token',
+  'id_token',
+  'mac',
+  'nonce',
+  'shared_secret',
+  'registration_shared_secret',
 ] as const;
 
 /** Keys whose values may keep a short prefix. */
@@ -110,8 +119,10 @@ export class Redactor {
     let out = text;
     const literal = this.literalSearch();
     if (literal) out = out.replace(literal.pattern, (found) => literal.replacements.get(found) ?? `…${REDACTED}`);
-    out = out.replace(JSON_PAIR, (_all, esc: string, key: string, colon: string, value: string) =>
-      `${esc}"${key}${esc}"${colon}${esc}"${mask(value, kindOf(key))}${esc}"`);
+    out = out.replace(
+      JSON_PAIR,
+      (_all, esc: string, key: string, colon: string, value: string) => `${esc}"${key}${esc}"${colon}${esc}"${mask(value, kindOf(key))}${esc}"`,
+    );
     out = out.replace(QUERY_PAIR, (_all, lead: string, key: string, value: string) => `${lead}${key}=${mask(safeDecode(value), kindOf(key))}`);
     return out.replace(BEARER, (_all, lead: string, value: string) => `${lead}${mask(value, 'token')}`);
   }
@@ -125,13 +136,16 @@ export class Redactor {
     if (typeof value === 'string') return this.text(value);
     if (Array.isArray(value)) return value.map((v) => this.walk(v));
     if (value === null || typeof value !== 'object') return value;
-    return Object.fromEntries(Object.entries(value).map(([key, child]) => {
-      if (typeof child !== 'string') return [key, this.walk(child)];
-      if (SECRET_KEY_SET.has(key)) return [key, mask(child, kindOf(key))];
-      // An Authorization header of any scheme: the credential after the scheme goes.
-      if (key.toLowerCase() === 'authorization') return [key, child.replace(/^(\S+\s+)?(\S+)$/, (_all, scheme = '', credential: string) => `${scheme}${mask(credential, 'token')}`)];
-      return [key, this.text(child)];
-    }));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, child]) => {
+        if (typeof child !== 'string') return [key, this.walk(child)];
+        if (SECRET_KEY_SET.has(key)) return [key, mask(child, kindOf(key))];
+        // An Authorization header of any scheme: the credential after the scheme goes.
+        if (key.toLowerCase() === 'authorization')
+          return [key, child.replace(/^(\S+\s+)?(\S+)$/, (_all, scheme = '', credential: string) => `${scheme}${mask(credential, 'token')}`)];
+        return [key, this.text(child)];
+      }),
+    );
   }
 }
 

@@ -96,24 +96,25 @@ function describeWant(error: ErrorObject): string {
 
 export function toViolations(errors: ErrorObject[] | null | undefined, data: unknown): SchemaViolation[] {
   const seen = new Set<string>();
-  return (errors ?? []).map((error) => {
-    // A missing or extra property is reported at the object that should (not) have it.
-    const p = error.params as Record<string, unknown>;
-    const child =
-      error.keyword === 'required' ? String(p.missingProperty) :
-      error.keyword === 'additionalProperties' ? String(p.additionalProperty) : undefined;
-    const pointer = child === undefined ? error.instancePath : `${error.instancePath}/${child.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    const value = error.keyword === 'required' ? undefined : valueAt(data, pointer);
-    const got = value === undefined ? 'nothing' : JSON.stringify(value);
-    const want = error.keyword === 'additionalProperties' ? 'nothing' : describeWant(error);
-    return { pointer, want, got, keyword: error.keyword, message: `${pointer || '/'}: got ${got}, want ${want}` };
-  }).filter((v) => {
-    // The same complaint can come from two subschemas (a $ref'd base and its refinement): say it once.
-    const key = `${v.pointer}\u0000${v.keyword}\u0000${v.want}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return (errors ?? [])
+    .map((error) => {
+      // A missing or extra property is reported at the object that should (not) have it.
+      const p = error.params as Record<string, unknown>;
+      const child =
+        error.keyword === 'required' ? String(p.missingProperty) : error.keyword === 'additionalProperties' ? String(p.additionalProperty) : undefined;
+      const pointer = child === undefined ? error.instancePath : `${error.instancePath}/${child.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const value = error.keyword === 'required' ? undefined : valueAt(data, pointer);
+      const got = value === undefined ? 'nothing' : JSON.stringify(value);
+      const want = error.keyword === 'additionalProperties' ? 'nothing' : describeWant(error);
+      return { pointer, want, got, keyword: error.keyword, message: `${pointer || '/'}: got ${got}, want ${want}` };
+    })
+    .filter((v) => {
+      // The same complaint can come from two subschemas (a $ref'd base and its refinement): say it once.
+      const key = `${v.pointer}\u0000${v.keyword}\u0000${v.want}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
 }
 
 let cached: SchemaRegistry | undefined;
@@ -140,7 +141,7 @@ function readSchema(file: string): Record<string, unknown> {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (err) {
-    throw new Error(`${file}: not a readable JSON schema: ${(err as Error).message}`);
+    throw new Error(`${file}: not a readable JSON schema: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -156,14 +157,19 @@ export function loadSchemaRegistry(): SchemaRegistry {
 /** A registry of its own (tests); everything else shares the one of loadSchemaRegistry(). */
 export function createSchemaRegistry(): SchemaRegistry {
   const texts: string[] = [];
-  const entries: SchemaEntry[] = listSchemaFiles(schemasDir).sort().map((file) => {
-    const schema = readSchema(file);
-    texts.push(file, JSON.stringify(schema));
-    const alias = relative(schemasDir, file).split(sep).join('/').replace(/\.schema\.json$/, '');
-    const id = typeof schema.$id === 'string' ? schema.$id : '';
-    if (!id) throw new Error(`${file}: schema has no $id`);
-    return { alias, id, file, schema };
-  });
+  const entries: SchemaEntry[] = listSchemaFiles(schemasDir)
+    .sort()
+    .map((file) => {
+      const schema = readSchema(file);
+      texts.push(file, JSON.stringify(schema));
+      const alias = relative(schemasDir, file)
+        .split(sep)
+        .join('/')
+        .replace(/\.schema\.json$/, '');
+      const id = typeof schema.$id === 'string' ? schema.$id : '';
+      if (!id) throw new Error(`${file}: schema has no $id`);
+      return { alias, id, file, schema };
+    });
   // A validator depends on its schema and on every schema it may $ref: the cache names each by all of them.
   const digest = cacheKey(CACHED_CODE_FORMAT, ajvVersion, ...texts);
   let ajv: Ajv2020 | undefined;
@@ -178,7 +184,7 @@ export function createSchemaRegistry(): SchemaRegistry {
         ajv.addSchema(entry.schema);
       } catch (err) {
         ajv = undefined;
-        throw new Error(`${entry.file}: not a valid schema: ${(err as Error).message}`);
+        throw new Error(`${entry.file}: not a valid schema: ${(err as Error).message}`, { cause: err });
       }
     }
     return ajv;
@@ -194,7 +200,7 @@ export function createSchemaRegistry(): SchemaRegistry {
         try {
           fn = ajvInstance.getSchema(entry.id)!;
         } catch (err) {
-          throw new Error(`${entry.file}: schema does not compile: ${(err as Error).message}`);
+          throw new Error(`${entry.file}: schema does not compile: ${(err as Error).message}`, { cause: err });
         }
         writeCacheEntry(name, standaloneCode(ajvInstance, fn));
       }
@@ -202,8 +208,7 @@ export function createSchemaRegistry(): SchemaRegistry {
     }
     return fn;
   };
-  const find = (key: string) =>
-    entries.find((e) => e.id === key || e.alias === key || `${e.alias}.schema.json` === key);
+  const find = (key: string) => entries.find((e) => e.id === key || e.alias === key || `${e.alias}.schema.json` === key);
   return {
     entries,
     find,

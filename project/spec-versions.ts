@@ -2,7 +2,11 @@
 // "v1.12"), shown compactly wherever a report or a profile names them.
 
 function compareVersions(a: string, b: string): number {
-  const parts = (v: string) => v.replace(/^[a-z]+/i, '').split('.').map(Number);
+  const parts = (v: string) =>
+    v
+      .replace(/^[a-z]+/i, '')
+      .split('.')
+      .map(Number);
   const [pa, pb] = [parts(a), parts(b)];
   for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
     const d = (pa[i] ?? 0) - (pb[i] ?? 0);
@@ -19,8 +23,10 @@ export function summariseVersions(versions: string[]): string {
     const family = /^(r0|v\d+)\./.exec(v)?.[1] ?? v;
     families.set(family, [...(families.get(family) ?? []), v]);
   }
-  return [...families.values()].map((list) => {
-    const sorted = [...list].sort(compareVersions);
-    return sorted.length === 1 ? sorted[0]! : `${sorted[0]}–${sorted.at(-1)}`;
-  }).join(', ');
+  return [...families.values()]
+    .map((list) => {
+      const sorted = [...list].sort(compareVersions);
+      return sorted.length === 1 ? sorted[0]! : `${sorted[0]}–${sorted.at(-1)}`;
+    })
+    .join(', ');
 }

@@ -67,8 +67,13 @@ export function outcomeClass(outcome: Outcome | null): string {
 /** Labels: the given ones, else each target's name (with its faults), made unique by the file name. */
 function labelsFor(inputs: { file: string; report: Report }[], given: string[] = []): string[] {
   const base = inputs.map(({ report }, i) => given[i] ?? `${report.target.name}${report.target.faults.length ? ` +${report.target.faults.join('+')}` : ''}`);
-  return base.map((label, i) => (given[i] === undefined && base.filter((b) => b === label).length > 1
-    ? `${label} (${inputs[i]!.file.split('/').pop()!.replace(/\.json$/, '')})` : label));
+  return base.map((label, i) =>
+    given[i] === undefined && base.filter((b) => b === label).length > 1
+      ? `${label} (${inputs[i]!.file.split('/')
+          .pop()!
+          .replace(/\.json$/, '')})`
+      : label,
+  );
 }
 
 export function compareReports(inputs: { file: string; report: Report }[], given: string[] = []): Comparison {
@@ -101,39 +106,80 @@ export function compareReports(inputs: { file: string; report: Report }[], given
     return { ...info, area, verdicts, differs: new Set(verdicts).size > 1 };
   });
   const targets: ComparedTarget[] = inputs.map(({ file, report }, i) => ({
-    label: labels[i]!, file, name: report.target.name, url: report.target.url, spec_version: report.target.spec_version,
-    faults: report.target.faults, started_at: report.started_at, summary: report.summary, exit_code: report.exit_code,
-    clause_verdicts: Object.fromEntries(CLAUSE_VERDICTS.map((v) => [v, clauses.filter((c) => c.verdicts[i] === v).length])) as Record<ClauseVerdictName, number>,
+    label: labels[i]!,
+    file,
+    name: report.target.name,
+    url: report.target.url,
+    spec_version: report.target.spec_version,
+    faults: report.target.faults,
+    started_at: report.started_at,
+    summary: report.summary,
+    exit_code: report.exit_code,
+    clause_verdicts: Object.fromEntries(CLAUSE_VERDICTS.map((v) => [v, clauses.filter((c) => c.verdicts[i] === v).length])) as Record<
+      ClauseVerdictName,
+      number
+    >,
   }));
   return {
     targets,
     cases,
     clauses,
-    summary: { cases: cases.length, cases_differing: cases.filter((c) => c.differs).length, clauses: clauses.length, clauses_differing: clauses.filter((c) => c.differs).length },
+    summary: {
+      cases: cases.length,
+      cases_differing: cases.filter((c) => c.differs).length,
+      clauses: clauses.length,
+      clauses_differing: clauses.filter((c) => c.differs).length,
+    },
   };
 }
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
 function outcomeCounts(summary: Report['summary']): string {
-  return OUTCOMES.filter((o) => summary[o] > 0).map((o) => `${summary[o]} ${o}`).join(', ');
+  return OUTCOMES.filter((o) => summary[o] > 0)
+    .map((o) => `${summary[o]} ${o}`)
+    .join(', ');
 }
 
 /** The console form: the targets, then the clauses and cases where they differ (all of them with `all`). */
 export function comparisonText(cmp: Comparison, all = false): string {
   const out: string[] = [`${cmp.targets.length} targets compared:`];
-  cmp.targets.forEach((t, i) => out.push(`  [${i + 1}] ${t.label}: ${t.summary.total} cases (${outcomeCounts(t.summary)}), exit ${t.exit_code}; clauses: ${CLAUSE_VERDICTS.filter((v) => t.clause_verdicts[v] > 0).map((v) => `${t.clause_verdicts[v]} ${v}`).join(', ')}`));
+  cmp.targets.forEach((t, i) =>
+    out.push(
+      `  [${i + 1}] ${t.label}: ${t.summary.total} cases (${outcomeCounts(t.summary)}), exit ${t.exit_code}; clauses: ${CLAUSE_VERDICTS.filter(
+        (v) => t.clause_verdicts[v] > 0,
+      )
+        .map((v) => `${t.clause_verdicts[v]} ${v}`)
+        .join(', ')}`,
+    ),
+  );
   const heads = cmp.targets.map((_, i) => `[${i + 1}]`);
   const clauses = cmp.clauses.filter((c) => all || c.differs);
   out.push('', `clauses${all ? '' : ' that differ'}: ${clauses.length} of ${cmp.summary.clauses}`);
-  if (clauses.length > 0) out.push(...table(['clause', 'level', ...heads], clauses.map((c) => [c.id, c.level, ...c.verdicts])).map((l) => `  ${l}`));
+  if (clauses.length > 0)
+    out.push(
+      ...table(
+        ['clause', 'level', ...heads],
+        clauses.map((c) => [c.id, c.level, ...c.verdicts]),
+      ).map((l) => `  ${l}`),
+    );
   const cases = cmp.cases.filter((c) => all || c.differs);
   out.push('', `cases${all ? '' : ' that differ'}: ${cases.length} of ${cmp.summary.cases}`);
-  if (cases.length > 0) out.push(...table(['case', 'level', ...heads], cases.map((c) => [c.id, c.level, ...c.outcomes.map((o) => o ?? '—')])).map((l) => `  ${l}`));
+  if (cases.length > 0)
+    out.push(
+      ...table(
+        ['case', 'level', ...heads],
+        cases.map((c) => [c.id, c.level, ...c.outcomes.map((o) => o ?? '—')]),
+      ).map((l) => `  ${l}`),
+    );
   return `${out.join('\n')}\n`;
 }
 
@@ -145,10 +191,13 @@ function mdEscape(text: string): string {
 export function comparisonMarkdown(cmp: Comparison): string {
   const labels = cmp.targets.map((t) => mdEscape(t.label));
   const out: string[] = [
-    `| | ${labels.join(' | ')} |`, `| --- |${' --- |'.repeat(labels.length)}`,
+    `| | ${labels.join(' | ')} |`,
+    `| --- |${' --- |'.repeat(labels.length)}`,
     `| cases | ${cmp.targets.map((t) => outcomeCounts(t.summary)).join(' | ')} |`,
     `| exit code | ${cmp.targets.map((t) => String(t.exit_code)).join(' | ')} |`,
-    ...CLAUSE_VERDICTS.filter((v) => cmp.targets.some((t) => t.clause_verdicts[v] > 0)).map((v) => `| clauses: ${v} | ${cmp.targets.map((t) => String(t.clause_verdicts[v])).join(' | ')} |`),
+    ...CLAUSE_VERDICTS.filter((v) => cmp.targets.some((t) => t.clause_verdicts[v] > 0)).map(
+      (v) => `| clauses: ${v} | ${cmp.targets.map((t) => String(t.clause_verdicts[v])).join(' | ')} |`,
+    ),
   ];
   const clauses = cmp.clauses.filter((c) => c.differs);
   out.push('', `Clauses where the targets differ (${clauses.length} of ${cmp.summary.clauses}):`, '');
@@ -160,7 +209,10 @@ export function comparisonMarkdown(cmp: Comparison): string {
   out.push('', `Cases where the targets differ (${cases.length} of ${cmp.summary.cases}):`, '');
   if (cases.length > 0) {
     out.push(`| case | level | ${labels.join(' | ')} |`, `| --- | --- |${' --- |'.repeat(labels.length)}`);
-    for (const c of cases) out.push(`| \`${c.id}\` | ${c.level} | ${c.outcomes.map((o) => (o === null ? '—' : ['fail', 'error', 'timeout', 'xpass'].includes(o) ? `**${o}**` : o)).join(' | ')} |`);
+    for (const c of cases)
+      out.push(
+        `| \`${c.id}\` | ${c.level} | ${c.outcomes.map((o) => (o === null ? '—' : ['fail', 'error', 'timeout', 'xpass'].includes(o) ? `**${o}**` : o)).join(' | ')} |`,
+      );
   }
   return `${out.join('\n')}\n`;
 }

@@ -58,7 +58,9 @@ export function partialNote(report: Pick<Report, 'coverage'>): string | undefine
   const must = report.coverage?.MUST;
   if (!must) return undefined;
   // Cases of another spec text do not apply to the target: leaving them out is not partial.
-  const notRun = Object.entries(must.cases_not_run).filter(([kind]) => kind !== 'spec_version').reduce((n, [, k]) => n + k, 0);
+  const notRun = Object.entries(must.cases_not_run)
+    .filter(([kind]) => kind !== 'spec_version')
+    .reduce((n, [, k]) => n + k, 0);
   const parts: string[] = [];
   if (notRun > 0) parts.push(`${notRun} MUST cases not run`);
   if (must.clauses_not_tested.length > 0) parts.push(`${must.clauses_not_tested.length} MUST clauses untested`);
@@ -126,7 +128,9 @@ export class ConsoleReporter implements RunListener {
     // Without a profile of its own the target is named by its URL and software, not by "generic".
     const target = t.embedded_mock
       ? `${t.name} (the embedded mock at ${t.url}${t.faults.length ? ` (faults: ${t.faults.join(', ')})` : ''})`
-      : t.notes?.length ? `${t.url}${server ? ` (${server})` : ''}` : `${t.name} (${t.url}${server ? `; ${server}` : ''})`;
+      : t.notes?.length
+        ? `${t.url}${server ? ` (${server})` : ''}`
+        : `${t.name} (${t.url}${server ? `; ${server}` : ''})`;
     this.write(`${info.tool.name} ${info.tool.version}: ${info.planned} cases against ${target}, ${info.options.jobs} jobs`);
     for (const note of t.notes ?? []) this.write(`  ${note}`);
     if (this.live) {
@@ -170,7 +174,9 @@ export class ConsoleReporter implements RunListener {
     const lines = [cut(`${this.finished}/${this.planned} done, ${running.length} running`)];
     for (const r of running.slice(0, LIVE_ROWS)) {
       const p = r.progress;
-      const activity = p ? `${p.activity}, ${seconds(now - p.started_at)}${p.limit_ms === undefined ? '' : ` of ${seconds(p.limit_ms)}`}` : `starting, ${seconds(now - r.startedAt)}`;
+      const activity = p
+        ? `${p.activity}, ${seconds(now - p.started_at)}${p.limit_ms === undefined ? '' : ` of ${seconds(p.limit_ms)}`}`
+        : `starting, ${seconds(now - r.startedAt)}`;
       lines.push(cut(`  ${r.id}: ${activity}`));
     }
     if (running.length > LIVE_ROWS) lines.push(`  … and ${running.length - LIVE_ROWS} more`);
@@ -239,11 +245,21 @@ export class ConsoleReporter implements RunListener {
       .filter((o) => s[o] > 0)
       .map((o) => this.paint(COLOURS[o], `${s[o]} ${o}`));
     const info = countObservations(report.cases);
-    const infoText = info.total === 0 ? '' : this.paint(36, `; ${info.total} info observation${info.total === 1 ? '' : 's'}${info.deviations > 0 ? ` (${info.deviations} deviating)` : ''}${this.verbose ? '' : ', listed without --quiet'}`);
+    const infoText =
+      info.total === 0
+        ? ''
+        : this.paint(
+            36,
+            `; ${info.total} info observation${info.total === 1 ? '' : 's'}${info.deviations > 0 ? ` (${info.deviations} deviating)` : ''}${this.verbose ? '' : ', listed without --quiet'}`,
+          );
     const partial = partialNote(report);
-    const verdict = report.exit_code === 0
-      ? this.paint(32, 'OK') + (partial ? this.paint(33, ` (partial: ${partial})`) : '')
-      : this.paint(31, `FAILED (${report.gating_failures.length} gating: ${report.gating_failures.slice(0, 5).join(', ')}${report.gating_failures.length > 5 ? ', ...' : ''})`);
+    const verdict =
+      report.exit_code === 0
+        ? this.paint(32, 'OK') + (partial ? this.paint(33, ` (partial: ${partial})`) : '')
+        : this.paint(
+            31,
+            `FAILED (${report.gating_failures.length} gating: ${report.gating_failures.slice(0, 5).join(', ')}${report.gating_failures.length > 5 ? ', ...' : ''})`,
+          );
     return `${s.total} cases: ${parts.join(', ') || 'none run'} in ${formatDuration(report.duration_ms)}${infoText} — ${verdict}`;
   }
 }

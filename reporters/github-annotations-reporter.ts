@@ -37,7 +37,8 @@ export function toAnnotations(report: Report): string[] {
     const kind = gating.has(r.id) ? 'error' : 'warning';
     const title = `${r.level} ${r.id} (${r.outcome})`;
     const failed = r.checks.filter(isFailure);
-    if (r.outcome === 'xpass') lines.push(annotation(kind, r.at, title, `passed, but the expectations file expects it to fail: ${r.expectation?.reason ?? ''}`));
+    if (r.outcome === 'xpass')
+      lines.push(annotation(kind, r.at, title, `passed, but the expectations file expects it to fail: ${r.expectation?.reason ?? ''}`));
     else if (failed.length === 0) lines.push(annotation(kind, r.at, title, r.message ?? r.outcome));
     else for (const c of failed) lines.push(annotation(kind, c.at, title, c.message));
   }

@@ -9,8 +9,22 @@ export function htmlEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-export const OUTCOME_COLOURS: Record<Outcome, string> = { pass: '#1a7f37', fail: '#cf222e', error: '#bc4c00', timeout: '#bc4c00', skip: '#6e7781', xfail: '#9a6700', xpass: '#cf222e' };
-export const VERDICT_COLOURS: Record<ClauseVerdictName, string> = { conforms: '#1a7f37', deviates: '#cf222e', 'case issue': '#9a6700', 'not tested': '#6e7781', 'no case': '#afb8c1' };
+export const OUTCOME_COLOURS: Record<Outcome, string> = {
+  pass: '#1a7f37',
+  fail: '#cf222e',
+  error: '#bc4c00',
+  timeout: '#bc4c00',
+  skip: '#6e7781',
+  xfail: '#9a6700',
+  xpass: '#cf222e',
+};
+export const VERDICT_COLOURS: Record<ClauseVerdictName, string> = {
+  conforms: '#1a7f37',
+  deviates: '#cf222e',
+  'case issue': '#9a6700',
+  'not tested': '#6e7781',
+  'no case': '#afb8c1',
+};
 
 export function badge(text: string, colour: string, title?: string): string {
   return `<span class="b" style="background:${colour}"${title ? ` title="${htmlEscape(title)}"` : ''}>${htmlEscape(text)}</span>`;
@@ -91,10 +105,21 @@ ${body}
 }
 
 /** The filter form; `selects` are [key, label, options as [value, text]]. Hidden until the script runs. */
-export function filterForm(placeholder: string, selects: [string, string, [string, string][]][], checkboxes: [string, string, string][] = [], counts: [string, string, number][] = []): string {
-  const selectHtml = selects.map(([key, label, options]) =>
-    `<label>${htmlEscape(label)} <select data-filter-key="${key}" name="${key}"><option value="">all</option>${options.map(([v, t]) => `<option value="${htmlEscape(v)}">${htmlEscape(t)}</option>`).join('')}</select></label>`);
-  const boxHtml = checkboxes.map(([key, value, label]) => `<label><input type="checkbox" data-filter-key="${key}" name="${key}" value="${htmlEscape(value)}"> ${htmlEscape(label)}</label>`);
-  const countHtml = counts.map(([kind, label, total]) => `<span class="muted">${htmlEscape(label)}: <span data-count="${kind}" data-total="${total}">${total} of ${total}</span></span>`);
+export function filterForm(
+  placeholder: string,
+  selects: [string, string, [string, string][]][],
+  checkboxes: [string, string, string][] = [],
+  counts: [string, string, number][] = [],
+): string {
+  const selectHtml = selects.map(
+    ([key, label, options]) =>
+      `<label>${htmlEscape(label)} <select data-filter-key="${key}" name="${key}"><option value="">all</option>${options.map(([v, t]) => `<option value="${htmlEscape(v)}">${htmlEscape(t)}</option>`).join('')}</select></label>`,
+  );
+  const boxHtml = checkboxes.map(
+    ([key, value, label]) => `<label><input type="checkbox" data-filter-key="${key}" name="${key}" value="${htmlEscape(value)}"> ${htmlEscape(label)}</label>`,
+  );
+  const countHtml = counts.map(
+    ([kind, label, total]) => `<span class="muted">${htmlEscape(label)}: <span data-count="${kind}" data-total="${total}">${total} of ${total}</span></span>`,
+  );
   return `<form class="filter" hidden><input type="search" name="q" placeholder="${htmlEscape(placeholder)}" aria-label="filter by text">${[...selectHtml, ...boxHtml, ...countHtml].join('')}</form>`;
 }

@@ -6,11 +6,21 @@ import { writeFile } from 'node:fs/promises';
 import type { CaseResult, Report, RunListener } from '../project/report.js';
 import { isFailure, observations } from '../project/report.js';
 
+/** XML 1.0's Char production: tab, newline, carriage return, and U+0020 up, less the two non-characters. */
+function isXmlChar(code: number): boolean {
+  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code !== 0xfffe && code !== 0xffff);
+}
+
 export function xmlEscape(text: string): string {
   // Characters XML 1.0 cannot carry at all are dropped; the rest are escaped.
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return [...text]
+    .filter((ch) => isXmlChar(ch.codePointAt(0)!))
+    .join('')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 function seconds(ms: number): string {

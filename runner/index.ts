@@ -6,5 +6,17 @@ export { loadSuites, loadSuiteFile, parseSuiteText, discoverSuiteFiles } from '.
 export { loadTargetProfile, parseTargetProfile, DEFAULT_TIMERS, GENERIC_TARGET, type TargetProfile, type Capability, type Timers } from './load/load-target.js';
 export { loadExpectations, expectationsFromResults, writeExpectations } from './load/expectations.js';
 export { ConfigError } from '../project/errors.js';
-export { RUNNER_CONTRACT, OUTCOMES, isFailure, type Report, type CaseResult, type Outcome, type RunListener, type RunInfo, type Exchange, type Check, type Level } from '../project/report.js';
+export {
+  RUNNER_CONTRACT,
+  OUTCOMES,
+  isFailure,
+  type Report,
+  type CaseResult,
+  type Outcome,
+  type RunListener,
+  type RunInfo,
+  type Exchange,
+  type Check,
+  type Level,
+} from '../project/report.js';
 export type { Suite, SuiteCase } from './load/suite-types.js';

@@ -129,9 +129,20 @@ function redactorFor(profile: TargetProfile): Redactor {
 function skippedResult(p: PlannedCase): CaseResult {
   const c = p.case;
   return {
-    id: c.fullId, title: c.title, file: c.file, area: c.area, level: c.level, clauses: c.clauses, tags: c.tags,
-    outcome: 'skip', message: p.skip, duration_ms: 0, checks: [], failed_at: [],
-    ...(p.expectation ? { expectation: p.expectation } : {}), at: c.at,
+    id: c.fullId,
+    title: c.title,
+    file: c.file,
+    area: c.area,
+    level: c.level,
+    clauses: c.clauses,
+    tags: c.tags,
+    outcome: 'skip',
+    message: p.skip,
+    duration_ms: 0,
+    checks: [],
+    failed_at: [],
+    ...(p.expectation ? { expectation: p.expectation } : {}),
+    at: c.at,
   };
 }
 
@@ -160,7 +171,10 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   const loaded = typeof options.target === 'object' ? options.target : await loadTargetProfile(options.target ?? defaultTargetFor(options.homeserver));
   const suites = await resolveSuites(options.suites);
   const schemas = options.schemas ? () => options.schemas! : () => loadSchemaRegistry();
-  checkSchemaNames(suites.flatMap((s) => s.cases), schemas);
+  checkSchemaNames(
+    suites.flatMap((s) => s.cases),
+    schemas,
+  );
   const expectationsFile = options.expectations === false ? undefined : (options.expectations ?? loaded.expectations);
   const expectations: Expectations = expectationsFile ? await loadExpectations(expectationsFile) : new Map();
   let grep: RegExp | undefined;
@@ -271,7 +285,9 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
     coverage: runCoverage(plan.cases, clauses, profile),
     // Coverage depends on the plan alone, not on outcomes: a shard can state the whole run's, which
     // `report merge` then takes as the merged report's (runner/check/merge-reports.ts).
-    ...(options.shard ? { whole_run_coverage: runCoverage(planRun(suites, profile, { ...selection, shard: undefined }, expectations).cases, clauses, profile) } : {}),
+    ...(options.shard
+      ? { whole_run_coverage: runCoverage(planRun(suites, profile, { ...selection, shard: undefined }, expectations).cases, clauses, profile) }
+      : {}),
     cases: ordered,
     ...(clauses ? { clauses: clauseInfo(clauses) } : {}),
   };

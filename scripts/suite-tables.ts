@@ -13,7 +13,10 @@ const LEVELS = ['MUST', 'SHOULD', 'MAY', 'INFO'] as const;
 const TEXTS = ['v1.19', 'r0', 'early'] as const;
 
 function byLevel(cases: SuiteCase[]): string {
-  return LEVELS.map((l) => [l, cases.filter((c) => c.level === l).length] as const).filter(([, n]) => n > 0).map(([l, n]) => `${n} ${l}`).join(', ');
+  return LEVELS.map((l) => [l, cases.filter((c) => c.level === l).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([l, n]) => `${n} ${l}`)
+    .join(', ');
 }
 
 function byText(cases: SuiteCase[]): string {
@@ -27,7 +30,9 @@ export async function suitesTable(): Promise<string> {
   const all = suites.flatMap((s) => s.cases);
   const clauses = await loadClauses(join(suitesDir, 'clauses.yaml'));
   const { server, uncovered } = clauseCoverage(clauses, suites);
-  const perText = coverageBySpec(server, uncovered).map((t) => `${t.covered}/${t.server} of ${t.spec}`).join(', ');
+  const perText = coverageBySpec(server, uncovered)
+    .map((t) => `${t.covered}/${t.server} of ${t.spec}`)
+    .join(', ');
   return [
     ...rows,
     '',

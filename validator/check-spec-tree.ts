@@ -48,8 +48,16 @@ export async function checkSpecTree(dir: string, era?: SpecVersion, cache: SpecR
   const registry = loadSchemaRegistry();
   const official = officialSchemas(root, async (file) => readSpecFile(file, relative(root, file).split(sep).join('/'), cache).doc.data);
   const result: SpecTreeCheck = {
-    dir, layout: layout.description, version, schemas: { era: used, chosenBy: era ? '--spec-version' : 'the tree', releaseSchemas },
-    checked: [], payloads: [], disagreements: [], problems: found.problems, warnings: found.warnings, forgiven: found.forgiven,
+    dir,
+    layout: layout.description,
+    version,
+    schemas: { era: used, chosenBy: era ? '--spec-version' : 'the tree', releaseSchemas },
+    checked: [],
+    payloads: [],
+    disagreements: [],
+    problems: found.problems,
+    warnings: found.warnings,
+    forgiven: found.forgiven,
   };
   for (const ex of found.examples) {
     const file = displayPath(join(root, ex.file));
@@ -60,7 +68,15 @@ export async function checkSpecTree(dir: string, era?: SpecVersion, cache: SpecR
     };
     const errors = withPositions(registry.validate(ex.alias, ex.data), locate);
     const checked: CheckedPayload = {
-      file, line: ex.start.line, column: ex.start.column, label: ex.label, key: ex.key, schema: ex.alias, chosen: 'spec-example', valid: errors.length === 0, errors,
+      file,
+      line: ex.start.line,
+      column: ex.start.column,
+      label: ex.label,
+      key: ex.key,
+      schema: ex.alias,
+      chosen: 'spec-example',
+      valid: errors.length === 0,
+      errors,
     };
     if (ex.official) {
       const schema = `${ex.official.file}${ex.official.pointer ? `#${ex.official.pointer}` : ''}`;
@@ -73,7 +89,8 @@ export async function checkSpecTree(dir: string, era?: SpecVersion, cache: SpecR
     }
     const disagreeing = disagrees(checked);
     if (disagreeing && !checked.valid) {
-      checked.stricter = errors.map((e) => ({ pointer: e.pointer, clause: clauseFor(ex.alias, e.pointer) ?? `our schema ${ex.alias}` }))
+      checked.stricter = errors
+        .map((e) => ({ pointer: e.pointer, clause: clauseFor(ex.alias, e.pointer) ?? `our schema ${ex.alias}` }))
         .filter((c, i, all) => all.findIndex((o) => o.pointer === c.pointer) === i);
     }
     result.checked.push(checked);

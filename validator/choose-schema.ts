@@ -6,8 +6,15 @@ export type SpecVersion = 'current' | 'r0' | 'early';
 export const SPEC_VERSIONS: readonly SpecVersion[] = ['current', 'r0', 'early'];
 
 export type PayloadKind =
-  | 'm.presence' | 'put-presence-request' | 'put-presence-response' | 'get-presence-response'
-  | 'error' | 'rate-limited' | 'sync-presence' | 'presence-list-response' | 'presence-list-request';
+  | 'm.presence'
+  | 'put-presence-request'
+  | 'put-presence-response'
+  | 'get-presence-response'
+  | 'error'
+  | 'rate-limited'
+  | 'sync-presence'
+  | 'presence-list-response'
+  | 'presence-list-request';
 
 /** Which alias holds each kind of payload in each spec version; absent = that version has no such thing. */
 const ALIASES: Record<SpecVersion, Partial<Record<PayloadKind, string>>> = {
@@ -80,7 +87,10 @@ export interface ReleaseSchema {
 
 export const RELEASE_SCHEMAS: readonly ReleaseSchema[] = [
   {
-    era: 'early', release: 'v0.2.0', kind: 'get-presence-response', alias: 'matrix/legacy/early-v0.2.0-get-presence-response',
+    era: 'early',
+    release: 'v0.2.0',
+    kind: 'get-presence-response',
+    alias: 'matrix/legacy/early-v0.2.0-get-presence-response',
     why: 'v0.2.0 lets GET /presence/{userId}/status answer "status_msg": null (api/client-server/v1/presence.yaml, type [string, "null"] since 2015-09-18); the 2014 text our early schemas follow says string',
   },
 ];

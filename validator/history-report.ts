@@ -2,7 +2,7 @@
 // people; the same model as JSON (schemas/validate-history.schema.json) for machines.
 import type { HistoryCell, HistoryRow, SpecHistory } from './spec-history.js';
 
-const LEGEND = 'ok valid, FAIL invalid, - missing; * changed since the nearest earlier release that has it; ! the tree\'s own schema disagrees with ours';
+const LEGEND = "ok valid, FAIL invalid, - missing; * changed since the nearest earlier release that has it; ! the tree's own schema disagrees with ours";
 
 function cellText(cell: HistoryCell | undefined): string {
   if (!cell) return '-';
@@ -11,10 +11,12 @@ function cellText(cell: HistoryCell | undefined): string {
 
 function counts(row: HistoryRow): string {
   const s = row.summary;
-  return `${s.checked} checked, ${s.valid} valid, ${s.invalid} invalid` +
+  return (
+    `${s.checked} checked, ${s.valid} valid, ${s.invalid} invalid` +
     (s.disagreements ? `, ${s.disagreements} disagreeing` : '') +
     (s.warnings ? `; ${s.warnings} warning${s.warnings === 1 ? '' : 's'}` : '') +
-    (s.problems ? `; ${s.problems} problem${s.problems === 1 ? '' : 's'}` : '');
+    (s.problems ? `; ${s.problems} problem${s.problems === 1 ? '' : 's'}` : '')
+  );
 }
 
 export function renderHistoryText(history: SpecHistory): string {
@@ -28,7 +30,9 @@ export function renderHistoryText(history: SpecHistory): string {
   const refWidth = Math.max(7, ...history.rows.map((r) => r.ref.length));
   const releaseWidth = Math.max(7, ...history.rows.map((r) => r.release.length));
   const cellWidth = Math.max(7, ...history.columns.map((c) => c.id.length + 1));
-  lines.push(`${'tag'.padEnd(refWidth)}  ${'date'.padEnd(10)}  ${'release'.padEnd(releaseWidth)}  ${history.columns.map((c) => c.id.padEnd(cellWidth)).join('')}counts`);
+  lines.push(
+    `${'tag'.padEnd(refWidth)}  ${'date'.padEnd(10)}  ${'release'.padEnd(releaseWidth)}  ${history.columns.map((c) => c.id.padEnd(cellWidth)).join('')}counts`,
+  );
   for (const row of history.rows) {
     const cells = history.columns.map((c) => cellText(row.cells[c.id]).padEnd(cellWidth)).join('');
     lines.push(`${row.ref.padEnd(refWidth)}  ${row.date.padEnd(10)}  ${row.release.padEnd(releaseWidth)}  ${cells}${counts(row)}`);
@@ -39,7 +43,9 @@ export function renderHistoryText(history: SpecHistory): string {
   }
   const rowsWithWarnings = history.rows.filter((r) => r.warnings.length > 0);
   if (rowsWithWarnings.length) {
-    lines.push(`warnings (broken input that does not concern presence) in ${rowsWithWarnings.map((r) => `${r.ref} (${r.warnings.length})`).join(', ')}; \`validate --spec-dir\` on one release lists them`);
+    lines.push(
+      `warnings (broken input that does not concern presence) in ${rowsWithWarnings.map((r) => `${r.ref} (${r.warnings.length})`).join(', ')}; \`validate --spec-dir\` on one release lists them`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

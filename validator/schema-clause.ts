@@ -47,7 +47,8 @@ export function clauseFor(alias: string, pointer: string): string | undefined {
   for (const segment of pointerSegments(pointer)) {
     const here = deref(at);
     const properties = here.node.properties as Record<string, SchemaNode> | undefined;
-    const child = properties?.[segment] ?? (/^\d+$/.test(segment) && here.node.items && typeof here.node.items === 'object' ? (here.node.items as SchemaNode) : undefined);
+    const child =
+      properties?.[segment] ?? (/^\d+$/.test(segment) && here.node.items && typeof here.node.items === 'object' ? (here.node.items as SchemaNode) : undefined);
     if (!child) break;
     at = { node: child, base: here.base };
     const own = typeof child.description === 'string' ? child.description : deref(at).node.description;

@@ -72,15 +72,17 @@ function listFiles(dir: string, withoutExtension: boolean): string[] {
   } catch {
     return [];
   }
-  return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    // Symbolic links (early trees link v1-event-schema to itself) are walked where they point to.
-    if (entry.isSymbolicLink() || entry.name.startsWith('.') || entry.name === 'node_modules') return [];
-    if (entry.isDirectory()) return listFiles(path, withoutExtension);
-    if (/\.(ya?ml|json)$/.test(entry.name)) return [path];
-    // r0 and early event examples are named by their event type alone ("m.presence").
-    return withoutExtension && /^m\./.test(entry.name) ? [path] : [];
-  });
+  return entries
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((entry) => {
+      const path = join(dir, entry.name);
+      // Symbolic links (early trees link v1-event-schema to itself) are walked where they point to.
+      if (entry.isSymbolicLink() || entry.name.startsWith('.') || entry.name === 'node_modules') return [];
+      if (entry.isDirectory()) return listFiles(path, withoutExtension);
+      if (/\.(ya?ml|json)$/.test(entry.name)) return [path];
+      // r0 and early event examples are named by their event type alone ("m.presence").
+      return withoutExtension && /^m\./.test(entry.name) ? [path] : [];
+    });
 }
 
 interface FoundExample {
@@ -180,14 +182,18 @@ function presenceEndpointKind(slot: OperationSlot, data: unknown): PayloadKind |
     if (error) return error;
     if (!slot.status) return 'presence-list-request';
     // r0 answers the list with m.presence events (each checked as an event); early with flat items.
-    if (slot.method === 'GET' && Array.isArray(data) && !data.every((item) => (item as { type?: unknown })?.type === 'm.presence')) return 'presence-list-response';
+    if (slot.method === 'GET' && Array.isArray(data) && !data.every((item) => (item as { type?: unknown })?.type === 'm.presence'))
+      return 'presence-list-response';
   }
   return undefined;
 }
 
 /** The file as the history table names it in every layout: no data/ prefix, no v1/ folder, no extension. */
 function layoutFreePath(rel: string): string {
-  return rel.replace(/^data\//, '').replace(/\/v1\//, '/').replace(/\.(ya?ml|json)$/, '');
+  return rel
+    .replace(/^data\//, '')
+    .replace(/\/v1\//, '/')
+    .replace(/\.(ya?ml|json)$/, '');
 }
 
 export interface FindOptions {
@@ -328,8 +334,11 @@ export function findSpecExamples(root: string, layout: SpecLayout, options: Find
     }
     if (slotName && path === layout.syncApi && merged && typeof merged === 'object' && 'presence' in merged && 'next_batch' in merged) {
       add({
-        file: path, kind: 'sync-presence', label: `${slotName}, presence section`,
-        data: (merged as Record<string, unknown>).presence, ...locate('/presence'),
+        file: path,
+        kind: 'sync-presence',
+        label: `${slotName}, presence section`,
+        data: (merged as Record<string, unknown>).presence,
+        ...locate('/presence'),
         official: { file: path, pointer: `${slot.schemaPointer}/properties/presence` },
       });
     }
@@ -341,9 +350,13 @@ export function findSpecExamples(root: string, layout: SpecLayout, options: Find
     for (const e of events) {
       const at = e.pointer ? ` at ${e.pointer}` : '';
       add({
-        file: path, kind: 'm.presence', label: `m.presence event${at} of ${where}`,
+        file: path,
+        kind: 'm.presence',
+        label: `m.presence event${at} of ${where}`,
         key: `m.presence event${at} of ${keyWhere}`,
-        data: e.value, ...locate(e.pointer), official: layout.eventSchema ? { file: layout.eventSchema, pointer: '' } : undefined,
+        data: e.value,
+        ...locate(e.pointer),
+        official: layout.eventSchema ? { file: layout.eventSchema, pointer: '' } : undefined,
       });
     }
     const concernsPresence = result.examples.length > before || kind !== undefined;
@@ -390,4 +403,3 @@ function lstatExists(path: string): boolean {
     return false;
   }
 }
-

@@ -123,7 +123,8 @@ interface Ref {
 
 /** The tags of the repository with their commits and commit dates, oldest first. */
 async function listTags(repo: string): Promise<Ref[]> {
-  const format = '%(refname:short)%09%(objectname)%09%(*objectname)%09%(committerdate:short)%09%(*committerdate:short)%09%(committerdate:unix)%09%(*committerdate:unix)';
+  const format =
+    '%(refname:short)%09%(objectname)%09%(*objectname)%09%(committerdate:short)%09%(*committerdate:short)%09%(committerdate:unix)%09%(*committerdate:unix)';
   const lines = (await git(repo, ['for-each-ref', 'refs/tags', `--format=${format}`])).split('\n').filter(Boolean);
   return lines
     .map((line) => {
@@ -191,13 +192,21 @@ function rowOf(ref: Ref, check: SpecTreeCheck, previous: Map<string, unknown>): 
   });
   const invalid = check.checked.filter((c) => !c.valid).length;
   return {
-    ...ref, release: check.version.release, layout: check.layout,
+    ...ref,
+    release: check.version.release,
+    layout: check.layout,
     schemas: [check.schemas.era, ...check.schemas.releaseSchemas.map((r) => r.alias)].join(' + '),
     summary: {
-      checked: check.checked.length, valid: check.checked.length - invalid, invalid, disagreements: check.disagreements.length,
-      warnings: check.warnings.length, problems: check.problems.length,
+      checked: check.checked.length,
+      valid: check.checked.length - invalid,
+      invalid,
+      disagreements: check.disagreements.length,
+      warnings: check.warnings.length,
+      problems: check.problems.length,
     },
-    cells, problems: check.problems.map((n) => noticeText(n)), warnings: check.warnings.map((n) => noticeText(n)),
+    cells,
+    problems: check.problems.map((n) => noticeText(n)),
+    warnings: check.warnings.map((n) => noticeText(n)),
   };
 }
 
@@ -222,7 +231,9 @@ export async function specHistory(options: HistoryOptions): Promise<SpecHistory>
   try {
     const tags = await listTags(repo);
     const used: Ref[] = tags.filter((t) => pattern.test(t.ref));
-    const skipped = tags.filter((t) => !pattern.test(t.ref)).map((t) => ({ tag: t.ref, reason: options.tags ? 'does not match --history-tags' : 'not a Client-Server release' }));
+    const skipped = tags
+      .filter((t) => !pattern.test(t.ref))
+      .map((t) => ({ tag: t.ref, reason: options.tags ? 'does not match --history-tags' : 'not a Client-Server release' }));
     if (used.length === 0) throw new ConfigError(`${options.repo}: no tags to check${options.tags ? ` match ${options.tags.source}` : ''}`);
     const head = await headRef(repo);
     if (head && !used.some((t) => t.commit === head.commit)) used.push(head);
@@ -241,7 +252,13 @@ export async function specHistory(options: HistoryOptions): Promise<SpecHistory>
     };
     /** A release that could not be checked at all: a row with the reason and nothing else. */
     const unchecked = (ref: Ref, reason: string): HistoryRow => ({
-      ...ref, release: '?', layout: '?', schemas: '?', cells: {}, warnings: [], problems: [reason],
+      ...ref,
+      release: '?',
+      layout: '?',
+      schemas: '?',
+      cells: {},
+      warnings: [],
+      problems: [reason],
       summary: { checked: 0, valid: 0, invalid: 0, disagreements: 0, warnings: 0, problems: 1 },
     });
     // Extract the next release while this one is checked: git and tar run beside the check.
@@ -269,8 +286,11 @@ export async function specHistory(options: HistoryOptions): Promise<SpecHistory>
       rmSync(work, { recursive: true, force: true });
     }
     return {
-      repo: options.repo, used: used.map(({ ref, commit, date }) => ({ ref, commit, date })), skipped,
-      ...tabulate(rows), seconds: Math.round((Date.now() - started) / 100) / 10,
+      repo: options.repo,
+      used: used.map(({ ref, commit, date }) => ({ ref, commit, date })),
+      skipped,
+      ...tabulate(rows),
+      seconds: Math.round((Date.now() - started) / 100) / 10,
     };
   } finally {
     cleanup();

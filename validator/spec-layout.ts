@@ -38,9 +38,12 @@ function isDir(path: string): boolean {
 export function detectLayout(root: string): SpecLayout | undefined {
   if (isDir(join(root, 'data', 'api', 'client-server')) || isDir(join(root, 'data', 'event-schemas'))) {
     return {
-      description: 'v1.x layout (data/api, data/event-schemas)', era: 'current',
-      apiDirs: ['data/api'], exampleDirs: ['data/event-schemas/examples'],
-      presenceApi: 'data/api/client-server/presence.yaml', eventSchema: 'data/event-schemas/schema/m.presence.yaml',
+      description: 'v1.x layout (data/api, data/event-schemas)',
+      era: 'current',
+      apiDirs: ['data/api'],
+      exampleDirs: ['data/event-schemas/examples'],
+      presenceApi: 'data/api/client-server/presence.yaml',
+      eventSchema: 'data/event-schemas/schema/m.presence.yaml',
       syncApi: 'data/api/client-server/sync.yaml',
     };
   }
@@ -49,18 +52,24 @@ export function detectLayout(root: string): SpecLayout | undefined {
   const earlyEvents = isDir(join(root, 'event-schemas', 'examples', 'v1'));
   if (earlyApi || earlyEvents) {
     return {
-      description: 'early layout (api/client-server/v1, event-schemas/*/v1)', era: 'early',
-      apiDirs: earlyApi ? ['api/client-server/v1'] : [], exampleDirs: earlyEvents ? ['event-schemas/examples/v1'] : [],
-      presenceApi: 'api/client-server/v1/presence.yaml', eventSchema: 'event-schemas/schema/v1/m.presence',
+      description: 'early layout (api/client-server/v1, event-schemas/*/v1)',
+      era: 'early',
+      apiDirs: earlyApi ? ['api/client-server/v1'] : [],
+      exampleDirs: earlyEvents ? ['event-schemas/examples/v1'] : [],
+      presenceApi: 'api/client-server/v1/presence.yaml',
+      eventSchema: 'event-schemas/schema/v1/m.presence',
       syncApi: 'api/client-server/v1/sync.yaml',
     };
   }
   const topLevelApi = join(root, 'api', 'client-server');
   if (isDir(topLevelApi) && readdirSync(topLevelApi).some((n) => n.endsWith('.yaml'))) {
     return {
-      description: 'r0 layout (api/, event-schemas/ at the top level)', era: 'r0',
-      apiDirs: ['api'], exampleDirs: ['event-schemas/examples'],
-      presenceApi: 'api/client-server/presence.yaml', eventSchema: 'event-schemas/schema/m.presence',
+      description: 'r0 layout (api/, event-schemas/ at the top level)',
+      era: 'r0',
+      apiDirs: ['api'],
+      exampleDirs: ['event-schemas/examples'],
+      presenceApi: 'api/client-server/presence.yaml',
+      eventSchema: 'event-schemas/schema/m.presence',
       syncApi: 'api/client-server/sync.yaml',
     };
   }
@@ -69,9 +78,13 @@ export function detectLayout(root: string): SpecLayout | undefined {
       // May 2015: the first event examples sit beside the Swagger 1.2 api-docs, without a v1 folder.
       const events = isDir(join(root, 'event-schemas', 'examples'));
       return {
-        era: 'early', apiDirs: [], presenceApi: `${docs}/api-docs-presence`, syncApi: '',
+        era: 'early',
+        apiDirs: [],
+        presenceApi: `${docs}/api-docs-presence`,
+        syncApi: '',
         description: `early Swagger 1.2 layout (${docs}/api-docs-*: models, no examples${events ? '; event-schemas/examples' : ''})`,
-        exampleDirs: events ? ['event-schemas/examples'] : [], eventSchema: events ? 'event-schemas/schema/m.presence' : '',
+        exampleDirs: events ? ['event-schemas/examples'] : [],
+        eventSchema: events ? 'event-schemas/schema/m.presence' : '',
       };
     }
   }
@@ -109,7 +122,10 @@ function v1Release(root: string): TreeVersion | undefined {
 /** r0: the first release heading of the Client-Server changelog ("r0" alone was r0.0.0). */
 function r0ReleaseFromChangelog(root: string): TreeVersion | undefined {
   const rel = 'changelogs/client_server.rst';
-  const heading = readText(root, rel)?.split('\n').find((line) => /^r0(\.\d+\.\d+)?\s*$/.test(line))?.trim();
+  const heading = readText(root, rel)
+    ?.split('\n')
+    .find((line) => /^r0(\.\d+\.\d+)?\s*$/.test(line))
+    ?.trim();
   if (!heading) return undefined;
   const release = heading === 'r0' ? 'r0.0.0' : heading;
   const pending = join(root, 'changelogs', 'client_server', 'newsfragments');

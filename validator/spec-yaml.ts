@@ -171,20 +171,25 @@ export function readSpecYaml(text: string, file: string): SpecDocument {
       const doc = parseWithPositions(strictRefuses ? indented : text, file, false)[0];
       if (!doc || !strictRefuses) return doc;
       // Positions are reported in the file as it is, not as re-indented.
-      return { data: doc.data, locate: (pointer) => {
-        const at = doc.locate(pointer);
-        return { line: at.line, column: Math.max(1, at.column - (shifts.get(at.line) ?? 0)) };
-      } };
+      return {
+        data: doc.data,
+        locate: (pointer) => {
+          const at = doc.locate(pointer);
+          return { line: at.line, column: Math.max(1, at.column - (shifts.get(at.line) ?? 0)) };
+        },
+      };
     } catch {
       return undefined;
     }
   });
   if (!strictRefuses) return { data, locate };
   return {
-    data, locate,
+    data,
+    locate,
     forgiven: {
       line: Math.min(...shifts.keys()),
-      reason: 'a flow collection continues on a line indented no deeper than its key; PyYAML (the spec\'s tooling) reads it, a strict YAML 1.2 reader refuses it',
+      reason:
+        "a flow collection continues on a line indented no deeper than its key; PyYAML (the spec's tooling) reads it, a strict YAML 1.2 reader refuses it",
     },
   };
 }

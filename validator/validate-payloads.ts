@@ -36,7 +36,6 @@ export interface ValidateResult {
 
 const PAYLOAD_EXTENSIONS = new Set(['.json', '.yaml', '.yml']);
 
-
 function payloadFiles(path: string, problems: string[]): string[] {
   let stat;
   try {
@@ -59,13 +58,16 @@ function payloadFiles(path: string, problems: string[]): string[] {
 /** The --spec-version given (undefined: PATHs use current, a spec tree its own). Throws ConfigError on bad options. */
 export function checkOptions(options: ValidateOptions): SpecVersion | undefined {
   const version = options.specVersion as SpecVersion | undefined;
-  if (version !== undefined && !SPEC_VERSIONS.includes(version)) throw new ConfigError(`--spec-version must be one of ${SPEC_VERSIONS.join(', ')}, not "${options.specVersion}"`);
+  if (version !== undefined && !SPEC_VERSIONS.includes(version))
+    throw new ConfigError(`--spec-version must be one of ${SPEC_VERSIONS.join(', ')}, not "${options.specVersion}"`);
   if (options.paths.length === 0 && !options.specDir) throw new ConfigError('give at least one PATH (file or folder), --spec-dir DIR or --spec-history REPO');
   if (options.schema && options.specDir && options.paths.length === 0) {
     throw new ConfigError('--schema applies to PATHs; --spec-dir picks the schema of each spec example itself');
   }
   if (options.schema && !loadSchemaRegistry().find(options.schema)) {
-    const known = loadSchemaRegistry().entries.filter((e) => e.alias.startsWith('matrix/')).map((e) => e.alias);
+    const known = loadSchemaRegistry()
+      .entries.filter((e) => e.alias.startsWith('matrix/'))
+      .map((e) => e.alias);
     throw new ConfigError(`unknown schema "${options.schema}"; known Matrix schemas: ${known.join(', ')} (or any alias/$id under schemas/)`);
   }
   return version;
@@ -103,9 +105,13 @@ export async function validatePayloads(options: ValidateOptions): Promise<Valida
         }
         const errors = withPositions(registry.validate(schema, doc.data), doc.locate, shown);
         result.checked.push({
-          file: shown, ...start, ...(docs.length > 1 ? { document: index } : {}),
-          schema: registry.find(schema)!.alias, chosen: options.schema ? 'named' : 'automatic',
-          valid: errors.length === 0, errors,
+          file: shown,
+          ...start,
+          ...(docs.length > 1 ? { document: index } : {}),
+          schema: registry.find(schema)!.alias,
+          chosen: options.schema ? 'named' : 'automatic',
+          valid: errors.length === 0,
+          errors,
         });
       });
     }

@@ -33,10 +33,12 @@ function disagreementLines(d: CheckedPayload): string[] {
 
 function summaryLine(result: Pick<ValidateResult, 'checked' | 'disagreements' | 'warnings' | 'problems'>): string {
   const invalid = result.checked.filter((c) => !c.valid).length;
-  return `${result.checked.length} checked: ${result.checked.length - invalid} valid, ${invalid} invalid` +
+  return (
+    `${result.checked.length} checked: ${result.checked.length - invalid} valid, ${invalid} invalid` +
     (result.disagreements.length ? `, ${result.disagreements.length} disagreeing with the tree's schemas` : '') +
     (result.warnings.length ? `; ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}` : '') +
-    (result.problems.length ? `; ${result.problems.length} unreadable or undecidable` : '');
+    (result.problems.length ? `; ${result.problems.length} unreadable or undecidable` : '')
+  );
 }
 
 /** The text report (stdout); problems go to stderr separately, so they are not repeated here. */
@@ -44,7 +46,9 @@ export function renderText(result: ValidateResult): string {
   const lines: string[] = [];
   if (result.spec) {
     const { dir, layout, version, schemas } = result.spec;
-    lines.push(`spec tree ${dir}: ${layout}; release ${version.release} (from ${version.source}); checked against the ${schemas.era} schemas (chosen by ${schemas.chosenBy})`);
+    lines.push(
+      `spec tree ${dir}: ${layout}; release ${version.release} (from ${version.source}); checked against the ${schemas.era} schemas (chosen by ${schemas.chosenBy})`,
+    );
     for (const r of schemas.releaseSchemas) lines.push(`  and ${r.alias} for this release: ${r.why}`);
   }
   for (const c of result.checked) {
@@ -66,8 +70,13 @@ export function renderText(result: ValidateResult): string {
 export function renderJson(result: ValidateResult): string {
   const invalid = result.checked.filter((c) => !c.valid).length;
   const spec = result.spec && {
-    dir: result.spec.dir, layout: result.spec.layout, release: result.spec.version.release, release_source: result.spec.version.source,
-    era: result.spec.schemas.era, chosen_by: result.spec.schemas.chosenBy, release_schemas: result.spec.schemas.releaseSchemas,
+    dir: result.spec.dir,
+    layout: result.spec.layout,
+    release: result.spec.version.release,
+    release_source: result.spec.version.source,
+    era: result.spec.schemas.era,
+    chosen_by: result.spec.schemas.chosenBy,
+    release_schemas: result.spec.schemas.releaseSchemas,
   };
   return `${JSON.stringify(
     {
@@ -85,9 +94,17 @@ export function renderJson(result: ValidateResult): string {
       disagreements: result.disagreements.map((d) => {
         const official = d.official as { valid: boolean; errors: Finding[]; schema: string };
         return {
-          file: d.file, line: d.line, column: d.column, label: d.label, schema: d.schema,
-          ours: verdict(d.valid), official: verdict(official.valid), official_schema: official.schema,
-          our_errors: d.errors, official_errors: official.errors, stricter: d.stricter ?? [],
+          file: d.file,
+          line: d.line,
+          column: d.column,
+          label: d.label,
+          schema: d.schema,
+          ours: verdict(d.valid),
+          official: verdict(official.valid),
+          official_schema: official.schema,
+          our_errors: d.errors,
+          official_errors: official.errors,
+          stricter: d.stricter ?? [],
         };
       }),
       warnings: result.warnings,

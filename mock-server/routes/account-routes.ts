@@ -9,8 +9,28 @@ import type { Route } from '../router.js';
 
 // Spec versions the mock speaks: the r0 releases and v1.x (presence is unchanged since r0 except for
 // free_for_chat, which is behind legacy.free_for_chat).
-const VERSIONS = ['r0.0.1', 'r0.1.0', 'r0.2.0', 'r0.3.0', 'r0.4.0', 'r0.5.0', 'r0.6.0', 'r0.6.1',
-  'v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6', 'v1.7', 'v1.8', 'v1.9', 'v1.10', 'v1.11', 'v1.12'];
+const VERSIONS = [
+  'r0.0.1',
+  'r0.1.0',
+  'r0.2.0',
+  'r0.3.0',
+  'r0.4.0',
+  'r0.5.0',
+  'r0.6.0',
+  'r0.6.1',
+  'v1.1',
+  'v1.2',
+  'v1.3',
+  'v1.4',
+  'v1.5',
+  'v1.6',
+  'v1.7',
+  'v1.8',
+  'v1.9',
+  'v1.10',
+  'v1.11',
+  'v1.12',
+];
 
 const DUMMY_FLOWS = { flows: [{ stages: ['m.login.dummy'] }], params: {} };
 
@@ -67,7 +87,7 @@ function postLogin(ctx: Context): unknown {
 
 function ownUser(ctx: Context): string {
   const userId = userIdParam(ctx);
-  if (userId !== me(ctx).userId) throw new MatrixError(ERRORS.FORBIDDEN, 'Cannot access another user\'s data.');
+  if (userId !== me(ctx).userId) throw new MatrixError(ERRORS.FORBIDDEN, "Cannot access another user's data.");
   return userId;
 }
 
@@ -93,7 +113,9 @@ export const accountRoutes: Route[] = [
   { method: 'GET', path: '/versions', auth: false, handler: () => ({ versions: VERSIONS, unstable_features: {} }) },
   { method: 'POST', path: '/register', auth: false, body: 'json', handler: register },
   {
-    method: 'GET', path: '/register/available', auth: false,
+    method: 'GET',
+    path: '/register/available',
+    auth: false,
     handler: (ctx) => {
       if (!ctx.hs.config.registration.enabled) throw new MatrixError(ERRORS.REGISTRATION_DISABLED);
       const username = ctx.query.get('username');
@@ -105,7 +127,9 @@ export const accountRoutes: Route[] = [
   { method: 'POST', path: '/login', auth: false, body: 'json', handler: postLogin },
   { method: 'GET', path: '/account/whoami', handler: (ctx) => ({ user_id: me(ctx).userId, device_id: ctx.session!.deviceId, is_guest: false }) },
   {
-    method: 'POST', path: '/logout', body: 'optional',
+    method: 'POST',
+    path: '/logout',
+    body: 'optional',
     handler: (ctx) => {
       if (ctx.accessToken) ctx.hs.accounts.logout(ctx.accessToken);
       return {};
@@ -113,7 +137,8 @@ export const accountRoutes: Route[] = [
   },
   { method: 'POST', path: '/logout/all', body: 'optional', handler: (ctx) => (ctx.hs.accounts.logoutAll(me(ctx).userId), {}) },
   {
-    method: 'GET', path: '/capabilities',
+    method: 'GET',
+    path: '/capabilities',
     handler: () => ({
       capabilities: {
         'm.change_password': { enabled: false },
@@ -125,13 +150,15 @@ export const accountRoutes: Route[] = [
     }),
   },
   {
-    method: 'GET', path: '/pushrules/{rest}',
+    method: 'GET',
+    path: '/pushrules/{rest}',
     handler: () => ({ global: { override: [], content: [], room: [], sender: [], underride: [] } }),
   },
   { method: 'POST', path: '/user/{userId}/filter', body: 'json', handler: postFilter },
   { method: 'GET', path: '/user/{userId}/filter/{filterId}', handler: getFilter },
   {
-    method: 'GET', path: '/user/{userId}/account_data/{type}',
+    method: 'GET',
+    path: '/user/{userId}/account_data/{type}',
     handler: (ctx) => {
       ownUser(ctx);
       throw new MatrixError(ERRORS.NOT_FOUND, 'Account data not found.');

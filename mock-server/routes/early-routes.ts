@@ -27,7 +27,14 @@ function earlyPresenceEvent(hs: Homeserver, userId: string, now: number): Record
 
 /** A room event as the early API sends it: the sender in user_id. */
 function earlyRoomEvent(e: RoomEvent): Record<string, unknown> {
-  const out: Record<string, unknown> = { event_id: e.event_id, type: e.type, room_id: e.room_id, user_id: e.sender, content: e.content, origin_server_ts: e.origin_server_ts };
+  const out: Record<string, unknown> = {
+    event_id: e.event_id,
+    type: e.type,
+    room_id: e.room_id,
+    user_id: e.sender,
+    content: e.content,
+    origin_server_ts: e.origin_server_ts,
+  };
   if (e.state_key !== undefined) out.state_key = e.state_key;
   return out;
 }
@@ -64,7 +71,12 @@ function initialSync(ctx: Context): unknown {
   const rooms = [...hs.rooms.joinedRooms(userId)].map((roomId) => {
     const room = hs.getRoom(roomId);
     const chunk = limit === 0 ? [] : room.timeline.slice(-limit).map(earlyRoomEvent);
-    return { room_id: roomId, membership: 'join', messages: { chunk, start: `s${room.timeline[0]?.pos ?? 0}`, end }, state: [...room.state.values()].map(earlyRoomEvent) };
+    return {
+      room_id: roomId,
+      membership: 'join',
+      messages: { chunk, start: `s${room.timeline[0]?.pos ?? 0}`, end },
+      state: [...room.state.values()].map(earlyRoomEvent),
+    };
   });
   const presence = hs.faults.has('early-initial-sync-without-presence') ? [] : presenceFor(hs, userId, hs.visiblePresenceUsers(userId), hs.clock.now());
   return { end, presence, rooms };

@@ -13,7 +13,12 @@ function isValidPresence(ctx: Context, value: string): boolean {
   // prefix never takes it. An r0 or early mock takes it on its prefix; a mock of every prefix only
   // behind the legacy switch (Synapse refuses it on /r0 too).
   const { hs } = ctx;
-  return value === 'free_for_chat' && dialectOf(ctx) !== 'v1.19' && (hs.config.legacy.free_for_chat || hs.config.spec_version !== 'all') && !hs.faults.has('no-free-for-chat');
+  return (
+    value === 'free_for_chat' &&
+    dialectOf(ctx) !== 'v1.19' &&
+    (hs.config.legacy.free_for_chat || hs.config.spec_version !== 'all') &&
+    !hs.faults.has('no-free-for-chat')
+  );
 }
 
 /**
@@ -92,7 +97,10 @@ function putStatus(ctx: Context): unknown {
   if (statusMsg !== undefined && typeof statusMsg !== 'string' && !lax) throw new MatrixError(ERRORS.BAD_JSON, 'status_msg must be a string.');
   if (!lax && !hs.variants.has('lenient-put-keys')) refuseUnknownKeys(body, clientLastActive !== undefined);
   if (!isValidPresence(ctx, String(presence)) && !hs.faults.has('invalid-presence-accepted')) {
-    throw new MatrixError(hs.variants.has('invalid-presence-m-unknown') ? ERRORS.UNKNOWN_PRESENCE : ERRORS.INVALID_PARAM, `Invalid presence state: ${JSON.stringify(presence)}.`);
+    throw new MatrixError(
+      hs.variants.has('invalid-presence-m-unknown') ? ERRORS.UNKNOWN_PRESENCE : ERRORS.INVALID_PARAM,
+      `Invalid presence state: ${JSON.stringify(presence)}.`,
+    );
   }
   // Rate limiting (Synapse rc_presence.per_user): 429 M_LIMIT_EXCEEDED with retry_after_ms and a
   // Retry-After header of ceil(ms / 1000) seconds (Synapse api/errors.py LimitExceededError).
@@ -109,7 +117,12 @@ function putStatus(ctx: Context): unknown {
   // Synapse: with presence disabled the PUT is accepted and does nothing.
   if (hs.config.presence.enabled) {
     const value = typeof presence === 'string' ? presence : String(presence);
-    hs.setPresence(userId, value as PresenceValue, typeof statusMsg === 'string' ? mangled(hs, statusMsg) : undefined, typeof clientLastActive === 'number' ? clientLastActive : undefined);
+    hs.setPresence(
+      userId,
+      value as PresenceValue,
+      typeof statusMsg === 'string' ? mangled(hs, statusMsg) : undefined,
+      typeof clientLastActive === 'number' ? clientLastActive : undefined,
+    );
   }
   if (hs.faults.has('put-echoes-body')) return body;
   if (hs.faults.has('put-body-not-object')) {
@@ -145,7 +158,7 @@ function presenceListOn(ctx: Context): void {
 
 function getList(ctx: Context): unknown {
   const userId = userIdParam(ctx);
-  if (userId !== me(ctx).userId) throw new MatrixError(ERRORS.FORBIDDEN, 'Cannot see another user\'s presence list.');
+  if (userId !== me(ctx).userId) throw new MatrixError(ERRORS.FORBIDDEN, "Cannot see another user's presence list.");
   return getOwnList(ctx);
 }
 
@@ -171,7 +184,7 @@ function userList(body: Record<string, unknown>, key: string): string[] {
 
 function postList(ctx: Context): unknown {
   const userId = userIdParam(ctx);
-  if (userId !== me(ctx).userId) throw new MatrixError(ERRORS.FORBIDDEN, 'Cannot change another user\'s presence list.');
+  if (userId !== me(ctx).userId) throw new MatrixError(ERRORS.FORBIDDEN, "Cannot change another user's presence list.");
   return postOwnList(ctx);
 }
 

@@ -38,7 +38,8 @@ function putField(field: Field) {
 
 export const profileRoutes: Route[] = [
   {
-    method: 'GET', path: '/profile/{userId}',
+    method: 'GET',
+    path: '/profile/{userId}',
     handler: (ctx) => {
       const user = target(ctx);
       const out: Record<string, string> = {};

@@ -8,7 +8,12 @@ import { stateKeyOf, type RoomEvent } from '../rooms.js';
 
 function clientEvent(e: RoomEvent): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    event_id: e.event_id, type: e.type, sender: e.sender, room_id: e.room_id, origin_server_ts: e.origin_server_ts, content: e.content,
+    event_id: e.event_id,
+    type: e.type,
+    sender: e.sender,
+    room_id: e.room_id,
+    origin_server_ts: e.origin_server_ts,
+    content: e.content,
   };
   if (e.state_key !== undefined) out.state_key = e.state_key;
   return out;
@@ -30,7 +35,12 @@ function createRoom(ctx: Context): unknown {
   const invite = stringArray(body, 'invite');
   const initialState = body.initial_state === undefined ? [] : body.initial_state;
   const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!Array.isArray(initialState) || initialState.some((s) => !isObject(s) || typeof s.type !== 'string' || !isObject(s.content) || (s.state_key !== undefined && typeof s.state_key !== 'string'))) {
+  if (
+    !Array.isArray(initialState) ||
+    initialState.some(
+      (s) => !isObject(s) || typeof s.type !== 'string' || !isObject(s.content) || (s.state_key !== undefined && typeof s.state_key !== 'string'),
+    )
+  ) {
     throw new MatrixError(ERRORS.BAD_JSON, 'initial_state must be an array of state events.');
   }
   // Room creation sends initial_state as the creator, under the auth rules: a member event can only be
@@ -41,7 +51,11 @@ function createRoom(ctx: Context): unknown {
   }
   for (const u of invite) if (!ctx.hs.accounts.users.has(u)) throw new MatrixError(ERRORS.UNKNOWN_USER, `Unknown user ${u}.`);
   const room = ctx.hs.createRoom(creator, {
-    preset, visibility: optString(body, 'visibility'), name: optString(body, 'name'), topic: optString(body, 'topic'), invite,
+    preset,
+    visibility: optString(body, 'visibility'),
+    name: optString(body, 'name'),
+    topic: optString(body, 'topic'),
+    invite,
     initial_state: initialState as { type: string; state_key?: string; content: Record<string, unknown> }[],
   });
   return { room_id: room.roomId };
@@ -89,11 +103,12 @@ function putMembership(ctx: Context, roomId: string, sender: string, target: str
     return { event_id: ctx.hs.getRoom(roomId).state.get(stateKeyOf('m.room.member', target))!.event_id };
   }
   if (target !== sender || (membership !== 'join' && membership !== 'leave')) {
-    throw new MatrixError(ERRORS.FORBIDDEN, 'You cannot change another user\'s membership.');
+    throw new MatrixError(ERRORS.FORBIDDEN, "You cannot change another user's membership.");
   }
   const room = ctx.hs.getRoom(roomId);
   if (membership === 'leave') ctx.hs.leave(roomId, sender);
-  else if (room.members.get(sender) === 'join') ctx.hs.send(roomId, sender, 'm.room.member', content, sender); // a profile update
+  else if (room.members.get(sender) === 'join')
+    ctx.hs.send(roomId, sender, 'm.room.member', content, sender); // a profile update
   else ctx.hs.join(roomId, sender);
   return { event_id: room.state.get(stateKeyOf('m.room.member', target))!.event_id };
 }
@@ -120,7 +135,9 @@ export const roomRoutes: Route[] = [
   { method: 'POST', path: '/rooms/{roomId}/join', body: 'optional', handler: (ctx) => ({ room_id: ctx.hs.join(roomIdParam(ctx), me(ctx).userId).roomId }) },
   { method: 'POST', path: '/join/{roomId}', body: 'optional', handler: (ctx) => ({ room_id: ctx.hs.join(roomIdParam(ctx), me(ctx).userId).roomId }) },
   {
-    method: 'POST', path: '/rooms/{roomId}/invite', body: 'json',
+    method: 'POST',
+    path: '/rooms/{roomId}/invite',
+    body: 'json',
     handler: (ctx) => {
       const target = optString(bodyObject(ctx), 'user_id');
       if (target === undefined) throw new MatrixError(ERRORS.BAD_JSON, 'Missing user_id.');
@@ -136,18 +153,21 @@ export const roomRoutes: Route[] = [
   { method: 'GET', path: '/rooms/{roomId}/state/{eventType}', handler: getState },
   { method: 'GET', path: '/rooms/{roomId}/state/{eventType}/{stateKey}', handler: getState },
   {
-    method: 'GET', path: '/rooms/{roomId}/state',
+    method: 'GET',
+    path: '/rooms/{roomId}/state',
     handler: (ctx) => [...ctx.hs.requireJoined(roomIdParam(ctx), me(ctx).userId).state.values()].map(clientEvent),
   },
   {
-    method: 'GET', path: '/rooms/{roomId}/members',
+    method: 'GET',
+    path: '/rooms/{roomId}/members',
     handler: (ctx) => {
       const room = ctx.hs.requireJoined(roomIdParam(ctx), me(ctx).userId);
       return { chunk: [...room.state.values()].filter((e) => e.type === 'm.room.member').map(clientEvent) };
     },
   },
   {
-    method: 'GET', path: '/rooms/{roomId}/joined_members',
+    method: 'GET',
+    path: '/rooms/{roomId}/joined_members',
     handler: (ctx) => {
       const room = ctx.hs.requireJoined(roomIdParam(ctx), me(ctx).userId);
       const joined: Record<string, unknown> = {};
@@ -159,7 +179,8 @@ export const roomRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', path: '/rooms/{roomId}/messages',
+    method: 'GET',
+    path: '/rooms/{roomId}/messages',
     handler: (ctx) => {
       ctx.hs.requireJoined(roomIdParam(ctx), me(ctx).userId);
       // History is not paginated by the mock: everything a client needs arrives through /sync.
@@ -167,9 +188,11 @@ export const roomRoutes: Route[] = [
     },
   },
   {
-    method: 'PUT', path: '/rooms/{roomId}/typing/{userId}', body: 'json',
+    method: 'PUT',
+    path: '/rooms/{roomId}/typing/{userId}',
+    body: 'json',
     handler: (ctx) => {
-      if (userIdParam(ctx) !== me(ctx).userId) throw new MatrixError(ERRORS.FORBIDDEN, 'Cannot set another user\'s typing state.');
+      if (userIdParam(ctx) !== me(ctx).userId) throw new MatrixError(ERRORS.FORBIDDEN, "Cannot set another user's typing state.");
       const typing = bodyObject(ctx).typing;
       if (typeof typing !== 'boolean') throw new MatrixError(ERRORS.BAD_JSON, 'typing must be a boolean.');
       return activity('typing')(ctx);

@@ -91,7 +91,8 @@ function sync(ctx: Context): Promise<void> | undefined {
   const since = parseSince(ctx.query.get('since'));
   let timeout = parseTimeout(ctx.query.get('timeout'), hs.config.limits.max_sync_timeout);
   // tuwunel (sync/v3.rs): timeout.max(client_sync_timeout_min).min(client_sync_timeout_max).
-  if (hs.faults.has('sync-timeout-floor')) timeout = Math.min(Math.max(timeout, SYNC_TIMEOUT_FLOOR_MS), Math.max(hs.config.limits.max_sync_timeout, SYNC_TIMEOUT_FLOOR_MS));
+  if (hs.faults.has('sync-timeout-floor'))
+    timeout = Math.min(Math.max(timeout, SYNC_TIMEOUT_FLOOR_MS), Math.max(hs.config.limits.max_sync_timeout, SYNC_TIMEOUT_FLOOR_MS));
   const fullState = ctx.query.get('full_state') === 'true';
   const filter = presenceFilter(ctx);
   const setPresence = presenceToSet(ctx);
@@ -102,13 +103,15 @@ function sync(ctx: Context): Promise<void> | undefined {
     if (setPresence) hs.presence.syncEnded(userId);
   };
   if (since !== 0 && !fullState && timeout > 0 && hs.notifier.lastChangeFor(userId) <= since) {
-    return hs.notifier.park(userId, timeout, (fn) => ctx.onClose(fn), respond).then(
-      () => ended(),
-      (err: unknown) => {
-        ended();
-        throw err;
-      },
-    );
+    return hs.notifier
+      .park(userId, timeout, (fn) => ctx.onClose(fn), respond)
+      .then(
+        () => ended(),
+        (err: unknown) => {
+          ended();
+          throw err;
+        },
+      );
   }
   try {
     respond();

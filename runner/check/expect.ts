@@ -35,7 +35,16 @@ export function checkExpect(expect: ExpectSpec, response: HttpResponse, schemas:
   const checks: Check[] = [];
   if (expect.status !== undefined) {
     const want = Array.isArray(expect.status) ? `one of ${expect.status.join(', ')}` : String(expect.status);
-    checks.push(makeCheck({ path: 'status', expected: want, actual: response.status, passed: statusMatches(response.status, expect.status), level: ctx.level, at: expect.statusAt }));
+    checks.push(
+      makeCheck({
+        path: 'status',
+        expected: want,
+        actual: response.status,
+        passed: statusMatches(response.status, expect.status),
+        level: ctx.level,
+        at: expect.statusAt,
+      }),
+    );
   }
   for (const [name, matcher] of Object.entries(expect.headers ?? {})) {
     const value = response.headers[name];

@@ -55,17 +55,10 @@ export interface MatchContext {
  * Evaluates every condition of a matcher against one value, one check per condition. `found` tells
  * "absent" apart from a present null.
  */
-export function evaluateMatcher(
-  matcher: ValueMatcher,
-  pathLabel: string,
-  found: boolean,
-  value: unknown,
-  ctx: MatchContext,
-): Check[] {
+export function evaluateMatcher(matcher: ValueMatcher, pathLabel: string, found: boolean, value: unknown, ctx: MatchContext): Check[] {
   const level = matcher.level ?? ctx.level;
   const checks: Check[] = [];
-  const add = (expected: string, passed: boolean) =>
-    checks.push(makeCheck({ path: pathLabel, expected, actual: value, passed, level, at: matcher.at }));
+  const add = (expected: string, passed: boolean) => checks.push(makeCheck({ path: pathLabel, expected, actual: value, passed, level, at: matcher.at }));
   const guarded = (expected: string, test: () => boolean) => {
     let passed = false;
     let want = expected;
@@ -144,7 +137,10 @@ function listChecks(matcher: PathMatcher, label: string, found: boolean, value: 
   const level = matcher.level ?? ctx.level;
   const checks: Check[] = [];
   const elements = Array.isArray(value) ? value : undefined;
-  for (const [key, wantMatch] of [['some', true], ['none', false]] as const) {
+  for (const [key, wantMatch] of [
+    ['some', true],
+    ['none', false],
+  ] as const) {
     const nested = matcher[key];
     if (nested === undefined) continue;
     const matching = elements?.filter((e) => allHold(nested, { value: e }, ctx)) ?? [];
@@ -169,9 +165,18 @@ function alternativesCheck(matcher: PathMatcher, subject: MatchSubject, rootLabe
   const holding = results.findIndex((checks) => !checks.some((c) => !c.passed && c.level !== 'INFO'));
   const label = `any of ${groups.length} alternatives`;
   const expected = groups.map((g) => `[${describeList(g)}]`).join(' or ');
-  const check = makeCheck({ path: label, expected, actual: holding >= 0 ? `alternative ${holding + 1}` : undefined, passed: holding >= 0, level, at: matcher.at });
+  const check = makeCheck({
+    path: label,
+    expected,
+    actual: holding >= 0 ? `alternative ${holding + 1}` : undefined,
+    passed: holding >= 0,
+    level,
+    at: matcher.at,
+  });
   if (holding < 0) {
-    const why = results.map((checks, i) => `(${i + 1}) ${checks.find((c) => !c.passed && c.level !== 'INFO')?.message.replace(/^\S+:\d+:\d+: /, '') ?? 'no check'}`);
+    const why = results.map(
+      (checks, i) => `(${i + 1}) ${checks.find((c) => !c.passed && c.level !== 'INFO')?.message.replace(/^\S+:\d+:\d+: /, '') ?? 'no check'}`,
+    );
     check.message = `${matcher.at}: none of ${groups.length} alternatives holds: ${why.join('; ')}`;
     return [check];
   }

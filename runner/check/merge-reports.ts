@@ -40,9 +40,15 @@ function checkShards(inputs: NamedReport[]): void {
   if (sharded.length === 0) return;
   if (sharded.length !== inputs.length) {
     const plain = inputs.find((i) => i.report.options.shard === undefined)!;
-    throw new ConfigError(`${plain.file}: not a shard report, but ${sharded[0]!.file} is (shard ${sharded[0]!.report.options.shard}); merge the shards of one run`);
+    throw new ConfigError(
+      `${plain.file}: not a shard report, but ${sharded[0]!.file} is (shard ${sharded[0]!.report.options.shard}); merge the shards of one run`,
+    );
   }
-  const parsed = inputs.map((i) => ({ file: i.file, index: Number(i.report.options.shard!.split('/')[0]), total: Number(i.report.options.shard!.split('/')[1]) }));
+  const parsed = inputs.map((i) => ({
+    file: i.file,
+    index: Number(i.report.options.shard!.split('/')[0]),
+    total: Number(i.report.options.shard!.split('/')[1]),
+  }));
   const total = parsed[0]!.total;
   const other = parsed.find((p) => p.total !== total);
   if (other) throw new ConfigError(`${other.file}: shard ${other.index}/${other.total}, but ${parsed[0]!.file} is one of ${total} shards`);
@@ -53,7 +59,10 @@ function checkShards(inputs: NamedReport[]): void {
     seen.set(p.index, p.file);
   }
   const missing = Array.from({ length: total }, (_, i) => i + 1).filter((i) => !seen.has(i));
-  if (missing.length > 0) throw new ConfigError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${total}`).join(', ')} missing: a verdict needs every shard of the run`);
+  if (missing.length > 0)
+    throw new ConfigError(
+      `shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${total}`).join(', ')} missing: a verdict needs every shard of the run`,
+    );
 }
 
 /** "suites/x.yaml:41:9" -> [file, line]: the order of cases in older reports that carry no position. */
@@ -61,7 +70,6 @@ function sourceOrder(a: CaseResult, b: CaseResult): number {
   const line = (r: CaseResult) => Number(/:(\d+):\d+$/.exec(r.at)?.[1] ?? 0);
   return a.file.localeCompare(b.file) || line(a) - line(b);
 }
-
 
 /**
  * The shards' coverage joined, for shard reports that do not state the whole run's (older ones): cases
@@ -84,7 +92,12 @@ export function mergeCoverage(coverages: (RunCoverage | undefined)[]): RunCovera
       const reasons = [...new Set(entries.flatMap((e) => e.clauses_not_tested.find((u) => u.id === id)!.why.split('; ')).filter((w) => w !== NO_CASE))];
       return { id, why: reasons.length > 0 ? reasons.join('; ') : NO_CASE };
     });
-    merged[level] = { cases_run: entries.reduce((n, e) => n + e.cases_run, 0), cases_not_run: notRun, clauses_tested: clauses - clausesNotTested.length, clauses_not_tested: clausesNotTested };
+    merged[level] = {
+      cases_run: entries.reduce((n, e) => n + e.cases_run, 0),
+      cases_not_run: notRun,
+      clauses_tested: clauses - clausesNotTested.length,
+      clauses_not_tested: clausesNotTested,
+    };
   }
   return merged;
 }
@@ -105,7 +118,8 @@ export function mergeReports(inputs: NamedReport[]): Report {
   const identity = runIdentity(first.report);
   for (const input of inputs.slice(1)) {
     const other = runIdentity(input.report);
-    if (!sameJson(identity, other)) throw new ConfigError(`${input.file}: not a shard of the same run as ${first.file}: ${describeDifference(identity, other)}`);
+    if (!sameJson(identity, other))
+      throw new ConfigError(`${input.file}: not a shard of the same run as ${first.file}: ${describeDifference(identity, other)}`);
   }
   checkShards(inputs);
   const owner = new Map<string, string>();
@@ -144,7 +158,11 @@ export function mergeReports(inputs: NamedReport[]): Report {
     cases,
     ...(clauses ? { clauses } : {}),
     merged_from: inputs.map(({ report: r }) => ({
-      ...(r.options.shard ? { shard: r.options.shard } : {}), url: r.target.url, started_at: r.started_at, duration_ms: r.duration_ms, exit_code: r.exit_code,
+      ...(r.options.shard ? { shard: r.options.shard } : {}),
+      url: r.target.url,
+      started_at: r.started_at,
+      duration_ms: r.duration_ms,
+      exit_code: r.exit_code,
     })),
   };
 }

@@ -70,7 +70,11 @@ export class CaseRun {
     readonly signal: AbortSignal,
   ) {
     this.variables = expressionVariables(env.profile);
-    this.pacer = new RatePacer(isRateLimitCase(spec) ? undefined : env.profile.rate_limit, () => this.now(), (ms) => this.sleep(ms));
+    this.pacer = new RatePacer(
+      isRateLimitCase(spec) ? undefined : env.profile.rate_limit,
+      () => this.now(),
+      (ms) => this.sleep(ms),
+    );
     this.dialect = dialectOf(env.profile.spec_version);
     this.templates = { actors: this.actors, rooms: {}, captured: {}, server_name: '', timers: env.profile.timers, api: this.dialect.api };
     this.match = { timers: this.variables, captured: this.templates.captured, level: spec.level, render: (v) => renderValue(v, this.templates) };

@@ -80,7 +80,16 @@ export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResul
   const limit = caseTimeoutMs(c, expressionVariables(env.profile));
   const controller = new AbortController();
   const redactor = env.redactor?.fork() ?? new Redactor();
-  const client = new HomeserverClient(env.baseUrl, env.profile.timers.request_timeout, started + limit, controller.signal, !isRateLimitCase(c), dialectOf(env.profile.spec_version).tokenInQuery, clock, redactor);
+  const client = new HomeserverClient(
+    env.baseUrl,
+    env.profile.timers.request_timeout,
+    started + limit,
+    controller.signal,
+    !isRateLimitCase(c),
+    dialectOf(env.profile.spec_version).tokenInQuery,
+    clock,
+    redactor,
+  );
   const run = new CaseRun(c, env, client, controller.signal);
   const checks = run.checks;
   let outcome: Outcome;

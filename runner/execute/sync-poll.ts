@@ -73,7 +73,10 @@ async function pollEvents(run: CaseRun, actor: Actor, options: PollOptions): Pro
   if (options.filter) throw new CaseError(`${options.at}: filters do not exist in the early API (the target's spec_version is early)`);
   const from = run.since.get(actor.name);
   if (from === undefined) {
-    const response = await run.client.call(`${options.step} as ${actor.name}`, 'GET', `${run.dialect.api}/initialSync`, { token: actor.access_token, query: { limit: 0 } });
+    const response = await run.client.call(`${options.step} as ${actor.name}`, 'GET', `${run.dialect.api}/initialSync`, {
+      token: actor.access_token,
+      query: { limit: 0 },
+    });
     const body = answer(response, `/initialSync as ${actor.name}`, options);
     if (typeof body.end !== 'string') throw new CaseError(`${options.at}: /initialSync as ${actor.name}: the response has no end token`);
     run.since.set(actor.name, body.end);

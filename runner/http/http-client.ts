@@ -24,7 +24,10 @@ export interface HttpResponse {
 }
 
 export class TransportError extends Error {
-  constructor(readonly kind: 'timeout' | 'refused' | 'reset' | 'aborted' | 'protocol' | 'other', message: string) {
+  constructor(
+    readonly kind: 'timeout' | 'refused' | 'reset' | 'aborted' | 'protocol' | 'other',
+    message: string,
+  ) {
     super(message);
     this.name = 'TransportError';
   }

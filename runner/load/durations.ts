@@ -1,15 +1,11 @@
 // Duration expressions: "500ms", "2s", "idle_timeout + 2s", "last_active_granularity * 2". They let one
 // case serve a mock with a 1.5 s idle timeout and a Synapse with 5 minutes (docs/runner.md, Durations).
-import type { Timers } from './load-target.js';
 import { DEFAULT_TIMERS, RATE_LIMIT_NAMES } from './load-target.js';
 
 export type DurationSpec = number | string;
 
 type Token =
-  | { kind: 'num'; ms: number; plain: boolean }
-  | { kind: 'timer'; name: string }
-  | { kind: 'captured'; name: string }
-  | { kind: 'op'; op: '+' | '-' | '*' };
+  { kind: 'num'; ms: number; plain: boolean } | { kind: 'timer'; name: string } | { kind: 'captured'; name: string } | { kind: 'op'; op: '+' | '-' | '*' };
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
@@ -91,7 +87,8 @@ export function evaluateDuration(spec: DurationSpec, timers: Record<string, numb
   let total = term();
   while (i < tokens.length) {
     const t = tokens[i++]!;
-    if (t.kind !== 'op' || t.op === '*') throw new Error(`duration "${spec}": expected + or - before "${t.kind === 'op' ? t.op : t.kind === 'num' ? t.ms : t.name}"`);
+    if (t.kind !== 'op' || t.op === '*')
+      throw new Error(`duration "${spec}": expected + or - before "${t.kind === 'op' ? t.op : t.kind === 'num' ? t.ms : t.name}"`);
     total = t.op === '+' ? total + term() : total - term();
   }
   if (total < 0) throw new Error(`duration "${spec}" is negative`);

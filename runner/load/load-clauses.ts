@@ -27,8 +27,11 @@ export async function loadClauses(file: string): Promise<Clause[]> {
     const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
     const optional = { spec: text(c.source?.spec), section: text(c.source?.section), text: text(c.text) };
     return {
-      id: c.id, level: text(c.level), scope: text(c.scope) ?? 'server',
-      ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)), at: source.where(`/clauses/${i}/id`),
+      id: c.id,
+      level: text(c.level),
+      scope: text(c.scope) ?? 'server',
+      ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+      at: source.where(`/clauses/${i}/id`),
     };
   });
 }
@@ -36,6 +39,11 @@ export async function loadClauses(file: string): Promise<Clause[]> {
 /** The catalogue as a report carries it (schemas/report.schema.json, `clauses`). */
 export function clauseInfo(clauses: Clause[]): ClauseInfo[] {
   return clauses.map((c) => ({
-    id: c.id, level: (c.level ?? 'INFO') as Level, scope: c.scope, spec: c.spec ?? 'v1.19', section: c.section ?? '', text: c.text ?? '',
+    id: c.id,
+    level: (c.level ?? 'INFO') as Level,
+    scope: c.scope,
+    spec: c.spec ?? 'v1.19',
+    section: c.section ?? '',
+    text: c.text ?? '',
   }));
 }

@@ -47,7 +47,7 @@ function toValueMatcher(raw: Raw, pointer: string, source: YamlSource, problems:
     problems.add(pointer, '`absent` cannot be combined with conditions on the value');
   }
   if (raw.header !== undefined && site !== 'response') {
-    problems.add(`${pointer}/header`, 'a header matcher applies to a response: use it in an expect\'s body list');
+    problems.add(`${pointer}/header`, "a header matcher applies to a response: use it in an expect's body list");
   }
   const matcher: ValueMatcher & { any_of?: PathMatcher[][] } = { ...(raw as object), at: source.where(pointer) };
   // Elements of a list have no headers; alternatives are evaluated where their item is.
@@ -59,7 +59,14 @@ function toValueMatcher(raw: Raw, pointer: string, source: YamlSource, problems:
   return matcher;
 }
 
-function toPathMatchers(list: Raw[] | undefined, pointer: string, source: YamlSource, problems: Problems, scope?: Scope, site: MatchSite = 'value'): PathMatcher[] {
+function toPathMatchers(
+  list: Raw[] | undefined,
+  pointer: string,
+  source: YamlSource,
+  problems: Problems,
+  scope?: Scope,
+  site: MatchSite = 'value',
+): PathMatcher[] {
   return (list ?? []).map((m, i) => toValueMatcher(m, `${pointer}/${i}`, source, problems, scope, site) as PathMatcher);
 }
 
@@ -127,7 +134,8 @@ function toRequestStep(raw: Raw, pointer: string, source: YamlSource, scope: Sco
     checkDurationAt(e.eventually, `${ep}/eventually`, problems, scope);
     checkDurationAt(e.answered_within, `${ep}/answered_within`, problems, scope);
     // Re-sending is only harmless for a request that changes nothing.
-    if (e.eventually !== undefined && r.method !== 'GET') problems.add(`${ep}/eventually`, `eventually re-sends the request until its checks hold; only a GET can be re-sent safely, not ${r.method}`);
+    if (e.eventually !== undefined && r.method !== 'GET')
+      problems.add(`${ep}/eventually`, `eventually re-sends the request until its checks hold; only a GET can be re-sent safely, not ${r.method}`);
     expect = {
       status: e.status,
       statusAt: source.where(`${ep}/status`),
@@ -138,10 +146,15 @@ function toRequestStep(raw: Raw, pointer: string, source: YamlSource, scope: Sco
       eventually: e.eventually,
       answered_within: e.answered_within,
       answeredWithinAt: source.where(`${ep}/answered_within`),
-      headers: e.headers === undefined ? undefined : Object.fromEntries(
-        Object.entries(e.headers as Record<string, Raw>).map(([name, m]) => [
-          name.toLowerCase(), toValueMatcher(m, `${ep}/headers/${name}`, source, problems),
-        ])),
+      headers:
+        e.headers === undefined
+          ? undefined
+          : Object.fromEntries(
+              Object.entries(e.headers as Record<string, Raw>).map(([name, m]) => [
+                name.toLowerCase(),
+                toValueMatcher(m, `${ep}/headers/${name}`, source, problems),
+              ]),
+            ),
     };
   }
   if (raw.capture !== undefined) {
@@ -152,7 +165,7 @@ function toRequestStep(raw: Raw, pointer: string, source: YamlSource, scope: Sco
       scope.captured.add(name);
     }
   }
-  return { kind: 'request', at: source.where(p), request: r as RequestStep["request"], expect, capture: raw.capture };
+  return { kind: 'request', at: source.where(p), request: r as RequestStep['request'], expect, capture: raw.capture };
 }
 
 function toStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, problems: Problems): Step {
@@ -214,10 +227,18 @@ function toCase(raw: Raw, index: number, suite: Raw, stem: string, source: YamlS
   const pointer = `/cases/${index}`;
   const actors: string[] = raw.actors ?? [];
   const rooms = (raw.rooms ?? []).map((room: Raw) => ({
-    name: room.name, creator: room.creator, members: room.members ?? [], preset: room.preset ?? 'private_chat',
+    name: room.name,
+    creator: room.creator,
+    members: room.members ?? [],
+    preset: room.preset ?? 'private_chat',
   }));
   const devices: Record<string, string[]> = raw.devices ?? {};
-  const scope: Scope = { actors: new Set(actors), devices: new Map(Object.entries(devices).map(([a, d]) => [a, new Set(d)])), rooms: new Set(), captured: new Set() };
+  const scope: Scope = {
+    actors: new Set(actors),
+    devices: new Map(Object.entries(devices).map(([a, d]) => [a, new Set(d)])),
+    rooms: new Set(),
+    captured: new Set(),
+  };
   for (const actor of Object.keys(devices)) checkActor(actor, `${pointer}/devices/${actor}`, scope, problems);
   rooms.forEach((room: { name: string; creator: string; members: string[] }, i: number) => {
     if (scope.rooms.has(room.name)) problems.add(`${pointer}/rooms/${i}/name`, `duplicate room "${room.name}"`);

@@ -6,8 +6,17 @@ import { readYamlFile, parseYamlText } from '../../project/yaml-source.js';
 import { assertFormat } from './format-schemas.js';
 
 export type Capability =
-  | 'currently_active' | 'idle_timeout' | 'sync_online_timeout' | 'rate_limit' | 'message_activity' | 'profile_propagation'
-  | 'presence_filter' | 'query_string_token' | 'r0_paths' | 'free_for_chat' | 'presence_list';
+  | 'currently_active'
+  | 'idle_timeout'
+  | 'sync_online_timeout'
+  | 'rate_limit'
+  | 'message_activity'
+  | 'profile_propagation'
+  | 'presence_filter'
+  | 'query_string_token'
+  | 'r0_paths'
+  | 'free_for_chat'
+  | 'presence_list';
 
 export type SpecVersion = 'v1.19' | 'r0' | 'early';
 
@@ -81,7 +90,9 @@ export const RATE_LIMIT_NAMES = ['rate_limit_burst', 'rate_limit_per_second'];
 
 /** The values suite expressions may name: the timers, and the rate limit's numbers when there is one. */
 export function expressionVariables(profile: Pick<TargetProfile, 'timers' | 'rate_limit'>): Record<string, number> {
-  const rate: Record<string, number> = profile.rate_limit ? { rate_limit_burst: profile.rate_limit.burst, rate_limit_per_second: profile.rate_limit.per_second } : {};
+  const rate: Record<string, number> = profile.rate_limit
+    ? { rate_limit_burst: profile.rate_limit.burst, rate_limit_per_second: profile.rate_limit.per_second }
+    : {};
   return { ...profile.timers, ...rate };
 }
 
@@ -99,7 +110,11 @@ function normalise(raw: RawProfile, source: string, baseDir: string): TargetProf
     timers: { ...DEFAULT_TIMERS, ...(raw.timers ?? {}) } as Timers,
     capabilities: raw.capabilities ?? [],
     expectations: raw.expectations === undefined ? undefined : resolve(baseDir, raw.expectations),
-    mock: { faults: raw.mock?.faults ?? [], variants: raw.mock?.variants ?? [], ...(raw.mock?.variant_options ? { variant_options: raw.mock.variant_options } : {}) },
+    mock: {
+      faults: raw.mock?.faults ?? [],
+      variants: raw.mock?.variants ?? [],
+      ...(raw.mock?.variant_options ? { variant_options: raw.mock.variant_options } : {}),
+    },
     source,
   };
 }

@@ -27,16 +27,26 @@ export function genericProfileNotes(profile: TargetProfile, cases: PlannedCase[]
   }
   const skipped = new Set([...byCapability.values()].flat());
   if (skipped.size > 0) {
-    const list = [...byCapability].sort((x, y) => y[1].length - x[1].length).map(([cap, ps]) => `${cap} (${ps.length})`).join(', ');
+    const list = [...byCapability]
+      .sort((x, y) => y[1].length - x[1].length)
+      .map(([cap, ps]) => `${cap} (${ps.length})`)
+      .join(', ');
     notes.push(`${skipped.size === 1 ? '1 case is' : `${skipped.size} cases are`} skipped because they need a capability this profile does not claim: ${list}`);
     const timed = [...skipped].filter((p) => p.case.requires.some((c) => TIMED.includes(c)));
     if (timed.length > 0) {
       const longest = Math.max(...timed.map((p) => caseTimeoutMs(p.case, t)));
-      notes.push(`${timed.length} of them wait for the server's timers: with the default timers each could take up to ${duration(longest)} (its time limit), and they need the server's actual timers, which only a profile gives`);
+      notes.push(
+        `${timed.length} of them wait for the server's timers: with the default timers each could take up to ${duration(longest)} (its time limit), and they need the server's actual timers, which only a profile gives`,
+      );
     }
   }
   const otherApis = cases.filter((p) => p.skipKind === 'spec_version').length;
-  if (otherApis > 0) notes.push(`${otherApis === 1 ? '1 case applies' : `${otherApis} cases apply`} only to another API (r0, early) than the ${profile.spec_version} this run speaks`);
-  notes.push(`to test the rest, write a profile of this server: matrix-presence-conformance profile init --homeserver ${baseUrl} --out my-server.yaml, then run --homeserver ${baseUrl} --target my-server.yaml`);
+  if (otherApis > 0)
+    notes.push(
+      `${otherApis === 1 ? '1 case applies' : `${otherApis} cases apply`} only to another API (r0, early) than the ${profile.spec_version} this run speaks`,
+    );
+  notes.push(
+    `to test the rest, write a profile of this server: matrix-presence-conformance profile init --homeserver ${baseUrl} --out my-server.yaml, then run --homeserver ${baseUrl} --target my-server.yaml`,
+  );
   return notes;
 }

@@ -92,7 +92,9 @@ export function planRun(suites: Suite[], target: TargetProfile, sel: Selection, 
     // A case outside this shard belongs to another machine's report: leave it out entirely.
     if (sel.shard && !inShard(c.fullId, sel.shard)) continue;
     const expectation = expectations.get(c.fullId);
-    const skip = selectionSkip(c, sel) ?? targetSkip(c, target) ??
+    const skip =
+      selectionSkip(c, sel) ??
+      targetSkip(c, target) ??
       (expectation?.expect === 'skip' ? { reason: `expected skip: ${expectation.reason}`, kind: 'expectation' as const } : undefined);
     cases.push({ case: c, ...(skip ? { skip: skip.reason, skipKind: skip.kind } : {}), ...(expectation ? { expectation } : {}) });
   }

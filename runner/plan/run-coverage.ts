@@ -61,5 +61,3 @@ export function runCoverage(cases: PlannedCase[], clauses: Clause[] | undefined,
   }
   return coverage;
 }
-
-

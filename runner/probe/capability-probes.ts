@@ -36,7 +36,7 @@ export function currentlyActiveFinding(presence: Extract<PresenceSwitch, { verdi
     ? `not claimed: GET right after PUT online has currently_active ${JSON.stringify(presence.get.currently_active ?? null)}`
     : flipSeen
       ? 'claimed: GET right after PUT online says currently_active true, and it turned false after last_active_granularity (timers)'
-      : 'not claimed: GET right after PUT online says currently_active true, but it was not seen turning false (timers), and the cases rely on when it does; with last_active_granularity set to the server\'s value, the capability can be added by hand';
+      : "not claimed: GET right after PUT online says currently_active true, but it was not seen turning false (timers), and the cases rely on when it does; with last_active_granularity set to the server's value, the capability can be added by hand";
   return { topic: 'currently_active', capability: 'currently_active', claimed: seen && flipSeen, evidence, conclusion };
 }
 
@@ -65,7 +65,9 @@ export async function probeEarlyPrefix(session: ProbeSession, a: ProbeUser): Pro
   const served = isOk(answer) && typeof presenceOf(answer) === 'string';
   return {
     topic: 'early prefix',
-    conclusion: served ? 'the early prefix /_matrix/client/api/v1 answers presence requests' : `the early prefix /_matrix/client/api/v1 is not served for presence (${describeAnswer(answer)})`,
+    conclusion: served
+      ? 'the early prefix /_matrix/client/api/v1 answers presence requests'
+      : `the early prefix /_matrix/client/api/v1 is not served for presence (${describeAnswer(answer)})`,
     evidence: session.evidenceSince(mark),
   };
 }
@@ -80,7 +82,8 @@ export async function probePresenceList(session: ProbeSession, a: ProbeUser, c: 
   if (!isOk(list) || !Array.isArray(list.response!.json)) {
     return finding(session, mark, 'presence_list', false, `not claimed: GET ${EARLY}/presence/list/... ${answered(list)}`);
   }
-  if (!c) return finding(session, mark, 'presence_list', false, 'not claimed: the list is served, but without a second user the probe could not see an invite work');
+  if (!c)
+    return finding(session, mark, 'presence_list', false, 'not claimed: the list is served, but without a second user the probe could not see an invite work');
   const invite = await session.call('presence_list', 'POST', path, { ...auth, json: { invite: [c.user_id] } });
   const after = await session.call('presence_list', 'GET', path, auth);
   const listed = Array.isArray(after.response?.json) && (after.response!.json as { user_id?: unknown }[]).some((e) => e?.user_id === c.user_id);
@@ -100,12 +103,30 @@ export async function probeFreeForChat(session: ProbeSession, c: ProbeUser): Pro
   if (put.response?.status !== 200) return finding(session, mark, 'free_for_chat', false, `not claimed: PUT presence free_for_chat ${answered(put)}`);
   const get = await session.call('free_for_chat', 'GET', path, { token: c.access_token });
   if (presenceOf(get) !== 'free_for_chat') {
-    return finding(session, mark, 'free_for_chat', false, `not claimed: PUT free_for_chat answered 200 but GET says presence ${JSON.stringify(presenceOf(get) ?? null)}`);
+    return finding(
+      session,
+      mark,
+      'free_for_chat',
+      false,
+      `not claimed: PUT free_for_chat answered 200 but GET says presence ${JSON.stringify(presenceOf(get) ?? null)}`,
+    );
   }
   const bogus = await session.call('free_for_chat', 'PUT', path, { token: c.access_token, json: { presence: 'mpc-no-such-state' }, retry429: true });
   return bogus.response?.status === 200
-    ? finding(session, mark, 'free_for_chat', false, 'not claimed: free_for_chat is stored, but so is a made-up state: the server takes any string, not the r0 states')
-    : finding(session, mark, 'free_for_chat', true, `claimed: PUT free_for_chat is stored and read back, a made-up state is refused (${describeAnswer(bogus)})`);
+    ? finding(
+        session,
+        mark,
+        'free_for_chat',
+        false,
+        'not claimed: free_for_chat is stored, but so is a made-up state: the server takes any string, not the r0 states',
+      )
+    : finding(
+        session,
+        mark,
+        'free_for_chat',
+        true,
+        `claimed: PUT free_for_chat is stored and read back, a made-up state is refused (${describeAnswer(bogus)})`,
+      );
 }
 
 interface SyncView {
@@ -117,7 +138,11 @@ interface SyncView {
 
 async function sync(session: ProbeSession, label: string, user: ProbeUser, query: Record<string, string | number>): Promise<SyncView> {
   const timeout = Number(query.timeout ?? 0);
-  const answer = await session.call(label, 'GET', '/_matrix/client/v3/sync', { token: user.access_token, query: { set_presence: 'offline', ...query }, timeoutMs: session.requestTimeoutMs + timeout });
+  const answer = await session.call(label, 'GET', '/_matrix/client/v3/sync', {
+    token: user.access_token,
+    query: { set_presence: 'offline', ...query },
+    timeoutMs: session.requestTimeoutMs + timeout,
+  });
   const body = answer.response?.status === 200 ? (answer.response.json as { next_batch?: unknown; presence?: { events?: unknown } } | undefined) : undefined;
   const events = Array.isArray(body?.presence?.events) ? (body!.presence!.events as { sender?: unknown; content?: unknown }[]) : [];
   return {
@@ -137,13 +162,25 @@ export async function probePresenceFilter(session: ProbeSession, a: ProbeUser): 
   const mark = session.mark;
   const plain = await sync(session, 'presence_filter', a, { timeout: 0 });
   if (!plain.senders.includes(a.user_id)) {
-    return finding(session, mark, 'presence_filter', false, `not claimed: cannot tell, the user's own presence is not in their initial /sync (${describeAnswer(plain.answer)})`);
+    return finding(
+      session,
+      mark,
+      'presence_filter',
+      false,
+      `not claimed: cannot tell, the user's own presence is not in their initial /sync (${describeAnswer(plain.answer)})`,
+    );
   }
   const notTypes = await sync(session, 'presence_filter', a, { timeout: 0, filter: JSON.stringify({ presence: { not_types: ['m.presence'] } }) });
   const senders = await sync(session, 'presence_filter', a, { timeout: 0, filter: JSON.stringify({ presence: { senders: ['@mpc-nobody:invalid'] } }) });
   const honoured = (v: SyncView) => v.answer.response?.status === 200 && !v.senders.includes(a.user_id);
   if (honoured(notTypes) && honoured(senders)) {
-    return finding(session, mark, 'presence_filter', true, 'claimed: own presence is in the initial /sync, and filters presence.not_types [m.presence] and presence.senders [someone else] each leave it out');
+    return finding(
+      session,
+      mark,
+      'presence_filter',
+      true,
+      'claimed: own presence is in the initial /sync, and filters presence.not_types [m.presence] and presence.senders [someone else] each leave it out',
+    );
   }
   const ignored = [honoured(notTypes) ? undefined : 'not_types', honoured(senders) ? undefined : 'senders'].filter(Boolean).join(' and ');
   return finding(session, mark, 'presence_filter', false, `not claimed: the filter's presence.${ignored} did not leave the user's own presence out`);
@@ -158,7 +195,10 @@ export async function probeProfilePropagation(session: ProbeSession, a: ProbeUse
   const start = await sync(session, 'profile_propagation', c, { timeout: 0 });
   if (!start.nextBatch) return finding(session, mark, 'profile_propagation', false, `not claimed: the watcher's /sync ${answered(start.answer)}`);
   const name = `mpc probe ${Date.now().toString(36)}`;
-  const set = await session.call('profile_propagation', 'PUT', `/_matrix/client/v3/profile/${encodeURIComponent(a.user_id)}/displayname`, { token: a.access_token, json: { displayname: name } });
+  const set = await session.call('profile_propagation', 'PUT', `/_matrix/client/v3/profile/${encodeURIComponent(a.user_id)}/displayname`, {
+    token: a.access_token,
+    json: { displayname: name },
+  });
   if (set.response?.status !== 200) return finding(session, mark, 'profile_propagation', false, `not claimed: PUT displayname ${answered(set)}`);
   let since = start.nextBatch;
   const until = Math.min(Date.now() + 4_000, session.deadline);
@@ -169,10 +209,17 @@ export async function probeProfilePropagation(session: ProbeSession, a: ProbeUse
     since = next.nextBatch;
     next.senders.forEach((s, i) => s === a.user_id && seen.push(next.contents[i]!));
     if (seen.some((content) => content.displayname === name)) {
-      return finding(session, mark, 'profile_propagation', true, 'claimed: after a displayname change, a room co-member\'s /sync carries an m.presence with the new displayname');
+      return finding(
+        session,
+        mark,
+        'profile_propagation',
+        true,
+        "claimed: after a displayname change, a room co-member's /sync carries an m.presence with the new displayname",
+      );
     }
   }
-  const what = seen.length === 0 ? 'no m.presence from the user arrived' : `the m.presence that arrived carries no new displayname (${JSON.stringify(seen.at(-1))})`;
+  const what =
+    seen.length === 0 ? 'no m.presence from the user arrived' : `the m.presence that arrived carries no new displayname (${JSON.stringify(seen.at(-1))})`;
   return finding(session, mark, 'profile_propagation', false, `not claimed: after a displayname change ${what} within 4 s`);
 }
 
@@ -182,9 +229,18 @@ export async function probeProfilePropagation(session: ProbeSession, a: ProbeUse
  */
 export async function probeMessageActivity(session: ProbeSession, a: ProbeUser, roomId: string): Promise<CapabilityFinding> {
   const mark = session.mark;
-  const lower = await session.call('message_activity', 'PUT', presencePath(a.user_id), { token: a.access_token, json: { presence: 'unavailable' }, retry429: true });
+  const lower = await session.call('message_activity', 'PUT', presencePath(a.user_id), {
+    token: a.access_token,
+    json: { presence: 'unavailable' },
+    retry429: true,
+  });
   if (lower.response?.status !== 200) return finding(session, mark, 'message_activity', false, `not claimed: PUT unavailable ${answered(lower)}`);
-  const sent = await session.call('message_activity', 'PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/mpc-probe-${Date.now().toString(36)}`, { token: a.access_token, json: { msgtype: 'm.text', body: 'presence probe' } });
+  const sent = await session.call(
+    'message_activity',
+    'PUT',
+    `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/mpc-probe-${Date.now().toString(36)}`,
+    { token: a.access_token, json: { msgtype: 'm.text', body: 'presence probe' } },
+  );
   if (sent.response?.status !== 200) return finding(session, mark, 'message_activity', false, `not claimed: sending a message ${answered(sent)}`);
   // A server may apply the activity in the background: read again for a short while.
   const until = Math.min(Date.now() + 2_000, session.deadline);

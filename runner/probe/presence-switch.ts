@@ -77,7 +77,12 @@ export async function checkPresenceSwitch(session: ProbeSession, user: ProbeUser
     const body = get.response.json as Record<string, unknown> | undefined;
     const presence = body && typeof body === 'object' ? body.presence : undefined;
     if (get.response.status === 200 && presence === 'online') {
-      return { verdict: 'on', get: body!, visibleAfterMs: Date.now() - answeredAt, ...lastActiveExcess(body!.last_active_ago, (readStarted + Date.now()) / 2 - putSent) };
+      return {
+        verdict: 'on',
+        get: body!,
+        visibleAfterMs: Date.now() - answeredAt,
+        ...lastActiveExcess(body!.last_active_ago, (readStarted + Date.now()) / 2 - putSent),
+      };
     }
     const after = `right after PUT online, GET of ${user.user_id}'s own presence answered ${get.response.status} ${get.response.text.trim().slice(0, 120)}`;
     if (get.response.status !== 200) {
@@ -103,4 +108,5 @@ export function lastActiveExcess(lastActiveAgo: unknown, sinceActivityMs: number
 }
 
 /** What to do when presence is off: the switch of each common server. */
-export const SWITCH_PRESENCE_ON = 'switch presence on (Synapse: presence.enabled: true; Dendrite: global.presence.enable_inbound and enable_outbound; conduwuit: allow_local_presence = true)';
+export const SWITCH_PRESENCE_ON =
+  'switch presence on (Synapse: presence.enabled: true; Dendrite: global.presence.enable_inbound and enable_outbound; conduwuit: allow_local_presence = true)';

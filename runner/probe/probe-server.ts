@@ -7,8 +7,16 @@ import type { StaticUser } from '../load/load-target.js';
 import { checkHomeserverReachable } from '../provision/reach-homeserver.js';
 import { provisionRoom } from '../provision/provision.js';
 import {
-  currentlyActiveFinding, notProbed, probeEarlyPrefix, probeFreeForChat, probePresenceFilter, probePresenceList,
-  probeMessageActivity, probeProfilePropagation, probeQueryToken, probeR0Paths,
+  currentlyActiveFinding,
+  notProbed,
+  probeEarlyPrefix,
+  probeFreeForChat,
+  probePresenceFilter,
+  probePresenceList,
+  probeMessageActivity,
+  probeProfilePropagation,
+  probeQueryToken,
+  probeR0Paths,
 } from './capability-probes.js';
 import type { CapabilityFinding, Finding } from './findings.js';
 import { checkPresenceSwitch, type PresenceSwitch, type ProbeUser } from './presence-switch.js';
@@ -63,21 +71,48 @@ export interface ProbeReport {
   durationMs: number;
 }
 
-const CAPABILITY_ORDER = ['currently_active', 'idle_timeout', 'sync_online_timeout', 'rate_limit', 'message_activity', 'profile_propagation', 'presence_filter', 'query_string_token', 'r0_paths', 'free_for_chat', 'presence_list'] as const;
+const CAPABILITY_ORDER = [
+  'currently_active',
+  'idle_timeout',
+  'sync_online_timeout',
+  'rate_limit',
+  'message_activity',
+  'profile_propagation',
+  'presence_filter',
+  'query_string_token',
+  'r0_paths',
+  'free_for_chat',
+  'presence_list',
+] as const;
 
 function actor(name: string, u: ProbeUser) {
   return { name, user_id: u.user_id, localpart: localpartOf(u.user_id), access_token: u.access_token };
 }
 
 /** A room of the timed users and the watcher (idle user creates it); undefined, reported, when it cannot be made. */
-async function roomForWatcher(session: ProbeSession, idleUser: ProbeUser, syncUser: ProbeUser | undefined, watcher: ProbeUser, report: (f: Finding) => void): Promise<string | undefined> {
+async function roomForWatcher(
+  session: ProbeSession,
+  idleUser: ProbeUser,
+  syncUser: ProbeUser | undefined,
+  watcher: ProbeUser,
+  report: (f: Finding) => void,
+): Promise<string | undefined> {
   const mark = session.mark;
   const actors = { idle: actor('idle', idleUser), watcher: actor('watcher', watcher), ...(syncUser ? { sync: actor('sync', syncUser) } : {}) };
   try {
-    const room = await provisionRoom(session.client, PROBE_DIALECT, { name: 'timers', creator: 'idle', members: syncUser ? ['watcher', 'sync'] : ['watcher'], preset: 'private_chat' }, actors);
+    const room = await provisionRoom(
+      session.client,
+      PROBE_DIALECT,
+      { name: 'timers', creator: 'idle', members: syncUser ? ['watcher', 'sync'] : ['watcher'], preset: 'private_chat' },
+      actors,
+    );
     return room.room_id;
   } catch (err) {
-    report({ topic: 'timers', conclusion: `could not make a room for the watcher of the timers, so they are read from GET alone: ${(err as Error).message}`, evidence: session.evidenceSince(mark) });
+    report({
+      topic: 'timers',
+      conclusion: `could not make a room for the watcher of the timers, so they are read from GET alone: ${(err as Error).message}`,
+      evidence: session.evidenceSince(mark),
+    });
     return undefined;
   }
 }
@@ -123,7 +158,12 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     // room (conduwuit), and profile propagation is about co-members.
     const mark = session.mark;
     try {
-      ({ room_id: roomId } = await provisionRoom(session.client, PROBE_DIALECT, { name: 'probe', creator: 'a', members: ['c'], preset: 'private_chat' }, { a: actor('a', a), c: actor('c', c) }));
+      ({ room_id: roomId } = await provisionRoom(
+        session.client,
+        PROBE_DIALECT,
+        { name: 'probe', creator: 'a', members: ['c'], preset: 'private_chat' },
+        { a: actor('a', a), c: actor('c', c) },
+      ));
     } catch (err) {
       report({ topic: 'room', conclusion: `could not make a room for two probe users: ${(err as Error).message}`, evidence: session.evidenceSince(mark) });
     }
@@ -132,12 +172,16 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     const mark = session.mark;
     presence = await checkPresenceSwitch(session, a);
     switchEvidence = session.evidenceSince(mark);
-    report({ topic: 'presence', conclusion: presence.verdict === 'on' ? 'on: a user\'s own PUT online is read back' : `${presence.verdict}: ${presence.seen}`, evidence: switchEvidence });
+    report({
+      topic: 'presence',
+      conclusion: presence.verdict === 'on' ? "on: a user's own PUT online is read back" : `${presence.verdict}: ${presence.seen}`,
+      evidence: switchEvidence,
+    });
   }
   if (presence?.verdict === 'on' && idleUser) {
     // The timers are measured while the other probes run, on users of their own, for as long as the
     // budget allows (or, with --measure-timers, up to several minutes).
-    const wait = options.measureTimers ? options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS : Math.max(0, session.remainingMs() - 2 * requestTimeout);
+    const wait = options.measureTimers ? (options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS) : Math.max(0, session.remainingMs() - 2 * requestTimeout);
     const measuringSession = new ProbeSession(url, Date.now() + wait + 2 * requestTimeout, requestTimeout);
     // The cases read timed changes from a co-member's /sync, so the measurement does too.
     const timedRoom = watcher ? await roomForWatcher(measuringSession, idleUser, syncUser, watcher, report) : undefined;
@@ -178,21 +222,34 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     measured.capabilities.forEach(claim);
     claim(currentlyActiveFinding(presence as Extract<PresenceSwitch, { verdict: 'on' }>, switchEvidence, timers.last_active_granularity !== undefined));
   }
-  const why = !a ? 'no user: the runner cannot make users on this server yet'
-    : presence?.verdict !== 'on' ? `presence is ${presence?.verdict}`
-    : 'the timers need two users of their own';
+  const why = !a
+    ? 'no user: the runner cannot make users on this server yet'
+    : presence?.verdict !== 'on'
+      ? `presence is ${presence?.verdict}`
+      : 'the timers need two users of their own';
   const unasked = CAPABILITY_ORDER.filter((capability) => !capabilities.some((f) => f.capability === capability));
   if (unasked.length > 0) {
     capabilities.push(...unasked.map((capability) => notProbed(capability, why)));
     report({ topic: 'capabilities', conclusion: `not claimed, not probed (${why}): ${unasked.join(', ')}`, evidence: [] });
   }
-  const visibilityDeadline = presence?.verdict === 'on'
-    ? { value: Math.max(500, roundUpNice(4 * presence.visibleAfterMs)), why: `the probe's PUT showed in GET ${presence.visibleAfterMs} ms after its answer; 4 times that, at least 500 ms` }
-    : undefined;
-  const lastActivePrecision = excess.length > 0
-    ? { value: roundUpNice(Math.max(...excess)), why: `read right after activity, last_active_ago exceeded the time since it by at most ${Math.max(...excess)} ms (${excess.length} reads)` }
-    : undefined;
-  capabilities.sort((x, y) => CAPABILITY_ORDER.indexOf(x.capability as typeof CAPABILITY_ORDER[number]) - CAPABILITY_ORDER.indexOf(y.capability as typeof CAPABILITY_ORDER[number]));
+  const visibilityDeadline =
+    presence?.verdict === 'on'
+      ? {
+          value: Math.max(500, roundUpNice(4 * presence.visibleAfterMs)),
+          why: `the probe's PUT showed in GET ${presence.visibleAfterMs} ms after its answer; 4 times that, at least 500 ms`,
+        }
+      : undefined;
+  const lastActivePrecision =
+    excess.length > 0
+      ? {
+          value: roundUpNice(Math.max(...excess)),
+          why: `read right after activity, last_active_ago exceeded the time since it by at most ${Math.max(...excess)} ms (${excess.length} reads)`,
+        }
+      : undefined;
+  capabilities.sort(
+    (x, y) =>
+      CAPABILITY_ORDER.indexOf(x.capability as (typeof CAPABILITY_ORDER)[number]) - CAPABILITY_ORDER.indexOf(y.capability as (typeof CAPABILITY_ORDER)[number]),
+  );
 
   return {
     url,
@@ -212,4 +269,3 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     durationMs: Date.now() - started,
   };
 }
-

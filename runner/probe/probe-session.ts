@@ -11,7 +11,6 @@ import { runWallClock } from '../../project/clock.js';
 /** The probes speak the current Client-Server API (a server's /versions is where probing starts). */
 export const PROBE_DIALECT = DIALECTS['v1.19'];
 
-
 /** The answer to one probe request: the response, or why there was none. */
 export type ProbeAnswer = { response: HttpResponse; error?: undefined } | { response?: undefined; error: TransportError };
 
@@ -43,7 +42,7 @@ export class ProbeSession {
   async call(label: string, method: string, path: string, options: CallOptions = {}): Promise<ProbeAnswer> {
     if (this.stopped) return { error: this.stopped };
     const remaining = this.remainingMs();
-    if (remaining <= 0) return { error: new TransportError('aborted', 'the probe\'s time budget is spent') };
+    if (remaining <= 0) return { error: new TransportError('aborted', "the probe's time budget is spent") };
     const timeoutMs = Math.min(options.timeoutMs ?? this.requestTimeoutMs, remaining);
     try {
       const response = await this.client.call(label, method, path, { retry429: false, ...options, timeoutMs });
@@ -88,7 +87,10 @@ export function evidenceLine(exchange: Exchange): string {
 /** A body as evidence: one line, at most a few words long, secrets shortened. */
 export function clip(text: string): string {
   // Throwaway users' secrets still stay out of what is printed.
-  const flat = text.replace(/\s+/g, ' ').trim().replace(/("(?:password|mac|access_token|shared_secret)"\s*:\s*")[^"]*"/g, '$1…"');
+  const flat = text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/("(?:password|mac|access_token|shared_secret)"\s*:\s*")[^"]*"/g, '$1…"');
   return flat.length > EVIDENCE_BODY_LIMIT ? `${flat.slice(0, EVIDENCE_BODY_LIMIT)}…` : flat;
 }
 

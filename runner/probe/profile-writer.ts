@@ -33,7 +33,10 @@ function comment(text: string, indent = '', hang = ''): string[] {
 }
 
 function profileName(report: ProbeReport): string {
-  const word = report.software?.split(/\s+/)[0]?.toLowerCase().replace(/[^a-z0-9_-]/g, '');
+  const word = report.software
+    ?.split(/\s+/)[0]
+    ?.toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '');
   return word || 'homeserver';
 }
 
@@ -48,18 +51,28 @@ function timerLines(report: ProbeReport): string[] {
   const server = ['idle_timeout', 'sync_online_timeout', 'last_active_granularity'] as const;
   const seen = server.filter((t) => report.timers[t] !== undefined);
   if (seen.length > 0) {
-    lines.push(...comment(`Measured by waiting: ${seen.join(', ')}. A measured time includes any delay with which the server applies its timers (Synapse: a loop every 5 s), so the configured value may be lower: where you know it, write that.`, '  '));
+    lines.push(
+      ...comment(
+        `Measured by waiting: ${seen.join(', ')}. A measured time includes any delay with which the server applies its timers (Synapse: a loop every 5 s), so the configured value may be lower: where you know it, write that.`,
+        '  ',
+      ),
+    );
   }
   if (seen.length < server.length) {
-    lines.push(...comment(`${seen.length > 0 ? 'The others' : 'The server\'s timers'} were not seen changing ${report.timersMeasured ? 'in the time profile init waited (--measure-timers waits up to 6 min)' : '(presence is not on, or there were no users to measure with)'}: these are the common defaults (Synapse's). Write the values the server is configured with, and add the capability (idle_timeout, sync_online_timeout, currently_active) whose timer is then known.`, '  '));
+    lines.push(
+      ...comment(
+        `${seen.length > 0 ? 'The others' : "The server's timers"} were not seen changing ${report.timersMeasured ? 'in the time profile init waited (--measure-timers waits up to 6 min)' : '(presence is not on, or there were no users to measure with)'}: these are the common defaults (Synapse's). Write the values the server is configured with, and add the capability (idle_timeout, sync_online_timeout, currently_active) whose timer is then known.`,
+        '  ',
+      ),
+    );
   }
   for (const timer of server) {
     const value = report.timers[timer];
     lines.push(`  ${timer}: ${value ?? DEFAULT_TIMERS[timer]}    # ${value !== undefined ? 'measured' : 'default'}; ${SERVER_TIMER_SETTINGS[timer]}`);
   }
   const runner: [keyof Timers, string][] = [
-    ['request_timeout', 'the runner\'s limit for one request'],
-    ['sync_poll_timeout', 'the timeout of the runner\'s /sync long-polls'],
+    ['request_timeout', "the runner's limit for one request"],
+    ['sync_poll_timeout', "the timeout of the runner's /sync long-polls"],
     ['delivery_deadline', 'how long a case waits for presence to arrive (more for a server late with timed changes)'],
   ];
   for (const [timer, what] of runner) lines.push(`  ${timer}: ${DEFAULT_TIMERS[timer]}    # ${what}`);
@@ -77,15 +90,22 @@ function registrationLines(report: ProbeReport, usersNeeded: number | undefined)
   const r = report.registration;
   const lines = ['registration:', ...comment(r.finding.conclusion, '  '), `  method: ${r.registration.method}`];
   if (r.registration.method === 'shared_secret') {
-    if (r.placeholder) lines.push(...comment('REPLACE-ME: the registration_shared_secret of the server\'s configuration', '  '));
+    if (r.placeholder) lines.push(...comment("REPLACE-ME: the registration_shared_secret of the server's configuration", '  '));
     lines.push(`  shared_secret: ${q(r.registration.shared_secret ?? '')}`);
   }
   if (r.registration.method === 'static') {
     const need = usersNeeded === undefined ? '' : ` A whole run with this profile needs ${usersNeeded} (one per actor of each case that runs).`;
-    lines.push(...comment(`${r.placeholder ? 'REPLACE-ME: pre-made users of the server, each with a valid access token.' : 'Pre-made users, handed out one per actor of each case, in order.'}${need}`, '  '));
+    lines.push(
+      ...comment(
+        `${r.placeholder ? 'REPLACE-ME: pre-made users of the server, each with a valid access token.' : 'Pre-made users, handed out one per actor of each case, in order.'}${need}`,
+        '  ',
+      ),
+    );
     lines.push('  users:');
     for (const u of r.registration.users ?? []) {
-      lines.push(`    - { user_id: ${JSON.stringify(u.user_id)}, access_token: ${JSON.stringify(u.access_token)}${u.device_id ? `, device_id: ${JSON.stringify(u.device_id)}` : ''} }`);
+      lines.push(
+        `    - { user_id: ${JSON.stringify(u.user_id)}, access_token: ${JSON.stringify(u.access_token)}${u.device_id ? `, device_id: ${JSON.stringify(u.device_id)}` : ''} }`,
+      );
     }
   }
   return lines;
@@ -95,10 +115,14 @@ function registrationLines(report: ProbeReport, usersNeeded: number | undefined)
 function otherDialects(report: ProbeReport): string[] {
   const others = [
     report.specVersion !== 'r0' && report.versions.some((v) => v.startsWith('r0.')) ? 'r0 (/versions lists r0.x)' : undefined,
-    /^the early prefix \S+ answers/.test(report.findings.find((f) => f.topic === 'early prefix')?.conclusion ?? '') ? 'the early API (its prefix answers presence requests)' : undefined,
+    /^the early prefix \S+ answers/.test(report.findings.find((f) => f.topic === 'early prefix')?.conclusion ?? '')
+      ? 'the early API (its prefix answers presence requests)'
+      : undefined,
   ].filter(Boolean);
   if (others.length === 0) return [];
-  return comment(`The server also speaks ${others.join(' and ')}: a copy of this profile with spec_version r0 or early tests that API and the cases of its text.`);
+  return comment(
+    `The server also speaks ${others.join(' and ')}: a copy of this profile with spec_version r0 or early tests that API and the cases of its text.`,
+  );
 }
 
 /**
@@ -110,13 +134,23 @@ export function writeProfile(report: ProbeReport, options: { date?: Date; usersN
   const date = (options.date ?? new Date()).toISOString().slice(0, 10);
   const who = report.software ? `${report.software} at ${report.url}` : report.url;
   const lines: string[] = [
-    ...comment(`Target profile for ${who}, written by \`matrix-presence-conformance profile init\` on ${date}. Each value says how it was found; a capability is claimed only where the probe saw the behaviour. Field reference: README.md, "Target profiles".`),
+    ...comment(
+      `Target profile for ${who}, written by \`matrix-presence-conformance profile init\` on ${date}. Each value says how it was found; a capability is claimed only where the probe saw the behaviour. Field reference: README.md, "Target profiles".`,
+    ),
   ];
   if (report.presence && report.presence.verdict === 'off') {
-    lines.push('#', ...comment(`PRESENCE IS OFF on this server: ${report.presence.seen}. A run stops at once; ${SWITCH_PRESENCE_ON}, then run profile init again.`));
+    lines.push(
+      '#',
+      ...comment(`PRESENCE IS OFF on this server: ${report.presence.seen}. A run stops at once; ${SWITCH_PRESENCE_ON}, then run profile init again.`),
+    );
   }
   if (report.registration.placeholder) {
-    lines.push('#', ...comment('REPLACE-ME: the runner cannot make users on this server by itself; fill in the registration below (a run stops and says so until then), then run profile init again with --users or --shared-secret to probe the rest.'));
+    lines.push(
+      '#',
+      ...comment(
+        'REPLACE-ME: the runner cannot make users on this server by itself; fill in the registration below (a run stops and says so until then), then run profile init again with --users or --shared-secret to probe the rest.',
+      ),
+    );
   }
   lines.push(
     `name: ${q(name)}`,
@@ -128,7 +162,12 @@ export function writeProfile(report: ProbeReport, options: { date?: Date; usersN
   if (report.serverName) lines.push(`server_name: ${q(report.serverName)}    # from the probe users' ids`);
   lines.push(...registrationLines(report, options.usersNeeded), ...timerLines(report));
   if (report.rateLimit) {
-    lines.push('# PUT presence rate limit: how it was measured is under capabilities, rate_limit', 'rate_limit:', `  per_second: ${report.rateLimit.per_second}`, `  burst: ${report.rateLimit.burst}`);
+    lines.push(
+      '# PUT presence rate limit: how it was measured is under capabilities, rate_limit',
+      'rate_limit:',
+      `  per_second: ${report.rateLimit.per_second}`,
+      `  burst: ${report.rateLimit.burst}`,
+    );
     if (report.rateLimit.counts_sync) lines.push('  counts_sync: true    # every /sync draws from the same bucket: the runner paces them too');
   }
   const claimed = report.capabilities.filter((f) => f.claimed);

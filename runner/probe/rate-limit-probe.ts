@@ -85,7 +85,8 @@ async function syncDrawsFromBucket(session: ProbeSession, b: ProbeUser, waitMs: 
   const sync = await session.call('rate_limit', 'GET', '/_matrix/client/v3/sync', { token: b.access_token, query: { timeout: 0, set_presence: 'offline' } });
   if (sync.response?.status !== 200) return undefined;
   const after = await put();
-  if (after.response?.status === 429) return 'every /sync draws from the same bucket: after a refill, a /sync with set_presence=offline and then a PUT got 429 (counts_sync)';
+  if (after.response?.status === 429)
+    return 'every /sync draws from the same bucket: after a refill, a /sync with set_presence=offline and then a PUT got 429 (counts_sync)';
   if (after.response?.status === 200) return 'a /sync that sets no presence does not draw from the bucket: after a refill, a /sync and then a PUT got 200';
   return undefined;
 }

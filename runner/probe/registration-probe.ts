@@ -34,14 +34,27 @@ export interface RegistrationOutcome {
 }
 
 function profileFor(registration: Registration): TargetProfile {
-  return { name: 'probe', spec_version: 'v1.19', registration, timers: { ...DEFAULT_TIMERS }, capabilities: [], mock: { faults: [], variants: [] }, source: '(probe)' };
+  return {
+    name: 'probe',
+    spec_version: 'v1.19',
+    registration,
+    timers: { ...DEFAULT_TIMERS },
+    capabilities: [],
+    mock: { faults: [], variants: [] },
+    source: '(probe)',
+  };
 }
 
 /** Makes `count` users with the runner's provisioning; the error says why not. */
 async function makeUsers(session: ProbeSession, registration: Registration, count: number): Promise<ProbeUser[] | string> {
   const state = new ProvisioningState(profileFor(registration));
   try {
-    const actors = await provisionActors(session.client, PROBE_DIALECT, state, Array.from({ length: count }, (_, i) => String.fromCharCode(97 + i)));
+    const actors = await provisionActors(
+      session.client,
+      PROBE_DIALECT,
+      state,
+      Array.from({ length: count }, (_, i) => String.fromCharCode(97 + i)),
+    );
     return Object.values(actors).map((a) => ({ user_id: a.user_id, access_token: a.access_token }));
   } catch (err) {
     if (err instanceof CaseError || err instanceof TransportError) return err.message;
@@ -74,7 +87,8 @@ export async function verifyStaticUsers(session: ProbeSession, users: StaticUser
       const answer = await session.call('static users', 'GET', '/_matrix/client/v3/account/whoami', { token: user.access_token });
       const r = answer.response;
       if (!r) problems.push(`checking the token of ${user.user_id} ${answered(answer)}`);
-      else if (r.status === 401 || r.status === 403) problems.push(`the token of ${user.user_id} is refused: GET /_matrix/client/v3/account/whoami ${answered(answer)}`);
+      else if (r.status === 401 || r.status === 403)
+        problems.push(`the token of ${user.user_id} is refused: GET /_matrix/client/v3/account/whoami ${answered(answer)}`);
       else if (r.status === 200) {
         const owner = (r.json as { user_id?: unknown } | undefined)?.user_id;
         if (typeof owner === 'string' && owner !== user.user_id) problems.push(`the token listed for ${user.user_id} belongs to ${owner}`);
@@ -87,12 +101,15 @@ export async function verifyStaticUsers(session: ProbeSession, users: StaticUser
 
 /** What POST /register without `auth` says: open (a flow of just m.login.dummy) or refused, and how. */
 export async function askRegistration(session: ProbeSession, api = PROBE_DIALECT.api): Promise<{ open: true } | { open: false; refused: string }> {
-  const first = await session.call('registration', 'POST', `${api}/register`, { json: { username: `mpc-probe-${Date.now().toString(36)}`, password: 'probe-only-asks' } });
+  const first = await session.call('registration', 'POST', `${api}/register`, {
+    json: { username: `mpc-probe-${Date.now().toString(36)}`, password: 'probe-only-asks' },
+  });
   const flows = first.response?.status === 401 ? flowsOf(first.response.json) : [];
   // A 200 straight away is a server that needs no auth at all: it says so with the new user's id.
   const registeredAtOnce = first.response?.status === 200 && typeof (first.response.json as { user_id?: unknown } | undefined)?.user_id === 'string';
   if (registeredAtOnce || flows.some((f) => f.length === 1 && f[0] === 'm.login.dummy')) return { open: true };
-  if (first.response?.status === 401) return { open: false, refused: `POST /register offers only the flows ${showFlows(flows)}; the runner completes only m.login.dummy` };
+  if (first.response?.status === 401)
+    return { open: false, refused: `POST /register offers only the flows ${showFlows(flows)}; the runner completes only m.login.dummy` };
   return { open: false, refused: `POST /register ${answered(first)}` };
 }
 
@@ -119,12 +136,19 @@ export async function probeRegistration(session: ProbeSession, options: Registra
     const problem = await verifyStaticUsers(session, options.users);
     if (problem) throw new ConfigError(`--users: ${problem}`);
     return {
-      finding: { topic, conclusion: `pre-made users: the ${options.users.length} tokens given with --users are accepted (method static)`, evidence: session.evidenceSince(mark) },
+      finding: {
+        topic,
+        conclusion: `pre-made users: the ${options.users.length} tokens given with --users are accepted (method static)`,
+        evidence: session.evidenceSince(mark),
+      },
       registration: { method: 'static', users: options.users },
       placeholder: false,
       // The last users of the list: a run hands them out from the first, so the probes' traces
       // (presence set, a shared room, a changed displayname) stay away from the cases where they can.
-      users: options.users.slice(-options.wanted).reverse().map((u) => ({ user_id: u.user_id, access_token: u.access_token })),
+      users: options.users
+        .slice(-options.wanted)
+        .reverse()
+        .map((u) => ({ user_id: u.user_id, access_token: u.access_token })),
       serverName: options.users[0] && serverNameOf(options.users[0].user_id),
     };
   }
@@ -136,7 +160,11 @@ export async function probeRegistration(session: ProbeSession, options: Registra
     const users = await makeUsers(session, { method: 'dummy' }, options.wanted);
     if (typeof users !== 'string') {
       return {
-        finding: { topic, conclusion: `open: POST /register offers the flow [m.login.dummy] (method dummy); made ${users.length} users for the probes`, evidence: session.evidenceSince(mark) },
+        finding: {
+          topic,
+          conclusion: `open: POST /register offers the flow [m.login.dummy] (method dummy); made ${users.length} users for the probes`,
+          evidence: session.evidenceSince(mark),
+        },
         registration: { method: 'dummy' },
         placeholder: false,
         users,
@@ -152,7 +180,11 @@ export async function probeRegistration(session: ProbeSession, options: Registra
     const users = await makeUsers(session, { method: 'shared_secret', shared_secret: options.sharedSecret }, options.wanted);
     if (typeof users === 'string') throw new ConfigError(`--shared-secret: ${users}`);
     return {
-      finding: { topic, conclusion: `${refused}; shared-secret registration with the secret given works (method shared_secret); made ${users.length} users`, evidence: session.evidenceSince(mark) },
+      finding: {
+        topic,
+        conclusion: `${refused}; shared-secret registration with the secret given works (method shared_secret); made ${users.length} users`,
+        evidence: session.evidenceSince(mark),
+      },
       registration: { method: 'shared_secret', shared_secret: options.sharedSecret },
       placeholder: false,
       users,

@@ -19,12 +19,16 @@ function text(value: unknown): string | undefined {
 
 export async function readServerSoftware(session: ProbeSession): Promise<ServerSoftware> {
   const mark = session.mark;
-  const federation = await session.call('server version', 'GET', '/_matrix/federation/v1/version', { timeoutMs: Math.min(SOFTWARE_TIMEOUT_MS, session.requestTimeoutMs) });
+  const federation = await session.call('server version', 'GET', '/_matrix/federation/v1/version', {
+    timeoutMs: Math.min(SOFTWARE_TIMEOUT_MS, session.requestTimeoutMs),
+  });
   const server = (federation.response?.json as { server?: { name?: unknown; version?: unknown } } | undefined)?.server;
   if (federation.response?.status === 200 && text(server?.name)) {
     return { software: [text(server!.name), text(server!.version)].filter(Boolean).join(' '), evidence: session.evidenceSince(mark) };
   }
-  const admin = await session.call('server version', 'GET', '/_synapse/admin/v1/server_version', { timeoutMs: Math.min(SOFTWARE_TIMEOUT_MS, session.requestTimeoutMs) });
+  const admin = await session.call('server version', 'GET', '/_synapse/admin/v1/server_version', {
+    timeoutMs: Math.min(SOFTWARE_TIMEOUT_MS, session.requestTimeoutMs),
+  });
   const version = text((admin.response?.json as { server_version?: unknown } | undefined)?.server_version);
   if (admin.response?.status === 200 && version) return { software: `Synapse ${version}`, evidence: session.evidenceSince(mark) };
   return { evidence: session.evidenceSince(mark) };

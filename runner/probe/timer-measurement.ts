@@ -79,7 +79,12 @@ class Watch {
   activitySeenInSync = false;
   /** `started`: when the activity was answered (timers count from there); `activitySent`: when it was
    * sent. `judgedBy`: the channel whose readings decide (GET from the moment the watcher's /sync fails). */
-  constructor(readonly user: ProbeUser, readonly started: number, readonly activitySent: number, public judgedBy: Channel) {}
+  constructor(
+    readonly user: ProbeUser,
+    readonly started: number,
+    readonly activitySent: number,
+    public judgedBy: Channel,
+  ) {}
 
   /**
    * In the channel that judges (or the one named), the time of the last read before the first reading
@@ -138,7 +143,9 @@ class SyncWatch {
     // The first answer is a snapshot from before the activity, not a change.
     if (first) return;
     const at = Date.now();
-    const events = Array.isArray(body.presence?.events) ? body.presence.events as { type?: unknown; sender?: unknown; content?: Record<string, unknown> }[] : [];
+    const events = Array.isArray(body.presence?.events)
+      ? (body.presence.events as { type?: unknown; sender?: unknown; content?: Record<string, unknown> }[])
+      : [];
     for (const event of events) {
       const watch = watches.find((w) => event?.type === 'm.presence' && w.user.user_id === event.sender);
       const c = event?.content;
@@ -164,7 +171,12 @@ function describe(watch: Watch | undefined): string {
   return `${String(r.presence ?? '?')}${active}${watch.done ? ' (done)' : ''}`;
 }
 
-export async function measureTimers(session: ProbeSession, idleUser: ProbeUser, syncUser: ProbeUser | undefined, options: MeasureOptions = {}): Promise<TimerMeasurement> {
+export async function measureTimers(
+  session: ProbeSession,
+  idleUser: ProbeUser,
+  syncUser: ProbeUser | undefined,
+  options: MeasureOptions = {},
+): Promise<TimerMeasurement> {
   const maxWait = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   const mark = session.mark;
   const out: TimerMeasurement = { findings: [], timers: {}, capabilities: [], lastActiveExcessMs: [] };
@@ -174,12 +186,19 @@ export async function measureTimers(session: ProbeSession, idleUser: ProbeUser, 
   const judgedBy: Channel = syncWatch?.working ? 'sync' : 'get';
 
   const putSent = Date.now();
-  const put = await session.call('timers', 'PUT', presencePath(idleUser.user_id), { token: idleUser.access_token, json: { presence: 'online' }, retry429: true });
+  const put = await session.call('timers', 'PUT', presencePath(idleUser.user_id), {
+    token: idleUser.access_token,
+    json: { presence: 'online' },
+    retry429: true,
+  });
   const idle = put.response?.status === 200 ? new Watch(idleUser, Date.now(), putSent, judgedBy) : undefined;
   let syncing: Watch | undefined;
   if (syncUser) {
     const syncSent = Date.now();
-    const sync = await session.call('timers', 'GET', '/_matrix/client/v3/sync', { token: syncUser.access_token, query: { timeout: 0, set_presence: 'online' } });
+    const sync = await session.call('timers', 'GET', '/_matrix/client/v3/sync', {
+      token: syncUser.access_token,
+      query: { timeout: 0, set_presence: 'online' },
+    });
     if (sync.response?.status === 200) syncing = new Watch(syncUser, Date.now(), syncSent, judgedBy);
     else out.findings.push({ topic: 'sync_online_timeout', conclusion: `not measured: /sync ${answered(sync)}`, evidence: session.evidenceSince(mark) });
   }
@@ -198,7 +217,9 @@ export async function measureTimers(session: ProbeSession, idleUser: ProbeUser, 
     }
     if (idle && !idle.done) idle.done = idle.last?.presence === 'unavailable' || idle.last?.presence === 'offline';
     if (syncing && !syncing.done) syncing.done = syncing.last?.presence === 'offline';
-    options.onProgress?.(`measuring timers: ${Math.round((Date.now() - started) / 1000)} s of at most ${Math.round(maxWait / 1000)} s; idle user: ${describe(idle)}; sync user: ${describe(syncing)}`);
+    options.onProgress?.(
+      `measuring timers: ${Math.round((Date.now() - started) / 1000)} s of at most ${Math.round(maxWait / 1000)} s; idle user: ${describe(idle)}; sync user: ${describe(syncing)}`,
+    );
   }
 
   for (const w of watches) {
@@ -207,9 +228,14 @@ export async function measureTimers(session: ProbeSession, idleUser: ProbeUser, 
     if (excess !== undefined) out.lastActiveExcessMs.push(excess);
   }
   if (syncWatch?.failure) {
-    out.findings.push({ topic: 'timers', conclusion: `the watcher's /sync stopped (${syncWatch.failure}), so the timers were read from GET alone`, evidence: session.evidenceSince(mark) });
+    out.findings.push({
+      topic: 'timers',
+      conclusion: `the watcher's /sync stopped (${syncWatch.failure}), so the timers were read from GET alone`,
+      evidence: session.evidenceSince(mark),
+    });
   }
-  const channel = judgedBy === 'get' || syncWatch?.failure ? ' (read from GET alone, not from a co-member\'s /sync as the cases read it)' : ' in a co-member\'s /sync';
+  const channel =
+    judgedBy === 'get' || syncWatch?.failure ? " (read from GET alone, not from a co-member's /sync as the cases read it)" : " in a co-member's /sync";
   const notSeen = `${seconds(Date.now() - started)}${options.shortWaitNote ? ` (${options.shortWaitNote})` : ''}`;
   if (idle) judgeIdle(idle, out, notSeen, channel);
   if (syncing) judgeSyncOnline(syncing, out, notSeen, channel);
@@ -224,21 +250,51 @@ function judgeIdle(idle: Watch, out: TimerMeasurement, notSeen: string, channel:
   const flipInGet = idle.change(flipped, 'get');
   if (flip) {
     out.timers.last_active_granularity = roundDown(flip.before);
-    out.findings.push({ topic: 'last_active_granularity', conclusion: `currently_active turned false${channel} between ${seconds(flip.before)} and ${seconds(flip.after)} after PUT online`, evidence: [] });
+    out.findings.push({
+      topic: 'last_active_granularity',
+      conclusion: `currently_active turned false${channel} between ${seconds(flip.before)} and ${seconds(flip.after)} after PUT online`,
+      evidence: [],
+    });
   } else if (flipInGet && idle.judgedBy === 'sync') {
-    out.findings.push({ topic: 'last_active_granularity', conclusion: `not seen: GET said currently_active false between ${seconds(flipInGet.before)} and ${seconds(flipInGet.after)} after PUT online, but no m.presence announced it to a co-member's /sync (${notSeen}); the cases wait for that announcement`, evidence: [] });
+    out.findings.push({
+      topic: 'last_active_granularity',
+      conclusion: `not seen: GET said currently_active false between ${seconds(flipInGet.before)} and ${seconds(flipInGet.after)} after PUT online, but no m.presence announced it to a co-member's /sync (${notSeen}); the cases wait for that announcement`,
+      evidence: [],
+    });
   } else {
-    out.findings.push({ topic: 'last_active_granularity', conclusion: `not seen: currently_active did not turn false${channel} while the user stayed online (${notSeen})`, evidence: [] });
+    out.findings.push({
+      topic: 'last_active_granularity',
+      conclusion: `not seen: currently_active did not turn false${channel} while the user stayed online (${notSeen})`,
+      evidence: [],
+    });
   }
   const unavailable = idle.change((r) => r.presence === 'unavailable');
   const offline = idle.change((r) => r.presence === 'offline');
   if (unavailable && (!offline || offline.after > unavailable.after)) {
     out.timers.idle_timeout = roundDown(unavailable.before);
-    out.capabilities.push({ topic: 'idle_timeout', capability: 'idle_timeout', claimed: true, evidence: [], conclusion: `claimed: an online user who did nothing became unavailable${channel} between ${seconds(unavailable.before)} and ${seconds(unavailable.after)} after PUT online` });
+    out.capabilities.push({
+      topic: 'idle_timeout',
+      capability: 'idle_timeout',
+      claimed: true,
+      evidence: [],
+      conclusion: `claimed: an online user who did nothing became unavailable${channel} between ${seconds(unavailable.before)} and ${seconds(unavailable.after)} after PUT online`,
+    });
   } else if (offline) {
-    out.capabilities.push({ topic: 'idle_timeout', capability: 'idle_timeout', claimed: false, evidence: [], conclusion: `not claimed: the user who did nothing went offline (between ${seconds(offline.before)} and ${seconds(offline.after)}) without being unavailable first: the server's sync-online timeout is shorter than its idle timeout, so the idle cases cannot see idle` });
+    out.capabilities.push({
+      topic: 'idle_timeout',
+      capability: 'idle_timeout',
+      claimed: false,
+      evidence: [],
+      conclusion: `not claimed: the user who did nothing went offline (between ${seconds(offline.before)} and ${seconds(offline.after)}) without being unavailable first: the server's sync-online timeout is shorter than its idle timeout, so the idle cases cannot see idle`,
+    });
   } else {
-    out.capabilities.push({ topic: 'idle_timeout', capability: 'idle_timeout', claimed: false, evidence: [], conclusion: `not claimed: still ${String(idle.last?.presence ?? 'unknown')} ${notSeen} after PUT online` });
+    out.capabilities.push({
+      topic: 'idle_timeout',
+      capability: 'idle_timeout',
+      claimed: false,
+      evidence: [],
+      conclusion: `not claimed: still ${String(idle.last?.presence ?? 'unknown')} ${notSeen} after PUT online`,
+    });
   }
 }
 
@@ -246,8 +302,20 @@ function judgeSyncOnline(syncing: Watch, out: TimerMeasurement, notSeen: string,
   const offline = syncing.change((r) => r.presence === 'offline');
   if (offline) {
     out.timers.sync_online_timeout = roundDown(offline.before);
-    out.capabilities.push({ topic: 'sync_online_timeout', capability: 'sync_online_timeout', claimed: true, evidence: [], conclusion: `claimed: a user who synced once went offline${channel} between ${seconds(offline.before)} and ${seconds(offline.after)} after that sync` });
+    out.capabilities.push({
+      topic: 'sync_online_timeout',
+      capability: 'sync_online_timeout',
+      claimed: true,
+      evidence: [],
+      conclusion: `claimed: a user who synced once went offline${channel} between ${seconds(offline.before)} and ${seconds(offline.after)} after that sync`,
+    });
   } else {
-    out.capabilities.push({ topic: 'sync_online_timeout', capability: 'sync_online_timeout', claimed: false, evidence: [], conclusion: `not claimed: a user who synced once was still ${String(syncing.last?.presence ?? 'unknown')} ${notSeen} later` });
+    out.capabilities.push({
+      topic: 'sync_online_timeout',
+      capability: 'sync_online_timeout',
+      claimed: false,
+      evidence: [],
+      conclusion: `not claimed: a user who synced once was still ${String(syncing.last?.presence ?? 'unknown')} ${notSeen} later`,
+    });
   }
 }

@@ -79,7 +79,12 @@ export async function startEmbeddedMock(profile: TargetProfile, extra: MockExtra
       });
       worker.postMessage('close');
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([closed, new Promise<void>((resolve) => { timer = setTimeout(resolve, CLOSE_GRACE_MS); })]);
+      await Promise.race([
+        closed,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, CLOSE_GRACE_MS);
+        }),
+      ]);
       clearTimeout(timer);
       await worker.terminate();
     },

@@ -25,10 +25,14 @@ function whereToSet(profile: TargetProfile, baseUrl: string, field: string): str
 async function staticContactUser(session: ProbeSession, profile: TargetProfile, usersNeeded: number): Promise<ProbeUser> {
   const users = profile.registration.users ?? [];
   if (users.some((u) => u.access_token === STATIC_TOKEN_PLACEHOLDER)) {
-    throw new ConfigError(`registration.users in ${profile.source} still holds the placeholder profile init wrote: list the server's pre-made users with their access tokens there`);
+    throw new ConfigError(
+      `registration.users in ${profile.source} still holds the placeholder profile init wrote: list the server's pre-made users with their access tokens there`,
+    );
   }
   if (users.length < usersNeeded) {
-    throw new ConfigError(`${profile.source} lists ${users.length} static user${users.length === 1 ? '' : 's'}, and the selected cases need ${usersNeeded} (one per actor of each case): add users to registration.users, or select fewer cases (--grep, --tag)`);
+    throw new ConfigError(
+      `${profile.source} lists ${users.length} static user${users.length === 1 ? '' : 's'}, and the selected cases need ${usersNeeded} (one per actor of each case): add users to registration.users, or select fewer cases (--grep, --tag)`,
+    );
   }
   const problem = await verifyStaticUsers(session, users);
   if (problem) throw new ConfigError(`${problem}; replace that user in registration.users of ${profile.source}`);
@@ -41,7 +45,9 @@ async function staticContactUser(session: ProbeSession, profile: TargetProfile, 
 async function registeredContactUser(session: ProbeSession, dialect: Dialect, profile: TargetProfile, provisioning: ProvisioningState): Promise<ProbeUser> {
   const method = profile.registration.method;
   if (method === 'shared_secret' && profile.registration.shared_secret === SHARED_SECRET_PLACEHOLDER) {
-    throw new ConfigError(`registration.shared_secret in ${profile.source} is still the placeholder profile init wrote: set it to the server's registration_shared_secret`);
+    throw new ConfigError(
+      `registration.shared_secret in ${profile.source} is still the placeholder profile init wrote: set it to the server's registration_shared_secret`,
+    );
   }
   try {
     const { contact } = await provisionActors(session.client, dialect, provisioning, ['contact']);
@@ -49,7 +55,9 @@ async function registeredContactUser(session: ProbeSession, dialect: Dialect, pr
   } catch (err) {
     if (!(err instanceof CaseError) && !(err instanceof TransportError)) throw err;
     if (method === 'shared_secret') {
-      throw new ConfigError(`registration refused: ${err.message}; ${whereToSet(profile, session.baseUrl, 'registration.shared_secret to the server\'s registration_shared_secret')}`);
+      throw new ConfigError(
+        `registration refused: ${err.message}; ${whereToSet(profile, session.baseUrl, "registration.shared_secret to the server's registration_shared_secret")}`,
+      );
     }
     const asked = await askRegistration(session, dialect.api);
     const seen = asked.open ? err.message : asked.refused;
@@ -65,10 +73,17 @@ async function registeredContactUser(session: ProbeSession, dialect: Dialect, pr
  * Throws ConfigError when the run cannot get users or presence is off. Learns the server name from the
  * user it makes. `usersNeeded` is how many static users the selected cases take.
  */
-export async function firstContact(session: ProbeSession, dialect: Dialect, profile: TargetProfile, provisioning: ProvisioningState, usersNeeded: number): Promise<void> {
-  const user = profile.registration.method === 'static'
-    ? await staticContactUser(session, profile, usersNeeded)
-    : await registeredContactUser(session, dialect, profile, provisioning);
+export async function firstContact(
+  session: ProbeSession,
+  dialect: Dialect,
+  profile: TargetProfile,
+  provisioning: ProvisioningState,
+  usersNeeded: number,
+): Promise<void> {
+  const user =
+    profile.registration.method === 'static'
+      ? await staticContactUser(session, profile, usersNeeded)
+      : await registeredContactUser(session, dialect, profile, provisioning);
   provisioning.serverName ??= serverNameOf(user.user_id);
   const presence = await checkPresenceSwitch(session, user, dialect);
   const url = session.baseUrl;
@@ -76,7 +91,9 @@ export async function firstContact(session: ProbeSession, dialect: Dialect, prof
     case 'off':
       throw new ConfigError(`presence is off on ${url}: ${presence.seen}; ${SWITCH_PRESENCE_ON}, then run again`);
     case 'token-refused':
-      throw new ConfigError(`${url} refuses the access token of ${user.user_id}: ${presence.seen}${profile.registration.method === 'static' ? `; replace that user in registration.users of ${profile.source}` : ', which it has just issued'}`);
+      throw new ConfigError(
+        `${url} refuses the access token of ${user.user_id}: ${presence.seen}${profile.registration.method === 'static' ? `; replace that user in registration.users of ${profile.source}` : ', which it has just issued'}`,
+      );
     case 'not-served':
       throw new ConfigError(`${url} does not serve the presence endpoints: ${presence.seen}; there is no presence module to test`);
     default:

@@ -85,7 +85,9 @@ async function registerDummy(client: HomeserverClient, dialect: Dialect, name: s
     const flows = (flowBody.flows as { stages?: string[] }[] | undefined) ?? [];
     const dummyOffered = flows.some((f) => Array.isArray(f.stages) && f.stages.length === 1 && f.stages[0] === 'm.login.dummy');
     if (!dummyOffered) {
-      throw new CaseError(`${what}: the server does not offer a registration flow of just m.login.dummy (offered: ${JSON.stringify(flows.map((f) => f.stages))}); use registration method shared_secret or static`);
+      throw new CaseError(
+        `${what}: the server does not offer a registration flow of just m.login.dummy (offered: ${JSON.stringify(flows.map((f) => f.stages))}); use registration method shared_secret or static`,
+      );
     }
     response = await client.call(`provision ${name}`, 'POST', path, {
       json: { ...base, auth: { type: 'm.login.dummy', session: flowBody.session } },
@@ -112,9 +114,15 @@ async function registerPassword(client: HomeserverClient, dialect: Dialect, name
 export async function loginDevice(client: HomeserverClient, dialect: Dialect, actor: Actor, device: string): Promise<Actor> {
   const what = `logging ${actor.name} in on device ${device}`;
   if (actor.password === undefined) throw new CaseError(`${what}: the user has no password the runner knows (static users have one device each)`);
-  const json = dialect.registration === 'password'
-    ? { type: 'm.login.password', user: actor.localpart, password: actor.password }
-    : { type: 'm.login.password', identifier: { type: 'm.id.user', user: actor.localpart }, password: actor.password, initial_device_display_name: `matrix-presence-conformance ${device}` };
+  const json =
+    dialect.registration === 'password'
+      ? { type: 'm.login.password', user: actor.localpart, password: actor.password }
+      : {
+          type: 'm.login.password',
+          identifier: { type: 'm.id.user', user: actor.localpart },
+          password: actor.password,
+          initial_device_display_name: `matrix-presence-conformance ${device}`,
+        };
   const response = await client.call(`provision ${actor.name} ${device}`, 'POST', `${dialect.api}/login`, { json, retry429: true });
   if (response.status !== 200) throw describeFailure(response, what);
   const logged = actorFrom(actor.name, bodyOf(response, what), what);

@@ -37,7 +37,9 @@ async function checkEarlyHomeserver(baseUrl: string, timeoutMs: number, dialect:
   const response = await getWithoutAuth(baseUrl, path, timeoutMs);
   const flows = (response.json as { flows?: unknown } | undefined)?.flows;
   if (response.status !== 200 || !Array.isArray(flows)) {
-    throw new ConfigError(`${baseUrl} does not answer like an early Matrix homeserver (the profile's spec_version is early): GET ${path} gave ${whatCame(response, 'flows')}`);
+    throw new ConfigError(
+      `${baseUrl} does not answer like an early Matrix homeserver (the profile's spec_version is early): GET ${path} gave ${whatCame(response, 'flows')}`,
+    );
   }
   return { versions: [], evidence: `GET ${path} → ${response.status} ${clip(response.text)}` };
 }
@@ -53,7 +55,9 @@ async function getWithoutAuth(baseUrl: string, path: string, timeoutMs: number):
     throw new ConfigError(`cannot reach the homeserver at ${baseUrl}: ${reason} (GET ${path})`);
   }
   if (response.status === 401 || response.status === 403) {
-    throw new ConfigError(`${baseUrl} refuses GET ${path} with HTTP ${response.status}, which a homeserver answers without authentication: something in front of the server (a proxy asking for a login?) refuses every request; point --homeserver at the server's client-server API`);
+    throw new ConfigError(
+      `${baseUrl} refuses GET ${path} with HTTP ${response.status}, which a homeserver answers without authentication: something in front of the server (a proxy asking for a login?) refuses every request; point --homeserver at the server's client-server API`,
+    );
   }
   return response;
 }

@@ -65,7 +65,10 @@ export async function lintSuites(paths: string[], options: LintOptions): Promise
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       for (const line of err.message.split('\n')) {
-        problems.push({ rule: /duplicate case id/.test(line) ? 'duplicate-id' : 'schema', message: line.replace(/^(\S+:\d+:\d+): /, '$1: [schema] ').replace('[schema] duplicate', '[duplicate-id] duplicate') });
+        problems.push({
+          rule: /duplicate case id/.test(line) ? 'duplicate-id' : 'schema',
+          message: line.replace(/^(\S+:\d+:\d+): /, '$1: [schema] ').replace('[schema] duplicate', '[duplicate-id] duplicate'),
+        });
       }
       continue;
     }

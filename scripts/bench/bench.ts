@@ -18,7 +18,17 @@ import { fanOutFigures, measureFanOut, pairedFanOutRatios, ROOM_SIZE, runFanOut,
 import type { ListenerFigures } from './listener-cost.js';
 import type { MemoryFigures } from './memory-probe.js';
 import type { ServerHello } from './server-process.js';
-import { describeWrk, measureThroughput, mergeThroughput, pairedCpuRatio, pairedRatio, WRK_CONNECTIONS, WRK_THREADS, type ThroughputFigures, type ThroughputTarget } from './throughput.js';
+import {
+  describeWrk,
+  measureThroughput,
+  mergeThroughput,
+  pairedCpuRatio,
+  pairedRatio,
+  WRK_CONNECTIONS,
+  WRK_THREADS,
+  type ThroughputFigures,
+  type ThroughputTarget,
+} from './throughput.js';
 import { wrkVersion } from './wrk.js';
 
 const TARGETS = { fanOutP50: 1.3, fanOutP99: 1.5, throughput: 0.8 };
@@ -162,7 +172,16 @@ async function fanOutOverPairs(n: number, profiled: Profiled): Promise<{ mock: F
     ];
     return runFanOut(targets, n, fanOutRoundsAt(n), `${tag}_${n}_${k}`, profiled(`fanout-${n}-pair${k + 1}`, { mock, floor }));
   });
-  return { mock: fanOutFigures(n, runs.map((r) => r.get('mock')!)), floor: fanOutFigures(n, runs.map((r) => r.get('floor')!)) };
+  return {
+    mock: fanOutFigures(
+      n,
+      runs.map((r) => r.get('mock')!),
+    ),
+    floor: fanOutFigures(
+      n,
+      runs.map((r) => r.get('floor')!),
+    ),
+  };
 }
 
 async function main(): Promise<number> {
@@ -173,7 +192,11 @@ async function main(): Promise<number> {
   const synapse = await findSynapse();
   const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: totalmem() / 2 ** 30, node: process.version, wrk, loadStart: loadavg() };
   console.log(`matrix-presence-conformance benchmark, ${new Date().toISOString()}`);
-  console.log(`machine: ${machine.cores} x ${machine.cpu}, ${fmt(machine.memGiB, 1)} GiB, node ${machine.node}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `machine: ${machine.cores} x ${machine.cpu}, ${fmt(machine.memGiB, 1)} GiB, node ${machine.node}, load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`synapse: ${synapse ?? 'none running (start one with `npm run synapse` or pass --synapse URL)'}`);
 
   // --cpu-prof DIR: a profile of each server over the counted rounds of each part (not the set-up).
@@ -190,14 +213,20 @@ async function main(): Promise<number> {
   if (parts.has('listener')) {
     // The code that differs between the two servers, hot and without sockets: a steady figure where the
     // throughput rounds are noisy (no target: see listener-cost.ts).
-    console.log('listener: the servers\' own code per request, in memory ...');
+    console.log("listener: the servers' own code per request, in memory ...");
     const probe = await Child.start<ListenerFigures>(processEntry('listener-cost', true), [], { startTimeoutMs: 120_000 });
     const l = probe.hello;
     await probe.stop();
     results.listener = l;
     for (const method of ['GET', 'PUT'] as const) {
       const [m, f] = method === 'GET' ? [l.getMockNs, l.getFloorNs] : [l.putMockNs, l.putFloorNs];
-      rows.push({ figure: `${method} presence: the server's own code per request, hot, in memory (no sockets)`, mock: `${fmt(m / 1000, 2)} µs`, floor: `${fmt(f / 1000, 2)} µs`, ratio: fmt(m / f, 2), target: '' });
+      rows.push({
+        figure: `${method} presence: the server's own code per request, hot, in memory (no sockets)`,
+        mock: `${fmt(m / 1000, 2)} µs`,
+        floor: `${fmt(f / 1000, 2)} µs`,
+        ratio: fmt(m / f, 2),
+        target: '',
+      });
     }
   }
 
@@ -209,7 +238,9 @@ async function main(): Promise<number> {
       for (const method of ['GET', 'PUT'] as const) {
         console.log(`throughput: ${method} presence, ${describeWrk(method, tpSeconds!)}, ${tpPairs} pairs of fresh processes x ${tpRounds} rounds ...`);
         const { mock: m, floor: fl } = await throughputOverPairs(method, profiled);
-        const s = synapse ? (await measureThroughput([{ name: 'synapse', url: synapse, homeserver: true }], method, tpPairs! * tpRounds!, tpSeconds!, tag)).get('synapse') : undefined;
+        const s = synapse
+          ? (await measureThroughput([{ name: 'synapse', url: synapse, homeserver: true }], method, tpPairs! * tpRounds!, tpSeconds!, tag)).get('synapse')
+          : undefined;
         const r = pairedRatio(m, fl);
         const cpuRatio = pairedCpuRatio(m, fl);
         // Checked on server CPU per request: what the mock costs beside what Node costs for the same
@@ -249,7 +280,9 @@ async function main(): Promise<number> {
       const cell = (x: FanOutFigures) => `${fmt(x.p50, 1)} / ${fmt(x.p99, 1)} ms${x.lost || x.failed ? ` (${x.lost} lost, ${x.failed} failed)` : ''}`;
       rows.push({
         figure: `one change to ${n.toLocaleString('en')} watchers, p50 / p99 (${m.deliveries} deliveries)`,
-        mock: cell(m), floor: cell(fl), ratio: `${fmt(r50, 2)} / ${fmt(r99, 2)}`,
+        mock: cell(m),
+        floor: cell(fl),
+        ratio: `${fmt(r50, 2)} / ${fmt(r99, 2)}`,
         target: targeted ? `<= ${TARGETS.fanOutP50} / <= ${TARGETS.fanOutP99}, none lost ${met ? 'OK' : 'MISSED'}` : `none lost ${met ? 'OK' : 'MISSED'}`,
         synapse: s && `${cell(s)} (${fmt(s.p50 / fl.p50, 1)} / ${fmt(s.p99 / fl.p99, 1)} of floor)`,
       });
@@ -257,19 +290,37 @@ async function main(): Promise<number> {
       // client reading N sockets on the other core).
       rows.push({
         figure: `  the server's own time for that change (PUT body to the last response written), median`,
-        mock: `${fmt(m.serverMs, 1)} ms`, floor: `${fmt(fl.serverMs, 1)} ms`, ratio: fmt(rServer, 2), target: '',
+        mock: `${fmt(m.serverMs, 1)} ms`,
+        floor: `${fmt(fl.serverMs, 1)} ms`,
+        ratio: fmt(rServer, 2),
+        target: '',
       });
     }
   }
 
   if (parts.has('memory')) {
     console.log(`memory: ${memoryUsers.toLocaleString('en')} users in rooms of 10 ...`);
-    const probe = await Child.start<MemoryFigures>(processEntry('memory-probe', true), [String(memoryUsers), '10'], { nodeFlags: ['--expose-gc'], startTimeoutMs: 300_000 });
+    const probe = await Child.start<MemoryFigures>(processEntry('memory-probe', true), [String(memoryUsers), '10'], {
+      nodeFlags: ['--expose-gc'],
+      startTimeoutMs: 300_000,
+    });
     const m = probe.hello;
     await probe.stop();
     results.memory = m;
-    rows.push({ figure: `memory per user at ${m.users.toLocaleString('en')} users (account, token, presence, timer)`, mock: `${fmt(m.bytesPerUser)} B`, floor: '', ratio: '', target: '' });
-    rows.push({ figure: `memory per room of ${m.roomSize} (${m.rooms.toLocaleString('en')} rooms; heap ${fmt(m.heapMiB)} MiB in all)`, mock: `${fmt(m.bytesPerRoom)} B (${fmt(m.bytesPerMembership)} B per member)`, floor: '', ratio: '', target: '' });
+    rows.push({
+      figure: `memory per user at ${m.users.toLocaleString('en')} users (account, token, presence, timer)`,
+      mock: `${fmt(m.bytesPerUser)} B`,
+      floor: '',
+      ratio: '',
+      target: '',
+    });
+    rows.push({
+      figure: `memory per room of ${m.roomSize} (${m.rooms.toLocaleString('en')} rooms; heap ${fmt(m.heapMiB)} MiB in all)`,
+      mock: `${fmt(m.bytesPerRoom)} B (${fmt(m.bytesPerMembership)} B per member)`,
+      floor: '',
+      ratio: '',
+      target: '',
+    });
   }
 
   const withSynapse = rows.some((r) => r.synapse);
@@ -278,8 +329,13 @@ async function main(): Promise<number> {
   console.log(`| --- | --- | --- | --- | --- |${withSynapse ? ' --- |' : ''}`);
   for (const r of rows) console.log(`| ${r.figure} | ${r.mock} | ${r.floor} | ${r.ratio} | ${r.target} |${withSynapse ? ` ${r.synapse ?? ''} |` : ''}`);
   console.log('');
-  console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${ok ? 'every target met' : 'a target was missed'}`);
-  if (opt.json) writeFileSync(opt.json, `${JSON.stringify({ date: new Date().toISOString(), machine: { ...machine, loadEnd: loadavg() }, results }, null, 2)}\n`);
+  console.log(
+    `load average at the end: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}; ${ok ? 'every target met' : 'a target was missed'}`,
+  );
+  if (opt.json)
+    writeFileSync(opt.json, `${JSON.stringify({ date: new Date().toISOString(), machine: { ...machine, loadEnd: loadavg() }, results }, null, 2)}\n`);
   return ok ? 0 : 1;
 }
 

@@ -112,18 +112,31 @@ async function round(p: Prepared, n: number, presence: string, counted: boolean)
   await p.client.ask({ cmd: 'arm' });
   await parked(p.target, n);
   await p.target.server?.ask({ timeWakes: true });
-  const a = await p.client.ask<FireAnswer>({
-    cmd: 'fire', putPath: presencePath(p.sender.userId), putToken: p.sender.token, sender: p.sender.userId, presence, deadlineMs: 30_000,
-  }, 60_000);
+  const a = await p.client.ask<FireAnswer>(
+    {
+      cmd: 'fire',
+      putPath: presencePath(p.sender.userId),
+      putToken: p.sender.token,
+      sender: p.sender.userId,
+      presence,
+      deadlineMs: 30_000,
+    },
+    60_000,
+  );
   if (a.putStatus !== 200) throw new Error(`${p.target.name}: the sender's PUT answered ${a.putStatus}`);
-  const wakes = p.target.server ? (await p.target.server.ask<ServerAnswer>({ takeWakes: true })).wakesMs ?? [] : [];
+  const wakes = p.target.server ? ((await p.target.server.ask<ServerAnswer>({ takeWakes: true })).wakesMs ?? []) : [];
   // Nothing may be lost in any round, warm-up rounds included.
   p.lost += a.lost;
   p.failed += a.failed;
   if (!counted) return;
   for (const l of a.latencies) p.latencies.push(l);
   // One PUT per round: the sender's (none timed without a server process: Synapse).
-  p.perRound.push({ first: percentile(a.latencies, 0), p50: percentile(a.latencies, 50), p99: percentile(a.latencies, 99), serverMs: wakes.length === 1 ? wakes[0]! : NaN });
+  p.perRound.push({
+    first: percentile(a.latencies, 0),
+    p50: percentile(a.latencies, 50),
+    p99: percentile(a.latencies, 99),
+    serverMs: wakes.length === 1 ? wakes[0]! : NaN,
+  });
   p.extraPolls += a.extraPolls;
 }
 
@@ -142,16 +155,18 @@ const WARM_UP_WAKES = 10_000;
 
 /** warmUpRounds(n) rounds per target, then `rounds` counted rounds, alternating between the targets. */
 export async function measureFanOut(
-  targets: FanOutTarget[], n: number, rounds: number, tag: string, hooks: MeasureHooks = {},
+  targets: FanOutTarget[],
+  n: number,
+  rounds: number,
+  tag: string,
+  hooks: MeasureHooks = {},
 ): Promise<Map<string, FanOutFigures>> {
   const runs = await runFanOut(targets, n, rounds, tag, hooks);
   return new Map([...runs].map(([name, run]) => [name, fanOutFigures(n, [run])]));
 }
 
 /** measureFanOut's rounds, with what they gave unpooled (see fanOutFigures). */
-export async function runFanOut(
-  targets: FanOutTarget[], n: number, rounds: number, tag: string, hooks: MeasureHooks = {},
-): Promise<Map<string, FanOutRun>> {
+export async function runFanOut(targets: FanOutTarget[], n: number, rounds: number, tag: string, hooks: MeasureHooks = {}): Promise<Map<string, FanOutRun>> {
   const prepared: Prepared[] = [];
   try {
     for (const t of targets) prepared.push(await prepare(t, n, `${tag}_${t.name}`));
@@ -178,9 +193,16 @@ export function fanOutFigures(n: number, runs: FanOutRun[]): FanOutFigures {
   const perRound = runs.flatMap((r) => r.perRound);
   const sum = (f: (r: FanOutRun) => number) => runs.reduce((a, r) => a + f(r), 0);
   return {
-    watchers: n, rounds: perRound.length, deliveries: latencies.length,
-    p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: percentile(latencies, 100),
-    lost: sum((r) => r.lost), failed: sum((r) => r.failed), extraPolls: sum((r) => r.extraPolls), perRound,
+    watchers: n,
+    rounds: perRound.length,
+    deliveries: latencies.length,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: percentile(latencies, 100),
+    lost: sum((r) => r.lost),
+    failed: sum((r) => r.failed),
+    extraPolls: sum((r) => r.extraPolls),
+    perRound,
     first: median(perRound.map((r) => r.first)),
     serverMs: median(perRound.map((r) => r.serverMs).filter(Number.isFinite)),
   };

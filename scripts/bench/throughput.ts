@@ -59,13 +59,23 @@ export function describeWrk(method: 'GET' | 'PUT', seconds: number): string {
 }
 
 export async function measureThroughput(
-  targets: ThroughputTarget[], method: 'GET' | 'PUT', rounds: number, seconds: number, tag: string, hooks: MeasureHooks = {},
+  targets: ThroughputTarget[],
+  method: 'GET' | 'PUT',
+  rounds: number,
+  seconds: number,
+  tag: string,
+  hooks: MeasureHooks = {},
 ): Promise<Map<string, ThroughputFigures>> {
   const prepared = await Promise.all(targets.map((t) => prepare(t, `${tag}_${method.toLowerCase()}_${t.name}`)));
-  const run = (p: Prepared, s: number): Promise<WrkResult> => runWrk({
-    url: `${p.target.url}${p.path}`, seconds: s, threads: WRK_THREADS, connections: WRK_CONNECTIONS, headers: p.headers,
-    putBody: method === 'PUT' ? PUT_BODY : undefined,
-  });
+  const run = (p: Prepared, s: number): Promise<WrkResult> =>
+    runWrk({
+      url: `${p.target.url}${p.path}`,
+      seconds: s,
+      threads: WRK_THREADS,
+      connections: WRK_CONNECTIONS,
+      headers: p.headers,
+      putBody: method === 'PUT' ? PUT_BODY : undefined,
+    });
   for (const p of prepared) await run(p, 1); // warm-up (JIT, connection set-up)
   const results = new Map<string, (WrkResult & { cpuUs: number })[]>(prepared.map((p) => [p.target.name, []]));
   const cpuMs = async (p: Prepared) => (p.target.server ? (await p.target.server.ask<ServerAnswer>({})).cpuMs : NaN);
@@ -73,16 +83,23 @@ export async function measureThroughput(
   const measure = async (p: Prepared) => {
     const before = await cpuMs(p);
     const w = await run(p, seconds);
-    results.get(p.target.name)!.push({ ...w, cpuUs: ((await cpuMs(p)) - before) * 1000 / w.requests });
+    results.get(p.target.name)!.push({ ...w, cpuUs: (((await cpuMs(p)) - before) * 1000) / w.requests });
   };
   for (let r = 0; r < rounds; r++) {
     for (const p of r % 2 === 0 ? prepared : [...prepared].reverse()) await measure(p);
   }
   await hooks.measured?.();
-  return new Map([...results].map(([name, rs]) => [name, figures(
-    rs.map((x) => x.requestsPerSec), rs.map((x) => x.cpuUs),
-    rs.reduce((a, x) => a + x.non2xx, 0), rs.reduce((a, x) => a + x.socketErrors, 0),
-  )]));
+  return new Map(
+    [...results].map(([name, rs]) => [
+      name,
+      figures(
+        rs.map((x) => x.requestsPerSec),
+        rs.map((x) => x.cpuUs),
+        rs.reduce((a, x) => a + x.non2xx, 0),
+        rs.reduce((a, x) => a + x.socketErrors, 0),
+      ),
+    ]),
+  );
 }
 
 function figures(rounds: number[], cpuRounds: number[], non2xx: number, socketErrors: number): ThroughputFigures {
@@ -93,8 +110,10 @@ function figures(rounds: number[], cpuRounds: number[], non2xx: number, socketEr
  * measured side by side stay paired), medians over all of them. */
 export function mergeThroughput(runs: ThroughputFigures[]): ThroughputFigures {
   return figures(
-    runs.flatMap((r) => r.rounds), runs.flatMap((r) => r.cpuRounds),
-    runs.reduce((a, r) => a + r.non2xx, 0), runs.reduce((a, r) => a + r.socketErrors, 0),
+    runs.flatMap((r) => r.rounds),
+    runs.flatMap((r) => r.cpuRounds),
+    runs.reduce((a, r) => a + r.non2xx, 0),
+    runs.reduce((a, r) => a + r.socketErrors, 0),
   );
 }
 

@@ -47,8 +47,7 @@ export function dendriteConfig(generated: Tree, profile: TargetProfile, s: Dendr
     const declared = profile.timers[name as keyof typeof DENDRITE_TIMERS];
     if (declared !== timer.value) {
       throw new Error(
-        `${profile.source}: timers.${name} is ${declared}, but Dendrite's is fixed at ${timer.value} ms ` +
-          `(${timer.where}); set it to ${timer.value}`,
+        `${profile.source}: timers.${name} is ${declared}, but Dendrite's is fixed at ${timer.value} ms ` + `(${timer.where}); set it to ${timer.value}`,
       );
     }
   }

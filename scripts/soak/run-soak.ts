@@ -129,7 +129,10 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
         fail(`sync of ${w.user.userId}: ${r.status} ${r.body.slice(0, 120)}`);
         return false;
       }
-      const body = JSON.parse(r.body) as { next_batch: string; presence?: { events?: { sender: string; content: { presence: string; status_msg?: string } }[] } };
+      const body = JSON.parse(r.body) as {
+        next_batch: string;
+        presence?: { events?: { sender: string; content: { presence: string; status_msg?: string } }[] };
+      };
       w.since = body.next_batch;
       syncs.ok++;
       for (const e of body.presence?.events ?? []) {
@@ -201,7 +204,10 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
       }
     });
     const sampler = setInterval(() => {
-      server.ask<ServerAnswer>({}).then((a) => (peakHeap = Math.max(peakHeap, a.heapUsed)), () => undefined);
+      server.ask<ServerAnswer>({}).then(
+        (a) => (peakHeap = Math.max(peakHeap, a.heapUsed)),
+        () => undefined,
+      );
     }, 500);
     await Promise.all(changing);
     settleAfter = performance.now();
@@ -269,4 +275,3 @@ export function heapReturned(r: SoakReport): boolean {
 export function soakPassed(r: SoakReport): boolean {
   return r.lostUpdates === 0 && r.serverDisagrees === 0 && r.puts.failed === 0 && r.syncs.failed === 0 && heapReturned(r);
 }
-

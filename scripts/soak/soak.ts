@@ -20,7 +20,9 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log('usage: npm run soak -- [--watchers 2000] [--changers 200] [--rooms 20] [--seconds 30] [--rate 300] [--max-changes 100000] [--long-poll 5000] [--json FILE]');
+  console.log(
+    'usage: npm run soak -- [--watchers 2000] [--changers 200] [--rooms 20] [--seconds 30] [--rate 300] [--max-changes 100000] [--long-poll 5000] [--json FILE]',
+  );
   process.exit(0);
 }
 
@@ -44,20 +46,31 @@ const options: SoakOptions = {
   longPollMs: positive('long-poll'),
 };
 // Bounded: set-up, the run, the settle period and the checks, with room to spare.
-const deadline = setTimeout(() => {
-  console.error('soak: gave up (hard deadline)');
-  process.exit(1);
-}, options.durationMs + options.longPollMs * 2 + 300_000);
+const deadline = setTimeout(
+  () => {
+    console.error('soak: gave up (hard deadline)');
+    process.exit(1);
+  },
+  options.durationMs + options.longPollMs * 2 + 300_000,
+);
 
 const r = await runSoak(options, (line) => console.log(line));
 clearTimeout(deadline);
 const f = (x: number, n = 1) => x.toFixed(n);
-console.log(`soak: ${options.watchers} watchers, ${options.changers} changers in ${options.rooms} rooms, ${options.durationMs / 1000} s at ${options.changesPerSecond} changes/s (rate limit ${options.rateLimit.per_second}/s, burst ${options.rateLimit.burst} per user); ${f(r.elapsedMs / 1000)} s in all`);
+console.log(
+  `soak: ${options.watchers} watchers, ${options.changers} changers in ${options.rooms} rooms, ${options.durationMs / 1000} s at ${options.changesPerSecond} changes/s (rate limit ${options.rateLimit.per_second}/s, burst ${options.rateLimit.burst} per user); ${f(r.elapsedMs / 1000)} s in all`,
+);
 console.log(`  PUTs: ${r.puts.sent} sent, ${r.puts.ok} ok, ${r.puts.rateLimited} rate-limited (429), ${r.puts.failed} failed`);
 console.log(`  syncs: ${r.syncs.ok} ok, ${r.syncs.failed} failed, ${r.syncs.presenceEvents} presence events delivered`);
-console.log(`  delivery (PUT sent -> watcher has it): p50 ${f(r.deliveryMs.p50)} ms, p99 ${f(r.deliveryMs.p99)} ms, max ${f(r.deliveryMs.max)} ms over ${r.deliveryMs.samples} deliveries`);
-console.log(`  lost updates: ${r.lostUpdates} (watcher x co-member pairs whose last seen state is not the final one); GET disagreeing with the last PUT: ${r.serverDisagrees}`);
-console.log(`  server heap: baseline ${f(r.heapMiB.baseline)} MiB, peak ${f(r.heapMiB.peak)} MiB, after ${f(r.heapMiB.after)} MiB (${heapReturned(r) ? 'back near baseline' : 'NOT back near baseline'}); RSS ${f(r.rssMiB.baseline)} -> ${f(r.rssMiB.after)} MiB`);
+console.log(
+  `  delivery (PUT sent -> watcher has it): p50 ${f(r.deliveryMs.p50)} ms, p99 ${f(r.deliveryMs.p99)} ms, max ${f(r.deliveryMs.max)} ms over ${r.deliveryMs.samples} deliveries`,
+);
+console.log(
+  `  lost updates: ${r.lostUpdates} (watcher x co-member pairs whose last seen state is not the final one); GET disagreeing with the last PUT: ${r.serverDisagrees}`,
+);
+console.log(
+  `  server heap: baseline ${f(r.heapMiB.baseline)} MiB, peak ${f(r.heapMiB.peak)} MiB, after ${f(r.heapMiB.after)} MiB (${heapReturned(r) ? 'back near baseline' : 'NOT back near baseline'}); RSS ${f(r.rssMiB.baseline)} -> ${f(r.rssMiB.after)} MiB`,
+);
 for (const line of r.failures) console.log(`  failure: ${line}`);
 if (values.json) writeFileSync(values.json, `${JSON.stringify(r, null, 2)}\n`);
 const passed = soakPassed(r);

@@ -27,11 +27,7 @@ if (base === undefined || !/^https?:\/\/[^/]+$/.test(base)) {
 const run = Date.now().toString(36);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function call(
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; raw?: string; type?: string } = {},
-): Promise<Answer> {
+async function call(method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; type?: string } = {}): Promise<Answer> {
   const headers: Record<string, string> = {};
   if (opts.token !== undefined) headers['authorization'] = `Bearer ${opts.token}`;
   let body: string | undefined;
@@ -62,8 +58,7 @@ async function register(name: string): Promise<User> {
   return a.body as User;
 }
 
-const status = (u: string, prefix = '/_matrix/client/v3'): string =>
-  `${prefix}/presence/${encodeURIComponent(u)}/status`;
+const status = (u: string, prefix = '/_matrix/client/v3'): string => `${prefix}/presence/${encodeURIComponent(u)}/status`;
 
 /** A PUT of own presence, paced to stay under the rate limit. */
 async function put(u: User, body: unknown, opts: { raw?: string; type?: string } = {}): Promise<Answer> {
@@ -143,7 +138,7 @@ async function main(): Promise<void> {
   const room = await call('POST', '/_matrix/client/v3/createRoom', { token: alice.access_token, body: { preset: 'public_chat' } });
   const roomId = (room.body as Json)['room_id'] as string;
   const join = await call('POST', `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`, { token: bob.access_token, body: {} });
-  row('bob joins alice\'s room', join);
+  row("bob joins alice's room", join);
   row('GET bob by alice, shared room', await call('GET', status(bob.user_id), { token: alice.access_token }));
 
   // /sync delivery
@@ -165,7 +160,7 @@ async function main(): Promise<void> {
   row('GET own after first sync set_presence=unavailable (dave)', await call('GET', status(dave.user_id), { token: dave.access_token }));
 
   // profile propagation
-  const s2 = await syncPresence(bob, `set_presence=offline&timeout=0&since=${encodeURIComponent(((inc.a.body as Json)['next_batch'] as string))}`);
+  const s2 = await syncPresence(bob, `set_presence=offline&timeout=0&since=${encodeURIComponent((inc.a.body as Json)['next_batch'] as string)}`);
   await call('PUT', `/_matrix/client/v3/profile/${encodeURIComponent(alice.user_id)}/displayname`, {
     token: alice.access_token,
     body: { displayname: 'Alice A' },
@@ -180,7 +175,11 @@ async function main(): Promise<void> {
   const firstLimited = burst.findIndex((a) => a.status === 429);
   const limited = burst[firstLimited];
   if (limited !== undefined) {
-    row(`burst of 10 PUTs: first 429 is #${firstLimited + 1}`, limited, `Retry-After: ${limited.headers.get('retry-after') ?? '(none)'}, statuses ${burst.map((a) => a.status).join(',')}`);
+    row(
+      `burst of 10 PUTs: first 429 is #${firstLimited + 1}`,
+      limited,
+      `Retry-After: ${limited.headers.get('retry-after') ?? '(none)'}, statuses ${burst.map((a) => a.status).join(',')}`,
+    );
     const wait = Number((limited.body as Json)['retry_after_ms'] ?? 1000);
     await sleep(wait);
     row(`PUT after waiting retry_after_ms (${wait})`, await call('PUT', status(bob.user_id), { token: bob.access_token, body: { presence: 'online' } }));
@@ -210,8 +209,7 @@ async function timed(): Promise<void> {
   const frank = await register('frank');
   const room = await call('POST', '/_matrix/client/v3/createRoom', { token: frank.access_token, body: {} });
   const roomId = (room.body as Json)['room_id'] as string;
-  const ago = async (): Promise<string> =>
-    JSON.stringify((await call('GET', status(frank.user_id), { token: frank.access_token })).body);
+  const ago = async (): Promise<string> => JSON.stringify((await call('GET', status(frank.user_id), { token: frank.access_token })).body);
   await call('PUT', status(frank.user_id), { token: frank.access_token, body: { presence: 'online' } });
   await sleep(3000);
   let before = await ago();

@@ -14,7 +14,10 @@ describe('cli', () => {
   });
 
   it('exits 2 with a message on an unknown command', async () => {
-    const err = await run(process.execPath, [cli, 'frobnicate']).then(() => undefined, (e: unknown) => e);
+    const err = await run(process.execPath, [cli, 'frobnicate']).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).to.have.property('code', 2);
     expect(String((err as { stderr: string }).stderr)).to.match(/unknown command 'frobnicate'/);
   });

@@ -13,9 +13,14 @@ import { loadSchemaRegistry } from '../../project/schemas.js';
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), ...args], { cwd: projectRoot, timeout: 90_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), ...args],
+      { cwd: projectRoot, timeout: 90_000, maxBuffer: 32 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -26,8 +31,13 @@ async function readReport(file: string): Promise<Report> {
 /** What must be the same whether a run was sharded or not. */
 function verdictOf(r: Report) {
   return {
-    exit_code: r.exit_code, summary: r.summary, gating_failures: r.gating_failures, warnings: r.warnings,
-    cases: r.cases.map((c) => `${c.id} ${c.outcome}`), planned: r.planned, coverage: r.coverage,
+    exit_code: r.exit_code,
+    summary: r.summary,
+    gating_failures: r.gating_failures,
+    warnings: r.warnings,
+    cases: r.cases.map((c) => `${c.id} ${c.outcome}`),
+    planned: r.planned,
+    coverage: r.coverage,
   };
 }
 
@@ -50,7 +60,18 @@ describe('report command', function () {
       ...[1, 2, 3].map((i) => cli(['run', ...SELECTION, ...extra, '--quiet', '--shard', `${i}/3`, '--report-json', file(`shard${i}.json`)])),
     ]);
     for (const r of runs) expect(r.stderr).to.equal('');
-    const merge = await cli(['report', 'merge', file('shard1.json'), file('shard2.json'), file('shard3.json'), '--report-json', file('merged.json'), '--junit', file('merged.xml'), '--quiet']);
+    const merge = await cli([
+      'report',
+      'merge',
+      file('shard1.json'),
+      file('shard2.json'),
+      file('shard3.json'),
+      '--report-json',
+      file('merged.json'),
+      '--junit',
+      file('merged.xml'),
+      '--quiet',
+    ]);
     return { whole: runs[0]!, merge, wholeReport: await readReport(file('whole.json')), merged: await readReport(file('merged.json')), file };
   }
 
@@ -59,7 +80,11 @@ describe('report command', function () {
     // An entry matching no case: every shard warns about it; the merged report must say it once.
     await writeFile(expectations, 'cases:\n  nowhere#nothing: { expect: xfail, reason: "matches no case" }\n');
     // The whole run also writes the expectations file the next test uses.
-    const { whole, merge, wholeReport, merged, file } = await wholeAndMerged('failing', ['--expectations', expectations], ['--update-expectations', join(dir, 'expected.yaml')]);
+    const { whole, merge, wholeReport, merged, file } = await wholeAndMerged(
+      'failing',
+      ['--expectations', expectations],
+      ['--update-expectations', join(dir, 'expected.yaml')],
+    );
     expect(whole.code).to.equal(1);
     expect(merge.code).to.equal(whole.code);
     expect(verdictOf(merged)).to.deep.equal(verdictOf(wholeReport));
@@ -67,7 +92,11 @@ describe('report command', function () {
     expect(merged.merged_from!.map((m) => m.shard)).to.deep.equal(['1/3', '2/3', '3/3']);
     expect(loadSchemaRegistry().validate('report', merged)).to.deep.equal([]);
     // The console verdict line of the merge is the unsharded run's, but for the time.
-    const verdictLine = (out: string) => out.split('\n').find((l) => /^\d+ cases: /.test(l))!.replace(/ in [\d.]+m?s/, '');
+    const verdictLine = (out: string) =>
+      out
+        .split('\n')
+        .find((l) => /^\d+ cases: /.test(l))!
+        .replace(/ in [\d.]+m?s/, '');
     expect(verdictLine(merge.stdout)).to.equal(verdictLine(whole.stdout));
     expect(await readFile(file('merged.xml'), 'utf8')).to.match(/<testsuites name="matrix-presence-conformance against mock" tests="\d+" failures="[1-9]\d*"/);
   });
@@ -88,8 +117,22 @@ describe('report command', function () {
   });
 
   it('compare prints where targets differ and writes JSON, HTML and Markdown', async () => {
-    const r = await cli(['report', 'compare', join(dir, 'failing-whole.json'), join(dir, 'expected-whole.json'), '--label', 'failing', '--label', 'expected',
-      '--json', join(dir, 'cmp.json'), '--html', join(dir, 'cmp.html'), '--markdown', join(dir, 'cmp.md')]);
+    const r = await cli([
+      'report',
+      'compare',
+      join(dir, 'failing-whole.json'),
+      join(dir, 'expected-whole.json'),
+      '--label',
+      'failing',
+      '--label',
+      'expected',
+      '--json',
+      join(dir, 'cmp.json'),
+      '--html',
+      join(dir, 'cmp.html'),
+      '--markdown',
+      join(dir, 'cmp.md'),
+    ]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^2 targets compared:\n {2}\[1\] failing: \d+ cases/);
     // fail and xfail say the same about the server: the two runs do not differ.

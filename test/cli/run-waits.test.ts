@@ -34,8 +34,12 @@ describe('run against a homeserver while cases only wait', function () {
     const dir = await mkdtemp(join(tmpdir(), 'mpc-waits-'));
     await writeFile(join(dir, 'waiting.yaml'), SUITE);
     const result = await new Promise<{ code: number; stdout: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), 'run', join(dir, 'waiting.yaml'), '--homeserver', mock.url, '--no-expectations'],
-        { cwd: projectRoot, timeout: 50_000 }, (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout }));
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), 'run', join(dir, 'waiting.yaml'), '--homeserver', mock.url, '--no-expectations'],
+        { cwd: projectRoot, timeout: 50_000 },
+        (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout }),
+      );
     });
     expect(result.code, result.stdout).to.equal(0);
     expect(result.stdout).to.match(/^1 cases: 1 pass in /m);

@@ -16,7 +16,14 @@ const profileFile = join(projectRoot, 'fixtures', 'targets', 'dendrite.yaml');
 function generated(): Record<string, unknown> {
   return {
     version: 2,
-    global: { server_name: 'localhost', private_key: 'matrix_key.pem', disable_federation: false, presence: { enable_inbound: true, enable_outbound: true }, trusted_third_party_id_servers: ['matrix.org'], jetstream: { in_memory: true } },
+    global: {
+      server_name: 'localhost',
+      private_key: 'matrix_key.pem',
+      disable_federation: false,
+      presence: { enable_inbound: true, enable_outbound: true },
+      trusted_third_party_id_servers: ['matrix.org'],
+      jetstream: { in_memory: true },
+    },
     client_api: { registration_disabled: false, registration_shared_secret: 'complement', guests_disabled: false, rate_limiting: { enabled: false } },
     federation_api: { key_perspectives: [], send_max_retries: 16 },
     user_api: { bcrypt_cost: 4 },
@@ -32,7 +39,7 @@ describe('dendrite config', () => {
     profile = await loadTargetProfile(profileFile);
   });
 
-  it('the dendrite profile is valid and states Dendrite\'s fixed timers', () => {
+  it("the dendrite profile is valid and states Dendrite's fixed timers", () => {
     expect(profile.name).to.equal('dendrite');
     expect(profile.registration.method).to.equal('dummy');
     for (const [name, timer] of Object.entries(DENDRITE_TIMERS)) {
@@ -50,15 +57,15 @@ describe('dendrite config', () => {
     expect(r0.expectations).to.match(/dendrite-r0\.yaml$/);
   });
 
-  it('every expectation of Dendrite (v1.19 and r0) names its clauses, the words of the texts and Dendrite\'s source lines', async () => {
+  it("every expectation of Dendrite (v1.19 and r0) names its clauses, the words of the texts and Dendrite's source lines", async () => {
     const r0 = await loadTargetProfile(join(projectRoot, 'fixtures', 'targets', 'dendrite-r0.yaml'));
-    const expectations = new Map([...await loadExpectations(profile.expectations!), ...await loadExpectations(r0.expectations!)]);
+    const expectations = new Map([...(await loadExpectations(profile.expectations!)), ...(await loadExpectations(r0.expectations!))]);
     const clauses = new Set(readClauseCatalogue().clauses.map((c) => c.id));
     const cases = new Map((await loadAllCases()).map((c) => [c.fullId, c]));
     expect(expectations.size).to.be.greaterThan(0);
     for (const [id, e] of expectations) {
       expect(e.reason, id).to.match(/^DEVIATION/);
-      expect(e.clauses, id).to.be.an('array').that.is.not.empty;
+      expect(e.clauses, id).to.be.an('array').with.length.above(0);
       expect(cases.has(id), `${id} is a case of the suites`).to.equal(true);
       for (const clause of e.clauses!) {
         expect(clauses.has(clause), `${id}: clause ${clause}`).to.equal(true);
@@ -66,7 +73,7 @@ describe('dendrite config', () => {
         expect(cases.get(id)!.clauses, `${id}: clause ${clause} is the case's`).to.include(clause);
       }
       expect(e.quote, id).to.be.a('string').and.match(/:\d+/);
-      expect(e.source, id).to.be.an('array').that.is.not.empty;
+      expect(e.source, id).to.be.an('array').with.length.above(0);
       for (const line of e.source!) expect(line, id).to.match(/^[a-z/_]+\.go:\d+(-\d+)?$/);
     }
   });
@@ -96,12 +103,14 @@ describe('dendrite config', () => {
     expect(config['client_api']!['registration_shared_secret']).to.equal('from-profile');
   });
 
-  it('refuses a profile whose timers are not Dendrite\'s, saying which value to write', () => {
+  it("refuses a profile whose timers are not Dendrite's, saying which value to write", () => {
     const wrong = { ...profile, timers: { ...profile.timers, last_active_granularity: 8_000 } };
-    expect(() => dendriteConfig(generated(), wrong, settings)).to.throw(/timers\.last_active_granularity is 8000, but Dendrite's is fixed at 300000 ms \(syncapi\/types\/presence\.go:77-79\); set it to 300000/);
+    expect(() => dendriteConfig(generated(), wrong, settings)).to.throw(
+      /timers\.last_active_granularity is 8000, but Dendrite's is fixed at 300000 ms \(syncapi\/types\/presence\.go:77-79\); set it to 300000/,
+    );
   });
 
-  it('refuses input that is not Dendrite\'s generated configuration', () => {
+  it("refuses input that is not Dendrite's generated configuration", () => {
     expect(() => dendriteConfig({ version: 2 }, profile, settings)).to.throw(/no "global" section: is this Dendrite's generate-config output\?/);
   });
 });

@@ -26,7 +26,9 @@ async function install(goScript?: string): Promise<{ code: number; stderr: strin
     await chmod(join(dir, 'go'), 0o755);
   }
   try {
-    const { stderr } = await run(execFileSync('bash', ['-c', 'command -v bash'], { encoding: 'utf8' }).trim(), [script], { env: { PATH: dir, DENDRITE_DIR: join(dir, 'dendrite') } });
+    const { stderr } = await run(execFileSync('bash', ['-c', 'command -v bash'], { encoding: 'utf8' }).trim(), [script], {
+      env: { PATH: dir, DENDRITE_DIR: join(dir, 'dendrite') },
+    });
     return { code: 0, stderr };
   } catch (err) {
     const e = err as { code: number; stderr: string };
@@ -40,7 +42,9 @@ describe('scripts/dendrite/install.sh', function () {
   it('without Go on PATH: one sentence saying what to install, exit 1', async () => {
     const r = await install();
     expect(r.code).to.equal(1);
-    expect(r.stderr.trim().split('\n')).to.deep.equal(['[dendrite] error: no Go toolchain on PATH: install Go 1.21 or newer (Debian: apt-get install golang-go), then run again']);
+    expect(r.stderr.trim().split('\n')).to.deep.equal([
+      '[dendrite] error: no Go toolchain on PATH: install Go 1.21 or newer (Debian: apt-get install golang-go), then run again',
+    ]);
   });
 
   it('with a Go older than 1.21: says so, exit 1', async () => {
@@ -52,6 +56,8 @@ describe('scripts/dendrite/install.sh', function () {
   it('without a C compiler for cgo: says so, exit 1', async () => {
     const r = await install('case "$2" in GOVERSION) echo go1.26.0;; CC) echo no-such-cc;; esac');
     expect(r.code).to.equal(1);
-    expect(r.stderr.trim()).to.equal('[dendrite] error: no C compiler (no-such-cc): Dendrite\'s SQLite driver needs cgo; install one (Debian: apt-get install gcc), then run again');
+    expect(r.stderr.trim()).to.equal(
+      "[dendrite] error: no C compiler (no-such-cc): Dendrite's SQLite driver needs cgo; install one (Debian: apt-get install gcc), then run again",
+    );
   });
 });

@@ -14,16 +14,37 @@ import { homeserverConfig } from '../../scripts/synapse/homeserver-config.js';
 const exec = promisify(execFile);
 const read = (file: string) => readFileSync(join(projectRoot, file), 'utf8');
 
-interface GitHubStep { run?: string; uses?: string; with?: Record<string, unknown>; if?: string; shell?: string }
-interface GitHubWorkflow { on: unknown; env: Record<string, string>; jobs: Record<string, { needs?: string; if?: string; strategy?: { matrix: { shard: number[] } }; steps: GitHubStep[] }> }
-interface GitLabJob { script?: string[]; parallel?: number; needs?: string[]; when?: string; services?: { command: string[] }[]; variables?: Record<string, string>; artifacts?: { reports?: { junit?: string } } }
+interface GitHubStep {
+  run?: string;
+  uses?: string;
+  with?: Record<string, unknown>;
+  if?: string;
+  shell?: string;
+}
+interface GitHubWorkflow {
+  on: unknown;
+  env: Record<string, string>;
+  jobs: Record<string, { needs?: string; if?: string; strategy?: { matrix: { shard: number[] } }; steps: GitHubStep[] }>;
+}
+interface GitLabJob {
+  script?: string[];
+  parallel?: number;
+  needs?: string[];
+  when?: string;
+  services?: { command: string[] }[];
+  variables?: Record<string, string>;
+  artifacts?: { reports?: { junit?: string } };
+}
 
 const github = parse(read('docs/ci/github-actions.yml')) as GitHubWorkflow;
 const gitlab = parse(read('docs/ci/gitlab-ci.yml')) as Record<string, GitLabJob> & { variables: Record<string, string> };
 
 /** Shell commands with their continuation lines joined. */
 function commands(scripts: string[]): string[] {
-  return scripts.flatMap((s) => s.replace(/\\\n\s*/g, '').split('\n')).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  return scripts
+    .flatMap((s) => s.replace(/\\\n\s*/g, '').split('\n'))
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
 }
 
 const githubCommands = commands(Object.values(github.jobs).flatMap((j) => j.steps.flatMap((s) => (s.run ? [s.run] : []))));
@@ -31,11 +52,17 @@ const gitlabCommands = commands(Object.values(gitlab).flatMap((j) => (typeof j =
 
 /** `npx matrix-presence-conformance CMD [SUB] --opts` calls: the command words and the options. */
 function cliCalls(lines: string[]): { words: string[]; options: string[] }[] {
-  return lines.filter((l) => l.includes('npx matrix-presence-conformance ')).map((l) => {
-    const args = l.slice(l.indexOf('npx matrix-presence-conformance ') + 'npx matrix-presence-conformance '.length).split('|')[0]!.trim().split(/\s+/);
-    const words = args.slice(0, args[0] === 'report' ? 2 : 1);
-    return { words, options: args.filter((a) => a.startsWith('--')) };
-  });
+  return lines
+    .filter((l) => l.includes('npx matrix-presence-conformance '))
+    .map((l) => {
+      const args = l
+        .slice(l.indexOf('npx matrix-presence-conformance ') + 'npx matrix-presence-conformance '.length)
+        .split('|')[0]!
+        .trim()
+        .split(/\s+/);
+      const words = args.slice(0, args[0] === 'report' ? 2 : 1);
+      return { words, options: args.filter((a) => a.startsWith('--')) };
+    });
 }
 
 async function helpOf(words: string[]): Promise<string> {
@@ -63,7 +90,9 @@ describe('CI recipes (docs/ci)', function () {
     const merge = github.jobs.merge!.steps.find((s) => s.run?.includes('report merge'))!;
     expect(merge.shell, 'pipefail, so that the merge decides the step').to.equal('bash');
     expect(merge.run).to.include('reports/shard-*.json');
-    expect(github.jobs.merge!.steps.some((s) => s.uses?.startsWith('mikepenz/action-junit-report') && s.with?.report_paths === 'reports/presence.xml')).to.equal(true);
+    expect(
+      github.jobs.merge!.steps.some((s) => s.uses?.startsWith('mikepenz/action-junit-report') && s.with?.report_paths === 'reports/presence.xml'),
+    ).to.equal(true);
   });
 
   it('GitLab: a parallel job with a Synapse service, and a report job that always merges and publishes JUnit', () => {
@@ -88,7 +117,8 @@ describe('CI recipes (docs/ci)', function () {
 
   it('names only files and npm scripts that exist, and script flags their scripts read', () => {
     for (const line of [...githubCommands, ...gitlabCommands]) {
-      for (const m of line.matchAll(/\b((?:scripts|fixtures|suites)\/[\w./-]+)/g)) expect(existsSync(join(projectRoot, m[1]!)), `${m[1]} in: ${line}`).to.equal(true);
+      for (const m of line.matchAll(/\b((?:scripts|fixtures|suites)\/[\w./-]+)/g))
+        expect(existsSync(join(projectRoot, m[1]!)), `${m[1]} in: ${line}`).to.equal(true);
       const script = /npx tsx (scripts\/\S+)/.exec(line)?.[1];
       if (script) {
         const source = read(script);
@@ -98,11 +128,16 @@ describe('CI recipes (docs/ci)', function () {
     }
   });
 
-  it('GitLab\'s Synapse configuration is the one derived from fixtures/targets/synapse.yaml', async () => {
+  it("GitLab's Synapse configuration is the one derived from fixtures/targets/synapse.yaml", async () => {
     const profile = await loadTargetProfile(join(projectRoot, 'fixtures/targets/synapse.yaml'));
     const want = homeserverConfig(profile, {
-      port: 8008, dataDir: '/data', bind: '0.0.0.0', logToConsole: true,
-      registrationSharedSecret: '@REGISTRATION_SECRET@', macaroonSecretKey: '@MACAROON_SECRET@', formSecret: '@FORM_SECRET@',
+      port: 8008,
+      dataDir: '/data',
+      bind: '0.0.0.0',
+      logToConsole: true,
+      registrationSharedSecret: '@REGISTRATION_SECRET@',
+      macaroonSecretKey: '@MACAROON_SECRET@',
+      formSecret: '@FORM_SECRET@',
     });
     expect(parse(gitlab['presence-shard']!.variables!.SYNAPSE_HOMESERVER_YAML!)).to.deep.equal(want);
     // The service replaces each placeholder the configuration holds.

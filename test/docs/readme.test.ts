@@ -11,7 +11,10 @@ import { VARIANT_NAMES } from '../../mock-server/variants.js';
 const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
 const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
 
-interface SchemaNode { properties?: Record<string, SchemaNode>; type?: string }
+interface SchemaNode {
+  properties?: Record<string, SchemaNode>;
+  type?: string;
+}
 
 function propertyPaths(node: SchemaNode, prefix = ''): string[] {
   return Object.entries(node.properties ?? {}).flatMap(([key, child]) => {
@@ -21,7 +24,7 @@ function propertyPaths(node: SchemaNode, prefix = ''): string[] {
 }
 
 describe('README.md', () => {
-  it('the introduction counts the mock\'s faults and variants as the catalogues hold them', () => {
+  it("the introduction counts the mock's faults and variants as the catalogues hold them", () => {
     const intro = readme.slice(0, readme.indexOf('## Quick start')).replace(/\s+/g, ' ');
     expect(intro).to.include(`whose ${FAULT_NAMES.length} deliberate faults`);
     expect(intro).to.include(`whose ${VARIANT_NAMES.length} variants`);
@@ -35,7 +38,7 @@ describe('README.md', () => {
     expect(manifest.scripts.test).to.be.a('string');
   });
 
-  it('.ci/run runs the README\'s test command', () => {
+  it(".ci/run runs the README's test command", () => {
     const ci = readFileSync(join(projectRoot, '.ci', 'run'), 'utf8');
     expect(ci).to.match(/^npm test$/m);
   });

@@ -32,7 +32,10 @@ export function importsOf(file: string, text: string): Import[] {
   for (const m of text.matchAll(pattern)) {
     const spec = m[3] ?? m[4]!;
     const line = text.slice(0, m.index).split('\n').length;
-    const target = relative(projectRoot, resolve(projectRoot, dirname(file), spec)).split(sep).join('/').replace(/\.js$/, '');
+    const target = relative(projectRoot, resolve(projectRoot, dirname(file), spec))
+      .split(sep)
+      .join('/')
+      .replace(/\.js$/, '');
     found.push({ file, line, target, typeOnly: m[2] !== undefined });
   }
   return found;
@@ -50,9 +53,13 @@ function offenders(from: string, allowed: (i: Import) => boolean): string[] {
 
 describe('layout: dependency rules', () => {
   it('reads imports of every kind, so the rules below can fail', () => {
-    const sample = "import { a } from '../runner/x.js';\nimport type { B } from './b.js';\nexport { c } from '../project/c.js';\nconst m = await import('../cli/main.js');\n";
+    const sample =
+      "import { a } from '../runner/x.js';\nimport type { B } from './b.js';\nexport { c } from '../project/c.js';\nconst m = await import('../cli/main.js');\n";
     expect(importsOf('reporters/r.ts', sample).map((i) => [i.target, i.typeOnly])).to.deep.equal([
-      ['runner/x', false], ['reporters/b', true], ['project/c', false], ['cli/main', false],
+      ['runner/x', false],
+      ['reporters/b', true],
+      ['project/c', false],
+      ['cli/main', false],
     ]);
     expect(ALL.length).to.be.greaterThan(100);
   });
@@ -70,7 +77,9 @@ describe('layout: dependency rules', () => {
   });
 
   it('reporters/ import no runner code at run time (the report contract lives in project/report.ts)', () => {
-    expect(offenders('reporters', (i) => ['reporters', 'project'].includes(folderOf(i.target)) || (folderOf(i.target) === 'runner' && i.typeOnly))).to.deep.equal([]);
+    expect(
+      offenders('reporters', (i) => ['reporters', 'project'].includes(folderOf(i.target)) || (folderOf(i.target) === 'runner' && i.typeOnly)),
+    ).to.deep.equal([]);
   });
 
   it('runner/ does not reach into cli/ or reporters/ (it emits events; the CLI chooses the reporters)', () => {
@@ -78,10 +87,12 @@ describe('layout: dependency rules', () => {
   });
 
   it('nothing but cli/ touches argv or the exit code', () => {
-    const bad = SOURCE_FOLDERS.filter((f) => f !== 'cli').flatMap(sourceFiles).flatMap((file) => {
-      const lines = readFileSync(join(projectRoot, file), 'utf8').split('\n');
-      return lines.flatMap((text, i) => (/process\.(argv|exit\b|exitCode)/.test(text) && !/^\s*\/\//.test(text) ? [`${file}:${i + 1}: ${text.trim()}`] : []));
-    });
+    const bad = SOURCE_FOLDERS.filter((f) => f !== 'cli')
+      .flatMap(sourceFiles)
+      .flatMap((file) => {
+        const lines = readFileSync(join(projectRoot, file), 'utf8').split('\n');
+        return lines.flatMap((text, i) => (/process\.(argv|exit\b|exitCode)/.test(text) && !/^\s*\/\//.test(text) ? [`${file}:${i + 1}: ${text.trim()}`] : []));
+      });
     expect(bad).to.deep.equal([]);
   });
 });

@@ -9,9 +9,15 @@ const GRAMMAR = /^Bearer\s+(\S+)$/i;
 describe('mock: the Authorization header', () => {
   it('gives the token the Bearer grammar gives, for any header', () => {
     const piece = fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Basic', ' ', '  ', '\t', '\u00a0', '\n', 'tok', 'syt_abc', '=', 'B', 'earer', '');
-    fc.assert(fc.property(fc.array(piece, { maxLength: 6 }).map((xs) => xs.join('')), (header) => {
-      expect(bearerToken(header)).to.equal(GRAMMAR.exec(header)?.[1]);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 6 }).map((xs) => xs.join('')),
+        (header) => {
+          expect(bearerToken(header)).to.equal(GRAMMAR.exec(header)?.[1]);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('reads the usual forms', () => {

@@ -12,13 +12,13 @@ import { configTable, errorTable, faultTable, variantTable } from '../../scripts
 import { projectRoot } from '../../project/paths.js';
 
 describe('mock configuration', () => {
-  it('defaults are Synapse\'s', () => {
+  it("defaults are Synapse's", () => {
     const c = resolveConfig({});
     expect(c.presence).to.include({ idle_timeout: 300_000, sync_online_timeout: 30_000, last_active_granularity: 60_000 });
     expect(c.rate_limit).to.deep.equal({ enabled: true, per_second: 0.1, burst: 1 });
   });
 
-  it('the schema\'s defaults are the code\'s defaults, and its fault enum is the catalogue', () => {
+  it("the schema's defaults are the code's defaults, and its fault enum is the catalogue", () => {
     const schema = JSON.parse(readFileSync(MOCK_CONFIG_SCHEMA_FILE, 'utf8'));
     for (const section of ['registration', 'presence', 'rate_limit', 'legacy', 'limits'] as const) {
       for (const [key, prop] of Object.entries(schema.properties[section].properties as Record<string, { default: unknown }>)) {
@@ -47,13 +47,25 @@ describe('mock configuration', () => {
     writeFileSync(file, 'variant_options: { processing_delay: 100 }\n');
     const layer = readMockConfigFile(file);
     expect(resolveConfig(mergeConfig(layer, { variants: ['async-processing'] })).variant_options).to.deep.equal({ processing_delay: 100 });
-    expect(() => resolveConfig(layer, file)).to.throw(ConfigError, `${file} is invalid:\n  variant_options.processing_delay is set, but "async-processing" is not among the variants`);
+    expect(() => resolveConfig(layer, file)).to.throw(
+      ConfigError,
+      `${file} is invalid:\n  variant_options.processing_delay is set, but "async-processing" is not among the variants`,
+    );
   });
 
   it('refuses pre-made users that share a name or a token', () => {
-    const users = [{ localpart: 'a', access_token: 't1' }, { localpart: 'b', access_token: 't1' }];
-    expect(() => resolveConfig({ registration: { users } }, 'x.yaml')).to.throw(ConfigError, 'x.yaml is invalid:\n  registration.users.1.access_token: the same access_token as an earlier user');
-    expect(() => resolveConfig({ registration: { users: [{ localpart: 'A!', access_token: 't' }] } }, 'x.yaml')).to.throw(ConfigError, 'registration.users.0.localpart: must match pattern');
+    const users = [
+      { localpart: 'a', access_token: 't1' },
+      { localpart: 'b', access_token: 't1' },
+    ];
+    expect(() => resolveConfig({ registration: { users } }, 'x.yaml')).to.throw(
+      ConfigError,
+      'x.yaml is invalid:\n  registration.users.1.access_token: the same access_token as an earlier user',
+    );
+    expect(() => resolveConfig({ registration: { users: [{ localpart: 'A!', access_token: 't' }] } }, 'x.yaml')).to.throw(
+      ConfigError,
+      'registration.users.0.localpart: must match pattern',
+    );
   });
 
   it('derives from a target profile: timers, rate limit, capabilities, faults', () => {
@@ -76,7 +88,10 @@ mock: { faults: [never-idle] }
   });
 
   it('layers merge deeply, later winning, faults accumulating', () => {
-    const merged = mergeConfig({ presence: { idle_timeout: 1 }, faults: ['never-idle'] }, { presence: { sync_online_timeout: 2 }, faults: ['no-rate-limit', 'never-idle'] });
+    const merged = mergeConfig(
+      { presence: { idle_timeout: 1 }, faults: ['never-idle'] },
+      { presence: { sync_online_timeout: 2 }, faults: ['no-rate-limit', 'never-idle'] },
+    );
     expect(merged).to.deep.equal({ presence: { idle_timeout: 1, sync_online_timeout: 2 }, faults: ['never-idle', 'no-rate-limit'] });
   });
 

@@ -28,7 +28,7 @@ describe('mock: a repeated PUT under status-put-repeated', () => {
   });
 });
 
-describe('mock: the device\'s last-seen time in Dendrite\'s GET', () => {
+describe("mock: the device's last-seen time in Dendrite's GET", () => {
   it('a user who never set presence reads "" with the login as last activity (no-state-empty-presence)', async () => {
     const m = makeMock({ faults: ['no-state-empty-presence'], presence });
     const a = await m.register();

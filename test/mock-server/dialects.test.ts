@@ -61,7 +61,7 @@ describe('mock dialects', () => {
       expect((await request(m.app).get(status(EARLY, a.userId)).query({ access_token: a.token })).status).to.equal(200);
     });
 
-    it('lists co-members\' presence in /initialSync and streams changes in /events, named by content.user_id', async () => {
+    it("lists co-members' presence in /initialSync and streams changes in /events, named by content.user_id", async () => {
       const m = makeMock({ spec_version: 'early' });
       const a = await m.register();
       const b = await m.register();
@@ -69,12 +69,14 @@ describe('mock dialects', () => {
       await request(m.app).put(status(EARLY, a.userId)).query({ access_token: a.token }).send({ presence: 'unavailable', status_msg: 'here' });
       const initial = await request(m.app).get(`${EARLY}/initialSync`).query({ access_token: b.token, limit: 1 });
       const listed = (initial.body.presence as { type: string; content: Record<string, unknown> }[]).find((e) => e.content.user_id === a.userId);
-      expect(listed).to.deep.include({ type: "m.presence" });
-      expect(listed!.content).to.include({ presence: "unavailable", status_msg: "here" });
+      expect(listed).to.deep.include({ type: 'm.presence' });
+      expect(listed!.content).to.include({ presence: 'unavailable', status_msg: 'here' });
       expect(initial.body.rooms[0]).to.include({ membership: 'join' });
       await request(m.app).put(status(EARLY, a.userId)).query({ access_token: a.token }).send({ presence: 'free_for_chat', status_msg: 'talk' });
       const events = await request(m.app).get(`${EARLY}/events`).query({ access_token: b.token, from: initial.body.end, timeout: 0 });
-      const presence = (events.body.chunk as { type: string; sender?: string; content: Record<string, unknown> }[]).filter((e) => e.type === 'm.presence' && e.content.user_id === a.userId);
+      const presence = (events.body.chunk as { type: string; sender?: string; content: Record<string, unknown> }[]).filter(
+        (e) => e.type === 'm.presence' && e.content.user_id === a.userId,
+      );
       expect(presence).to.have.length(1);
       expect(presence[0]!.content).to.include({ presence: 'free_for_chat', status_msg: 'talk' });
       expect(presence[0]).to.not.have.property('sender');
@@ -88,11 +90,18 @@ describe('mock dialects', () => {
       expect((await request(m.app).get(status(EARLY, a.userId)).query({ access_token: a.token })).body.presence).to.equal('online');
     });
 
-    it('serves the presence list at the text\'s path, and refuses hidden, which the API never took', async () => {
+    it("serves the presence list at the text's path, and refuses hidden, which the API never took", async () => {
       const m = makeMock({ spec_version: 'early' });
       const a = await m.register();
       const b = await m.register();
-      expect((await request(m.app).post(`${EARLY}/presence/list`).query({ access_token: a.token }).send({ invite: [b.userId] })).status).to.equal(200);
+      expect(
+        (
+          await request(m.app)
+            .post(`${EARLY}/presence/list`)
+            .query({ access_token: a.token })
+            .send({ invite: [b.userId] })
+        ).status,
+      ).to.equal(200);
       const list = await request(m.app).get(`${EARLY}/presence/list`).query({ access_token: a.token });
       expect(list.body.map((e: { user_id: string }) => e.user_id)).to.deep.equal([b.userId]);
       expect((await request(m.app).put(status(EARLY, a.userId)).query({ access_token: a.token }).send({ presence: 'hidden' })).status).to.equal(400);
@@ -102,7 +111,10 @@ describe('mock dialects', () => {
       const m = makeMock({ spec_version: 'early' });
       const a = await m.register();
       const room = await m.shareRoom(a);
-      const res = await request(m.app).post(`${EARLY}/rooms/${encodeURIComponent(room)}/send/m.room.message`).query({ access_token: a.token }).send({ msgtype: 'm.text', body: 'hi' });
+      const res = await request(m.app)
+        .post(`${EARLY}/rooms/${encodeURIComponent(room)}/send/m.room.message`)
+        .query({ access_token: a.token })
+        .send({ msgtype: 'm.text', body: 'hi' });
       expect(res.status).to.equal(200);
       expect(res.body.event_id).to.be.a('string');
     });

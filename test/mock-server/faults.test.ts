@@ -38,11 +38,15 @@ async function deliveredAfter(m: TestMock, act: (a: { userId: string; token: str
 
 /** b joins a's room: how many of b's presence events reach a in a's next two incremental syncs. */
 async function joinPresenceCounts(m: TestMock): Promise<[number, number]> {
-  const a = await m.register(); const b = await m.register();
+  const a = await m.register();
+  const b = await m.register();
   await m.put(b, 'online');
   const room = await m.shareRoom(a);
   const s = await m.sync(a);
-  await request(m.app).post(`${v3}/rooms/${encodeURIComponent(room)}/join`).set(authHeader(b)).send({});
+  await request(m.app)
+    .post(`${v3}/rooms/${encodeURIComponent(room)}/join`)
+    .set(authHeader(b))
+    .send({});
   const first = await m.presenceSince(a, s.next_batch);
   const second = await m.presenceSince(a, first.next);
   return [eventsFrom(first.events, b.userId).length, eventsFrom(second.events, b.userId).length];
@@ -51,21 +55,40 @@ async function joinPresenceCounts(m: TestMock): Promise<[number, number]> {
 const rows = {
   'never-idle': {
     config: { presence: { idle_timeout: 1000, sync_online_timeout: 100_000 } },
-    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(1000); return (await m.get(a, a)).body.presence; },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online');
+      m.clock.advance(1000);
+      return (await m.get(a, a)).body.presence;
+    },
     good: 'unavailable',
   },
   'idle-clears-status': {
     config: { presence: { idle_timeout: 1000, sync_online_timeout: 100_000 } },
-    probe: async (m) => { const a = await m.register(); await m.put(a, 'online', 'x'); m.clock.advance(1000); return (await m.get(a, a)).body.status_msg; },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online', 'x');
+      m.clock.advance(1000);
+      return (await m.get(a, a)).body.status_msg;
+    },
     good: 'x',
   },
   'no-currently-active': {
-    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); return (await m.get(a, a)).body.currently_active; },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online');
+      return (await m.get(a, a)).body.currently_active;
+    },
     good: true,
   },
   'currently-active-stuck': {
     config: { presence: { ...slowTimers, last_active_granularity: 400 } },
-    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(500); return (await m.get(a, a)).body.currently_active; },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online');
+      m.clock.advance(500);
+      return (await m.get(a, a)).body.currently_active;
+    },
     good: false,
   },
   'currently-active-when-offline': {
@@ -79,33 +102,55 @@ const rows = {
   },
   'last-active-seconds': {
     config: { presence: slowTimers },
-    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(5000); return (await m.get(a, a)).body.last_active_ago; },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online');
+      m.clock.advance(5000);
+      return (await m.get(a, a)).body.last_active_ago;
+    },
     good: 5000,
   },
   'last-active-frozen': {
     config: { presence: slowTimers },
-    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(5000); return (await m.get(a, a)).body.last_active_ago; },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online');
+      m.clock.advance(5000);
+      return (await m.get(a, a)).body.last_active_ago;
+    },
     good: 5000,
   },
   'message-not-active': {
     config: { presence: slowTimers },
     probe: async (m) => {
       const { a, room } = await pair(m);
-      await m.put(a, 'online'); m.clock.advance(1000); await m.say(a, room);
+      await m.put(a, 'online');
+      m.clock.advance(1000);
+      await m.say(a, room);
       return (await m.get(a, a)).body.last_active_ago;
     },
     good: 0,
   },
   'lowering-is-active': {
     config: { presence: slowTimers },
-    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(1000); await m.put(a, 'unavailable'); return (await m.get(a, a)).body.last_active_ago; },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online');
+      m.clock.advance(1000);
+      await m.put(a, 'unavailable');
+      return (await m.get(a, a)).body.last_active_ago;
+    },
     good: 1000,
   },
   'raising-not-active': {
     config: { presence: slowTimers },
     probe: async (m) => {
       const a = await m.register();
-      await m.put(a, 'online'); m.clock.advance(1000); await m.put(a, 'unavailable'); m.clock.advance(1000); await m.put(a, 'online');
+      await m.put(a, 'online');
+      m.clock.advance(1000);
+      await m.put(a, 'unavailable');
+      m.clock.advance(1000);
+      await m.put(a, 'online');
       return (await m.get(a, a)).body.last_active_ago;
     },
     good: 0,
@@ -113,53 +158,94 @@ const rows = {
   'foreign-put-allowed': {
     probe: async (m) => {
       const { a, b } = await pair(m);
-      return (await request(m.app).put(`${v3}/presence/${encodeURIComponent(b.userId)}/status`).set(authHeader(a)).send({ presence: 'online' })).status;
+      return (
+        await request(m.app)
+          .put(`${v3}/presence/${encodeURIComponent(b.userId)}/status`)
+          .set(authHeader(a))
+          .send({ presence: 'online' })
+      ).status;
     },
     good: 403,
   },
   'no-rate-limit': { config: limited, probe: async (m) => (await secondPut(m)).status, good: 429 },
   'rate-limit-no-retry-after': {
     config: limited,
-    probe: async (m) => { const r = await secondPut(m); return [r.body.retry_after_ms, r.headers['retry-after']]; },
+    probe: async (m) => {
+      const r = await secondPut(m);
+      return [r.body.retry_after_ms, r.headers['retry-after']];
+    },
     good: [10_000, '10'],
   },
   'rate-limit-wrong-errcode': { config: limited, probe: async (m) => (await secondPut(m)).body.errcode, good: 'M_LIMIT_EXCEEDED' },
   'get-without-shared-room': {
-    probe: async (m) => { const a = await m.register(); const b = await m.register(); await m.put(b, 'online'); return (await m.get(a, b)).status; },
+    probe: async (m) => {
+      const a = await m.register();
+      const b = await m.register();
+      await m.put(b, 'online');
+      return (await m.get(a, b)).status;
+    },
     good: 403,
   },
   'leak-to-strangers': {
     probe: async (m) => {
-      const a = await m.register(); const stranger = await m.register();
-      const s = await m.sync(stranger); await m.put(a, 'online');
+      const a = await m.register();
+      const stranger = await m.register();
+      const s = await m.sync(stranger);
+      await m.put(a, 'online');
       return (await m.presenceSince(stranger, s.next_batch)).events.length;
     },
     good: 0,
   },
   'no-sync-delivery': { probe: (m) => deliveredAfter(m, (a) => m.put(a, 'online')), good: 1 },
   'no-own-presence-in-sync': {
-    probe: async (m) => { const a = await m.register(); const s = await m.sync(a); await m.put(a, 'online'); return (await m.presenceSince(a, s.next_batch)).events.length; },
+    probe: async (m) => {
+      const a = await m.register();
+      const s = await m.sync(a);
+      await m.put(a, 'online');
+      return (await m.presenceSince(a, s.next_batch)).events.length;
+    },
     good: 1,
   },
   'set-presence-ignored': {
-    probe: async (m) => { const a = await m.register(); await m.sync(a, { set_presence: 'unavailable' }); return (await m.get(a, a)).body.presence; },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.sync(a, { set_presence: 'unavailable' });
+      return (await m.get(a, a)).body.presence;
+    },
     good: 'unavailable',
   },
   'bad-set-presence-accepted': {
-    probe: async (m) => { const a = await m.register(); return (await request(m.app).get(`${v3}/sync`).query({ set_presence: 'busy' }).set(authHeader(a))).status; },
+    probe: async (m) => {
+      const a = await m.register();
+      return (await request(m.app).get(`${v3}/sync`).query({ set_presence: 'busy' }).set(authHeader(a))).status;
+    },
     good: 400,
   },
   'never-sync-offline': {
     config: { presence: { idle_timeout: 100_000, sync_online_timeout: 1000 } },
-    probe: async (m) => { const a = await m.register(); await m.sync(a, { set_presence: 'online' }); m.clock.advance(1000); return (await m.get(a, a)).body.presence; },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.sync(a, { set_presence: 'online' });
+      m.clock.advance(1000);
+      return (await m.get(a, a)).body.presence;
+    },
     good: 'offline',
   },
   'status-msg-dropped': {
-    probe: async (m) => { const a = await m.register(); await m.put(a, 'online', 'x'); return (await m.get(a, a)).body.status_msg; },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online', 'x');
+      return (await m.get(a, a)).body.status_msg;
+    },
     good: 'x',
   },
   'status-msg-sticky': {
-    probe: async (m) => { const a = await m.register(); await m.put(a, 'online', 'x'); await m.put(a, 'online'); return 'status_msg' in (await m.get(a, a)).body; },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online', 'x');
+      await m.put(a, 'online');
+      return 'status_msg' in (await m.get(a, a)).body;
+    },
     good: false,
   },
   'invalid-presence-accepted': { probe: async (m) => (await m.put(await m.register(), 'busy')).status, good: 400 },
@@ -177,31 +263,52 @@ const rows = {
   'bad-json-500': {
     probe: async (m) => {
       const a = await m.register();
-      const r = await request(m.app).put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`).set(authHeader(a)).set('Content-Type', 'application/json').send('{');
+      const r = await request(m.app)
+        .put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`)
+        .set(authHeader(a))
+        .set('Content-Type', 'application/json')
+        .send('{');
       return [r.status, r.body.errcode];
     },
     good: [400, 'M_NOT_JSON'],
   },
   'no-auth-required': {
-    probe: async (m) => { const a = await m.register(); return (await request(m.app).get(`${v3}/presence/${encodeURIComponent(a.userId)}/status`)).status; },
+    probe: async (m) => {
+      const a = await m.register();
+      return (await request(m.app).get(`${v3}/presence/${encodeURIComponent(a.userId)}/status`)).status;
+    },
     good: 401,
   },
   'query-token-ignored': {
     probe: async (m) => {
       const a = await m.register();
-      return (await request(m.app).get(`${v3}/presence/${encodeURIComponent(a.userId)}/status`).query({ access_token: a.token })).status;
+      return (
+        await request(m.app)
+          .get(`${v3}/presence/${encodeURIComponent(a.userId)}/status`)
+          .query({ access_token: a.token })
+      ).status;
     },
     good: 200,
   },
   'bad-token-accepted': {
     probe: async (m) => {
       const a = await m.register();
-      return (await request(m.app).get(`${v3}/presence/${encodeURIComponent(a.userId)}/status`).set('Authorization', 'Bearer bogus')).status;
+      return (
+        await request(m.app)
+          .get(`${v3}/presence/${encodeURIComponent(a.userId)}/status`)
+          .set('Authorization', 'Bearer bogus')
+      ).status;
     },
     good: 401,
   },
   'no-profile-propagation': {
-    probe: (m) => deliveredAfter(m, (a) => request(m.app).put(`${v3}/profile/${encodeURIComponent(a.userId)}/displayname`).set(authHeader(a)).send({ displayname: 'A' })),
+    probe: (m) =>
+      deliveredAfter(m, (a) =>
+        request(m.app)
+          .put(`${v3}/profile/${encodeURIComponent(a.userId)}/displayname`)
+          .set(authHeader(a))
+          .send({ displayname: 'A' }),
+      ),
     good: 1,
   },
   'join-presence-repeated': {
@@ -254,8 +361,15 @@ const rows = {
       const a = await m.register();
       await m.shareRoom(a);
       const second = await m.shareRoom(a);
-      await request(m.app).put(`${v3}/profile/${encodeURIComponent(a.userId)}/displayname`).set(authHeader(a)).send({ displayname: 'Alice' });
-      return (await request(m.app).get(`${v3}/rooms/${encodeURIComponent(second)}/state/m.room.member/${encodeURIComponent(a.userId)}`).set(authHeader(a))).body.displayname;
+      await request(m.app)
+        .put(`${v3}/profile/${encodeURIComponent(a.userId)}/displayname`)
+        .set(authHeader(a))
+        .send({ displayname: 'Alice' });
+      return (
+        await request(m.app)
+          .get(`${v3}/rooms/${encodeURIComponent(second)}/state/m.room.member/${encodeURIComponent(a.userId)}`)
+          .set(authHeader(a))
+      ).body.displayname;
     },
     good: 'Alice',
   },
@@ -263,10 +377,14 @@ const rows = {
     config: { spec_version: 'early' },
     probe: async (m) => {
       const early = '/_matrix/client/api/v1';
-      const a = await m.register(); const b = await m.register();
+      const a = await m.register();
+      const b = await m.register();
       await m.shareRoom(a, b);
       const start = await request(m.app).get(`${early}/initialSync`).query({ access_token: b.token, limit: 0 });
-      await request(m.app).put(`${early}/presence/${encodeURIComponent(a.userId)}/status`).query({ access_token: a.token }).send({ presence: 'online' });
+      await request(m.app)
+        .put(`${early}/presence/${encodeURIComponent(a.userId)}/status`)
+        .query({ access_token: a.token })
+        .send({ presence: 'online' });
       const events = await request(m.app).get(`${early}/events`).query({ access_token: b.token, from: start.body.end, timeout: 0 });
       return (events.body.chunk as { type: string; content: { user_id?: string } }[]).filter((e) => e.type === 'm.presence').map((e) => e.content.user_id);
     },
@@ -276,35 +394,66 @@ const rows = {
     config: { spec_version: 'early' },
     probe: async (m) => {
       const a = await m.register();
-      await request(m.app).put(`/_matrix/client/api/v1/presence/${encodeURIComponent(a.userId)}/status`).query({ access_token: a.token }).send({ presence: 'online' });
+      await request(m.app)
+        .put(`/_matrix/client/api/v1/presence/${encodeURIComponent(a.userId)}/status`)
+        .query({ access_token: a.token })
+        .send({ presence: 'online' });
       return (await request(m.app).get('/_matrix/client/api/v1/initialSync').query({ access_token: a.token })).body.presence.length;
     },
     good: 1,
   },
   'invalid-filter-500': {
-    probe: async (m) => { const a = await m.register(); return (await request(m.app).get(`${v3}/sync`).query({ filter: JSON.stringify({ presence: { limit: 0 } }) }).set(authHeader(a))).status; },
+    probe: async (m) => {
+      const a = await m.register();
+      return (
+        await request(m.app)
+          .get(`${v3}/sync`)
+          .query({ filter: JSON.stringify({ presence: { limit: 0 } }) })
+          .set(authHeader(a))
+      ).status;
+    },
     good: 200,
   },
   'last-active-absolute': {
-    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(5000); return (await m.get(a, a)).body.last_active_ago; },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online');
+      m.clock.advance(5000);
+      return (await m.get(a, a)).body.last_active_ago;
+    },
     good: 5000,
   },
   'put-body-not-object': { probe: async (m) => (await m.put(await m.register(), 'online')).body, good: {} },
   'bad-set-presence-500': {
-    probe: async (m) => { const a = await m.register(); return (await request(m.app).get(`${v3}/sync`).query({ set_presence: 'busy' }).set(authHeader(a))).status; },
+    probe: async (m) => {
+      const a = await m.register();
+      return (await request(m.app).get(`${v3}/sync`).query({ set_presence: 'busy' }).set(authHeader(a))).status;
+    },
     good: 400,
   },
   'refusal-without-errcode': {
-    probe: async (m) => { const a = await m.register(); const b = await m.register(); return (await m.get(a, b)).body.errcode; },
+    probe: async (m) => {
+      const a = await m.register();
+      const b = await m.register();
+      return (await m.get(a, b)).body.errcode;
+    },
     good: 'M_FORBIDDEN',
   },
   'unknown-user-online': {
-    probe: async (m) => { const a = await m.register(); return (await request(m.app).get(`${v3}/presence/${encodeURIComponent('@nobody:localhost')}/status`).set(authHeader(a))).status; },
+    probe: async (m) => {
+      const a = await m.register();
+      return (
+        await request(m.app)
+          .get(`${v3}/presence/${encodeURIComponent('@nobody:localhost')}/status`)
+          .set(authHeader(a))
+      ).status;
+    },
     good: 403,
   },
   'new-co-member-not-subscribed': {
     probe: async (m) => {
-      const a = await m.register(); const b = await m.register();
+      const a = await m.register();
+      const b = await m.register();
       const s = await m.sync(b);
       await m.shareRoom(a, b);
       await m.put(a, 'online', 'after the join');
@@ -317,29 +466,49 @@ const rows = {
     good: 0,
   },
   'r0-paths-missing': {
-    probe: async (m) => { const a = await m.register(); return (await request(m.app).get(`/_matrix/client/r0/presence/${encodeURIComponent(a.userId)}/status`).set(authHeader(a))).status; },
+    probe: async (m) => {
+      const a = await m.register();
+      return (
+        await request(m.app)
+          .get(`/_matrix/client/r0/presence/${encodeURIComponent(a.userId)}/status`)
+          .set(authHeader(a))
+      ).status;
+    },
     good: 200,
   },
   'no-free-for-chat': {
     config: { legacy: { free_for_chat: true } },
     probe: async (m) => {
       const a = await m.register();
-      return (await request(m.app).put(`/_matrix/client/r0/presence/${encodeURIComponent(a.userId)}/status`).set(authHeader(a)).send({ presence: 'free_for_chat' })).status;
+      return (
+        await request(m.app)
+          .put(`/_matrix/client/r0/presence/${encodeURIComponent(a.userId)}/status`)
+          .set(authHeader(a))
+          .send({ presence: 'free_for_chat' })
+      ).status;
     },
     good: 200,
   },
   'presence-list-broken': {
     config: { legacy: { presence_list: true } },
     probe: async (m) => {
-      const a = await m.register(); const b = await m.register();
+      const a = await m.register();
+      const b = await m.register();
       const path = `${v3}/presence/list/${encodeURIComponent(a.userId)}`;
-      await request(m.app).post(path).set(authHeader(a)).send({ invite: [b.userId] });
+      await request(m.app)
+        .post(path)
+        .set(authHeader(a))
+        .send({ invite: [b.userId] });
       return (await request(m.app).get(path).set(authHeader(a))).body.length;
     },
     good: 1,
   },
   'get-status-msg-missing': {
-    probe: async (m) => { const a = await m.register(); await m.put(a, 'online', 'x'); return (await m.get(a, a)).body.status_msg; },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online', 'x');
+      return (await m.get(a, a)).body.status_msg;
+    },
     good: 'x',
   },
   'long-poll-not-woken': {
@@ -358,21 +527,40 @@ const rows = {
     },
     good: true,
   },
-  'user-id-not-decoded': { probe: async (m) => { const a = await m.register(); return (await m.get(a, a)).status; }, good: 200 },
+  'user-id-not-decoded': {
+    probe: async (m) => {
+      const a = await m.register();
+      return (await m.get(a, a)).status;
+    },
+    good: 200,
+  },
   'event-missing-sender': {
-    probe: async (m) => { const a = await m.register(); const s = await m.sync(a); await m.put(a, 'online'); return (await m.presenceSince(a, s.next_batch)).events[0]?.sender; },
+    probe: async (m) => {
+      const a = await m.register();
+      const s = await m.sync(a);
+      await m.put(a, 'online');
+      return (await m.presenceSince(a, s.next_batch)).events[0]?.sender;
+    },
     good: undefined as unknown,
   },
 } as Record<FaultName, Row>;
 rows['fresh-user-online'] = {
-  probe: async (m) => { const a = await m.register(); return (await m.get(a, a)).body.presence; },
+  probe: async (m) => {
+    const a = await m.register();
+    return (await m.get(a, a)).body.presence;
+  },
   good: 'offline',
 };
 rows['empty-status-msg-refused'] = { probe: async (m) => (await m.put(await m.register(), 'online', '')).status, good: 200 };
 rows['null-status-msg-500'] = {
   probe: async (m) => {
     const a = await m.register();
-    return (await request(m.app).put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`).set(authHeader(a)).send({ presence: 'online', status_msg: null })).status;
+    return (
+      await request(m.app)
+        .put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`)
+        .set(authHeader(a))
+        .send({ presence: 'online', status_msg: null })
+    ).status;
   },
   good: 400,
 };
@@ -380,17 +568,29 @@ rows['client-last-active-honoured'] = {
   config: { presence: slowTimers },
   probe: async (m) => {
     const a = await m.register();
-    await request(m.app).put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`).set(authHeader(a)).send({ presence: 'online', last_active_ago: 86_400_000 });
+    await request(m.app)
+      .put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`)
+      .set(authHeader(a))
+      .send({ presence: 'online', last_active_ago: 86_400_000 });
     return (await m.get(a, a)).body.last_active_ago;
   },
   good: undefined as unknown,
 };
 rows['sync-not-online'] = {
-  probe: async (m) => { const a = await m.register(); await m.sync(a, { set_presence: 'online' }); return (await m.get(a, a)).body.presence; },
+  probe: async (m) => {
+    const a = await m.register();
+    await m.sync(a, { set_presence: 'online' });
+    return (await m.get(a, a)).body.presence;
+  },
   good: 'online',
 };
 rows['sync-clears-status'] = {
-  probe: async (m) => { const a = await m.register(); await m.put(a, 'online', 'x'); await m.sync(a, { set_presence: 'online' }); return (await m.get(a, a)).body.status_msg; },
+  probe: async (m) => {
+    const a = await m.register();
+    await m.put(a, 'online', 'x');
+    await m.sync(a, { set_presence: 'online' });
+    return (await m.get(a, a)).body.status_msg;
+  },
   good: 'x',
 };
 rows['rate-limit-never-refills'] = {
@@ -407,8 +607,13 @@ rows['rate-limit-never-refills'] = {
 rows['profile-change-no-member-event'] = {
   probe: async (m) => {
     const { a, room } = await pair(m);
-    await request(m.app).put(`${v3}/profile/${encodeURIComponent(a.userId)}/displayname`).set(authHeader(a)).send({ displayname: 'Alice' });
-    const member = await request(m.app).get(`${v3}/rooms/${encodeURIComponent(room)}/state/m.room.member/${encodeURIComponent(a.userId)}`).set(authHeader(a));
+    await request(m.app)
+      .put(`${v3}/profile/${encodeURIComponent(a.userId)}/displayname`)
+      .set(authHeader(a))
+      .send({ displayname: 'Alice' });
+    const member = await request(m.app)
+      .get(`${v3}/rooms/${encodeURIComponent(room)}/state/m.room.member/${encodeURIComponent(a.userId)}`)
+      .set(authHeader(a));
     return member.body.displayname;
   },
   good: 'Alice',
@@ -416,20 +621,34 @@ rows['profile-change-no-member-event'] = {
 rows['presence-list-drop-ignored'] = {
   config: { legacy: { presence_list: true } },
   probe: async (m) => {
-    const a = await m.register(); const b = await m.register();
+    const a = await m.register();
+    const b = await m.register();
     const path = `${v3}/presence/list/${encodeURIComponent(a.userId)}`;
-    await request(m.app).post(path).set(authHeader(a)).send({ invite: [b.userId] });
-    await request(m.app).post(path).set(authHeader(a)).send({ drop: [b.userId] });
+    await request(m.app)
+      .post(path)
+      .set(authHeader(a))
+      .send({ invite: [b.userId] });
+    await request(m.app)
+      .post(path)
+      .set(authHeader(a))
+      .send({ drop: [b.userId] });
     return (await request(m.app).get(path).set(authHeader(a))).body.length;
   },
   good: 0,
 };
 rows['no-state-empty-presence'] = {
-  probe: async (m) => { const a = await m.register(); return (await m.get(a, a)).body.presence; },
+  probe: async (m) => {
+    const a = await m.register();
+    return (await m.get(a, a)).body.presence;
+  },
   good: 'offline',
 };
 rows['status-msg-whitespace-mangled'] = {
-  probe: async (m) => { const a = await m.register(); await m.put(a, 'online', ' hi\nthere '); return (await m.get(a, a)).body.status_msg; },
+  probe: async (m) => {
+    const a = await m.register();
+    await m.put(a, 'online', ' hi\nthere ');
+    return (await m.get(a, a)).body.status_msg;
+  },
   good: ' hi\nthere ',
 };
 rows['presence-filter-only-limit'] = {
@@ -451,7 +670,12 @@ rows['status-put-repeated'] = {
 };
 rows['idle-only-after-sync'] = {
   config: { presence: { idle_timeout: 1000, sync_online_timeout: 100_000 } },
-  probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(1000); return (await m.get(a, a)).body.presence; },
+  probe: async (m) => {
+    const a = await m.register();
+    await m.put(a, 'online');
+    m.clock.advance(1000);
+    return (await m.get(a, a)).body.presence;
+  },
   good: 'unavailable',
 };
 rows['invalid-set-presence-stored'] = {
@@ -463,15 +687,27 @@ rows['invalid-set-presence-stored'] = {
   good: [400, 'offline'],
 };
 rows['own-presence-needs-room'] = {
-  probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); return (await m.get(a, a)).status; },
+  probe: async (m) => {
+    const a = await m.register();
+    await m.put(a, 'online');
+    return (await m.get(a, a)).status;
+  },
   good: 200,
 };
 rows['put-not-currently-active'] = {
-  probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); return (await m.get(a, a)).body.currently_active; },
+  probe: async (m) => {
+    const a = await m.register();
+    await m.put(a, 'online');
+    return (await m.get(a, a)).body.currently_active;
+  },
   good: true,
 };
 rows['last-active-hidden-while-active'] = {
-  probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); return typeof (await m.get(a, a)).body.last_active_ago; },
+  probe: async (m) => {
+    const a = await m.register();
+    await m.put(a, 'online');
+    return typeof (await m.get(a, a)).body.last_active_ago;
+  },
   good: 'number',
 };
 rows['presence-filter-only-senders'] = {
@@ -509,7 +745,8 @@ describe('mock deliberate faults', () => {
       const healthy = await row.probe(makeMock(config));
       const faulty = await row.probe(makeMock({ ...config, faults: [name] }));
       if (name === 'event-missing-sender') expect(healthy).to.match(/^@u\d+:localhost$/);
-      else if (name === 'early-presence-without-user-id') expect(healthy).to.satisfy((ids: string[]) => ids.length > 0 && ids.every((id) => /^@u\d+:localhost$/.test(id)));
+      else if (name === 'early-presence-without-user-id')
+        expect(healthy).to.satisfy((ids: string[]) => ids.length > 0 && ids.every((id) => /^@u\d+:localhost$/.test(id)));
       else expect(healthy, 'without the fault').to.deep.equal(row.good);
       expect(faulty, 'with the fault').to.not.deep.equal(healthy);
     });
@@ -522,7 +759,8 @@ describe('mock faults of the tuwunel-like and conduwuit-like personalities, in d
     const { a, b } = await pair(m);
     const s = await m.sync(b);
     await m.put(a, 'online');
-    const filtered = async (presence: Record<string, unknown>) => eventsFrom((await m.presenceSince(b, s.next_batch, { filter: JSON.stringify({ presence }) })).events, a.userId).length;
+    const filtered = async (presence: Record<string, unknown>) =>
+      eventsFrom((await m.presenceSince(b, s.next_batch, { filter: JSON.stringify({ presence }) })).events, a.userId).length;
     expect(await filtered({ senders: [b.userId] })).to.equal(0);
     expect(await filtered({ not_senders: [a.userId] })).to.equal(0);
     expect(await filtered({ senders: [] })).to.equal(0);
@@ -536,7 +774,10 @@ describe('mock faults of the tuwunel-like and conduwuit-like personalities, in d
     const { a, b } = await pair(m);
     const s = await m.sync(b, { set_presence: 'offline' });
     let answered = false;
-    const polling = m.presenceSince(b, s.next_batch, { timeout: '1000', set_presence: 'offline' }).then((r) => { answered = true; return r; });
+    const polling = m.presenceSince(b, s.next_batch, { timeout: '1000', set_presence: 'offline' }).then((r) => {
+      answered = true;
+      return r;
+    });
     await settle(() => m.app.homeserver.notifier.waiting() > 0);
     m.clock.advance(4999);
     await settle(() => answered, 25);

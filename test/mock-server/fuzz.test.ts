@@ -22,7 +22,16 @@ import { syncRoutes } from '../../mock-server/routes/sync-routes.js';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 const ROUTES = [...accountRoutes, ...presenceRoutes, ...profileRoutes, ...roomRoutes, ...syncRoutes];
-const PREFIXES = ['/_matrix/client/v3', '/_matrix/client/r0', '/_matrix/client/api/v1', '/_matrix/client/unstable', '/_matrix/client/v1', '/_matrix/client/v9', '/_matrix/media/v3', ''];
+const PREFIXES = [
+  '/_matrix/client/v3',
+  '/_matrix/client/r0',
+  '/_matrix/client/api/v1',
+  '/_matrix/client/unstable',
+  '/_matrix/client/v1',
+  '/_matrix/client/v9',
+  '/_matrix/media/v3',
+  '',
+];
 
 interface Answer {
   status: number;
@@ -64,8 +73,11 @@ function snapshot(hs: Homeserver, userId: string, token: string): unknown {
   const p = hs.presence.get(userId);
   const u = hs.accounts.users.get(userId)!;
   return {
-    presence: p.presence, status_msg: p.status_msg, last_active_ts: p.last_active_ts,
-    displayname: u.displayname, avatar_url: u.avatar_url,
+    presence: p.presence,
+    status_msg: p.status_msg,
+    last_active_ts: p.last_active_ts,
+    displayname: u.displayname,
+    avatar_url: u.avatar_url,
     joined: [...hs.rooms.joinedRooms(userId)].sort(),
     filters: [...u.filters.entries()].map(([k, v]) => [k, JSON.stringify(v)]),
     session: hs.accounts.sessionFor(token)?.userId,
@@ -128,17 +140,69 @@ describe('fuzzing every endpoint of the mock (fast-check)', function () {
    * matter for "no other user's state changed" come up often enough to be combined). */
   const weighted = <T>(favoured: number, ...values: T[]): fc.Arbitrary<T> =>
     fc.noBias(fc.oneof(...values.map((v, i) => ({ weight: i < favoured ? 3 : 1, arbitrary: fc.constant(v) }))));
-  const userIds = () => weighted(2, users.bystander.userId, users.attacker.userId, users.stranger.userId, '@nobody:localhost', '@bystander:elsewhere', 'bystander', '@:', '@bystander:localhost:1');
+  const userIds = () =>
+    weighted(
+      2,
+      users.bystander.userId,
+      users.attacker.userId,
+      users.stranger.userId,
+      '@nobody:localhost',
+      '@bystander:elsewhere',
+      'bystander',
+      '@:',
+      '@bystander:localhost:1',
+    );
   const roomIds = () => weighted(1, rooms.shared, rooms.private, rooms.attackers, '!nope:localhost', '#alias:localhost');
-  const eventTypes = () => weighted(1, 'm.room.member', 'm.room.message', 'm.room.name', 'm.room.power_levels', 'm.room.create', 'm.room.join_rules', 'm.presence', 'm.read', 'm.typing');
+  const eventTypes = () =>
+    weighted(
+      1,
+      'm.room.member',
+      'm.room.message',
+      'm.room.name',
+      'm.room.power_levels',
+      'm.room.create',
+      'm.room.join_rules',
+      'm.presence',
+      'm.read',
+      'm.typing',
+    );
 
   /** Trouble: malformed escapes, numbers and tokens of every shape, long and non-ASCII text. */
   function trouble(): fc.Arbitrary<string> {
     return fc.oneof(
       fc.constantFrom(
-        '', '0', '1', '-1', '99999999999999999999', 's0', 's1', 's-1', 'sABC', 'online', 'offline', 'unavailable', 'free_for_chat',
-        'join', 'leave', 'invite', 'ban', '%', '%zz', '%E0%A4%A', '%00', '..', '.', 'null', 'true', '{}', '[]',
-        '{"presence":{"senders":5}}', '{"presence":{"limit":2}}', 'x'.repeat(300), '\u{1F600}', 'ünïcödé',
+        '',
+        '0',
+        '1',
+        '-1',
+        '99999999999999999999',
+        's0',
+        's1',
+        's-1',
+        'sABC',
+        'online',
+        'offline',
+        'unavailable',
+        'free_for_chat',
+        'join',
+        'leave',
+        'invite',
+        'ban',
+        '%',
+        '%zz',
+        '%E0%A4%A',
+        '%00',
+        '..',
+        '.',
+        'null',
+        'true',
+        '{}',
+        '[]',
+        '{"presence":{"senders":5}}',
+        '{"presence":{"limit":2}}',
+        'x'.repeat(300),
+        '\u{1F600}',
+        'ünïcödé',
       ),
       fc.string({ maxLength: 12 }),
     );
@@ -155,7 +219,10 @@ describe('fuzzing every endpoint of the mock (fast-check)', function () {
     if (aimed && (name === 'userId' || name === 'stateKey')) return fc.constant(users.bystander.userId);
     if (aimed && name === 'roomId') return fc.constant(rooms.shared);
     const ofKind: Record<string, () => fc.Arbitrary<string>> = {
-      userId: userIds, roomId: roomIds, eventType: eventTypes, stateKey: () => fc.oneof(userIds(), fc.constant('')),
+      userId: userIds,
+      roomId: roomIds,
+      eventType: eventTypes,
+      stateKey: () => fc.oneof(userIds(), fc.constant('')),
     };
     const kind = ofKind[name];
     return kind ? fc.oneof({ weight: 4, arbitrary: kind() }, { weight: 1, arbitrary: dictionary() }) : dictionary();
@@ -175,9 +242,13 @@ describe('fuzzing every endpoint of the mock (fast-check)', function () {
     const ofKind: Record<string, () => fc.Arbitrary<unknown>> = {
       presence: () => fc.constantFrom('online', 'offline', 'unavailable', 'free_for_chat', 'busy'),
       membership: () => fc.constantFrom('join', 'leave', 'invite', 'ban', 'knock'),
-      user_id: userIds, state_key: () => fc.oneof(userIds(), fc.constant('')), type: eventTypes,
-      invite: () => fc.array(userIds(), { maxLength: 2 }), drop: () => fc.array(userIds(), { maxLength: 2 }),
-      typing: () => fc.boolean(), preset: () => fc.constantFrom('public_chat', 'private_chat', 'trusted_private_chat', 'x'),
+      user_id: userIds,
+      state_key: () => fc.oneof(userIds(), fc.constant('')),
+      type: eventTypes,
+      invite: () => fc.array(userIds(), { maxLength: 2 }),
+      drop: () => fc.array(userIds(), { maxLength: 2 }),
+      typing: () => fc.boolean(),
+      preset: () => fc.constantFrom('public_chat', 'private_chat', 'trusted_private_chat', 'x'),
       content: () => (depth > 0 ? fc.constant({}) : objectArb(depth + 1)),
       initial_state: () => (depth > 0 ? fc.constant([]) : fc.array(objectArb(depth + 1, ['type', 'state_key', 'content']), { maxLength: 2 })),
     };
@@ -186,9 +257,37 @@ describe('fuzzing every endpoint of the mock (fast-check)', function () {
   }
 
   const BODY_KEYS = [
-    'presence', 'status_msg', 'last_active_ago', 'displayname', 'avatar_url', 'membership', 'user_id', 'typing', 'timeout',
-    'username', 'password', 'auth', 'type', 'identifier', 'user', 'device_id', 'inhibit_login', 'invite', 'drop', 'preset',
-    'visibility', 'name', 'topic', 'initial_state', 'msgtype', 'body', 'limit', 'senders', 'not_senders', 'state_key', 'content',
+    'presence',
+    'status_msg',
+    'last_active_ago',
+    'displayname',
+    'avatar_url',
+    'membership',
+    'user_id',
+    'typing',
+    'timeout',
+    'username',
+    'password',
+    'auth',
+    'type',
+    'identifier',
+    'user',
+    'device_id',
+    'inhibit_login',
+    'invite',
+    'drop',
+    'preset',
+    'visibility',
+    'name',
+    'topic',
+    'initial_state',
+    'msgtype',
+    'body',
+    'limit',
+    'senders',
+    'not_senders',
+    'state_key',
+    'content',
   ];
 
   function objectArb(depth = 0, keys = BODY_KEYS): fc.Arbitrary<Record<string, unknown>> {
@@ -205,27 +304,41 @@ describe('fuzzing every endpoint of the mock (fast-check)', function () {
   }
 
   function pathArb(aimed: boolean): fc.Arbitrary<{ method: string; path: string }> {
-    const encoded = (v: fc.Arbitrary<string>) => fc.tuple(v, fc.constantFrom('encode', 'raw-safe')).map(([x, how]) =>
-      how === 'encode' ? encodeURIComponent(x) : x.replace(/[^A-Za-z0-9@:!$%._~=-]/gu, (c) => encodeURIComponent(c)));
+    const encoded = (v: fc.Arbitrary<string>) =>
+      fc
+        .tuple(v, fc.constantFrom('encode', 'raw-safe'))
+        .map(([x, how]) => (how === 'encode' ? encodeURIComponent(x) : x.replace(/[^A-Za-z0-9@:!$%._~=-]/gu, (c) => encodeURIComponent(c))));
     // Unbiased: fast-check favours the first values of a small draw, and the routes are all equal.
-    const fromRoute = fc.noBias(fc.constantFrom(...ROUTES)).chain((route) => {
-      const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-      return fc.tuple(fc.constant(route), weighted(2, ...PREFIXES), fc.tuple(...names.map((n) => encoded(paramArb(n, aimed)))), fc.boolean(), fc.boolean());
-    }).map(([route, prefix, values, same1, same2]) => {
-      let i = 0;
-      // Three times in four the route's own method.
-      return { route: route.method, path: prefix + route.path.replace(/\{\w+\}/g, () => values[i++]!), sameMethod: same1 || same2 };
-    });
+    const fromRoute = fc
+      .noBias(fc.constantFrom(...ROUTES))
+      .chain((route) => {
+        const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+        return fc.tuple(fc.constant(route), weighted(2, ...PREFIXES), fc.tuple(...names.map((n) => encoded(paramArb(n, aimed)))), fc.boolean(), fc.boolean());
+      })
+      .map(([route, prefix, values, same1, same2]) => {
+        let i = 0;
+        // Three times in four the route's own method.
+        return { route: route.method, path: prefix + route.path.replace(/\{\w+\}/g, () => values[i++]!), sameMethod: same1 || same2 };
+      });
     const method = fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH', 'HEAD');
     return fc.oneof(
       { weight: 8, arbitrary: fc.tuple(fromRoute, method).map(([r, m]) => ({ method: r.sameMethod ? r.route : m, path: r.path })) },
-      { weight: 1, arbitrary: fc.tuple(method, fc.array(encoded(dictionary()), { maxLength: 5 })).map(([m, segs]) => ({ method: m, path: `/_matrix/client/v3/${segs.join('/')}` })) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(method, fc.array(encoded(dictionary()), { maxLength: 5 }))
+          .map(([m, segs]) => ({ method: m, path: `/_matrix/client/v3/${segs.join('/')}` })),
+      },
     );
   }
 
   function queryArb(): fc.Arbitrary<string> {
-    const key = fc.oneof(fc.constantFrom('timeout', 'since', 'filter', 'set_presence', 'full_state', 'access_token', 'kind', 'username', 'from'), fc.string({ maxLength: 6 }));
-    return fc.array(fc.tuple(key, dictionary()), { maxLength: 4 })
+    const key = fc.oneof(
+      fc.constantFrom('timeout', 'since', 'filter', 'set_presence', 'full_state', 'access_token', 'kind', 'username', 'from'),
+      fc.string({ maxLength: 6 }),
+    );
+    return fc
+      .array(fc.tuple(key, dictionary()), { maxLength: 4 })
       .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}` : ''));
   }
 
@@ -236,7 +349,11 @@ describe('fuzzing every endpoint of the mock (fast-check)', function () {
       { weight: 1, arbitrary: fc.constant(undefined) },
     );
     const contentType = fc.constantFrom(undefined, 'application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-8');
-    const extra = fc.dictionary(fc.constantFrom('X-Fuzz', 'Origin', 'Accept', 'If-None-Match', 'Expect-Nothing'), fc.stringMatching(/^[A-Za-z0-9 ,;=/*.-]{0,20}$/), { maxKeys: 2 });
+    const extra = fc.dictionary(
+      fc.constantFrom('X-Fuzz', 'Origin', 'Accept', 'If-None-Match', 'Expect-Nothing'),
+      fc.stringMatching(/^[A-Za-z0-9 ,;=/*.-]{0,20}$/),
+      { maxKeys: 2 },
+    );
     return fc.tuple(auth, contentType, extra).map(([a, ct, x]) => {
       const h: Record<string, string> = { ...x };
       if (a !== undefined) h.Authorization = a;
@@ -250,45 +367,54 @@ describe('fuzzing every endpoint of the mock (fast-check)', function () {
 
   const variants = {
     'any generated request': { aimed: false, runs: RUNS },
-    'requests aimed at the bystander (their user id in every {userId} and {stateKey}, the shared room in every {roomId})': { aimed: true, runs: Math.ceil(RUNS / 2) },
+    'requests aimed at the bystander (their user id in every {userId} and {stateKey}, the shared room in every {roomId})': {
+      aimed: true,
+      runs: Math.ceil(RUNS / 2),
+    },
   };
-  for (const [name, { aimed, runs }] of Object.entries(variants)) it(`keeps its properties over ${runs} runs: ${name}`, async () => {
-    const others = ['bystander', 'stranger', 'control'] as const;
-    let sent = 0;
-    let put = 0;
-    await fc.assert(
-      fc.asyncProperty(requestArb(aimed), async (r) => {
-        // A fuzzed logout ends the attacker's session: the next request gets a live token again.
-        if (!hs.accounts.sessionFor(users.attacker.token)) users.attacker.token = hs.accounts.newSession(users.attacker.userId).accessToken;
-        if (r.headers.Authorization) r.headers.Authorization = r.headers.Authorization.replace(ATTACKER_TOKEN, users.attacker.token);
-        // The attacker may have left the shared room (and even made it invite-only): join it again, so
-        // that requests about the bystander come from a co-member.
-        if (hs.rooms.membership(rooms.shared, users.attacker.userId) !== 'join') {
-          hs.send(rooms.shared, users.bystander.userId, 'm.room.join_rules', { join_rule: 'public' }, '');
-          hs.join(rooms.shared, users.attacker.userId);
-        }
-        // Compared per request (the state persists across runs: a change must be pinned on its request).
-        const before = Object.fromEntries(others.map((n) => [n, JSON.stringify(snapshot(hs, users[n].userId, users[n].token))]));
-        const a = await send(mock.url, r);
-        sent++;
-        expect(a.status, `${r.method} ${r.path}: ${a.body.slice(0, 200)}`).to.be.below(500);
-        if (a.status >= 400 && r.method !== 'HEAD') {
-          expect(isMatrixError(a, r.path), `${r.method} ${r.path} answered ${a.status} with a body that is no Matrix error: ${a.body.slice(0, 200)}`).to.equal(true);
-        }
-        for (const n of others) {
-          expect(JSON.stringify(snapshot(hs, users[n].userId, users[n].token)), `${r.method} ${r.path} ${r.body ?? ''} changed ${n}'s state`).to.equal(before[n]);
-        }
-        // Still serving: the control user's presence, set through the domain API (no rate limit), read back
-        // over HTTP (a different status each time).
-        const msg = `control ${++put}`;
-        const c = users.control;
-        const path = `/_matrix/client/v3/presence/${encodeURIComponent(c.userId)}/status`;
-        hs.presence.setFromRequest(c.userId, 'online', msg);
-        const g = await send(mock.url, { method: 'GET', path, headers: { Authorization: `Bearer ${c.token}` }, body: undefined });
-        expect([g.status, (JSON.parse(g.body) as { status_msg?: string }).status_msg]).to.deep.equal([200, msg]);
-      }),
-      { numRuns: runs, seed: SEED },
-    );
-    expect(sent).to.be.at.least(runs);
-  });
+  for (const [name, { aimed, runs }] of Object.entries(variants))
+    it(`keeps its properties over ${runs} runs: ${name}`, async () => {
+      const others = ['bystander', 'stranger', 'control'] as const;
+      let sent = 0;
+      let put = 0;
+      await fc.assert(
+        fc.asyncProperty(requestArb(aimed), async (r) => {
+          // A fuzzed logout ends the attacker's session: the next request gets a live token again.
+          if (!hs.accounts.sessionFor(users.attacker.token)) users.attacker.token = hs.accounts.newSession(users.attacker.userId).accessToken;
+          if (r.headers.Authorization) r.headers.Authorization = r.headers.Authorization.replace(ATTACKER_TOKEN, users.attacker.token);
+          // The attacker may have left the shared room (and even made it invite-only): join it again, so
+          // that requests about the bystander come from a co-member.
+          if (hs.rooms.membership(rooms.shared, users.attacker.userId) !== 'join') {
+            hs.send(rooms.shared, users.bystander.userId, 'm.room.join_rules', { join_rule: 'public' }, '');
+            hs.join(rooms.shared, users.attacker.userId);
+          }
+          // Compared per request (the state persists across runs: a change must be pinned on its request).
+          const before = Object.fromEntries(others.map((n) => [n, JSON.stringify(snapshot(hs, users[n].userId, users[n].token))]));
+          const a = await send(mock.url, r);
+          sent++;
+          expect(a.status, `${r.method} ${r.path}: ${a.body.slice(0, 200)}`).to.be.below(500);
+          if (a.status >= 400 && r.method !== 'HEAD') {
+            expect(
+              isMatrixError(a, r.path),
+              `${r.method} ${r.path} answered ${a.status} with a body that is no Matrix error: ${a.body.slice(0, 200)}`,
+            ).to.equal(true);
+          }
+          for (const n of others) {
+            expect(JSON.stringify(snapshot(hs, users[n].userId, users[n].token)), `${r.method} ${r.path} ${r.body ?? ''} changed ${n}'s state`).to.equal(
+              before[n],
+            );
+          }
+          // Still serving: the control user's presence, set through the domain API (no rate limit), read back
+          // over HTTP (a different status each time).
+          const msg = `control ${++put}`;
+          const c = users.control;
+          const path = `/_matrix/client/v3/presence/${encodeURIComponent(c.userId)}/status`;
+          hs.presence.setFromRequest(c.userId, 'online', msg);
+          const g = await send(mock.url, { method: 'GET', path, headers: { Authorization: `Bearer ${c.token}` }, body: undefined });
+          expect([g.status, (JSON.parse(g.body) as { status_msg?: string }).status_msg]).to.deep.equal([200, msg]);
+        }),
+        { numRuns: runs, seed: SEED },
+      );
+      expect(sent).to.be.at.least(runs);
+    });
 });

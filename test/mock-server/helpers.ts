@@ -56,7 +56,9 @@ export function makeMock(config: MockConfigInput = {}): TestMock {
     app,
     clock,
     async register(localpart = `u${++counter}`) {
-      const body = early ? { type: 'm.login.password', user: localpart, password: 'pw' } : { username: localpart, password: 'pw', auth: { type: 'm.login.dummy' } };
+      const body = early
+        ? { type: 'm.login.password', user: localpart, password: 'pw' }
+        : { username: localpart, password: 'pw', auth: { type: 'm.login.dummy' } };
       const res = await request(app).post(`${prefix}/register`).send(body);
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       return { userId: res.body.user_id as string, token: res.body.access_token as string };
@@ -78,12 +80,19 @@ export function makeMock(config: MockConfigInput = {}): TestMock {
       return roomId;
     },
     put: (a, presence, statusMsg) =>
-      request(app).put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`).set(auth(a))
+      request(app)
+        .put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`)
+        .set(auth(a))
         .send(statusMsg === undefined ? { presence } : { presence, status_msg: statusMsg }),
     get: (a, target) =>
-      request(app).get(`${v3}/presence/${encodeURIComponent(typeof target === 'string' ? target : target.userId)}/status`).set(auth(a)),
+      request(app)
+        .get(`${v3}/presence/${encodeURIComponent(typeof target === 'string' ? target : target.userId)}/status`)
+        .set(auth(a)),
     async sync(a, query = {}) {
-      const res = await request(app).get(`${v3}/sync`).query({ set_presence: 'offline', ...query }).set(auth(a));
+      const res = await request(app)
+        .get(`${v3}/sync`)
+        .query({ set_presence: 'offline', ...query })
+        .set(auth(a));
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       return res.body as SyncBody;
     },
@@ -92,7 +101,10 @@ export function makeMock(config: MockConfigInput = {}): TestMock {
       return { events: body.presence.events, next: body.next_batch };
     },
     say: (a, roomId, text = 'hello') =>
-      request(app).put(`${v3}/rooms/${encodeURIComponent(roomId)}/send/m.room.message/t${++txn}`).set(auth(a)).send({ msgtype: 'm.text', body: text }),
+      request(app)
+        .put(`${v3}/rooms/${encodeURIComponent(roomId)}/send/m.room.message/t${++txn}`)
+        .set(auth(a))
+        .send({ msgtype: 'm.text', body: text }),
   };
   return mock;
 }

@@ -26,9 +26,13 @@ describe('mock HTTP surface', () => {
     it('a taken or invalid username is refused with M_USER_IN_USE / M_INVALID_USERNAME', async () => {
       const m = makeMock();
       await m.register('alice');
-      const taken = await request(m.app).post(`${v3}/register`).send({ username: 'alice', auth: { type: 'm.login.dummy' } });
+      const taken = await request(m.app)
+        .post(`${v3}/register`)
+        .send({ username: 'alice', auth: { type: 'm.login.dummy' } });
       expect([taken.status, taken.body.errcode]).to.deep.equal([400, 'M_USER_IN_USE']);
-      const bad = await request(m.app).post(`${v3}/register`).send({ username: 'Al!ce', auth: { type: 'm.login.dummy' } });
+      const bad = await request(m.app)
+        .post(`${v3}/register`)
+        .send({ username: 'Al!ce', auth: { type: 'm.login.dummy' } });
       expect([bad.status, bad.body.errcode]).to.deep.equal([400, 'M_INVALID_USERNAME']);
       const avail = await request(m.app).get(`${v3}/register/available`).query({ username: 'bob' });
       expect(avail.body).to.deep.equal({ available: true });
@@ -39,7 +43,9 @@ describe('mock HTTP surface', () => {
       const a = await m.register('carol');
       expect((await request(m.app).get(`${v3}/login`)).body).to.deep.equal({ flows: [{ type: 'm.login.password' }] });
       for (const user of ['carol', a.userId]) {
-        const res = await request(m.app).post(`${v3}/login`).send({ type: 'm.login.password', identifier: { type: 'm.id.user', user }, password: 'pw' });
+        const res = await request(m.app)
+          .post(`${v3}/login`)
+          .send({ type: 'm.login.password', identifier: { type: 'm.id.user', user }, password: 'pw' });
         expect(res.status).to.equal(200);
         const who = await request(m.app).get(`${v3}/account/whoami`).set('Authorization', `Bearer ${res.body.access_token}`);
         expect(who.body.user_id).to.equal(a.userId);
@@ -50,11 +56,13 @@ describe('mock HTTP surface', () => {
       expect(type.status).to.equal(400);
     });
 
-    it('registration closed: POST /register and /register/available answer 403 M_FORBIDDEN, as Synapse\'s enable_registration: false', async () => {
+    it("registration closed: POST /register and /register/available answer 403 M_FORBIDDEN, as Synapse's enable_registration: false", async () => {
       const m = makeMock({ registration: { enabled: false } });
       for (const res of [
         await request(m.app).post(`${v3}/register`).send({ username: 'x', password: 'y' }),
-        await request(m.app).post(`${v3}/register`).send({ username: 'x', password: 'y', auth: { type: 'm.login.dummy' } }),
+        await request(m.app)
+          .post(`${v3}/register`)
+          .send({ username: 'x', password: 'y', auth: { type: 'm.login.dummy' } }),
         await request(m.app).get(`${v3}/register/available`).query({ username: 'x' }),
         await request(m.app).post('/_matrix/client/api/v1/register').send({ type: 'm.login.password', user: 'x', password: 'y' }),
       ]) {
@@ -63,12 +71,22 @@ describe('mock HTTP surface', () => {
     });
 
     it('users made in advance answer to their configured tokens, and registration cannot take their names', async () => {
-      const m = makeMock({ server_name: 'hs.test', registration: { users: [{ localpart: 'static1', access_token: 'tok-1' }, { localpart: 'static2', access_token: 'tok-2', device_id: 'DEV2' }] } });
+      const m = makeMock({
+        server_name: 'hs.test',
+        registration: {
+          users: [
+            { localpart: 'static1', access_token: 'tok-1' },
+            { localpart: 'static2', access_token: 'tok-2', device_id: 'DEV2' },
+          ],
+        },
+      });
       const who = await request(m.app).get(`${v3}/account/whoami`).set('Authorization', 'Bearer tok-2');
       expect(who.body).to.deep.equal({ user_id: '@static2:hs.test', device_id: 'DEV2', is_guest: false });
       const first = await request(m.app).get(`${v3}/account/whoami`).set('Authorization', 'Bearer tok-1');
       expect(first.body.device_id).to.equal('STATIC');
-      const taken = await request(m.app).post(`${v3}/register`).send({ username: 'static1', auth: { type: 'm.login.dummy' } });
+      const taken = await request(m.app)
+        .post(`${v3}/register`)
+        .send({ username: 'static1', auth: { type: 'm.login.dummy' } });
       expect(taken.body.errcode).to.equal('M_USER_IN_USE');
     });
 
@@ -95,7 +113,9 @@ describe('mock HTTP surface', () => {
     it('a known endpoint with the wrong method is 405 M_UNRECOGNIZED with Allow', async () => {
       const m = makeMock();
       const a = await m.register();
-      const res = await request(m.app).delete(`${v3}/presence/${encodeURIComponent(a.userId)}/status`).set(authHeader(a));
+      const res = await request(m.app)
+        .delete(`${v3}/presence/${encodeURIComponent(a.userId)}/status`)
+        .set(authHeader(a));
       expect([res.status, res.body.errcode]).to.deep.equal([405, 'M_UNRECOGNIZED']);
       expect(res.headers.allow).to.equal('GET, PUT');
     });
@@ -140,7 +160,13 @@ describe('mock HTTP surface', () => {
       const m = makeMock();
       const a = await m.register();
       const bodies = ['', 'null', '"str"', '42', '[]', '{"presence":null}', '{"presence":{}}', '\u0000', '{"presence":"online","status_msg":null}'];
-      const paths = [`${v3}/presence/${encodeURIComponent(a.userId)}/status`, `${v3}/createRoom`, `${v3}/register`, `${v3}/login`, `${v3}/user/${encodeURIComponent(a.userId)}/filter`];
+      const paths = [
+        `${v3}/presence/${encodeURIComponent(a.userId)}/status`,
+        `${v3}/createRoom`,
+        `${v3}/register`,
+        `${v3}/login`,
+        `${v3}/user/${encodeURIComponent(a.userId)}/filter`,
+      ];
       for (const path of paths) {
         for (const body of bodies) {
           for (const method of ['put', 'post'] as const) {
@@ -164,9 +190,13 @@ describe('mock HTTP surface', () => {
   it('serves the presence endpoints under /r0 and the early /api/v1 prefix too (the early one with the token in the query)', async () => {
     const m = makeMock();
     const a = await m.register();
-    const r0 = await request(m.app).get(`/_matrix/client/r0/presence/${encodeURIComponent(a.userId)}/status`).set(authHeader(a));
+    const r0 = await request(m.app)
+      .get(`/_matrix/client/r0/presence/${encodeURIComponent(a.userId)}/status`)
+      .set(authHeader(a));
     expect(r0.status).to.equal(200);
-    const early = await request(m.app).get(`/_matrix/client/api/v1/presence/${encodeURIComponent(a.userId)}/status`).query({ access_token: a.token });
+    const early = await request(m.app)
+      .get(`/_matrix/client/api/v1/presence/${encodeURIComponent(a.userId)}/status`)
+      .query({ access_token: a.token });
     expect(early.status).to.equal(200);
   });
 

@@ -15,17 +15,28 @@ function stringifyOrError(value: unknown): string | Error {
 describe('mock: JSON text of answers', () => {
   // Strings that need escapes and strings that do not; numbers JSON writes differently from String().
   const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('', '"', '\\', '\u007f', '\u2028', '\ud800', 'a\nb', 'plain text'));
-  const primitive = fc.oneof(text, fc.double(), fc.constantFrom(-0, NaN, Infinity, -Infinity, 1e21, 5e-7), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+  const primitive = fc.oneof(
+    text,
+    fc.double(),
+    fc.constantFrom(-0, NaN, Infinity, -Infinity, 1e21, 5e-7),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+  );
   const key = fc.oneof(fc.constantFrom('presence', 'status_msg', 'last_active_ago', 'currently_active', '0', '10', '__proto__', 'a"b'), text);
   const flat = fc.dictionary(key, primitive, { maxKeys: 6 });
   const nested = fc.dictionary(key, fc.oneof(primitive, flat, fc.array(primitive, { maxLength: 3 })), { maxKeys: 4 });
 
   it('gives what JSON.stringify gives, for flat objects, nested ones and anything else', () => {
-    fc.assert(fc.property(fc.oneof(flat, nested, primitive, fc.array(primitive), fc.anything()), (value) => {
-      const expected = stringifyOrError(value);
-      if (expected instanceof Error) expect(() => jsonText(value)).to.throw(expected.constructor as ErrorConstructor);
-      else expect(jsonText(value)).to.equal(expected);
-    }), { numRuns: 5000 });
+    fc.assert(
+      fc.property(fc.oneof(flat, nested, primitive, fc.array(primitive), fc.anything()), (value) => {
+        const expected = stringifyOrError(value);
+        if (expected instanceof Error) expect(() => jsonText(value)).to.throw(expected.constructor as ErrorConstructor);
+        else expect(jsonText(value)).to.equal(expected);
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('leaves to JSON.stringify what is not a plain object: other prototypes, toJSON, functions, BigInt', () => {
@@ -37,7 +48,8 @@ describe('mock: JSON text of answers', () => {
       expect(jsonText(value)).to.equal(JSON.stringify(value));
     }
     expect(() => jsonText({ big: 1n })).to.throw(TypeError);
-    expect(jsonText({ presence: 'online', last_active_ago: 12, status_msg: 'out "to" lunch', currently_active: true }))
-      .to.equal('{"presence":"online","last_active_ago":12,"status_msg":"out \\"to\\" lunch","currently_active":true}');
+    expect(jsonText({ presence: 'online', last_active_ago: 12, status_msg: 'out "to" lunch', currently_active: true })).to.equal(
+      '{"presence":"online","last_active_ago":12,"status_msg":"out \\"to\\" lunch","currently_active":true}',
+    );
   });
 });

@@ -61,7 +61,8 @@ describe('matrix-js-sdk against the mock', function () {
         if (process.env.MPC_TRACE) originalConsole.log(req.method, req.url?.split('?')[0], res.statusCode);
         // never-set-404 answers 404 for a user without presence: an answer, not a missing endpoint.
         if (res.statusCode === 404 && /\/presence\//.test(req.url ?? '')) return;
-        if (res.statusCode === 404 || res.statusCode === 405 || res.statusCode >= 500) unanswered.push(`${req.method} ${req.url?.split('?')[0]} ${res.statusCode}`);
+        if (res.statusCode === 404 || res.statusCode === 405 || res.statusCode >= 500)
+          unanswered.push(`${req.method} ${req.url?.split('?')[0]} ${res.statusCode}`);
       });
     });
   }
@@ -137,10 +138,14 @@ describe('matrix-js-sdk against the mock', function () {
     await bob.joinRoom(roomId);
 
     await alice.setPresence({ presence: 'online', status_msg: 'from js-sdk' });
-    const own = await eventually('alice\'s new status', () => alice.getPresence(alice.getUserId()!), (p) => p.status_msg === 'from js-sdk');
+    const own = await eventually(
+      "alice's new status",
+      () => alice.getPresence(alice.getUserId()!),
+      (p) => p.status_msg === 'from js-sdk',
+    );
     expect(own).to.include({ presence: 'online', status_msg: 'from js-sdk' });
 
-    const seen = waitFor<MatrixEvent>('alice going unavailable in bob\'s sync', 10_000, (done) => {
+    const seen = waitFor<MatrixEvent>("alice going unavailable in bob's sync", 10_000, (done) => {
       bob.on(UserEvent.Presence, (event: MatrixEvent | undefined, user: User) => {
         if (event && user.userId === alice.getUserId() && user.presence === 'unavailable') done(event);
       });

@@ -124,11 +124,18 @@ describe('mock command', function () {
     const mock = await start(['--target', join(projectRoot, 'fixtures/targets/dendrite-like.yaml'), '--variant', 'extra-fields']);
     try {
       // extra-fields (the flag): an extra key in every JSON object answer.
-      const versions = await (await fetch(`${mock.url}/_matrix/client/versions`)).json() as Record<string, unknown>;
+      const versions = (await (await fetch(`${mock.url}/_matrix/client/versions`)).json()) as Record<string, unknown>;
       expect(Object.keys(versions)).to.include('org.example.mpc.unknown_field');
       // presence-omitted-when-empty (the profile): a fresh user's /sync has no presence key.
-      const reg = await (await fetch(`${mock.url}/_matrix/client/v3/register`, { method: 'POST', body: JSON.stringify({ username: 'cli', password: 'pw', auth: { type: 'm.login.dummy' } }) })).json() as { access_token: string };
-      const sync = await (await fetch(`${mock.url}/_matrix/client/v3/sync?set_presence=offline`, { headers: { Authorization: `Bearer ${reg.access_token}` } })).json() as Record<string, unknown>;
+      const reg = (await (
+        await fetch(`${mock.url}/_matrix/client/v3/register`, {
+          method: 'POST',
+          body: JSON.stringify({ username: 'cli', password: 'pw', auth: { type: 'm.login.dummy' } }),
+        })
+      ).json()) as { access_token: string };
+      const sync = (await (
+        await fetch(`${mock.url}/_matrix/client/v3/sync?set_presence=offline`, { headers: { Authorization: `Bearer ${reg.access_token}` } })
+      ).json()) as Record<string, unknown>;
       expect(sync).to.have.property('next_batch');
       expect(sync).to.not.have.property('presence');
     } finally {

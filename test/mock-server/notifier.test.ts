@@ -35,7 +35,12 @@ describe('mock notifier', () => {
     const n = new Notifier(clock);
     let answers = 0;
     let cancel: () => void = () => undefined;
-    const parked = n.park('@r:x', 1000, (c) => (cancel = c), () => answers++);
+    const parked = n.park(
+      '@r:x',
+      1000,
+      (c) => (cancel = c),
+      () => answers++,
+    );
     n.touch('@r:x', n.next());
     cancel();
     clock.advance(2000);
@@ -49,7 +54,10 @@ describe('mock notifier', () => {
       throw new Error('planted');
     });
     n.touch('@r:x', n.next());
-    const err = await parked.then(() => undefined, (e: unknown) => e);
+    const err = await parked.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as Error).message).to.equal('planted');
   });
 
@@ -57,10 +65,12 @@ describe('mock notifier', () => {
     const n = new Notifier(new FakeClock());
     let answers = 0;
     const parked = n.park('@r:x', 30_000, undefined, () => answers++);
-    expect(() => n.deferWakes(() => {
-      n.deliverPresence('@r:x', '@a:x', n.next());
-      throw new Error('planted');
-    })).to.throw('planted');
+    expect(() =>
+      n.deferWakes(() => {
+        n.deliverPresence('@r:x', '@a:x', n.next());
+        throw new Error('planted');
+      }),
+    ).to.throw('planted');
     expect(answers).to.equal(1);
     await parked;
   });

@@ -37,7 +37,10 @@ describe('mock presence status', () => {
       it(`${name}: ${status} ${errcode}`, async () => {
         const m = makeMock();
         const a = await m.register();
-        const res = await request(m.app).put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`).set(authHeader(a)).send(body as object);
+        const res = await request(m.app)
+          .put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`)
+          .set(authHeader(a))
+          .send(body as object);
         expect(res.status).to.equal(status);
         expect(res.body.errcode).to.equal(errcode);
         expect(res.body.error).to.be.a('string');
@@ -47,8 +50,11 @@ describe('mock presence status', () => {
     it('an unparsable body is 400 M_NOT_JSON', async () => {
       const m = makeMock();
       const a = await m.register();
-      const res = await request(m.app).put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`).set(authHeader(a))
-        .set('Content-Type', 'application/json').send('{"presence":');
+      const res = await request(m.app)
+        .put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`)
+        .set(authHeader(a))
+        .set('Content-Type', 'application/json')
+        .send('{"presence":');
       expect(res.status).to.equal(400);
       expect(res.body.errcode).to.equal('M_NOT_JSON');
     });
@@ -65,11 +71,14 @@ describe('mock presence status', () => {
   });
 
   describe('permissions and visibility', () => {
-    it('PUT of another user\'s presence is 403 M_FORBIDDEN and changes nothing', async () => {
+    it("PUT of another user's presence is 403 M_FORBIDDEN and changes nothing", async () => {
       const m = makeMock();
       const [a, b] = [await m.register(), await m.register()];
       await m.shareRoom(a, b);
-      const res = await request(m.app).put(`${v3}/presence/${encodeURIComponent(b.userId)}/status`).set(authHeader(a)).send({ presence: 'online' });
+      const res = await request(m.app)
+        .put(`${v3}/presence/${encodeURIComponent(b.userId)}/status`)
+        .set(authHeader(a))
+        .send({ presence: 'online' });
       expect(res.status).to.equal(403);
       expect(res.body.errcode).to.equal('M_FORBIDDEN');
       expect((await m.get(b, b)).body.presence).to.equal('offline');
@@ -84,7 +93,10 @@ describe('mock presence status', () => {
       expect(stranger.body.errcode).to.equal('M_FORBIDDEN');
       const room = await m.shareRoom(a, b);
       expect((await m.get(a, b)).status).to.equal(200);
-      await request(m.app).post(`${v3}/rooms/${encodeURIComponent(room)}/leave`).set(authHeader(b)).send({});
+      await request(m.app)
+        .post(`${v3}/rooms/${encodeURIComponent(room)}/leave`)
+        .set(authHeader(b))
+        .send({});
       expect((await m.get(a, b)).status).to.equal(403);
     });
 
@@ -151,8 +163,16 @@ describe('mock presence status', () => {
       await m.put(a, 'online');
       const activities = [
         () => m.say(a, room),
-        () => request(m.app).put(`${v3}/rooms/${r}/typing/${encodeURIComponent(a.userId)}`).set(authHeader(a)).send({ typing: true, timeout: 1000 }),
-        () => request(m.app).post(`${v3}/rooms/${r}/receipt/m.read/${encodeURIComponent('$e')}`).set(authHeader(a)).send({}),
+        () =>
+          request(m.app)
+            .put(`${v3}/rooms/${r}/typing/${encodeURIComponent(a.userId)}`)
+            .set(authHeader(a))
+            .send({ typing: true, timeout: 1000 }),
+        () =>
+          request(m.app)
+            .post(`${v3}/rooms/${r}/receipt/m.read/${encodeURIComponent('$e')}`)
+            .set(authHeader(a))
+            .send({}),
       ];
       for (const act of activities) {
         m.clock.advance(700);
@@ -170,8 +190,16 @@ describe('mock presence status', () => {
       const phone = await m.login(a);
       const room = encodeURIComponent(await m.shareRoom(a));
       await m.put(a, 'online');
-      const typing = (who: typeof a) => request(m.app).put(`${v3}/rooms/${room}/typing/${encodeURIComponent(a.userId)}`).set(authHeader(who)).send({ typing: true, timeout: 1000 });
-      const receipt = (who: typeof a) => request(m.app).post(`${v3}/rooms/${room}/receipt/m.read/${encodeURIComponent('$e')}`).set(authHeader(who)).send({});
+      const typing = (who: typeof a) =>
+        request(m.app)
+          .put(`${v3}/rooms/${room}/typing/${encodeURIComponent(a.userId)}`)
+          .set(authHeader(who))
+          .send({ typing: true, timeout: 1000 });
+      const receipt = (who: typeof a) =>
+        request(m.app)
+          .post(`${v3}/rooms/${room}/receipt/m.read/${encodeURIComponent('$e')}`)
+          .set(authHeader(who))
+          .send({});
       for (const act of [typing, receipt]) {
         m.clock.advance(700);
         expect((await act(phone)).status).to.equal(200);
@@ -194,7 +222,12 @@ describe('mock presence status', () => {
       const a = await m.register();
       const phone = await m.login(a);
       const events = (who: typeof a) => request(m.app).get('/_matrix/client/api/v1/events').query({ access_token: who.token, timeout: 0 });
-      const presence = async () => (await request(m.app).get(`/_matrix/client/api/v1/presence/${encodeURIComponent(a.userId)}/status`).query({ access_token: a.token })).body.presence;
+      const presence = async () =>
+        (
+          await request(m.app)
+            .get(`/_matrix/client/api/v1/presence/${encodeURIComponent(a.userId)}/status`)
+            .query({ access_token: a.token })
+        ).body.presence;
       expect((await events(phone)).status).to.equal(200);
       expect(await presence()).to.equal('offline');
       expect((await events(a)).status).to.equal(200);
@@ -308,18 +341,30 @@ describe('mock presence status', () => {
       const [a, b] = [await m.register(), await m.register()];
       await m.put(b, 'online', 'hey');
       const path = `/_matrix/client/v3/presence/list/${encodeURIComponent(a.userId)}`;
-      expect((await request(m.app).post(path).set(authHeader(a)).send({ invite: [b.userId] })).status).to.equal(200);
+      expect(
+        (
+          await request(m.app)
+            .post(path)
+            .set(authHeader(a))
+            .send({ invite: [b.userId] })
+        ).status,
+      ).to.equal(200);
       const list = await request(m.app).get(path).set(authHeader(a));
       expect(list.body).to.deep.equal([{ user_id: b.userId, presence: 'online', last_active_ago: 0, status_msg: 'hey', currently_active: true }]);
       expect((await m.get(a, b)).status, 'a listed user is visible').to.equal(200);
-      await request(m.app).post(path).set(authHeader(a)).send({ drop: [b.userId] });
+      await request(m.app)
+        .post(path)
+        .set(authHeader(a))
+        .send({ drop: [b.userId] });
       expect((await request(m.app).get(path).set(authHeader(a))).body).to.deep.equal([]);
       const bad = await request(m.app).post(path).set(authHeader(a)).send({ invite: 'x' });
       expect(bad.body.errcode).to.equal('M_BAD_JSON');
 
       const off = makeMock();
       const c = await off.register();
-      const res = await request(off.app).get(`/_matrix/client/api/v1/presence/list/${encodeURIComponent(c.userId)}`).query({ access_token: c.token });
+      const res = await request(off.app)
+        .get(`/_matrix/client/api/v1/presence/list/${encodeURIComponent(c.userId)}`)
+        .query({ access_token: c.token });
       expect([res.status, res.body.errcode]).to.deep.equal([404, 'M_UNRECOGNIZED']);
     });
   });

@@ -58,10 +58,15 @@ const TIMERS = { idle_timeout: 1500, sync_online_timeout: 3000, last_active_gran
 function tracker(clock: Clock, faults: string[] = []): { presence: PresenceTracker; states: () => string[] } {
   const config = resolveConfig({ presence: TIMERS, faults });
   const seen: string[] = [];
-  const presence: PresenceTracker = new PresenceTracker(config, clock, { faults: new FaultSet(config.faults), variants: new VariantSet([]), variantOptions: DEFAULT_VARIANT_OPTIONS }, (userId) => {
-    const state = presence.get(userId).presence;
-    if (seen.at(-1) !== state) seen.push(state);
-  });
+  const presence: PresenceTracker = new PresenceTracker(
+    config,
+    clock,
+    { faults: new FaultSet(config.faults), variants: new VariantSet([]), variantOptions: DEFAULT_VARIANT_OPTIONS },
+    (userId) => {
+      const state = presence.get(userId).presence;
+      if (seen.at(-1) !== state) seen.push(state);
+    },
+  );
   return { presence, states: () => seen };
 }
 

@@ -13,14 +13,50 @@ function viaUrl(target: string): { pathname: string; query: [string, string][] }
 }
 
 describe('mock: request targets', () => {
-  const pieces = fc.constantFrom('/', '_matrix', 'client', 'v3', 'presence', '@a:b', '%40a%3Ab', '.', '..', '%2e', '%2E%2e', '\\', ' ', '#', '?', '&', '=', '+', '%', '%zz', 'é', '\u0001', '~', "'", '"', '<', '{', '|', '^', '[', 'timeout=5', 'since=s1');
+  const pieces = fc.constantFrom(
+    '/',
+    '_matrix',
+    'client',
+    'v3',
+    'presence',
+    '@a:b',
+    '%40a%3Ab',
+    '.',
+    '..',
+    '%2e',
+    '%2E%2e',
+    '\\',
+    ' ',
+    '#',
+    '?',
+    '&',
+    '=',
+    '+',
+    '%',
+    '%zz',
+    'é',
+    '\u0001',
+    '~',
+    "'",
+    '"',
+    '<',
+    '{',
+    '|',
+    '^',
+    '[',
+    'timeout=5',
+    'since=s1',
+  );
   const target = fc.array(pieces, { maxLength: 12 }).map((xs) => `/${xs.join('')}`);
 
   it('gives the path and query parameters that URL gives, for any target', () => {
-    fc.assert(fc.property(target, (t) => {
-      const mine = parseTarget(t);
-      expect({ pathname: mine.pathname, query: [...mine.query] }).to.deep.equal(viaUrl(t));
-    }), { numRuns: 5000 });
+    fc.assert(
+      fc.property(target, (t) => {
+        const mine = parseTarget(t);
+        expect({ pathname: mine.pathname, query: [...mine.query] }).to.deep.equal(viaUrl(t));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('normalises what URL normalises (dot segments, backslashes) and splits plain targets', () => {

@@ -23,7 +23,12 @@ describe('mock rooms and accounts: error paths', () => {
   it('createRoom refuses an unknown preset, a bad invite list and unknown invitees', async () => {
     const m = makeMock();
     const a = await m.register();
-    for (const [body, errcode] of [[{ preset: 'party' }, 'M_INVALID_PARAM'], [{ invite: 'x' }, 'M_BAD_JSON'], [{ invite: ['@ghost:localhost'] }, 'M_NOT_FOUND'], [{ initial_state: [1] }, 'M_BAD_JSON']] as const) {
+    for (const [body, errcode] of [
+      [{ preset: 'party' }, 'M_INVALID_PARAM'],
+      [{ invite: 'x' }, 'M_BAD_JSON'],
+      [{ invite: ['@ghost:localhost'] }, 'M_NOT_FOUND'],
+      [{ initial_state: [1] }, 'M_BAD_JSON'],
+    ] as const) {
       const res = await request(m.app).post(`${v3}/createRoom`).set(authHeader(a)).send(body);
       expect(res.body.errcode, JSON.stringify(body)).to.equal(errcode);
     }
@@ -46,7 +51,13 @@ describe('mock rooms and accounts: error paths', () => {
     const a = await m.register();
     const room = encodeURIComponent((await request(m.app).post(`${v3}/createRoom`).set(authHeader(a)).send({ name: 'N' })).body.room_id);
     expect((await request(m.app).get(`${v3}/rooms/${room}/state/m.room.name`).set(authHeader(a))).body).to.deep.equal({ name: 'N' });
-    expect((await request(m.app).get(`${v3}/rooms/${room}/state/m.room.member/${encodeURIComponent(a.userId)}`).set(authHeader(a))).body).to.deep.equal({ membership: 'join' });
+    expect(
+      (
+        await request(m.app)
+          .get(`${v3}/rooms/${room}/state/m.room.member/${encodeURIComponent(a.userId)}`)
+          .set(authHeader(a))
+      ).body,
+    ).to.deep.equal({ membership: 'join' });
     const all = await request(m.app).get(`${v3}/rooms/${room}/state`).set(authHeader(a));
     expect(all.body.map((e: { type: string }) => e.type)).to.include.members(['m.room.create', 'm.room.member', 'm.room.join_rules']);
     const members = await request(m.app).get(`${v3}/rooms/${room}/joined_members`).set(authHeader(a));
@@ -59,19 +70,32 @@ describe('mock rooms and accounts: error paths', () => {
     const m = makeMock();
     const [a, b] = [await m.register(), await m.register()];
     const room = encodeURIComponent(await m.shareRoom(a, b));
-    const other = await request(m.app).put(`${v3}/rooms/${room}/typing/${encodeURIComponent(b.userId)}`).set(authHeader(a)).send({ typing: true });
+    const other = await request(m.app)
+      .put(`${v3}/rooms/${room}/typing/${encodeURIComponent(b.userId)}`)
+      .set(authHeader(a))
+      .send({ typing: true });
     expect(other.status).to.equal(403);
-    const bad = await request(m.app).put(`${v3}/rooms/${room}/typing/${encodeURIComponent(a.userId)}`).set(authHeader(a)).send({ typing: 'yes' });
+    const bad = await request(m.app)
+      .put(`${v3}/rooms/${room}/typing/${encodeURIComponent(a.userId)}`)
+      .set(authHeader(a))
+      .send({ typing: 'yes' });
     expect([bad.status, bad.body.errcode]).to.deep.equal([400, 'M_BAD_JSON']);
   });
 
   it('registration: guests are refused, inhibit_login returns no token, whoami names the device', async () => {
     const m = makeMock();
-    const guest = await request(m.app).post(`${v3}/register`).query({ kind: 'guest' }).send({ auth: { type: 'm.login.dummy' } });
+    const guest = await request(m.app)
+      .post(`${v3}/register`)
+      .query({ kind: 'guest' })
+      .send({ auth: { type: 'm.login.dummy' } });
     expect([guest.status, guest.body.errcode]).to.deep.equal([403, 'M_FORBIDDEN']);
-    const quiet = await request(m.app).post(`${v3}/register`).send({ username: 'quiet', auth: { type: 'm.login.dummy' }, inhibit_login: true });
+    const quiet = await request(m.app)
+      .post(`${v3}/register`)
+      .send({ username: 'quiet', auth: { type: 'm.login.dummy' }, inhibit_login: true });
     expect(quiet.body).to.deep.equal({ user_id: '@quiet:localhost', home_server: 'localhost' });
-    const dev = await request(m.app).post(`${v3}/register`).send({ username: 'dev', auth: { type: 'm.login.dummy' }, device_id: 'PHONE' });
+    const dev = await request(m.app)
+      .post(`${v3}/register`)
+      .send({ username: 'dev', auth: { type: 'm.login.dummy' }, device_id: 'PHONE' });
     const who = await request(m.app).get(`${v3}/account/whoami`).set('Authorization', `Bearer ${dev.body.access_token}`);
     expect(who.body).to.deep.equal({ user_id: '@dev:localhost', device_id: 'PHONE', is_guest: false });
   });
@@ -79,9 +103,14 @@ describe('mock rooms and accounts: error paths', () => {
   it('filters and account data belong to their owner (403 for another user), unknown filter 404', async () => {
     const m = makeMock();
     const [a, b] = [await m.register(), await m.register()];
-    const other = await request(m.app).post(`${v3}/user/${encodeURIComponent(b.userId)}/filter`).set(authHeader(a)).send({});
+    const other = await request(m.app)
+      .post(`${v3}/user/${encodeURIComponent(b.userId)}/filter`)
+      .set(authHeader(a))
+      .send({});
     expect(other.status).to.equal(403);
-    const missing = await request(m.app).get(`${v3}/user/${encodeURIComponent(a.userId)}/filter/42`).set(authHeader(a));
+    const missing = await request(m.app)
+      .get(`${v3}/user/${encodeURIComponent(a.userId)}/filter/42`)
+      .set(authHeader(a));
     expect([missing.status, missing.body.errcode]).to.deep.equal([404, 'M_NOT_FOUND']);
   });
 
@@ -111,7 +140,11 @@ describe('mock rooms and accounts: error paths', () => {
     const m = makeMock();
     const a = await m.register();
     const room = await m.shareRoom(a);
-    const send = (txn: string) => request(m.app).put(`${v3}/rooms/${encodeURIComponent(room)}/send/m.room.message/${txn}`).set(authHeader(a)).send({ msgtype: 'm.text', body: txn });
+    const send = (txn: string) =>
+      request(m.app)
+        .put(`${v3}/rooms/${encodeURIComponent(room)}/send/m.room.message/${txn}`)
+        .set(authHeader(a))
+        .send({ msgtype: 'm.text', body: txn });
     const first = await send('t0');
     for (let i = 1; i <= 1100; i++) await send(`t${i}`);
     expect(m.app.homeserver.accounts.users.get(a.userId)!.txns.size).to.equal(1000);

@@ -27,21 +27,35 @@ describe('mock: router', () => {
   // Paths as the router sees them: below the prefix, built from the routes' own segments and others.
   // (Never a line terminator: parseTarget's plain paths exclude them and URL percent-encodes them.)
   const literals = [...new Set(ROUTES.flatMap((r) => r.path.split('/').filter((s) => s && !s.startsWith('{'))))];
-  const segment = fc.oneof(fc.constantFrom(...literals), fc.constantFrom('', '%40a%3Ab', '!r:x', 'm.room.name', 'x.y', '{userId}'), fc.string({ maxLength: 4 }).filter((s) => !/[\n\r\u2028\u2029]/.test(s)));
+  const segment = fc.oneof(
+    fc.constantFrom(...literals),
+    fc.constantFrom('', '%40a%3Ab', '!r:x', 'm.room.name', 'x.y', '{userId}'),
+    fc.string({ maxLength: 4 }).filter((s) => !/[\n\r\u2028\u2029]/.test(s)),
+  );
   const anyPath = fc.array(segment, { minLength: 1, maxLength: 7 }).map((xs) => `/${xs.join('/')}`);
   // Near misses of the routes' own paths: each literal kept, lengthened or emptied, each parameter any
   // segment (empty too), and sometimes more segments after.
-  const nearRoute = fc.constantFrom(...ROUTES.map((r) => r.path)).chain((path) => fc.tuple(
-    ...path.split('/').slice(1).map((seg) => (seg.startsWith('{') ? segment : fc.constantFrom(seg, seg, `${seg}x`, seg.slice(1), ''))),
-    fc.array(segment, { maxLength: 2 }),
-  ).map((xs) => `/${(xs.slice(0, -1) as string[]).concat(xs[xs.length - 1] as string[]).join('/')}`));
+  const nearRoute = fc.constantFrom(...ROUTES.map((r) => r.path)).chain((path) =>
+    fc
+      .tuple(
+        ...path
+          .split('/')
+          .slice(1)
+          .map((seg) => (seg.startsWith('{') ? segment : fc.constantFrom(seg, seg, `${seg}x`, seg.slice(1), ''))),
+        fc.array(segment, { maxLength: 2 }),
+      )
+      .map((xs) => `/${(xs.slice(0, -1) as string[]).concat(xs[xs.length - 1] as string[]).join('/')}`),
+  );
   const restPath = fc.oneof(anyPath, nearRoute);
 
-  it('matches what each route\'s regex matches, with the same parameters, for any path', () => {
+  it("matches what each route's regex matches, with the same parameters, for any path", () => {
     const compiled = ROUTES.map((r) => ({ path: r.path, parts: compilePath(r.path) }));
-    fc.assert(fc.property(restPath, (rest) => {
-      for (const { path, parts } of compiled) expect(matchParts(parts, rest), `${path} against ${JSON.stringify(rest)}`).to.deep.equal(viaRegex(path, rest));
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(restPath, (rest) => {
+        for (const { path, parts } of compiled) expect(matchParts(parts, rest), `${path} against ${JSON.stringify(rest)}`).to.deep.equal(viaRegex(path, rest));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('takes the first route of the method in table order, and names the other methods for a 405', () => {

@@ -64,7 +64,7 @@ describe('mock /sync', () => {
     expect(eventsFrom(got.events, a.userId)[0]!.content.presence).to.equal('unavailable');
   });
 
-  it('a long-poll woken by its own join is answered with the room and the members\' presence together', async () => {
+  it("a long-poll woken by its own join is answered with the room and the members' presence together", async () => {
     // The join's first event wakes the poll; the answer waits for the rest of the join (the presence
     // the joiner gets of the members), as Synapse's next sync after a join carries both.
     const m = makeMock();
@@ -74,7 +74,10 @@ describe('mock /sync', () => {
     const s = await m.sync(b);
     const waiting = m.sync(b, { since: s.next_batch, timeout: '30000' });
     await settle(() => m.app.homeserver.notifier.waiting() > 0);
-    const join = await request(m.app).post(`${v3}/rooms/${encodeURIComponent(room)}/join`).set(authHeader(b)).send({});
+    const join = await request(m.app)
+      .post(`${v3}/rooms/${encodeURIComponent(room)}/join`)
+      .set(authHeader(b))
+      .send({});
     expect(join.status).to.equal(200);
     const got = await waiting;
     expect(Object.keys(got.rooms?.join ?? {})).to.deep.equal([room]);
@@ -118,7 +121,7 @@ describe('mock /sync', () => {
     expect(eventsFrom(got.events, a.userId)[0]!.content).to.include({ presence: 'online', currently_active: false });
   });
 
-  it('a newly joined member\'s presence appears once in the next incremental sync, both ways', async () => {
+  it("a newly joined member's presence appears once in the next incremental sync, both ways", async () => {
     const m = makeMock();
     const [a, b] = [await m.register(), await m.register()];
     await m.put(a, 'online');
@@ -126,7 +129,10 @@ describe('mock /sync', () => {
     const room = await m.shareRoom(a);
     const sa = await m.sync(a);
     const sb = await m.sync(b);
-    await request(m.app).post(`${v3}/join/${encodeURIComponent(room)}`).set(authHeader(b)).send({});
+    await request(m.app)
+      .post(`${v3}/join/${encodeURIComponent(room)}`)
+      .set(authHeader(b))
+      .send({});
     const ga = await m.presenceSince(a, sa.next_batch);
     const gb = await m.presenceSince(b, sb.next_batch);
     expect(eventsFrom(ga.events, b.userId).map((e) => e.content.presence)).to.deep.equal(['unavailable']);
@@ -169,11 +175,15 @@ describe('mock /sync', () => {
       const m = makeMock();
       const [a, b, c] = [await m.register(), await m.register(), await m.register()];
       await m.shareRoom(a, b, c);
-      const post = await request(m.app).post(`${v3}/user/${encodeURIComponent(a.userId)}/filter`).set(authHeader(a))
+      const post = await request(m.app)
+        .post(`${v3}/user/${encodeURIComponent(a.userId)}/filter`)
+        .set(authHeader(a))
         .send({ presence: { not_types: ['m.presence'] } });
       expect(post.status).to.equal(200);
       const fid = post.body.filter_id as string;
-      const stored = await request(m.app).get(`${v3}/user/${encodeURIComponent(a.userId)}/filter/${fid}`).set(authHeader(a));
+      const stored = await request(m.app)
+        .get(`${v3}/user/${encodeURIComponent(a.userId)}/filter/${fid}`)
+        .set(authHeader(a));
       expect(stored.body).to.deep.equal({ presence: { not_types: ['m.presence'] } });
       const s = await m.sync(a);
       await m.put(b, 'online');
@@ -193,11 +203,19 @@ describe('mock /sync', () => {
       await m.shareRoom(a, b);
       await m.put(a, 'online');
       const s = await m.sync(b);
-      await request(m.app).put(`${v3}/profile/${encodeURIComponent(a.userId)}/avatar_url`).set(authHeader(a)).send({ avatar_url: 'mxc://localhost/x' });
-      await request(m.app).put(`${v3}/profile/${encodeURIComponent(a.userId)}/displayname`).set(authHeader(a)).send({ displayname: 'Alice' });
+      await request(m.app)
+        .put(`${v3}/profile/${encodeURIComponent(a.userId)}/avatar_url`)
+        .set(authHeader(a))
+        .send({ avatar_url: 'mxc://localhost/x' });
+      await request(m.app)
+        .put(`${v3}/profile/${encodeURIComponent(a.userId)}/displayname`)
+        .set(authHeader(a))
+        .send({ displayname: 'Alice' });
       const got = await m.presenceSince(b, s.next_batch);
       expect(eventsFrom(got.events, a.userId)[0]!.content).to.include({ presence: 'online', displayname: 'Alice', avatar_url: 'mxc://localhost/x' });
-      const profile = await request(m.app).get(`${v3}/profile/${encodeURIComponent(a.userId)}`).set(authHeader(b));
+      const profile = await request(m.app)
+        .get(`${v3}/profile/${encodeURIComponent(a.userId)}`)
+        .set(authHeader(b));
       expect(profile.body).to.deep.equal({ displayname: 'Alice', avatar_url: 'mxc://localhost/x' });
     });
 
@@ -206,16 +224,24 @@ describe('mock /sync', () => {
       const [a, b] = [await m.register(), await m.register()];
       await m.shareRoom(a, b);
       const s = await m.sync(b);
-      await request(m.app).put(`${v3}/profile/${encodeURIComponent(a.userId)}/displayname`).set(authHeader(a)).send({ displayname: 'Alice' });
+      await request(m.app)
+        .put(`${v3}/profile/${encodeURIComponent(a.userId)}/displayname`)
+        .set(authHeader(a))
+        .send({ displayname: 'Alice' });
       expect((await m.presenceSince(b, s.next_batch)).events).to.deep.equal([]);
     });
 
-    it('setting another user\'s profile is 403; an unknown user\'s profile is 404', async () => {
+    it("setting another user's profile is 403; an unknown user's profile is 404", async () => {
       const m = makeMock();
       const [a, b] = [await m.register(), await m.register()];
-      const put = await request(m.app).put(`${v3}/profile/${encodeURIComponent(b.userId)}/displayname`).set(authHeader(a)).send({ displayname: 'x' });
+      const put = await request(m.app)
+        .put(`${v3}/profile/${encodeURIComponent(b.userId)}/displayname`)
+        .set(authHeader(a))
+        .send({ displayname: 'x' });
       expect([put.status, put.body.errcode]).to.deep.equal([403, 'M_FORBIDDEN']);
-      const get = await request(m.app).get(`${v3}/profile/${encodeURIComponent('@ghost:localhost')}`).set(authHeader(a));
+      const get = await request(m.app)
+        .get(`${v3}/profile/${encodeURIComponent('@ghost:localhost')}`)
+        .set(authHeader(a));
       expect([get.status, get.body.errcode]).to.deep.equal([404, 'M_NOT_FOUND']);
     });
   });
@@ -224,13 +250,21 @@ describe('mock /sync', () => {
     it('shows joined rooms with state, invites with invite_state, new messages in the timeline, and left rooms', async () => {
       const m = makeMock();
       const [a, b] = [await m.register(), await m.register()];
-      const created = await request(m.app).post(`${v3}/createRoom`).set(authHeader(a)).send({ preset: 'private_chat', invite: [b.userId], name: 'R' });
+      const created = await request(m.app)
+        .post(`${v3}/createRoom`)
+        .set(authHeader(a))
+        .send({ preset: 'private_chat', invite: [b.userId], name: 'R' });
       const room = created.body.room_id as string;
       const sb = await m.sync(b);
       expect(Object.keys(sb.rooms.invite)).to.deep.equal([room]);
-      const denied = await request(m.app).put(`${v3}/rooms/${encodeURIComponent(room)}/send/m.room.message/x`).send({});
+      const denied = await request(m.app)
+        .put(`${v3}/rooms/${encodeURIComponent(room)}/send/m.room.message/x`)
+        .send({});
       expect(denied.status).to.equal(401);
-      await request(m.app).post(`${v3}/rooms/${encodeURIComponent(room)}/join`).set(authHeader(b)).send({});
+      await request(m.app)
+        .post(`${v3}/rooms/${encodeURIComponent(room)}/join`)
+        .set(authHeader(b))
+        .send({});
       const joined = await m.sync(b, { since: sb.next_batch });
       expect(Object.keys(joined.rooms.join)).to.deep.equal([room]);
       await m.say(a, room, 'hi b');
@@ -239,7 +273,10 @@ describe('mock /sync', () => {
       expect(timeline.map((e) => e.content.body)).to.deep.equal(['hi b']);
       const jr = await request(m.app).get(`${v3}/joined_rooms`).set(authHeader(b));
       expect(jr.body).to.deep.equal({ joined_rooms: [room] });
-      await request(m.app).post(`${v3}/rooms/${encodeURIComponent(room)}/leave`).set(authHeader(b)).send({});
+      await request(m.app)
+        .post(`${v3}/rooms/${encodeURIComponent(room)}/leave`)
+        .set(authHeader(b))
+        .send({});
       const left = await m.sync(b, { since: next.next_batch });
       expect(Object.keys(left.rooms.leave)).to.deep.equal([room]);
     });
@@ -248,14 +285,20 @@ describe('mock /sync', () => {
       const m = makeMock();
       const [a, b] = [await m.register(), await m.register()];
       const created = await request(m.app).post(`${v3}/createRoom`).set(authHeader(a)).send({});
-      const res = await request(m.app).post(`${v3}/rooms/${encodeURIComponent(created.body.room_id)}/join`).set(authHeader(b)).send({});
+      const res = await request(m.app)
+        .post(`${v3}/rooms/${encodeURIComponent(created.body.room_id)}/join`)
+        .set(authHeader(b))
+        .send({});
       expect([res.status, res.body.errcode]).to.deep.equal([403, 'M_FORBIDDEN']);
-      const unknown = await request(m.app).post(`${v3}/rooms/${encodeURIComponent('!nope:localhost')}/join`).set(authHeader(b)).send({});
+      const unknown = await request(m.app)
+        .post(`${v3}/rooms/${encodeURIComponent('!nope:localhost')}/join`)
+        .set(authHeader(b))
+        .send({});
       expect([unknown.status, unknown.body.errcode]).to.deep.equal([404, 'M_NOT_FOUND']);
     });
   });
 
-  it('orders a room\'s members by their first membership, which decides what a presence limit keeps', () => {
+  it("orders a room's members by their first membership, which decides what a presence limit keeps", () => {
     // B is invited first, C joins, then B joins: B keeps the place of the invite. (A set of joined
     // members in join order once put C first, and the limit kept C.)
     const config = resolveConfig({ rate_limit: { enabled: false }, variants: ['default-presence-limit'], variant_options: { presence_limit: 1 } });
@@ -266,7 +309,9 @@ describe('mock /sync', () => {
     hs.join(room.roomId, b!);
     for (const u of [a!, b!, c!]) hs.setPresence(u, 'online', undefined);
     expect(hs.rooms.joinedMembers(room.roomId)).to.deep.equal([a, b, c]);
-    const sync = JSON.parse(buildSyncJson(hs, { userId: a!, since: 0, fullState: false, presenceFilter: undefined })) as { presence: { events: { sender: string }[] } };
+    const sync = JSON.parse(buildSyncJson(hs, { userId: a!, since: 0, fullState: false, presenceFilter: undefined })) as {
+      presence: { events: { sender: string }[] };
+    };
     expect(sync.presence.events.map((e) => e.sender)).to.deep.equal([b]);
   });
 });

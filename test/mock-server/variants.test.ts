@@ -8,7 +8,16 @@ import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import { MOCK_CONFIG_SCHEMA_FILE, mockConfigFromTarget, resolveConfig, type MockConfigInput } from '../../mock-server/config.js';
 import { FAULT_NAMES } from '../../mock-server/faults.js';
-import { DEFAULT_VARIANT_OPTIONS, EXTRA_FIELD, VARIANTS, VARIANT_NAMES, isVariantName, type VariantName, type VariantOptions, type VariantSpec } from '../../mock-server/variants.js';
+import {
+  DEFAULT_VARIANT_OPTIONS,
+  EXTRA_FIELD,
+  VARIANTS,
+  VARIANT_NAMES,
+  isVariantName,
+  type VariantName,
+  type VariantOptions,
+  type VariantSpec,
+} from '../../mock-server/variants.js';
 import { ConfigError } from '../../project/errors.js';
 import { projectRoot, suitesDir, targetsDir } from '../../project/paths.js';
 import { runSuites } from '../../runner/index.js';
@@ -75,7 +84,13 @@ const rows: Record<VariantName, Row> = {
       const put = await m.put(a, 'online');
       const event = eventsFrom((await m.presenceSince(b, s.next_batch)).events, a.userId)[0]!;
       const error = await request(m.app).get(`${v3}/presence/${enc(a.userId)}/status`);
-      return { put: put.body, get: EXTRA_KEY in (await m.get(a, a)).body, event: EXTRA_KEY in event, content: EXTRA_KEY in event.content, error: EXTRA_KEY in error.body };
+      return {
+        put: put.body,
+        get: EXTRA_KEY in (await m.get(a, a)).body,
+        event: EXTRA_KEY in event,
+        content: EXTRA_KEY in event.content,
+        error: EXTRA_KEY in error.body,
+      };
     },
     without: { put: {}, get: false, event: false, content: false, error: false },
     with: { put: EXTRA_FIELD, get: true, event: true, content: true, error: true },
@@ -106,7 +121,10 @@ const rows: Record<VariantName, Row> = {
     with: [0, 1],
   },
   'no-own-presence': {
-    probe: async (m) => { const a = await m.register(); return deliveredAfter(m, a, a, () => m.put(a, 'online')); },
+    probe: async (m) => {
+      const a = await m.register();
+      return deliveredAfter(m, a, a, () => m.put(a, 'online'));
+    },
     without: 1,
     with: 0,
   },
@@ -122,7 +140,12 @@ const rows: Record<VariantName, Row> = {
     with: [0, 1],
   },
   'sync-offline-sets-offline': {
-    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); await m.sync(a, { set_presence: 'offline' }); return presenceOf(m, a); },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online');
+      await m.sync(a, { set_presence: 'offline' });
+      return presenceOf(m, a);
+    },
     without: 'online',
     with: 'offline',
   },
@@ -132,7 +155,10 @@ const rows: Record<VariantName, Row> = {
       await m.put(a, 'online', 'x');
       await m.put(a, 'unavailable');
       const afterOmit = (await m.get(a, a)).body.status_msg;
-      const nulled = await request(m.app).put(`${v3}/presence/${enc(a.userId)}/status`).set(authHeader(a)).send({ presence: 'online', status_msg: null });
+      const nulled = await request(m.app)
+        .put(`${v3}/presence/${enc(a.userId)}/status`)
+        .set(authHeader(a))
+        .send({ presence: 'online', status_msg: null });
       return [afterOmit, nulled.status, (await m.get(a, a)).body.status_msg];
     },
     without: [undefined, 400, undefined],
@@ -142,7 +168,9 @@ const rows: Record<VariantName, Row> = {
     config: { presence: slowTimers },
     probe: async (m) => {
       const { a, room } = await pair(m);
-      await m.put(a, 'online'); m.clock.advance(1000); await m.say(a, room);
+      await m.put(a, 'online');
+      m.clock.advance(1000);
+      await m.say(a, room);
       return lastActiveOf(m, a);
     },
     without: 0,
@@ -152,11 +180,18 @@ const rows: Record<VariantName, Row> = {
     config: { presence: slowTimers },
     probe: async (m) => {
       const { a, room } = await pair(m);
-      await m.put(a, 'online'); m.clock.advance(1000);
-      await request(m.app).put(`${v3}/rooms/${enc(room)}/typing/${enc(a.userId)}`).set(authHeader(a)).send({ typing: true });
+      await m.put(a, 'online');
+      m.clock.advance(1000);
+      await request(m.app)
+        .put(`${v3}/rooms/${enc(room)}/typing/${enc(a.userId)}`)
+        .set(authHeader(a))
+        .send({ typing: true });
       const afterTyping = await lastActiveOf(m, a);
       m.clock.advance(1000);
-      await request(m.app).post(`${v3}/rooms/${enc(room)}/receipt/m.read/${enc('$e')}`).set(authHeader(a)).send({});
+      await request(m.app)
+        .post(`${v3}/rooms/${enc(room)}/receipt/m.read/${enc('$e')}`)
+        .set(authHeader(a))
+        .send({});
       return [afterTyping, await lastActiveOf(m, a)];
     },
     without: [0, 0],
@@ -165,10 +200,14 @@ const rows: Record<VariantName, Row> = {
   'join-is-activity': {
     config: { presence: slowTimers },
     probe: async (m) => {
-      const a = await m.register(); const b = await m.register();
+      const a = await m.register();
+      const b = await m.register();
       const room = await m.shareRoom(b);
       await m.put(a, 'unavailable');
-      await request(m.app).post(`${v3}/rooms/${enc(room)}/join`).set(authHeader(a)).send({});
+      await request(m.app)
+        .post(`${v3}/rooms/${enc(room)}/join`)
+        .set(authHeader(a))
+        .send({});
       return [await presenceOf(m, a), await lastActiveOf(m, a)];
     },
     without: ['unavailable', undefined],
@@ -179,7 +218,10 @@ const rows: Record<VariantName, Row> = {
     probe: async (m) => {
       const a = await m.register();
       await m.put(a, 'unavailable');
-      await request(m.app).put(`${v3}/profile/${enc(a.userId)}/displayname`).set(authHeader(a)).send({ displayname: 'A' });
+      await request(m.app)
+        .put(`${v3}/profile/${enc(a.userId)}/displayname`)
+        .set(authHeader(a))
+        .send({ displayname: 'A' });
       return presenceOf(m, a);
     },
     without: 'unavailable',
@@ -187,7 +229,13 @@ const rows: Record<VariantName, Row> = {
   },
   'lowering-counts-as-activity': {
     config: { presence: slowTimers },
-    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(1000); await m.put(a, 'unavailable'); return lastActiveOf(m, a); },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online');
+      m.clock.advance(1000);
+      await m.put(a, 'unavailable');
+      return lastActiveOf(m, a);
+    },
     without: 1000,
     with: 0,
   },
@@ -208,21 +256,30 @@ const rows: Record<VariantName, Row> = {
   'foreign-put-400': {
     probe: async (m) => {
       const { a, b } = await pair(m);
-      const res = await request(m.app).put(`${v3}/presence/${enc(b.userId)}/status`).set(authHeader(a)).send({ presence: 'online' });
+      const res = await request(m.app)
+        .put(`${v3}/presence/${enc(b.userId)}/status`)
+        .set(authHeader(a))
+        .send({ presence: 'online' });
       return [res.status, res.body.errcode, await presenceOf(m, b)];
     },
     without: [403, 'M_FORBIDDEN', 'offline'],
     with: [400, 'M_INVALID_PARAM', 'offline'],
   },
   'invalid-presence-m-unknown': {
-    probe: async (m) => { const r = await m.put(await m.register(), 'busy'); return [r.status, r.body.errcode]; },
+    probe: async (m) => {
+      const r = await m.put(await m.register(), 'busy');
+      return [r.status, r.body.errcode];
+    },
     without: [400, 'M_INVALID_PARAM'],
     with: [400, 'M_UNKNOWN'],
   },
   'lenient-put-keys': {
     probe: async (m) => {
       const a = await m.register();
-      const res = await request(m.app).put(`${v3}/presence/${enc(a.userId)}/status`).set(authHeader(a)).send({ presence: 'online', mood: 'fine' });
+      const res = await request(m.app)
+        .put(`${v3}/presence/${enc(a.userId)}/status`)
+        .set(authHeader(a))
+        .send({ presence: 'online', mood: 'fine' });
       return [res.status, await presenceOf(m, a)];
     },
     without: [400, 'offline'],
@@ -258,16 +315,26 @@ const rows: Record<VariantName, Row> = {
     with: [true, 'unavailable', undefined],
   },
   'without-currently-active': {
-    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); return (await m.get(a, a)).body.currently_active; },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online');
+      return (await m.get(a, a)).body.currently_active;
+    },
     without: true,
     with: undefined,
   },
   'no-presence-on-join': {
     probe: async (m) => {
-      const a = await m.register(); const b = await m.register();
+      const a = await m.register();
+      const b = await m.register();
       await m.put(b, 'online');
       const room = await m.shareRoom(a);
-      return deliveredAfter(m, b, a, () => request(m.app).post(`${v3}/rooms/${enc(room)}/join`).set(authHeader(b)).send({}));
+      return deliveredAfter(m, b, a, () =>
+        request(m.app)
+          .post(`${v3}/rooms/${enc(room)}/join`)
+          .set(authHeader(b))
+          .send({}),
+      );
     },
     without: 1,
     with: 0,
@@ -278,7 +345,10 @@ const rows: Record<VariantName, Row> = {
       const { a, b } = await pair(m);
       const s = await m.sync(b);
       let woken = false;
-      const waiting = m.presenceSince(b, s.next_batch, { timeout: '30000' }).then((r) => { woken = true; return r; });
+      const waiting = m.presenceSince(b, s.next_batch, { timeout: '30000' }).then((r) => {
+        woken = true;
+        return r;
+      });
       await settle(() => m.app.homeserver.notifier.waiting() > 0);
       await m.put(a, 'online');
       await settle(() => woken, 25);
@@ -315,7 +385,12 @@ const rows: Record<VariantName, Row> = {
   },
   'last-active-second-precision': {
     config: { presence: slowTimers },
-    probe: async (m) => { const a = await m.register(); await m.put(a, 'online'); m.clock.advance(1500); return lastActiveOf(m, a); },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online');
+      m.clock.advance(1500);
+      return lastActiveOf(m, a);
+    },
     without: 1500,
     with: 1000,
   },
@@ -332,7 +407,12 @@ const rows: Record<VariantName, Row> = {
   },
   'no-sync-offline': {
     config: { presence: { idle_timeout: 100_000, sync_online_timeout: 1000 } },
-    probe: async (m) => { const a = await m.register(); await m.sync(a, { set_presence: 'online' }); m.clock.advance(1000); return presenceOf(m, a); },
+    probe: async (m) => {
+      const a = await m.register();
+      await m.sync(a, { set_presence: 'online' });
+      m.clock.advance(1000);
+      return presenceOf(m, a);
+    },
     without: 'offline',
     with: 'online',
   },
@@ -433,7 +513,9 @@ describe('mock variants', () => {
 });
 
 describe('the variant catalogue', () => {
-  const clauses = new Map((parseYaml(readFileSync(join(suitesDir, 'clauses.yaml'), 'utf8')) as { clauses: { id: string; level: string }[] }).clauses.map((c) => [c.id, c.level]));
+  const clauses = new Map(
+    (parseYaml(readFileSync(join(suitesDir, 'clauses.yaml'), 'utf8')) as { clauses: { id: string; level: string }[] }).clauses.map((c) => [c.id, c.level]),
+  );
   const known = new Set<string>([...FAULT_NAMES, ...VARIANT_NAMES]);
 
   for (const name of VARIANT_NAMES) {
@@ -451,10 +533,12 @@ describe('the variant catalogue', () => {
     expect(VARIANT_NAMES.filter((n) => (FAULT_NAMES as string[]).includes(n))).to.deep.equal([]);
   });
 
-  it('the config schema lists exactly the catalogue, and the option defaults are the code\'s', () => {
+  it("the config schema lists exactly the catalogue, and the option defaults are the code's", () => {
     const schema = JSON.parse(readFileSync(MOCK_CONFIG_SCHEMA_FILE, 'utf8'));
     expect(schema.properties.variants.items.enum).to.deep.equal(VARIANT_NAMES);
-    const defaults = Object.fromEntries(Object.entries(schema.properties.variant_options.properties as Record<string, { default: unknown }>).map(([k, p]) => [k, p.default]));
+    const defaults = Object.fromEntries(
+      Object.entries(schema.properties.variant_options.properties as Record<string, { default: unknown }>).map(([k, p]) => [k, p.default]),
+    );
     expect(defaults).to.deep.equal(DEFAULT_VARIANT_OPTIONS);
     // Every option belongs to some variant.
     const used = new Set(VARIANT_NAMES.flatMap((n) => (VARIANTS[n] as VariantSpec).options ?? []));
@@ -499,7 +583,9 @@ describe('mock variants: configuration errors', () => {
   });
 
   it('refuses an option whose variant is off, and an unknown variant', () => {
-    expect(problems({ variant_options: { processing_delay: 50 } })).to.include('variant_options.processing_delay is set, but "async-processing" is not among the variants');
+    expect(problems({ variant_options: { processing_delay: 50 } })).to.include(
+      'variant_options.processing_delay is set, but "async-processing" is not among the variants',
+    );
     expect(problems({ variants: ['async-processing'], variant_options: { processing_delay: 0 } })).to.include('variant_options.processing_delay: must be >= 1');
     expect(problems({ variants: ['nope'] } as never)).to.include('variants.0: unknown variant "nope"; known variants: extra-fields');
   });
@@ -534,8 +620,11 @@ describe('variants reach the embedded mock of a run', function () {
     return [c.outcome, c.message?.replace(/^\S+:\d+:\d+: /, '')];
   };
 
-  it('from the `variants` run option, and from the profile\'s mock.variants (in the worker too)', async () => {
-    expect(await failedCheck({ variants: ['extra-fields'], mockIsolation: 'in-process' })).to.deep.equal(['fail', `body: got ${JSON.stringify(EXTRA_FIELD)}, want {}`]);
+  it("from the `variants` run option, and from the profile's mock.variants (in the worker too)", async () => {
+    expect(await failedCheck({ variants: ['extra-fields'], mockIsolation: 'in-process' })).to.deep.equal([
+      'fail',
+      `body: got ${JSON.stringify(EXTRA_FIELD)}, want {}`,
+    ]);
     const profile = parseTargetProfile('name: x\nregistration: { method: dummy }\nmock: { variants: [extra-fields] }\n');
     expect(profile.mock.variants).to.deep.equal(['extra-fields']);
     expect((await failedCheck({ target: profile }))[0]).to.equal('fail');
@@ -545,20 +634,33 @@ describe('variants reach the embedded mock of a run', function () {
 describe('personalities (fixtures/targets/*-like.yaml)', () => {
   const clauses = new Set((parseYaml(readFileSync(join(suitesDir, 'clauses.yaml'), 'utf8')) as { clauses: { id: string }[] }).clauses.map((c) => c.id));
 
-  for (const [file, server] of [['dendrite-like.yaml', 'Dendrite'], ['conduwuit-like.yaml', 'conduwuit'], ['tuwunel-like.yaml', 'tuwunel']] as const) {
+  for (const [file, server] of [
+    ['dendrite-like.yaml', 'Dendrite'],
+    ['conduwuit-like.yaml', 'conduwuit'],
+    ['tuwunel-like.yaml', 'tuwunel'],
+  ] as const) {
     it(`${file}: a valid mock configuration of ${server}'s variants, each from ${server}, and every fault documented with its clauses`, async () => {
       const path = join(targetsDir, file);
       const profile = await loadTargetProfile(path);
       const config = resolveConfig(mockConfigFromTarget(profile), file);
       expect(config.variants.length).to.be.greaterThan(5);
       for (const v of config.variants) expect((VARIANTS[v as VariantName] as VariantSpec).from, v).to.include(server);
-      const comments = readFileSync(path, 'utf8').split('\n').filter((l) => l.startsWith('#'));
-      for (const v of config.variants) expect(comments.some((l) => l.includes(v)), `${v} listed in the comments`).to.equal(true);
+      const comments = readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('#'));
+      for (const v of config.variants)
+        expect(
+          comments.some((l) => l.includes(v)),
+          `${v} listed in the comments`,
+        ).to.equal(true);
       expect(config.faults.length).to.be.greaterThan(2);
       for (const fault of config.faults) {
         const line = comments.find((l) => new RegExp(`^#\\s+${fault}\\s`).test(l));
         expect(line, `${fault}: a comment line naming it and its clauses`).to.be.a('string');
-        const ids = line!.trim().split(/[\s,]+/).slice(2);
+        const ids = line!
+          .trim()
+          .split(/[\s,]+/)
+          .slice(2);
         expect(ids.length, fault).to.be.greaterThan(0);
         for (const id of ids) expect(clauses.has(id), `${fault}: clause ${id}`).to.equal(true);
       }

@@ -33,7 +33,15 @@ describe('the npm package', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('holds the compiled parts and their data, and no tests, scripts or TypeScript sources', () => {
-    expect(files).to.include.members(['dist/cli/main.js', 'dist/runner/run-suites.js', 'dist/mock-server/index.js', 'schemas/suite.schema.json', 'suites/status.yaml', 'fixtures/targets/mock.yaml', 'README.md']);
+    expect(files).to.include.members([
+      'dist/cli/main.js',
+      'dist/runner/run-suites.js',
+      'dist/mock-server/index.js',
+      'schemas/suite.schema.json',
+      'suites/status.yaml',
+      'fixtures/targets/mock.yaml',
+      'README.md',
+    ]);
     const stray = files.filter((f) => /^(dist\/)?(test|scripts)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
     expect(stray).to.deep.equal([]);
   });
@@ -42,16 +50,24 @@ describe('the npm package', function () {
     const app = join(dir, 'app');
     mkdirSync(join(app, 'node_modules'), { recursive: true });
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
-    const lock = JSON.parse(readFileSync(join(projectRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
-    const production = Object.entries(lock.packages).filter(([path, p]) => path.startsWith('node_modules/') && !p.dev && !p.devOptional).map(([path]) => path);
+    const lock = JSON.parse(readFileSync(join(projectRoot, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean; devOptional?: boolean }>;
+    };
+    const production = Object.entries(lock.packages)
+      .filter(([path, p]) => path.startsWith('node_modules/') && !p.dev && !p.devOptional)
+      .map(([path]) => path);
     expect(production).to.include('node_modules/ajv');
     for (const path of production) cpSync(join(projectRoot, path), join(app, path), { recursive: true });
     await exec(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: app });
-    const { stdout } = await exec('npx', ['--offline', 'matrix-presence-conformance', 'run', '--quiet'], { cwd: app, env: { ...process.env, NO_COLOR: '1' } })
-      .catch((err: { stdout?: string; stderr?: string; message: string }) => {
-        throw new Error(`${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
-      });
+    const { stdout } = await exec('npx', ['--offline', 'matrix-presence-conformance', 'run', '--quiet'], {
+      cwd: app,
+      env: { ...process.env, NO_COLOR: '1' },
+    }).catch((err: { stdout?: string; stderr?: string; message: string }) => {
+      throw new Error(`${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+    });
     expect(stdout).to.match(/^matrix-presence-conformance \S+: \d+ cases against mock/);
-    expect(stdout).to.match(/\d+ cases: \d+ pass(, \d+ skip)? in [\d.]+m?s(; \d+ info observations?( \(\d+ deviating\))?(, listed without --quiet)?)? — OK( \(partial: [^)]*\))?\n$/);
+    expect(stdout).to.match(
+      /\d+ cases: \d+ pass(, \d+ skip)? in [\d.]+m?s(; \d+ info observations?( \(\d+ deviating\))?(, listed without --quiet)?)? — OK( \(partial: [^)]*\))?\n$/,
+    );
   });
 });

@@ -16,7 +16,10 @@ export async function withMock<T>(config: MockConfigInput, fn: (mock: RunningMoc
 }
 
 /** `count` users made in advance: their mock configuration and the same users as a profile lists them. */
-export function staticUsers(count: number, prefix = 'pre'): { config: { localpart: string; access_token: string }[]; users: { user_id: string; access_token: string }[] } {
+export function staticUsers(
+  count: number,
+  prefix = 'pre',
+): { config: { localpart: string; access_token: string }[]; users: { user_id: string; access_token: string }[] } {
   const config = Array.from({ length: count }, (_, i) => ({ localpart: `${prefix}${i}`, access_token: `${prefix}-token-${i}` }));
   return { config, users: config.map((u) => ({ user_id: `@${u.localpart}:localhost`, access_token: u.access_token })) };
 }

@@ -13,7 +13,10 @@ import { runSuites } from '../../runner/index.js';
 import { FAST_TIMERS, staticUsers, withMock } from './helpers.js';
 
 function claimed(report: ProbeReport): string[] {
-  return report.capabilities.filter((f) => f.claimed).map((f) => f.capability).sort();
+  return report.capabilities
+    .filter((f) => f.claimed)
+    .map((f) => f.capability)
+    .sort();
 }
 
 function conclusion(report: ProbeReport, topic: string): string {
@@ -35,7 +38,19 @@ describe('profile init against the reference mock', function () {
   it('claims every behaviour of a mock that has them all, with evidence, and the profile gives a green run', async () => {
     await withMock({ presence: FAST_TIMERS, rate_limit: { per_second: 5, burst: 3 }, legacy: { free_for_chat: true, presence_list: true } }, async (mock) => {
       const report = await probeServer({ homeserver: mock.url });
-      expect(claimed(report)).to.deep.equal(['currently_active', 'free_for_chat', 'idle_timeout', 'message_activity', 'presence_filter', 'presence_list', 'profile_propagation', 'query_string_token', 'r0_paths', 'rate_limit', 'sync_online_timeout']);
+      expect(claimed(report)).to.deep.equal([
+        'currently_active',
+        'free_for_chat',
+        'idle_timeout',
+        'message_activity',
+        'presence_filter',
+        'presence_list',
+        'profile_propagation',
+        'query_string_token',
+        'r0_paths',
+        'rate_limit',
+        'sync_online_timeout',
+      ]);
       expect(report.registration.registration).to.deep.equal({ method: 'dummy' });
       expect(report.serverName).to.equal('localhost');
       expect(report.rateLimit).to.deep.equal({ per_second: 5, burst: 3 });
@@ -69,13 +84,15 @@ describe('profile init against the reference mock', function () {
     });
   });
 
-  it('reads the timers from a co-member\'s /sync as the cases do: a flip that only GET shows (Dendrite) is not claimed', async () => {
+  it("reads the timers from a co-member's /sync as the cases do: a flip that only GET shows (Dendrite) is not claimed", async () => {
     // currently-active-by-recency: GET turns currently_active false after the granularity;
     // currently-active-until-idle: no /sync ever announces it, the active period ends with unavailable.
     await withMock({ presence: FAST_TIMERS, variants: ['currently-active-by-recency', 'currently-active-until-idle'] }, async (mock) => {
       const report = await probeServer({ homeserver: mock.url, measureTimers: true, maxWaitMs: 3_000 });
       expect(report.timers.last_active_granularity).to.equal(undefined);
-      expect(conclusion(report, 'last_active_granularity')).to.match(/^not seen: GET said currently_active false between \d+\.\d s and \d+\.\d s after PUT online, but no m\.presence announced it to a co-member's \/sync/);
+      expect(conclusion(report, 'last_active_granularity')).to.match(
+        /^not seen: GET said currently_active false between \d+\.\d s and \d+\.\d s after PUT online, but no m\.presence announced it to a co-member's \/sync/,
+      );
       expect(claimed(report)).to.not.include('currently_active');
       expect(claimed(report)).to.include('idle_timeout');
       expect(report.capabilities.find((f) => f.capability === 'idle_timeout')!.conclusion).to.match(/became unavailable in a co-member's \/sync between/);
@@ -97,7 +114,13 @@ describe('profile init against the reference mock', function () {
       expect(conclusion(report, 'registration')).to.equal('pre-made users: the 140 tokens given with --users are accepted (method static)');
       expect(report.rateLimit).to.equal(undefined);
       expect(conclusion(report, 'rate_limit')).to.equal('not claimed: 50 PUTs in a row were all answered 200');
-      expect(claimed(report), report.capabilities.map((f) => `${f.capability}: ${f.conclusion}`).join('\n')).to.include.members(['free_for_chat', 'presence_list', 'idle_timeout', 'sync_online_timeout', 'currently_active']);
+      expect(claimed(report), report.capabilities.map((f) => `${f.capability}: ${f.conclusion}`).join('\n')).to.include.members([
+        'free_for_chat',
+        'presence_list',
+        'idle_timeout',
+        'sync_online_timeout',
+        'currently_active',
+      ]);
       expect(report.timers.idle_timeout).to.be.within(1000, 2000);
       expect(report.timers.sync_online_timeout).to.be.within(3500, 7000);
       // The probes used the last users of the list; the run hands them out from the first.
@@ -111,7 +134,9 @@ describe('profile init against the reference mock', function () {
       // Skipped: the rate-limit cases (the mock has none) and the cases of the r0 and early texts.
       const skips = run.cases.filter((c) => c.outcome === 'skip' && !/^applies to spec /.test(c.message ?? ''));
       // (and the cases of a second device, which static users cannot log in).
-      expect(skips.map((c) => `${c.id}: ${c.message ?? ''}`).filter((line) => !/capability rate_limit$|static users cannot log in$/.test(line))).to.deep.equal([]);
+      expect(skips.map((c) => `${c.id}: ${c.message ?? ''}`).filter((line) => !/capability rate_limit$|static users cannot log in$/.test(line))).to.deep.equal(
+        [],
+      );
       expect(run.exit_code).to.equal(0);
     });
   });
@@ -122,12 +147,19 @@ describe('profile init against the reference mock', function () {
       expect(report.presence?.verdict).to.equal('off');
       expect(conclusion(report, 'presence')).to.match(/^off: right after PUT online, GET of @\S+'s own presence answered 200 \{"presence":"offline"\}$/);
       expect(claimed(report)).to.deep.equal([]);
-      expect(conclusion(report, 'capabilities')).to.equal('not claimed, not probed (presence is off): currently_active, idle_timeout, sync_online_timeout, rate_limit, message_activity, profile_propagation, presence_filter, query_string_token, r0_paths, free_for_chat, presence_list');
+      expect(conclusion(report, 'capabilities')).to.equal(
+        'not claimed, not probed (presence is off): currently_active, idle_timeout, sync_online_timeout, rate_limit, message_activity, profile_propagation, presence_filter, query_string_token, r0_paths, free_for_chat, presence_list',
+      );
       const { text } = writeProfile(report);
       expect(text).to.match(/# PRESENCE IS OFF on this server: right after PUT online/);
-      const err = await runSuites({ target: parseTargetProfile(text), homeserver: mock.url, expectations: false }).then(() => undefined, (e: unknown) => e);
+      const err = await runSuites({ target: parseTargetProfile(text), homeserver: mock.url, expectations: false }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).to.be.instanceOf(ConfigError);
-      expect((err as Error).message).to.match(/^presence is off on http:\/\/127\.0\.0\.1:\d+: right after PUT online, .*; switch presence on \(Synapse: presence\.enabled: true; .*\), then run again$/);
+      expect((err as Error).message).to.match(
+        /^presence is off on http:\/\/127\.0\.0\.1:\d+: right after PUT online, .*; switch presence on \(Synapse: presence\.enabled: true; .*\), then run again$/,
+      );
     });
   });
 
@@ -135,12 +167,19 @@ describe('profile init against the reference mock', function () {
     await withMock({ registration: { enabled: false } }, async (mock) => {
       const report = await probeServer({ homeserver: mock.url, budgetMs: 10_000 });
       expect(report.registration.placeholder).to.equal(true);
-      expect(conclusion(report, 'registration')).to.match(/^POST \/register answered 403 M_FORBIDDEN "Registration has been disabled\."; no shared-secret registration either \(GET \/_synapse\/admin\/v1\/register: 404 M_UNRECOGNIZED/);
+      expect(conclusion(report, 'registration')).to.match(
+        /^POST \/register answered 403 M_FORBIDDEN "Registration has been disabled\."; no shared-secret registration either \(GET \/_synapse\/admin\/v1\/register: 404 M_UNRECOGNIZED/,
+      );
       expect(report.presence).to.equal(undefined);
       const { text } = writeProfile(report, { usersNeeded: 73 });
       expect(text).to.include('REPLACE-ME: pre-made users of the server');
-      const err = await runSuites({ target: parseTargetProfile(text, 'p.yaml'), homeserver: mock.url, expectations: false }).then(() => undefined, (e: unknown) => e);
-      expect((err as Error).message).to.equal('registration.users in p.yaml still holds the placeholder profile init wrote: list the server\'s pre-made users with their access tokens there');
+      const err = await runSuites({ target: parseTargetProfile(text, 'p.yaml'), homeserver: mock.url, expectations: false }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect((err as Error).message).to.equal(
+        "registration.users in p.yaml still holds the placeholder profile init wrote: list the server's pre-made users with their access tokens there",
+      );
     });
   });
 
@@ -148,7 +187,9 @@ describe('profile init against the reference mock', function () {
     // Two mocks: without query-string tokens the early API (and so the presence list) cannot be asked.
     await withMock({ presence: FAST_TIMERS, faults: ['query-token-ignored', 'r0-paths-missing', 'no-currently-active'] }, async (mock) => {
       const report = await probeServer({ homeserver: mock.url });
-      expect(claimed(report)).to.deep.equal(['idle_timeout', 'message_activity', 'rate_limit', 'presence_filter', 'profile_propagation', 'sync_online_timeout'].sort());
+      expect(claimed(report)).to.deep.equal(
+        ['idle_timeout', 'message_activity', 'rate_limit', 'presence_filter', 'profile_propagation', 'sync_online_timeout'].sort(),
+      );
       expect(conclusion(report, 'query_string_token')).to.equal('not claimed: GET with ?access_token= answered 401 M_MISSING_TOKEN "Missing access token."');
       expect(conclusion(report, 'r0_paths')).to.equal('not claimed: the r0 prefix answered 404 M_UNRECOGNIZED "Unrecognized request."');
       expect(conclusion(report, 'free_for_chat')).to.equal('not claimed: not probed (the cases use the r0 prefix, which is not served)');
@@ -156,21 +197,32 @@ describe('profile init against the reference mock', function () {
       // The default rate limit of the mock is Synapse's: 0.1/s, burst 1.
       expect(report.rateLimit).to.deep.equal({ per_second: 0.1, burst: 1 });
     });
-    await withMock({ presence: FAST_TIMERS, legacy: { presence_list: true }, faults: ['presence-filter-ignored', 'no-profile-propagation', 'presence-list-broken'] }, async (mock) => {
-      const report = await probeServer({ homeserver: mock.url });
-      expect(claimed(report)).to.not.include.members(['presence_filter', 'profile_propagation', 'presence_list']);
-      expect(conclusion(report, 'presence_filter')).to.equal('not claimed: the filter\'s presence.not_types and senders did not leave the user\'s own presence out');
-      // Whatever arrives (the mock's timers may send an m.presence meanwhile) carries no displayname.
-      expect(conclusion(report, 'profile_propagation')).to.match(/^not claimed: after a displayname change (no m\.presence from the user arrived|the m\.presence that arrived carries no new displayname \(\{.*\}\)) within 4 s$/);
-      expect(conclusion(report, 'presence_list')).to.equal('not claimed: after POST {invite} (200) the list does not hold the invited user');
-    });
+    await withMock(
+      { presence: FAST_TIMERS, legacy: { presence_list: true }, faults: ['presence-filter-ignored', 'no-profile-propagation', 'presence-list-broken'] },
+      async (mock) => {
+        const report = await probeServer({ homeserver: mock.url });
+        expect(claimed(report)).to.not.include.members(['presence_filter', 'profile_propagation', 'presence_list']);
+        expect(conclusion(report, 'presence_filter')).to.equal(
+          "not claimed: the filter's presence.not_types and senders did not leave the user's own presence out",
+        );
+        // Whatever arrives (the mock's timers may send an m.presence meanwhile) carries no displayname.
+        expect(conclusion(report, 'profile_propagation')).to.match(
+          /^not claimed: after a displayname change (no m\.presence from the user arrived|the m\.presence that arrived carries no new displayname \(\{.*\}\)) within 4 s$/,
+        );
+        expect(conclusion(report, 'presence_list')).to.equal('not claimed: after POST {invite} (200) the list does not hold the invited user');
+      },
+    );
   });
 
   it('a mock that takes free_for_chat but no r0 free_for_chat switch: refused, not claimed', async () => {
     await withMock({ presence: FAST_TIMERS, rate_limit: { enabled: false } }, async (mock) => {
       const report = await probeServer({ homeserver: mock.url });
-      expect(conclusion(report, 'free_for_chat')).to.equal('not claimed: PUT presence free_for_chat answered 400 M_INVALID_PARAM "Invalid presence state: "free_for_chat"."');
-      expect(conclusion(report, 'presence_list')).to.equal('not claimed: GET /_matrix/client/api/v1/presence/list/... answered 404 M_UNRECOGNIZED "Unrecognized request."');
+      expect(conclusion(report, 'free_for_chat')).to.equal(
+        'not claimed: PUT presence free_for_chat answered 400 M_INVALID_PARAM "Invalid presence state: "free_for_chat"."',
+      );
+      expect(conclusion(report, 'presence_list')).to.equal(
+        'not claimed: GET /_matrix/client/api/v1/presence/list/... answered 404 M_UNRECOGNIZED "Unrecognized request."',
+      );
     });
   });
 });

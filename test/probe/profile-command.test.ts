@@ -29,8 +29,15 @@ describe('profile init command', function () {
       expect(r.stderr).to.equal('');
       expect(r.stdout).to.match(/^spec versions: advertises r0\.0\.1–r0\.6\.1, v1\.1–v1\.\d+; the server does not say which software it is\n/);
       expect(r.stdout).to.match(/^registration: open: POST \/register offers the flow \[m\.login\.dummy\]/m);
-      expect(r.stdout).to.match(/^ {4}POST \/_matrix\/client\/v3\/register \{"username":"mpc-probe-\w+","password":"…"\} → 401 \{"flows":\[\{"stages":\["m\.login\.dummy"\]\}\]/m);
-      expect(r.stdout).to.match(new RegExp(`^profile written to ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(probing took \\d+\\.\\d s\\); next: matrix-presence-conformance run --homeserver ${mock.url.replace(/[.]/g, '\\.')} --target `, 'm'));
+      expect(r.stdout).to.match(
+        /^ {4}POST \/_matrix\/client\/v3\/register \{"username":"mpc-probe-\w+","password":"…"\} → 401 \{"flows":\[\{"stages":\["m\.login\.dummy"\]\}\]/m,
+      );
+      expect(r.stdout).to.match(
+        new RegExp(
+          `^profile written to ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(probing took \\d+\\.\\d s\\); next: matrix-presence-conformance run --homeserver ${mock.url.replace(/[.]/g, '\\.')} --target `,
+          'm',
+        ),
+      );
       const profile = parseTargetProfile(await readFile(out, 'utf8'));
       expect(profile.capabilities).to.include.members(['rate_limit', 'idle_timeout', 'currently_active']);
       const again = await cli(['profile', 'init', '--homeserver', mock.url, '--out', out]);
@@ -64,7 +71,10 @@ describe('profile init command', function () {
 
   it('exits 2 with one line for a server that is not there, a bad option, or a bad --users file', async () => {
     const gone = await cli(['profile', 'init', '--homeserver', 'http://127.0.0.1:9']);
-    expect([gone.code, gone.stderr]).to.deep.equal([2, 'profile init: cannot reach the homeserver at http://127.0.0.1:9: connection refused by 127.0.0.1:9 (GET /_matrix/client/versions)\n']);
+    expect([gone.code, gone.stderr]).to.deep.equal([
+      2,
+      'profile init: cannot reach the homeserver at http://127.0.0.1:9: connection refused by 127.0.0.1:9 (GET /_matrix/client/versions)\n',
+    ]);
     expect(gone.stdout).to.equal('');
     const missing = await cli(['profile', 'init']);
     expect(missing.code).to.equal(2);

@@ -22,7 +22,12 @@ function report(overrides: Partial<ProbeReport> = {}): ProbeReport {
     versions: ['r0.6.1', 'v1.1', 'v1.12', 'v1.2'],
     specVersion: 'v1.19',
     serverName: 'localhost',
-    registration: { finding: { topic: 'registration', conclusion: 'open: POST /register offers the flow [m.login.dummy] (method dummy)', evidence: [] }, registration: { method: 'dummy' }, placeholder: false, users: [] },
+    registration: {
+      finding: { topic: 'registration', conclusion: 'open: POST /register offers the flow [m.login.dummy] (method dummy)', evidence: [] },
+      registration: { method: 'dummy' },
+      placeholder: false,
+      users: [],
+    },
     presence: { verdict: 'on', get: { presence: 'online' }, visibleAfterMs: 3 },
     capabilities: [
       capability('currently_active', true, 'claimed: GET right after PUT online says currently_active true'),
@@ -68,16 +73,25 @@ describe('profile init: the parts', () => {
       response: { status: 200, headers: {}, body: '{"user_id":"@u:h","access_token":"syt_secret"}' },
       duration_ms: 3,
     });
-    expect(line).to.equal('POST /_matrix/client/v3/register?access_token=abcdef%E2%80%A6 {"username":"u","password":"…"} → 200 {"user_id":"@u:h","access_token":"…"}');
-    expect(evidenceLine({ step: 'x', request: { method: 'GET', url: 'http://h/p', headers: {} }, error: 'no complete response within 5ms', duration_ms: 5 }))
-      .to.equal('GET /p → no answer: no complete response within 5ms');
+    expect(line).to.equal(
+      'POST /_matrix/client/v3/register?access_token=abcdef%E2%80%A6 {"username":"u","password":"…"} → 200 {"user_id":"@u:h","access_token":"…"}',
+    );
+    expect(
+      evidenceLine({ step: 'x', request: { method: 'GET', url: 'http://h/p', headers: {} }, error: 'no complete response within 5ms', duration_ms: 5 }),
+    ).to.equal('GET /p → no answer: no complete response within 5ms');
   });
 
   it('writes a valid profile with every claim and every refusal commented', () => {
     const { text, name } = writeProfile(report(), { date: new Date('2026-03-04T00:00:00Z') });
     expect(name).to.equal('synapse');
     const profile = parseTargetProfile(text);
-    expect(profile).to.deep.include({ name: 'synapse', spec_version: 'v1.19', server_name: 'localhost', capabilities: ['currently_active', 'rate_limit'], rate_limit: { per_second: 5, burst: 3 } });
+    expect(profile).to.deep.include({
+      name: 'synapse',
+      spec_version: 'v1.19',
+      server_name: 'localhost',
+      capabilities: ['currently_active', 'rate_limit'],
+      rate_limit: { per_second: 5, burst: 3 },
+    });
     expect(profile.timers).to.deep.include({ last_active_granularity: 11_000, idle_timeout: 300_000 });
     expect(profile.description).to.equal('Synapse 1.160.0 at http://127.0.0.1:8008, probed by profile init on 2026-03-04');
     expect(text).to.include('# /_matrix/client/versions advertises r0.6.1, v1.1–v1.12\n');
@@ -104,7 +118,9 @@ describe('profile init: the parts', () => {
     delete placeholder.rateLimit;
     const { text } = writeProfile(placeholder);
     const comments = text.replace(/\n# /g, ' ');
-    expect(comments).to.match(/^# PRESENCE IS OFF on this server: right after PUT online, GET answered 200 \{"presence":"offline"\}\. A run stops at once; switch presence on/m);
+    expect(comments).to.match(
+      /^# PRESENCE IS OFF on this server: right after PUT online, GET answered 200 \{"presence":"offline"\}\. A run stops at once; switch presence on/m,
+    );
     expect(comments).to.match(/^# REPLACE-ME: the runner cannot make users on this server by itself/m);
     expect(text).to.include('  shared_secret: REPLACE-ME-with-the-servers-registration_shared_secret\n');
     expect(text).to.include('capabilities: []\n');

@@ -10,7 +10,10 @@ import { writeProfile } from '../../runner/probe/profile-writer.js';
 import { json, startFakeHomeserver, type FakeHomeserver } from '../runner/fake-homeserver.js';
 
 /** A raw server: /_matrix/client/versions answers like a homeserver (unless `versions` says otherwise), the rest as `rest` does. */
-async function rawServer(rest: (path: string, res: import('node:http').ServerResponse) => void, versions?: (res: import('node:http').ServerResponse) => void): Promise<{ url: string; close(): Promise<void> }> {
+async function rawServer(
+  rest: (path: string, res: import('node:http').ServerResponse) => void,
+  versions?: (res: import('node:http').ServerResponse) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     req.resume();
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -24,10 +27,11 @@ async function rawServer(rest: (path: string, res: import('node:http').ServerRes
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -40,7 +44,10 @@ function conclusion(report: ProbeReport, topic: string): string {
 }
 
 async function refusal(url: string): Promise<string> {
-  const err = await probeServer({ homeserver: url, requestTimeoutMs: 300, budgetMs: 3_000 }).then(() => undefined, (e: unknown) => e);
+  const err = await probeServer({ homeserver: url, requestTimeoutMs: 300, budgetMs: 3_000 }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).to.be.instanceOf(ConfigError);
   return (err as Error).message;
 }
@@ -50,7 +57,10 @@ describe('profile init against strange servers', function () {
 
   describe('not a homeserver: one sentence, nothing written', () => {
     it('a server that never answers /versions, within the request timeout', async () => {
-      const s = await rawServer(() => undefined, () => undefined);
+      const s = await rawServer(
+        () => undefined,
+        () => undefined,
+      );
       try {
         const started = Date.now();
         expect(await refusal(s.url)).to.equal(`cannot reach the homeserver at ${s.url}: no answer within 300 ms (GET /_matrix/client/versions)`);
@@ -61,14 +71,24 @@ describe('profile init against strange servers', function () {
     });
 
     it('a web server answering HTML, and one asking everyone for a login', async () => {
-      const html = await rawServer(() => undefined, (res) => {
-        res.writeHead(200, { 'content-type': 'text/html' });
-        res.end('<html>hello</html>');
-      });
-      const login = await rawServer(() => undefined, (res) => json(res, 401, { error: 'login first' }));
+      const html = await rawServer(
+        () => undefined,
+        (res) => {
+          res.writeHead(200, { 'content-type': 'text/html' });
+          res.end('<html>hello</html>');
+        },
+      );
+      const login = await rawServer(
+        () => undefined,
+        (res) => json(res, 401, { error: 'login first' }),
+      );
       try {
-        expect(await refusal(html.url)).to.equal(`${html.url} does not answer like a Matrix homeserver: GET /_matrix/client/versions gave a body that is not JSON`);
-        expect(await refusal(login.url)).to.match(/refuses GET \/_matrix\/client\/versions with HTTP 401, which a homeserver answers without authentication: something in front of the server/);
+        expect(await refusal(html.url)).to.equal(
+          `${html.url} does not answer like a Matrix homeserver: GET /_matrix/client/versions gave a body that is not JSON`,
+        );
+        expect(await refusal(login.url)).to.match(
+          /refuses GET \/_matrix\/client\/versions with HTTP 401, which a homeserver answers without authentication: something in front of the server/,
+        );
       } finally {
         await html.close();
         await login.close();
@@ -76,7 +96,9 @@ describe('profile init against strange servers', function () {
     });
 
     it('nothing listening', async () => {
-      expect(await refusal('http://127.0.0.1:9')).to.equal('cannot reach the homeserver at http://127.0.0.1:9: connection refused by 127.0.0.1:9 (GET /_matrix/client/versions)');
+      expect(await refusal('http://127.0.0.1:9')).to.equal(
+        'cannot reach the homeserver at http://127.0.0.1:9: connection refused by 127.0.0.1:9 (GET /_matrix/client/versions)',
+      );
     });
   });
 
@@ -88,7 +110,9 @@ describe('profile init against strange servers', function () {
         const report = await probeServer({ homeserver: s.url, requestTimeoutMs: 300, budgetMs: 5_000 });
         expect(Date.now() - started).to.be.lessThan(3_000);
         expect(claimed(report)).to.deep.equal([]);
-        expect(conclusion(report, 'registration')).to.match(/^POST \/register got no answer \(no complete response within 300ms .*; no shared-secret registration either \(GET \/_synapse\/admin\/v1\/register: no answer \(no complete response within 300ms/);
+        expect(conclusion(report, 'registration')).to.match(
+          /^POST \/register got no answer \(no complete response within 300ms .*; no shared-secret registration either \(GET \/_synapse\/admin\/v1\/register: no answer \(no complete response within 300ms/,
+        );
         expect(report.registration.placeholder).to.equal(true);
         expect(() => writeProfile(report)).to.not.throw();
       } finally {
@@ -104,7 +128,9 @@ describe('profile init against strange servers', function () {
       try {
         const report = await probeServer({ homeserver: s.url, requestTimeoutMs: 500, budgetMs: 5_000 });
         expect(claimed(report)).to.deep.equal([]);
-        expect(conclusion(report, 'registration')).to.match(/^POST \/register answered 200 with a body that is not JSON; no shared-secret registration either \(GET \/_synapse\/admin\/v1\/register: 200 with a body that is not JSON\)/);
+        expect(conclusion(report, 'registration')).to.match(
+          /^POST \/register answered 200 with a body that is not JSON; no shared-secret registration either \(GET \/_synapse\/admin\/v1\/register: 200 with a body that is not JSON\)/,
+        );
         expect(report.registration.registration.method).to.equal('static');
       } finally {
         await s.close();
@@ -115,51 +141,76 @@ describe('profile init against strange servers', function () {
       const s = await rawServer((_path, res) => json(res, 404, { errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' }));
       try {
         const report = await probeServer({ homeserver: s.url, requestTimeoutMs: 500, budgetMs: 5_000 });
-        expect(conclusion(report, 'registration')).to.match(/^POST \/register answered 404 M_UNRECOGNIZED "Unrecognized request"; no shared-secret registration either/);
-        expect(conclusion(report, 'capabilities')).to.match(/^not claimed, not probed \(no user: the runner cannot make users on this server yet\): currently_active, /);
+        expect(conclusion(report, 'registration')).to.match(
+          /^POST \/register answered 404 M_UNRECOGNIZED "Unrecognized request"; no shared-secret registration either/,
+        );
+        expect(conclusion(report, 'capabilities')).to.match(
+          /^not claimed, not probed \(no user: the runner cannot make users on this server yet\): currently_active, /,
+        );
       } finally {
         await s.close();
       }
     });
   });
 
-  describe('other servers\' registration and presence switches', () => {
+  describe("other servers' registration and presence switches", () => {
     let fake: FakeHomeserver;
     afterEach(() => fake.close());
 
     it('a registration-token flow (conduwuit): says the runner cannot complete it', async () => {
       fake = await startFakeHomeserver();
-      fake.override((req, res) => req.path === '/_matrix/client/v3/register' && json(res, 401, { session: 's', flows: [{ stages: ['m.login.registration_token'] }], params: {} }));
+      fake.override(
+        (req, res) =>
+          req.path === '/_matrix/client/v3/register' && json(res, 401, { session: 's', flows: [{ stages: ['m.login.registration_token'] }], params: {} }),
+      );
       fake.override((req, res) => req.path === '/_synapse/admin/v1/register' && json(res, 404, { errcode: 'M_UNRECOGNIZED' }));
       const report = await probeServer({ homeserver: fake.url, budgetMs: 5_000 });
-      expect(conclusion(report, 'registration')).to.match(/^POST \/register offers only the flows \[m\.login\.registration_token\]; the runner completes only m\.login\.dummy; no shared-secret registration either/);
+      expect(conclusion(report, 'registration')).to.match(
+        /^POST \/register offers only the flows \[m\.login\.registration_token\]; the runner completes only m\.login\.dummy; no shared-secret registration either/,
+      );
     });
 
     it('shared-secret registration (Synapse, Dendrite): a placeholder without the secret; users with it; a clear error with a wrong one', async () => {
       fake = await startFakeHomeserver({ offerDummy: false, sharedSecret: 's3cret' });
       const without = await probeServer({ homeserver: fake.url, budgetMs: 3_000 });
-      expect(without.registration.registration).to.deep.equal({ method: 'shared_secret', shared_secret: 'REPLACE-ME-with-the-servers-registration_shared_secret' });
-      expect(conclusion(without, 'registration')).to.match(/^POST \/register offers only the flows \[m\.login\.recaptcha\]; .*; shared-secret registration is served \(GET \/_synapse\/admin\/v1\/register gives a nonce\)/);
-      expect(writeProfile(without).text).to.include('# REPLACE-ME: the registration_shared_secret of the server\'s configuration');
+      expect(without.registration.registration).to.deep.equal({
+        method: 'shared_secret',
+        shared_secret: 'REPLACE-ME-with-the-servers-registration_shared_secret',
+      });
+      expect(conclusion(without, 'registration')).to.match(
+        /^POST \/register offers only the flows \[m\.login\.recaptcha\]; .*; shared-secret registration is served \(GET \/_synapse\/admin\/v1\/register gives a nonce\)/,
+      );
+      expect(writeProfile(without).text).to.include("# REPLACE-ME: the registration_shared_secret of the server's configuration");
 
       const withSecret = await probeServer({ homeserver: fake.url, sharedSecret: 's3cret', budgetMs: 3_000 });
       expect(withSecret.registration.registration).to.deep.equal({ method: 'shared_secret', shared_secret: 's3cret' });
       expect(withSecret.registration.users).to.have.length(6);
 
-      const err = await probeServer({ homeserver: fake.url, sharedSecret: 'wrong', budgetMs: 3_000 }).then(() => undefined, (e: unknown) => e);
+      const err = await probeServer({ homeserver: fake.url, sharedSecret: 'wrong', budgetMs: 3_000 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect((err as Error).message).to.equal('--shared-secret: registering a (shared secret) failed: HTTP 403 M_FORBIDDEN: HMAC incorrect');
     });
 
     it('presence off the Dendrite way (GET presence "") and the conduwuit way (403 "Presence is disabled")', async () => {
       fake = await startFakeHomeserver();
-      fake.override((req, res) => req.path.startsWith('/_matrix/client/v3/presence/') && req.method === 'GET' && json(res, 200, { presence: '', status_msg: '', currently_active: true, last_active_ago: 12 }));
+      fake.override(
+        (req, res) =>
+          req.path.startsWith('/_matrix/client/v3/presence/') &&
+          req.method === 'GET' &&
+          json(res, 200, { presence: '', status_msg: '', currently_active: true, last_active_ago: 12 }),
+      );
       const dendrite = await probeServer({ homeserver: fake.url, budgetMs: 5_000 });
       expect(dendrite.presence?.verdict).to.equal('off');
       expect(conclusion(dendrite, 'presence')).to.match(/^off: right after PUT online, GET of @\S+ own presence answered 200 \{"presence":"","status_msg":""/);
       await fake.close();
 
       fake = await startFakeHomeserver();
-      fake.override((req, res) => req.path.startsWith('/_matrix/client/v3/presence/') && json(res, 403, { errcode: 'M_FORBIDDEN', error: 'Presence is disabled on this server' }));
+      fake.override(
+        (req, res) =>
+          req.path.startsWith('/_matrix/client/v3/presence/') && json(res, 403, { errcode: 'M_FORBIDDEN', error: 'Presence is disabled on this server' }),
+      );
       const conduwuit = await probeServer({ homeserver: fake.url, budgetMs: 5_000 });
       expect(conduwuit.presence?.verdict).to.equal('off');
       expect(conclusion(conduwuit, 'presence')).to.match(/^off: PUT of @\S+ own presence answered 403 M_FORBIDDEN "Presence is disabled on this server"$/);
@@ -176,7 +227,9 @@ describe('profile init against strange servers', function () {
       });
       const report = await probeServer({ homeserver: fake.url, budgetMs: 5_000 });
       expect(claimed(report)).to.include('r0_paths');
-      expect(conclusion(report, 'free_for_chat')).to.equal('not claimed: free_for_chat is stored, but so is a made-up state: the server takes any string, not the r0 states');
+      expect(conclusion(report, 'free_for_chat')).to.equal(
+        'not claimed: free_for_chat is stored, but so is a made-up state: the server takes any string, not the r0 states',
+      );
     });
 
     it('a rate limit with a long wait is read from the first 429, without waiting it out', async () => {
@@ -192,7 +245,9 @@ describe('profile init against strange servers', function () {
       const report = await probeServer({ homeserver: fake.url, budgetMs: 5_000 });
       expect(Date.now() - started).to.be.lessThan(8_000);
       expect(report.rateLimit).to.deep.equal({ per_second: 0.1, burst: 2 });
-      expect(conclusion(report, 'rate_limit')).to.equal('claimed: PUT 3 of a burst answered 429 (retry_after_ms 9800): burst 2, about 0.1/s (from the first 429\'s wait (retry_after_ms 9800))');
+      expect(conclusion(report, 'rate_limit')).to.equal(
+        "claimed: PUT 3 of a burst answered 429 (retry_after_ms 9800): burst 2, about 0.1/s (from the first 429's wait (retry_after_ms 9800))",
+      );
     });
   });
 });

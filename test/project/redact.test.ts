@@ -23,7 +23,9 @@ describe('Redactor', () => {
 
   it('masks ?access_token= in URLs and bearer credentials, but not prose about them', () => {
     const r = new Redactor();
-    expect(r.text(`http://h/_matrix/client/v3/sync?timeout=0&access_token=${TOKEN}`)).to.equal(`http://h/_matrix/client/v3/sync?timeout=0&access_token=syt_…${REDACTED}`);
+    expect(r.text(`http://h/_matrix/client/v3/sync?timeout=0&access_token=${TOKEN}`)).to.equal(
+      `http://h/_matrix/client/v3/sync?timeout=0&access_token=syt_…${REDACTED}`,
+    );
     expect(r.text(`Bearer ${TOKEN}`)).to.equal(`Bearer syt_…${REDACTED}`);
     expect(r.text('sent as Authorization: Bearer ... in a header')).to.equal('sent as Authorization: Bearer ... in a header');
   });
@@ -52,7 +54,11 @@ describe('Redactor', () => {
     r.addSecret(TOKEN, 'token');
     const value = { headers: { Authorization: 'Bearer abc', 'x-other': 'v' }, actual: [{ token: 'login-token-1' }, `is ${TOKEN}`], n: 5 };
     const copy = JSON.parse(JSON.stringify(value)) as unknown;
-    expect(r.value(value)).to.deep.equal({ headers: { Authorization: `Bearer …${REDACTED}`, 'x-other': 'v' }, actual: [{ token: `…${REDACTED}` }, `is syt_…${REDACTED}`], n: 5 });
+    expect(r.value(value)).to.deep.equal({
+      headers: { Authorization: `Bearer …${REDACTED}`, 'x-other': 'v' },
+      actual: [{ token: `…${REDACTED}` }, `is syt_…${REDACTED}`],
+      n: 5,
+    });
     expect(value).to.deep.equal(copy);
   });
 

@@ -25,8 +25,7 @@ describe('source positions', () => {
   });
 
   it('reports broken JSON with line and column', () => {
-    expect(() => parseWithPositions('{\n  "a": 1,\n}', 'bad.json', true))
-      .to.throw(UnreadableInputError, /^bad\.json:3:1: not valid JSON/);
+    expect(() => parseWithPositions('{\n  "a": 1,\n}', 'bad.json', true)).to.throw(UnreadableInputError, /^bad\.json:3:1: not valid JSON/);
   });
 
   it('reports broken YAML with line and column', () => {
@@ -35,7 +34,12 @@ describe('source positions', () => {
 
   it('refuses a YAML alias bomb instead of expanding it', () => {
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 8; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    for (let i = 1; i < 8; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
     expect(() => parseWithPositions(`${levels.join('\n')}\n`, 'bomb.yaml', false)).to.throw(UnreadableInputError, /^bomb\.yaml: not usable YAML/);
   });
 

@@ -7,16 +7,35 @@ import { named, result, shard } from './report-fixtures.js';
 
 describe('report compare', () => {
   const a = shard(undefined, [result('a#x', 'pass'), result('a#y', 'fail'), result('a#z', 'skip', { clauses: ['r0-d'] })]);
-  const b = shard(undefined, [result('a#x', 'pass'), result('a#y', 'xfail', { expectation: { expect: 'xfail', reason: 'known' } }), result('a#z', 'pass', { clauses: ['r0-d'] })]);
+  const b = shard(undefined, [
+    result('a#x', 'pass'),
+    result('a#y', 'xfail', { expectation: { expect: 'xfail', reason: 'known' } }),
+    result('a#z', 'pass', { clauses: ['r0-d'] }),
+  ]);
   const c = shard(undefined, [result('a#x', 'timeout')]);
   c.target = { ...c.target, name: 'synapse' };
 
   it('compares outcomes by what they say about the server; fail and xfail agree', () => {
-    expect(['pass', 'xpass', 'fail', 'xfail', 'error', 'timeout', 'skip', null].map((o) => outcomeClass(o as Outcome | null)))
-      .to.deep.equal(['passed', 'passed', 'failed', 'failed', 'no verdict', 'no verdict', 'skipped', 'absent']);
+    expect(['pass', 'xpass', 'fail', 'xfail', 'error', 'timeout', 'skip', null].map((o) => outcomeClass(o as Outcome | null))).to.deep.equal([
+      'passed',
+      'passed',
+      'failed',
+      'failed',
+      'no verdict',
+      'no verdict',
+      'skipped',
+      'absent',
+    ]);
     const cmp = compareReports(named([a, b]));
-    expect(cmp.cases.map((x) => [x.id, x.differs])).to.deep.equal([['a#x', false], ['a#y', false], ['a#z', true]]);
-    expect(cmp.clauses.map((x) => [x.id, x.verdicts, x.differs])).to.deep.equal([['v1-c', ['deviates', 'deviates'], false], ['r0-d', ['not tested', 'conforms'], true]]);
+    expect(cmp.cases.map((x) => [x.id, x.differs])).to.deep.equal([
+      ['a#x', false],
+      ['a#y', false],
+      ['a#z', true],
+    ]);
+    expect(cmp.clauses.map((x) => [x.id, x.verdicts, x.differs])).to.deep.equal([
+      ['v1-c', ['deviates', 'deviates'], false],
+      ['r0-d', ['not tested', 'conforms'], true],
+    ]);
   });
 
   it('labels targets by name, made unique by file; a case a report lacks is absent', () => {
@@ -33,7 +52,7 @@ describe('report compare', () => {
     const cmp = compareReports(named([a, { ...c, summary: { ...c.summary, total: 1, timeout: 1 }, exit_code: 1 }]), ['mock', 'synapse']);
     const text = comparisonText(cmp);
     expect(text).to.include('  [2] synapse: 1 cases (1 timeout), exit 1; clauses: 1 deviates, 1 no case');
-    expect(text).to.match(/\n  a#x +MUST +pass +timeout\n/);
+    expect(text).to.match(/\n {2}a#x +MUST +pass +timeout\n/);
     const same = comparisonText(compareReports(named([a, b])));
     expect(same).to.include('cases that differ: 1 of 3');
     expect(same).to.not.match(/^ +a#x /m);

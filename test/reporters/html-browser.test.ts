@@ -30,10 +30,13 @@ describe('HTML report in Chromium', function () {
     browser = await launchChromium();
     launchMs = Date.now() - started;
     page = await browser.context.newPage();
-    await page.route((url) => url.protocol !== 'file:', (route) => {
-      outside.push(route.request().url());
-      return route.abort();
-    });
+    await page.route(
+      (url) => url.protocol !== 'file:',
+      (route) => {
+        outside.push(route.request().url());
+        return route.abort();
+      },
+    );
     await page.goto(pathToFileURL(file).href);
   });
 

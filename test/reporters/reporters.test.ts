@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Writable } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,14 +9,45 @@ import type { CaseResult, Report } from '../../project/report.js';
 import { loadSchemaRegistry } from '../../project/schemas.js';
 
 function result(id: string, area: string, outcome: CaseResult['outcome'], extra: Partial<CaseResult> = {}): CaseResult {
-  return { id, title: `Title of ${id} <&>`, file: 'suites/s.yaml', area, level: 'MUST', clauses: ['c'], tags: [], outcome, duration_ms: 12, checks: [], failed_at: [], at: 'suites/s.yaml:3:5', ...extra };
+  return {
+    id,
+    title: `Title of ${id} <&>`,
+    file: 'suites/s.yaml',
+    area,
+    level: 'MUST',
+    clauses: ['c'],
+    tags: [],
+    outcome,
+    duration_ms: 12,
+    checks: [],
+    failed_at: [],
+    at: 'suites/s.yaml:3:5',
+    ...extra,
+  };
 }
 
 const failed = result('s#b', 'status', 'fail', {
   message: 'suites/s.yaml:41:9: content.presence: got "online", want "unavailable"',
-  checks: [{ path: 'content.presence', expected: '"unavailable"', actual: 'online', passed: false, level: 'MUST', at: 'suites/s.yaml:41:9', message: 'suites/s.yaml:41:9: content.presence: got "online", want "unavailable"' }],
+  checks: [
+    {
+      path: 'content.presence',
+      expected: '"unavailable"',
+      actual: 'online',
+      passed: false,
+      level: 'MUST',
+      at: 'suites/s.yaml:41:9',
+      message: 'suites/s.yaml:41:9: content.presence: got "online", want "unavailable"',
+    },
+  ],
   failed_at: ['suites/s.yaml:41:9'],
-  transcript: [{ step: 'GET /x', request: { method: 'GET', url: 'http://h/x', headers: {} }, response: { status: 200, headers: {}, body: '{"presence":"online"}' }, duration_ms: 3 }],
+  transcript: [
+    {
+      step: 'GET /x',
+      request: { method: 'GET', url: 'http://h/x', headers: {} },
+      response: { status: 200, headers: {}, body: '{"presence":"online"}' },
+      duration_ms: 3,
+    },
+  ],
 });
 
 const report: Report = {
@@ -42,7 +74,12 @@ const report: Report = {
 
 function capture(colour: boolean, verbose = true): string {
   let text = '';
-  const stream = new Writable({ write(chunk: Buffer, _enc, done) { text += chunk.toString(); done(); } });
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
   const reporter = new ConsoleReporter({ stream, colour, verbose });
   reporter.onRunEnd(report);
   return text;
@@ -70,7 +107,9 @@ describe('reporters', () => {
 
   it('JUnit: one testsuite per area, failure/error/skipped elements, escaped text', () => {
     const xml = toJUnitXml(report);
-    expect(xml).to.match(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="matrix-presence-conformance against mock" tests="5" failures="1" errors="1" skipped="2" time="1\.500">/);
+    expect(xml).to.match(
+      /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="matrix-presence-conformance against mock" tests="5" failures="1" errors="1" skipped="2" time="1\.500">/,
+    );
     expect(xml).to.include('<testsuite name="status" tests="2" failures="1" errors="0" skipped="0"');
     expect(xml).to.include('name="s#a Title of s#a &lt;&amp;&gt;"');
     expect(xml).to.include('<failure type="MUST fail" message="suites/s.yaml:41:9: content.presence: got &quot;online&quot;, want &quot;unavailable&quot;">');
@@ -80,7 +119,7 @@ describe('reporters', () => {
     expect(xml.match(/<testcase /g)).to.have.length(5);
   });
 
-  it('HTML: one self-contained page, the clause matrix from the report\'s catalogue, each failure\'s got/want folded', () => {
+  it("HTML: one self-contained page, the clause matrix from the report's catalogue, each failure's got/want folded", () => {
     const html = toHtml({ ...report, clauses: [{ id: 'c', level: 'MUST', scope: 'server', spec: 'v1.19', section: 'Presence', text: 'The <clause> text' }] });
     expect(html).to.match(/^<!doctype html>/);
     // Nothing fetched: no external script, style, image or font.
@@ -106,7 +145,15 @@ describe('reporters', () => {
   });
 });
 
-const infoCheck = (passed: boolean) => ({ path: 'errcode', expected: 'one of ["M_BAD_JSON"]', actual: passed ? 'M_BAD_JSON' : 'M_UNKNOWN', passed, level: 'INFO' as const, at: 'suites/e.yaml:25:15', message: `suites/e.yaml:25:15: errcode: ${passed ? '"M_BAD_JSON" is' : 'got "M_UNKNOWN", want'} one of ["M_BAD_JSON"]` });
+const infoCheck = (passed: boolean) => ({
+  path: 'errcode',
+  expected: 'one of ["M_BAD_JSON"]',
+  actual: passed ? 'M_BAD_JSON' : 'M_UNKNOWN',
+  passed,
+  level: 'INFO' as const,
+  at: 'suites/e.yaml:25:15',
+  message: `suites/e.yaml:25:15: errcode: ${passed ? '"M_BAD_JSON" is' : 'got "M_UNKNOWN", want'} one of ["M_BAD_JSON"]`,
+});
 const observed: Report = {
   ...report,
   cases: [
@@ -118,13 +165,17 @@ const observed: Report = {
 };
 
 describe('INFO observations in every reporter', () => {
-  it('JUnit: each case\'s observations are its system-out, passing or not, deviations marked', () => {
+  it("JUnit: each case's observations are its system-out, passing or not, deviations marked", () => {
     const xml = toJUnitXml(observed);
-    expect(xml).to.include('name="e#i Title of e#i &lt;&amp;&gt;" file="suites/s.yaml" time="0.012">\n      <system-out>info: suites/e.yaml:25:15: errcode: &quot;M_BAD_JSON&quot; is one of [&quot;M_BAD_JSON&quot;]</system-out>\n    </testcase>');
-    expect(xml).to.match(/<failure type="MUST fail"[^>]*>[^<]*<\/failure>\n      <system-out>info \(deviating\): suites\/e\.yaml:25:15: errcode: got &quot;M_UNKNOWN&quot;/);
+    expect(xml).to.include(
+      'name="e#i Title of e#i &lt;&amp;&gt;" file="suites/s.yaml" time="0.012">\n      <system-out>info: suites/e.yaml:25:15: errcode: &quot;M_BAD_JSON&quot; is one of [&quot;M_BAD_JSON&quot;]</system-out>\n    </testcase>',
+    );
+    expect(xml).to.match(
+      /<failure type="MUST fail"[^>]*>[^<]*<\/failure>\n {6}<system-out>info \(deviating\): suites\/e\.yaml:25:15: errcode: got &quot;M_UNKNOWN&quot;/,
+    );
   });
 
-  it('GitHub: each observation is a notice at its matcher\'s line, after the errors', () => {
+  it("GitHub: each observation is a notice at its matcher's line, after the errors", () => {
     expect(toAnnotations(observed)).to.deep.equal([
       '::error file=suites/s.yaml,line=41,col=9,title=MUST e#j (fail)::content.presence: got "online", want "unavailable"',
       '::notice file=suites/e.yaml,line=25,col=15,title=INFO e#i::errcode: "M_BAD_JSON" is one of ["M_BAD_JSON"]',
@@ -135,7 +186,12 @@ describe('INFO observations in every reporter', () => {
   it('console: counted in the summary line, also with --quiet, which hides the lines', () => {
     const text = (verbose: boolean) => {
       let out = '';
-      const stream = new Writable({ write(chunk: Buffer, _enc, done) { out += chunk.toString(); done(); } });
+      const stream = new Writable({
+        write(chunk: Buffer, _enc, done) {
+          out += chunk.toString();
+          done();
+        },
+      });
       new ConsoleReporter({ stream, colour: false, verbose }).onRunEnd(observed);
       return out;
     };
@@ -149,7 +205,15 @@ describe('INFO observations in every reporter', () => {
 describe('console progress', () => {
   function sink(isTTY: boolean) {
     const out = { text: '' };
-    const stream = Object.assign(new Writable({ write(chunk: Buffer, _enc, done) { out.text += chunk.toString(); done(); } }), { isTTY, columns: 200 });
+    const stream = Object.assign(
+      new Writable({
+        write(chunk: Buffer, _enc, done) {
+          out.text += chunk.toString();
+          done();
+        },
+      }),
+      { isTTY, columns: 200 },
+    );
     return { out, stream };
   }
   const info = { ...report, planned: 3 };
@@ -176,7 +240,12 @@ describe('console progress', () => {
     reporter.onRunStart(info);
     reporter.onCaseStart({ id: 'idle#online-becomes-unavailable' });
     reporter.onCaseStart({ id: 's#a' });
-    reporter.onCaseProgress({ id: 'idle#online-becomes-unavailable', activity: 'waiting for unavailable from alice (seen by bob)', started_at: now, limit_ms: 310_000 });
+    reporter.onCaseProgress({
+      id: 'idle#online-becomes-unavailable',
+      activity: 'waiting for unavailable from alice (seen by bob)',
+      started_at: now,
+      limit_ms: 310_000,
+    });
     now += 41_000;
     expect(reporter.liveBlock()).to.deep.equal([
       '0/3 done, 2 running',
@@ -187,7 +256,8 @@ describe('console progress', () => {
     // The failure is printed above the block, which is redrawn (cursor up, clear) rather than appended.
     expect(out.text).to.include('  ✗ fail    MUST   s#b (12ms)\n');
     reporter.onCaseEnd(result('s#a', 'status', 'pass'));
-    expect(out.text).to.match(/\x1b\[\d+A\x1b\[J/);
+    expect(stripVTControlCharacters(out.text)).to.not.equal(out.text); // the live lines were redrawn in place
+    expect(out.text).to.include('\u001b[J');
     expect(out.text).to.not.match(/✓ pass +MUST +s#a \(/);
     reporter.onRunEnd(report);
     expect(out.text.split('\x1b[J').at(-1)).to.not.include('running');
@@ -205,7 +275,17 @@ describe('GitHub annotations reporter', () => {
   it('makes a failure that does not gate the run a warning, and escapes what workflow commands need', () => {
     const should = result('p#s', 'profile', 'fail', {
       level: 'SHOULD',
-      checks: [{ path: 'content.displayname', expected: '"A, B"', actual: undefined, passed: false, level: 'SHOULD', at: 'suites/p.yaml:7:3', message: 'suites/p.yaml:7:3: line one\nline two 100%' }],
+      checks: [
+        {
+          path: 'content.displayname',
+          expected: '"A, B"',
+          actual: undefined,
+          passed: false,
+          level: 'SHOULD',
+          at: 'suites/p.yaml:7:3',
+          message: 'suites/p.yaml:7:3: line one\nline two 100%',
+        },
+      ],
     });
     const lines = toAnnotations({ ...report, cases: [should], gating_failures: [] });
     expect(lines).to.deep.equal(['::warning file=suites/p.yaml,line=7,col=3,title=SHOULD p#s (fail)::line one%0Aline two 100%25']);
@@ -213,7 +293,9 @@ describe('GitHub annotations reporter', () => {
 
   it('prints nothing when every case passed', () => {
     let out = '';
-    new GitHubAnnotationsReporter((t) => { out += t; }).onRunEnd({ ...report, cases: [result('s#a', 'status', 'pass')], gating_failures: [] });
+    new GitHubAnnotationsReporter((t) => {
+      out += t;
+    }).onRunEnd({ ...report, cases: [result('s#a', 'status', 'pass')], gating_failures: [] });
     expect(out).to.equal('');
   });
 });

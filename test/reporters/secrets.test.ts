@@ -51,13 +51,29 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function forward(target: string, method: string, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+function forward(
+  target: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${target}${path}`, { method, headers: { ...headers, host: new URL(target).host, 'content-length': String(Buffer.byteLength(body)) }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks).toString() }));
-    });
+    const req = httpRequest(
+      `${target}${path}`,
+      { method, headers: { ...headers, host: new URL(target).host, 'content-length': String(Buffer.byteLength(body)) }, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)])),
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -93,7 +109,8 @@ async function startRecordingProxy(mock: string, seen: Seen): Promise<{ url: str
       } else if (url.pathname === '/_synapse/admin/v1/register') {
         const { nonce, username, password, mac } = sent as Record<string, string>;
         const want = createHmac('sha1', SHARED_SECRET).update(`${nonce}\0${username}\0${password}\0notadmin`).digest('hex');
-        if (!nonces.delete(nonce!) || mac !== want) answer = { status: 403, headers: { 'content-type': 'application/json' }, body: '{"errcode":"M_FORBIDDEN","error":"HMAC incorrect"}' };
+        if (!nonces.delete(nonce!) || mac !== want)
+          answer = { status: 403, headers: { 'content-type': 'application/json' }, body: '{"errcode":"M_FORBIDDEN","error":"HMAC incorrect"}' };
         else answer = await registerAtMock(mock, username!, password!);
       } else {
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
@@ -108,10 +125,11 @@ async function startRecordingProxy(mock: string, seen: Seen): Promise<{ url: str
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -124,9 +142,14 @@ async function registerAtMock(mock: string, username: string, password: string) 
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), ...args], { cwd: projectRoot, timeout: 90_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), ...args],
+      { cwd: projectRoot, timeout: 90_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -160,23 +183,63 @@ describe('secrets never reach an output', function () {
     seen.add('shared secret', SHARED_SECRET);
     seen.add('profile secret', EXTRA_SECRET);
     // The three runs share the mock (each with its own users), at once.
-    await Promise.all(Object.entries(registrations).map(async ([name, registration]) => {
-      const file = join(dir, `${name}.yaml`);
-      await writeFile(file, `name: ${name}\nregistration: ${registration}\n${PROFILE_BODY}`);
-      const out = (f: string) => join(dir, `${name}-${f}`);
-      const run = await cli(['run', '--homeserver', proxy.url, '--target', file, '--grep', CASES, '--report-json', out('report.json'), '--junit', out('junit.xml'),
-        '--html', out('report.html'), '--github-annotations', '--update-expectations', out('expectations.yaml')]);
-      expect(run.code, `${name}: ${run.stderr} ${run.stdout.slice(-1500)}`).to.equal(1);
-      outputs.set(`${name}: run stdout`, run.stdout);
-      outputs.set(`${name}: run stderr`, run.stderr);
-      const render = await cli(['report', 'render', out('report.json'), '--html', out('rendered.html'), '--junit', out('rendered.xml'), '--github-annotations', '--console']);
-      outputs.set(`${name}: render stdout`, render.stdout + render.stderr);
-      const merge = await cli(['report', 'merge', out('report.json'), '--report-json', out('merged.json')]);
-      outputs.set(`${name}: merge stdout`, merge.stdout + merge.stderr);
-    }));
-    const compare = await cli(['report', 'compare', ...['dummy', 'shared', 'static'].map((n) => join(dir, `${n}-report.json`)), '--json', join(dir, 'compare.json'), '--html', join(dir, 'compare.html'), '--markdown', join(dir, 'compare.md'), '--all']);
+    await Promise.all(
+      Object.entries(registrations).map(async ([name, registration]) => {
+        const file = join(dir, `${name}.yaml`);
+        await writeFile(file, `name: ${name}\nregistration: ${registration}\n${PROFILE_BODY}`);
+        const out = (f: string) => join(dir, `${name}-${f}`);
+        const run = await cli([
+          'run',
+          '--homeserver',
+          proxy.url,
+          '--target',
+          file,
+          '--grep',
+          CASES,
+          '--report-json',
+          out('report.json'),
+          '--junit',
+          out('junit.xml'),
+          '--html',
+          out('report.html'),
+          '--github-annotations',
+          '--update-expectations',
+          out('expectations.yaml'),
+        ]);
+        expect(run.code, `${name}: ${run.stderr} ${run.stdout.slice(-1500)}`).to.equal(1);
+        outputs.set(`${name}: run stdout`, run.stdout);
+        outputs.set(`${name}: run stderr`, run.stderr);
+        const render = await cli([
+          'report',
+          'render',
+          out('report.json'),
+          '--html',
+          out('rendered.html'),
+          '--junit',
+          out('rendered.xml'),
+          '--github-annotations',
+          '--console',
+        ]);
+        outputs.set(`${name}: render stdout`, render.stdout + render.stderr);
+        const merge = await cli(['report', 'merge', out('report.json'), '--report-json', out('merged.json')]);
+        outputs.set(`${name}: merge stdout`, merge.stdout + merge.stderr);
+      }),
+    );
+    const compare = await cli([
+      'report',
+      'compare',
+      ...['dummy', 'shared', 'static'].map((n) => join(dir, `${n}-report.json`)),
+      '--json',
+      join(dir, 'compare.json'),
+      '--html',
+      join(dir, 'compare.html'),
+      '--markdown',
+      join(dir, 'compare.md'),
+      '--all',
+    ]);
     outputs.set('compare stdout', compare.stdout + compare.stderr);
-    for (const file of await readdir(dir)) if (!file.endsWith('.yaml') || file.includes('expectations')) outputs.set(file, await readFile(join(dir, file), 'utf8'));
+    for (const file of await readdir(dir))
+      if (!file.endsWith('.yaml') || file.includes('expectations')) outputs.set(file, await readFile(join(dir, file), 'utf8'));
   });
 
   after(async () => {
@@ -187,7 +250,18 @@ describe('secrets never reach an output', function () {
   it('the runs failed with transcripts, and every kind of secret was on the wire', () => {
     const report = JSON.parse(outputs.get('static-report.json')!) as { cases: { outcome: string; transcript?: unknown[] }[] };
     expect(report.cases.filter((c) => c.outcome === 'fail' && (c.transcript?.length ?? 0) > 0).length).to.be.greaterThan(5);
-    for (const kind of ['password', 'mac', 'nonce', 'access token (query)', 'access token (header)', 'access token (answer)', 'static token', 'static password', 'shared secret', 'profile secret']) {
+    for (const kind of [
+      'password',
+      'mac',
+      'nonce',
+      'access token (query)',
+      'access token (header)',
+      'access token (answer)',
+      'static token',
+      'static password',
+      'shared secret',
+      'profile secret',
+    ]) {
       expect(seen.secrets.get(kind)?.size ?? 0, kind).to.be.greaterThan(0);
     }
     expect(seen.all().length).to.be.greaterThan(150);

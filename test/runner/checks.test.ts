@@ -64,8 +64,15 @@ describe('matchers', () => {
 
   it('evaluates every matcher of a list on its own', () => {
     const checks = evaluatePathMatchers(
-      [{ path: 'a', equals: 1, at }, { path: 'b', equals: 2, at }, { path: 'c', type: 'string', at }],
-      { a: 0, b: 2 }, 'body', ctx);
+      [
+        { path: 'a', equals: 1, at },
+        { path: 'b', equals: 2, at },
+        { path: 'c', type: 'string', at },
+      ],
+      { a: 0, b: 2 },
+      'body',
+      ctx,
+    );
     expect(checks.map((c) => c.passed)).to.deep.equal([false, true, false]);
   });
 });

@@ -19,15 +19,21 @@ describe('end to end against the embedded mock', function () {
     const report = await runSuites({
       suites: [E2E],
       expectations: false,
-      listeners: [{
-        onRunStart: () => events.push('run-start'),
-        onCaseStart: () => events.push('case-start'),
-        onCaseEnd: () => events.push('case-end'),
-        onRunEnd: () => { events.push('run-end'); },
-      }],
+      listeners: [
+        {
+          onRunStart: () => events.push('run-start'),
+          onCaseStart: () => events.push('case-start'),
+          onCaseEnd: () => events.push('case-end'),
+          onRunEnd: () => {
+            events.push('run-end');
+          },
+        },
+      ],
     });
     expect(report.cases.map((c) => `${c.id}: ${c.outcome}${c.message ? ` ${c.message}` : ''}`)).to.deep.equal([
-      'basic#put-get-round-trip: pass', 'basic#watcher-sees-online: pass', 'basic#idle-goes-unavailable: pass',
+      'basic#put-get-round-trip: pass',
+      'basic#watcher-sees-online: pass',
+      'basic#idle-goes-unavailable: pass',
     ]);
     expect(report.exit_code).to.equal(0);
     expect(report.target.embedded_mock).to.equal(true);
@@ -61,10 +67,13 @@ describe('end to end against the embedded mock', function () {
   it('turns an expected failure into xfail and an unexpected pass into xpass', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mpc-exp-'));
     const file = join(dir, 'exp.yaml');
-    await writeFile(file, `cases:
+    await writeFile(
+      file,
+      `cases:
   basic#put-get-round-trip: { expect: xfail, reason: status_msg is dropped, issue: "https://example.org/issues/1" }
   basic#nothing-here: { expect: skip, reason: stale }
-`);
+`,
+    );
     const broken = await runSuites({ suites: [E2E], faults: ['status-msg-dropped'], grep: /round-trip/, expectations: file });
     expect(broken.cases[0]!.outcome).to.equal('xfail');
     expect(broken.exit_code).to.equal(0);

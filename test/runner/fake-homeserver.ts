@@ -43,31 +43,41 @@ export async function startFakeHomeserver(options: { offerDummy?: boolean; share
     seen,
     presenceQueue: [],
     override: (h) => overrides.push(h),
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
-      const r: SeenRequest = { method: req.method ?? '', path: decodeURIComponent(url.pathname), query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString() };
+      const r: SeenRequest = {
+        method: req.method ?? '',
+        path: decodeURIComponent(url.pathname),
+        query: url.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      };
       seen.push(r);
       for (const h of overrides) if (h(r, res)) return;
       const body = r.body ? (JSON.parse(r.body) as Record<string, unknown>) : {};
       if (r.path === '/_matrix/client/versions') return json(res, 200, { versions: ['v1.19'] });
       if (r.path === '/_matrix/client/v3/register' && r.method === 'POST') {
         const auth = body.auth as { type?: string; session?: string } | undefined;
-        if (!auth) return json(res, 401, { session: 'sess1', flows: [{ stages: [options.offerDummy === false ? 'm.login.recaptcha' : 'm.login.dummy'] }], params: {} });
+        if (!auth)
+          return json(res, 401, { session: 'sess1', flows: [{ stages: [options.offerDummy === false ? 'm.login.recaptcha' : 'm.login.dummy'] }], params: {} });
         if (auth.type !== 'm.login.dummy' || auth.session !== 'sess1') return json(res, 400, { errcode: 'M_BAD_JSON' });
         users += 1;
         return json(res, 200, { user_id: `@${String(body.username)}:fake`, access_token: `tok-${users}`, device_id: 'D' });
       }
       if (r.path === '/_synapse/admin/v1/register') {
         if (r.method === 'GET') return json(res, 200, { nonce: 'n1' });
-        const mac = createHmac('sha1', options.sharedSecret ?? '').update(`n1\0${String(body.username)}\0${String(body.password)}\0notadmin`).digest('hex');
+        const mac = createHmac('sha1', options.sharedSecret ?? '')
+          .update(`n1\0${String(body.username)}\0${String(body.password)}\0notadmin`)
+          .digest('hex');
         if (mac !== body.mac) return json(res, 403, { errcode: 'M_FORBIDDEN', error: 'HMAC incorrect' });
         users += 1;
         return json(res, 200, { user_id: `@${String(body.username)}:fake`, access_token: `tok-${users}` });

@@ -70,9 +70,11 @@ describe('http client', () => {
   });
 
   it('reports a connection closed in the middle of the body', async () => {
-    const server = await rawServer((socket) => socket.once('data', () => {
-      socket.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"half":');
-    }));
+    const server = await rawServer((socket) =>
+      socket.once('data', () => {
+        socket.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"half":');
+      }),
+    );
     const err = await sendRequest({ method: 'GET', url: `${server.url}/x`, headers: {} }, 1000).catch((e: unknown) => e);
     await server.close();
     expect(err).to.be.instanceOf(TransportError).with.property('kind', 'reset');
@@ -120,7 +122,10 @@ describe('http client', () => {
 
     it('stops retrying a server that keeps answering 429 after MAX_RETRIES', async function () {
       this.timeout(10_000); // MAX_RETRIES pauses of MIN_RETRY_DELAY_MS
-      nock(BASE).put('/p').times(MAX_RETRIES + 1).reply(429, { errcode: 'M_LIMIT_EXCEEDED', retry_after_ms: 0 });
+      nock(BASE)
+        .put('/p')
+        .times(MAX_RETRIES + 1)
+        .reply(429, { errcode: 'M_LIMIT_EXCEEDED', retry_after_ms: 0 });
       const r = await sendWithRetry({ method: 'PUT', url: `${BASE}/p`, headers: {} }, { timeoutMs: 1000, deadline: Date.now() + 60_000, retry429: true });
       expect(r.status).to.equal(429);
       expect(nock.isDone()).to.equal(true);
@@ -130,9 +135,15 @@ describe('http client', () => {
       nock(BASE).put('/p').reply(429, { errcode: 'M_LIMIT_EXCEEDED', retry_after_ms: 130 }).put('/p').reply(200, {});
       const delays: number[] = [];
       const started = Date.now();
-      const r = await sendWithRetry({ method: 'PUT', url: `${BASE}/p`, headers: {}, body: '{}' }, {
-        timeoutMs: 1000, deadline: Date.now() + 5000, retry429: true, onRetry: (_r, d) => delays.push(d),
-      });
+      const r = await sendWithRetry(
+        { method: 'PUT', url: `${BASE}/p`, headers: {}, body: '{}' },
+        {
+          timeoutMs: 1000,
+          deadline: Date.now() + 5000,
+          retry429: true,
+          onRetry: (_r, d) => delays.push(d),
+        },
+      );
       expect(r.status).to.equal(200);
       expect(delays).to.deep.equal([130]);
       expect(Date.now() - started).to.be.at.least(125);

@@ -36,10 +36,11 @@ async function resettingServer(): Promise<{ url: string; connections: () => numb
     url: `http://127.0.0.1:${port}`,
     connections: () => connections,
     resets: () => resets,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -35,7 +35,9 @@ describe('check (suite lint)', () => {
   it('names the place and the rule', async () => {
     const clauses = await loadClauses(join(dir, 'catalogue.yaml'));
     const result = await lintSuites([join(dir, 'unknown-clause.yaml')], { clauseIds: new Set(clauses.map((c) => c.id)) });
-    expect(result.problems[0]!.message).to.match(/unknown-clause\.yaml:4:5: \[unknown-clause\] unknown-clause#the-case: clause "v1-no-such-clause" is not in the clause catalogue$/);
+    expect(result.problems[0]!.message).to.match(
+      /unknown-clause\.yaml:4:5: \[unknown-clause\] unknown-clause#the-case: clause "v1-no-such-clause" is not in the clause catalogue$/,
+    );
   });
 
   it('accepts factual titles', () => {
@@ -45,9 +47,12 @@ describe('check (suite lint)', () => {
 
   it('the check and coverage commands exit 1 / report uncovered clauses', async function () {
     this.timeout(30_000);
-    const cli = (args: string[]) => new Promise<{ code: number; stdout: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), ...args], { cwd: projectRoot }, (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout }));
-    });
+    const cli = (args: string[]) =>
+      new Promise<{ code: number; stdout: string }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), ...args], { cwd: projectRoot }, (err, stdout) =>
+          resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout }),
+        );
+      });
     const check = await cli(['check', 'test/fixtures/suites/lint/title-should.yaml', '--clauses', 'test/fixtures/suites/lint/catalogue.yaml']);
     expect(check.code).to.equal(1);
     expect(check.stdout).to.include('1 suite files, 1 cases: 1 problem(s)');

@@ -37,7 +37,8 @@ describe('suite loading', () => {
   });
 
   it('keeps the position of every matcher', () => {
-    const s = parseSuiteText(suite(`  - id: a
+    const s = parseSuiteText(
+      suite(`  - id: a
     title: Something holds
     level: MUST
     clauses: [c1]
@@ -46,7 +47,9 @@ describe('suite loading', () => {
         expect:
           body:
             - { path: presence, equals: online }
-`), 'suites/t.yaml');
+`),
+      'suites/t.yaml',
+    );
     const step = s.cases[0]!.steps[0]!;
     expect(step.kind === 'request' && step.expect!.body![0]!.at).to.equal('suites/t.yaml:12:15');
   });
@@ -56,9 +59,16 @@ describe('suite loading', () => {
   });
 
   it('refuses a step with two kinds', () => {
-    expect(problems(suite(okCase('a') + `      - wait: 1s
+    expect(
+      problems(
+        suite(
+          okCase('a') +
+            `      - wait: 1s
         request: { method: GET, path: /y }
-`))).to.include('want exactly one of request, sync_until, wait');
+`,
+        ),
+      ),
+    ).to.include('want exactly one of request, sync_until, wait');
   });
 
   it('explains what a duration looks like', () => {
@@ -111,17 +121,22 @@ describe('suite loading', () => {
     steps:
 `;
     expect(problems(suite(base + '      - wait: "{captured.retry}"\n'))).to.include('captured by no earlier step');
-    const ok = suite(base + `      - request: { method: GET, path: /x }
+    const ok = suite(
+      base +
+        `      - request: { method: GET, path: /x }
         capture: { retry: body.retry_after_ms }
       - wait: "{captured.retry} + 100ms"
-`);
+`,
+    );
     expect(parseSuiteText(ok, 'suites/t.yaml').cases[0]!.steps).to.have.length(2);
   });
 
   it('loads a folder and refuses the same full id in two files', async () => {
     const suites = await loadSuites([join(projectRoot, 'test/fixtures/suites/e2e')]);
     expect(suites.flatMap((s) => s.cases).length).to.be.greaterThan(0);
-    const err = await loadSuites([join(projectRoot, 'test/fixtures/suites/e2e'), join(projectRoot, 'test/fixtures/suites/e2e/basic.yaml')]).catch((e: unknown) => e);
+    const err = await loadSuites([join(projectRoot, 'test/fixtures/suites/e2e'), join(projectRoot, 'test/fixtures/suites/e2e/basic.yaml')]).catch(
+      (e: unknown) => e,
+    );
     expect((err as Error).message).to.match(/case basic#\S+ is also defined at/);
   });
 });

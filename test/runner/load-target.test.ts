@@ -26,8 +26,10 @@ describe('target profiles', () => {
 
   it('names file, line and column of schema violations', () => {
     const text = 'name: x\nregistration:\n  method: static\ntimers:\n  idle_timeout: -1\n  idel_timeout: 2\n';
-    expect(() => parseTargetProfile(text, 'bad.yaml')).to.throw(ConfigError)
-      .with.property('message').that.matches(/^bad\.yaml:\d+:\d+: /m)
+    expect(() => parseTargetProfile(text, 'bad.yaml'))
+      .to.throw(ConfigError)
+      .with.property('message')
+      .that.matches(/^bad\.yaml:\d+:\d+: /m)
       .and.includes('bad.yaml:5:3: target /timers/idle_timeout: got -1')
       .and.includes('bad.yaml:6:3: target /timers/idel_timeout: got 2, want nothing')
       .and.includes('/registration/users: got nothing, want property users');

@@ -7,11 +7,16 @@ import { loadSchemaRegistry } from '../../project/schemas.js';
 import { named, result, shard } from '../reporters/report-fixtures.js';
 
 describe('report merge', () => {
-  it('joins shards in plan order and recomputes the verdict by the run\'s rules', () => {
-    const merged = mergeReports(named([
-      shard('1/2', [result('a#x', 'pass', { position: 0 }), result('b#z', 'fail', { position: 3, level: 'SHOULD' })]),
-      shard('2/2', [result('a#y', 'error', { position: 1 }), result('b#w', 'xpass', { position: 2, level: 'MAY' })], { started_at: '2026-01-01T00:00:01.000Z', finished_at: '2026-01-01T00:00:05.000Z' }),
-    ]));
+  it("joins shards in plan order and recomputes the verdict by the run's rules", () => {
+    const merged = mergeReports(
+      named([
+        shard('1/2', [result('a#x', 'pass', { position: 0 }), result('b#z', 'fail', { position: 3, level: 'SHOULD' })]),
+        shard('2/2', [result('a#y', 'error', { position: 1 }), result('b#w', 'xpass', { position: 2, level: 'MAY' })], {
+          started_at: '2026-01-01T00:00:01.000Z',
+          finished_at: '2026-01-01T00:00:05.000Z',
+        }),
+      ]),
+    );
     expect(merged.cases.map((c) => c.id)).to.deep.equal(['a#x', 'a#y', 'b#w', 'b#z']);
     expect(merged.summary).to.deep.equal({ total: 4, pass: 1, fail: 1, error: 1, skip: 0, xfail: 0, xpass: 1, timeout: 0 });
     // An error of a MUST case and any xpass gate; a SHOULD failure does not without --strict.
@@ -33,7 +38,12 @@ describe('report merge', () => {
   });
 
   it('orders reports without positions by file and line', () => {
-    const merged = mergeReports(named([shard('1/2', [result('b#z', 'pass', { at: 'suites/b.yaml:9:5' })]), shard('2/2', [result('b#y', 'pass', { at: 'suites/b.yaml:3:5' }), result('a#x', 'pass', { at: 'suites/a.yaml:40:5' })])]));
+    const merged = mergeReports(
+      named([
+        shard('1/2', [result('b#z', 'pass', { at: 'suites/b.yaml:9:5' })]),
+        shard('2/2', [result('b#y', 'pass', { at: 'suites/b.yaml:3:5' }), result('a#x', 'pass', { at: 'suites/a.yaml:40:5' })]),
+      ]),
+    );
     expect(merged.cases.map((c) => c.id)).to.deep.equal(['a#x', 'b#y', 'b#z']);
   });
 
@@ -55,26 +65,49 @@ describe('report merge', () => {
     const strict = shard('2/2', []);
     strict.options = { ...strict.options, strict: true };
     expect(refusal([shard('1/2', []), strict])).to.match(/selection .*"strict":false.* vs .*"strict":true/);
-    expect(refusal([shard('1/2', [result('a#x', 'pass')]), shard('2/2', [result('a#x', 'pass')])])).to.equal('s2.json: case a#x is also in s1.json; shards of one run never share a case');
+    expect(refusal([shard('1/2', [result('a#x', 'pass')]), shard('2/2', [result('a#x', 'pass')])])).to.equal(
+      's2.json: case a#x is also in s1.json; shards of one run never share a case',
+    );
     expect(refusal([shard(undefined, []), shard('2/2', [])])).to.match(/^s1\.json: not a shard report, but s2\.json is/);
     expect(refusal([])).to.match(/at least one report/);
   });
 });
 
-
 describe('report merge: coverage', () => {
-  it('adds up cases and keeps a clause untested only when no shard tested it, with the shards\' reasons', () => {
+  it("adds up cases and keeps a clause untested only when no shard tested it, with the shards' reasons", () => {
     const one: RunCoverage = {
-      MUST: { cases_run: 3, cases_not_run: { capability: 1 }, clauses_tested: 2, clauses_not_tested: [{ id: 'a', why: 'no case in this run names it' }, { id: 'b', why: 'capability not claimed: presence_list' }, { id: 'c', why: 'no case in this run names it' }] },
+      MUST: {
+        cases_run: 3,
+        cases_not_run: { capability: 1 },
+        clauses_tested: 2,
+        clauses_not_tested: [
+          { id: 'a', why: 'no case in this run names it' },
+          { id: 'b', why: 'capability not claimed: presence_list' },
+          { id: 'c', why: 'no case in this run names it' },
+        ],
+      },
     };
     const two: RunCoverage = {
-      MUST: { cases_run: 4, cases_not_run: { capability: 2, selection: 1 }, clauses_tested: 3, clauses_not_tested: [{ id: 'b', why: 'capability not claimed: free_for_chat' }, { id: 'c', why: 'no case in this run names it' }] },
+      MUST: {
+        cases_run: 4,
+        cases_not_run: { capability: 2, selection: 1 },
+        clauses_tested: 3,
+        clauses_not_tested: [
+          { id: 'b', why: 'capability not claimed: free_for_chat' },
+          { id: 'c', why: 'no case in this run names it' },
+        ],
+      },
       SHOULD: { cases_run: 1, cases_not_run: {}, clauses_tested: 1, clauses_not_tested: [] },
     };
     expect(mergeCoverage([one, two])).to.deep.equal({
       MUST: {
-        cases_run: 7, cases_not_run: { capability: 3, selection: 1 }, clauses_tested: 3,
-        clauses_not_tested: [{ id: 'b', why: 'capability not claimed: presence_list; capability not claimed: free_for_chat' }, { id: 'c', why: 'no case in this run names it' }],
+        cases_run: 7,
+        cases_not_run: { capability: 3, selection: 1 },
+        clauses_tested: 3,
+        clauses_not_tested: [
+          { id: 'b', why: 'capability not claimed: presence_list; capability not claimed: free_for_chat' },
+          { id: 'c', why: 'no case in this run names it' },
+        ],
       },
       SHOULD: { cases_run: 1, cases_not_run: {}, clauses_tested: 1, clauses_not_tested: [] },
     });
@@ -84,19 +117,24 @@ describe('report merge: coverage', () => {
   });
 });
 
-describe('report merge: the whole run\'s coverage', () => {
-  const whole: RunCoverage = { MUST: { cases_run: 2, cases_not_run: {}, clauses_tested: 1, clauses_not_tested: [{ id: 'r0-x', why: 'not selected (--grep, --tag, --level)' }] } };
+describe("report merge: the whole run's coverage", () => {
+  const whole: RunCoverage = {
+    MUST: { cases_run: 2, cases_not_run: {}, clauses_tested: 1, clauses_not_tested: [{ id: 'r0-x', why: 'not selected (--grep, --tag, --level)' }] },
+  };
 
   it('takes the coverage every shard states for the whole run, not a join of their own', () => {
     const own: RunCoverage = { MUST: { cases_run: 1, cases_not_run: {}, clauses_tested: 1, clauses_not_tested: [] } };
-    const merged = mergeReports(named([shard('1/2', [], { coverage: own, whole_run_coverage: whole }), shard('2/2', [], { coverage: own, whole_run_coverage: whole })]));
+    const merged = mergeReports(
+      named([shard('1/2', [], { coverage: own, whole_run_coverage: whole }), shard('2/2', [], { coverage: own, whole_run_coverage: whole })]),
+    );
     expect(merged.coverage).to.deep.equal(whole);
     expect(merged).to.not.have.property('whole_run_coverage');
   });
 
   it('refuses shards that state different whole runs', () => {
     const other: RunCoverage = { MUST: { ...whole.MUST!, cases_run: 3 } };
-    expect(() => mergeReports(named([shard('1/2', [], { whole_run_coverage: whole }), shard('2/2', [], { whole_run_coverage: other })])))
-      .to.throw('s2.json: states another coverage of the whole run than s1.json: not shards of one plan');
+    expect(() => mergeReports(named([shard('1/2', [], { whole_run_coverage: whole }), shard('2/2', [], { whole_run_coverage: other })]))).to.throw(
+      's2.json: states another coverage of the whole run than s1.json: not shards of one plan',
+    );
   });
 });

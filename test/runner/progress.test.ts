@@ -14,7 +14,8 @@ registration: { method: dummy }
 timers: { request_timeout: 300, sync_poll_timeout: 20, delivery_deadline: 150 }
 `);
 
-const SUITE = parseSuiteText(`title: Progress
+const SUITE = parseSuiteText(
+  `title: Progress
 area: progress
 cases:
   - id: c
@@ -30,7 +31,9 @@ cases:
           match: [ { path: content.presence, equals: unavailable }, { path: content.status_msg, equals: away } ]
           deadline: 60ms
       - sync_until: { as: bob, sender: "{alice.user_id}", absent: true, deadline: 40ms, match: [ { path: content.presence, equals: online } ] }
-`, 'test/progress.yaml');
+`,
+  'test/progress.yaml',
+);
 
 describe('case progress events', () => {
   let fake: FakeHomeserver;

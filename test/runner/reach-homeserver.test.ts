@@ -8,7 +8,10 @@ import { ConfigError } from '../../project/errors.js';
 const BASE = 'http://hs.test';
 
 async function refusal(url: string, timeoutMs = 1000): Promise<string> {
-  const err = await checkHomeserverReachable(url, timeoutMs).then(() => undefined, (e: unknown) => e);
+  const err = await checkHomeserverReachable(url, timeoutMs).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).to.be.instanceOf(ConfigError);
   return (err as Error).message;
 }
@@ -28,13 +31,17 @@ describe('checkHomeserverReachable', () => {
   afterEach(() => nock.cleanAll());
 
   it('accepts a server that lists its versions', async () => {
-    nock(BASE).get('/_matrix/client/versions').reply(200, { versions: ['v1.19'] });
+    nock(BASE)
+      .get('/_matrix/client/versions')
+      .reply(200, { versions: ['v1.19'] });
     await checkHomeserverReachable(`${BASE}/`, 1000);
   });
 
   it('refuses a server that is not a homeserver', async () => {
     nock(BASE).get('/_matrix/client/versions').reply(404, 'Not Found');
-    expect(await refusal(BASE)).to.equal(`${BASE} does not answer like a Matrix homeserver: GET /_matrix/client/versions gave HTTP 404; give the base URL clients use, without /_matrix/...`);
+    expect(await refusal(BASE)).to.equal(
+      `${BASE} does not answer like a Matrix homeserver: GET /_matrix/client/versions gave HTTP 404; give the base URL clients use, without /_matrix/...`,
+    );
     nock(BASE).get('/_matrix/client/versions').reply(200, '<html>');
     expect(await refusal(BASE)).to.match(/gave a body that is not JSON$/);
     nock(BASE).get('/_matrix/client/versions').reply(200, { hello: 1 });

@@ -1,6 +1,7 @@
 // The `run` command as a user meets it: exit codes 0/1/2, messages, report files.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +11,14 @@ const E2E = 'test/fixtures/suites/e2e';
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), 'run', ...args], { cwd: projectRoot, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), 'run', ...args],
+      { cwd: projectRoot, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -25,8 +31,10 @@ describe('run command', function () {
     expect(r.stdout).to.match(/cases against mock \(the embedded mock at http:\/\/127\.0\.0\.1:\d+\)/);
     expect(r.stdout).to.match(/^status \(2\/2 pass\)$/m);
     expect(r.stdout).to.not.include('idle-goes-unavailable');
-    expect(r.stdout).to.match(/^3 cases: 2 pass, 1 skip in \d+(\.\d)?m?s(; \d+ info observations?( \(\d+ deviating\))?(, listed without --quiet)?)? — OK( \(partial: [^)]*\))?$/m);
-    expect(r.stdout).to.not.match(/\x1b\[/); // no colours when not on a TTY
+    expect(r.stdout).to.match(
+      /^3 cases: 2 pass, 1 skip in \d+(\.\d)?m?s(; \d+ info observations?( \(\d+ deviating\))?(, listed without --quiet)?)? — OK( \(partial: [^)]*\))?$/m,
+    );
+    expect(r.stdout).to.equal(stripVTControlCharacters(r.stdout)); // no colours when not on a TTY
   });
 
   it('exits 1 on a MUST failure, shows got/want with the place, and writes JSON and JUnit reports', async () => {
@@ -56,7 +64,9 @@ describe('run command', function () {
   it('exits 2 with file:line:col for a bad suite, before any request', async () => {
     const r = await cli(['test/fixtures/suites/invalid/bad-level.yaml']);
     expect(r.code).to.equal(2);
-    expect(r.stderr.trim()).to.equal('test/fixtures/suites/invalid/bad-level.yaml:6:5: suite /cases/0/level: got "MUSTNT", want one of MUST, SHOULD, MAY, INFO');
+    expect(r.stderr.trim()).to.equal(
+      'test/fixtures/suites/invalid/bad-level.yaml:6:5: suite /cases/0/level: got "MUSTNT", want one of MUST, SHOULD, MAY, INFO',
+    );
     expect(r.stdout).to.equal('');
   });
 

@@ -10,7 +10,8 @@ import { runCoverage } from '../../runner/plan/run-coverage.js';
 import type { Clause } from '../../runner/load/load-clauses.js';
 import { projectRoot } from '../../project/paths.js';
 
-const suite = parseSuiteText(`title: T
+const suite = parseSuiteText(
+  `title: T
 area: status
 cases:
   - id: shared
@@ -32,7 +33,9 @@ cases:
     requires: [free_for_chat]
     spec_versions: [r0]
     steps: [ { wait: 1 } ]
-`, 'suites/s.yaml');
+`,
+  'suites/s.yaml',
+);
 const clauses: Clause[] = [
   { id: 'v1-shared', level: 'MUST', scope: 'server', spec: 'v1.19', at: 'c:1:1' },
   { id: 'v1-only', level: 'MUST', scope: 'server', spec: 'v1.19', at: 'c:2:1' },
@@ -66,10 +69,16 @@ describe('run coverage', () => {
   it('coverage --target prints what a run against a profile would test', async function () {
     this.timeout(30_000);
     const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), 'coverage', '--target', 'test/fixtures/targets/no-capabilities.yaml'], { cwd: projectRoot },
-        (err, out) => (err ? reject(err) : resolve(out)));
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), 'coverage', '--target', 'test/fixtures/targets/no-capabilities.yaml'],
+        { cwd: projectRoot },
+        (err, out) => (err ? reject(err) : resolve(out)),
+      );
     });
-    expect(stdout).to.match(/^A run against test\/fixtures\/targets\/no-capabilities\.yaml \(spec text v1\.19\) would test:\n  MUST: \d+ cases run, \d+ not \(.*capability not claimed \d+/);
+    expect(stdout).to.match(
+      /^A run against test\/fixtures\/targets\/no-capabilities\.yaml \(spec text v1\.19\) would test:\n {2}MUST: \d+ cases run, \d+ not \(.*capability not claimed \d+/,
+    );
     expect(stdout).to.match(/untested MUST clause v1-put-rate-limit-429: capability not claimed: rate_limit/);
     expect(stdout).to.match(/Partial at MUST: \d+ MUST cases not run, \d+ MUST clauses untested\n$/);
   });

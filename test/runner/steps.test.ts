@@ -59,7 +59,9 @@ describe('steps against a fake homeserver', () => {
       fake = await startFakeHomeserver({ offerDummy: false });
       const r = only(await run(fake, CASE('      - wait: 1\n')));
       expect(r.outcome).to.equal('error');
-      expect(r.message).to.match(/^test\/steps\.yaml:4:5: provisioning: registering alice \(m\.login\.dummy\): the server does not offer .*m\.login\.recaptcha/);
+      expect(r.message).to.match(
+        /^test\/steps\.yaml:4:5: provisioning: registering alice \(m\.login\.dummy\): the server does not offer .*m\.login\.recaptcha/,
+      );
     });
 
     it('registers with the shared secret (HMAC-SHA1 over the nonce)', async () => {
@@ -71,7 +73,10 @@ describe('steps against a fake homeserver', () => {
     });
 
     it('hands out static users in order and errors when they run out', async () => {
-      const profile = PROFILE.replace('{ method: dummy }', '{ method: static, users: [{ user_id: "@s1:fake", access_token: t1 }, { user_id: "@s2:fake", access_token: t2 }] }');
+      const profile = PROFILE.replace(
+        '{ method: dummy }',
+        '{ method: static, users: [{ user_id: "@s1:fake", access_token: t1 }, { user_id: "@s2:fake", access_token: t2 }] }',
+      );
       const steps = '      - request: { as: bob, method: GET, path: "/_matrix/client/v3/presence/{alice.user_id}/status" }\n';
       // Static users are taken per case, all at once: with two users, one two-actor case fits.
       const report = await run(fake, CASE(steps) + CASE(steps).replace('id: c', 'id: d'), profile);
@@ -83,7 +88,15 @@ describe('steps against a fake homeserver', () => {
     });
 
     it('creates rooms as the creator and joins the members', async () => {
-      const r = only(await run(fake, CASE('      - request: { as: bob, method: GET, path: "/r/{rooms.shared.room_id}" }\n', '    rooms: [{ name: shared, creator: alice, members: [bob] }]\n')));
+      const r = only(
+        await run(
+          fake,
+          CASE(
+            '      - request: { as: bob, method: GET, path: "/r/{rooms.shared.room_id}" }\n',
+            '    rooms: [{ name: shared, creator: alice, members: [bob] }]\n',
+          ),
+        ),
+      );
       expect(r.outcome).to.equal('pass');
       const create = fake.seen.find((s) => s.path.endsWith('/createRoom'))!;
       expect(create.headers.authorization).to.equal('Bearer tok-1');
@@ -174,14 +187,26 @@ describe('steps against a fake homeserver', () => {
         res.end('<h1>oops</h1>');
         return true;
       });
-      const r = only(await run(fake, CASE('      - request: { method: GET, path: /html500 }\n        expect: { status: 200, body: [ { path: presence, equals: online } ] }\n        capture: { p: body.presence }\n')));
+      const r = only(
+        await run(
+          fake,
+          CASE(
+            '      - request: { method: GET, path: /html500 }\n        expect: { status: 200, body: [ { path: presence, equals: online } ] }\n        capture: { p: body.presence }\n',
+          ),
+        ),
+      );
       expect(r.outcome).to.equal('fail');
       expect(r.message).to.equal('test/steps.yaml:11:19: status: got 500, want 200');
     });
 
     it('does not capture from a response whose checks failed (the case is a fail, not an error)', async () => {
       fake.override((req, res) => req.path === '/wrong' && json(res, 200, {}));
-      const r = only(await run(fake, CASE('      - request: { method: GET, path: /wrong }\n        expect: { status: 429 }\n        capture: { retry: body.retry_after_ms }\n')));
+      const r = only(
+        await run(
+          fake,
+          CASE('      - request: { method: GET, path: /wrong }\n        expect: { status: 429 }\n        capture: { retry: body.retry_after_ms }\n'),
+        ),
+      );
       expect(r.outcome).to.equal('fail');
       expect(r.checks).to.have.length(1);
     });
@@ -206,7 +231,9 @@ describe('steps against a fake homeserver', () => {
 
     it('repeats a request until the status appears, without retrying the 429', async () => {
       let n = 0;
-      fake.override((req, res) => req.path === '/burst' && (++n >= 3 ? json(res, 429, { errcode: 'M_LIMIT_EXCEEDED', retry_after_ms: 5 }) : json(res, 200, {})));
+      fake.override(
+        (req, res) => req.path === '/burst' && (++n >= 3 ? json(res, 429, { errcode: 'M_LIMIT_EXCEEDED', retry_after_ms: 5 }) : json(res, 200, {})),
+      );
       const steps = `      - request: { as: alice, method: PUT, path: /burst, body: {}, repeat: { count: 10, until: { status: 429 } } }
         expect: { status: 429, body: [ { path: retry_after_ms, type: integer } ] }
 `;
@@ -216,7 +243,9 @@ describe('steps against a fake homeserver', () => {
 
     it('retries a 429 after the advertised delay outside rate-limit cases, and not inside them', async () => {
       let n = 0;
-      fake.override((req, res) => req.path === '/limited' && (++n % 2 === 1 ? json(res, 429, { errcode: 'M_LIMIT_EXCEEDED', retry_after_ms: 10 }) : json(res, 200, {})));
+      fake.override(
+        (req, res) => req.path === '/limited' && (++n % 2 === 1 ? json(res, 429, { errcode: 'M_LIMIT_EXCEEDED', retry_after_ms: 10 }) : json(res, 200, {})),
+      );
       const steps = '      - request: { method: GET, path: /limited }\n        expect: { status: 200 }\n';
       expect(only(await run(fake, CASE(steps))).outcome).to.equal('pass');
       expect(n).to.equal(2);
@@ -249,7 +278,9 @@ describe('steps against a fake homeserver', () => {
       const check = late.checks.find((c) => c.path === 'answered in')!;
       expect(check.passed).to.equal(false);
       expect(check.message).to.match(/^test\/steps\.yaml:11:\d+: answered in 3\d\dms, want at most 100ms$/);
-      const quick = only(await run(fake, CASE('      - request: { method: GET, path: /fast }\n        expect: { status: 200, answered_within: "request_timeout" }\n')));
+      const quick = only(
+        await run(fake, CASE('      - request: { method: GET, path: /fast }\n        expect: { status: 200, answered_within: "request_timeout" }\n')),
+      );
       expect(quick.outcome).to.equal('pass');
       expect(quick.checks.find((c) => c.path === 'answered in')!.passed).to.equal(true);
     });
@@ -257,8 +288,15 @@ describe('steps against a fake homeserver', () => {
     it('a refused connection before the run is one configuration error', async () => {
       const url = fake.url;
       await fake.close();
-      const err = await runSuites({ suites: suiteOf(CASE('      - wait: 1\n')), target: parseTargetProfile(PROFILE), homeserver: url, expectations: false })
-        .then(() => undefined, (e: unknown) => e);
+      const err = await runSuites({
+        suites: suiteOf(CASE('      - wait: 1\n')),
+        target: parseTargetProfile(PROFILE),
+        homeserver: url,
+        expectations: false,
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect((err as Error).message).to.match(/^cannot reach the homeserver at http:\/\/127\.0\.0\.1:\d+: connection refused/);
       fake = await startFakeHomeserver();
     });
@@ -324,7 +362,9 @@ describe('steps against a fake homeserver', () => {
 `;
       const r = only(await run(fake, CASE(steps)));
       expect(r.outcome).to.equal('fail');
-      expect(r.checks[0]!.message).to.match(/^test\/steps\.yaml:10:9: no m\.presence event from @y:fake matched within \d+ms; last seen content: \{"presence":"online"\}$/);
+      expect(r.checks[0]!.message).to.match(
+        /^test\/steps\.yaml:10:9: no m\.presence event from @y:fake matched within \d+ms; last seen content: \{"presence":"online"\}$/,
+      );
       expect(r.checks[1]!.message).to.equal('test/steps.yaml:13:20: content.presence: got "online", want "unavailable"');
     });
 
@@ -346,7 +386,7 @@ describe('steps against a fake homeserver', () => {
       expect(fake.seen.find((s) => s.path.endsWith('/sync'))!.query.get('set_presence')).to.equal('online');
     });
 
-    it('keeps the events a step did not look at for the watcher\'s later steps', async () => {
+    it("keeps the events a step did not look at for the watcher's later steps", async () => {
       // One /sync delivers carol's event after alice's: the step waiting for alice must leave carol's
       // for the next step, which would otherwise wait in vain (the server sends it only once).
       fake.presenceQueue.push(event('@alice:fake', 'online'), event('@carol:fake', 'unavailable'), event('@alice:fake', 'offline'));

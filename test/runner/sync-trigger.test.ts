@@ -132,7 +132,9 @@ describe('sync_until trigger and within', () => {
     const delay = r.checks.find((c) => !c.passed)!;
     expect(delay.actual).to.be.a('number').greaterThan(300);
     expect(r.failed_at).to.deep.equal(['test/trigger.yaml:22:11']);
-    expect(r.message).to.match(/^test\/trigger\.yaml:22:11: presence of @\S+ seen by bob: arrived \d+ms after the trigger, want within 100ms; the \/sync that delivered it had been waiting \d+ms when the trigger was sent and answered after \d+ms \(its timeout: 400ms\), so the change did not wake it$/);
+    expect(r.message).to.match(
+      /^test\/trigger\.yaml:22:11: presence of @\S+ seen by bob: arrived \d+ms after the trigger, want within 100ms; the \/sync that delivered it had been waiting \d+ms when the trigger was sent and answered after \d+ms \(its timeout: 400ms\), so the change did not wake it$/,
+    );
   });
 
   it('does not count events delivered before the trigger (the catch-up poll takes them)', async () => {
@@ -164,12 +166,14 @@ describe('sync_until trigger and within', () => {
     longPolling(fake, false);
     const r = await runOne(fake.url, WATCH('', '200ms'));
     expect(r.outcome).to.equal('error');
-    expect(r.message).to.equal('test/trigger.yaml:10:9: poll_timeout 400ms is too short to tell a woken long-poll from one answered at its timeout: want at least after + 2 × within = 430ms');
+    expect(r.message).to.equal(
+      'test/trigger.yaml:10:9: poll_timeout 400ms is too short to tell a woken long-poll from one answered at its timeout: want at least after + 2 × within = 430ms',
+    );
   });
 
   it('absent with a trigger: no matching event may follow the trigger', async () => {
     longPolling(fake, true);
-    const steps = WATCH().replace(/          within: .*\n/, '          absent: true\n          deadline: 100ms\n');
+    const steps = WATCH().replace(/ {10}within: .*\n/, '          absent: true\n          deadline: 100ms\n');
     const r = await runOne(fake.url, steps);
     expect(r.outcome).to.equal('fail');
     expect(r.message).to.match(/got a matching event after \d+ms after the trigger, want none within 100ms/);
@@ -200,7 +204,9 @@ describe('sync_until trigger: loading', () => {
   });
 
   it('refuses within without a trigger, and within beside absent', () => {
-    expect(refused(`      - sync_until: { as: bob, within: 1s, match: [] }\n`)).to.match(/^suites\/t\.yaml:10:9: .*must have property trigger when property within is present/);
+    expect(refused(`      - sync_until: { as: bob, within: 1s, match: [] }\n`)).to.match(
+      /^suites\/t\.yaml:10:9: .*must have property trigger when property within is present/,
+    );
     expect(refused(WATCH('          absent: true\n'))).to.match(/^suites\/t\.yaml:10:9: /);
   });
 
@@ -225,11 +231,14 @@ describe('sync_until trigger against the embedded mock', function () {
 registration: { method: dummy }
 timers: { request_timeout: 2000, sync_poll_timeout: 50, delivery_deadline: 1500, idle_timeout: 5000, sync_online_timeout: 10000 }
 `;
-  const steps = WATCH().replace('      - sync_until:', `      - request: { as: alice, method: POST, path: /_matrix/client/v3/createRoom, body: { invite: ["{bob.user_id}"] } }
+  const steps = WATCH().replace(
+    '      - sync_until:',
+    `      - request: { as: alice, method: POST, path: /_matrix/client/v3/createRoom, body: { invite: ["{bob.user_id}"] } }
         capture: { room: body.room_id }
       - request: { as: bob, method: POST, path: "/_matrix/client/v3/join/{captured.room}", body: {} }
         expect: { status: 200 }
-      - sync_until:`);
+      - sync_until:`,
+  );
 
   async function againstMock(faults: string[]): Promise<CaseResult> {
     const report = await runSuites({

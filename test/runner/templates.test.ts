@@ -18,8 +18,7 @@ describe('templates', () => {
   });
 
   it('keeps the type of a whole captured value', () => {
-    expect(renderValue({ n: '{captured.count}', s: 'n={captured.count}', t: '{timers.idle_timeout}' }, ctx))
-      .to.deep.equal({ n: 3, s: 'n=3', t: '1500' });
+    expect(renderValue({ n: '{captured.count}', s: 'n={captured.count}', t: '{timers.idle_timeout}' }, ctx)).to.deep.equal({ n: 3, s: 'n=3', t: '1500' });
   });
 
   it('refuses unknown names', () => {

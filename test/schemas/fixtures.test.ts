@@ -68,7 +68,7 @@ describe('fixtures', () => {
       const name = relative(validRoot, file).split(sep).join('/');
       // A release's own schema is chosen by a spec tree's release, never by a payload's shape.
       const releaseSchema = RELEASE_SCHEMAS.some((r) => r.alias === alias);
-      it(`${name} is valid${releaseSchema ? ' (a release\'s schema, chosen by release)' : ', and automatic choice picks a schema that agrees'}`, () => {
+      it(`${name} is valid${releaseSchema ? " (a release's schema, chosen by release)" : ', and automatic choice picks a schema that agrees'}`, () => {
         const data = JSON.parse(readFileSync(file, 'utf8')) as unknown;
         expect(registry.validate(alias, data)).to.deep.equal([]);
         if (releaseSchema) return;

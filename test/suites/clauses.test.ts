@@ -7,8 +7,7 @@ import type { SuiteCase } from '../../runner/load/suite-types.js';
 import { loadAllCases, readClauseCatalogue, type Clause } from './suite-catalogue.js';
 
 // Server-scoped clauses no case can check, each with the reason (also in the clause's note).
-const UNCOVERABLE: Record<string, string> = {
-};
+const UNCOVERABLE: Record<string, string> = {};
 
 describe('suites: clause catalogue', () => {
   const catalogue = readClauseCatalogue();
@@ -35,8 +34,14 @@ describe('suites: clause catalogue', () => {
 
   it('covers all five spec texts and the v1.19 presence endpoints', () => {
     const documents = new Set(catalogue.clauses.map((c) => c.source.document));
-    for (const doc of ['1-current-presence-tail.md', '2-current-presence-module.md', '3-r0-presence-module.rst',
-      '4-early-client-server-api.rst', '5-early-events.rst', 'presence.yaml']) {
+    for (const doc of [
+      '1-current-presence-tail.md',
+      '2-current-presence-module.md',
+      '3-r0-presence-module.rst',
+      '4-early-client-server-api.rst',
+      '5-early-events.rst',
+      'presence.yaml',
+    ]) {
       expect(documents, doc).to.include(doc);
     }
   });
@@ -55,9 +60,7 @@ describe('suites: clause catalogue', () => {
 
   it('every server-scoped clause has a case (or a recorded reason why none can exist)', () => {
     const named = new Set(cases.flatMap((c) => c.clauses));
-    const uncovered = catalogue.clauses
-      .filter((c: Clause) => c.scope === 'server' && !named.has(c.id) && !(c.id in UNCOVERABLE))
-      .map((c) => c.id);
+    const uncovered = catalogue.clauses.filter((c: Clause) => c.scope === 'server' && !named.has(c.id) && !(c.id in UNCOVERABLE)).map((c) => c.id);
     expect(uncovered).to.deep.equal([]);
     for (const id of Object.keys(UNCOVERABLE)) expect(named.has(id), `${id} is covered now; drop it from UNCOVERABLE`).to.equal(false);
   });

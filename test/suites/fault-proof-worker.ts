@@ -15,7 +15,6 @@ import { targetsDir } from '../../project/paths.js';
 import type { SuiteCase } from '../../runner/load/suite-types.js';
 import { DIALECT_PROFILES, loadAllCases } from './suite-catalogue.js';
 
-
 export interface CaseOutcome {
   id: string;
   /** The case's level (INFO cases record, they cannot fail). */
@@ -56,9 +55,11 @@ function outcomes(cases: CaseResult[], ids?: string[]): CaseOutcome[] {
 
 async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
-  await Promise.all(Array.from({ length: Math.min(size, queue.length) }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(size, queue.length) }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }),
+  );
 }
 
 function appliesTo(c: SuiteCase, profile: TargetProfile): boolean {
@@ -77,7 +78,11 @@ async function main(): Promise<void> {
   // must not share the event loop with a dozen faulty mocks. The fault runs only need to fail.
   for (const [i, profile] of profiles.entries()) {
     const report = await runSuites({ target: profile, strict: true, jobs: JOBS, expectations: false });
-    result.baseline[DIALECT_PROFILES[i]!] = { exit_code: report.exit_code, duration_ms: report.duration_ms, cases: outcomes(report.cases.filter((c) => c.outcome !== 'skip')) };
+    result.baseline[DIALECT_PROFILES[i]!] = {
+      exit_code: report.exit_code,
+      duration_ms: report.duration_ms,
+      cases: outcomes(report.cases.filter((c) => c.outcome !== 'skip')),
+    };
   }
   const runs: { key: string; fault: string; profile: TargetProfile; ids: string[] }[] = [];
   for (const [i, profile] of profiles.entries()) {
@@ -88,7 +93,13 @@ async function main(): Promise<void> {
   }
   await inPool(runs, FAULT_CONCURRENCY, async ({ key, fault, profile, ids }) => {
     const report = await runSuites({ target: profile, faults: [fault], ids, jobs: JOBS, expectations: false });
-    result.faults[key] = { duration_ms: report.duration_ms, cases: outcomes(report.cases.filter((c) => c.outcome !== 'skip' || !c.message?.startsWith('not selected')), ids) };
+    result.faults[key] = {
+      duration_ms: report.duration_ms,
+      cases: outcomes(
+        report.cases.filter((c) => c.outcome !== 'skip' || !c.message?.startsWith('not selected')),
+        ids,
+      ),
+    };
   });
   // Sixteen faulty mocks at once load a small machine enough that a timer-bound case can miss the
   // moment its fault shows (a state change lands late). A case that escaped is run once more, alone;

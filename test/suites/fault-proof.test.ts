@@ -58,7 +58,9 @@ describe('suites: fault proof (every suite against the embedded mock)', function
 
   it('every case that can fail (not INFO) is proven by at least one implemented fault, in each dialect it runs in', function () {
     const proven = new Set(Object.entries(result.faults).flatMap(([key, f]) => f.cases.filter(caught).map((c) => `${c.id}@${key.split('@')[1]}`)));
-    const unproven = Object.entries(result.baseline).flatMap(([profile, b]) => b.cases.filter((c) => c.level !== 'INFO').map((c) => `${c.id}@${profile}`)).filter((id) => !proven.has(id));
+    const unproven = Object.entries(result.baseline)
+      .flatMap(([profile, b]) => b.cases.filter((c) => c.level !== 'INFO').map((c) => `${c.id}@${profile}`))
+      .filter((id) => !proven.has(id));
     expect(unproven, `cases no fault makes fail: ${unproven.join(', ')}`).to.deep.equal([]);
   });
 });

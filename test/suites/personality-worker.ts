@@ -13,10 +13,15 @@ async function main(): Promise<void> {
   const result: PersonalityOutcomes = {};
   for (const { personality } of REAL_SERVER_RUNS) {
     const report = await runSuites({ target: join(targetsDir, `${personality}.yaml`), strict: true });
-    result[personality] = Object.fromEntries(report.cases.map((c) => [c.id, {
-      outcome: c.outcome,
-      ...(c.message ? { message: c.message.slice(0, 300) } : {}),
-    }]));
+    result[personality] = Object.fromEntries(
+      report.cases.map((c) => [
+        c.id,
+        {
+          outcome: c.outcome,
+          ...(c.message ? { message: c.message.slice(0, 300) } : {}),
+        },
+      ]),
+    );
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -50,7 +50,9 @@ describe('suites: personalities held to real servers', function () {
         const differ = real.cases
           // What an outcome says about the server, whatever expectations file each run had (xfail is a failure).
           .filter((c) => outcomeClass(mine[c.id]?.outcome ?? null) !== outcomeClass(c.outcome))
-          .map((c) => `${c.id}: real ${c.outcome}, ${personality} ${mine[c.id]?.outcome ?? 'missing'}${mine[c.id]?.message ? ` (${mine[c.id]!.message})` : ''}`);
+          .map(
+            (c) => `${c.id}: real ${c.outcome}, ${personality} ${mine[c.id]?.outcome ?? 'missing'}${mine[c.id]?.message ? ` (${mine[c.id]!.message})` : ''}`,
+          );
         expect(differ).to.deep.equal([]);
         expect(Object.keys(mine).sort()).to.deep.equal(real.cases.map((c) => c.id).sort());
       });

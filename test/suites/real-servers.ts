@@ -15,6 +15,4 @@ export interface RealServerRun {
 /** The saved reports of real runs, as `npm run dendrite -- --report-json FILE` (or synapse) writes them. */
 export const reportsDir = join(fixturesDir, 'reports');
 
-export const REAL_SERVER_RUNS: readonly RealServerRun[] = [
-  { personality: 'dendrite-like', report: join(reportsDir, 'dendrite-v0.13.8.json') },
-];
+export const REAL_SERVER_RUNS: readonly RealServerRun[] = [{ personality: 'dendrite-like', report: join(reportsDir, 'dendrite-v0.13.8.json') }];

@@ -39,13 +39,15 @@ export const PERSONALITIES = ['dendrite-like', 'conduwuit-like', 'tuwunel-like']
 const CONCURRENCY = 4;
 
 function notPassed(cases: CaseResult[], accept: (c: CaseResult) => boolean): VariantCaseOutcome[] {
-  return cases.filter((c) => !accept(c)).map((c) => ({
-    id: c.id,
-    clauses: c.clauses,
-    outcome: c.outcome,
-    ...(failureLevel(c) ? { failure_level: failureLevel(c) } : {}),
-    ...(c.message ? { message: c.message.slice(0, 400) } : {}),
-  }));
+  return cases
+    .filter((c) => !accept(c))
+    .map((c) => ({
+      id: c.id,
+      clauses: c.clauses,
+      outcome: c.outcome,
+      ...(failureLevel(c) ? { failure_level: failureLevel(c) } : {}),
+      ...(c.message ? { message: c.message.slice(0, 400) } : {}),
+    }));
 }
 
 /** The mock's profile as a server with this variant would state it. */
@@ -60,9 +62,11 @@ export function profileFor(base: TargetProfile, variant: string): TargetProfile 
 
 async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
-  await Promise.all(Array.from({ length: Math.min(size, queue.length) }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(size, queue.length) }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }),
+  );
 }
 
 const passedOrSkipped = (c: CaseResult) => c.outcome === 'pass' || c.outcome === 'skip';
@@ -79,7 +83,10 @@ async function main(): Promise<void> {
     let failing = notPassed(report.cases, passedOrSkipped);
     if (failing.length > 0) {
       const again = await runSuites({ target, variants: [variant], strict: true, expectations: false, ids: failing.map((c) => c.id), jobs: failing.length });
-      failing = notPassed(again.cases.filter((c) => failing.some((f) => f.id === c.id)), passedOrSkipped).map((c) => ({ ...c, rerun_alone: true }));
+      failing = notPassed(
+        again.cases.filter((c) => failing.some((f) => f.id === c.id)),
+        passedOrSkipped,
+      ).map((c) => ({ ...c, rerun_alone: true }));
     }
     result.variants[`${variant}@${base.name}`] = { takes: [...((VARIANTS[variant as keyof typeof VARIANTS] as VariantSpec).takes ?? [])], not_passed: failing };
   });
@@ -89,7 +96,10 @@ async function main(): Promise<void> {
     let off = notPassed(report.cases, asExpected);
     if (off.length > 0 && !off.some((c) => c.outcome === 'xpass')) {
       report = await runSuites({ target: file, strict: true, ids: off.map((c) => c.id), jobs: off.length });
-      off = notPassed(report.cases.filter((c) => off.some((f) => f.id === c.id)), asExpected).map((c) => ({ ...c, rerun_alone: true }));
+      off = notPassed(
+        report.cases.filter((c) => off.some((f) => f.id === c.id)),
+        asExpected,
+      ).map((c) => ({ ...c, rerun_alone: true }));
     }
     result.personalities[name] = { exit_code: off.length === 0 ? 0 : report.exit_code, not_as_expected: off };
   }

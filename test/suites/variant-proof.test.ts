@@ -26,23 +26,23 @@ describe('suites: variant proof (no false reds)', function () {
     result = await runProofWorker<VariantProofResult>('variant-proof-worker.ts', 'variant proof', LIMIT_MS);
   });
 
-  it('ran every variant of the catalogue against each dialect\'s mock', () => {
-    const expected = VARIANT_NAMES.flatMap((v) => DIALECT_PROFILES
-      .filter((p) => appliesTo(v, { spec_version: SPEC_VERSION_OF[p]! }))
-      .map((p) => `${v}@${p}`));
+  it("ran every variant of the catalogue against each dialect's mock", () => {
+    const expected = VARIANT_NAMES.flatMap((v) => DIALECT_PROFILES.filter((p) => appliesTo(v, { spec_version: SPEC_VERSION_OF[p]! })).map((p) => `${v}@${p}`));
     expect(Object.keys(result.variants).sort()).to.deep.equal(expected.sort());
     expect(expected.length).to.be.greaterThan(VARIANT_NAMES.length * 2);
   });
 
   it('with each variant alone, no case fails at MUST (nor errors or times out at MUST)', () => {
-    const red = Object.entries(result.variants).flatMap(([v, r]) => r.not_passed.filter((c) => c.failure_level === 'MUST').map((c) => `${v} -> ${describeCase(c)}`));
+    const red = Object.entries(result.variants).flatMap(([v, r]) =>
+      r.not_passed.filter((c) => c.failure_level === 'MUST').map((c) => `${v} -> ${describeCase(c)}`),
+    );
     expect(red).to.deep.equal([]);
   });
 
   it('a case fails at SHOULD only under a variant that takes the freedom of one of its clauses', () => {
-    const red = Object.entries(result.variants).flatMap(([v, r]) => r.not_passed
-      .filter((c) => c.failure_level === 'SHOULD' && !c.clauses.some((id) => r.takes.includes(id)))
-      .map((c) => `${v} -> ${describeCase(c)}`));
+    const red = Object.entries(result.variants).flatMap(([v, r]) =>
+      r.not_passed.filter((c) => c.failure_level === 'SHOULD' && !c.clauses.some((id) => r.takes.includes(id))).map((c) => `${v} -> ${describeCase(c)}`),
+    );
     expect(red).to.deep.equal([]);
   });
 

@@ -71,15 +71,13 @@ describe('synapse homeserver config', () => {
     expect(config['registration_shared_secret']).to.equal('reg');
   });
 
-  it('uses the profile\'s shared secret when it has one', () => {
+  it("uses the profile's shared secret when it has one", () => {
     const profile = parseTargetProfile('name: s\nregistration: { method: shared_secret, shared_secret: sesame }\n');
     expect(homeserverConfig(profile, settings)['registration_shared_secret']).to.equal('sesame');
   });
 
   it('refuses an idle_timeout not above last_active_granularity, as Synapse would', () => {
-    const profile = parseTargetProfile(
-      'name: s\nregistration: { method: dummy }\ntimers: { idle_timeout: 1000, last_active_granularity: 1000 }\n',
-    );
+    const profile = parseTargetProfile('name: s\nregistration: { method: dummy }\ntimers: { idle_timeout: 1000, last_active_granularity: 1000 }\n');
     expect(() => homeserverConfig(profile, settings)).to.throw(/idle_timeout \(1000\) must be greater than/);
   });
 

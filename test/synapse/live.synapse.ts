@@ -69,7 +69,9 @@ describe('live Synapse (scripts/synapse/start.sh)', () => {
   it('answers /versions with a v1 version', async () => {
     const r = await call('GET', '/_matrix/client/versions');
     expect(r.status).to.equal(200);
-    expect(r.body['versions']).to.be.an('array').that.satisfies((v: string[]) => v.some((x) => /^v1\./.test(x)));
+    expect(r.body['versions'])
+      .to.be.an('array')
+      .that.satisfies((v: string[]) => v.some((x) => /^v1\./.test(x)));
   });
 
   it('registers users with m.login.dummy and round-trips their presence', async () => {
@@ -79,7 +81,7 @@ describe('live Synapse (scripts/synapse/start.sh)', () => {
     expect(got.body).to.include({ presence: 'online', status_msg: 'hi', currently_active: true });
   });
 
-  it('limits PUT /presence to the profile\'s burst', async () => {
+  it("limits PUT /presence to the profile's burst", async () => {
     const bob = await register('bob');
     const burst = profile.rate_limit!.burst;
     const statuses: number[] = [];
@@ -94,7 +96,7 @@ describe('live Synapse (scripts/synapse/start.sh)', () => {
     expect(last!.body['retry_after_ms']).to.be.a('number');
   });
 
-  it('turns an idle user unavailable after the profile\'s idle_timeout, not Synapse\'s 5 minutes', async function () {
+  it("turns an idle user unavailable after the profile's idle_timeout, not Synapse's 5 minutes", async function () {
     // Synapse applies presence timeouts only from 30 s after start-up (start.sh records the start).
     const early = Math.max(0, startedAtMs() + 31_000 - Date.now());
     this.timeout(60_000 + early);

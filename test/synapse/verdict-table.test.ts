@@ -15,7 +15,7 @@ describe('synapse verdict table', () => {
     expect(verdictOf([{ id: 'a#z', clauses: ['c'], outcome: 'fail' }])).to.equal('**deviates**: a#z');
   });
 
-  it('an expected CASE failure is the case\'s fault, not the server\'s', () => {
+  it("an expected CASE failure is the case's fault, not the server's", () => {
     expect(verdictOf([pass('a#y'), xfail('a#x', 'CASE waits too little')])).to.equal('conforms; case issue: a#x');
   });
 
@@ -26,14 +26,20 @@ describe('synapse verdict table', () => {
 
   it('a column per report; a clause binds a target of its own text or one whose cases name it', () => {
     const clause = (id: string, spec: string) => ({ id, level: 'MUST', scope: 'server', source: { spec, section: 's' } });
-    const v1 = { target: { name: 'hs', spec_version: 'v1.19' }, cases: [
-      { id: 'a#shared', clauses: ['v1-shared'], outcome: 'pass' },
-      { id: 'a#r0', clauses: ['r0-only'], outcome: 'skip', message: 'applies to spec r0; the target implements v1.19' },
-    ] };
-    const r0 = { target: { name: 'hs-r0', spec_version: 'r0' }, cases: [
-      { id: 'a#shared', clauses: ['v1-shared'], outcome: 'fail' },
-      { id: 'a#r0', clauses: ['r0-only'], outcome: 'xfail', expectation: { reason: 'DEVIATION r0-only' } },
-    ] };
+    const v1 = {
+      target: { name: 'hs', spec_version: 'v1.19' },
+      cases: [
+        { id: 'a#shared', clauses: ['v1-shared'], outcome: 'pass' },
+        { id: 'a#r0', clauses: ['r0-only'], outcome: 'skip', message: 'applies to spec r0; the target implements v1.19' },
+      ],
+    };
+    const r0 = {
+      target: { name: 'hs-r0', spec_version: 'r0' },
+      cases: [
+        { id: 'a#shared', clauses: ['v1-shared'], outcome: 'fail' },
+        { id: 'a#r0', clauses: ['r0-only'], outcome: 'xfail', expectation: { reason: 'DEVIATION r0-only' } },
+      ],
+    };
     const table = verdictTable([v1, r0], [clause('v1-shared', 'v1.19'), clause('r0-only', 'r0'), clause('early-only', 'early')]).split('\n');
     expect(table[0]).to.equal('| clause | level | hs (v1.19): cases passed, verdict | hs-r0 (r0): cases passed, verdict |');
     expect(table.slice(2)).to.deep.equal([

@@ -34,6 +34,8 @@ describe('automatic schema choice', () => {
 
   it('refuses a payload kind the chosen spec version does not have', () => {
     const choice = chooseSchema([], 'current');
-    expect(choice).to.have.property('reason').that.matches(/presence-list-response payload, which the current spec does not have/);
+    expect(choice)
+      .to.have.property('reason')
+      .that.matches(/presence-list-response payload, which the current spec does not have/);
   });
 });

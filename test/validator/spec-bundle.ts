@@ -40,7 +40,9 @@ export function specTree(ref: string, parts: string[] = ['data', 'api', 'event-s
     const present = execFileSync('git', ['-C', repo, 'ls-tree', '--name-only', ref], { encoding: 'utf8' }).split('\n');
     dir = join(workDir(), `tree-${trees.size}`);
     mkdirSync(dir);
-    const archive = execFileSync('git', ['-C', repo, 'archive', '--format=tar', ref, '--', ...parts.filter((p) => present.includes(p))], { maxBuffer: 256 * 1024 * 1024 });
+    const archive = execFileSync('git', ['-C', repo, 'archive', '--format=tar', ref, '--', ...parts.filter((p) => present.includes(p))], {
+      maxBuffer: 256 * 1024 * 1024,
+    });
     execFileSync('tar', ['-x', '-f', '-', '-C', dir], { input: archive });
     trees.set(name, dir);
   }

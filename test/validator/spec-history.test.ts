@@ -40,7 +40,9 @@ describe('validate --spec-history', function () {
   });
 
   it('counts each release as `validate --spec-dir` does', () => {
-    const summaries = Object.fromEntries(report.rows.map((r) => [r.ref, [r.summary.checked, r.summary.valid, r.summary.invalid, r.summary.disagreements, r.summary.warnings]]));
+    const summaries = Object.fromEntries(
+      report.rows.map((r) => [r.ref, [r.summary.checked, r.summary.valid, r.summary.invalid, r.summary.disagreements, r.summary.warnings]]),
+    );
     expect(summaries).to.deep.equal({
       '0.2.0': [7, 7, 0, 3, 0],
       'r0.0.0': [10, 8, 2, 4, 0],
@@ -62,13 +64,23 @@ describe('validate --spec-history', function () {
     };
     // The event example: event-schemas/examples/v1/m.presence (early), .../m.presence (r0), data/.../m.presence.yaml (v1.x).
     expect(column('m.presence event of the example file event-schemas/examples/m.presence')).to.deep.equal([
-      'valid', 'invalid disagrees', 'invalid changed disagrees', 'valid changed', 'valid', 'valid',
+      'valid',
+      'invalid disagrees',
+      'invalid changed disagrees',
+      'valid changed',
+      'valid',
+      'valid',
     ]);
     // The presence list went in r0.5.0.
     expect(column('POST /presence/list/{userId} request body example')).to.deep.equal(['valid', 'valid', 'missing', 'missing', 'missing', 'missing']);
     // The appservice transaction example gained a presence event in v1.13.
     expect(column('m.presence event at /ephemeral/1 of the PUT /transactions/{txnId} request body example')).to.deep.equal([
-      'missing', 'missing', 'missing', 'missing', 'missing', 'valid',
+      'missing',
+      'missing',
+      'missing',
+      'missing',
+      'missing',
+      'valid',
     ]);
     // v1.8 moved to OpenAPI 3 named examples; the GET example keeps its column.
     expect(column('GET /presence/{userId}/status 200 response example')).to.deep.equal(['valid', 'valid changed', 'valid', 'valid', 'valid', 'valid']);

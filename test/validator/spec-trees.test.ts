@@ -10,7 +10,13 @@ import { loadSchemaRegistry } from '../../project/schemas.js';
 import { detectLayout, detectRelease } from '../../validator/spec-layout.js';
 import { specTree } from './spec-bundle.js';
 
-interface Finding { pointer: string; keyword: string; file: string; line: number; column: number }
+interface Finding {
+  pointer: string;
+  keyword: string;
+  file: string;
+  line: number;
+  column: number;
+}
 interface Report {
   spec: { release: string; release_source: string; era: string; chosen_by: string; release_schemas: { alias: string }[] };
   summary: { checked: number; valid: number; invalid: number; disagreements: number; warnings: number; problems: number };
@@ -53,7 +59,9 @@ describe('validate --spec-dir on the releases of the spec', function () {
     expect(status).to.equal(0);
     expect(counts(report)).to.deep.equal({ checked: 8, valid: 8, invalid: 0, disagreements: 0, warnings: 0, problems: 0 });
     expect(report.notes).to.have.length(1);
-    expect(report.notes[0]).to.match(/data\/api\/client-server\/definitions\/client_event\.yaml:45:1: a flow collection continues on a line indented no deeper than its key; PyYAML/);
+    expect(report.notes[0]).to.match(
+      /data\/api\/client-server\/definitions\/client_event\.yaml:45:1: a flow collection continues on a line indented no deeper than its key; PyYAML/,
+    );
   });
 
   it('v1.19 with data/ alone: the current schemas, the release unknown and said so', async () => {
@@ -73,14 +81,19 @@ describe('validate --spec-dir on the releases of the spec', function () {
     // fixed it in 2021. Ours says why it is stricter than r0's own schema, which accepts any string.
     const event = byLabel(report, 'm.presence event of the example file');
     expect(event).to.include({ valid: false, schema: 'matrix/legacy/r0-m.presence' });
-    expect(event.errors.map((e) => [e.file.endsWith('event-schemas/examples/m.presence'), e.line, e.column, e.pointer, e.keyword])).to.deep.equal([[true, 3, 19, '/content/avatar_url', 'pattern']]);
+    expect(event.errors.map((e) => [e.file.endsWith('event-schemas/examples/m.presence'), e.line, e.column, e.pointer, e.keyword])).to.deep.equal([
+      [true, 3, 19, '/content/avatar_url', 'pattern'],
+    ]);
     const stricter = report.disagreements.find((d) => d.label === event.label)!;
     expect(stricter).to.include({ ours: 'rejects', official: 'accepts' });
     expect(stricter.stricter[0]!.clause).to.match(/mxc:\/\/ URI/);
     // The JSON text examples of the presence endpoints, each against our r0 schema for it.
     expect(byLabel(report, 'PUT /presence/{userId}/status request body example')).to.include({ valid: true, schema: 'matrix/legacy/r0-put-presence-request' });
     expect(byLabel(report, 'GET /presence/{userId}/status 200 response example')).to.include({ valid: true, schema: 'matrix/legacy/r0-get-presence-response' });
-    expect(byLabel(report, 'POST /presence/list/{userId} request body example')).to.include({ valid: true, schema: 'matrix/legacy/early-presence-list-request' });
+    expect(byLabel(report, 'POST /presence/list/{userId} request body example')).to.include({
+      valid: true,
+      schema: 'matrix/legacy/early-presence-list-request',
+    });
     // r0.0.0's own event schema requires event_id, which its presence-list and /sync examples lack.
     const list = report.disagreements.find((d) => d.label === 'm.presence event at /0 of the GET /presence/list/{userId} 200 response example')!;
     expect(list).to.include({ ours: 'accepts', official: 'rejects' });
@@ -106,7 +119,7 @@ describe('validate --spec-dir on the releases of the spec', function () {
     expect(sync.errors[0]!.file).to.match(/(^|\/)event-schemas\/examples\/m\.presence$/);
   });
 
-  it('r0.6.1 with a free_for_chat example: valid under the r0 schemas, and r0.6.1\'s own schema says it no longer has it', async () => {
+  it("r0.6.1 with a free_for_chat example: valid under the r0 schemas, and r0.6.1's own schema says it no longer has it", async () => {
     const tree = mkdtempSync(join(tmpdir(), 'mpc-r0-ffc-'));
     try {
       cpSync(specTree('client_server/r0.6.1', ['api', 'event-schemas']), tree, { recursive: true, verbatimSymlinks: true });
@@ -123,14 +136,17 @@ describe('validate --spec-dir on the releases of the spec', function () {
     }
   });
 
-  it('v0.2.0 (early, api/client-server/v1): the early schemas, with v0.2.0\'s own GET response schema', async () => {
+  it("v0.2.0 (early, api/client-server/v1): the early schemas, with v0.2.0's own GET response schema", async () => {
     const { status, report } = await check(specTree('0.2.0'));
     expect(status).to.equal(0);
     expect(report.spec).to.include({ release: 'v0.2.0', release_source: 'CHANGELOG.rst', era: 'early' });
     expect(report.spec.release_schemas.map((r) => r.alias)).to.deep.equal(['matrix/legacy/early-v0.2.0-get-presence-response']);
     expect(counts(report)).to.deep.equal({ checked: 7, valid: 7, invalid: 0, disagreements: 3, warnings: 0, problems: 0 });
     // "status_msg": null is valid in v0.2.0, though not in the 2014 text our early schemas follow.
-    expect(byLabel(report, 'GET /presence/{userId}/status 200 response example')).to.include({ valid: true, schema: 'matrix/legacy/early-v0.2.0-get-presence-response' });
+    expect(byLabel(report, 'GET /presence/{userId}/status 200 response example')).to.include({
+      valid: true,
+      schema: 'matrix/legacy/early-v0.2.0-get-presence-response',
+    });
     expect(byLabel(report, 'm.presence event of the example file')).to.include({ valid: true, schema: 'matrix/legacy/early-m.presence' });
   });
 
@@ -149,7 +165,7 @@ describe('validate --spec-dir on the releases of the spec', function () {
     ]);
   });
 
-  it('June 2015 (api/client-server/v1): JSON text examples the spec\'s tooling could not parse are named with their place', async () => {
+  it("June 2015 (api/client-server/v1): JSON text examples the spec's tooling could not parse are named with their place", async () => {
     const { status, report } = await check(specTree('334e1046', ['api', 'event-schemas', 'CHANGELOG.rst']));
     expect(status).to.equal(2);
     expect(report.spec).to.include({ release: 'v0.1.0', era: 'early' });
@@ -218,10 +234,22 @@ describe('validate --spec-dir: what decides the verdict', () => {
 
   it('an example written as JSON text that is not JSON is located in the YAML file', async () => {
     write('data/event-schemas/examples/m.presence.yaml', event);
-    write('data/api/client-server/presence.yaml', [
-      'paths:', '  "/presence/{userId}/status":', '    get:', '      responses:', '        200:', '          examples:',
-      '            application/json: |-', '              {', '                "presence": "online",', '              }', '',
-    ].join('\n'));
+    write(
+      'data/api/client-server/presence.yaml',
+      [
+        'paths:',
+        '  "/presence/{userId}/status":',
+        '    get:',
+        '      responses:',
+        '        200:',
+        '          examples:',
+        '            application/json: |-',
+        '              {',
+        '                "presence": "online",',
+        '              }',
+        '',
+      ].join('\n'),
+    );
     const { status, report } = await check(dir);
     expect(status).to.equal(2);
     expect(report.problems[0]).to.match(/data\/api\/client-server\/presence\.yaml:10:15: the example is not valid JSON/);

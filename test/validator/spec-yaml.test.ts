@@ -39,18 +39,7 @@ describe('spec files read as PyYAML reads them', () => {
   });
 
   it('re-indents only continuation lines of flow collections that sit left of their key', () => {
-    const text = [
-      'a:',
-      '  b: "a {quoted} brace"',
-      '  c: |',
-      '    {a block scalar',
-      '  d: [1,',
-      '  ]',
-      '  e: {',
-      ' "f": 1}',
-      '- {x: 1,',
-      '  y: 2}',
-    ].join('\n');
+    const text = ['a:', '  b: "a {quoted} brace"', '  c: |', '    {a block scalar', '  d: [1,', '  ]', '  e: {', ' "f": 1}', '- {x: 1,', '  y: 2}'].join('\n');
     // A closing bracket at the key's column is fine for strict readers too; " "f"" at column 1 is not.
     expect([...indentFlowContinuations(text).shifts]).to.deep.equal([[8, 2]]);
   });
@@ -74,7 +63,10 @@ describe('spec files read as PyYAML reads them', () => {
     });
 
     it('refuses text that is not JSON, at its place in the YAML file', () => {
-      expect(() => readEmbeddedJson(file, 'x.yaml', start, '{\n  "presence": away\n}')).to.throw(UnreadableInputError, /^x\.yaml:4:\d+: the example is not valid JSON/);
+      expect(() => readEmbeddedJson(file, 'x.yaml', start, '{\n  "presence": away\n}')).to.throw(
+        UnreadableInputError,
+        /^x\.yaml:4:\d+: the example is not valid JSON/,
+      );
     });
   });
 });

@@ -51,7 +51,10 @@ describe('validate command', () => {
     const current = await validate({ paths: [file], schema: 'matrix/put-presence-request' });
     expect(current.status).to.equal(1);
     expect(current.stdout).to.include(`${file}:3:11: /presence: got "free_for_chat"`);
-    const r0 = await validate({ paths: [file], schema: 'https://matrix-presence-conformance.example/schemas/matrix/legacy/r0-put-presence-request.schema.json' });
+    const r0 = await validate({
+      paths: [file],
+      schema: 'https://matrix-presence-conformance.example/schemas/matrix/legacy/r0-put-presence-request.schema.json',
+    });
     expect(r0.status).to.equal(0);
   });
 
@@ -68,17 +71,27 @@ describe('validate command', () => {
     const file = write('429.yaml', 'errcode: M_LIMIT_EXCEEDED\nretry_after_ms: -5\n');
     const r = await validate({ paths: [file], format: 'json' });
     expect(r.status).to.equal(1);
-    const report = JSON.parse(r.stdout) as { ok: boolean; summary: { invalid: number }; results: { schema: string; errors: { pointer: string; line: number; column: number; keyword: string }[] }[] };
+    const report = JSON.parse(r.stdout) as {
+      ok: boolean;
+      summary: { invalid: number };
+      results: { schema: string; errors: { pointer: string; line: number; column: number; keyword: string }[] }[];
+    };
     expect(report.ok).to.equal(false);
     expect(report.summary.invalid).to.equal(1);
     expect(report.results[0]!.schema).to.equal('matrix/rate-limited');
-    expect(report.results[0]!.errors).to.deep.include.members([{ ...report.results[0]!.errors[0]!, pointer: '/retry_after_ms', line: 2, column: 17, keyword: 'minimum' }]);
+    expect(report.results[0]!.errors).to.deep.include.members([
+      { ...report.results[0]!.errors[0]!, pointer: '/retry_after_ms', line: 2, column: 17, keyword: 'minimum' },
+    ]);
   });
 
   describe('exits 2 with one clear line and no stack trace', () => {
     const cases: [string, () => Parameters<typeof runValidate>[0], RegExp][] = [
       ['no input', () => ({ paths: [] }), /give at least one PATH/],
-      ['an unknown schema', () => ({ paths: [join(dir, 'x.json')], schema: 'matrix/nope' }), /unknown schema "matrix\/nope"; known Matrix schemas: .*matrix\/m\.presence/],
+      [
+        'an unknown schema',
+        () => ({ paths: [join(dir, 'x.json')], schema: 'matrix/nope' }),
+        /unknown schema "matrix\/nope"; known Matrix schemas: .*matrix\/m\.presence/,
+      ],
       ['a missing file', () => ({ paths: [join(dir, 'missing.json')] }), /missing\.json: no such file or folder/],
       ['broken JSON', () => ({ paths: [write('broken.json', '{"presence": }')] }), /broken\.json:1:14: not valid JSON/],
       ['broken YAML', () => ({ paths: [write('broken.yaml', 'a: [1,\n')] }), /broken\.yaml:\d+:\d+: not valid YAML/],
@@ -100,7 +113,10 @@ describe('validate command', () => {
 
   it('validates every presence example of the v1.19 spec tree, and finds all nine', async () => {
     const r = await validate({ paths: [], specDir, format: 'json' });
-    const report = JSON.parse(r.stdout) as { results: { file: string; label: string; schema: string; valid: boolean; official?: { valid: boolean } }[]; disagreements: unknown[] };
+    const report = JSON.parse(r.stdout) as {
+      results: { file: string; label: string; schema: string; valid: boolean; official?: { valid: boolean } }[];
+      disagreements: unknown[];
+    };
     expect(r.status, r.stdout).to.equal(0);
     expect(report.results).to.have.length(9);
     const found = report.results.map((x) => `${x.file.slice(x.file.indexOf('data/'))} ${x.schema} ${x.label}`);
@@ -124,16 +140,24 @@ describe('validate command', () => {
     // A small spec tree: the official event schema and an example the official schema accepts
     // (last_active_ago 12.5, a `number`) but ours rejects (an integer).
     const tree = join(dir, 'spec');
-    for (const rel of ['data/event-schemas/schema/m.presence.yaml', 'data/event-schemas/schema/core-event-schema/event.yaml', 'data/event-schemas/examples/core/event.json']) {
+    for (const rel of [
+      'data/event-schemas/schema/m.presence.yaml',
+      'data/event-schemas/schema/core-event-schema/event.yaml',
+      'data/event-schemas/examples/core/event.json',
+    ]) {
       mkdirSync(dirname(join(tree, rel)), { recursive: true });
       cpSync(join(specDir, rel), join(tree, rel));
     }
-    writeFileSync(join(tree, 'data/event-schemas/examples/m.presence.yaml'),
-      '{\n  "$ref": "core/event.json",\n  "sender": "@example:localhost",\n  "type": "m.presence",\n  "content": {\n    "presence": "online",\n    "last_active_ago": 12.5\n  }\n}\n');
+    writeFileSync(
+      join(tree, 'data/event-schemas/examples/m.presence.yaml'),
+      '{\n  "$ref": "core/event.json",\n  "sender": "@example:localhost",\n  "type": "m.presence",\n  "content": {\n    "presence": "online",\n    "last_active_ago": 12.5\n  }\n}\n',
+    );
     const r = await validate({ paths: [], specDir: tree });
     expect(r.status).to.equal(1);
     expect(r.stdout).to.match(/m\.presence\.yaml:7:24: \/content\/last_active_ago: got 12\.5, want type integer/);
-    expect(r.stdout).to.match(/DISAGREE .*m\.presence\.yaml:1:1 m\.presence event of the example file \[matrix\/m\.presence\]: ours rejects, the tree's schema \(data\/event-schemas\/schema\/m\.presence\.yaml\) accepts/);
+    expect(r.stdout).to.match(
+      /DISAGREE .*m\.presence\.yaml:1:1 m\.presence event of the example file \[matrix\/m\.presence\]: ours rejects, the tree's schema \(data\/event-schemas\/schema\/m\.presence\.yaml\) accepts/,
+    );
     expect(r.stdout).to.match(/ours is stricter at \/content\/last_active_ago: Milliseconds since the user's last pro-active event/);
   });
 
@@ -152,10 +176,16 @@ describe('validate command', () => {
     const good = await run(process.execPath, [cli, 'validate', join(fixturesDir, 'valid', 'matrix', 'error')]);
     expect(good.stdout).to.match(/3 checked: 3 valid, 0 invalid/);
     const file = write('bad.yaml', 'presence: away\n');
-    const bad = await run(process.execPath, [cli, 'validate', file]).then(() => undefined, (e: unknown) => e as { code: number; stdout: string });
+    const bad = await run(process.execPath, [cli, 'validate', file]).then(
+      () => undefined,
+      (e: unknown) => e as { code: number; stdout: string },
+    );
     expect(bad).to.have.property('code', 1);
     expect(bad!.stdout).to.include(`${file}:1:11: /presence: got "away"`);
-    const usage = await run(process.execPath, [cli, 'validate', '--spec-version', 'r9', file]).then(() => undefined, (e: unknown) => e as { code: number; stderr: string });
+    const usage = await run(process.execPath, [cli, 'validate', '--spec-version', 'r9', file]).then(
+      () => undefined,
+      (e: unknown) => e as { code: number; stderr: string },
+    );
     expect(usage).to.have.property('code', 2);
     expect(usage!.stderr).to.match(/argument 'r9' is invalid/);
   });

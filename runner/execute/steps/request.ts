@@ -17,7 +17,11 @@ import { isPresenceWrite } from '../rate-pacer.js';
 const EVENTUALLY_INTERVAL_MS = 100;
 
 /** Stores each `capture` of a step in the case's captured values; finding nothing is an error. */
-export function capture(step: { capture?: Record<string, string>; at: string }, from: (where: string) => { found: boolean; value?: unknown }, run: CaseRun): void {
+export function capture(
+  step: { capture?: Record<string, string>; at: string },
+  from: (where: string) => { found: boolean; value?: unknown },
+  run: CaseRun,
+): void {
   for (const [name, where] of Object.entries(step.capture ?? {})) {
     const { found, value } = from(where);
     if (!found) throw new CaseError(`${step.at}: capture ${name}: nothing at ${where} in the response`);
@@ -79,7 +83,14 @@ async function send(step: RequestStep, run: CaseRun): Promise<HttpResponse> {
 /** The check of `answered_within`: how long the answer took, on the run's clock. */
 function answeredWithinCheck(expect: ExpectSpec, tookMs: number, run: CaseRun): Check {
   const withinMs = run.duration(expect.answered_within!);
-  const check = makeCheck({ path: 'answered in', expected: `at most ${formatMs(withinMs)}`, actual: tookMs, passed: tookMs <= withinMs, level: expect.level ?? run.match.level, at: expect.answeredWithinAt });
+  const check = makeCheck({
+    path: 'answered in',
+    expected: `at most ${formatMs(withinMs)}`,
+    actual: tookMs,
+    passed: tookMs <= withinMs,
+    level: expect.level ?? run.match.level,
+    at: expect.answeredWithinAt,
+  });
   check.message = `${expect.answeredWithinAt}: answered in ${formatMs(tookMs)}, ${check.passed ? 'within' : 'want at most'} ${formatMs(withinMs)}`;
   return check;
 }

@@ -148,7 +148,10 @@ async function pollTriggered(step: SyncUntilStep, actor: Actor, plan: SyncPlan, 
   // Whatever is pending now would end the long-poll at once, before the trigger: take it first. The
   // sender's events from before the trigger cannot be its effect; other senders' are kept for later.
   const before = [...(run.backlog.get(actor.name) ?? []), ...(await pollOnce(run, step, actor, 0))];
-  run.backlog.set(actor.name, before.filter((e) => !tally.isFromSender(e)));
+  run.backlog.set(
+    actor.name,
+    before.filter((e) => !tally.isFromSender(e)),
+  );
   let sentAt: number | undefined;
   // A trigger that failed its checks or errored decides the step: the loop stops after the poll in
   // flight. The error itself is rethrown below.
@@ -169,7 +172,12 @@ async function pollTriggered(step: SyncUntilStep, actor: Actor, plan: SyncPlan, 
     const returnedAt = run.now();
     // Events answered before the trigger went out cannot be its effect.
     if (sentAt !== undefined) keepForLater(run, actor, tally.add(events, { sentAt: pollSentAt, returnedAt, timeoutMs }));
-    else keepForLater(run, actor, events.filter((e) => !tally.isFromSender(e)));
+    else
+      keepForLater(
+        run,
+        actor,
+        events.filter((e) => !tally.isFromSender(e)),
+      );
     if (failed || done(mode, tally) || returnedAt >= end) break;
   }
   await sending;
@@ -188,9 +196,10 @@ function withinCheck(step: SyncUntilStep, label: string, triggerAt: number, with
     level,
     at: step.withinAt,
   });
-  const waiting = poll.sentAt <= triggerAt
-    ? `the /sync that delivered it had been waiting ${formatMs(triggerAt - poll.sentAt)} when the trigger was sent and answered after ${formatMs(poll.returnedAt - poll.sentAt)} (its timeout: ${formatMs(poll.timeoutMs)}), so the change did not wake it`
-    : `the /sync that delivered it was sent ${formatMs(poll.sentAt - triggerAt)} after the trigger`;
+  const waiting =
+    poll.sentAt <= triggerAt
+      ? `the /sync that delivered it had been waiting ${formatMs(triggerAt - poll.sentAt)} when the trigger was sent and answered after ${formatMs(poll.returnedAt - poll.sentAt)} (its timeout: ${formatMs(poll.timeoutMs)}), so the change did not wake it`
+      : `the /sync that delivered it was sent ${formatMs(poll.sentAt - triggerAt)} after the trigger`;
   check.message = passed
     ? `${step.withinAt}: ${label}: arrived ${formatMs(delay)} after the trigger, within ${formatMs(withinMs)}`
     : `${step.withinAt}: ${label}: arrived ${formatMs(delay)} after the trigger, want within ${formatMs(withinMs)}; ${waiting}`;
@@ -205,10 +214,14 @@ async function syncUntil(step: SyncUntilStep, actor: Actor, plan: SyncPlan, run:
   const trigger = plan.trigger;
   if (trigger?.withinMs !== undefined && plan.pollMs < trigger.afterMs + 2 * trigger.withinMs) {
     // A server that answers only at the timeout would then meet `within` (or nearly): no proof.
-    throw new CaseError(`${step.at}: poll_timeout ${formatMs(plan.pollMs)} is too short to tell a woken long-poll from one answered at its timeout: want at least after + 2 × within = ${formatMs(trigger.afterMs + 2 * trigger.withinMs)}`);
+    throw new CaseError(
+      `${step.at}: poll_timeout ${formatMs(plan.pollMs)} is too short to tell a woken long-poll from one answered at its timeout: want at least after + 2 × within = ${formatMs(trigger.afterMs + 2 * trigger.withinMs)}`,
+    );
   }
   const started = run.now();
-  const triggerAt = trigger ? await pollTriggered(step, actor, plan, trigger, run, mode, tally) : (await pollPlain(step, actor, plan, run, mode, tally), undefined);
+  const triggerAt = trigger
+    ? await pollTriggered(step, actor, plan, trigger, run, mode, tally)
+    : (await pollPlain(step, actor, plan, run, mode, tally), undefined);
   const waited = formatMs(run.now() - (triggerAt ?? started));
   const since = triggerAt === undefined ? '' : ' after the trigger';
   const who = plan.sender ?? 'anyone';
@@ -217,7 +230,8 @@ async function syncUntil(step: SyncUntilStep, actor: Actor, plan: SyncPlan, run:
   if (mode === 'until') {
     if (tally.firstMatch !== undefined) {
       const checks = [...tally.matchChecks];
-      if (triggerAt !== undefined && trigger?.withinMs !== undefined) checks.push(withinCheck(step, label, triggerAt, trigger.withinMs, tally.firstMatchPoll!, level));
+      if (triggerAt !== undefined && trigger?.withinMs !== undefined)
+        checks.push(withinCheck(step, label, triggerAt, trigger.withinMs, tally.firstMatchPoll!, level));
       return { checks, event: tally.firstMatch };
     }
     // Show why the last event from the sender did not match, matcher by matcher.
@@ -231,25 +245,41 @@ async function syncUntil(step: SyncUntilStep, actor: Actor, plan: SyncPlan, run:
       at: step.at,
     });
     const detail = last === undefined ? [] : evaluatePathMatchers(step.match, last, 'event', match).filter(isFailure);
-    summary.message = last === undefined
-      ? `${step.at}: no m.presence event from ${who} reached ${actor.name} within ${waited}${since}`
-      : `${step.at}: no m.presence event from ${who} matched within ${waited}${since}; last seen content: ${show((last as { content?: unknown }).content)}`;
+    summary.message =
+      last === undefined
+        ? `${step.at}: no m.presence event from ${who} reached ${actor.name} within ${waited}${since}`
+        : `${step.at}: no m.presence event from ${who} matched within ${waited}${since}; last seen content: ${show((last as { content?: unknown }).content)}`;
     return { checks: [summary, ...detail] };
   }
   if (mode === 'absent') {
     const passed = tally.matched === 0;
-    const check = makeCheck({ path: label, expected: `no matching m.presence event within ${deadline}${since}`, actual: passed ? undefined : (tally.firstMatch as { content?: unknown }).content, passed, level, at: step.at });
+    const check = makeCheck({
+      path: label,
+      expected: `no matching m.presence event within ${deadline}${since}`,
+      actual: passed ? undefined : (tally.firstMatch as { content?: unknown }).content,
+      passed,
+      level,
+      at: step.at,
+    });
     if (!passed) check.message = `${step.at}: ${label}: got a matching event after ${waited}${since}, want none within ${deadline}: ${show(tally.firstMatch)}`;
     return { checks: [check], event: tally.firstMatch };
   }
   const passed = tally.matched === step.count;
-  const check = makeCheck({ path: label, expected: `exactly ${step.count} matching m.presence event(s) within ${deadline}${since}`, actual: tally.matched, passed, level, at: step.at });
+  const check = makeCheck({
+    path: label,
+    expected: `exactly ${step.count} matching m.presence event(s) within ${deadline}${since}`,
+    actual: tally.matched,
+    passed,
+    level,
+    at: step.at,
+  });
   return { checks: [check], event: tally.firstMatch };
 }
 
 /** What the step is doing, in a few words: "waiting for unavailable from alice (seen by bob)". */
 export function describeWait(step: SyncUntilStep): string {
-  const wanted = step.match.filter((m) => m.equals !== undefined && m.level !== 'INFO')
+  const wanted = step.match
+    .filter((m) => m.equals !== undefined && m.level !== 'INFO')
     .map((m) => (m.path === 'content.presence' ? String(m.equals) : `${(m.path ?? '').replace(/^content\./, '')}=${JSON.stringify(m.equals)}`));
   const what = wanted.length > 0 ? wanted.join(', ') : 'a matching m.presence event';
   const sender = step.sender === undefined ? '' : ` from ${/^\{(\w+)\.user_id\}$/.exec(step.sender)?.[1] ?? step.sender}`;
