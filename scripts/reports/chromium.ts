@@ -1,5 +1,5 @@
-// Debian's chromium driven by playwright-core, for the HTML report's browser test and the README
-// screenshot. Never a downloaded browser: `.ci/run` installs the Debian package when it is missing.
+// Debian's chromium driven by playwright-core, for the HTML report's browser test and the screenshot in
+// docs/reports.md. Never a downloaded browser: `.ci/run` installs the Debian package when it is missing.
 // The flags keep the browser off the network (no background requests, no component updates) and out of
 // any profile (a fresh --user-data-dir per launch).
 import { existsSync } from 'node:fs';

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates what the README shows of the reports: the comparison matrix of several targets (between
-# the <!-- compare:start --> and <!-- compare:end --> markers) and the screenshot of an HTML report
-# (docs/images/report-synapse.png).
+# Regenerates what the documentation shows of the reports: the comparison matrix of several targets in
+# docs/results.md (between the <!-- compare:start --> and <!-- compare:end --> markers) and the
+# screenshot of an HTML report in docs/reports.md (docs/images/report-synapse.png).
 #
 # Usage: bash scripts/reports/readme.sh [--synapse]
 #   --synapse          also run the suite against Synapse (scripts/synapse/run-suite.sh, as root, under
@@ -75,15 +75,16 @@ if ((${#legend[@]})); then
   mv "$out/compare-legend.md" "$out/compare.md"
 fi
 
-# The README between the markers becomes the Markdown comparison.
+# docs/results.md between the markers becomes the Markdown comparison.
+results=docs/results.md
 awk -v table="$out/compare.md" '
   /<!-- compare:start -->/ { print; while ((getline line < table) > 0) print line; skipping = 1; next }
   /<!-- compare:end -->/ { skipping = 0 }
   !skipping
-' README.md > "$out/README.md"
-grep -q '<!-- compare:end -->' "$out/README.md" || { echo "[readme] README.md lacks the compare markers" >&2; exit 1; }
-cp "$out/README.md" README.md
+' "$results" > "$out/results.md"
+grep -q '<!-- compare:end -->' "$out/results.md" || { echo "[readme] $results lacks the compare markers" >&2; exit 1; }
+cp "$out/results.md" "$results"
 
 "${cli[@]}" report render "$screenshot_of" --html "$out/screenshot.html"
 "$repo_root/node_modules/.bin/tsx" scripts/reports/screenshot.ts "$out/screenshot.html" docs/images/report-synapse.png 1100 760
-echo "[readme] README.md and docs/images/report-synapse.png updated (reports in $out)" >&2
+echo "[readme] $results and docs/images/report-synapse.png updated (reports in $out)" >&2

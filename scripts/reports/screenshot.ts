@@ -1,4 +1,4 @@
-// A PNG of an HTML report as a reader first sees it (the top of the page), for the README.
+// A PNG of an HTML report as a reader first sees it (the top of the page), for docs/reports.md.
 //
 //   npx tsx scripts/reports/screenshot.ts REPORT.html OUT.png [WIDTH HEIGHT]
 import { resolve } from 'node:path';

@@ -1,20 +1,34 @@
-// Turns runs' JSON reports into the per-clause verdict table of the README and docs/synapse.md: for every
-// clause of suites/clauses.yaml that binds a report's target (its own spec text's, or named by a case of
-// that text; out-of-scope ones left out), the cases that check it and what the target did, a column per
+// Turns runs' JSON reports into the per-clause verdict table of docs/results.md: for every clause of
+// suites/clauses.yaml that binds a report's target (its own spec text's, or named by a case of that
+// text; out-of-scope ones left out), the cases that check it and what the target did, a column per
 // report ("-" where the clause does not bind that target).
 //
-//   npx tsx scripts/synapse/verdict-table.ts V1-REPORT.json R0-REPORT.json > table.md
+//   npx tsx scripts/synapse/verdict-table.ts REPORT.json...           writes the table into docs/results.md
+//   npx tsx scripts/synapse/verdict-table.ts --check REPORT.json...   exits 1 when docs/results.md differs
+//   npx tsx scripts/synapse/verdict-table.ts --print REPORT.json...   prints the table
+//
+// docs/results.md's table has the columns of Synapse's two runs and Dendrite's two saved runs
+// (fixtures/reports/); the Synapse reports are not kept, so test/docs/generated.test.ts regenerates the
+// Dendrite columns alone (dendriteColumns) and compares them with the document's.
 //
 // Verdicts: those of project/clause-verdict.ts (conforms, deviates, case issue, not tested, no case),
 // with the cases behind them.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { projectRoot } from '../../project/paths.js';
 import { clauseVerdict, type VerdictCase } from '../../project/clause-verdict.js';
+import { replaceMarkedSection, writeOrCheck, type GeneratedFile } from '../lib/generated-file.js';
 
-interface Clause {
+/** The marked section of docs/results.md that holds the table. */
+export const PER_CLAUSE_SECTION = 'per-clause';
+export const RESULTS_FILE = join(projectRoot, 'docs', 'results.md');
+const REGENERATE =
+  'npx tsx scripts/synapse/verdict-table.ts SYNAPSE.json SYNAPSE-R0.json fixtures/reports/dendrite-v0.13.8.json fixtures/reports/dendrite-r0-v0.13.8.json (docs/results.md, "Per clause")';
+
+export interface Clause {
   id: string;
   level: string;
   scope: string;
@@ -36,7 +50,7 @@ export function verdictOf(cases: ReportCase[]): string {
   return parts.join('; ');
 }
 
-interface Report {
+export interface Report {
   target: { name: string; spec_version?: string };
   cases: ReportCase[];
 }
@@ -67,12 +81,48 @@ export function verdictTable(reports: Report[], clauses: Clause[]): string {
   return lines.join('\n');
 }
 
+/**
+ * The clause and level columns of a verdict table with the columns of the named targets only (a header
+ * `NAME (spec): ...`), without the rows where none of them is bound: the part of a table that a subset
+ * of its reports regenerates.
+ */
+export function selectColumns(table: string, names: readonly string[]): string {
+  const rows = table
+    .trim()
+    .split('\n')
+    .map((line) => line.slice(2, -2).split(' | '));
+  const header = rows[0] ?? [];
+  const keep = [0, 1, ...names.map((name) => header.findIndex((h) => h.startsWith(`${name} (`)))];
+  if (keep.includes(-1)) throw new Error(`the table has no column for each of ${names.join(', ')}`);
+  return rows
+    .map((cells) => keep.map((i) => cells[i] ?? ''))
+    .filter((cells, i) => i < 2 || cells.slice(2).some((cell) => cell !== '-'))
+    .map((cells) => `| ${cells.join(' | ')} |`)
+    .join('\n');
+}
+
+/** The table of Dendrite's two saved runs, which docs/results.md's table must contain as its Dendrite columns. */
+export function dendriteColumns(): string {
+  const read = (file: string) => JSON.parse(readFileSync(join(projectRoot, 'fixtures', 'reports', file), 'utf8')) as Report;
+  return verdictTable([read('dendrite-v0.13.8.json'), read('dendrite-r0-v0.13.8.json')], clauseCatalogue());
+}
+
+function clauseCatalogue(): Clause[] {
+  return (parse(readFileSync(join(projectRoot, 'suites', 'clauses.yaml'), 'utf8')) as { clauses: Clause[] }).clauses;
+}
+
 async function main(): Promise<void> {
-  const files = process.argv.slice(2);
-  if (files.length === 0) throw new Error('usage: verdict-table.ts REPORT.json [REPORT.json...]');
+  const args = process.argv.slice(2);
+  const files = args.filter((a) => !a.startsWith('--'));
+  if (files.length === 0) throw new Error('usage: verdict-table.ts [--check | --print] REPORT.json [REPORT.json...]');
   const reports = await Promise.all(files.map(async (f) => JSON.parse(await readFile(f, 'utf8')) as Report));
-  const catalogue = parse(await readFile(join(projectRoot, 'suites', 'clauses.yaml'), 'utf8')) as { clauses: Clause[] };
-  process.stdout.write(verdictTable(reports, catalogue.clauses) + '\n');
+  const table = verdictTable(reports, clauseCatalogue());
+  if (args.includes('--print')) {
+    process.stdout.write(table + '\n');
+    return;
+  }
+  const results: GeneratedFile = { file: RESULTS_FILE, command: REGENERATE };
+  writeOrCheck(results, replaceMarkedSection(await readFile(RESULTS_FILE, 'utf8'), PER_CLAUSE_SECTION, table), args);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -95,8 +95,8 @@ mock: { faults: [never-idle] }
     expect(merged).to.deep.equal({ presence: { idle_timeout: 1, sync_online_timeout: 2 }, faults: ['never-idle', 'no-rate-limit'] });
   });
 
-  describe('README.md (the mock homeserver section)', () => {
-    const doc = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+  describe('docs/mock-catalogue.md (npm run mock-catalogue)', () => {
+    const doc = readFileSync(join(projectRoot, 'docs', 'mock-catalogue.md'), 'utf8');
     it('contains the configuration table generated from the schema', () => expect(doc).to.include(configTable()));
     it('contains the error catalogue', () => expect(doc).to.include(errorTable()));
     it('contains the fault catalogue', () => expect(doc).to.include(faultTable()));
