@@ -1,5 +1,8 @@
-// The mock homeserver's programmatic API (docs/architecture.md): start it on a port, or get a request
-// listener for supertest, or derive its configuration from a target profile.
+// Public entry point `matrix-presence-conformance/mock` (package.json exports; docs/library.md): the
+// reference homeserver as a library. Start it on a port, or get a request listener for supertest, drive
+// its timers with a FakeClock, and switch on the faults and variants of its catalogues; its configuration
+// can be derived from a target profile. The CLI's `mock` command imports through here too, so what a
+// client of the package can reach is what the project itself uses.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMockApp, type MockApp } from './app.js';
@@ -8,11 +11,23 @@ import type { MockConfig, MockConfigInput } from './config.js';
 import type { Homeserver } from './homeserver.js';
 
 export { createMockApp, type MockApp } from './app.js';
-export { FakeClock, realClock, type Clock } from './clock.js';
+export { FakeClock, realClock, type Clock, type TimerHandle } from './clock.js';
 export { ConfigError } from '../project/errors.js';
-export { DEFAULT_CONFIG, mockConfigFromTarget, resolveConfig, type MockConfig, type MockConfigInput } from './config.js';
-export { ERRORS, MatrixError } from './errors.js';
-export { FAULTS, FAULT_NAMES, type FaultName } from './faults.js';
+export {
+  DEFAULT_CONFIG,
+  mergeConfig,
+  mockConfigFromTarget,
+  readMockConfigFile,
+  resolveConfig,
+  type MockConfig,
+  type MockConfigInput,
+  type MockSpecVersion,
+  type StaticUserConfig,
+  type TargetProfileLike,
+} from './config.js';
+export { ERRORS, MatrixError, type ErrorName, type ErrorSpec } from './errors.js';
+export { FAULTS, FAULT_NAMES, isFaultName, type FaultName, type FaultSpec } from './faults.js';
+export { VARIANTS, VARIANT_NAMES, DEFAULT_VARIANT_OPTIONS, isVariantName, type VariantName, type VariantOptions, type VariantSpec } from './variants.js';
 
 export interface MockServerOptions {
   config?: MockConfigInput | MockConfig;
@@ -26,6 +41,7 @@ export interface RunningMockServer {
   port: number;
   host: string;
   server: Server;
+  /** The mock's state, for looking inside from a test; its shape is not part of the stable API. */
   homeserver: Homeserver;
   close(): Promise<void>;
 }
