@@ -7,11 +7,12 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../project/errors.js';
 import { schemasDir } from '../project/paths.js';
 import { loadSchemaRegistry } from '../project/schemas.js';
+import type { SpecVersion } from '../project/spec-versions.js';
 import { FAULT_NAMES } from './faults.js';
 import { VARIANT_NAMES, optionsWithoutVariant, variantConflicts, type VariantOptions } from './variants.js';
 
 /** Which API the mock serves: every prefix, each in its own dialect (all), or one text's API alone. */
-export type MockSpecVersion = 'all' | 'v1.19' | 'r0' | 'early';
+export type MockSpecVersion = 'all' | SpecVersion;
 
 export interface StaticUserConfig {
   localpart: string;
