@@ -1,16 +1,27 @@
 // `validate`: checks JSON/YAML payloads, every presence example of a Matrix spec tree, or of every
 // release in a spec repository's history, against the schemas under schemas/matrix/. Exit 0 all valid,
-// 1 any invalid, 2 usage or unreadable input. The work is in validator/ (validate-payloads.ts,
-// spec-history.ts); this file only wires options and output.
+// 1 any invalid, 2 usage or unreadable input. The work is in validator/ (its entry point, index.ts);
+// this file only wires options and output.
 import { Option, type Command } from 'commander';
-import { ConfigError } from '../project/errors.js';
-import { historyExitStatus, renderHistoryJson, renderHistoryText } from '../validator/history-report.js';
-import { specHistory } from '../validator/spec-history.js';
-import { exitStatus, validatePayloads, type ValidateOptions } from '../validator/validate-payloads.js';
-import { renderJson, renderText } from '../validator/validate-report.js';
+import {
+  ConfigError,
+  exitStatus,
+  historyExitStatus,
+  renderHistoryJson,
+  renderHistoryText,
+  renderJson,
+  renderText,
+  specHistory,
+  specVersionOption,
+  validatePayloads,
+  type SpecVersion,
+  type ValidateOptions,
+} from '../validator/index.js';
 import { action, exitCodeOf, processOutput, type CommandOutput } from './command.js';
 
-export interface ValidateCommandOptions extends ValidateOptions {
+export interface ValidateCommandOptions extends Omit<ValidateOptions, 'specVersion'> {
+  /** As the person wrote it: v1.19, r0, early, or current (v1.19's old name). */
+  specVersion?: string;
   format?: string;
   /** A spec repository (checkout or bundle): check every release instead of PATHs / --spec-dir. */
   specHistory?: string;
@@ -27,6 +38,16 @@ function historyTags(source: string | undefined): RegExp | undefined {
   }
 }
 
+/** The --spec-version given, checked; `current`, its name before v1.19, still works, with a note. */
+function specVersion(given: string | undefined, out: CommandOutput): SpecVersion | undefined {
+  if (given === undefined) return undefined;
+  if (given === 'current') {
+    out.stderr('validate: --spec-version current is now called v1.19\n');
+    return 'v1.19';
+  }
+  return specVersionOption(given);
+}
+
 /** Runs the command with parsed options; returns the exit status. Never throws. */
 export function runValidate(options: ValidateCommandOptions, out: CommandOutput = processOutput): Promise<number> {
   return exitCodeOf(
@@ -34,8 +55,9 @@ export function runValidate(options: ValidateCommandOptions, out: CommandOutput 
       const format = options.format ?? 'text';
       if (format !== 'text' && format !== 'json') throw new ConfigError(`--format must be text or json, not "${format}"`);
       if (options.historyTags !== undefined && !options.specHistory) throw new ConfigError('--history-tags applies to --spec-history');
+      const version = specVersion(options.specVersion, out);
       if (options.specHistory) {
-        if (options.paths.length > 0 || options.specDir || options.schema || options.specVersion) {
+        if (options.paths.length > 0 || options.specDir || options.schema || version) {
           throw new ConfigError('--spec-history checks each release against its own era; give it without PATHs, --spec-dir, --schema or --spec-version');
         }
         const history = await specHistory({ repo: options.specHistory, tags: historyTags(options.historyTags) });
@@ -43,7 +65,7 @@ export function runValidate(options: ValidateCommandOptions, out: CommandOutput 
         for (const row of history.rows) for (const p of row.problems) out.stderr(`validate: ${row.ref}: ${p}\n`);
         return historyExitStatus(history);
       }
-      const result = await validatePayloads(options);
+      const result = await validatePayloads({ paths: options.paths, schema: options.schema, specDir: options.specDir, specVersion: version });
       out.stdout(format === 'json' ? renderJson(result) : renderText(result));
       // Problems also go to stderr in JSON mode, so a person watching a pipeline still sees them.
       for (const p of result.problems) out.stderr(`validate: ${p}\n`);
@@ -62,11 +84,10 @@ export function registerValidateCommand(program: Command): void {
     )
     .argument('[paths...]', 'JSON or YAML files, or folders of them')
     .option('--schema <alias|id>', 'validate every payload against this schema (e.g. matrix/m.presence) instead of choosing one per payload')
-    .addOption(
-      new Option(
-        '--spec-version <version>',
-        'which spec the payloads follow, for automatic choice (default current); for --spec-dir, overrides the era found in the tree',
-      ).choices(['current', 'r0', 'early']),
+    // No commander choices: `current`, the old name of v1.19, is accepted without being offered.
+    .option(
+      '--spec-version <version>',
+      'which spec the payloads follow, for automatic choice: v1.19 (default), r0 or early; for --spec-dir, overrides the era found in the tree',
     )
     .option('--spec-dir <dir>', 'also check every presence example of this Matrix spec tree (any release, any layout), and compare with its own schemas')
     .option(

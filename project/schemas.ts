@@ -5,14 +5,15 @@
 // time it is used, so the runner's format checks never wait for (or break on) an unrelated schema, and
 // the code Ajv generates for it is kept in the compile cache (project/compile-cache.ts), so a later run
 // loads it instead of compiling again.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { Ajv2020, _, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import addFormatsModule from 'ajv-formats';
 import { cacheKey, cachePath, writeCacheEntry } from './compile-cache.js';
 import { schemasDir } from './paths.js';
+import { walkFiles } from './walk.js';
 import { valueAt } from './yaml-source.js';
 
 // ajv-formats and ajv's standalone are CommonJS; under nodenext their default exports arrive wrapped.
@@ -53,14 +54,6 @@ export interface SchemaRegistry {
   validator(idOrAlias: string): ValidateFunction;
   /** Compiles every schema now; throws (naming the file) at the first that fails. */
   compileAll(): void;
-}
-
-function listSchemaFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return listSchemaFiles(path);
-    return entry.name.endsWith('.schema.json') ? [path] : [];
-  });
 }
 
 function describeWant(error: ErrorObject): string {
@@ -157,19 +150,15 @@ export function loadSchemaRegistry(): SchemaRegistry {
 /** A registry of its own (tests); everything else shares the one of loadSchemaRegistry(). */
 export function createSchemaRegistry(): SchemaRegistry {
   const texts: string[] = [];
-  const entries: SchemaEntry[] = listSchemaFiles(schemasDir)
-    .sort()
-    .map((file) => {
-      const schema = readSchema(file);
-      texts.push(file, JSON.stringify(schema));
-      const alias = relative(schemasDir, file)
-        .split(sep)
-        .join('/')
-        .replace(/\.schema\.json$/, '');
-      const id = typeof schema.$id === 'string' ? schema.$id : '';
-      if (!id) throw new Error(`${file}: schema has no $id`);
-      return { alias, id, file, schema };
-    });
+  const entries: SchemaEntry[] = walkFiles(schemasDir, { filter: (path) => path.endsWith('.schema.json') }).map((path) => {
+    const file = join(schemasDir, path);
+    const schema = readSchema(file);
+    texts.push(file, JSON.stringify(schema));
+    const alias = path.replace(/\.schema\.json$/, '');
+    const id = typeof schema.$id === 'string' ? schema.$id : '';
+    if (!id) throw new Error(`${file}: schema has no $id`);
+    return { alias, id, file, schema };
+  });
   // A validator depends on its schema and on every schema it may $ref: the cache names each by all of them.
   const digest = cacheKey(CACHED_CODE_FORMAT, ajvVersion, ...texts);
   let ajv: Ajv2020 | undefined;

@@ -1,5 +1,21 @@
-// Matrix spec version strings as servers advertise them in GET /_matrix/client/versions ("r0.6.1",
-// "v1.12"), shown compactly wherever a report or a profile names them.
+// The spec texts the project knows by name, and Matrix spec version strings as servers advertise them
+// in GET /_matrix/client/versions ("r0.6.1", "v1.12"), shown compactly wherever a report or a profile
+// names them.
+
+/**
+ * The spec texts the project tells apart: what a target profile implements (spec_version), which texts
+ * a case holds in (spec_versions), and whose schemas `validate` checks with. v1.19 is the current
+ * text (/_matrix/client/v3), r0 the r0.x releases (/_matrix/client/r0), early the Client-Server API
+ * before r0 (/_matrix/client/api/v1).
+ */
+export type SpecVersion = 'v1.19' | 'r0' | 'early';
+
+/** Every SpecVersion, newest text first. */
+export const SPEC_VERSIONS: readonly SpecVersion[] = ['v1.19', 'r0', 'early'];
+
+export function isSpecVersion(value: string): value is SpecVersion {
+  return (SPEC_VERSIONS as readonly string[]).includes(value);
+}
 
 function compareVersions(a: string, b: string): number {
   const parts = (v: string) =>

@@ -1,9 +1,7 @@
 // Picks the schema for a payload when the user did not name one (`validate` without --schema).
 // The rules look only at the payload's outermost shape; they are documented in docs/validate.md and
 // `--schema` always overrides them.
-export type SpecVersion = 'current' | 'r0' | 'early';
-
-export const SPEC_VERSIONS: readonly SpecVersion[] = ['current', 'r0', 'early'];
+import type { SpecVersion } from '../project/spec-versions.js';
 
 export type PayloadKind =
   | 'm.presence'
@@ -18,7 +16,7 @@ export type PayloadKind =
 
 /** Which alias holds each kind of payload in each spec version; absent = that version has no such thing. */
 const ALIASES: Record<SpecVersion, Partial<Record<PayloadKind, string>>> = {
-  current: {
+  'v1.19': {
     'm.presence': 'matrix/m.presence',
     'put-presence-request': 'matrix/put-presence-request',
     'put-presence-response': 'matrix/put-presence-response',

@@ -13,7 +13,7 @@ import { toViolations, type SchemaViolation } from '../project/schemas.js';
 import { readSpecYaml } from './spec-yaml.js';
 
 /**
- * Where a v1.x tree (OpenAPI 3, data/) keeps the official schema of each of our current-spec aliases,
+ * Where a v1.x tree (OpenAPI 3, data/) keeps the official schema of each of our v1.19 aliases,
  * for checking a payload that has no place in the tree (the fixtures' "official": "accepts").
  */
 export const OFFICIAL_V1_LOCATIONS: Record<string, { file: string; pointer: string }> = {

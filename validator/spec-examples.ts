@@ -11,11 +11,13 @@
 // notice naming file:line:column. Only a notice that concerns presence (a file that mentions
 // m.presence or is the presence API, a broken $ref inside an example that holds a presence payload)
 // is a problem that decides the verdict; the rest are warnings.
-import { lstatSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { UnreadableInputError } from '../project/errors.js';
+import { isHidden, walkFiles } from '../project/walk.js';
 import { escapePointer, pointerSegments, valueAt, type ParsedDocument, type Position } from '../project/yaml-source.js';
-import { aliasFor, type PayloadKind, type SpecVersion } from './choose-schema.js';
+import type { SpecVersion } from '../project/spec-versions.js';
+import { aliasFor, type PayloadKind } from './choose-schema.js';
 import type { SpecLayout } from './spec-layout.js';
 import { readEmbeddedJson, readSpecFile, type SpecDocument, type SpecReadCache } from './spec-yaml.js';
 
@@ -64,25 +66,24 @@ export interface SpecExamples {
   forgiven: SpecNotice[];
 }
 
-/** Files below dir; whole-file example folders also hold event files without an extension (r0, early). */
+/**
+ * Files below dir (none when the tree has no such folder); whole-file example folders also hold event
+ * files without an extension (r0, early). Linked folders are not walked (project/walk.ts): early trees
+ * link v1-event-schema to itself, r0 trees link the event examples into api/, and each is read where
+ * it really is.
+ */
 function listFiles(dir: string, withoutExtension: boolean): string[] {
-  let entries;
+  // r0 and early event examples are named by their event type alone ("m.presence").
+  const wanted = (name: string) => /\.(ya?ml|json)$/.test(name) || (withoutExtension && /^m\./.test(name));
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
+    return walkFiles(dir, { enter: (folder) => !isHidden(folder), filter: (file) => !isHidden(file) && wanted(file.slice(file.lastIndexOf('/') + 1)) }).map(
+      (file) => join(dir, file),
+    );
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw err;
   }
-  return entries
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((entry) => {
-      const path = join(dir, entry.name);
-      // Symbolic links (early trees link v1-event-schema to itself) are walked where they point to.
-      if (entry.isSymbolicLink() || entry.name.startsWith('.') || entry.name === 'node_modules') return [];
-      if (entry.isDirectory()) return listFiles(path, withoutExtension);
-      if (/\.(ya?ml|json)$/.test(entry.name)) return [path];
-      // r0 and early event examples are named by their event type alone ("m.presence").
-      return withoutExtension && /^m\./.test(entry.name) ? [path] : [];
-    });
 }
 
 interface FoundExample {

@@ -9,7 +9,7 @@
 // nothing to check.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SpecVersion } from './choose-schema.js';
+import type { SpecVersion } from '../project/spec-versions.js';
 
 export interface SpecLayout {
   /** In words, for the report: "v1.x (data/)". */
@@ -39,7 +39,7 @@ export function detectLayout(root: string): SpecLayout | undefined {
   if (isDir(join(root, 'data', 'api', 'client-server')) || isDir(join(root, 'data', 'event-schemas'))) {
     return {
       description: 'v1.x layout (data/api, data/event-schemas)',
-      era: 'current',
+      era: 'v1.19',
       apiDirs: ['data/api'],
       exampleDirs: ['data/event-schemas/examples'],
       presenceApi: 'data/api/client-server/presence.yaml',
@@ -169,7 +169,7 @@ function earlyRelease(root: string, layout: SpecLayout): TreeVersion | undefined
 export function detectRelease(root: string, layout: SpecLayout): TreeVersion {
   const unknown = (release: string): TreeVersion => ({ release, source: 'the layout alone (nothing in the tree names the release)' });
   switch (layout.era) {
-    case 'current':
+    case 'v1.19':
       return v1Release(root) ?? unknown('v1.x');
     case 'r0':
       return r0ReleaseFromChangelog(root) ?? r0ReleaseFromSchemas(root, layout) ?? unknown('r0');

@@ -1,22 +1,25 @@
 // The engine of `validate`: reads payload files (or a spec checkout), picks schemas, validates, and
 // returns a result model that validate-report.ts renders. No printing and no process.exit here, so
 // tests can call it in-process.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { loadSchemaRegistry } from '../project/schemas.js';
 import { ConfigError, UnreadableInputError } from '../project/errors.js';
 import { displayPath } from '../project/paths.js';
+import { isSpecVersion, SPEC_VERSIONS, type SpecVersion } from '../project/spec-versions.js';
+import { isHidden, walkFiles } from '../project/walk.js';
 import { parseWithPositions } from '../project/yaml-source.js';
 import { withPositions, type CheckedPayload } from './checked-payload.js';
 import { checkSpecTree, type SpecTreeCheck } from './check-spec-tree.js';
-import { chooseSchema, SPEC_VERSIONS, type SpecVersion } from './choose-schema.js';
+import { chooseSchema } from './choose-schema.js';
 import { noticeText, type SpecNotice } from './spec-examples.js';
 
 export interface ValidateOptions {
   paths: string[];
   /** An alias or $id; without it the schema is chosen per payload (choose-schema.ts). */
   schema?: string;
-  specVersion?: string;
+  /** Whose schemas the automatic choice uses (default v1.19); for specDir, instead of the tree's own era. */
+  specVersion?: SpecVersion;
   specDir?: string;
 }
 
@@ -45,21 +48,24 @@ function payloadFiles(path: string, problems: string[]): string[] {
     return [];
   }
   if (!stat.isDirectory()) return [path];
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true })
-      .filter((e) => !e.name.startsWith('.') && e.name !== 'node_modules')
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : PAYLOAD_EXTENSIONS.has(extname(e.name).toLowerCase()) ? [join(dir, e.name)] : []));
-  const files = walk(path);
+  const files = walkFiles(path, {
+    enter: (folder) => !isHidden(folder),
+    filter: (file) => !isHidden(file) && PAYLOAD_EXTENSIONS.has(extname(file).toLowerCase()),
+  }).map((file) => join(path, file));
   if (files.length === 0) problems.push(`${displayPath(path)}: no .json, .yaml or .yml files in this folder`);
   return files;
 }
 
-/** The --spec-version given (undefined: PATHs use current, a spec tree its own). Throws ConfigError on bad options. */
+/** A --spec-version as a person wrote it, checked: one of SPEC_VERSIONS, else a ConfigError naming them. */
+export function specVersionOption(value: string): SpecVersion {
+  if (!isSpecVersion(value)) throw new ConfigError(`--spec-version must be one of ${SPEC_VERSIONS.join(', ')}, not "${value}"`);
+  return value;
+}
+
+/** The --spec-version given (undefined: PATHs use v1.19, a spec tree its own). Throws ConfigError on bad options. */
 export function checkOptions(options: ValidateOptions): SpecVersion | undefined {
-  const version = options.specVersion as SpecVersion | undefined;
-  if (version !== undefined && !SPEC_VERSIONS.includes(version))
-    throw new ConfigError(`--spec-version must be one of ${SPEC_VERSIONS.join(', ')}, not "${options.specVersion}"`);
+  // Checked again here for callers that reach the library without its types.
+  const version = options.specVersion === undefined ? undefined : specVersionOption(options.specVersion);
   if (options.paths.length === 0 && !options.specDir) throw new ConfigError('give at least one PATH (file or folder), --spec-dir DIR or --spec-history REPO');
   if (options.schema && options.specDir && options.paths.length === 0) {
     throw new ConfigError('--schema applies to PATHs; --spec-dir picks the schema of each spec example itself');
@@ -76,7 +82,7 @@ export function checkOptions(options: ValidateOptions): SpecVersion | undefined 
 /** Validates the given files/folders and/or spec checkout. Throws ConfigError on bad options. */
 export async function validatePayloads(options: ValidateOptions): Promise<ValidateResult> {
   const given = checkOptions(options);
-  const version = given ?? 'current';
+  const version = given ?? 'v1.19';
   const registry = loadSchemaRegistry();
   const result: ValidateResult = { checked: [], problems: [], warnings: [], notes: [], disagreements: [] };
 

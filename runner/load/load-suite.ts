@@ -1,16 +1,95 @@
 // Loads suite files: YAML with positions, schema validation, then the checks a schema cannot express
 // (duplicate ids, unknown actors, bad durations, regexes and templates), all before any request.
 // Every problem is a ConfigError "file:line:col: message" (exit 2).
-import { readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { readYamlFile, parseYamlText, type YamlSource } from '../../project/yaml-source.js';
+import { walkFiles } from '../../project/walk.js';
 import { assertFormat } from './format-schemas.js';
 import { ConfigError } from '../../project/errors.js';
 import { capturedNames, checkDuration, type DurationSpec } from './durations.js';
+import type { SpecVersion } from '../../project/spec-versions.js';
+import type { Capability } from './load-target.js';
 import { templateNames } from './templates.js';
-import type { ExpectSpec, PathMatcher, RequestStep, Step, Suite, SuiteCase, SyncTrigger, ValueMatcher } from './suite-types.js';
+import type {
+  ExpectSpec,
+  Level,
+  PathMatcher,
+  RequestSpec,
+  RequestStep,
+  RoomSpec,
+  Step,
+  StatusSpec,
+  Suite,
+  SuiteCase,
+  SyncTrigger,
+  SyncUntilStep,
+  WatchStep,
+} from './suite-types.js';
 
-type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- shape already checked by the schema
+// A suite file as written, which assertFormat has checked against schemas/suite.schema.json before any
+// of it is read: the loaded forms of suite-types.ts without the places (`at`) the loader adds, and
+// with the defaults not yet filled in.
+
+/** A value_matcher or matcher; its nested matchers are raw too. */
+type RawMatcher = Omit<PathMatcher, 'at' | 'some' | 'none' | 'any_of'> & { some?: RawMatcher[]; none?: RawMatcher[]; any_of?: RawMatcher[][] };
+
+interface RawExpect {
+  status?: StatusSpec;
+  headers?: Record<string, RawMatcher>;
+  schema?: string;
+  body?: RawMatcher[];
+  level?: Level;
+  eventually?: DurationSpec;
+  answered_within?: DurationSpec;
+}
+
+/** A request step; a sync_until `trigger` has its shape without capture, plus `after`. */
+interface RawRequestStep {
+  request: RequestSpec;
+  expect?: RawExpect;
+  capture?: Record<string, string>;
+}
+
+interface RawSyncTrigger extends Omit<RawRequestStep, 'capture'> {
+  after?: DurationSpec;
+}
+
+type RawSyncUntil = Omit<SyncUntilStep, 'kind' | 'at' | 'withinAt' | 'set_presence' | 'match' | 'trigger'> & {
+  set_presence?: SyncUntilStep['set_presence'];
+  match?: RawMatcher[];
+  trigger?: RawSyncTrigger;
+};
+
+type RawWatch = Omit<WatchStep, 'kind' | 'at' | 'set_presence'> & { set_presence?: WatchStep['set_presence'] };
+
+/** The schema's step: exactly one of request (with expect and capture), sync_until, wait, watch. */
+type RawStep = RawRequestStep | { sync_until: RawSyncUntil } | { wait: DurationSpec } | { watch: RawWatch };
+
+type RawRoom = Omit<RoomSpec, 'members' | 'preset'> & Partial<Pick<RoomSpec, 'members' | 'preset'>>;
+
+interface RawCase {
+  id: string;
+  title: string;
+  level: Level;
+  clauses: string[];
+  tags?: string[];
+  requires?: Capability[];
+  spec_versions?: SpecVersion[];
+  catches?: string[];
+  actors?: string[];
+  rooms?: RawRoom[];
+  timeout?: DurationSpec;
+  devices?: Record<string, string[]>;
+  steps: RawStep[];
+}
+
+interface RawSuite {
+  title: string;
+  summary?: string;
+  area: string;
+  description?: string;
+  cases: RawCase[];
+}
 
 const ACTOR_FIELDS = new Set(['user_id', 'localpart', 'access_token', 'device_id']);
 
@@ -34,11 +113,11 @@ function checkDurationAt(value: DurationSpec | undefined, pointer: string, probl
 /** Where a matcher list is evaluated: a response (headers exist) or one event / list element. */
 type MatchSite = 'response' | 'value';
 
-function toValueMatcher(raw: Raw, pointer: string, source: YamlSource, problems: Problems, scope?: Scope, site: MatchSite = 'value'): ValueMatcher {
-  for (const bound of ['gt', 'gte', 'lt', 'lte']) checkDurationAt(raw[bound], `${pointer}/${bound}`, problems, scope);
+function toValueMatcher(raw: RawMatcher, pointer: string, source: YamlSource, problems: Problems, scope?: Scope, site: MatchSite = 'value'): PathMatcher {
+  for (const bound of ['gt', 'gte', 'lt', 'lte'] as const) checkDurationAt(raw[bound], `${pointer}/${bound}`, problems, scope);
   if (raw.matches !== undefined) {
     try {
-      new RegExp(raw.matches as string);
+      new RegExp(raw.matches);
     } catch (err) {
       problems.add(`${pointer}/matches`, `invalid regular expression: ${(err as Error).message}`);
     }
@@ -49,25 +128,24 @@ function toValueMatcher(raw: Raw, pointer: string, source: YamlSource, problems:
   if (raw.header !== undefined && site !== 'response') {
     problems.add(`${pointer}/header`, "a header matcher applies to a response: use it in an expect's body list");
   }
-  const matcher: ValueMatcher & { any_of?: PathMatcher[][] } = { ...(raw as object), at: source.where(pointer) };
+  const { some, none, any_of, ...conditions } = raw;
+  const matcher: PathMatcher = { ...conditions, at: source.where(pointer) };
   // Elements of a list have no headers; alternatives are evaluated where their item is.
-  if (raw.some !== undefined) matcher.some = toPathMatchers(raw.some, `${pointer}/some`, source, problems, scope, 'value');
-  if (raw.none !== undefined) matcher.none = toPathMatchers(raw.none, `${pointer}/none`, source, problems, scope, 'value');
-  if (raw.any_of !== undefined) {
-    matcher.any_of = (raw.any_of as Raw[][]).map((group, i) => toPathMatchers(group, `${pointer}/any_of/${i}`, source, problems, scope, site));
-  }
+  if (some !== undefined) matcher.some = toPathMatchers(some, `${pointer}/some`, source, problems, scope, 'value');
+  if (none !== undefined) matcher.none = toPathMatchers(none, `${pointer}/none`, source, problems, scope, 'value');
+  if (any_of !== undefined) matcher.any_of = any_of.map((group, i) => toPathMatchers(group, `${pointer}/any_of/${i}`, source, problems, scope, site));
   return matcher;
 }
 
 function toPathMatchers(
-  list: Raw[] | undefined,
+  list: RawMatcher[] | undefined,
   pointer: string,
   source: YamlSource,
   problems: Problems,
   scope?: Scope,
   site: MatchSite = 'value',
 ): PathMatcher[] {
-  return (list ?? []).map((m, i) => toValueMatcher(m, `${pointer}/${i}`, source, problems, scope, site) as PathMatcher);
+  return (list ?? []).map((m, i) => toValueMatcher(m, `${pointer}/${i}`, source, problems, scope, site));
 }
 
 interface Scope {
@@ -114,12 +192,12 @@ function checkDevice(actor: string | undefined, device: string | undefined, poin
 }
 
 /** A request step (request, expect, capture); also the shape of a sync_until `trigger`. */
-function toRequestStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, problems: Problems): RequestStep {
-  const r = raw.request as Raw;
+function toRequestStep(raw: RawRequestStep | RawSyncTrigger, pointer: string, source: YamlSource, scope: Scope, problems: Problems): RequestStep {
+  const r = raw.request;
   const p = `${pointer}/request`;
   checkActor(r.as, `${p}/as`, scope, problems);
   checkDevice(r.as, r.device, `${p}/device`, scope, problems);
-  for (const field of ['path', 'query', 'body', 'raw_body', 'headers']) checkTemplates(r[field], `${p}/${field}`, scope, problems);
+  for (const field of ['path', 'query', 'body', 'raw_body', 'headers'] as const) checkTemplates(r[field], `${p}/${field}`, scope, problems);
   checkDurationAt(r.repeat?.interval, `${p}/repeat/interval`, problems, scope);
   if (typeof r.repeat?.count === 'string') checkDurationAt(r.repeat.count, `${p}/repeat/count`, problems, scope);
   if (r.token === 'query' && r.as === undefined) {
@@ -127,7 +205,7 @@ function toRequestStep(raw: Raw, pointer: string, source: YamlSource, scope: Sco
   }
   let expect: ExpectSpec | undefined;
   if (raw.expect !== undefined) {
-    const e = raw.expect as Raw;
+    const e = raw.expect;
     const ep = `${pointer}/expect`;
     checkTemplates(e.body, `${ep}/body`, scope, problems);
     checkTemplates(e.headers, `${ep}/headers`, scope, problems);
@@ -150,39 +228,37 @@ function toRequestStep(raw: Raw, pointer: string, source: YamlSource, scope: Sco
         e.headers === undefined
           ? undefined
           : Object.fromEntries(
-              Object.entries(e.headers as Record<string, Raw>).map(([name, m]) => [
-                name.toLowerCase(),
-                toValueMatcher(m, `${ep}/headers/${name}`, source, problems),
-              ]),
+              Object.entries(e.headers).map(([name, m]) => [name.toLowerCase(), toValueMatcher(m, `${ep}/headers/${name}`, source, problems)]),
             ),
     };
   }
-  if (raw.capture !== undefined) {
-    for (const [name, from] of Object.entries(raw.capture as Record<string, string>)) {
+  const capture = 'capture' in raw ? raw.capture : undefined;
+  if (capture !== undefined) {
+    for (const [name, from] of Object.entries(capture)) {
       if (!/^(status|retry_delay|body(\..*)?|headers\.[^.]+)$/.test(from)) {
         problems.add(`${pointer}/capture/${name}`, `capture "${from}": want status, retry_delay, body.<path> or headers.<name>`);
       }
       scope.captured.add(name);
     }
   }
-  return { kind: 'request', at: source.where(p), request: r as RequestStep['request'], expect, capture: raw.capture };
+  return { kind: 'request', at: source.where(p), request: r, expect, capture };
 }
 
-function toStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, problems: Problems): Step {
+function toStep(raw: RawStep, pointer: string, source: YamlSource, scope: Scope, problems: Problems): Step {
   const at = source.where(pointer);
-  if (raw.wait !== undefined) {
+  if ('wait' in raw) {
     checkDurationAt(raw.wait, `${pointer}/wait`, problems, scope);
     return { kind: 'wait', at, duration: raw.wait };
   }
-  if (raw.watch !== undefined) {
-    const w = raw.watch as Raw;
+  if ('watch' in raw) {
+    const w = raw.watch;
     checkActor(w.as, `${pointer}/watch/as`, scope, problems);
     checkDevice(w.as, w.device, `${pointer}/watch/device`, scope, problems);
     checkTemplates(w.filter, `${pointer}/watch/filter`, scope, problems);
     return { kind: 'watch', at: source.where(`${pointer}/watch`), as: w.as, device: w.device, set_presence: w.set_presence ?? 'offline', filter: w.filter };
   }
-  if (raw.sync_until !== undefined) {
-    const s = raw.sync_until as Raw;
+  if ('sync_until' in raw) {
+    const s = raw.sync_until;
     const p = `${pointer}/sync_until`;
     checkActor(s.as, `${p}/as`, scope, problems);
     checkDevice(s.as, s.device, `${p}/device`, scope, problems);
@@ -223,16 +299,16 @@ function toStep(raw: Raw, pointer: string, source: YamlSource, scope: Scope, pro
   return toRequestStep(raw, pointer, source, scope, problems);
 }
 
-function toCase(raw: Raw, index: number, suite: Raw, stem: string, source: YamlSource, problems: Problems): SuiteCase {
+function toCase(raw: RawCase, index: number, suite: RawSuite, stem: string, source: YamlSource, problems: Problems): SuiteCase {
   const pointer = `/cases/${index}`;
-  const actors: string[] = raw.actors ?? [];
-  const rooms = (raw.rooms ?? []).map((room: Raw) => ({
+  const actors = raw.actors ?? [];
+  const rooms = (raw.rooms ?? []).map((room): RoomSpec => ({
     name: room.name,
     creator: room.creator,
     members: room.members ?? [],
     preset: room.preset ?? 'private_chat',
   }));
-  const devices: Record<string, string[]> = raw.devices ?? {};
+  const devices = raw.devices ?? {};
   const scope: Scope = {
     actors: new Set(actors),
     devices: new Map(Object.entries(devices).map(([a, d]) => [a, new Set(d)])),
@@ -240,14 +316,14 @@ function toCase(raw: Raw, index: number, suite: Raw, stem: string, source: YamlS
     captured: new Set(),
   };
   for (const actor of Object.keys(devices)) checkActor(actor, `${pointer}/devices/${actor}`, scope, problems);
-  rooms.forEach((room: { name: string; creator: string; members: string[] }, i: number) => {
+  rooms.forEach((room, i) => {
     if (scope.rooms.has(room.name)) problems.add(`${pointer}/rooms/${i}/name`, `duplicate room "${room.name}"`);
     scope.rooms.add(room.name);
     checkActor(room.creator, `${pointer}/rooms/${i}/creator`, scope, problems);
     room.members.forEach((m, j) => checkActor(m, `${pointer}/rooms/${i}/members/${j}`, scope, problems));
   });
   checkDurationAt(raw.timeout, `${pointer}/timeout`, problems);
-  const steps = (raw.steps as Raw[]).map((step, i) => toStep(step, `${pointer}/steps/${i}`, source, scope, problems));
+  const steps = raw.steps.map((step, i) => toStep(step, `${pointer}/steps/${i}`, source, scope, problems));
   return {
     fullId: `${stem}#${raw.id}`,
     id: raw.id,
@@ -273,15 +349,15 @@ function toCase(raw: Raw, index: number, suite: Raw, stem: string, source: YamlS
 /** Builds a Suite from an already parsed source; throws ConfigError listing every problem found. */
 export function suiteFromSource(source: YamlSource, stem: string): Suite {
   assertFormat('suite', source);
-  const raw = source.data as Raw;
+  const raw = source.data as RawSuite;
   const problems = new Problems(source);
   const seen = new Map<string, number>();
-  (raw.cases as Raw[]).forEach((c, i) => {
+  raw.cases.forEach((c, i) => {
     const first = seen.get(c.id);
     if (first !== undefined) problems.add(`/cases/${i}/id`, `duplicate case id "${c.id}" (first at ${source.where(`/cases/${first}/id`)})`);
     else seen.set(c.id, i);
   });
-  const cases = (raw.cases as Raw[]).map((c, i) => toCase(c, i, raw, stem, source, problems));
+  const cases = raw.cases.map((c, i) => toCase(c, i, raw, stem, source, problems));
   if (problems.list.length > 0) throw new ConfigError(problems.list.join('\n'));
   return { file: source.file, title: raw.title, ...(raw.summary ? { summary: raw.summary } : {}), area: raw.area, cases };
 }
@@ -301,19 +377,16 @@ export function parseSuiteText(text: string, name = 'inline.yaml'): Suite {
 /** Suite files below a folder (recursively), or the file itself; clauses.yaml is not a suite. */
 export async function discoverSuiteFiles(path: string): Promise<string[]> {
   const full = resolve(path);
-  const entries = await readdir(full, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOTDIR') return undefined;
-    if (err.code === 'ENOENT') throw new ConfigError(`${path}: no such file or folder`);
+  let files: string[];
+  try {
+    files = walkFiles(full, { filter: (file) => /\.ya?ml$/.test(file) && basename(file) !== 'clauses.yaml' });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') return [full];
+    if (code === 'ENOENT') throw new ConfigError(`${path}: no such file or folder`);
     throw err;
-  });
-  if (entries === undefined) return [full];
-  const files: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const child = join(full, entry.name);
-    if (entry.isDirectory()) files.push(...(await discoverSuiteFiles(child)));
-    else if (/\.ya?ml$/.test(entry.name) && entry.name !== 'clauses.yaml') files.push(child);
   }
-  return files;
+  return files.map((file) => join(full, file));
 }
 
 /**

@@ -2,6 +2,7 @@
 // timers, and paths resolved relative to the profile file.
 import { dirname, join, resolve } from 'node:path';
 import { targetsDir } from '../../project/paths.js';
+import type { SpecVersion } from '../../project/spec-versions.js';
 import { readYamlFile, parseYamlText } from '../../project/yaml-source.js';
 import { assertFormat } from './format-schemas.js';
 
@@ -18,7 +19,8 @@ export type Capability =
   | 'free_for_chat'
   | 'presence_list';
 
-export type SpecVersion = 'v1.19' | 'r0' | 'early';
+// The one SpecVersion of the project; re-exported here, where the runner has always found it.
+export type { SpecVersion } from '../../project/spec-versions.js';
 
 export interface StaticUser {
   user_id: string;

@@ -4,13 +4,15 @@
 // and must fail exactly at the declared pointers for the declared keywords, nothing else. Fixtures
 // marked "official": "accepts" show where we are stricter than the official v1.19 schema: the
 // official schema, compiled from ../shared/matrix-spec-v1.19 at test time, must accept them.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { expect } from 'chai';
 import { fixturesDir, projectRoot } from '../../project/paths.js';
 import { loadSchemaRegistry } from '../../project/schemas.js';
 import { OFFICIAL_V1_LOCATIONS, officialSchemas } from '../../validator/official-schemas.js';
-import { chooseSchema, RELEASE_SCHEMAS, type SpecVersion } from '../../validator/choose-schema.js';
+import { chooseSchema, RELEASE_SCHEMAS } from '../../validator/choose-schema.js';
+import type { SpecVersion } from '../../project/spec-versions.js';
+import { walkFiles } from '../../project/walk.js';
 
 interface InvalidFixture {
   description: string;
@@ -23,9 +25,7 @@ const specDir = join(projectRoot, '..', 'shared', 'matrix-spec-v1.19');
 
 function jsonFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? jsonFiles(join(dir, e.name)) : e.name.endsWith('.json') ? [join(dir, e.name)] : [],
-  );
+  return walkFiles(dir, { filter: (file) => file.endsWith('.json') }).map((file) => join(dir, file));
 }
 
 function aliasOf(root: string, file: string): string {
@@ -33,13 +33,13 @@ function aliasOf(root: string, file: string): string {
 }
 
 function versionOf(alias: string): SpecVersion {
-  return alias.includes('/legacy/r0-') ? 'r0' : alias.includes('/legacy/early-') ? 'early' : 'current';
+  return alias.includes('/legacy/r0-') ? 'r0' : alias.includes('/legacy/early-') ? 'early' : 'v1.19';
 }
 
 const validRoot = join(fixturesDir, 'valid');
 const invalidRoot = join(fixturesDir, 'invalid');
-const validFiles = jsonFiles(validRoot).sort();
-const invalidFiles = jsonFiles(invalidRoot).sort();
+const validFiles = jsonFiles(validRoot);
+const invalidFiles = jsonFiles(invalidRoot);
 const registry = loadSchemaRegistry();
 const matrixAliases = registry.entries.map((e) => e.alias).filter((a) => a.startsWith('matrix/'));
 

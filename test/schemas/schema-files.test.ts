@@ -1,20 +1,15 @@
 // Every *.schema.json under schemas/ (the Matrix ones and the project's own formats): $id from its
 // path, descriptions everywhere, and a clean compile in ajv's strict mode.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { expect } from 'chai';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { schemasDir } from '../../project/paths.js';
 import { SCHEMA_ID_BASE } from '../../project/schemas.js';
+import { walkFiles } from '../../project/walk.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-
-function schemaFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? schemaFiles(join(dir, e.name)) : e.name.endsWith('.schema.json') ? [join(dir, e.name)] : [],
-  );
-}
 
 /**
  * JSON pointers of subschemas that lack a description: the root, each property, each $defs entry. A bare
@@ -39,7 +34,7 @@ function undescribed(node: unknown, pointer: string, out: string[], mustDescribe
   }
 }
 
-const files = schemaFiles(schemasDir).sort();
+const files = walkFiles(schemasDir, { filter: (file) => file.endsWith('.schema.json') }).map((file) => join(schemasDir, file));
 const parsed = new Map<string, Record<string, unknown>>();
 for (const file of files) {
   try {

@@ -51,7 +51,7 @@ describe('validate --spec-dir on the releases of the spec', function () {
     expect(status).to.equal(0);
     expect(counts(report)).to.deep.equal({ checked: 8, valid: 8, invalid: 0, disagreements: 0, warnings: 1, problems: 0 });
     expect(report.warnings[0]).to.match(/data\/api\/server-server\/transactions\.yaml:72:31: example \$ref "edu\.json" names a missing file$/);
-    expect(report.spec).to.include({ release: 'v1.1', release_source: 'config.toml', era: 'current', chosen_by: 'the tree' });
+    expect(report.spec).to.include({ release: 'v1.1', release_source: 'config.toml', era: 'v1.19', chosen_by: 'the tree' });
   });
 
   it('v1.2: client_event.yaml, which PyYAML reads and a strict YAML reader refuses, is read as PyYAML reads it', async () => {
@@ -64,11 +64,11 @@ describe('validate --spec-dir on the releases of the spec', function () {
     );
   });
 
-  it('v1.19 with data/ alone: the current schemas, the release unknown and said so', async () => {
+  it('v1.19 with data/ alone: the v1.19 schemas, the release unknown and said so', async () => {
     const { status, report } = await check(specTree('v1.19', ['data']));
     expect(status).to.equal(0);
     expect(counts(report)).to.include({ checked: 9, valid: 9 });
-    expect(report.spec).to.include({ release: 'v1.x', era: 'current' });
+    expect(report.spec).to.include({ release: 'v1.x', era: 'v1.19' });
     expect(report.spec.release_source).to.match(/nothing in the tree names the release/);
   });
 
@@ -182,6 +182,14 @@ describe('validate --spec-dir on the releases of the spec', function () {
     const { report } = await check(specTree('v1.2'), 'r0');
     expect(report.spec).to.include({ era: 'r0', chosen_by: '--spec-version', release: 'v1.2' });
     expect(byLabel(report, 'PUT /presence/{userId}/status request body example').schema).to.equal('matrix/legacy/r0-put-presence-request');
+  });
+
+  it('--spec-version current names the v1.19 schemas, as the tree would choose them, but chosen by the option', async () => {
+    const old = await check(specTree('v1.2'), 'current');
+    const named = await check(specTree('v1.2'), 'v1.19');
+    expect(old.report.spec).to.include({ era: 'v1.19', chosen_by: '--spec-version' });
+    expect(old.report).to.deep.equal(named.report);
+    expect(old.stderr).to.equal('validate: --spec-version current is now called v1.19\n');
   });
 
   describe('the release, read from the tree alone (only api/ and event-schemas/)', () => {

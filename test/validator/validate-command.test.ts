@@ -67,6 +67,21 @@ describe('validate command', () => {
     expect(early.stdout).to.include('[matrix/legacy/early-m.presence]');
   });
 
+  it('takes --spec-version current, the old name of v1.19, with the same result and a one-line note', async () => {
+    const file = write('r0.json', '{"presence": "free_for_chat"}');
+    const named = await validate({ paths: [file], specVersion: 'v1.19' });
+    const old = await validate({ paths: [file], specVersion: 'current' });
+    expect(named.status).to.equal(1);
+    expect(old.status).to.equal(named.status);
+    expect(old.stdout).to.equal(named.stdout);
+    expect(named.stderr).to.equal('');
+    expect(old.stderr).to.equal('validate: --spec-version current is now called v1.19\n');
+    // It is still a --spec-version: --spec-history refuses it like any other.
+    const history = await validate({ paths: [], specHistory: dir, specVersion: 'current' });
+    expect(history.status).to.equal(2);
+    expect(history.stderr).to.match(/--spec-history checks each release against its own era/);
+  });
+
   it('prints a JSON report with --format json', async () => {
     const file = write('429.yaml', 'errcode: M_LIMIT_EXCEEDED\nretry_after_ms: -5\n');
     const r = await validate({ paths: [file], format: 'json' });
@@ -98,7 +113,7 @@ describe('validate command', () => {
       ['a payload of no known kind', () => ({ paths: [write('what.json', '{"foo": 1}')] }), /cannot tell which schema applies .*name one with --schema/],
       ['a folder without payloads', () => ({ paths: [dir] }), /no \.json, \.yaml or \.yml files in this folder/],
       ['a spec dir that is not a spec tree', () => ({ paths: [], specDir: dir }), /not a Matrix spec tree/],
-      ['a bad --spec-version', () => ({ paths: ['x'], specVersion: 'r1' }), /--spec-version must be one of current, r0, early/],
+      ['a bad --spec-version', () => ({ paths: ['x'], specVersion: 'r1' }), /--spec-version must be one of v1\.19, r0, early, not "r1"/],
       ['a bad --format', () => ({ paths: ['x'], format: 'xml' }), /--format must be text or json/],
     ];
     for (const [what, options, message] of cases) {
@@ -187,6 +202,6 @@ describe('validate command', () => {
       (e: unknown) => e as { code: number; stderr: string },
     );
     expect(usage).to.have.property('code', 2);
-    expect(usage!.stderr).to.match(/argument 'r9' is invalid/);
+    expect(usage!.stderr).to.equal('validate: --spec-version must be one of v1.19, r0, early, not "r9"\n');
   });
 });
