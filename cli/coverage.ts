@@ -4,15 +4,19 @@
 import type { Command } from 'commander';
 import { displayPath, suitesDir } from '../project/paths.js';
 import type { RunCoverage } from '../project/report.js';
-import { loadClauses, type Clause } from '../runner/load/load-clauses.js';
-import { loadExpectations } from '../runner/load/expectations.js';
-import { loadSuites } from '../runner/load/load-suite.js';
-import { loadTargetProfile } from '../runner/load/load-target.js';
-import { planRun } from '../runner/plan/plan.js';
-import { runCoverage } from '../runner/plan/run-coverage.js';
-import { clauseCoverage, coverageBySpec } from '../runner/suite-tools/coverage.js';
-import { coverageLines, partialNote } from '../reporters/console-reporter.js';
-import { DEFAULT_CLAUSES } from './check.js';
+import {
+  clauseCoverage,
+  coverageBySpec,
+  loadClauses,
+  loadExpectations,
+  loadSuites,
+  loadTargetProfile,
+  planRun,
+  runCoverage,
+  type Clause,
+} from '../runner/index.js';
+import { coverageLines, partialNote } from '../reporters/index.js';
+import { DEFAULT_CLAUSES } from './lint.js';
 import { action, EXIT } from './command.js';
 
 interface CoverageOptions {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The command-line entry point: one file per command in this folder, wired together here.
 import { Command } from 'commander';
-import { TOOL } from '../runner/run-suites.js';
-import { registerCheckCommand } from './check.js';
+import { TOOL } from '../runner/index.js';
+import { registerLintCommand } from './lint.js';
 import { registerCoverageCommand } from './coverage.js';
 import { registerMockCommand } from './mock.js';
 import { registerProfileCommand } from './profile.js';
@@ -26,7 +26,7 @@ registerValidateCommand(program);
 registerMockCommand(program);
 registerRunCommand(program);
 registerProfileCommand(program);
-registerCheckCommand(program);
+registerLintCommand(program);
 registerCoverageCommand(program);
 registerReportCommand(program);
 

@@ -2,12 +2,23 @@
 // config file and flags (later ones win), prints one readiness line, and stops cleanly on SIGINT/SIGTERM.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../project/errors.js';
-import { mergeConfig, mockConfigFromTarget, readMockConfigFile, resolveConfig, type MockConfig, type MockConfigInput } from '../mock-server/config.js';
-import { loadTargetProfile } from '../runner/load/load-target.js';
+import {
+  FAULTS,
+  FAULT_NAMES,
+  VARIANTS,
+  VARIANT_NAMES,
+  isFaultName,
+  isVariantName,
+  mergeConfig,
+  mockConfigFromTarget,
+  readMockConfigFile,
+  resolveConfig,
+  startMockServer,
+  type MockConfig,
+  type MockConfigInput,
+} from '../mock-server/index.js';
+import { loadTargetProfile } from '../runner/index.js';
 import { action } from './command.js';
-import { FAULTS, FAULT_NAMES, isFaultName } from '../mock-server/faults.js';
-import { VARIANTS, VARIANT_NAMES, isVariantName } from '../mock-server/variants.js';
-import { startMockServer } from '../mock-server/index.js';
 
 export const READY_PREFIX = 'matrix-presence-conformance mock listening on ';
 

@@ -7,12 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { ConfigError } from '../project/errors.js';
 import { readYamlFile } from '../project/yaml-source.js';
-import { assertFormat } from '../runner/load/format-schemas.js';
-import type { StaticUser } from '../runner/load/load-target.js';
-import type { Finding } from '../runner/probe/findings.js';
-import { probeServer } from '../runner/probe/probe-server.js';
-import { writeProfile } from '../runner/probe/profile-writer.js';
-import { usersNeededForRun } from '../runner/probe/users-needed.js';
+import { assertFormat, probeServer, usersNeededForRun, writeProfile, type Finding, type StaticUser } from '../runner/index.js';
 import { action, checkOutputPath, EXIT, processOutput, type CommandOutput } from './command.js';
 import { parseUrl } from './run.js';
 

@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import type { Report, RunListener } from '../project/report.js';
 import { displayPath } from '../project/paths.js';
-import { loadReport } from '../runner/load/load-report.js';
+import { loadReport, mergeReports } from '../runner/index.js';
 import {
   ConsoleReporter,
   GitHubAnnotationsReporter,
@@ -20,7 +20,6 @@ import {
   comparisonMarkdown,
   comparisonText,
 } from '../reporters/index.js';
-import { mergeReports } from '../runner/check/merge-reports.js';
 import { action, checkOutputPath, EXIT } from './command.js';
 
 /** The report outputs `run`, `report merge` and `report render` share. */

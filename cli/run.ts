@@ -3,10 +3,16 @@
 // otherwise, 2 for usage, configuration or suite errors (runner contract v1, docs/runner.md).
 import { Command, Option, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../project/errors.js';
-import { expectationsFromResults, loadExpectations, writeExpectations } from '../runner/load/expectations.js';
-import { loadTargetProfile } from '../runner/load/load-target.js';
-import { parseShard } from '../runner/plan/plan.js';
-import { DEFAULT_JOBS, defaultTargetFor, runSuites } from '../runner/run-suites.js';
+import {
+  DEFAULT_JOBS,
+  defaultTargetFor,
+  expectationsFromResults,
+  loadExpectations,
+  loadTargetProfile,
+  parseShard,
+  runSuites,
+  writeExpectations,
+} from '../runner/index.js';
 import type { Level } from '../project/report.js';
 import { displayPath } from '../project/paths.js';
 import { checkOutputPath, exitCodeOf } from './command.js';

@@ -1,19 +1,21 @@
-// The programmatic API of a run: load -> validate -> plan -> (start the embedded mock) -> provision and
-// execute cases in a pool -> apply expectations -> emit events and the canonical report.
-import { existsSync } from 'node:fs';
+// The programmatic API of a run, the stages in order (docs/architecture.md): load and validate -> plan
+// -> start the embedded mock (provision) or reach --homeserver and make first contact (contact) ->
+// provision and execute cases in a pool, each step judging its answers -> apply expectations -> judge
+// the verdict -> emit events and the canonical report.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../project/errors.js';
 import { startEmbeddedMock, type EmbeddedMock, type MockIsolation } from './provision/embedded-mock.js';
 import { executeCase } from './execute/execute-case.js';
-import type { SchemaValidator } from './check/expect.js';
+import type { SchemaValidator } from './judge/expect.js';
 import { loadExpectations, type Expectations } from './load/expectations.js';
 import { loadSuites } from './load/load-suite.js';
 import { GENERIC_TARGET, loadTargetProfile, type TargetProfile } from './load/load-target.js';
-import { checkHomeserverReachable, type AdvertisedVersions } from './provision/reach-homeserver.js';
-import { firstContact } from './provision/first-contact.js';
+import { checkHomeserverReachable, type AdvertisedVersions } from './contact/reach-homeserver.js';
+import { firstContact } from './contact/first-contact.js';
 import { genericProfileNotes } from './plan/generic-profile-notes.js';
-import { ProbeSession } from './probe/probe-session.js';
-import { readServerSoftware, specVersionFrom } from './probe/server-identity.js';
+import { ProbeSession } from './contact/probe-session.js';
+import { readServerSoftware, specVersionFrom } from './contact/server-identity.js';
 import { actorsOf } from './probe/users-needed.js';
 import { planRun, type PlannedCase, type Selection } from './plan/plan.js';
 import { runCoverage } from './plan/run-coverage.js';
@@ -21,15 +23,17 @@ import { dialectOf } from './dialect/dialects.js';
 import { runWallClock, VirtualClock, type Clock } from '../project/clock.js';
 import { clauseInfo, loadClauses, type Clause } from './load/load-clauses.js';
 import { runPool } from './execute/pool.js';
-import { suitesDir, targetsDir } from '../project/paths.js';
+import { projectRoot, suitesDir, targetsDir } from '../project/paths.js';
 import { ProvisioningState } from './provision/provision.js';
 import { RUNNER_CONTRACT, type CaseProgress, type CaseResult, type Report, type RunInfo, type RunListener } from '../project/report.js';
 import { Redactor, withoutUserInfo } from '../project/redact.js';
 import type { Level, Suite, SuiteCase } from './load/suite-types.js';
-import { gatingFailures, summarize } from './check/verdicts.js';
+import { gatingFailures, summarize } from './judge/verdicts.js';
 import { loadSchemaRegistry } from '../project/schemas.js';
 
-export const TOOL = { name: 'matrix-presence-conformance', version: '0.1.0' };
+const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { name: string; version: string };
+/** What a report names as its maker: the package's own name and version, never a copy of them. */
+export const TOOL = { name: manifest.name, version: manifest.version };
 export const DEFAULT_TARGET = join(targetsDir, 'mock.yaml');
 export const DEFAULT_JOBS = 8;
 /** The first contact's checks (users, presence on) must end in bounded time whatever the server does. */
@@ -284,7 +288,7 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
     warnings: plan.warnings,
     coverage: runCoverage(plan.cases, clauses, profile),
     // Coverage depends on the plan alone, not on outcomes: a shard can state the whole run's, which
-    // `report merge` then takes as the merged report's (runner/check/merge-reports.ts).
+    // `report merge` then takes as the merged report's (runner/judge/merge-reports.ts).
     ...(options.shard
       ? { whole_run_coverage: runCoverage(planRun(suites, profile, { ...selection, shard: undefined }, expectations).cases, clauses, profile) }
       : {}),

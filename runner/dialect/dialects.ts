@@ -5,7 +5,7 @@
 // to that home server as a query parameter 'access_token'"), in how users and rooms are made, and in
 // the event stream (early: /initialSync and the /events long-poll; later: /sync). Suites write paths
 // as {api}/..., so that a case written once runs in every dialect whose text has the behaviour.
-import type { SpecVersion } from '../load/load-target.js';
+import type { SpecVersion } from '../../project/spec-versions.js';
 
 export interface Dialect {
   version: SpecVersion;

@@ -6,8 +6,8 @@ import type { CaseProgress, Check } from '../../project/report.js';
 import { isFailure } from '../../project/report.js';
 import type { Clock } from '../../project/clock.js';
 import type { Redactor } from '../../project/redact.js';
-import type { MatchContext } from '../check/matchers.js';
-import type { SchemaValidator } from '../check/expect.js';
+import type { MatchContext } from '../judge/matchers.js';
+import type { SchemaValidator } from '../judge/expect.js';
 import { evaluateDuration, type DurationSpec } from '../load/durations.js';
 import { expressionVariables, type TargetProfile } from '../load/load-target.js';
 import type { SuiteCase } from '../load/suite-types.js';
@@ -15,7 +15,7 @@ import { render, renderValue, type TemplateContext } from '../load/templates.js'
 import type { HomeserverClient } from '../http/homeserver-client.js';
 import { sleep } from '../http/http-client.js';
 import type { Actor, ProvisioningState } from '../provision/provision.js';
-import { CaseError } from './case-error.js';
+import { CaseError } from '../http/case-error.js';
 import { RatePacer } from './rate-pacer.js';
 import { dialectOf, type Dialect } from '../dialect/dialects.js';
 

@@ -3,57 +3,21 @@
 // every check of that step is still evaluated and recorded.
 import { isFailure, type CaseResult, type Outcome } from '../../project/report.js';
 import { Redactor } from '../../project/redact.js';
-import { countOf, evaluateDuration, formatMs } from '../load/durations.js';
+import { formatMs } from '../load/durations.js';
 import { expressionVariables } from '../load/load-target.js';
-import { TRIGGER_AFTER_DEFAULT, type SuiteCase } from '../load/suite-types.js';
+import type { SuiteCase } from '../load/suite-types.js';
 import { TemplateError } from '../load/templates.js';
 import { HomeserverClient } from '../http/homeserver-client.js';
 import { TransportError } from '../http/http-client.js';
 import { loginDevice, provisionActors, provisionRoom } from '../provision/provision.js';
-import { CaseError, located } from './case-error.js';
+import { CaseError } from '../http/case-error.js';
+import { located } from './located.js';
 import { CaseRun, isRateLimitCase, type CaseEnv } from './case-run.js';
 import { dialectOf } from '../dialect/dialects.js';
+import { caseTimeoutMs } from '../plan/time-limit.js';
 import { runStep } from './steps/index.js';
 
 export type { CaseEnv } from './case-run.js';
-
-/** Before a case runs its captured values are unknown; its limit allows 30 s for each. */
-const UNKNOWN_CAPTURES = new Proxy({}, { get: () => 30_000 }) as Record<string, unknown>;
-
-/**
- * The case's time limit when it sets none: its own waits and sync deadlines, plus a request timeout for
- * each request it sends (provisioning included), plus slack. Only a hung server ever reaches it.
- */
-export function caseTimeoutMs(c: SuiteCase, timers: Record<string, number>): number {
-  if (c.timeout !== undefined) return evaluateDuration(c.timeout, timers, UNKNOWN_CAPTURES);
-  let total = 5_000;
-  // Each presence write may wait for the rate limit (runner/execute/rate-pacer.ts).
-  const pacing = timers.rate_limit_per_second ? Math.ceil(1000 / timers.rate_limit_per_second) + 20 : 0;
-  const requests = 2 * c.actors.length + Object.values(c.devices).flat().length + c.rooms.reduce((n, r) => n + 1 + r.members.length, 0);
-  total += requests * timers.request_timeout;
-  for (const step of c.steps) {
-    if (step.kind === 'wait') total += evaluateDuration(step.duration, timers, UNKNOWN_CAPTURES);
-    else if (step.kind === 'sync_until') {
-      const poll = evaluateDuration(step.poll_timeout ?? 'sync_poll_timeout', timers, UNKNOWN_CAPTURES);
-      total += evaluateDuration(step.deadline ?? 'delivery_deadline', timers, UNKNOWN_CAPTURES) + timers.request_timeout + poll;
-      if (step.trigger) {
-        // The catch-up poll and the trigger request, the pause before the trigger, and the long-poll
-        // that may already be waiting when the deadline starts.
-        total += 2 * timers.request_timeout + evaluateDuration(step.trigger.after ?? TRIGGER_AFTER_DEFAULT, timers, UNKNOWN_CAPTURES) + poll;
-      }
-    } else if (step.kind === 'watch') {
-      total += timers.request_timeout + pacing;
-    } else {
-      const repeat = step.request.repeat;
-      const count = countOf(repeat?.count, timers);
-      const interval = repeat?.interval === undefined ? 0 : evaluateDuration(repeat.interval, timers, UNKNOWN_CAPTURES);
-      total += count * (timers.request_timeout + interval + pacing);
-      if (step.expect?.eventually !== undefined) total += evaluateDuration(step.expect.eventually, timers, UNKNOWN_CAPTURES) + timers.request_timeout;
-      if (step.expect?.answered_within !== undefined) total += count * evaluateDuration(step.expect.answered_within, timers, UNKNOWN_CAPTURES);
-    }
-  }
-  return total;
-}
 
 async function runSteps(run: CaseRun): Promise<void> {
   const c = run.spec;

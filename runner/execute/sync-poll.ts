@@ -7,7 +7,7 @@
 // it waits for.
 import type { HttpResponse } from '../http/http-client.js';
 import type { Actor } from '../provision/provision.js';
-import { CaseError } from './case-error.js';
+import { CaseError } from '../http/case-error.js';
 import type { CaseRun } from './case-run.js';
 
 export interface PollOptions {

@@ -2,7 +2,7 @@
 // no profile was given, which cases are skipped for capabilities it does not claim, how long the timed
 // ones would wait with the default timers, and how to write a profile.
 import type { Capability, TargetProfile } from '../load/load-target.js';
-import { caseTimeoutMs } from '../execute/execute-case.js';
+import { caseTimeoutMs } from './time-limit.js';
 import type { PlannedCase } from './plan.js';
 
 /** Capabilities whose cases wait for a server timer. */

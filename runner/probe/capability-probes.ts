@@ -3,8 +3,8 @@
 // answer shows it: a failed, garbled or missing answer never turns into a claim.
 import type { Capability } from '../load/load-target.js';
 import type { CapabilityFinding, Finding } from './findings.js';
-import { answered, describeAnswer, type ProbeAnswer, type ProbeSession } from './probe-session.js';
-import { presencePath, type PresenceSwitch, type ProbeUser } from './presence-switch.js';
+import { answered, describeAnswer, type ProbeAnswer, type ProbeSession } from '../contact/probe-session.js';
+import { presencePath, type PresenceSwitch, type ProbeUser } from '../contact/presence-switch.js';
 
 const R0 = '/_matrix/client/r0';
 const EARLY = '/_matrix/client/api/v1';

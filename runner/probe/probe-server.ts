@@ -4,7 +4,7 @@
 // of its own where the server's rate limit would otherwise make the probes wait on each other. Without
 // --measure-timers everything fits in the time budget (50 s), however the server answers.
 import type { StaticUser } from '../load/load-target.js';
-import { checkHomeserverReachable } from '../provision/reach-homeserver.js';
+import { checkHomeserverReachable } from '../contact/reach-homeserver.js';
 import { provisionRoom } from '../provision/provision.js';
 import {
   currentlyActiveFinding,
@@ -19,12 +19,12 @@ import {
   probeR0Paths,
 } from './capability-probes.js';
 import type { CapabilityFinding, Finding } from './findings.js';
-import { checkPresenceSwitch, type PresenceSwitch, type ProbeUser } from './presence-switch.js';
-import { PROBE_DIALECT, ProbeSession } from './probe-session.js';
+import { checkPresenceSwitch, type PresenceSwitch, type ProbeUser } from '../contact/presence-switch.js';
+import { PROBE_DIALECT, ProbeSession } from '../contact/probe-session.js';
 import { probeRateLimit, type RateLimitOutcome } from './rate-limit-probe.js';
 import { probeRegistration, type RegistrationOutcome } from './registration-probe.js';
 import { summariseVersions } from '../../project/spec-versions.js';
-import { readServerSoftware, specVersionFrom } from './server-identity.js';
+import { readServerSoftware, specVersionFrom } from '../contact/server-identity.js';
 import { DEFAULT_MAX_WAIT_MS, measureTimers, roundUpNice, type MeasuredTimer, type TimerMeasurement } from './timer-measurement.js';
 import { localpartOf } from '../../project/user-id.js';
 

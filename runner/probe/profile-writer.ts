@@ -3,7 +3,7 @@
 // be found. The text is parsed and validated against the schema before anyone gets it.
 import { DEFAULT_TIMERS, parseTargetProfile, type Timers } from '../load/load-target.js';
 import type { ProbeReport } from './probe-server.js';
-import { SWITCH_PRESENCE_ON } from './presence-switch.js';
+import { SWITCH_PRESENCE_ON } from '../contact/presence-switch.js';
 import { summariseVersions } from '../../project/spec-versions.js';
 import type { MeasuredTimer } from './timer-measurement.js';
 

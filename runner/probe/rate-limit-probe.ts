@@ -4,8 +4,8 @@
 // pass, and reads the next 429's retry_after_ms: right after a token is used up, that wait is one
 // token's worth, 1 / per_second. A longer first wait is read the same way, less exactly.
 import type { Finding } from './findings.js';
-import { answered, type ProbeAnswer, type ProbeSession } from './probe-session.js';
-import { presencePath, type ProbeUser } from './presence-switch.js';
+import { answered, type ProbeAnswer, type ProbeSession } from '../contact/probe-session.js';
+import { presencePath, type ProbeUser } from '../contact/presence-switch.js';
 import { retryDelayMs } from '../http/http-client.js';
 
 /** The suites' bursts send up to 50 PUTs; a limit above that is as good as none for them. */

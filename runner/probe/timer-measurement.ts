@@ -13,8 +13,8 @@
 // periodic loop (Synapse: every 5 s) changes up to a loop or two late, and the measurement includes
 // that delay.
 import type { CapabilityFinding, Finding } from './findings.js';
-import { answered, type ProbeSession } from './probe-session.js';
-import { lastActiveExcess, presencePath, type ProbeUser } from './presence-switch.js';
+import { answered, type ProbeSession } from '../contact/probe-session.js';
+import { lastActiveExcess, presencePath, type ProbeUser } from '../contact/presence-switch.js';
 
 export type MeasuredTimer = 'idle_timeout' | 'sync_online_timeout' | 'last_active_granularity';
 

@@ -10,7 +10,7 @@ import type { HttpResponse } from '../http/http-client.js';
 import type { HomeserverClient } from '../http/homeserver-client.js';
 import type { StaticUser, TargetProfile } from '../load/load-target.js';
 import type { RoomSpec } from '../load/suite-types.js';
-import { CaseError } from '../execute/case-error.js';
+import { CaseError } from '../http/case-error.js';
 import type { Dialect } from '../dialect/dialects.js';
 import { localpartOf, serverNameOf } from '../../project/user-id.js';
 

@@ -1,4 +1,4 @@
-// `check`: lints suite files like code (STYLE.md 3). Each rule has a name and fixture tests
+// `lint`: lints suite files like code (STYLE.md 3). Each rule has a name and fixture tests
 // (test/runner/lint-suites.test.ts). Problems are "file:line:col: [rule] message".
 import { discoverSuiteFiles, loadSuiteFile } from '../load/load-suite.js';
 import { ConfigError } from '../../project/errors.js';

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -8,9 +9,10 @@ const run = promisify(execFile);
 const cli = join(projectRoot, 'dist', 'cli', 'main.js');
 
 describe('cli', () => {
-  it('prints its version', async () => {
+  it('prints the version package.json states', async () => {
     const { stdout } = await run(process.execPath, [cli, '--version']);
-    expect(stdout.trim()).to.match(/^\d+\.\d+\.\d+$/);
+    const manifest = JSON.parse(await readFile(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
+    expect(stdout.trim()).to.equal(manifest.version);
   });
 
   it('exits 2 with a message on an unknown command', async () => {

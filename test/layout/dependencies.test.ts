@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { expect } from 'chai';
 import { projectRoot } from '../../project/paths.js';
+import { walkFiles } from '../../project/walk.js';
 
 interface Import {
   file: string;
@@ -18,11 +19,7 @@ interface Import {
 const SOURCE_FOLDERS = ['cli', 'project', 'runner', 'mock-server', 'validator', 'reporters'];
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(join(projectRoot, dir), { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return sourceFiles(path);
-    return e.name.endsWith('.ts') ? [path] : [];
-  });
+  return walkFiles(join(projectRoot, dir), { filter: (path) => path.endsWith('.ts') }).map((path) => `${dir}/${path}`);
 }
 
 /** Static imports, re-exports and dynamic import() of relative modules. */
@@ -47,8 +44,51 @@ function folderOf(path: string): string {
 
 const ALL = SOURCE_FOLDERS.flatMap(sourceFiles).flatMap((file) => importsOf(file, readFileSync(join(projectRoot, file), 'utf8')));
 
+function show(i: Import): string {
+  return `${i.file}:${i.line} imports ${i.target}${i.typeOnly ? ' (type only)' : ''}`;
+}
+
 function offenders(from: string, allowed: (i: Import) => boolean): string[] {
-  return ALL.filter((i) => folderOf(i.file) === from && !allowed(i)).map((i) => `${i.file}:${i.line} imports ${i.target}${i.typeOnly ? ' (type only)' : ''}`);
+  return ALL.filter((i) => folderOf(i.file) === from && !allowed(i)).map(show);
+}
+
+/**
+ * The runner's folders, lowest first: a folder imports only the folders before it (types too, so that
+ * the order is the design and not only what happens to run). http and dialect are the layers every
+ * stage talks to a server through. load, plan and judge never touch the network: judge sits below
+ * execute because a step judges each answer as it comes (the run's verdict is judged after execution
+ * by run-suites.ts, which with index.ts may import any stage). contact (reaching a server, the first
+ * contact) makes its user as the cases do (provision); probe (`profile init`) asks what contact asks
+ * and more. suite-tools (`lint`, `coverage`) comes last: it serves the CLI and nothing imports it.
+ */
+export const RUNNER_ORDER = ['http', 'dialect', 'load', 'plan', 'judge', 'provision', 'contact', 'probe', 'execute', 'suite-tools'];
+
+/** The runner folder of a file or module ("runner/plan/plan" -> "plan"); undefined at runner/'s root and outside it. */
+function runnerFolderOf(path: string): string | undefined {
+  const parts = path.split('/');
+  return parts[0] === 'runner' && parts.length > 2 ? parts[1] : undefined;
+}
+
+/** Imports from one runner folder into another that is not before it in RUNNER_ORDER. */
+export function stageOrderBreaches(imports: Import[], order: string[] = RUNNER_ORDER): string[] {
+  return imports
+    .filter((i) => {
+      const from = runnerFolderOf(i.file);
+      const to = runnerFolderOf(i.target);
+      if (from === undefined || to === undefined || from === to) return false;
+      return !(order.indexOf(to) >= 0 && order.indexOf(to) < order.indexOf(from));
+    })
+    .map(show);
+}
+
+/** The parts the CLI may use only through their index.ts (project/ it may import freely). */
+const ENTRY_POINT_PARTS = ['runner', 'validator', 'mock-server', 'reporters'];
+
+/** CLI imports of a runner, validator, mock-server or reporters module other than that part's index. */
+export function cliEntryPointBreaches(imports: Import[]): string[] {
+  return imports
+    .filter((i) => folderOf(i.file) === 'cli' && ENTRY_POINT_PARTS.includes(folderOf(i.target)) && i.target !== `${folderOf(i.target)}/index`)
+    .map(show);
 }
 
 describe('layout: dependency rules', () => {
@@ -84,6 +124,46 @@ describe('layout: dependency rules', () => {
 
   it('runner/ does not reach into cli/ or reporters/ (it emits events; the CLI chooses the reporters)', () => {
     expect(offenders('runner', (i) => !['cli', 'reporters'].includes(folderOf(i.target)))).to.deep.equal([]);
+  });
+
+  it('runner stage folders import each other in one direction (RUNNER_ORDER), so no two stages form a cycle', () => {
+    const sample = [
+      "import { caseTimeoutMs } from '../execute/execute-case.js';",
+      "import type { CaseRun } from '../execute/case-run.js';",
+      "import { evaluateDuration } from '../load/durations.js';",
+      "import { planRun } from './plan.js';",
+    ].join('\n');
+    expect(stageOrderBreaches(importsOf('runner/plan/p.ts', sample))).to.deep.equal([
+      'runner/plan/p.ts:1 imports runner/execute/execute-case',
+      'runner/plan/p.ts:2 imports runner/execute/case-run (type only)',
+    ]);
+    expect(stageOrderBreaches(importsOf('runner/run-suites.ts', "import { executeCase } from './execute/execute-case.js';"))).to.deep.equal([]);
+    expect(stageOrderBreaches(importsOf('runner/new/n.ts', "import { planRun } from '../plan/plan.js';"))).to.have.length(1);
+    expect(stageOrderBreaches(ALL)).to.deep.equal([]);
+  });
+
+  it('every runner folder has its place in RUNNER_ORDER', () => {
+    const folders = readdirSync(join(projectRoot, 'runner'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
+    expect([...folders].sort()).to.deep.equal([...RUNNER_ORDER].sort());
+  });
+
+  it('cli/ uses the runner, the validator, the mock and the reporters only through their index.ts', () => {
+    const sample = [
+      "import { runSuites } from '../runner/index.js';",
+      "import { planRun } from '../runner/plan/plan.js';",
+      "import type { Finding } from '../runner/probe/findings.js';",
+      "import { FAULTS } from '../mock-server/faults.js';",
+      "import { displayPath } from '../project/paths.js';",
+      "import { action } from './command.js';",
+    ].join('\n');
+    expect(cliEntryPointBreaches(importsOf('cli/x.ts', sample))).to.deep.equal([
+      'cli/x.ts:2 imports runner/plan/plan',
+      'cli/x.ts:3 imports runner/probe/findings (type only)',
+      'cli/x.ts:4 imports mock-server/faults',
+    ]);
+    expect(cliEntryPointBreaches(ALL)).to.deep.equal([]);
   });
 
   it('nothing but cli/ touches argv or the exit code', () => {

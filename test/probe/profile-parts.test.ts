@@ -4,11 +4,11 @@ import { expect } from 'chai';
 import { summariseVersions } from '../../project/spec-versions.js';
 import { parseTargetProfile } from '../../runner/load/load-target.js';
 import type { CapabilityFinding } from '../../runner/probe/findings.js';
-import { evidenceLine } from '../../runner/probe/probe-session.js';
+import { evidenceLine } from '../../runner/contact/probe-session.js';
 import type { ProbeReport } from '../../runner/probe/probe-server.js';
 import { writeProfile } from '../../runner/probe/profile-writer.js';
 import { roundRate } from '../../runner/probe/rate-limit-probe.js';
-import { specVersionFrom } from '../../runner/probe/server-identity.js';
+import { specVersionFrom } from '../../runner/contact/server-identity.js';
 import { roundDown } from '../../runner/probe/timer-measurement.js';
 
 function capability(name: CapabilityFinding['capability'], claimed: boolean, conclusion: string): CapabilityFinding {

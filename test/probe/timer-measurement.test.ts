@@ -3,8 +3,8 @@
 // all along.
 import { expect } from 'chai';
 import { measureTimers } from '../../runner/probe/timer-measurement.js';
-import { ProbeSession } from '../../runner/probe/probe-session.js';
-import type { ProbeUser } from '../../runner/probe/presence-switch.js';
+import { ProbeSession } from '../../runner/contact/probe-session.js';
+import type { ProbeUser } from '../../runner/contact/presence-switch.js';
 import { FAST_TIMERS, withMock } from './helpers.js';
 
 async function register(url: string, name: string): Promise<ProbeUser> {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { evaluateMatcher, evaluatePathMatchers, type MatchContext } from '../../runner/check/matchers.js';
+import { evaluateMatcher, evaluatePathMatchers, type MatchContext } from '../../runner/judge/matchers.js';
 import { isFailure } from '../../project/report.js';
 import { DEFAULT_TIMERS } from '../../runner/load/load-target.js';
 import type { ValueMatcher } from '../../runner/load/suite-types.js';

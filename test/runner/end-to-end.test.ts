@@ -3,7 +3,7 @@
 // validates against schemas/report.schema.json.
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { runSuites } from '../../runner/index.js';
 import { projectRoot } from '../../project/paths.js';
@@ -37,6 +37,9 @@ describe('end to end against the embedded mock', function () {
     ]);
     expect(report.exit_code).to.equal(0);
     expect(report.target.embedded_mock).to.equal(true);
+    // The report names its maker as package.json does: a release bumps one version, not two.
+    const manifest = JSON.parse(await readFile(join(projectRoot, 'package.json'), 'utf8')) as { name: string; version: string };
+    expect(report.tool).to.deep.equal({ name: manifest.name, version: manifest.version });
     expect(events[0]).to.equal('run-start');
     expect(events.at(-1)).to.equal('run-end');
     expect(events.filter((e) => e === 'case-end')).to.have.length(3);

@@ -1,4 +1,4 @@
-// One fixture per `check` rule (test/fixtures/suites/lint/), each of which must trip exactly its rule,
+// One fixture per `lint` rule (test/fixtures/suites/lint/), each of which must trip exactly its rule,
 // and a clean one that trips none.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
@@ -15,7 +15,7 @@ async function rulesOf(file: string): Promise<string[]> {
   return result.problems.map((p) => p.rule);
 }
 
-describe('check (suite lint)', () => {
+describe('lint (suite lint)', () => {
   const expected: Record<string, string[]> = {
     'clean.yaml': [],
     'title-should.yaml': ['title-should'],
@@ -45,19 +45,30 @@ describe('check (suite lint)', () => {
     expect(titleProblems('Test that presence is returned').map((p) => p.rule)).to.deep.equal(['title-vague']);
   });
 
-  it('the check and coverage commands exit 1 / report uncovered clauses', async function () {
+  const cli = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), ...args], { cwd: projectRoot }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr }),
+      );
+    });
+  const LINTED = ['test/fixtures/suites/lint/title-should.yaml', '--clauses', 'test/fixtures/suites/lint/catalogue.yaml'];
+
+  it('the lint and coverage commands exit 1 / report uncovered clauses', async function () {
     this.timeout(30_000);
-    const cli = (args: string[]) =>
-      new Promise<{ code: number; stdout: string }>((resolve) => {
-        execFile(process.execPath, ['--import', 'tsx', join(projectRoot, 'cli/main.ts'), ...args], { cwd: projectRoot }, (err, stdout) =>
-          resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout }),
-        );
-      });
-    const check = await cli(['check', 'test/fixtures/suites/lint/title-should.yaml', '--clauses', 'test/fixtures/suites/lint/catalogue.yaml']);
-    expect(check.code).to.equal(1);
-    expect(check.stdout).to.include('1 suite files, 1 cases: 1 problem(s)');
+    const lint = await cli(['lint', ...LINTED]);
+    expect(lint.code).to.equal(1);
+    expect(lint.stdout).to.include('1 suite files, 1 cases: 1 problem(s)');
+    expect(lint.stdout).to.include('[title-should]');
     const coverage = await cli(['coverage', 'test/fixtures/suites/lint/clean.yaml', '--clauses', 'test/fixtures/suites/lint/catalogue.yaml', '--strict']);
     expect(coverage.code).to.equal(1);
     expect(coverage.stdout).to.match(/catalogue\.yaml:4:7: v1-uncovered-clause \(SHOULD\): no case names it\n(.*\n)?1\/2 server clauses covered/);
+  });
+
+  it('check, the name lint had before, still runs the same command with the same output', async function () {
+    this.timeout(30_000);
+    const [lint, check] = await Promise.all([cli(['lint', ...LINTED]), cli(['check', ...LINTED])]);
+    expect(check).to.deep.equal(lint);
+    const help = await cli(['--help']);
+    expect(help.stdout).to.match(/^\s+lint\|check \[options\] \[suites\.\.\.\]\s+lint suite files/m);
   });
 });

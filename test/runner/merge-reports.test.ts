@@ -2,7 +2,7 @@
 // order of cases (test/cli/report-command.test.ts compares a merge with a real unsharded run).
 import { expect } from 'chai';
 import type { Report, RunCoverage } from '../../project/report.js';
-import { mergeCoverage, mergeReports } from '../../runner/check/merge-reports.js';
+import { mergeCoverage, mergeReports } from '../../runner/judge/merge-reports.js';
 import { loadSchemaRegistry } from '../../project/schemas.js';
 import { named, result, shard } from '../reporters/report-fixtures.js';
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { parseSuiteText } from '../../runner/load/load-suite.js';
 import { parseTargetProfile } from '../../runner/load/load-target.js';
 import { inShard, parseShard, planRun } from '../../runner/plan/plan.js';
-import { gatingFailures } from '../../runner/check/verdicts.js';
+import { gatingFailures } from '../../runner/judge/verdicts.js';
 import { expectationsFromResults } from '../../runner/load/expectations.js';
 import type { CaseResult } from '../../project/report.js';
 

@@ -2,7 +2,7 @@
 // sentence (exit 2), not one error verdict per case.
 import { expect } from 'chai';
 import nock from 'nock';
-import { checkHomeserverReachable } from '../../runner/provision/reach-homeserver.js';
+import { checkHomeserverReachable } from '../../runner/contact/reach-homeserver.js';
 import { ConfigError } from '../../project/errors.js';
 
 const BASE = 'http://hs.test';

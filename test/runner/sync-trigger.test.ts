@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { expect } from 'chai';
 import { runSuites } from '../../runner/index.js';
-import { caseTimeoutMs } from '../../runner/execute/execute-case.js';
+import { caseTimeoutMs } from '../../runner/plan/time-limit.js';
 import { parseSuiteText } from '../../runner/load/load-suite.js';
 import { parseTargetProfile } from '../../runner/load/load-target.js';
 import { ConfigError } from '../../project/errors.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { render, renderValue, templateNames, TemplateError, type TemplateContext } from '../../runner/load/templates.js';
-import { lookup } from '../../runner/check/json-path.js';
+import { lookup } from '../../runner/judge/json-path.js';
 
 const ctx: TemplateContext = {
   actors: { alice: { user_id: '@alice:hs', localpart: 'alice', access_token: 'tok' } },

@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { runSuites, type CaseResult, type TargetProfile } from '../../runner/index.js';
 import { loadTargetProfile } from '../../runner/load/load-target.js';
-import { failureLevel } from '../../runner/check/verdicts.js';
+import { failureLevel } from '../../runner/judge/verdicts.js';
 import { VARIANTS, VARIANT_NAMES, type VariantSpec } from '../../mock-server/variants.js';
 import { targetsDir } from '../../project/paths.js';
 import { DIALECT_PROFILES } from './suite-catalogue.js';
@@ -22,7 +22,7 @@ export interface VariantCaseOutcome {
   id: string;
   clauses: string[];
   outcome: string;
-  /** The level its failure weighs (runner/check/verdicts.ts failureLevel), when it did not pass. */
+  /** The level its failure weighs (runner/judge/verdicts.ts failureLevel), when it did not pass. */
   failure_level?: string;
   message?: string;
   rerun_alone?: boolean;

@@ -1,7 +1,8 @@
 // One module per step kind, behind one dispatch function. A new step kind is a new module here, one
-// entry in STEP_RUNNERS, its shape in schemas/suite.schema.json and its type in load/suite-types.ts.
+// entry in STEP_RUNNERS, its time budget in STEP_BUDGETS (plan/time-limit.ts), its shape in
+// schemas/suite.schema.json and its type in load/suite-types.ts.
 import type { Step } from '../../load/suite-types.js';
-import { located } from '../case-error.js';
+import { located } from '../located.js';
 import type { CaseRun } from '../case-run.js';
 import { runRequestStep } from './request.js';
 import { runSyncUntilStep } from './sync-until.js';

@@ -3,13 +3,13 @@
 // hold: a server may process a change in the background (Dendrite routes presence through a message
 // bus), and no text says how soon a change shows; the profile's visibility_deadline bounds it.
 import { isFailure, type Check } from '../../../project/report.js';
-import { checkExpect, statusMatches } from '../../check/expect.js';
-import { lookup } from '../../check/json-path.js';
+import { checkExpect, statusMatches } from '../../judge/expect.js';
+import { lookup } from '../../judge/json-path.js';
 import type { ExpectSpec, RequestStep } from '../../load/suite-types.js';
 import { countOf, formatMs } from '../../load/durations.js';
-import { makeCheck } from '../../check/matchers.js';
+import { makeCheck } from '../../judge/matchers.js';
 import { retryDelayMs, type HttpResponse } from '../../http/http-client.js';
-import { CaseError } from '../case-error.js';
+import { CaseError } from '../../http/case-error.js';
 import { isRateLimitCase, type CaseRun } from '../case-run.js';
 import { isPresenceWrite } from '../rate-pacer.js';
 

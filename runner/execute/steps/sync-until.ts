@@ -9,12 +9,13 @@
 // the trigger is the one way a case can act while its own poll waits.
 import type { Check } from '../../../project/report.js';
 import { isFailure } from '../../../project/report.js';
-import { evaluatePathMatchers, makeCheck, show, type MatchContext } from '../../check/matchers.js';
-import { lookup } from '../../check/json-path.js';
+import { evaluatePathMatchers, makeCheck, show, type MatchContext } from '../../judge/matchers.js';
+import { lookup } from '../../judge/json-path.js';
 import { formatMs } from '../../load/durations.js';
 import { TRIGGER_AFTER_DEFAULT, type SyncUntilStep } from '../../load/suite-types.js';
 import type { Actor } from '../../provision/provision.js';
-import { CaseError, located } from '../case-error.js';
+import { CaseError } from '../../http/case-error.js';
+import { located } from '../located.js';
 import type { CaseRun } from '../case-run.js';
 import { pollOnce as poll } from '../sync-poll.js';
 import { capture, runRequestStep } from './request.js';

@@ -1,11 +1,8 @@
-// Something that keeps a case from reaching a verdict on the server's behaviour: provisioning failed,
-// the transport broke, a response could not be read. The case's outcome is `error` with this message.
+// A case's errors name the place in the suite they happened at, so that an `error` outcome points at
+// the step (or the provisioning) to read.
+import { CaseError } from '../http/case-error.js';
 import { TransportError } from '../http/http-client.js';
 import { TemplateError } from '../load/templates.js';
-
-export class CaseError extends Error {
-  override name = 'CaseError';
-}
 
 /** Gives transport and template errors the place in the suite they happened at. */
 export async function located<T>(where: string, fn: () => Promise<T>): Promise<T> {

@@ -4,14 +4,14 @@
 // The checks cost one user (made the way the cases make theirs, or the first static user) and one PUT
 // and GET of that user's own presence.
 import { ConfigError } from '../../project/errors.js';
-import { CaseError } from '../execute/case-error.js';
+import { CaseError } from '../http/case-error.js';
 import { TransportError } from '../http/http-client.js';
 import type { Dialect } from '../dialect/dialects.js';
 import type { TargetProfile } from '../load/load-target.js';
-import { checkPresenceSwitch, SWITCH_PRESENCE_ON, type ProbeUser } from '../probe/presence-switch.js';
-import type { ProbeSession } from '../probe/probe-session.js';
-import { askRegistration, askSharedSecret, SHARED_SECRET_PLACEHOLDER, STATIC_TOKEN_PLACEHOLDER, verifyStaticUsers } from '../probe/registration-probe.js';
-import { provisionActors, type ProvisioningState } from './provision.js';
+import { checkPresenceSwitch, SWITCH_PRESENCE_ON, type ProbeUser } from './presence-switch.js';
+import type { ProbeSession } from './probe-session.js';
+import { askRegistration, askSharedSecret, SHARED_SECRET_PLACEHOLDER, STATIC_TOKEN_PLACEHOLDER, verifyStaticUsers } from './registration-asks.js';
+import { provisionActors, type ProvisioningState } from '../provision/provision.js';
 import { serverNameOf } from '../../project/user-id.js';
 
 /** Where to set things: the user's own profile, or a profile still to write when none was given. */

@@ -1,17 +1,18 @@
-// `check`: lints suite files like code (schema, duplicate ids, vague titles, unknown clauses and faults).
+// `lint` (alias `check`, its name before): lints suite files like code (schema, duplicate ids, vague
+// titles, unknown clauses and faults).
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { displayPath, suitesDir } from '../project/paths.js';
-import { loadClauses } from '../runner/load/load-clauses.js';
-import { lintSuites } from '../runner/suite-tools/lint-suites.js';
-import { FAULT_NAMES } from '../mock-server/faults.js';
+import { lintSuites, loadClauses } from '../runner/index.js';
+import { FAULT_NAMES } from '../mock-server/index.js';
 import { action, EXIT } from './command.js';
 
 export const DEFAULT_CLAUSES = join(suitesDir, 'clauses.yaml');
 
-export function registerCheckCommand(program: Command): void {
+export function registerLintCommand(program: Command): void {
   program
-    .command('check')
+    .command('lint')
+    .alias('check')
     .description('lint suite files: schema, duplicate ids, titles with "should" or vague ones, unknown clauses and faults')
     .argument('[suites...]', 'suite files or folders (default: the suites/ folder)')
     .option('--clauses <file>', 'clause catalogue', displayPath(DEFAULT_CLAUSES))

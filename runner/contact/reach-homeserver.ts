@@ -7,7 +7,7 @@
 import { ConfigError } from '../../project/errors.js';
 import { sendRequest, TransportError, type HttpResponse } from '../http/http-client.js';
 import { DIALECTS, type Dialect } from '../dialect/dialects.js';
-import { clip } from '../probe/probe-session.js';
+import { clip } from './probe-session.js';
 
 export interface AdvertisedVersions {
   /** The spec versions the server lists (none for the early API, which has no /versions). */

@@ -1,5 +1,5 @@
 // Who the server is: the spec versions it advertises (GET /_matrix/client/versions, checked before
-// anything else by provision/reach-homeserver.ts) and, where it offers one, its software and version:
+// anything else by reach-homeserver.ts) and, where it offers one, its software and version:
 // the Server-Server API's GET /_matrix/federation/v1/version ({server: {name, version}}), which many
 // servers also answer on the client port, or Synapse's admin GET /_synapse/admin/v1/server_version.
 import type { ProbeSession } from './probe-session.js';
