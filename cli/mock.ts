@@ -134,7 +134,7 @@ export function registerMockCommand(program: Command): void {
   program
     .command('mock')
     .description('Start the reference mock homeserver (loopback only by default)')
-    // A bad flag is one line on stderr (the README promises it), not the error plus the whole usage.
+    // A bad flag is one line on stderr (docs/cli.md promises it), not the error plus the whole usage.
     .showHelpAfterError(false)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on; 0 picks a free one', integer('--port', 0, 65535), 0)

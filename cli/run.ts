@@ -1,6 +1,6 @@
 // `run`: the suites against a homeserver (or, with no --homeserver, against the embedded mock started
 // from the target profile). Exit 0 when no MUST case failed and nothing passed unexpectedly, 1
-// otherwise, 2 for usage, configuration or suite errors (runner contract v1, docs/runner.md).
+// otherwise, 2 for usage, configuration or suite errors (runner contract v1, INTERPRETING.md).
 import { Command, Option, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../project/errors.js';
 import {

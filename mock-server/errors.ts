@@ -1,5 +1,5 @@
 // The mock's error catalogue: every error it can answer, with its status, errcode and message, in one
-// place (documented in README.md). Handlers throw MatrixError(ERRORS.X) and the app turns it
+// place (documented in docs/mock-catalogue.md, generated from ERRORS). Handlers throw MatrixError(ERRORS.X) and the app turns it
 // into the standard error body {errcode, error} (spec: "Standard error response").
 
 export interface ErrorSpec {

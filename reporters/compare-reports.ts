@@ -187,7 +187,7 @@ function mdEscape(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
 
-/** Markdown for a README: a summary per target, then the clauses and the cases where targets differ. */
+/** Markdown for a document (the comparison matrix of docs/results.md): a summary per target, then the clauses and the cases where targets differ. */
 export function comparisonMarkdown(cmp: Comparison): string {
   const labels = cmp.targets.map((t) => mdEscape(t.label));
   const out: string[] = [

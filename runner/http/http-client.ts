@@ -1,6 +1,6 @@
 // One HTTP exchange with a homeserver, bounded in time and size. Everything that can go wrong on the
 // wire (refused, reset, hang, garbage) becomes a TransportError with a plain message, which the case
-// reports as an `error` verdict, never as a `fail` (docs/runner.md, Interpreting results).
+// reports as an `error` verdict, never as a `fail` (INTERPRETING.md).
 import http from 'node:http';
 import https from 'node:https';
 import { realClock, type Clock } from '../../project/clock.js';

@@ -1,5 +1,5 @@
 // From case results to the run's verdict: the summary counts, the cases that gate the exit code, and
-// the exit code itself (runner contract v1, docs/runner.md "Interpreting results").
+// the exit code itself (runner contract v1, INTERPRETING.md).
 import type { CaseResult, Level, Summary } from '../../project/report.js';
 import { isFailure, OUTCOMES } from '../../project/report.js';
 

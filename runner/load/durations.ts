@@ -1,5 +1,5 @@
 // Duration expressions: "500ms", "2s", "idle_timeout + 2s", "last_active_granularity * 2". They let one
-// case serve a mock with a 1.5 s idle timeout and a Synapse with 5 minutes (docs/runner.md, Durations).
+// case serve a mock with a 1.5 s idle timeout and a Synapse with 5 minutes (docs/suites.md, "Templates and durations").
 import { DEFAULT_TIMERS, RATE_LIMIT_NAMES } from './load-target.js';
 
 export type DurationSpec = number | string;

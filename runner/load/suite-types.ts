@@ -171,7 +171,7 @@ export interface SuiteCase {
 export interface Suite {
   file: string;
   title: string;
-  /** One line on what the cases check (the README's suites table). */
+  /** One line on what the cases check (the suites table of docs/suites-catalogue.md). */
   summary?: string;
   area: string;
   cases: SuiteCase[];

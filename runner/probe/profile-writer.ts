@@ -135,7 +135,7 @@ export function writeProfile(report: ProbeReport, options: { date?: Date; usersN
   const who = report.software ? `${report.software} at ${report.url}` : report.url;
   const lines: string[] = [
     ...comment(
-      `Target profile for ${who}, written by \`matrix-presence-conformance profile init\` on ${date}. Each value says how it was found; a capability is claimed only where the probe saw the behaviour. Field reference: README.md, "Target profiles".`,
+      `Target profile for ${who}, written by \`matrix-presence-conformance profile init\` on ${date}. Each value says how it was found; a capability is claimed only where the probe saw the behaviour. Field reference: docs/profiles.md.`,
     ),
   ];
   if (report.presence && report.presence.verdict === 'off') {

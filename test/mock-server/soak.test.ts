@@ -1,7 +1,7 @@
 // The soak (scripts/soak/run-soak.ts), short: a few hundred long-polling watchers in a client of
 // their own and a stream of presence changes from many users, against the mock in its own process.
 // Nothing lost, nothing failed but rate-limited PUTs, memory back near its baseline. No timing is
-// asserted. `npm run soak` is the long version (thousands of watchers; README "Benchmarks").
+// asserted. `npm run soak` is the long version (thousands of watchers; docs/benchmarks.md).
 import { expect } from 'chai';
 import { DEFAULT_SOAK, heapReturned, runSoak, type SoakOptions } from '../../scripts/soak/run-soak.js';
 

@@ -1,7 +1,7 @@
 // The real servers the suite has been run against, each with the saved report of that run and the
 // personality of the mock that imitates it. A personality exists to give verdicts on a server that
 // cannot run beside the tests, so it is held to the real run: where they disagree, the personality is
-// wrong (README, "Variants and personalities"; docs/dendrite.md).
+// wrong (docs/mock.md, "Variants and personalities"; docs/dendrite.md).
 import { join } from 'node:path';
 import { fixturesDir } from '../../project/paths.js';
 

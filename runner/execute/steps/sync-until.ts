@@ -143,7 +143,7 @@ async function pollPlain(step: SyncUntilStep, actor: Actor, plan: SyncPlan, run:
  * Catches up, sends a long-poll, sends the trigger `afterMs` later while the poll (presumably) waits,
  * and keeps polling until the mode is decided or the deadline after the trigger passes. Returns when
  * the trigger was sent. The runner cannot see a poll start waiting on the server; `after` is the time
- * it allows for that (docs/runner.md).
+ * it allows for that (docs/suites.md).
  */
 async function pollTriggered(step: SyncUntilStep, actor: Actor, plan: SyncPlan, trigger: TriggerPlan, run: CaseRun, mode: Mode, tally: Tally): Promise<number> {
   // Whatever is pending now would end the long-poll at once, before the trigger: take it first. The
