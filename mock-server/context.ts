@@ -65,9 +65,3 @@ export function optString(body: Record<string, unknown>, key: string): string | 
   if (typeof v !== 'string') throw new MatrixError(ERRORS.BAD_JSON, `${key} must be a string.`);
   return v;
 }
-
-export function reqString(body: Record<string, unknown>, key: string): string {
-  const v = optString(body, key);
-  if (v === undefined) throw new MatrixError(ERRORS.BAD_JSON, `Missing ${key}.`);
-  return v;
-}

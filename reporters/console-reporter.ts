@@ -7,11 +7,11 @@
 import type { CaseProgress, CaseResult, Outcome, Report, RunInfo, RunListener } from '../project/report.js';
 import { isFailure, observations } from '../project/report.js';
 import { summariseVersions } from '../project/spec-versions.js';
-
-type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+import { formatDuration } from '../project/format-duration.js';
+import { LiveDisplay, painter, wantsColour, type Paint, type Style, type Terminal } from './live-display.js';
 
 export interface ConsoleReporterOptions {
-  stream?: Stream;
+  stream?: Terminal;
   colour?: boolean;
   /** Also list passing cases and INFO observations (default true). */
   verbose?: boolean;
@@ -24,7 +24,7 @@ export interface ConsoleReporterOptions {
 }
 
 const MARKS: Record<Outcome, string> = { pass: '✓', fail: '✗', error: '!', timeout: '⧗', skip: '-', xfail: '~', xpass: '✗' };
-const COLOURS: Record<Outcome, number> = { pass: 32, fail: 31, error: 31, timeout: 31, skip: 90, xfail: 33, xpass: 31 };
+const COLOURS: Record<Outcome, Style> = { pass: 'green', fail: 'red', error: 'red', timeout: 'red', skip: 'gray', xfail: 'yellow', xpass: 'red' };
 const NOT_RUN_WORDS: Record<string, string> = {
   selection: 'not selected',
   spec_version: 'other spec version',
@@ -70,13 +70,9 @@ export function partialNote(report: Pick<Report, 'coverage'>): string | undefine
 /** The live block shows at most this many running cases. */
 const LIVE_ROWS = 10;
 
-export function formatDuration(ms: number): string {
-  return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(1)}s`;
-}
-
-/** Whole seconds past ten seconds: a live display needs no milliseconds. */
-function seconds(ms: number): string {
-  return ms < 10_000 ? `${(Math.max(0, ms) / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`;
+/** How long a live case has been at it: never negative, even when a test's clock is set back. */
+function elapsed(ms: number): string {
+  return formatDuration(Math.max(0, ms), { live: true });
 }
 
 interface Running {
@@ -92,8 +88,9 @@ export function countObservations(cases: CaseResult[]): { total: number; deviati
 }
 
 export class ConsoleReporter implements RunListener {
-  private readonly out: Stream;
-  private readonly colour: boolean;
+  private readonly out: Terminal;
+  private readonly paint: Paint;
+  private readonly display: LiveDisplay;
   private readonly verbose: boolean;
   private readonly live: boolean;
   private readonly refreshMs: number;
@@ -101,20 +98,16 @@ export class ConsoleReporter implements RunListener {
   private planned = 0;
   private finished = 0;
   private readonly running = new Map<string, Running>();
-  private liveLines = 0;
   private timer?: NodeJS.Timeout;
 
   constructor(options: ConsoleReporterOptions = {}) {
     this.out = options.stream ?? process.stdout;
-    this.colour = options.colour ?? (Boolean(this.out.isTTY) && !process.env.NO_COLOR);
+    this.paint = painter(options.colour ?? wantsColour(this.out));
+    this.display = new LiveDisplay(this.out, this.paint);
     this.verbose = options.verbose ?? true;
     this.live = options.live ?? Boolean(this.out.isTTY);
     this.refreshMs = options.refreshMs ?? 1000;
     this.now = options.now ?? Date.now;
-  }
-
-  private paint(code: number, text: string): string {
-    return this.colour ? `\x1b[${code}m${text}\x1b[0m` : text;
   }
 
   private write(line = ''): void {
@@ -159,7 +152,7 @@ export class ConsoleReporter implements RunListener {
       return;
     }
     if (result.outcome !== 'pass') {
-      this.clearLive();
+      this.display.clear();
       this.write(`  ${line}`);
     }
     this.drawLive();
@@ -168,39 +161,27 @@ export class ConsoleReporter implements RunListener {
   /** The live block: a header and one line per running case with what it is doing and for how long. */
   liveBlock(): string[] {
     const now = this.now();
-    const width = Math.max(40, (this.out.columns ?? 120) - 1);
-    const cut = (text: string) => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
     const running = [...this.running.values()].sort((a, b) => a.startedAt - b.startedAt);
-    const lines = [cut(`${this.finished}/${this.planned} done, ${running.length} running`)];
+    const lines = [`${this.finished}/${this.planned} done, ${running.length} running`];
     for (const r of running.slice(0, LIVE_ROWS)) {
       const p = r.progress;
       const activity = p
-        ? `${p.activity}, ${seconds(now - p.started_at)}${p.limit_ms === undefined ? '' : ` of ${seconds(p.limit_ms)}`}`
-        : `starting, ${seconds(now - r.startedAt)}`;
-      lines.push(cut(`  ${r.id}: ${activity}`));
+        ? `${p.activity}, ${elapsed(now - p.started_at)}${p.limit_ms === undefined ? '' : ` of ${formatDuration(p.limit_ms, { live: true })}`}`
+        : `starting, ${elapsed(now - r.startedAt)}`;
+      lines.push(`  ${r.id}: ${activity}`);
     }
     if (running.length > LIVE_ROWS) lines.push(`  … and ${running.length - LIVE_ROWS} more`);
     return lines;
   }
 
-  private clearLive(): void {
-    if (this.liveLines === 0) return;
-    // Up to the block's first line, then clear to the end of the screen.
-    this.out.write(`\x1b[${this.liveLines}A\x1b[J`);
-    this.liveLines = 0;
-  }
-
   private drawLive(): void {
     if (!this.live || this.timer === undefined) return;
-    this.clearLive();
-    const lines = this.liveBlock();
-    this.out.write(`${lines.map((l) => this.paint(90, l)).join('\n')}\n`);
-    this.liveLines = lines.length;
+    this.display.draw(this.liveBlock(), 'gray');
   }
 
   onRunEnd(report: Report): void {
     if (this.timer) clearInterval(this.timer);
-    this.clearLive();
+    this.display.clear();
     this.timer = undefined;
     const areas = new Map<string, CaseResult[]>();
     for (const r of report.cases) areas.set(r.area, [...(areas.get(r.area) ?? []), r]);
@@ -212,22 +193,22 @@ export class ConsoleReporter implements RunListener {
       const selected = results.filter((r) => !unselected(r));
       const passed = selected.filter((r) => r.outcome === 'pass').length;
       this.write();
-      this.write(`${this.paint(1, area)} (${passed}/${selected.length} pass)`);
+      this.write(`${this.paint('bold', area)} (${passed}/${selected.length} pass)`);
       for (const r of shown) this.writeCase(r);
     }
     this.write();
-    for (const w of report.warnings) this.write(this.paint(33, `warning: ${w}`));
+    for (const w of report.warnings) this.write(this.paint('yellow', `warning: ${w}`));
     for (const line of coverageLines(report, this.verbose)) this.write(line);
     this.write(this.summaryLine(report));
   }
 
   private writeCase(r: CaseResult): void {
     const mark = this.paint(COLOURS[r.outcome], `${MARKS[r.outcome]} ${r.outcome.padEnd(7)}`);
-    const time = r.outcome === 'skip' ? '' : ` ${this.paint(90, `(${formatDuration(r.duration_ms)})`)}`;
+    const time = r.outcome === 'skip' ? '' : ` ${this.paint('gray', `(${formatDuration(r.duration_ms)})`)}`;
     this.write(`  ${mark} ${r.level.padEnd(6)} ${r.id}: ${r.title}${time}`);
     if (r.outcome === 'skip' || r.outcome === 'xfail') {
       const reason = r.expectation ? `${r.expectation.reason}${r.expectation.issue ? ` (${r.expectation.issue})` : ''}` : r.message;
-      if (reason) this.write(`      ${this.paint(90, reason)}`);
+      if (reason) this.write(`      ${this.paint('gray', reason)}`);
       return;
     }
     if (r.outcome === 'error' || r.outcome === 'timeout' || r.outcome === 'xpass') {
@@ -235,7 +216,7 @@ export class ConsoleReporter implements RunListener {
     }
     for (const check of r.checks.filter(isFailure)) this.write(`      ${check.message}`);
     if (this.verbose) {
-      for (const check of observations(r)) this.write(`      ${this.paint(36, `info: ${check.message}`)}`);
+      for (const check of observations(r)) this.write(`      ${this.paint('cyan', `info: ${check.message}`)}`);
     }
   }
 
@@ -249,15 +230,15 @@ export class ConsoleReporter implements RunListener {
       info.total === 0
         ? ''
         : this.paint(
-            36,
+            'cyan',
             `; ${info.total} info observation${info.total === 1 ? '' : 's'}${info.deviations > 0 ? ` (${info.deviations} deviating)` : ''}${this.verbose ? '' : ', listed without --quiet'}`,
           );
     const partial = partialNote(report);
     const verdict =
       report.exit_code === 0
-        ? this.paint(32, 'OK') + (partial ? this.paint(33, ` (partial: ${partial})`) : '')
+        ? this.paint('green', 'OK') + (partial ? this.paint('yellow', ` (partial: ${partial})`) : '')
         : this.paint(
-            31,
+            'red',
             `FAILED (${report.gating_failures.length} gating: ${report.gating_failures.slice(0, 5).join(', ')}${report.gating_failures.length > 5 ? ', ...' : ''})`,
           );
     return `${s.total} cases: ${parts.join(', ') || 'none run'} in ${formatDuration(report.duration_ms)}${infoText} — ${verdict}`;

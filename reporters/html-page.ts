@@ -1,13 +1,11 @@
-// What the HTML pages (a run's report, a comparison of targets) share: escaping, the outcome and verdict
-// colours, and the page shell. A page is self-contained: inline style and script, no external resource,
-// readable without its script (everything shown, the filter hidden) and printed (every detail opened,
-// the colours kept).
+// What the HTML pages (a run's report, a comparison of targets) share: the outcome and verdict colours,
+// the badges, the filter and the page shell. A page is self-contained: inline style and script, no
+// external resource, readable without its script (everything shown, the filter hidden) and printed
+// (every detail opened, the colours kept). Every piece is built with project/html.ts's tag, which
+// escapes what it is given.
 import type { Outcome } from '../project/report.js';
 import type { ClauseVerdictName } from '../project/clause-verdict.js';
-
-export function htmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+import { safeHtml, type Html } from '../project/html.js';
 
 export const OUTCOME_COLOURS: Record<Outcome, string> = {
   pass: '#1a7f37',
@@ -26,8 +24,8 @@ export const VERDICT_COLOURS: Record<ClauseVerdictName, string> = {
   'no case': '#afb8c1',
 };
 
-export function badge(text: string, colour: string, title?: string): string {
-  return `<span class="b" style="background:${colour}"${title ? ` title="${htmlEscape(title)}"` : ''}>${htmlEscape(text)}</span>`;
+export function badge(text: string, colour: string, title?: string): Html {
+  return safeHtml`<span class="b" style="background:${colour}"${title ? safeHtml` title="${title}"` : ''}>${text}</span>`;
 }
 
 /** An HTML id from a case or clause id ("status#put-x" -> "case-status-put-x"). */
@@ -40,7 +38,7 @@ export function tokens(values: string[]): string {
   return [...new Set(values.map((v) => v.toLowerCase().replace(/\s+/g, '-')))].join(' ');
 }
 
-const STYLE = `
+const STYLE = safeHtml`
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:1.5em 2em;color:#1f2328}
 h1{font-size:1.5em;margin:0 0 .2em}h2{font-size:1.25em;margin:1.4em 0 .4em;border-bottom:1px solid #d0d7de}h3{font-size:1.05em;margin:1em 0 .3em}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #d8dee4;padding:3px 8px;text-align:left;vertical-align:top}
@@ -62,7 +60,7 @@ a.t{display:inline-block;width:18px;height:18px;line-height:18px;margin:1px;bord
  * checkbox with data-filter-key=KEY); a group row (tr.group) hides when its tbody shows no row; a count
  * element says how many rows of each kind are shown. Before printing every <details> opens.
  */
-const SCRIPT = `
+const SCRIPT = safeHtml`
 (function(){
 var form=document.querySelector('form.filter');if(!form)return;form.hidden=false;
 var rows=[].slice.call(document.querySelectorAll('[data-text]'));
@@ -92,16 +90,16 @@ apply();
 })();
 `;
 
-export function page(title: string, body: string): string {
-  return `<!doctype html>
+export function page(title: string, body: Html): string {
+  return safeHtml`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${htmlEscape(title)}</title>
+<title>${title}</title>
 <style>${STYLE}</style>
 </head><body>
 ${body}
 <script>${SCRIPT}</script>
 </body></html>
-`;
+`.text;
 }
 
 /** The filter form; `selects` are [key, label, options as [value, text]]. Hidden until the script runs. */
@@ -110,16 +108,16 @@ export function filterForm(
   selects: [string, string, [string, string][]][],
   checkboxes: [string, string, string][] = [],
   counts: [string, string, number][] = [],
-): string {
+): Html {
   const selectHtml = selects.map(
     ([key, label, options]) =>
-      `<label>${htmlEscape(label)} <select data-filter-key="${key}" name="${key}"><option value="">all</option>${options.map(([v, t]) => `<option value="${htmlEscape(v)}">${htmlEscape(t)}</option>`).join('')}</select></label>`,
+      safeHtml`<label>${label} <select data-filter-key="${key}" name="${key}"><option value="">all</option>${options.map(([v, t]) => safeHtml`<option value="${v}">${t}</option>`)}</select></label>`,
   );
   const boxHtml = checkboxes.map(
-    ([key, value, label]) => `<label><input type="checkbox" data-filter-key="${key}" name="${key}" value="${htmlEscape(value)}"> ${htmlEscape(label)}</label>`,
+    ([key, value, label]) => safeHtml`<label><input type="checkbox" data-filter-key="${key}" name="${key}" value="${value}"> ${label}</label>`,
   );
   const countHtml = counts.map(
-    ([kind, label, total]) => `<span class="muted">${htmlEscape(label)}: <span data-count="${kind}" data-total="${total}">${total} of ${total}</span></span>`,
+    ([kind, label, total]) => safeHtml`<span class="muted">${label}: <span data-count="${kind}" data-total="${total}">${total} of ${total}</span></span>`,
   );
-  return `<form class="filter" hidden><input type="search" name="q" placeholder="${htmlEscape(placeholder)}" aria-label="filter by text">${[...selectHtml, ...boxHtml, ...countHtml].join('')}</form>`;
+  return safeHtml`<form class="filter" hidden><input type="search" name="q" placeholder="${placeholder}" aria-label="filter by text">${[...selectHtml, ...boxHtml, ...countHtml]}</form>`;
 }

@@ -7,10 +7,10 @@ import { writeFile } from 'node:fs/promises';
 import type { CaseResult, Check, Exchange, Outcome, Report, RunListener } from '../project/report.js';
 import { OUTCOMES, isFailure, observations } from '../project/report.js';
 import { CLAUSE_VERDICTS, SPEC_TEXTS, clauseRows, type ClauseRow, type ClauseVerdictName } from '../project/clause-verdict.js';
-import { OUTCOME_COLOURS, VERDICT_COLOURS, anchor, badge, filterForm, htmlEscape, page, tokens } from './html-page.js';
+import { formatDuration } from '../project/format-duration.js';
+import { joinHtml, safeHtml, type Html } from '../project/html.js';
+import { OUTCOME_COLOURS, VERDICT_COLOURS, anchor, badge, filterForm, page, tokens } from './html-page.js';
 import { partialNote } from './console-reporter.js';
-
-export { htmlEscape } from './html-page.js';
 
 const NOT_PASSED = new Set<Outcome>(['fail', 'error', 'timeout', 'xfail', 'xpass']);
 
@@ -22,13 +22,18 @@ function show(value: unknown): string {
   return value === undefined ? 'nothing' : JSON.stringify(value);
 }
 
-function checksTable(checks: Check[]): string {
-  if (checks.length === 0) return '';
+/** An expectation's issue as a link when it is a web address; anything else (a javascript: URL) stays text. */
+function issueLink(issue: string): Html {
+  return /^https?:\/\//i.test(issue) ? safeHtml`<a href="${issue}">${issue}</a>` : safeHtml`${issue}`;
+}
+
+function checksTable(checks: Check[]): Html | undefined {
+  if (checks.length === 0) return undefined;
   const rows = checks.map(
     (c) =>
-      `<tr><td>${badge(c.level === 'INFO' ? (c.passed ? 'info' : 'info ≠') : 'failed', c.level === 'INFO' ? '#0969da' : OUTCOME_COLOURS.fail)}</td><td><code>${htmlEscape(c.at)}</code></td><td><code>${htmlEscape(c.path)}</code></td><td class="gotwant got">${htmlEscape(show(c.actual))}</td><td class="gotwant want">${htmlEscape(c.expected)}</td></tr>`,
+      safeHtml`<tr><td>${badge(c.level === 'INFO' ? (c.passed ? 'info' : 'info ≠') : 'failed', c.level === 'INFO' ? '#0969da' : OUTCOME_COLOURS.fail)}</td><td><code>${c.at}</code></td><td><code>${c.path}</code></td><td class="gotwant got">${show(c.actual)}</td><td class="gotwant want">${c.expected}</td></tr>`,
   );
-  return `<table class="checks"><tr><th></th><th>where</th><th>what</th><th>got</th><th>want</th></tr>${rows.join('')}</table>`;
+  return safeHtml`<table class="checks"><tr><th></th><th>where</th><th>what</th><th>got</th><th>want</th></tr>${rows}</table>`;
 }
 
 function transcriptText(transcript: Exchange[]): string {
@@ -36,25 +41,26 @@ function transcriptText(transcript: Exchange[]): string {
     .map((e) => {
       const request = `${e.step}: ${e.request.method} ${e.request.url}${e.request.body ? `\n  ${e.request.body}` : ''}`;
       const answer = e.response ? `${e.response.status} ${e.response.body}` : (e.error ?? 'no response');
-      return `${request}\n  -> ${answer}${e.response && e.error ? ` (${e.error})` : ''} (${e.duration_ms} ms)`;
+      return `${request}\n  -> ${answer}${e.response && e.error ? ` (${e.error})` : ''} (${formatDuration(e.duration_ms)})`;
     })
     .join('\n');
 }
 
 /** A case's details: why it did not pass, its failed checks with got/want, its observations, its transcript. */
-function caseDetails(r: CaseResult): string {
+function caseDetails(r: CaseResult): Html | undefined {
   const failed = r.checks.filter(isFailure);
   const info = observations(r);
-  const parts: string[] = [];
+  const parts: Html[] = [];
   if (r.expectation)
     parts.push(
-      `<p>expected ${htmlEscape(r.expectation.expect)}: ${htmlEscape(r.expectation.reason)}${r.expectation.issue ? ` (<a href="${htmlEscape(r.expectation.issue)}">${htmlEscape(r.expectation.issue)}</a>)` : ''}</p>`,
+      safeHtml`<p>expected ${r.expectation.expect}: ${r.expectation.reason}${r.expectation.issue ? safeHtml` (${issueLink(r.expectation.issue)})` : ''}</p>`,
     );
-  if (r.message && (r.outcome !== 'fail' || failed.length === 0)) parts.push(`<pre class="message">${htmlEscape(r.message)}</pre>`);
-  parts.push(checksTable([...failed, ...info]));
+  if (r.message && (r.outcome !== 'fail' || failed.length === 0)) parts.push(safeHtml`<pre class="message">${r.message}</pre>`);
+  const checks = checksTable([...failed, ...info]);
+  if (checks) parts.push(checks);
   if (r.transcript?.length)
-    parts.push(`<h3>transcript (${r.transcript.length} requests)</h3><pre class="transcript">${htmlEscape(transcriptText(r.transcript))}</pre>`);
-  if (parts.join('').length === 0) return '';
+    parts.push(safeHtml`<h3>transcript (${r.transcript.length} requests)</h3><pre class="transcript">${transcriptText(r.transcript)}</pre>`);
+  if (parts.length === 0) return undefined;
   const label =
     failed.length > 0
       ? `got/want of ${failed.length} failed check${failed.length > 1 ? 's' : ''}${r.transcript?.length ? ' and the transcript' : ''}`
@@ -63,93 +69,93 @@ function caseDetails(r: CaseResult): string {
         : info.length > 0
           ? `${info.length} info observation${info.length > 1 ? 's' : ''}`
           : 'details';
-  return `<details><summary>${htmlEscape(label)}</summary>${parts.join('')}</details>`;
+  return safeHtml`<details><summary>${label}</summary>${parts}</details>`;
 }
 
-function caseRow(r: CaseResult): string {
+function caseRow(r: CaseResult): Html {
   const text = [r.id, r.title, r.message ?? '', ...r.clauses, ...r.tags].join(' ').toLowerCase();
-  const clauses = r.clauses.map((c) => `<a href="#${anchor('clause', c)}"><code>${htmlEscape(c)}</code></a>`).join(' ');
-  return (
-    `<tr id="${anchor('case', r.id)}" data-kind="case" data-text="${htmlEscape(text)}" data-outcome="${outcomeTokens([r.outcome])}" data-level="${tokens([r.level])}">` +
-    `<td>${badge(r.outcome, OUTCOME_COLOURS[r.outcome])}</td><td>${r.level}</td>` +
-    `<td><code>${htmlEscape(r.id)}</code><br>${htmlEscape(r.title)}${caseDetails(r)}</td><td class="small">${clauses}</td><td class="small">${r.outcome === 'skip' ? '' : `${r.duration_ms} ms`}</td></tr>`
+  const clauses = joinHtml(
+    r.clauses.map((c) => safeHtml`<a href="#${anchor('clause', c)}"><code>${c}</code></a>`),
+    ' ',
   );
+  return safeHtml`<tr id="${anchor('case', r.id)}" data-kind="case" data-text="${text}" data-outcome="${outcomeTokens([r.outcome])}" data-level="${tokens([r.level])}"><td>${badge(r.outcome, OUTCOME_COLOURS[r.outcome])}</td><td>${r.level}</td><td><code>${r.id}</code><br>${r.title}${caseDetails(r)}</td><td class="small">${clauses}</td><td class="small">${r.outcome === 'skip' ? '' : formatDuration(r.duration_ms)}</td></tr>`;
 }
 
-function caseChip(r: CaseResult): string {
-  return `<a class="b" style="background:${OUTCOME_COLOURS[r.outcome]}" href="#${anchor('case', r.id)}" title="${htmlEscape(`${r.outcome}: ${r.title}`)}">${htmlEscape(r.id)}</a>`;
+function caseChip(r: CaseResult): Html {
+  return safeHtml`<a class="b" style="background:${OUTCOME_COLOURS[r.outcome]}" href="#${anchor('case', r.id)}" title="${`${r.outcome}: ${r.title}`}">${r.id}</a>`;
 }
 
-function clauseRow(row: ClauseRow): string {
+function clauseRow(row: ClauseRow): Html {
   const { clause, cases, verdict } = row;
   const text = [clause.id, clause.text, clause.section, verdict.verdict, ...cases.map((c) => `${c.id} ${c.title}`)].join(' ').toLowerCase();
-  const scope = clause.scope === 'server' ? '' : ` <span class="muted small">(${htmlEscape(clause.scope)} side)</span>`;
-  return (
-    `<tr id="${anchor('clause', clause.id)}" data-kind="clause" data-text="${htmlEscape(text)}" data-outcome="${outcomeTokens(cases.map((c) => c.outcome))}" data-level="${tokens([clause.level])}" data-verdict="${tokens([verdict.verdict])}">` +
-    `<td>${badge(verdict.verdict, VERDICT_COLOURS[verdict.verdict])}</td><td>${clause.level}</td>` +
-    `<td><code>${htmlEscape(clause.id)}</code>${scope}<br>${htmlEscape(clause.text)}${clause.section ? ` <span class="muted small">(${htmlEscape(clause.section)})</span>` : ''}</td>` +
-    `<td>${cases.map(caseChip).join(' ') || '<span class="muted small">no case names it</span>'}</td></tr>`
-  );
+  const scope = clause.scope === 'server' ? '' : safeHtml` <span class="muted small">(${clause.scope} side)</span>`;
+  const section = clause.section ? safeHtml` <span class="muted small">(${clause.section})</span>` : '';
+  const chips = cases.length > 0 ? joinHtml(cases.map(caseChip), ' ') : safeHtml`<span class="muted small">no case names it</span>`;
+  return safeHtml`<tr id="${anchor('clause', clause.id)}" data-kind="clause" data-text="${text}" data-outcome="${outcomeTokens(cases.map((c) => c.outcome))}" data-level="${tokens([clause.level])}" data-verdict="${tokens([verdict.verdict])}"><td>${badge(verdict.verdict, VERDICT_COLOURS[verdict.verdict])}</td><td>${clause.level}</td><td><code>${clause.id}</code>${scope}<br>${clause.text}${section}</td><td>${chips}</td></tr>`;
 }
 
-function verdictBar(rows: ClauseRow[]): string {
+function verdictBar(rows: ClauseRow[]): Html {
   const counts = CLAUSE_VERDICTS.map((v) => [v, rows.filter((r) => r.verdict.verdict === v).length] as const).filter(([, n]) => n > 0);
-  const bar = counts.map(([v, n]) => `<span style="background:${VERDICT_COLOURS[v]};width:${(100 * n) / rows.length}%" title="${n} ${v}"></span>`).join('');
-  return `<div class="bar" role="img" aria-label="${htmlEscape(counts.map(([v, n]) => `${n} ${v}`).join(', '))}">${bar}</div><span class="small">${counts.map(([v, n]) => badge(`${n} ${v}`, VERDICT_COLOURS[v])).join(' ')}</span>`;
+  const bar = counts.map(([v, n]) => safeHtml`<span style="background:${VERDICT_COLOURS[v]};width:${(100 * n) / rows.length}%" title="${n} ${v}"></span>`);
+  const label = counts.map(([v, n]) => `${n} ${v}`).join(', ');
+  const badges = joinHtml(
+    counts.map(([v, n]) => badge(`${n} ${v}`, VERDICT_COLOURS[v])),
+    ' ',
+  );
+  return safeHtml`<div class="bar" role="img" aria-label="${label}">${bar}</div><span class="small">${badges}</span>`;
 }
 
 const LEVEL_LETTERS: Record<string, string> = { MUST: 'M', SHOULD: 'S', MAY: 'O', INFO: 'I' };
 
 /** The matrix at a glance: areas by spec text, one tile per clause, coloured by verdict, marked by level. */
-function glance(rows: ClauseRow[]): string {
+function glance(rows: ClauseRow[]): Html {
   const texts = SPEC_TEXTS.filter(({ spec }) => rows.some((r) => r.clause.spec === spec));
   const areas = [...new Set(rows.map((r) => r.area))].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : 0));
   const tile = (r: ClauseRow) =>
-    `<a class="t" style="background:${VERDICT_COLOURS[r.verdict.verdict]}" href="#${anchor('clause', r.clause.id)}" title="${htmlEscape(`${r.clause.id} (${r.clause.level}): ${r.verdict.verdict}`)}">${LEVEL_LETTERS[r.clause.level] ?? '?'}</a>`;
-  const head = texts.map(({ spec, title }) => `<th>${htmlEscape(title)}<br>${verdictBar(rows.filter((r) => r.clause.spec === spec))}</th>`).join('');
-  const body = areas
-    .map(
-      (area) =>
-        `<tr><td>${htmlEscape(area || 'no case')}</td>${texts
-          .map(
-            ({ spec }) =>
-              `<td>${rows
-                .filter((r) => r.area === area && r.clause.spec === spec)
-                .map(tile)
-                .join('')}</td>`,
-          )
-          .join('')}</tr>`,
-    )
-    .join('');
-  const legend = `<p class="small muted">Each tile is a clause: ${CLAUSE_VERDICTS.map((v) => badge(v, VERDICT_COLOURS[v])).join(' ')}; the letter is its level: M MUST, S SHOULD, O MAY (optional), I INFO (implementation-defined). A tile leads to the clause and its cases.</p>`;
-  return `<table class="glance"><thead><tr><th>area</th>${head}</tr></thead><tbody>${body}</tbody></table>${legend}`;
+    safeHtml`<a class="t" style="background:${VERDICT_COLOURS[r.verdict.verdict]}" href="#${anchor('clause', r.clause.id)}" title="${`${r.clause.id} (${r.clause.level}): ${r.verdict.verdict}`}">${LEVEL_LETTERS[r.clause.level] ?? '?'}</a>`;
+  const head = texts.map(({ spec, title }) => safeHtml`<th>${title}<br>${verdictBar(rows.filter((r) => r.clause.spec === spec))}</th>`);
+  const body = areas.map(
+    (area) =>
+      safeHtml`<tr><td>${area || 'no case'}</td>${texts.map(({ spec }) => safeHtml`<td>${rows.filter((r) => r.area === area && r.clause.spec === spec).map(tile)}</td>`)}</tr>`,
+  );
+  const verdicts = joinHtml(
+    CLAUSE_VERDICTS.map((v) => badge(v, VERDICT_COLOURS[v])),
+    ' ',
+  );
+  const legend = safeHtml`<p class="small muted">Each tile is a clause: ${verdicts}; the letter is its level: M MUST, S SHOULD, O MAY (optional), I INFO (implementation-defined). A tile leads to the clause and its cases.</p>`;
+  return safeHtml`<table class="glance"><thead><tr><th>area</th>${head}</tr></thead><tbody>${body}</tbody></table>${legend}`;
 }
 
-function clauseMatrix(rows: ClauseRow[]): string {
-  if (rows.length === 0) return '';
+function clauseMatrix(rows: ClauseRow[]): Html | undefined {
+  if (rows.length === 0) return undefined;
   const sections = SPEC_TEXTS.map(({ spec, title }) => {
     const ofText = rows.filter((r) => r.clause.spec === spec);
-    if (ofText.length === 0) return '';
+    if (ofText.length === 0) return undefined;
     const areas = new Map<string, ClauseRow[]>();
     for (const r of ofText) areas.set(r.area, [...(areas.get(r.area) ?? []), r]);
     const bodies = [...areas].map(
-      ([area, rs]) => `<tbody><tr class="group"><td colspan="4">${htmlEscape(area || 'no case')}</td></tr>${rs.map(clauseRow).join('')}</tbody>`,
+      ([area, rs]) => safeHtml`<tbody><tr class="group"><td colspan="4">${area || 'no case'}</td></tr>${rs.map(clauseRow)}</tbody>`,
     );
-    return `<h3>${htmlEscape(title)}</h3><table class="matrix"><thead><tr><th>verdict</th><th>level</th><th>clause</th><th>cases</th></tr></thead>${bodies.join('')}</table>`;
+    return safeHtml`<h3>${title}</h3><table class="matrix"><thead><tr><th>verdict</th><th>level</th><th>clause</th><th>cases</th></tr></thead>${bodies}</table>`;
   });
-  return `<h2>Clauses</h2>${glance(rows)}<p class="muted small">A clause conforms when every case naming it passed, deviates when one did not (a case can name several clauses), is a case issue when only an expected failure blamed on the case remains, and is not tested when all its cases were skipped.</p>${sections.join('')}`;
+  return safeHtml`<h2>Clauses</h2>${glance(rows)}<p class="muted small">A clause conforms when every case naming it passed, deviates when one did not (a case can name several clauses), is a case issue when only an expected failure blamed on the case remains, and is not tested when all its cases were skipped.</p>${sections}`;
 }
 
-function header(report: Report): string {
-  const counts = OUTCOMES.filter((o) => report.summary[o] > 0)
-    .map((o) => badge(`${report.summary[o]} ${o}`, OUTCOME_COLOURS[o]))
-    .join(' ');
-  const gating = report.gating_failures.map((id) => `<a href="#${anchor('case', id)}"><code>${htmlEscape(id)}</code></a>`).join(', ');
+function header(report: Report): Html {
+  const counts = joinHtml(
+    OUTCOMES.filter((o) => report.summary[o] > 0).map((o) => badge(`${report.summary[o]} ${o}`, OUTCOME_COLOURS[o])),
+    ' ',
+  );
+  const gating = joinHtml(
+    report.gating_failures.map((id) => safeHtml`<a href="#${anchor('case', id)}"><code>${id}</code></a>`),
+    ', ',
+  );
   const partial = partialNote(report);
+  const gatingCount = report.gating_failures.length;
   const verdict =
     report.exit_code === 0
-      ? `${badge('OK', OUTCOME_COLOURS.pass)}${partial ? ` <span class="muted">(partial: ${htmlEscape(partial)})</span>` : ''}`
-      : `${badge('FAILED', OUTCOME_COLOURS.fail)} <details class="gating"><summary>${report.gating_failures.length} gating case${report.gating_failures.length === 1 ? '' : 's'}</summary>${gating}</details>`;
+      ? safeHtml`${badge('OK', OUTCOME_COLOURS.pass)}${partial ? safeHtml` <span class="muted">(partial: ${partial})</span>` : ''}`
+      : safeHtml`${badge('FAILED', OUTCOME_COLOURS.fail)} <details class="gating"><summary>${gatingCount} gating case${gatingCount === 1 ? '' : 's'}</summary>${gating}</details>`;
   const where = report.target.embedded_mock
     ? `embedded mock${report.target.faults.length ? ` with faults ${report.target.faults.join(', ')}` : ''}`
     : report.target.url;
@@ -158,10 +164,14 @@ function header(report: Report): string {
     : report.options.shard
       ? ` · shard ${report.options.shard}`
       : '';
-  return `<h1>${htmlEscape(report.target.name)}: presence conformance</h1>
-<p class="muted">${htmlEscape(where)} · spec ${htmlEscape(report.target.spec_version)} · ${htmlEscape(report.started_at)} · ${(report.duration_ms / 1000).toFixed(1)} s${htmlEscape(shards)} · ${htmlEscape(report.tool.name)} ${htmlEscape(report.tool.version)}, runner contract ${htmlEscape(report.runner_contract)}${report.options.strict ? ' · --strict' : ''}</p>
+  const warnings = joinHtml(
+    report.warnings.map((w) => safeHtml`<p class="small">warning: ${w}</p>`),
+    '\n',
+  );
+  return safeHtml`<h1>${report.target.name}: presence conformance</h1>
+<p class="muted">${where} · spec ${report.target.spec_version} · ${report.started_at} · ${formatDuration(report.duration_ms)}${shards} · ${report.tool.name} ${report.tool.version}, runner contract ${report.runner_contract}${report.options.strict ? ' · --strict' : ''}</p>
 <p>${report.summary.total} cases: ${counts} — <strong>${verdict}</strong></p>
-${report.warnings.map((w) => `<p class="small">warning: ${htmlEscape(w)}</p>`).join('\n')}`;
+${warnings}`;
 }
 
 export function toHtml(report: Report): string {
@@ -181,13 +191,12 @@ export function toHtml(report: Report): string {
       ['case', 'cases', report.cases.length],
     ],
   );
-  const cases = `<h2>Cases</h2><table class="cases"><thead><tr><th>outcome</th><th>level</th><th>case</th><th>clauses</th><th>time</th></tr></thead>${[...areas]
-    .map(
-      ([area, rs]) =>
-        `<tbody><tr class="group"><td colspan="5">${htmlEscape(area)} <span class="muted small">(${rs.filter((r) => r.outcome === 'pass').length}/${rs.length} pass)</span></td></tr>${rs.map(caseRow).join('')}</tbody>`,
-    )
-    .join('')}</table>`;
-  return page(`${report.target.name}: presence conformance`, `${header(report)}\n${filter}\n${clauseMatrix(rows)}\n${cases}`);
+  const groups = [...areas].map(
+    ([area, rs]) =>
+      safeHtml`<tbody><tr class="group"><td colspan="5">${area} <span class="muted small">(${rs.filter((r) => r.outcome === 'pass').length}/${rs.length} pass)</span></td></tr>${rs.map(caseRow)}</tbody>`,
+  );
+  const cases = safeHtml`<h2>Cases</h2><table class="cases"><thead><tr><th>outcome</th><th>level</th><th>case</th><th>clauses</th><th>time</th></tr></thead>${groups}</table>`;
+  return page(`${report.target.name}: presence conformance`, safeHtml`${header(report)}\n${filter}\n${clauseMatrix(rows)}\n${cases}`);
 }
 
 export class HtmlReporter implements RunListener {

@@ -6,9 +6,12 @@ import { writeFile } from 'node:fs/promises';
 import type { CaseResult, Report, RunListener } from '../project/report.js';
 import { isFailure, observations } from '../project/report.js';
 
-/** XML 1.0's Char production: tab, newline, carriage return, and U+0020 up, less the two non-characters. */
+/**
+ * XML 1.0's Char production: tab, newline, carriage return, and U+0020 up, less the two non-characters
+ * and the surrogates (a lone one, from a server's broken JSON string escape, is no character at all).
+ */
 function isXmlChar(code: number): boolean {
-  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code !== 0xfffe && code !== 0xffff);
+  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || code >= 0x10000;
 }
 
 export function xmlEscape(text: string): string {
@@ -23,7 +26,11 @@ export function xmlEscape(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-function seconds(ms: number): string {
+/**
+ * JUnit's time attribute: seconds as a decimal number ("1.500"), which CI tools parse and add up. It is
+ * data, not prose, so it is not project/format-duration.ts's "1.5s".
+ */
+function timeAttribute(ms: number): string {
   return (ms / 1000).toFixed(3);
 }
 
@@ -56,14 +63,14 @@ function verdictElement(r: CaseResult): string | undefined {
       return `<skipped message="${xmlEscape(`expected failure: ${r.expectation?.reason ?? ''}`)}"/>`;
     case 'fail':
     case 'xpass':
-      return `<failure type="${r.level} ${r.outcome}" message="${message}">${xmlEscape(details(r))}</failure>`;
+      return `<failure type="${xmlEscape(`${r.level} ${r.outcome}`)}" message="${message}">${xmlEscape(details(r))}</failure>`;
     default:
-      return `<error type="${r.outcome}" message="${message}">${xmlEscape(details(r))}</error>`;
+      return `<error type="${xmlEscape(r.outcome)}" message="${message}">${xmlEscape(details(r))}</error>`;
   }
 }
 
 function testcase(r: CaseResult): string {
-  const open = `    <testcase classname="${xmlEscape(r.area)}" name="${xmlEscape(`${r.id} ${r.title}`)}" file="${xmlEscape(r.file)}" time="${seconds(r.duration_ms)}"`;
+  const open = `    <testcase classname="${xmlEscape(r.area)}" name="${xmlEscape(`${r.id} ${r.title}`)}" file="${xmlEscape(r.file)}" time="${timeAttribute(r.duration_ms)}"`;
   const info = observationLines(r);
   const children = [verdictElement(r), info.length > 0 ? `<system-out>${xmlEscape(info.join('\n'))}</system-out>` : undefined].filter((e) => e !== undefined);
   return children.length === 0 ? `${open}/>` : `${open}>\n${children.map((e) => `      ${e}\n`).join('')}    </testcase>`;
@@ -75,10 +82,10 @@ export function toJUnitXml(report: Report): string {
   const count = (rs: CaseResult[], outcomes: string[]) => rs.filter((r) => outcomes.includes(r.outcome)).length;
   const suites = [...areas].map(([area, rs]) => {
     const time = rs.reduce((t, r) => t + r.duration_ms, 0);
-    return `  <testsuite name="${xmlEscape(area)}" tests="${rs.length}" failures="${count(rs, ['fail', 'xpass'])}" errors="${count(rs, ['error', 'timeout'])}" skipped="${count(rs, ['skip', 'xfail'])}" time="${seconds(time)}">\n${rs.map(testcase).join('\n')}\n  </testsuite>`;
+    return `  <testsuite name="${xmlEscape(area)}" tests="${rs.length}" failures="${count(rs, ['fail', 'xpass'])}" errors="${count(rs, ['error', 'timeout'])}" skipped="${count(rs, ['skip', 'xfail'])}" time="${timeAttribute(time)}">\n${rs.map(testcase).join('\n')}\n  </testsuite>`;
   });
   const all = report.cases;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xmlEscape(`${report.tool.name} against ${report.target.name}`)}" tests="${all.length}" failures="${count(all, ['fail', 'xpass'])}" errors="${count(all, ['error', 'timeout'])}" skipped="${count(all, ['skip', 'xfail'])}" time="${seconds(report.duration_ms)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xmlEscape(`${report.tool.name} against ${report.target.name}`)}" tests="${all.length}" failures="${count(all, ['fail', 'xpass'])}" errors="${count(all, ['error', 'timeout'])}" skipped="${count(all, ['skip', 'xfail'])}" time="${timeAttribute(report.duration_ms)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 export class JUnitReporter implements RunListener {

@@ -13,6 +13,7 @@ import { toHtml } from '../../reporters/index.js';
 import type { Report } from '../../project/report.js';
 import { clauseRows } from '../../project/clause-verdict.js';
 import { launchChromium, type Browser } from '../../scripts/reports/chromium.js';
+import { hostileReport } from './report-fixtures.js';
 
 describe('HTML report in Chromium', function () {
   this.timeout(120_000);
@@ -122,5 +123,40 @@ describe('HTML report in Chromium', function () {
     await page.emulateMedia({ media: 'screen' });
     expect(await page.locator('details:not([open])').count()).to.be.greaterThan(0);
     expect(outside).to.deep.equal([]);
+  });
+
+  it("shows a server's hostile text as text: no script of its own runs, no element or handler is added", async () => {
+    const hostile = `<script>document.title='owned'</script><img src=x onerror="document.title='owned'">" onmouseover="document.title='owned'`;
+    const file = join(await mkdtemp(join(tmpdir(), 'mpc-html-')), 'hostile.html');
+    await writeFile(file, toHtml(hostileReport(hostile)));
+    const other = await browser.context.newPage();
+    const dialogs: string[] = [];
+    other.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await other.route(
+      (url) => url.protocol !== 'file:',
+      (route) => {
+        outside.push(route.request().url());
+        return route.abort();
+      },
+    );
+    await other.goto(pathToFileURL(file).href);
+    // A string, evaluated in the page: the project is compiled without the DOM's types.
+    const found: unknown = await other.evaluate(`({
+      title: document.title,
+      scripts: document.scripts.length,
+      images: document.images.length,
+      handlers: [...document.querySelectorAll('*')].flatMap((e) => e.getAttributeNames().filter((n) => n.startsWith('on'))),
+    })`);
+    expect(found).to.deep.equal({ title: `target ${hostile}: presence conformance`, scripts: 1, images: 0, handlers: [] });
+    expect(await other.locator('h1').textContent()).to.equal(`target ${hostile}: presence conformance`);
+    const failed = other.locator('tr#case-status-fail');
+    await failed.locator('details > summary').first().click();
+    expect(await failed.locator('td.got').first().textContent()).to.equal(JSON.stringify({ presence: 'online', status_msg: hostile }));
+    expect(dialogs).to.deep.equal([]);
+    expect(outside).to.deep.equal([]);
+    await other.close();
   });
 });

@@ -43,3 +43,53 @@ export function shard(shardText: string | undefined, cases: CaseResult[], extra:
 }
 
 export const named = (reports: Report[]) => reports.map((report, i) => ({ file: `s${i + 1}.json`, report }));
+
+/**
+ * A report whose every text a server or a saved report could carry is `text`: titles, messages, a
+ * status_msg got back, the transcript, the clauses, the warnings, the target's name, an expectation's
+ * reason and a javascript: issue link. Outcomes of every kind, over two areas, with INFO observations.
+ */
+export function hostileReport(text: string): Report {
+  const check = (level: 'MUST' | 'INFO', passed: boolean) => ({
+    path: `content.status_msg ${text}`,
+    expected: `"${text}"`,
+    actual: { presence: 'online', status_msg: text },
+    passed,
+    level,
+    at: `suites/status.yaml:9:9 ${text}`,
+    message: `suites/status.yaml:9:9: content.status_msg: got ${JSON.stringify(text)}\nsecond line ${text}`,
+  });
+  const transcript = [
+    {
+      step: `GET ${text}`,
+      request: { method: 'PUT', url: `http://h/${text}`, headers: {}, body: JSON.stringify({ presence: 'online', status_msg: text }) },
+      response: { status: 200, headers: {}, body: JSON.stringify({ presence: 'online', status_msg: text }) },
+      error: text,
+      duration_ms: 3,
+    },
+  ];
+  const hostile = (id: string, outcome: Outcome, extra: Partial<CaseResult> = {}) =>
+    result(id, outcome, { title: `title ${text}`, clauses: ['v1-c', `v1-${text}`], tags: [text], message: `message ${text}\nline two ${text}`, ...extra });
+  const cases = [
+    hostile('status#pass', 'pass', { checks: [check('INFO', true)], message: undefined }),
+    hostile('status#fail', 'fail', { checks: [check('MUST', false), check('INFO', false)], transcript }),
+    hostile('status#error', 'error', { transcript }),
+    hostile('status#timeout', 'timeout'),
+    hostile('errors#skip', 'skip'),
+    hostile('errors#xfail', 'xfail', { expectation: { expect: 'xfail', reason: `reason ${text}`, issue: 'javascript:alert(5)' } }),
+    hostile('errors#xpass', 'xpass', { expectation: { expect: 'xfail', reason: `reason ${text}`, issue: `https://example.org/${text}` } }),
+  ];
+  return shard(undefined, cases, {
+    tool: { name: 'matrix-presence-conformance', version: `0.1.0 ${text}` },
+    target: { name: `target ${text}`, url: `http://h/${text}`, spec_version: 'v1.19', embedded_mock: false, faults: [text], profile: `p-${text}.yaml` },
+    summary: { total: 7, pass: 1, fail: 1, error: 1, skip: 1, xfail: 1, xpass: 1, timeout: 1 },
+    exit_code: 1,
+    gating_failures: ['status#fail', `status#${text}`],
+    warnings: [`warning ${text}`],
+    started_at: text,
+    clauses: [
+      { id: 'v1-c', level: 'MUST', scope: 'server', spec: 'v1.19', section: `section ${text}`, text: `clause ${text}` },
+      { id: `v1-${text}`, level: 'SHOULD', scope: 'client', spec: 'v1.19', section: text, text: `clause ${text}` },
+    ],
+  });
+}
