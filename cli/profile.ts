@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { ConfigError } from '../project/errors.js';
+import { formatDuration } from '../project/format-duration.js';
 import { readYamlFile } from '../project/yaml-source.js';
+import { LiveDisplay, type Terminal } from '../reporters/index.js';
 import { assertFormat, probeServer, usersNeededForRun, writeProfile, type Finding, type StaticUser } from '../runner/index.js';
 import { action, checkOutputPath, EXIT, processOutput, type CommandOutput } from './command.js';
 import { parseUrl } from './run.js';
@@ -20,24 +22,20 @@ interface InitOptions {
   sharedSecret?: string;
 }
 
-/** Progress lines of a long measurement: rewritten in place on a terminal, one every 15 s otherwise. */
-function progressPrinter(terminal: { isTTY?: boolean; columns?: number }, out: (text: string) => void): { line(text: string): void; end(): void } {
+/** Progress lines of a long measurement: redrawn in place on a terminal, one every 15 s otherwise. */
+function progressPrinter(terminal: Terminal, out: (text: string) => void): { line(text: string): void; end(): void } {
   let last = 0;
-  let shown = false;
-  const width = (terminal.columns ?? 100) - 1;
+  const live = new LiveDisplay(terminal);
   return {
     line(text) {
-      if (terminal.isTTY) {
-        out(`\r${text.slice(0, width)}\x1b[K`);
-        shown = true;
-      } else if (Date.now() - last >= 15_000) {
+      if (terminal.isTTY) live.draw([text]);
+      else if (Date.now() - last >= 15_000) {
         out(`${text}\n`);
         last = Date.now();
       }
     },
     end() {
-      if (shown) out('\n');
-      shown = false;
+      live.keep();
     },
   };
 }
@@ -81,7 +79,7 @@ export async function profileInit(opts: InitOptions, output: CommandOutput = pro
       ? await usersNeededForRun({ spec_version: report.specVersion, capabilities: claimed, registration: report.registration.registration })
       : undefined;
   const profile = writeProfile(report, { usersNeeded });
-  const took = `${(report.durationMs / 1000).toFixed(1)} s`;
+  const took = formatDuration(report.durationMs);
   if (opts.out === undefined) output.stdout(profile.text);
   else await writeFile(opts.out, profile.text);
   const where = opts.out === undefined ? 'the profile is on stdout' : `profile written to ${opts.out}`;

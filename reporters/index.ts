@@ -18,3 +18,4 @@ export {
   type ComparedTarget,
 } from './compare-reports.js';
 export { comparisonHtml } from './compare-html.js';
+export { LiveDisplay, painter, wantsColour, type Paint, type Style, type Terminal } from './live-display.js';

@@ -3,7 +3,7 @@
 // every check of that step is still evaluated and recorded.
 import { isFailure, type CaseResult, type Outcome } from '../../project/report.js';
 import { Redactor } from '../../project/redact.js';
-import { formatMs } from '../load/durations.js';
+import { formatDuration } from '../../project/format-duration.js';
 import { expressionVariables } from '../load/load-target.js';
 import type { SuiteCase } from '../load/suite-types.js';
 import { TemplateError } from '../load/templates.js';
@@ -69,7 +69,7 @@ export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResul
     const result = await Promise.race([runSteps(run).then(() => 'done' as const), timedOut]);
     if (result === 'timeout') {
       outcome = 'timeout';
-      message = `the case did not finish within ${formatMs(limit)}`;
+      message = `the case did not finish within ${formatDuration(limit)}`;
     } else {
       const failed = checks.filter(isFailure);
       outcome = failed.length > 0 ? 'fail' : 'pass';
@@ -78,7 +78,7 @@ export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResul
   } catch (err) {
     if (controller.signal.aborted) {
       outcome = 'timeout';
-      message = `the case did not finish within ${formatMs(limit)}`;
+      message = `the case did not finish within ${formatDuration(limit)}`;
     } else if (checks.some(isFailure)) {
       // A check had already failed (say, a 500 where a 200 was expected, with an HTML body the body
       // matchers could not read): that is the verdict; the unreadable rest does not hide it.

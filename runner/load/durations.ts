@@ -105,8 +105,3 @@ export function countOf(count: number | string | undefined, variables: Record<st
     return 1000;
   }
 }
-
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)}s`;
-}

@@ -1,6 +1,7 @@
 // What running with the generic profile (no --target) means, in the words the run's header shows: that
 // no profile was given, which cases are skipped for capabilities it does not claim, how long the timed
 // ones would wait with the default timers, and how to write a profile.
+import { formatDuration } from '../../project/format-duration.js';
 import type { Capability, TargetProfile } from '../load/load-target.js';
 import { caseTimeoutMs } from './time-limit.js';
 import type { PlannedCase } from './plan.js';
@@ -8,17 +9,10 @@ import type { PlannedCase } from './plan.js';
 /** Capabilities whose cases wait for a server timer. */
 const TIMED: Capability[] = ['idle_timeout', 'sync_online_timeout', 'currently_active'];
 
-function duration(ms: number): string {
-  if (ms < 60_000) return `${Math.round(ms / 100) / 10} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return seconds === 0 ? `${minutes} min` : `${minutes} min ${seconds} s`;
-}
-
 export function genericProfileNotes(profile: TargetProfile, cases: PlannedCase[], baseUrl: string): string[] {
   const t = profile.timers;
   const notes = [
-    `no target profile given: the generic profile (${profile.source}) claims no optional behaviour; registration is open m.login.dummy (the server offers it), timers the common defaults (idle ${duration(t.idle_timeout)}, sync-online ${duration(t.sync_online_timeout)}, currently_active ${duration(t.last_active_granularity)})${profile.spec_version === 'r0' ? ', and the r0 API, the only one /versions advertises' : ''}`,
+    `no target profile given: the generic profile (${profile.source}) claims no optional behaviour; registration is open m.login.dummy (the server offers it), timers the common defaults (idle ${formatDuration(t.idle_timeout)}, sync-online ${formatDuration(t.sync_online_timeout)}, currently_active ${formatDuration(t.last_active_granularity)})${profile.spec_version === 'r0' ? ', and the r0 API, the only one /versions advertises' : ''}`,
   ];
   const byCapability = new Map<Capability, PlannedCase[]>();
   for (const p of cases) {
@@ -36,7 +30,7 @@ export function genericProfileNotes(profile: TargetProfile, cases: PlannedCase[]
     if (timed.length > 0) {
       const longest = Math.max(...timed.map((p) => caseTimeoutMs(p.case, t)));
       notes.push(
-        `${timed.length} of them wait for the server's timers: with the default timers each could take up to ${duration(longest)} (its time limit), and they need the server's actual timers, which only a profile gives`,
+        `${timed.length} of them wait for the server's timers: with the default timers each could take up to ${formatDuration(longest)} (its time limit), and they need the server's actual timers, which only a profile gives`,
       );
     }
   }

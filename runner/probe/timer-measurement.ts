@@ -12,6 +12,7 @@
 // (0.1-2 s), so a measured value is good to about 5 %; a server that applies its timers from a
 // periodic loop (Synapse: every 5 s) changes up to a loop or two late, and the measurement includes
 // that delay.
+import { formatDuration } from '../../project/format-duration.js';
 import type { CapabilityFinding, Finding } from './findings.js';
 import { answered, type ProbeSession } from '../contact/probe-session.js';
 import { lastActiveExcess, presencePath, type ProbeUser } from '../contact/presence-switch.js';
@@ -61,10 +62,6 @@ export function roundUpNice(ms: number): number {
   const power = 10 ** Math.floor(Math.log10(ms));
   const step = [1, 2, 5, 10].find((m) => m * power >= ms)!;
   return step * power;
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** Where a change was read: GET of the user's own presence, or a co-member's /sync. */
@@ -236,7 +233,7 @@ export async function measureTimers(
   }
   const channel =
     judgedBy === 'get' || syncWatch?.failure ? " (read from GET alone, not from a co-member's /sync as the cases read it)" : " in a co-member's /sync";
-  const notSeen = `${seconds(Date.now() - started)}${options.shortWaitNote ? ` (${options.shortWaitNote})` : ''}`;
+  const notSeen = `${formatDuration(Date.now() - started)}${options.shortWaitNote ? ` (${options.shortWaitNote})` : ''}`;
   if (idle) judgeIdle(idle, out, notSeen, channel);
   if (syncing) judgeSyncOnline(syncing, out, notSeen, channel);
   return out;
@@ -252,13 +249,13 @@ function judgeIdle(idle: Watch, out: TimerMeasurement, notSeen: string, channel:
     out.timers.last_active_granularity = roundDown(flip.before);
     out.findings.push({
       topic: 'last_active_granularity',
-      conclusion: `currently_active turned false${channel} between ${seconds(flip.before)} and ${seconds(flip.after)} after PUT online`,
+      conclusion: `currently_active turned false${channel} between ${formatDuration(flip.before)} and ${formatDuration(flip.after)} after PUT online`,
       evidence: [],
     });
   } else if (flipInGet && idle.judgedBy === 'sync') {
     out.findings.push({
       topic: 'last_active_granularity',
-      conclusion: `not seen: GET said currently_active false between ${seconds(flipInGet.before)} and ${seconds(flipInGet.after)} after PUT online, but no m.presence announced it to a co-member's /sync (${notSeen}); the cases wait for that announcement`,
+      conclusion: `not seen: GET said currently_active false between ${formatDuration(flipInGet.before)} and ${formatDuration(flipInGet.after)} after PUT online, but no m.presence announced it to a co-member's /sync (${notSeen}); the cases wait for that announcement`,
       evidence: [],
     });
   } else {
@@ -277,7 +274,7 @@ function judgeIdle(idle: Watch, out: TimerMeasurement, notSeen: string, channel:
       capability: 'idle_timeout',
       claimed: true,
       evidence: [],
-      conclusion: `claimed: an online user who did nothing became unavailable${channel} between ${seconds(unavailable.before)} and ${seconds(unavailable.after)} after PUT online`,
+      conclusion: `claimed: an online user who did nothing became unavailable${channel} between ${formatDuration(unavailable.before)} and ${formatDuration(unavailable.after)} after PUT online`,
     });
   } else if (offline) {
     out.capabilities.push({
@@ -285,7 +282,7 @@ function judgeIdle(idle: Watch, out: TimerMeasurement, notSeen: string, channel:
       capability: 'idle_timeout',
       claimed: false,
       evidence: [],
-      conclusion: `not claimed: the user who did nothing went offline (between ${seconds(offline.before)} and ${seconds(offline.after)}) without being unavailable first: the server's sync-online timeout is shorter than its idle timeout, so the idle cases cannot see idle`,
+      conclusion: `not claimed: the user who did nothing went offline (between ${formatDuration(offline.before)} and ${formatDuration(offline.after)}) without being unavailable first: the server's sync-online timeout is shorter than its idle timeout, so the idle cases cannot see idle`,
     });
   } else {
     out.capabilities.push({
@@ -307,7 +304,7 @@ function judgeSyncOnline(syncing: Watch, out: TimerMeasurement, notSeen: string,
       capability: 'sync_online_timeout',
       claimed: true,
       evidence: [],
-      conclusion: `claimed: a user who synced once went offline${channel} between ${seconds(offline.before)} and ${seconds(offline.after)} after that sync`,
+      conclusion: `claimed: a user who synced once went offline${channel} between ${formatDuration(offline.before)} and ${formatDuration(offline.after)} after that sync`,
     });
   } else {
     out.capabilities.push({

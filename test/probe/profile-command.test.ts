@@ -34,7 +34,7 @@ describe('profile init command', function () {
       );
       expect(r.stdout).to.match(
         new RegExp(
-          `^profile written to ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(probing took \\d+\\.\\d s\\); next: matrix-presence-conformance run --homeserver ${mock.url.replace(/[.]/g, '\\.')} --target `,
+          `^profile written to ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(probing took (\\d+ms|\\d+(\\.\\d)?s|\\d+m( [\\d.]+s)?)\\); next: matrix-presence-conformance run --homeserver ${mock.url.replace(/[.]/g, '\\.')} --target `,
           'm',
         ),
       );

@@ -83,7 +83,7 @@ describe('first contact with a homeserver', function () {
           /^matrix-presence-conformance \S+: 3 cases against http:\/\/127\.0\.0\.1:\d+ \(software not given, advertises r0\.0\.1–r0\.6\.1, v1\.1–v1\.\d+\), 8 jobs$/,
         );
         expect(lines[1]).to.match(
-          /^ {2}no target profile given: the generic profile \(fixtures\/targets\/generic\.yaml\) claims no optional behaviour; registration is open m\.login\.dummy \(the server offers it\), timers the common defaults \(idle 5 min, sync-online 30 s, currently_active 1 min\)$/,
+          /^ {2}no target profile given: the generic profile \(fixtures\/targets\/generic\.yaml\) claims no optional behaviour; registration is open m\.login\.dummy \(the server offers it\), timers the common defaults \(idle 5m, sync-online 30s, currently_active 1m\)$/,
         );
         expect(lines[2]).to.equal('  1 case is skipped because they need a capability this profile does not claim: rate_limit (1)');
         expect(lines[3]).to.equal('  1 case applies only to another API (r0, early) than the v1.19 this run speaks');

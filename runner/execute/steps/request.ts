@@ -6,7 +6,8 @@ import { isFailure, type Check } from '../../../project/report.js';
 import { checkExpect, statusMatches } from '../../judge/expect.js';
 import { lookup } from '../../judge/json-path.js';
 import type { ExpectSpec, RequestStep } from '../../load/suite-types.js';
-import { countOf, formatMs } from '../../load/durations.js';
+import { formatDuration } from '../../../project/format-duration.js';
+import { countOf } from '../../load/durations.js';
 import { makeCheck } from '../../judge/matchers.js';
 import { retryDelayMs, type HttpResponse } from '../../http/http-client.js';
 import { CaseError } from '../../http/case-error.js';
@@ -85,13 +86,13 @@ function answeredWithinCheck(expect: ExpectSpec, tookMs: number, run: CaseRun): 
   const withinMs = run.duration(expect.answered_within!);
   const check = makeCheck({
     path: 'answered in',
-    expected: `at most ${formatMs(withinMs)}`,
+    expected: `at most ${formatDuration(withinMs)}`,
     actual: tookMs,
     passed: tookMs <= withinMs,
     level: expect.level ?? run.match.level,
     at: expect.answeredWithinAt,
   });
-  check.message = `${expect.answeredWithinAt}: answered in ${formatMs(tookMs)}, ${check.passed ? 'within' : 'want at most'} ${formatMs(withinMs)}`;
+  check.message = `${expect.answeredWithinAt}: answered in ${formatDuration(tookMs)}, ${check.passed ? 'within' : 'want at most'} ${formatDuration(withinMs)}`;
   return check;
 }
 

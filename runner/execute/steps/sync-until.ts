@@ -11,7 +11,7 @@ import type { Check } from '../../../project/report.js';
 import { isFailure } from '../../../project/report.js';
 import { evaluatePathMatchers, makeCheck, show, type MatchContext } from '../../judge/matchers.js';
 import { lookup } from '../../judge/json-path.js';
-import { formatMs } from '../../load/durations.js';
+import { formatDuration } from '../../../project/format-duration.js';
 import { TRIGGER_AFTER_DEFAULT, type SyncUntilStep } from '../../load/suite-types.js';
 import type { Actor } from '../../provision/provision.js';
 import { CaseError } from '../../http/case-error.js';
@@ -191,7 +191,7 @@ function withinCheck(step: SyncUntilStep, label: string, triggerAt: number, with
   const passed = delay <= withinMs;
   const check = makeCheck({
     path: `${label}: delay after the trigger`,
-    expected: `at most ${formatMs(withinMs)} after the trigger`,
+    expected: `at most ${formatDuration(withinMs)} after the trigger`,
     actual: delay,
     passed,
     level,
@@ -199,11 +199,11 @@ function withinCheck(step: SyncUntilStep, label: string, triggerAt: number, with
   });
   const waiting =
     poll.sentAt <= triggerAt
-      ? `the /sync that delivered it had been waiting ${formatMs(triggerAt - poll.sentAt)} when the trigger was sent and answered after ${formatMs(poll.returnedAt - poll.sentAt)} (its timeout: ${formatMs(poll.timeoutMs)}), so the change did not wake it`
-      : `the /sync that delivered it was sent ${formatMs(poll.sentAt - triggerAt)} after the trigger`;
+      ? `the /sync that delivered it had been waiting ${formatDuration(triggerAt - poll.sentAt)} when the trigger was sent and answered after ${formatDuration(poll.returnedAt - poll.sentAt)} (its timeout: ${formatDuration(poll.timeoutMs)}), so the change did not wake it`
+      : `the /sync that delivered it was sent ${formatDuration(poll.sentAt - triggerAt)} after the trigger`;
   check.message = passed
-    ? `${step.withinAt}: ${label}: arrived ${formatMs(delay)} after the trigger, within ${formatMs(withinMs)}`
-    : `${step.withinAt}: ${label}: arrived ${formatMs(delay)} after the trigger, want within ${formatMs(withinMs)}; ${waiting}`;
+    ? `${step.withinAt}: ${label}: arrived ${formatDuration(delay)} after the trigger, within ${formatDuration(withinMs)}`
+    : `${step.withinAt}: ${label}: arrived ${formatDuration(delay)} after the trigger, want within ${formatDuration(withinMs)}; ${waiting}`;
   return check;
 }
 
@@ -216,18 +216,18 @@ async function syncUntil(step: SyncUntilStep, actor: Actor, plan: SyncPlan, run:
   if (trigger?.withinMs !== undefined && plan.pollMs < trigger.afterMs + 2 * trigger.withinMs) {
     // A server that answers only at the timeout would then meet `within` (or nearly): no proof.
     throw new CaseError(
-      `${step.at}: poll_timeout ${formatMs(plan.pollMs)} is too short to tell a woken long-poll from one answered at its timeout: want at least after + 2 × within = ${formatMs(trigger.afterMs + 2 * trigger.withinMs)}`,
+      `${step.at}: poll_timeout ${formatDuration(plan.pollMs)} is too short to tell a woken long-poll from one answered at its timeout: want at least after + 2 × within = ${formatDuration(trigger.afterMs + 2 * trigger.withinMs)}`,
     );
   }
   const started = run.now();
   const triggerAt = trigger
     ? await pollTriggered(step, actor, plan, trigger, run, mode, tally)
     : (await pollPlain(step, actor, plan, run, mode, tally), undefined);
-  const waited = formatMs(run.now() - (triggerAt ?? started));
+  const waited = formatDuration(run.now() - (triggerAt ?? started));
   const since = triggerAt === undefined ? '' : ' after the trigger';
   const who = plan.sender ?? 'anyone';
   const label = `presence of ${who} seen by ${actor.name}`;
-  const deadline = formatMs(plan.deadlineMs);
+  const deadline = formatDuration(plan.deadlineMs);
   if (mode === 'until') {
     if (tally.firstMatch !== undefined) {
       const checks = [...tally.matchChecks];
