@@ -1,5 +1,6 @@
 // Renders a SpecHistory: a table of releases (rows, oldest first) by presence example (columns), for
 // people; the same model as JSON (schemas/validate-history.schema.json) for machines.
+import { formatDuration } from '../project/format-duration.js';
 import type { HistoryCell, HistoryRow, SpecHistory } from './spec-history.js';
 
 const LEGEND = "ok valid, FAIL invalid, - missing; * changed since the nearest earlier release that has it; ! the tree's own schema disagrees with ours";
@@ -21,7 +22,7 @@ function counts(row: HistoryRow): string {
 
 export function renderHistoryText(history: SpecHistory): string {
   const lines: string[] = [];
-  lines.push(`spec history of ${history.repo}: ${history.rows.length} releases checked in ${history.seconds} s`);
+  lines.push(`spec history of ${history.repo}: ${history.rows.length} releases checked in ${formatDuration(history.seconds * 1000)}`);
   lines.push(`used: ${history.used.map((u) => u.ref).join(', ')}`);
   if (history.skipped.length) lines.push(`skipped (${history.skipped[0]!.reason}): ${history.skipped.map((s) => s.tag).join(', ')}`);
   lines.push('', 'examples:');

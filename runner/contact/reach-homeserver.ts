@@ -4,6 +4,7 @@
 // "GET /_matrix/client/versions"), so a 401 or 403 there comes from something in front of the server.
 // The early API has no /versions; there GET .../api/v1/login, which "MUST respond with all the valid
 // login flows", answers the same question.
+import { formatDuration } from '../../project/format-duration.js';
 import { ConfigError } from '../../project/errors.js';
 import { sendRequest, TransportError, type HttpResponse } from '../http/http-client.js';
 import { DIALECTS, type Dialect } from '../dialect/dialects.js';
@@ -51,7 +52,7 @@ async function getWithoutAuth(baseUrl: string, path: string, timeoutMs: number):
   try {
     response = await sendRequest({ method: 'GET', url: `${baseUrl.replace(/\/+$/, '')}${path}`, headers: { accept: 'application/json' } }, timeoutMs);
   } catch (err) {
-    const reason = err instanceof TransportError && err.kind === 'timeout' ? `no answer within ${timeoutMs} ms` : (err as Error).message;
+    const reason = err instanceof TransportError && err.kind === 'timeout' ? `no answer within ${formatDuration(timeoutMs)}` : (err as Error).message;
     throw new ConfigError(`cannot reach the homeserver at ${baseUrl}: ${reason} (GET ${path})`);
   }
   if (response.status === 401 || response.status === 403) {

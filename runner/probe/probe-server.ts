@@ -3,6 +3,7 @@
 // is on at all (nothing else is worth asking otherwise), then one probe per capability, each with a user
 // of its own where the server's rate limit would otherwise make the probes wait on each other. Without
 // --measure-timers everything fits in the time budget (50 s), however the server answers.
+import { formatDuration } from '../../project/format-duration.js';
 import type { StaticUser } from '../load/load-target.js';
 import { checkHomeserverReachable } from '../contact/reach-homeserver.js';
 import { provisionRoom } from '../provision/provision.js';
@@ -236,7 +237,7 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     presence?.verdict === 'on'
       ? {
           value: Math.max(500, roundUpNice(4 * presence.visibleAfterMs)),
-          why: `the probe's PUT showed in GET ${presence.visibleAfterMs} ms after its answer; 4 times that, at least 500 ms`,
+          why: `the probe's PUT showed in GET ${formatDuration(presence.visibleAfterMs)} after its answer; 4 times that, at least 500ms`,
         }
       : undefined;
   const lastActivePrecision =

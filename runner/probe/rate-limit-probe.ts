@@ -3,6 +3,7 @@
 // 200s before it are the burst. When the advertised wait is short, the probe waits it, sees one PUT
 // pass, and reads the next 429's retry_after_ms: right after a token is used up, that wait is one
 // token's worth, 1 / per_second. A longer first wait is read the same way, less exactly.
+import { formatDuration } from '../../project/format-duration.js';
 import type { Finding } from './findings.js';
 import { answered, type ProbeAnswer, type ProbeSession } from '../contact/probe-session.js';
 import { presencePath, type ProbeUser } from '../contact/presence-switch.js';
@@ -54,7 +55,7 @@ export async function probeRateLimit(session: ProbeSession, b: ProbeUser): Promi
       const again = await put();
       if (passed.response?.status === 200 && again.response?.status === 429) {
         wait = retryDelayMs(again.response);
-        how = `after waiting retry_after_ms one PUT passed and the next was told to wait ${wait} ms`;
+        how = `after waiting retry_after_ms one PUT passed and the next was told to wait ${formatDuration(wait)}`;
         countsSync = await syncDrawsFromBucket(session, b, wait, put);
       }
     }

@@ -215,7 +215,7 @@ export async function measureTimers(
     if (idle && !idle.done) idle.done = idle.last?.presence === 'unavailable' || idle.last?.presence === 'offline';
     if (syncing && !syncing.done) syncing.done = syncing.last?.presence === 'offline';
     options.onProgress?.(
-      `measuring timers: ${Math.round((Date.now() - started) / 1000)} s of at most ${Math.round(maxWait / 1000)} s; idle user: ${describe(idle)}; sync user: ${describe(syncing)}`,
+      `measuring timers: ${formatDuration(Date.now() - started, { live: true })} of at most ${formatDuration(maxWait, { live: true })}; idle user: ${describe(idle)}; sync user: ${describe(syncing)}`,
     );
   }
 

@@ -63,7 +63,7 @@ describe('profile init against strange servers', function () {
       );
       try {
         const started = Date.now();
-        expect(await refusal(s.url)).to.equal(`cannot reach the homeserver at ${s.url}: no answer within 300 ms (GET /_matrix/client/versions)`);
+        expect(await refusal(s.url)).to.equal(`cannot reach the homeserver at ${s.url}: no answer within 300ms (GET /_matrix/client/versions)`);
         expect(Date.now() - started).to.be.lessThan(2_000);
       } finally {
         await s.close();

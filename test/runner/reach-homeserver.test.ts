@@ -51,7 +51,7 @@ describe('checkHomeserverReachable', () => {
   it('gives up on a server that does not answer, within the request timeout', async () => {
     nock(BASE).get('/_matrix/client/versions').delay(2000).reply(200, { versions: [] });
     const started = Date.now();
-    expect(await refusal(BASE, 200)).to.equal(`cannot reach the homeserver at ${BASE}: no answer within 200 ms (GET /_matrix/client/versions)`);
+    expect(await refusal(BASE, 200)).to.equal(`cannot reach the homeserver at ${BASE}: no answer within 200ms (GET /_matrix/client/versions)`);
     expect(Date.now() - started).to.be.lessThan(1500);
   });
 });
