@@ -1,0 +1,82 @@
+// docs/results.md's summary is the one home of the counts of every measured and imitated run; the README
+// repeats its rows at a glance. What can be held to data is: Dendrite's rows to its saved reports, the
+// personalities' and Synapse's v1.19 row to the generated comparison matrix, and the README to the summary.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { projectRoot } from '../../project/paths.js';
+import { markedSection } from '../../scripts/lib/generated-file.js';
+import { readDoc } from './markdown.js';
+
+const results = readDoc('docs/results.md');
+
+/** The cells of every Markdown table row in text but the separators (no cell of these tables holds a `|`). */
+function rows(text: string): string[][] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| ---'))
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
+}
+
+/** The summary's rows, by their command cell (`sudo npm run synapse`, `run --target .../x.yaml`). */
+function summaryRows(): Map<string, { result: string; header: string }> {
+  const start = results.indexOf('\n## Summary\n');
+  const section = results.slice(start, results.indexOf('\n## ', start + 1));
+  const [header, ...body] = rows(section);
+  const resultColumn = header!.findIndex((cell) => cell.startsWith('result'));
+  return new Map(body.map((cells) => [cells[1]!.replace(/`/g, ''), { result: cells[resultColumn]!, header: header![resultColumn]! }]));
+}
+
+/** "59 pass, 27 skip, 16 xfail, exit 0 (the same ...)" -> "59 pass, 27 skip, 16 xfail". */
+const counts = (result: string): string => result.replace(/, exit \d.*$/, '');
+
+function savedRun(file: string): { counts: string; total: number } {
+  const { summary } = JSON.parse(readFileSync(join(projectRoot, 'fixtures', 'reports', file), 'utf8')) as { summary: Record<string, number> };
+  const text = (['pass', 'fail', 'error', 'timeout', 'skip', 'xfail', 'xpass'] as const)
+    .filter((outcome) => (summary[outcome] ?? 0) > 0)
+    .map((outcome) => `${summary[outcome]} ${outcome}`)
+    .join(', ');
+  return { counts: text, total: summary.total! };
+}
+
+describe('docs/results.md', () => {
+  const summary = summaryRows();
+
+  it("the summary's Dendrite rows are what the saved runs (fixtures/reports/) counted", () => {
+    expect(counts(summary.get('npm run dendrite')!.result)).to.equal(savedRun('dendrite-v0.13.8.json').counts);
+    expect(counts(summary.get('npm run dendrite:r0')!.result)).to.equal(savedRun('dendrite-r0-v0.13.8.json').counts);
+    expect(summary.get('npm run dendrite')!.header).to.equal(`result (${savedRun('dendrite-v0.13.8.json').total} cases)`);
+  });
+
+  it("the summary's personalities and Synapse (v1.19) are the comparison matrix's counts", () => {
+    const matrix = rows(markedSection(results, 'compare')!);
+    const names = matrix.find((cells) => cells[0] === '' && cells.includes('mock'))!;
+    const cases = matrix.find((cells) => cells[0] === 'cases')!;
+    const column = (name: string): string => cases[names.indexOf(name)]!;
+    for (const personality of ['dendrite-like', 'conduwuit-like', 'tuwunel-like']) {
+      expect(counts(summary.get(`run --target fixtures/targets/${personality}.yaml`)!.result), personality).to.equal(column(personality));
+    }
+    expect(counts(summary.get('sudo npm run synapse')!.result)).to.equal(column('synapse'));
+    expect(counts(summary.get('npm run dendrite')!.result)).to.equal(column('dendrite'));
+  });
+
+  it("README.md's results at a glance are the summary's rows", () => {
+    const readme = readDoc('README.md');
+    const glance = readme.slice(readme.indexOf('\n## Results at a glance\n'), readme.indexOf('\n## Where the docs are\n'));
+    const byServer = new Map(rows(glance).map((cells) => [cells[0]!, cells.slice(1)]));
+    expect(byServer.get('Synapse 1.160.0 (Debian)')).to.deep.equal([
+      counts(summary.get('sudo npm run synapse')!.result),
+      counts(summary.get('sudo npm run synapse:r0')!.result),
+    ]);
+    expect(byServer.get('Dendrite v0.13.8')).to.deep.equal([
+      counts(summary.get('npm run dendrite')!.result),
+      counts(summary.get('npm run dendrite:r0')!.result),
+    ]);
+    expect(glance.replace(/\s+/g, ' ')).to.include(`(${savedRun('dendrite-v0.13.8.json').total} cases,`);
+  });
+});
