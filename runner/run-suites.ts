@@ -27,7 +27,7 @@ import { projectRoot, suitesDir, targetsDir } from '../project/paths.js';
 import { ProvisioningState } from './provision/provision.js';
 import { RUNNER_CONTRACT, type CaseProgress, type CaseResult, type Report, type RunInfo, type RunListener } from '../project/report.js';
 import { Redactor, withoutUserInfo } from '../project/redact.js';
-import type { Level, Suite, SuiteCase } from './load/suite-types.js';
+import { caseIdentity, type Level, type Suite, type SuiteCase } from './load/suite-types.js';
 import { gatingFailures, summarize } from './judge/verdicts.js';
 import { loadSchemaRegistry } from '../project/schemas.js';
 
@@ -133,13 +133,7 @@ function redactorFor(profile: TargetProfile): Redactor {
 function skippedResult(p: PlannedCase): CaseResult {
   const c = p.case;
   return {
-    id: c.fullId,
-    title: c.title,
-    file: c.file,
-    area: c.area,
-    level: c.level,
-    clauses: c.clauses,
-    tags: c.tags,
+    ...caseIdentity(c),
     outcome: 'skip',
     message: p.skip,
     duration_ms: 0,

@@ -5,7 +5,7 @@ import { isFailure, type CaseResult, type Outcome } from '../../project/report.j
 import { Redactor } from '../../project/redact.js';
 import { formatDuration } from '../../project/format-duration.js';
 import { expressionVariables } from '../load/load-target.js';
-import type { SuiteCase } from '../load/suite-types.js';
+import { caseIdentity, type SuiteCase } from '../load/suite-types.js';
 import { TemplateError } from '../load/templates.js';
 import { HomeserverClient } from '../http/homeserver-client.js';
 import { TransportError } from '../http/http-client.js';
@@ -99,13 +99,7 @@ export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResul
   // Redacted once, here, by what this case's client saw and the run's own secrets: no listener and no
   // report ever gets a credential (project/redact.ts).
   const result: CaseResult = redactor.value({
-    id: c.fullId,
-    title: c.title,
-    file: c.file,
-    area: c.area,
-    level: c.level,
-    clauses: c.clauses,
-    tags: c.tags,
+    ...caseIdentity(c),
     outcome,
     ...(message === undefined ? {} : { message }),
     duration_ms: clock.now() - started,

@@ -2,7 +2,7 @@
 // `at`, its "file:line:col", so verdicts can point back at the YAML.
 import type { Capability, SpecVersion } from './load-target.js';
 import type { DurationSpec } from './durations.js';
-import type { Level } from '../../project/report.js';
+import type { CaseResult, Level } from '../../project/report.js';
 
 export type { Level } from '../../project/report.js';
 export type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'null';
@@ -166,6 +166,11 @@ export interface SuiteCase {
   area: string;
   suiteTitle: string;
   at: string;
+}
+
+/** What a case's result says of the case itself, before its outcome: the same for a run case and a skipped one. */
+export function caseIdentity(c: SuiteCase): Pick<CaseResult, 'id' | 'title' | 'file' | 'area' | 'level' | 'clauses' | 'tags'> {
+  return { id: c.fullId, title: c.title, file: c.file, area: c.area, level: c.level, clauses: c.clauses, tags: c.tags };
 }
 
 export interface Suite {
