@@ -1,5 +1,5 @@
 // docs/results.md's summary is the one home of the counts of every measured and imitated run; the README
-// repeats its rows at a glance. What can be held to data is: Dendrite's rows to its saved reports, the
+// repeats its rows at a glance. What is held to data: the real servers' rows to their saved runs, the
 // personalities' and Synapse's v1.19 row to the generated comparison matrix, and the README to the summary.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,10 +47,17 @@ function savedRun(file: string): { counts: string; total: number } {
 describe('docs/results.md', () => {
   const summary = summaryRows();
 
-  it("the summary's Dendrite rows are what the saved runs (fixtures/reports/) counted", () => {
-    expect(counts(summary.get('npm run dendrite')!.result)).to.equal(savedRun('dendrite-v0.13.8.json').counts);
-    expect(counts(summary.get('npm run dendrite:r0')!.result)).to.equal(savedRun('dendrite-r0-v0.13.8.json').counts);
-    expect(summary.get('npm run dendrite')!.header).to.equal(`result (${savedRun('dendrite-v0.13.8.json').total} cases)`);
+  it("the summary's real-server rows are what their saved runs (fixtures/reports/) counted", () => {
+    const saved: Record<string, string> = {
+      'sudo npm run synapse': 'synapse-1.160.0.json',
+      'sudo npm run synapse:r0': 'synapse-r0-1.160.0.json',
+      'npm run dendrite': 'dendrite-v0.13.8.json',
+      'npm run dendrite:r0': 'dendrite-r0-v0.13.8.json',
+    };
+    for (const [command, file] of Object.entries(saved)) {
+      expect(counts(summary.get(command)!.result), command).to.equal(savedRun(file).counts);
+      expect(summary.get(command)!.header, command).to.equal(`result (${savedRun(file).total} cases)`);
+    }
   });
 
   it("the summary's personalities and Synapse (v1.19) are the comparison matrix's counts", () => {

@@ -1,6 +1,6 @@
-// The per-clause verdicts of docs/synapse.md (scripts/synapse/verdict-table.ts).
+// The per-clause verdicts of docs/results.md (scripts/reports/verdict-table.ts).
 import { expect } from 'chai';
-import { verdictOf, verdictTable } from '../../scripts/synapse/verdict-table.js';
+import { verdictOf, verdictTable } from '../../scripts/reports/verdict-table.js';
 
 const pass = (id: string) => ({ id, clauses: ['c'], outcome: 'pass' });
 const xfail = (id: string, reason: string) => ({ id, clauses: ['c'], outcome: 'xfail', expectation: { reason } });

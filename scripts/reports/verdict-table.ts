@@ -3,13 +3,12 @@
 // text; out-of-scope ones left out), the cases that check it and what the target did, a column per
 // report ("-" where the clause does not bind that target).
 //
-//   npx tsx scripts/synapse/verdict-table.ts REPORT.json...           writes the table into docs/results.md
-//   npx tsx scripts/synapse/verdict-table.ts --check REPORT.json...   exits 1 when docs/results.md differs
-//   npx tsx scripts/synapse/verdict-table.ts --print REPORT.json...   prints the table
+//   npx tsx scripts/reports/verdict-table.ts [REPORT.json...]           writes the table into docs/results.md
+//   npx tsx scripts/reports/verdict-table.ts --check [REPORT.json...]   exits 1 when docs/results.md differs
+//   npx tsx scripts/reports/verdict-table.ts --print [REPORT.json...]   prints the table
 //
-// docs/results.md's table has the columns of Synapse's two runs and Dendrite's two saved runs
-// (fixtures/reports/); the Synapse reports are not kept, so test/docs/generated.test.ts regenerates the
-// Dendrite columns alone (dendriteColumns) and compares them with the document's.
+// Without reports, the real servers' saved runs (SAVED_RUNS, fixtures/reports/): what docs/results.md
+// shows, and what test/docs/generated.test.ts regenerates to tell that it is current.
 //
 // Verdicts: those of project/clause-verdict.ts (conforms, deviates, case issue, not tested, no case),
 // with the cases behind them.
@@ -20,13 +19,21 @@ import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { projectRoot } from '../../project/paths.js';
 import { clauseVerdict, type VerdictCase } from '../../project/clause-verdict.js';
+import { loadReport } from '../../runner/index.js';
 import { replaceMarkedSection, writeOrCheck, type GeneratedFile } from '../lib/generated-file.js';
 
 /** The marked section of docs/results.md that holds the table. */
 export const PER_CLAUSE_SECTION = 'per-clause';
 export const RESULTS_FILE = join(projectRoot, 'docs', 'results.md');
-const REGENERATE =
-  'npx tsx scripts/synapse/verdict-table.ts SYNAPSE.json SYNAPSE-R0.json fixtures/reports/dendrite-v0.13.8.json fixtures/reports/dendrite-r0-v0.13.8.json (docs/results.md, "Per clause")';
+const RESULTS: GeneratedFile = { file: RESULTS_FILE, command: 'npx tsx scripts/reports/verdict-table.ts' };
+
+/** The saved runs of the table's columns, in order: each real server by the v1.19 text, then by r0. */
+export const SAVED_RUNS = [
+  'fixtures/reports/synapse-1.160.0.json',
+  'fixtures/reports/synapse-r0-1.160.0.json',
+  'fixtures/reports/dendrite-v0.13.8.json',
+  'fixtures/reports/dendrite-r0-v0.13.8.json',
+];
 
 export interface Clause {
   id: string;
@@ -81,48 +88,29 @@ export function verdictTable(reports: Report[], clauses: Clause[]): string {
   return lines.join('\n');
 }
 
-/**
- * The clause and level columns of a verdict table with the columns of the named targets only (a header
- * `NAME (spec): ...`), without the rows where none of them is bound: the part of a table that a subset
- * of its reports regenerates.
- */
-export function selectColumns(table: string, names: readonly string[]): string {
-  const rows = table
-    .trim()
-    .split('\n')
-    .map((line) => line.slice(2, -2).split(' | '));
-  const header = rows[0] ?? [];
-  const keep = [0, 1, ...names.map((name) => header.findIndex((h) => h.startsWith(`${name} (`)))];
-  if (keep.includes(-1)) throw new Error(`the table has no column for each of ${names.join(', ')}`);
-  return rows
-    .map((cells) => keep.map((i) => cells[i] ?? ''))
-    .filter((cells, i) => i < 2 || cells.slice(2).some((cell) => cell !== '-'))
-    .map((cells) => `| ${cells.join(' | ')} |`)
-    .join('\n');
-}
-
-/** The table of Dendrite's two saved runs, which docs/results.md's table must contain as its Dendrite columns. */
-export function dendriteColumns(): string {
-  const read = (file: string) => JSON.parse(readFileSync(join(projectRoot, 'fixtures', 'reports', file), 'utf8')) as Report;
-  return verdictTable([read('dendrite-v0.13.8.json'), read('dendrite-r0-v0.13.8.json')], clauseCatalogue());
-}
-
 function clauseCatalogue(): Clause[] {
   return (parse(readFileSync(join(projectRoot, 'suites', 'clauses.yaml'), 'utf8')) as { clauses: Clause[] }).clauses;
+}
+
+/** The table of the given report files (default SAVED_RUNS), each read and checked by the runner's loadReport. */
+export async function tableOf(files: readonly string[] = SAVED_RUNS): Promise<string> {
+  const reports = await Promise.all(files.map((f) => loadReport(resolve(projectRoot, f))));
+  return verdictTable(reports, clauseCatalogue());
+}
+
+export async function freshResults(files?: readonly string[]): Promise<string> {
+  return replaceMarkedSection(await readFile(RESULTS_FILE, 'utf8'), PER_CLAUSE_SECTION, await tableOf(files));
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const files = args.filter((a) => !a.startsWith('--'));
-  if (files.length === 0) throw new Error('usage: verdict-table.ts [--check | --print] REPORT.json [REPORT.json...]');
-  const reports = await Promise.all(files.map(async (f) => JSON.parse(await readFile(f, 'utf8')) as Report));
-  const table = verdictTable(reports, clauseCatalogue());
+  const chosen = files.length === 0 ? SAVED_RUNS : files.map((f) => resolve(f));
   if (args.includes('--print')) {
-    process.stdout.write(table + '\n');
+    process.stdout.write((await tableOf(chosen)) + '\n');
     return;
   }
-  const results: GeneratedFile = { file: RESULTS_FILE, command: REGENERATE };
-  writeOrCheck(results, replaceMarkedSection(await readFile(RESULTS_FILE, 'utf8'), PER_CLAUSE_SECTION, table), args);
+  writeOrCheck(RESULTS, await freshResults(chosen), args);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
