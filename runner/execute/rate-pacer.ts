@@ -4,6 +4,7 @@
 // rc_presence: "ignore the presence update if the ratelimit is exceeded"), and no retry can see that.
 // So the runner keeps a model of each user's bucket (a token bucket: `burst` at once, refilled at
 // `per_second`) and waits for a token before every presence write.
+import { PACING_MARGIN_MS } from '../plan/time-limit.js';
 
 export interface RateLimit {
   per_second: number;
@@ -44,8 +45,7 @@ export class RatePacer {
         b.tokens -= 1;
         return;
       }
-      // A little over the exact refill time, so the server's own clock has refilled too.
-      await this.sleep(Math.ceil(((1 - b.tokens) / this.limit.per_second) * 1000) + 20);
+      await this.sleep(Math.ceil(((1 - b.tokens) / this.limit.per_second) * 1000) + PACING_MARGIN_MS);
     }
   }
 
@@ -54,11 +54,6 @@ export class RatePacer {
     if (!this.limit?.counts_sync) return;
     const b = this.bucket(user);
     if (b.tokens >= 1) b.tokens -= 1;
-  }
-
-  /** The longest a case can wait for one write (for its time limit). */
-  static writeDelayMs(limit: RateLimit | undefined): number {
-    return limit ? Math.ceil(1000 / limit.per_second) + 20 : 0;
   }
 }
 

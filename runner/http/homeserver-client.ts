@@ -3,6 +3,7 @@
 // through (tokens, passwords, nonces, MACs) is taught to the case's Redactor as it passes; the case's
 // result, transcript included, is redacted once when the case ends (execute-case.ts), since most cases
 // pass and keep no transcript at all.
+import { formatDuration } from '../../project/format-duration.js';
 import { realClock, type Clock } from '../../project/clock.js';
 import { sendWithRetry, type HttpResponse } from './http-client.js';
 import type { Exchange } from '../../project/report.js';
@@ -95,7 +96,7 @@ export class HomeserverClient {
         signal: this.signal,
         clock: this.clock,
         onRetry: (_response, delay) => {
-          exchange.error = `429 retried after ${delay}ms`;
+          exchange.error = `429 retried after ${formatDuration(delay)}`;
         },
       });
       redactor.learnFrom(response.json);

@@ -1,6 +1,7 @@
 // One HTTP exchange with a homeserver, bounded in time and size. Everything that can go wrong on the
 // wire (refused, reset, hang, garbage) becomes a TransportError with a plain message, which the case
 // reports as an `error` verdict, never as a `fail` (INTERPRETING.md).
+import { formatDuration } from '../../project/format-duration.js';
 import http from 'node:http';
 import https from 'node:https';
 import { realClock, type Clock } from '../../project/clock.js';
@@ -91,7 +92,7 @@ export function sendRequest(req: HttpRequest, timeoutMs: number, signal?: AbortS
     if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
     let request: http.ClientRequest;
     const timer = clock.setTimeout(() => {
-      finish(() => reject(new TransportError('timeout', `no complete response within ${timeoutMs}ms (${req.method} ${url.pathname})`)));
+      finish(() => reject(new TransportError('timeout', `no complete response within ${formatDuration(timeoutMs)} (${req.method} ${url.pathname})`)));
       request.destroy();
     }, timeoutMs);
     const onAbort = () => {

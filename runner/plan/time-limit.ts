@@ -15,9 +15,16 @@ function ms(spec: Parameters<typeof evaluateDuration>[0], variables: Variables):
   return evaluateDuration(spec, variables, UNKNOWN_CAPTURES);
 }
 
-/** The wait a presence write may take for the rate limit (execute/rate-pacer.ts). */
+/** What the pacer waits beyond a token's exact refill time, so the server's own clock has refilled too. */
+export const PACING_MARGIN_MS = 20;
+
+/** The longest a presence write waits for a token at this rate (execute/rate-pacer.ts), in ms. */
+export function tokenWaitMs(perSecond: number | undefined): number {
+  return perSecond ? Math.ceil(1000 / perSecond) + PACING_MARGIN_MS : 0;
+}
+
 function pacingMs(variables: Variables): number {
-  return variables.rate_limit_per_second ? Math.ceil(1000 / variables.rate_limit_per_second) + 20 : 0;
+  return tokenWaitMs(variables.rate_limit_per_second);
 }
 
 type StepBudgets = { [K in Step['kind']]: (step: Extract<Step, { kind: K }>, variables: Variables) => number };
