@@ -9,7 +9,7 @@ import { ConfigError } from '../project/errors.js';
 import { formatDuration } from '../project/format-duration.js';
 import { readYamlFile } from '../project/yaml-source.js';
 import { LiveDisplay, type Terminal } from '../reporters/index.js';
-import { assertFormat, probeServer, usersNeededForRun, writeProfile, type Finding, type StaticUser } from '../runner/index.js';
+import { assertFormat, probeServer, usersNeededForRun, writeProfile, type ProbeFinding, type StaticUser } from '../runner/index.js';
 import { action, checkOutputPath, EXIT, processOutput, type CommandOutput } from './command.js';
 import { parseUrl } from './run.js';
 
@@ -40,7 +40,7 @@ function progressPrinter(terminal: Terminal, out: (text: string) => void): { lin
   };
 }
 
-function printFinding(f: Finding, out: (text: string) => void): void {
+function printFinding(f: ProbeFinding, out: (text: string) => void): void {
   out(`${f.topic}: ${f.conclusion}\n`);
   for (const e of f.evidence) out(`    ${e}\n`);
 }

@@ -10,6 +10,7 @@
 //   not tested  every case of the clause was skipped
 //   no case     no case of this report names it
 import type { CaseResult, ClauseInfo, Report } from './report.js';
+import { SPEC_VERSIONS, type SpecVersion } from './spec-versions.js';
 
 export type ClauseVerdictName = 'conforms' | 'deviates' | 'case issue' | 'not tested' | 'no case';
 export const CLAUSE_VERDICTS: ClauseVerdictName[] = ['deviates', 'case issue', 'conforms', 'not tested', 'no case'];
@@ -94,15 +95,17 @@ function mainArea(cases: CaseResult[]): string {
 }
 
 /** Clause ids start with their text's prefix (schemas/clauses.schema.json): v1-, r0-, early-. */
-function specOfId(id: string): string {
+function specOfId(id: string): SpecVersion {
   if (id.startsWith('r0-')) return 'r0';
   if (id.startsWith('early-')) return 'early';
   return 'v1.19';
 }
 
-/** The spec texts in the order a reader meets them, with their headings. */
-export const SPEC_TEXTS: { spec: string; title: string }[] = [
-  { spec: 'v1.19', title: 'Current spec (v1.x)' },
-  { spec: 'r0', title: 'r0' },
-  { spec: 'early', title: 'Early Client-Server API' },
-];
+const TITLES: Record<SpecVersion, string> = {
+  'v1.19': 'v1.19 (the current text)',
+  r0: 'r0',
+  early: 'early (the Client-Server API before r0)',
+};
+
+/** The spec texts in the order a reader meets them (SPEC_VERSIONS), with their headings. */
+export const SPEC_TEXTS: { spec: SpecVersion; title: string }[] = SPEC_VERSIONS.map((spec) => ({ spec, title: TITLES[spec] }));

@@ -2,6 +2,7 @@
 // the checks it is made of, and the events reporters consume. Reporters import this module only; they
 // never import runner code. Runner contract v1: fields are only ever added; a change in meaning bumps
 // RUNNER_CONTRACT.
+import type { SpecVersion } from './spec-versions.js';
 
 export const RUNNER_CONTRACT = 'v1';
 
@@ -84,8 +85,8 @@ export interface ClauseInfo {
   level: Level;
   /** server, client or out-of-scope. */
   scope: string;
-  /** The spec text: v1.19 (current), r0 or early. */
-  spec: string;
+  /** The spec text the clause is of. */
+  spec: SpecVersion;
   section: string;
   /** The statement, in the project's words. */
   text: string;
@@ -99,7 +100,7 @@ export interface RunInfo {
   target: {
     name: string;
     url: string;
-    spec_version: string;
+    spec_version: SpecVersion;
     embedded_mock: boolean;
     faults: string[];
     profile: string;

@@ -2,6 +2,7 @@
 // one server), by case and by clause, and where they differ. Outcomes are compared by what they say
 // about the server: pass and xpass both passed, fail and xfail both failed (an expectations file of one
 // target changes no fact), error and timeout gave no verdict; skip and "not in the report" stand apart.
+import type { SpecVersion } from '../project/spec-versions.js';
 import type { ClauseInfo, Level, Outcome, Report } from '../project/report.js';
 import { OUTCOMES } from '../project/report.js';
 import { CLAUSE_VERDICTS, clauseRows, type ClauseVerdictName } from '../project/clause-verdict.js';
@@ -12,7 +13,7 @@ export interface ComparedTarget {
   file: string;
   name: string;
   url: string;
-  spec_version: string;
+  spec_version: SpecVersion;
   faults: string[];
   started_at: string;
   summary: Report['summary'];

@@ -1,5 +1,5 @@
 // The report as one self-contained HTML page: a conformance matrix first (the clauses of the spec texts,
-// current v1.x, r0 and early, by area, each with its level and verdict and the cases behind it), then
+// v1.19, r0 and early, by area, each with its level and verdict and the cases behind it), then
 // the cases by area, each case's got/want, INFO observations and transcript one click away. A filter
 // narrows both by text, outcome, level and verdict. Everything it shows comes from the report (its
 // `clauses` carry the catalogue), so `report render --html` draws a saved report the same way.

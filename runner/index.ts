@@ -1,10 +1,12 @@
 // The runner's one entry point: the library's `matrix-presence-conformance/runner` (docs/library.md) and
-// everything the CLI takes from the runner. A run: runSuites against a target, with the report contract
-// (runner contract v1) it returns and emits. The rest is what the other commands are made of: loading
-// suites, profiles, expectations and saved reports, planning and coverage, linting suites, probing a
-// server for a profile, and merging shard reports.
-export { runSuites, defaultTargetFor, DEFAULT_TARGET, DEFAULT_JOBS, TOOL, type RunOptions } from './run-suites.js';
+// everything the CLI takes from the runner. The library's part: a run (runSuites against a target), the
+// report contract (runner contract v1) it returns and emits, reading suites, profiles, expectations and
+// saved reports, probing a server for a profile, and merging shard reports. The CLI's part, below, is
+// marked internal: the build leaves it out of the type declarations (stripInternal), so no library
+// user builds on it.
+export { runSuites, type RunOptions } from './run-suites.js';
 export { ConfigError } from '../project/errors.js';
+export { SPEC_VERSIONS, type SpecVersion } from '../project/spec-versions.js';
 export {
   RUNNER_CONTRACT,
   OUTCOMES,
@@ -18,32 +20,31 @@ export {
   type Check,
   type Level,
 } from '../project/report.js';
-
-export { loadSuites, loadSuiteFile, parseSuiteText, discoverSuiteFiles } from './load/load-suite.js';
+export { loadSuites } from './load/load-suite.js';
 export type { Suite, SuiteCase } from './load/suite-types.js';
-export {
-  loadTargetProfile,
-  parseTargetProfile,
-  DEFAULT_TIMERS,
-  GENERIC_TARGET,
-  type TargetProfile,
-  type Capability,
-  type StaticUser,
-  type Timers,
-} from './load/load-target.js';
-export { loadExpectations, expectationsFromResults, writeExpectations } from './load/expectations.js';
-export { loadClauses, type Clause } from './load/load-clauses.js';
+export { loadTargetProfile, type TargetProfile, type Capability, type StaticUser, type Timers } from './load/load-target.js';
+export { loadExpectations } from './load/expectations.js';
 export { loadReport } from './load/load-report.js';
-export { assertFormat } from './load/format-schemas.js';
-
-export { planRun, parseShard } from './plan/plan.js';
-export { runCoverage } from './plan/run-coverage.js';
-export { clauseCoverage, coverageBySpec } from './suite-tools/coverage.js';
-export { lintSuites } from './suite-tools/lint-suites.js';
-
 export { probeServer, type ProbeOptions, type ProbeReport } from './probe/probe-server.js';
-export type { Finding } from './probe/findings.js';
+export type { Finding as ProbeFinding } from './probe/findings.js';
 export { writeProfile } from './probe/profile-writer.js';
-export { usersNeededForRun } from './probe/users-needed.js';
-
 export { mergeReports } from './judge/merge-reports.js';
+
+/** @internal The CLI's: defaults of `run`. */
+export { defaultTargetFor, DEFAULT_JOBS, TOOL } from './run-suites.js';
+/** @internal The CLI's: `run --update-expectations`. */
+export { expectationsFromResults, writeExpectations } from './load/expectations.js';
+/** @internal The CLI's: `lint` and `coverage`. */
+export { loadClauses, type Clause } from './load/load-clauses.js';
+/** @internal The CLI's: `profile init --users`. */
+export { assertFormat } from './load/format-schemas.js';
+/** @internal The CLI's: `coverage` and `run --shard`. */
+export { planRun, parseShard } from './plan/plan.js';
+/** @internal The CLI's: `coverage --target`. */
+export { runCoverage } from './plan/run-coverage.js';
+/** @internal The CLI's: `coverage`. */
+export { clauseCoverage, coverageBySpec } from './suite-tools/coverage.js';
+/** @internal The CLI's: `lint`. */
+export { lintSuites } from './suite-tools/lint-suites.js';
+/** @internal The CLI's: `profile init` with static users. */
+export { usersNeededForRun } from './probe/users-needed.js';

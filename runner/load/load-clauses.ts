@@ -4,6 +4,7 @@
 import { readYamlFile } from '../../project/yaml-source.js';
 import { ConfigError } from '../../project/errors.js';
 import type { ClauseInfo, Level } from '../../project/report.js';
+import { isSpecVersion, type SpecVersion } from '../../project/spec-versions.js';
 
 export interface Clause {
   id: string;
@@ -11,8 +12,8 @@ export interface Clause {
   /** server (a case must check it), client, or out-of-scope. Missing means server. */
   scope: string;
   at: string;
-  /** The spec text (v1.19, r0, early), the section, and the statement in the project's words. */
-  spec?: string;
+  /** The spec text, the section, and the statement in the project's words. */
+  spec?: SpecVersion;
   section?: string;
   text?: string;
 }
@@ -25,7 +26,8 @@ export async function loadClauses(file: string): Promise<Clause[]> {
     const c = raw as { id?: unknown; level?: unknown; scope?: unknown; text?: unknown; source?: { spec?: unknown; section?: unknown } };
     if (typeof c.id !== 'string') throw new ConfigError(`${source.where(`/clauses/${i}`)}: clause without an id`);
     const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-    const optional = { spec: text(c.source?.spec), section: text(c.source?.section), text: text(c.text) };
+    const spec = text(c.source?.spec);
+    const optional = { spec: spec !== undefined && isSpecVersion(spec) ? spec : undefined, section: text(c.source?.section), text: text(c.text) };
     return {
       id: c.id,
       level: text(c.level),

@@ -19,9 +19,6 @@ export type Capability =
   | 'free_for_chat'
   | 'presence_list';
 
-// The one SpecVersion of the project; re-exported here, where the runner has always found it.
-export type { SpecVersion } from '../../project/spec-versions.js';
-
 export interface StaticUser {
   user_id: string;
   access_token: string;

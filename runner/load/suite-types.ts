@@ -1,6 +1,7 @@
 // The typed form of a suite file (schemas/suite.schema.json) after loading. Every step and check keeps
 // `at`, its "file:line:col", so verdicts can point back at the YAML.
-import type { Capability, SpecVersion } from './load-target.js';
+import type { Capability } from './load-target.js';
+import type { SpecVersion } from '../../project/spec-versions.js';
 import type { DurationSpec } from './durations.js';
 import type { CaseResult, Level } from '../../project/report.js';
 

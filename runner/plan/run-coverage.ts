@@ -7,7 +7,8 @@
 // verdict.
 import type { LevelCoverage, NotRunReason, RunCoverage } from '../../project/report.js';
 import type { Clause } from '../load/load-clauses.js';
-import type { SpecVersion, TargetProfile } from '../load/load-target.js';
+import type { TargetProfile } from '../load/load-target.js';
+import type { SpecVersion } from '../../project/spec-versions.js';
 import type { PlannedCase } from './plan.js';
 
 export const LEVELS = ['MUST', 'SHOULD', 'MAY'] as const;
@@ -33,9 +34,9 @@ function whyNotRun(naming: PlannedCase[], claimed: ReadonlySet<string>): string 
 }
 
 /** Whether a clause binds a server of this spec text: its own text's, or named by a case of that text. */
-function inText(clause: Clause, cases: PlannedCase[], specVersion: string): boolean {
+function inText(clause: Clause, cases: PlannedCase[], specVersion: SpecVersion): boolean {
   if ((clause.spec ?? specVersion) === specVersion) return true;
-  return cases.some((p) => p.case.clauses.includes(clause.id) && (p.case.spec_versions?.includes(specVersion as SpecVersion) ?? true));
+  return cases.some((p) => p.case.clauses.includes(clause.id) && (p.case.spec_versions?.includes(specVersion) ?? true));
 }
 
 export function runCoverage(cases: PlannedCase[], clauses: Clause[] | undefined, target: Pick<TargetProfile, 'spec_version' | 'capabilities'>): RunCoverage {

@@ -1,5 +1,6 @@
 // `coverage`: which clauses of the catalogue (suites/clauses.yaml) the suites check, and which no case
 // names. Only `scope: server` clauses need a case; client-side and out-of-scope ones are listed apart.
+import type { SpecVersion } from '../../project/spec-versions.js';
 import type { Clause } from '../load/load-clauses.js';
 import type { Suite } from '../load/suite-types.js';
 
@@ -22,7 +23,7 @@ export function clauseCoverage(clauses: Clause[], suites: Suite[]): Coverage {
 }
 
 export interface SpecCoverage {
-  spec: string;
+  spec: SpecVersion;
   server: number;
   covered: number;
   by_level: Record<string, { server: number; covered: number }>;
@@ -31,10 +32,10 @@ export interface SpecCoverage {
 /** The server clauses and how many a case names, per spec text and level, in catalogue order. */
 export function coverageBySpec(server: Clause[], uncovered: Clause[]): SpecCoverage[] {
   const missing = new Set(uncovered.map((c) => c.id));
-  const bySpec = new Map<string, SpecCoverage>();
+  const bySpec = new Map<SpecVersion, SpecCoverage>();
   for (const c of server) {
-    const spec = c.spec ?? 'unspecified';
-    const entry = bySpec.get(spec) ?? { spec, server: 0, covered: 0, by_level: {} };
+    const spec = c.spec ?? 'v1.19';
+    const entry: SpecCoverage = bySpec.get(spec) ?? { spec, server: 0, covered: 0, by_level: {} };
     const level = (entry.by_level[c.level ?? 'INFO'] ??= { server: 0, covered: 0 });
     entry.server += 1;
     level.server += 1;

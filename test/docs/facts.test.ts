@@ -36,6 +36,29 @@ function steady(line: string): string {
     .replace(/^\[\d+\//, '[n/');
 }
 
+/** A name that starts in one of the project's folders (`runner/judge/verdicts.ts`, `.ci/run`, `docs/`). */
+const projectPath = /^(?:project|mock-server|runner|validator|reporters|cli|suites|schemas|fixtures|scripts|test|docs|\.ci)\/[\w.@/-]*$/;
+
+/**
+ * The project paths named in the code spans of prose that do not exist. A span is a command as often as
+ * a name (`npx tsx scripts/reports/verdict-table.ts --check`), so every word of it is looked at.
+ */
+function missingPaths(file: string, text: string): string[] {
+  return proseLines(text).flatMap(({ line, text: prose }) =>
+    [...prose.matchAll(/`([^`]+)`/g)]
+      .flatMap((m) => m[1]!.split(/\s+/))
+      // Quoted, or a location (`suites/status.yaml:41:9:`), or a folder (`runner/judge/`): the file is what is checked.
+      .map((word) =>
+        word
+          .replace(/^['"(]+|['"),;]+$/g, '')
+          .replace(/(?::\d+)*:?$/, '')
+          .replace(/\/$/, ''),
+      )
+      .filter((word) => projectPath.test(word) && !existsSync(join(projectRoot, word)))
+      .map((word) => `${file}:${line}: ${word}`),
+  );
+}
+
 describe('facts the documents state', function () {
   this.timeout(120_000);
 
@@ -65,16 +88,22 @@ describe('facts the documents state', function () {
   });
 
   it('every file of the project a document names in code (`runner/judge/verdicts.ts`) exists', () => {
-    const parts = 'project|mock-server|runner|validator|reporters|cli|suites|schemas|fixtures|scripts|test|docs|\\.ci';
-    const path = new RegExp(`^(?:${parts})/[\\w.@/-]*$`);
-    const missing = documentationFiles().flatMap((file) =>
-      proseLines(readDoc(file)).flatMap(({ line, text }) =>
-        [...text.matchAll(/`([^`\s]+)`/g)]
-          .map((m) => m[1]!.replace(/\/$/, ''))
-          .filter((name) => path.test(name) && !existsSync(join(projectRoot, name)))
-          .map((name) => `${file}:${line}: ${name}`),
-      ),
-    );
-    expect(missing).to.deep.equal([]);
+    expect(documentationFiles().flatMap((file) => missingPaths(file, readDoc(file)))).to.deep.equal([]);
+  });
+
+  it('a path is checked wherever it stands in a code span, and only outside fenced blocks', () => {
+    const sample = [
+      'Regenerate with `npx tsx scripts/reports/no-such-table.ts --check`; the mock is `mock-server/`.',
+      'Run `bash scripts/reports/screenshot.sh` and read `runner/check/verdicts.ts`.',
+      'It points at `suites/status.yaml:41:9: no-such-case` and `"runner/contact/no-such-file.ts",`.',
+      '```',
+      'cat runner/check/verdicts.ts `runner/check/verdicts.ts`',
+      '```',
+    ].join('\n');
+    expect(missingPaths('sample.md', sample)).to.deep.equal([
+      'sample.md:1: scripts/reports/no-such-table.ts',
+      'sample.md:2: runner/check/verdicts.ts',
+      'sample.md:3: runner/contact/no-such-file.ts',
+    ]);
   });
 });

@@ -10,13 +10,17 @@
 // The client is test/package/consumer/, the very files docs/library.md shows: what the documentation
 // tells a user to write is what is compiled and run here.
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { projectRoot } from '../../project/paths.js';
+import { walkFiles } from '../../project/walk.js';
+
+/** What tsconfig.build.json compiles into dist/. */
+const BUILT_FOLDERS = ['cli', 'project', 'runner', 'mock-server', 'validator', 'reporters'];
 
 const exec = promisify(execFile);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -61,8 +65,16 @@ describe('the npm package', function () {
   let installed: string;
 
   before(async () => {
+    // `npm test` has just built dist/; --ignore-scripts packs that build as it is, so a build older than
+    // its sources (this file run alone after an edit) would test yesterday's package: refuse it.
+    const stale = BUILT_FOLDERS.flatMap((folder) =>
+      walkFiles(join(projectRoot, folder), { filter: (f) => f.endsWith('.ts') }).filter((f) => {
+        const compiled = join(projectRoot, 'dist', folder, f.replace(/\.ts$/, '.js'));
+        return !existsSync(compiled) || statSync(compiled).mtimeMs < statSync(join(projectRoot, folder, f)).mtimeMs;
+      }),
+    );
+    if (stale.length > 0) throw new Error(`dist/ is older than ${stale.length} source(s), e.g. ${stale[0]}: run npm run build first (npm test does)`);
     dir = mkdtempSync(join(tmpdir(), 'mpc-pack-'));
-    // `npm test` has just built dist/; --ignore-scripts packs that build as it is.
     const { stdout } = await exec(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: projectRoot });
     const [info] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     files = info!.files.map((f) => f.path);
@@ -91,7 +103,9 @@ describe('the npm package', function () {
     for (const file of consumerFiles) cpSync(join(consumerDir, file), join(app, file));
   });
 
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('holds the compiled parts with their declarations and data, and no tests, scripts or TypeScript sources', () => {
     expect(files).to.include.members([
@@ -113,6 +127,20 @@ describe('the npm package', function () {
     // dist/ is not emptied by tsc: the output of a source since moved or deleted would ship.
     const orphans = files.filter((f) => f.startsWith('dist/') && !existsSync(join(projectRoot, f.slice('dist/'.length).replace(/\.d\.ts$|\.js$/, '.ts'))));
     expect(orphans, 'compiled files without a source (a stale dist/: rebuild it from empty)').to.deep.equal([]);
+  });
+
+  it("declares the library's names and leaves the CLI's internal ones out (stripInternal)", () => {
+    const declared = (entry: string) => readFileSync(join(installed, 'dist', entry, 'index.d.ts'), 'utf8');
+    expect(declared('runner'))
+      .to.match(/\brunSuites\b/)
+      .and.match(/\bRunListener\b/)
+      .and.not.match(/\b(TOOL|planRun|lintSuites|usersNeededForRun)\b/);
+    expect(declared('reporters'))
+      .to.match(/\bConsoleReporter\b/)
+      .and.not.match(/\bLiveDisplay\b/);
+    expect(declared('validator'))
+      .to.match(/\bvalidatePayloads\b/)
+      .and.not.match(/\bspecVersionOption\b/);
   });
 
   it('has declarations that name only its own files, its production dependencies and node built-ins', () => {

@@ -1,7 +1,8 @@
 // Comparing targets on small hand-made reports: where targets count as different, labels, renderings.
 import { expect } from 'chai';
 import type { Outcome } from '../../project/report.js';
-import { compareReports, comparisonMarkdown, comparisonText, outcomeClass } from '../../reporters/index.js';
+import { compareReports, comparisonMarkdown, comparisonText } from '../../reporters/index.js';
+import { outcomeClass } from '../../reporters/compare-reports.js';
 import { comparisonHtml } from '../../reporters/compare-html.js';
 import { named, result, shard } from './report-fixtures.js';
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { chooseSchema, type SpecVersion } from '../../validator/index.js';
+import { chooseSchema } from '../../validator/choose-schema.js';
+import type { SpecVersion } from '../../validator/index.js';
 
 const event = { type: 'm.presence', sender: '@a:example.org', content: { presence: 'online' } };
 
