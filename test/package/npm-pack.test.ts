@@ -119,7 +119,15 @@ describe('the npm package', function () {
     ]);
     for (const entry of Object.values(manifest.exports)) {
       const targets = typeof entry === 'string' ? [entry] : [entry.types, entry.default];
-      for (const target of targets) expect(files, target).to.include(posix.normalize(target));
+      for (const target of targets) {
+        // A pattern export (./schemas/*) maps a folder: some packed file must be in it.
+        if (target.includes('*'))
+          expect(
+            files.some((f) => f.startsWith(posix.normalize(target).split('*')[0]!)),
+            target,
+          ).to.equal(true);
+        else expect(files, target).to.include(posix.normalize(target));
+      }
     }
     // Saved real-server runs (fixtures/reports/, megabytes of transcripts) feed the docs' generators, not the package.
     const stray = files.filter((f) => /^(dist\/)?(test|scripts)\//.test(f) || f.startsWith('fixtures/reports/') || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
@@ -178,7 +186,7 @@ describe('the npm package', function () {
     expect(new Set(imported)).to.deep.equal(
       new Set(
         Object.keys(manifest.exports)
-          .filter((e) => e !== './package.json')
+          .filter((e) => e !== './package.json' && !e.includes('*'))
           .map((e) => `matrix-presence-conformance/${e.slice(2)}`),
       ),
     );
@@ -201,7 +209,7 @@ describe('the npm package', function () {
     expect(validated).to.match(/^ok {3}presence-event\.json/m);
   });
 
-  it('refuses the bare name and paths into dist/: only the exports are the API', async () => {
+  it('refuses the bare name and paths into dist/: only the exports (and the schemas) are the API', async () => {
     const tryImport = (specifier: string) =>
       run(
         process.execPath,
@@ -211,6 +219,17 @@ describe('the npm package', function () {
     expect(await tryImport('matrix-presence-conformance')).to.equal('ERR_PACKAGE_PATH_NOT_EXPORTED\n');
     expect(await tryImport('matrix-presence-conformance/dist/mock-server/app.js')).to.equal('ERR_PACKAGE_PATH_NOT_EXPORTED\n');
     expect(await tryImport('matrix-presence-conformance/reporters')).to.equal('imported\n');
+    // The schemas are the formats' contract (INTERPRETING.md): a client reads them by name.
+    const schema = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const m = await import('matrix-presence-conformance/schemas/report.schema.json', { with: { type: 'json' } }); console.log(m.default.$id)",
+      ],
+      app,
+    );
+    expect(schema).to.match(/report/);
   });
 
   it('is what docs/library.md shows: every client file as it is, and no TypeScript beyond them', () => {
