@@ -7,7 +7,8 @@
 //   npx tsx scripts/reports/comparison.ts --check    exits 1 when docs/results.md differs
 //
 // A new real run replaces its file in fixtures/reports/ (npm run synapse -- --report-json FILE, the
-// same for dendrite); then this script, and scripts/synapse/verdict-table.ts for the per-clause table.
+// same for dendrite); then this script, and scripts/reports/verdict-table.ts for the per-clause table
+// (npm run results-tables runs both).
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,9 +16,9 @@ import { projectRoot } from '../../project/paths.js';
 import { loadReport, runSuites, type Report } from '../../runner/index.js';
 import { compareReports, comparisonMarkdown } from '../../reporters/index.js';
 import { replaceMarkedSection, writeOrCheck, type GeneratedFile } from '../lib/generated-file.js';
+import { RESULTS_FILE } from './verdict-table.js';
 
 export const COMPARE_SECTION = 'compare';
-const RESULTS_FILE = join(projectRoot, 'docs', 'results.md');
 const RESULTS: GeneratedFile = { file: RESULTS_FILE, command: 'npx tsx scripts/reports/comparison.ts' };
 
 interface Column {

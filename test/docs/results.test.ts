@@ -35,13 +35,22 @@ function summaryRows(): Map<string, { result: string; header: string }> {
 /** "59 pass, 27 skip, 16 xfail, exit 0 (the same ...)" -> "59 pass, 27 skip, 16 xfail". */
 const counts = (result: string): string => result.replace(/, exit \d.*$/, '');
 
-function savedRun(file: string): { counts: string; total: number } {
-  const { summary } = JSON.parse(readFileSync(join(projectRoot, 'fixtures', 'reports', file), 'utf8')) as { summary: Record<string, number> };
+/** "..., exit 0 (the same ...)" -> 0. */
+const exitCode = (result: string): number | undefined => {
+  const m = /, exit (\d)/.exec(result);
+  return m ? Number(m[1]) : undefined;
+};
+
+function savedRun(file: string): { counts: string; total: number; exitCode: number } {
+  const { summary, exit_code } = JSON.parse(readFileSync(join(projectRoot, 'fixtures', 'reports', file), 'utf8')) as {
+    summary: Record<string, number>;
+    exit_code: number;
+  };
   const text = (['pass', 'fail', 'error', 'timeout', 'skip', 'xfail', 'xpass'] as const)
     .filter((outcome) => (summary[outcome] ?? 0) > 0)
     .map((outcome) => `${summary[outcome]} ${outcome}`)
     .join(', ');
-  return { counts: text, total: summary.total! };
+  return { counts: text, total: summary.total!, exitCode: exit_code };
 }
 
 describe('docs/results.md', () => {
@@ -56,6 +65,7 @@ describe('docs/results.md', () => {
     };
     for (const [command, file] of Object.entries(saved)) {
       expect(counts(summary.get(command)!.result), command).to.equal(savedRun(file).counts);
+      expect(exitCode(summary.get(command)!.result), command).to.equal(savedRun(file).exitCode);
       expect(summary.get(command)!.header, command).to.equal(`result (${savedRun(file).total} cases)`);
     }
   });
