@@ -189,7 +189,9 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     measuring = measureTimers(measuringSession, idleUser, syncUser, {
       ...(timedRoom ? { watcher } : {}),
       maxWaitMs: wait,
-      shortWaitNote: options.measureTimers ? undefined : 'all profile init waits without --measure-timers, which waits up to 6 min',
+      shortWaitNote: options.measureTimers
+        ? undefined
+        : `all profile init waits without --measure-timers, which waits up to ${formatDuration(DEFAULT_MAX_WAIT_MS)}`,
       onProgress: options.measureTimers ? options.onProgress : undefined,
     });
   }

@@ -5,7 +5,8 @@ import { DEFAULT_TIMERS, parseTargetProfile, type Timers } from '../load/load-ta
 import type { ProbeReport } from './probe-server.js';
 import { SWITCH_PRESENCE_ON } from '../contact/presence-switch.js';
 import { summariseVersions } from '../../project/spec-versions.js';
-import type { MeasuredTimer } from './timer-measurement.js';
+import { DEFAULT_MAX_WAIT_MS, type MeasuredTimer } from './timer-measurement.js';
+import { formatDuration } from '../../project/format-duration.js';
 
 export interface ProfileText {
   text: string;
@@ -61,7 +62,7 @@ function timerLines(report: ProbeReport): string[] {
   if (seen.length < server.length) {
     lines.push(
       ...comment(
-        `${seen.length > 0 ? 'The others' : "The server's timers"} were not seen changing ${report.timersMeasured ? 'in the time profile init waited (--measure-timers waits up to 6 min)' : '(presence is not on, or there were no users to measure with)'}: these are the common defaults (Synapse's). Write the values the server is configured with, and add the capability (idle_timeout, sync_online_timeout, currently_active) whose timer is then known.`,
+        `${seen.length > 0 ? 'The others' : "The server's timers"} were not seen changing ${report.timersMeasured ? `in the time profile init waited (--measure-timers waits up to ${formatDuration(DEFAULT_MAX_WAIT_MS)})` : '(presence is not on, or there were no users to measure with)'}: these are the common defaults (Synapse's). Write the values the server is configured with, and add the capability (idle_timeout, sync_online_timeout, currently_active) whose timer is then known.`,
         '  ',
       ),
     );
