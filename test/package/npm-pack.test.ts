@@ -19,6 +19,31 @@ import { expect } from 'chai';
 import { projectRoot } from '../../project/paths.js';
 import { walkFiles } from '../../project/walk.js';
 
+/** The names an index.d.ts exports: its values (functions, classes, constants) and all of them, types too. */
+function declaredNames(declarations: string): { values: Set<string>; all: Set<string> } {
+  const values = new Set<string>();
+  const all = new Set<string>();
+  for (const [, typeOnly, list] of declarations.matchAll(/^export (type )?\{([^}]*)\}/gm)) {
+    for (const item of list!
+      .split(',')
+      .map((i) => i.trim())
+      .filter(Boolean)) {
+      const isType = typeOnly !== undefined || item.startsWith('type ');
+      const name = item
+        .replace(/^type /, '')
+        .split(/\s+as\s+/)
+        .at(-1)!;
+      all.add(name);
+      if (!isType) values.add(name);
+    }
+  }
+  for (const [, kind, name] of declarations.matchAll(/^export (?:declare )?(function|const|class|interface|type) (\w+)/gm)) {
+    all.add(name!);
+    if (kind !== 'interface' && kind !== 'type') values.add(name!);
+  }
+  return { values, all };
+}
+
 /** What tsconfig.build.json compiles into dist/. */
 const BUILT_FOLDERS = ['cli', 'project', 'runner', 'mock-server', 'validator', 'reporters'];
 
@@ -149,6 +174,29 @@ describe('the npm package', function () {
     expect(declared('validator'))
       .to.match(/\bvalidatePayloads\b/)
       .and.not.match(/\bspecVersionOption\b/);
+  });
+
+  it("lists in docs/library.md's table every value an entry declares, and nothing it does not declare", () => {
+    const doc = readFileSync(join(projectRoot, 'docs', 'library.md'), 'utf8');
+    const entries = Object.entries({ mock: 'mock-server', runner: 'runner', validator: 'validator', reporters: 'reporters' }).map(([entry, folder]) => ({
+      entry,
+      ...declaredNames(readFileSync(join(installed, 'dist', folder, 'index.d.ts'), 'utf8')),
+    }));
+    // A row may name a type of another entry ("each a `RunListener`").
+    const anywhere = new Set(entries.flatMap((e) => [...e.all]));
+    for (const { entry, values } of entries) {
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`matrix-presence-conformance/${entry}\` |`));
+      expect(row, entry).to.be.a('string');
+      const documented = new Set([...row!.split('|')[2]!.matchAll(/`(\w+)`/g)].map((m) => m[1]!));
+      expect(
+        [...values].filter((name) => !documented.has(name)),
+        `${entry}: declared, not in the table`,
+      ).to.deep.equal([]);
+      expect(
+        [...documented].filter((name) => !anywhere.has(name)),
+        `${entry}: in the table, declared nowhere`,
+      ).to.deep.equal([]);
+    }
   });
 
   it('has declarations that name only its own files, its production dependencies and node built-ins', () => {
