@@ -17,7 +17,7 @@ import {
   type MockConfig,
   type MockConfigInput,
 } from '../mock-server/index.js';
-import { loadTargetProfile } from '../runner/index.js';
+import { loadTargetProfile, SPEC_VERSIONS } from '../runner/index.js';
 import { action } from './command.js';
 
 export const READY_PREFIX = 'matrix-presence-conformance mock listening on ';
@@ -145,7 +145,7 @@ export function registerMockCommand(program: Command): void {
     .option('--variant <name>', "switch on a spec-allowed behaviour other than Synapse's (repeatable; see --list-variants)", collectVariant, [])
     .option('--list-variants', 'print the variant catalogue and exit')
     .option('--server-name <name>', 'server name in user and room ids')
-    .addOption(new Option('--spec-version <version>', "serve every prefix (all, the default) or one text's API alone").choices(['all', 'v1.19', 'r0', 'early']))
+    .addOption(new Option('--spec-version <version>', "serve every prefix (all, the default) or one text's API alone").choices(['all', ...SPEC_VERSIONS]))
     .option('--idle-timeout <ms>', 'online -> unavailable after this long without activity', integer('--idle-timeout', 1))
     .option('--sync-online-timeout <ms>', 'offline after this long without syncing', integer('--sync-online-timeout', 1))
     .option('--last-active-granularity <ms>', 'currently_active stays true this long', integer('--last-active-granularity', 1))

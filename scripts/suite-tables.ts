@@ -8,6 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { basename, join } from 'node:path';
 import { projectRoot, suitesDir } from '../project/paths.js';
+import { SPEC_VERSIONS } from '../project/spec-versions.js';
 import { loadClauses } from '../runner/load/load-clauses.js';
 import { loadSuites } from '../runner/load/load-suite.js';
 import type { SuiteCase } from '../runner/load/suite-types.js';
@@ -17,7 +18,6 @@ import { writeOrCheck, type GeneratedFile } from './lib/generated-file.js';
 export const SUITES_CATALOGUE: GeneratedFile = { file: join(projectRoot, 'docs', 'suites-catalogue.md'), command: 'npm run suites-table' };
 
 const LEVELS = ['MUST', 'SHOULD', 'MAY', 'INFO'] as const;
-const TEXTS = ['v1.19', 'r0', 'early'] as const;
 
 function byLevel(cases: SuiteCase[]): string {
   return LEVELS.map((l) => [l, cases.filter((c) => c.level === l).length] as const)
@@ -27,7 +27,7 @@ function byLevel(cases: SuiteCase[]): string {
 }
 
 function byText(cases: SuiteCase[]): string {
-  return TEXTS.map((t) => `${cases.filter((c) => !c.spec_versions || c.spec_versions.includes(t)).length}`).join(' / ');
+  return SPEC_VERSIONS.map((t) => `${cases.filter((c) => !c.spec_versions || c.spec_versions.includes(t)).length}`).join(' / ');
 }
 
 /** The table of suite files and the line of totals under it. */

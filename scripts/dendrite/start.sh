@@ -49,13 +49,4 @@ echo $! > "$DENDRITE_DIR/dendrite.pid"
 echo "$url" > "$DENDRITE_DIR/url"
 echo "$start_ts" > "$DENDRITE_DIR/started"
 
-if ! wait_for_versions "$url" "${DENDRITE_START_TIMEOUT:-60}" running_pid; then
-  if ! running_pid >/dev/null; then
-    tail -n 30 "$DATA/console.log" >&2 2>/dev/null || true
-    die "Dendrite exited during start-up (log above)"
-  fi
-  bash "$here/stop.sh" || true
-  die "Dendrite did not answer $url/_matrix/client/versions within ${DENDRITE_START_TIMEOUT:-60} s"
-fi
-say "ready: $url (Dendrite $DENDRITE_VERSION, pid $(running_pid), up in $(($(date +%s) - start_ts)) s)"
-echo "$url"
+await_start "Dendrite $DENDRITE_VERSION" "$url" "${DENDRITE_START_TIMEOUT:-60}" "$start_ts" "$DATA/console.log"

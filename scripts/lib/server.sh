@@ -34,6 +34,25 @@ wait_for_versions() {
   done
 }
 
+# After start.sh launched the server: wait for URL $2 to answer (at most $3 s; started at epoch second
+# $4), $1 naming the server ("Dendrite v0.13.8"). If it exits first, the tail of its logs ($5...) is
+# shown; if it never answers, it is stopped ($here/stop.sh); either way the script dies. Otherwise the
+# ready line goes to stderr and the URL to stdout.
+await_start() {
+  local name="$1" url="$2" timeout="$3" started="$4"
+  shift 4
+  if ! wait_for_versions "$url" "$timeout" running_pid; then
+    if ! running_pid >/dev/null; then
+      tail -n 30 "$@" >&2 2>/dev/null || true
+      die "$name exited during start-up (log above)"
+    fi
+    bash "$here/stop.sh" || true
+    die "$name did not answer $url/_matrix/client/versions within $timeout s"
+  fi
+  say "ready: $url ($name, pid $(running_pid), up in $(($(date +%s) - started)) s)"
+  echo "$url"
+}
+
 # For a run: use the server that is running, or start one with the calling script's start.sh ($here/)
 # from profile $1, stopped again when the calling script exits unless $2 is 1 (the trap is set before
 # starting, so that an interrupted start-up leaves no server behind either). $3: the server's URL file.

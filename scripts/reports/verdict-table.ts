@@ -12,14 +12,12 @@
 //
 // Verdicts: those of project/clause-verdict.ts (conforms, deviates, case issue, not tested, no case),
 // with the cases behind them.
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parse } from 'yaml';
-import { projectRoot } from '../../project/paths.js';
+import { projectRoot, suitesDir } from '../../project/paths.js';
 import { clauseVerdict, type VerdictCase } from '../../project/clause-verdict.js';
-import { loadReport } from '../../runner/index.js';
+import { loadClauses, loadReport, type Clause as CatalogueClause } from '../../runner/index.js';
 import { replaceMarkedSection, writeOrCheck, type GeneratedFile } from '../lib/generated-file.js';
 
 /** The marked section of docs/results.md that holds the table. */
@@ -35,12 +33,8 @@ export const SAVED_RUNS = [
   'fixtures/reports/dendrite-r0-v0.13.8.json',
 ];
 
-export interface Clause {
-  id: string;
-  level: string;
-  scope: string;
-  source: { spec: string; section: string };
-}
+/** What the table reads of a clause of the catalogue (the runner's loadClauses). */
+export type Clause = Pick<CatalogueClause, 'id' | 'level' | 'scope' | 'spec'>;
 type ReportCase = VerdictCase & { clauses: string[] };
 
 export function verdictOf(cases: ReportCase[]): string {
@@ -67,7 +61,7 @@ const otherText = (c: ReportCase): boolean => c.outcome === 'skip' && (c.message
 
 /** Whether the clause binds the report's target: its own text's, or named by a case of that text. */
 function inText(clause: Clause, report: Report): boolean {
-  if (clause.source.spec === (report.target.spec_version ?? 'v1.19')) return true;
+  if ((clause.spec ?? 'v1.19') === (report.target.spec_version ?? 'v1.19')) return true;
   return report.cases.some((c) => c.clauses.includes(clause.id) && !otherText(c));
 }
 
@@ -88,14 +82,10 @@ export function verdictTable(reports: Report[], clauses: Clause[]): string {
   return lines.join('\n');
 }
 
-function clauseCatalogue(): Clause[] {
-  return (parse(readFileSync(join(projectRoot, 'suites', 'clauses.yaml'), 'utf8')) as { clauses: Clause[] }).clauses;
-}
-
 /** The table of the given report files (default SAVED_RUNS), each read and checked by the runner's loadReport. */
 export async function tableOf(files: readonly string[] = SAVED_RUNS): Promise<string> {
   const reports = await Promise.all(files.map((f) => loadReport(resolve(projectRoot, f))));
-  return verdictTable(reports, clauseCatalogue());
+  return verdictTable(reports, await loadClauses(join(suitesDir, 'clauses.yaml')));
 }
 
 export async function freshResults(files?: readonly string[]): Promise<string> {

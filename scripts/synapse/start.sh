@@ -55,13 +55,4 @@ echo $! > "$SYNAPSE_DIR/synapse.pid"
 echo "$url" > "$SYNAPSE_DIR/url"
 echo "$start_ts" > "$SYNAPSE_DIR/started"
 
-if ! wait_for_versions "$url" "${SYNAPSE_START_TIMEOUT:-90}" running_pid; then
-  if ! running_pid >/dev/null; then
-    tail -n 30 "$DATA/console.log" "$DATA/homeserver.log" >&2 2>/dev/null || true
-    die "Synapse exited during start-up (logs above)"
-  fi
-  bash "$here/stop.sh" || true
-  die "Synapse did not answer $url/_matrix/client/versions within ${SYNAPSE_START_TIMEOUT:-90} s"
-fi
-say "ready: $url (Synapse $(synapse_version), pid $(running_pid), up in $(($(date +%s) - start_ts)) s)"
-echo "$url"
+await_start "Synapse $(synapse_version)" "$url" "${SYNAPSE_START_TIMEOUT:-90}" "$start_ts" "$DATA/console.log" "$DATA/homeserver.log"

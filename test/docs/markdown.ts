@@ -1,19 +1,26 @@
 // What the documentation tests read from a Markdown file: its headings as GitHub anchors them, and its
 // relative links. Fenced code blocks are left out of both (a YAML comment is not a heading).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../project/paths.js';
+import { walkFiles } from '../../project/walk.js';
 
 /** README.md, INTERPRETING.md, CONTRIBUTING.md and docs/*.md, relative to the project root. */
 export function documentationFiles(): string[] {
-  const docs = readdirSync(join(projectRoot, 'docs'))
-    .filter((name) => name.endsWith('.md'))
-    .map((name) => `docs/${name}`);
-  return ['README.md', 'INTERPRETING.md', 'CONTRIBUTING.md', ...docs.sort()];
+  const docs = walkFiles(join(projectRoot, 'docs'), { filter: (name) => name.endsWith('.md'), enter: () => false }).map((name) => `docs/${name}`);
+  return ['README.md', 'INTERPRETING.md', 'CONTRIBUTING.md', ...docs];
 }
 
 export function readDoc(file: string): string {
   return readFileSync(join(projectRoot, file), 'utf8');
+}
+
+/** The text of the `## title` section, up to the next second-level heading; throws when there is none. */
+export function section(text: string, title: string): string {
+  const start = text.indexOf(`\n## ${title}\n`);
+  if (start < 0) throw new Error(`no section "## ${title}"`);
+  const end = text.indexOf('\n## ', start + 1);
+  return text.slice(start, end < 0 ? undefined : end);
 }
 
 /** The lines outside fenced code blocks, with their 1-based line numbers. */

@@ -9,7 +9,7 @@ import { FAULT_NAMES } from '../../mock-server/faults.js';
 import { VARIANT_NAMES } from '../../mock-server/variants.js';
 import { suitesDir } from '../../project/paths.js';
 import { loadSuites } from '../../runner/load/load-suite.js';
-import { headings, readDoc } from './markdown.js';
+import { headings, readDoc, section } from './markdown.js';
 
 const readme = readDoc('README.md');
 const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
@@ -24,14 +24,6 @@ function propertyPaths(node: SchemaNode, prefix = ''): string[] {
     const path = `${prefix}${key}`;
     return child.properties ? propertyPaths(child, `${path}.`) : [path];
   });
-}
-
-/** The text of the `## title` section, up to the next second-level heading. */
-function section(text: string, title: string): string {
-  const start = text.indexOf(`\n## ${title}\n`);
-  expect(start, `no section "## ${title}"`).to.be.greaterThan(-1);
-  const end = text.indexOf('\n## ', start + 1);
-  return text.slice(start, end < 0 ? undefined : end);
 }
 
 describe('README.md', () => {

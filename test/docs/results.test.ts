@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { projectRoot } from '../../project/paths.js';
 import { markedSection } from '../../scripts/lib/generated-file.js';
-import { readDoc } from './markdown.js';
+import { readDoc, section } from './markdown.js';
 
 const results = readDoc('docs/results.md');
 
@@ -25,9 +25,7 @@ function rows(text: string): string[][] {
 
 /** The summary's rows, by their command cell (`sudo npm run synapse`, `run --target .../x.yaml`). */
 function summaryRows(): Map<string, { result: string; header: string }> {
-  const start = results.indexOf('\n## Summary\n');
-  const section = results.slice(start, results.indexOf('\n## ', start + 1));
-  const [header, ...body] = rows(section);
+  const [header, ...body] = rows(section(results, 'Summary'));
   const resultColumn = header!.findIndex((cell) => cell.startsWith('result'));
   return new Map(body.map((cells) => [cells[1]!.replace(/`/g, ''), { result: cells[resultColumn]!, header: header![resultColumn]! }]));
 }
@@ -84,7 +82,7 @@ describe('docs/results.md', () => {
 
   it("README.md's results at a glance are the summary's rows", () => {
     const readme = readDoc('README.md');
-    const glance = readme.slice(readme.indexOf('\n## Results at a glance\n'), readme.indexOf('\n## Where the docs are\n'));
+    const glance = section(readme, 'Results at a glance');
     const byServer = new Map(rows(glance).map((cells) => [cells[0]!, cells.slice(1)]));
     expect(byServer.get('Synapse 1.160.0 (Debian)')).to.deep.equal([
       counts(summary.get('sudo npm run synapse')!.result),

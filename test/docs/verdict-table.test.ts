@@ -1,6 +1,7 @@
 // The per-clause verdicts of docs/results.md (scripts/reports/verdict-table.ts).
 import { expect } from 'chai';
 import { verdictOf, verdictTable } from '../../scripts/reports/verdict-table.js';
+import type { SpecVersion } from '../../project/spec-versions.js';
 
 const pass = (id: string) => ({ id, clauses: ['c'], outcome: 'pass' });
 const xfail = (id: string, reason: string) => ({ id, clauses: ['c'], outcome: 'xfail', expectation: { reason } });
@@ -25,7 +26,7 @@ describe('synapse verdict table', () => {
   });
 
   it('a column per report; a clause binds a target of its own text or one whose cases name it', () => {
-    const clause = (id: string, spec: string) => ({ id, level: 'MUST', scope: 'server', source: { spec, section: 's' } });
+    const clause = (id: string, spec: SpecVersion) => ({ id, level: 'MUST', scope: 'server', spec });
     const v1 = {
       target: { name: 'hs', spec_version: 'v1.19' },
       cases: [
