@@ -7,9 +7,11 @@
 //               deviation
 //   case issue  the only failures are expected failures whose reason starts with CASE: the case is at
 //               fault, not the server (the convention of fixtures/expectations/*.yaml)
-//   not tested  every case of the clause was skipped
+//   not tested  no case of the clause judged: each was skipped, inconclusive (a premise broken) or
+//               blocked (a request it relies on failed; the case that tests that request carries the
+//               verdict, so one defect is counted once)
 //   no case     no case of this report names it
-import type { CaseResult, ClauseInfo, Report } from './report.js';
+import { isUnjudged, type CaseResult, type ClauseInfo, type Report } from './report.js';
 import { SPEC_VERSIONS, type SpecVersion } from './spec-versions.js';
 
 export type ClauseVerdictName = 'conforms' | 'deviates' | 'case issue' | 'not tested' | 'no case';
@@ -30,7 +32,7 @@ export interface ClauseVerdict {
   passed: string[];
   /** Expected failures blamed on the case (reason starting with CASE). */
   caseIssues: string[];
-  /** Why the cases were skipped, when none ran. */
+  /** Why the cases did not judge (skipped, inconclusive, blocked), when none did. */
   skipped: string[];
 }
 
@@ -39,7 +41,7 @@ function isCaseIssue(c: VerdictCase): boolean {
 }
 
 export function clauseVerdict(cases: VerdictCase[]): ClauseVerdict {
-  const ran = cases.filter((c) => c.outcome !== 'skip');
+  const ran = cases.filter((c) => !isUnjudged(c.outcome));
   const deviating = ran.filter((c) => ['fail', 'error', 'timeout'].includes(c.outcome) || (c.outcome === 'xfail' && !isCaseIssue(c))).map((c) => c.id);
   const caseIssues = ran.filter(isCaseIssue).map((c) => c.id);
   const passed = ran.filter((c) => c.outcome === 'pass' || c.outcome === 'xpass').map((c) => c.id);

@@ -1,10 +1,10 @@
 // The contract between the runner and its consumers: the canonical report (schemas/report.schema.json),
 // the checks it is made of, and the events reporters consume. Reporters import this module only; they
-// never import runner code. Runner contract v1: fields are only ever added; a change in meaning bumps
-// RUNNER_CONTRACT.
+// never import runner code. Fields are only ever added within a contract version; a change in meaning
+// bumps RUNNER_CONTRACT (v2 added the outcomes inconclusive and blocked, and the root causes).
 import type { SpecVersion } from './spec-versions.js';
 
-export const RUNNER_CONTRACT = 'v1';
+export const RUNNER_CONTRACT = 'v2';
 
 /** How strong a case or check is: MUST, SHOULD and MAY can fail a run; INFO is recorded, never failed. */
 export type Level = 'MUST' | 'SHOULD' | 'MAY' | 'INFO';
@@ -23,6 +23,17 @@ export interface Check {
   level: Level;
   /** file:line:col of the matcher in the suite. */
   at: string;
+  /**
+   * What the check is for, when it is not the judgement the case exists for: `premise`, a condition the
+   * judgement needs (broken: the case is inconclusive); `setup`, a request the case relies on and
+   * another case tests (failed: the case is blocked).
+   */
+  role?: 'premise' | 'setup';
+  /**
+   * The request the check judged, as the suite writes it, users and rooms named by role:
+   * "GET {api}/presence/{me}/status", "GET /sync (bob)". Root causes group checks by it.
+   */
+  request?: string;
 }
 
 /** A check fails a case only when it is not INFO (INFO records implementation-defined behaviour). */
@@ -30,8 +41,19 @@ export function isFailure(check: Check): boolean {
   return !check.passed && check.level !== 'INFO';
 }
 
-export type Outcome = 'pass' | 'fail' | 'error' | 'skip' | 'xfail' | 'xpass' | 'timeout';
-export const OUTCOMES: Outcome[] = ['pass', 'fail', 'error', 'skip', 'xfail', 'xpass', 'timeout'];
+/**
+ * pass, fail, error, timeout: the case ran and judged (error and timeout: it could not finish). skip:
+ * not run. xfail, xpass: a failure expected by the expectations file, or a pass where one was expected.
+ * inconclusive: a premise of the judgement was seen broken (never a failure). blocked: a request the
+ * case relies on failed, and another case tests it (never a failure; that case's verdict stands).
+ */
+export type Outcome = 'pass' | 'fail' | 'error' | 'skip' | 'xfail' | 'xpass' | 'timeout' | 'inconclusive' | 'blocked';
+export const OUTCOMES: Outcome[] = ['pass', 'fail', 'error', 'skip', 'xfail', 'xpass', 'timeout', 'inconclusive', 'blocked'];
+
+/** Outcomes that say nothing of the clauses a case names: it did not judge. */
+export function isUnjudged(outcome: string): boolean {
+  return outcome === 'skip' || outcome === 'inconclusive' || outcome === 'blocked';
+}
 
 export interface Exchange {
   step: string;
@@ -72,6 +94,41 @@ export interface CaseResult {
   at: string;
   /** Index of the case in the whole plan (suite order, before sharding), so shard reports merge back in order. */
   position?: number;
+  /** An inconclusive case: the premise seen broken, and what to change for the case to judge. */
+  premise?: PremiseBreak;
+  /** A blocked case: the step that failed and the case that tests what it relies on. */
+  blocked_by?: { at: string; tested_by: string };
+  /** The id of the root cause (Report.causes) of a case that failed, was blocked, errored or timed out. */
+  cause?: string;
+}
+
+export interface PremiseBreak {
+  /** file:line:col of the premise. */
+  at: string;
+  /** What the server showed, in words. */
+  seen: string;
+  /** What to change so that the case can judge: the profile value whose default did not fit. */
+  change: string;
+}
+
+/**
+ * One root cause: the first failed check that a group of cases share (the request, what was wanted,
+ * what came back), or the error they ended on. A server that breaks one thing reads as one cause with
+ * the cases under it, not as many failures.
+ */
+export interface RootCause {
+  /** Stable within a report: "c1", "c2", ... in order of the number of cases, most first. */
+  id: string;
+  /** One line: "GET {api}/presence/{me}/status: status: got 404, want 200". */
+  summary: string;
+  /** The request, when the cause is a check on an answer. */
+  request?: string;
+  expected?: string;
+  actual?: unknown;
+  /** The worst of its cases' levels (a cause with a MUST case among its cases gates). */
+  level: Level;
+  /** Its cases, in report order, with their outcomes. */
+  cases: { id: string; outcome: Outcome }[];
 }
 
 /** The INFO checks of a case: implementation-defined behaviour it recorded, whatever the outcome. */
@@ -92,6 +149,7 @@ export interface ClauseInfo {
   text: string;
 }
 
+/** Cases per outcome. Reports of runner contract v1 have no inconclusive and blocked counts. */
 export type Summary = Record<Outcome, number> & { total: number };
 
 export interface RunInfo {
@@ -129,6 +187,8 @@ export interface Report extends RunInfo {
   cases: CaseResult[];
   /** The clause catalogue the cases name, so that a saved report renders its clause matrix alone. */
   clauses?: ClauseInfo[];
+  /** The root causes of the cases that failed, were blocked, errored or timed out (runner contract v2). */
+  causes?: RootCause[];
   /** Set by `report merge`: the shard reports this one joins. */
   merged_from?: { shard?: string; url: string; started_at: string; duration_ms: number; exit_code: 0 | 1 }[];
 }

@@ -29,6 +29,7 @@ import { RUNNER_CONTRACT, type CaseProgress, type CaseResult, type Report, type 
 import { Redactor, withoutUserInfo } from '../project/redact.js';
 import { caseIdentity, type Level, type Suite, type SuiteCase } from './load/suite-types.js';
 import { gatingFailures, summarize } from './judge/verdicts.js';
+import { withRootCauses } from '../project/root-causes.js';
 import { loadSchemaRegistry } from '../project/schemas.js';
 
 const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -152,6 +153,8 @@ function applyExpectation(result: CaseResult, p: PlannedCase): CaseResult {
   if (result.outcome === 'pass') {
     return { ...withRef, outcome: 'xpass', message: `passed, but expected to fail: ${p.expectation.reason}` };
   }
+  // A case that did not judge neither confirms nor refutes the expected failure.
+  if (result.outcome === 'inconclusive' || result.outcome === 'blocked') return withRef;
   return { ...withRef, outcome: 'xfail' };
 }
 
@@ -272,7 +275,7 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   const ordered = plan.cases.map((p) => results.get(p)!);
   const strict = options.strict ?? false;
   const gating = gatingFailures(ordered, strict);
-  const report: Report = {
+  const report: Report = withRootCauses({
     ...info,
     finished_at: new Date().toISOString(),
     duration_ms: Date.now() - started,
@@ -288,7 +291,7 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
       : {}),
     cases: ordered,
     ...(clauses ? { clauses: clauseInfo(clauses) } : {}),
-  };
+  });
   for (const l of listeners) await l.onRunEnd?.(report);
   return report;
 }

@@ -2,7 +2,7 @@
 // provisioned for it, the values captured so far, each watcher's /sync position, and the checks made so
 // far. Step modules (steps/) take a CaseRun and record their checks into it as they make them, so the
 // checks made before a step stops on an error are never lost.
-import type { CaseProgress, Check } from '../../project/report.js';
+import type { CaseProgress, Check, PremiseBreak } from '../../project/report.js';
 import { isFailure } from '../../project/report.js';
 import type { Clock } from '../../project/clock.js';
 import type { Redactor } from '../../project/redact.js';
@@ -61,6 +61,14 @@ export class CaseRun {
    * step waiting for carol would never see it.
    */
   readonly backlog = new Map<string, unknown[]>();
+  /** Set when a failed step stated a premise of the judgement: the case is inconclusive. */
+  premiseBroken?: PremiseBreak;
+  /** Set when a failed step only set the case up, relying on another case: the case is blocked. */
+  blockedBy?: { at: string; tested_by: string };
+  /** When the event a failed sync_until judged last arrived: when a premise was seen broken. */
+  lastEventAt?: number;
+  /** When each user (by user id) last had a request answered: what a premise break is timed from. */
+  readonly lastRequestAt = new Map<string, number>();
 
   constructor(
     readonly spec: SuiteCase,

@@ -1,11 +1,11 @@
 // Runs one case: provision its actors and rooms, run its steps in order (steps/), and turn the checks
 // into an outcome. A step whose checks fail ends the case (later steps would only add noise and time);
 // every check of that step is still evaluated and recorded.
-import { isFailure, type CaseResult, type Outcome } from '../../project/report.js';
+import { isFailure, type CaseResult, type Check, type Outcome, type PremiseBreak } from '../../project/report.js';
 import { Redactor } from '../../project/redact.js';
 import { formatDuration } from '../../project/format-duration.js';
 import { expressionVariables } from '../load/load-target.js';
-import { caseIdentity, type SuiteCase } from '../load/suite-types.js';
+import { caseIdentity, type PathMatcher, type Step, type SuiteCase } from '../load/suite-types.js';
 import { TemplateError } from '../load/templates.js';
 import { HomeserverClient } from '../http/homeserver-client.js';
 import { TransportError } from '../http/http-client.js';
@@ -33,8 +33,62 @@ async function runSteps(run: CaseRun): Promise<void> {
   for (const step of c.steps) {
     const mark = run.checks.length;
     await runStep(step, run);
-    if (run.failedSince(mark)) return;
+    if (run.failedSince(mark)) {
+      judgeFailedStep(step, run.checks.slice(mark).filter(isFailure), run);
+      return;
+    }
   }
+}
+
+/**
+ * Why the step failed, when it is not the judgement the case exists for: a premise seen broken (the
+ * case is inconclusive) wins over a request it relies on (blocked), which wins over a failure.
+ */
+function judgeFailedStep(step: Step, failed: Check[], run: CaseRun): void {
+  const premise = failed.find((ch) => ch.role === 'premise');
+  if (premise !== undefined) {
+    run.premiseBroken = premiseBreak(step, premise, run);
+    return;
+  }
+  if (failed.some((ch) => ch.role === 'setup') && (step.kind === 'request' || step.kind === 'sync_until') && step.relies_on !== undefined) {
+    run.blockedBy = { at: step.at, tested_by: step.relies_on };
+  }
+}
+
+/** The premise a check states: its step's, or that of the matcher it comes from (found by place). */
+function premiseOf(step: Step, at: string): string | undefined {
+  if (step.kind !== 'request' && step.kind !== 'sync_until') return undefined;
+  if (step.premise !== undefined) return step.premise;
+  if (step.kind === 'sync_until' && step.ends_when?.at === at) return step.ends_when.premise;
+  const find = (list: PathMatcher[]): string | undefined => {
+    for (const m of list) {
+      if (m.at === at && m.premise !== undefined) return m.premise;
+      const inner = find([...(m.some ?? []), ...(m.none ?? []), ...(m.any_of ?? []).flat()]);
+      if (inner !== undefined) return inner;
+    }
+    return undefined;
+  };
+  return find(step.kind === 'request' ? (step.expect?.body ?? []) : step.match);
+}
+
+/**
+ * What was seen, and what to change: a premise naming a profile timer says the profile's value and
+ * how long after the user's last request the server showed otherwise; any other premise is words.
+ */
+function premiseBreak(step: Step, check: Check, run: CaseRun): PremiseBreak {
+  const what = premiseOf(step, check.at) ?? 'the profile';
+  const whose = step.kind === 'sync_until' && step.sender !== undefined ? run.render(step.sender) : undefined;
+  const last = whose === undefined ? undefined : run.lastRequestAt.get(whose);
+  const name = Object.values(run.actors).find((a) => a.user_id === whose)?.name ?? whose;
+  const seenAt = (step.kind === 'sync_until' ? run.lastEventAt : undefined) ?? run.now();
+  const after = last === undefined ? '' : ` (seen ${formatDuration(seenAt - last)} after ${name}'s last request)`;
+  const seen = `${check.message.replace(/^\S+:\d+:\d+:\s*/, '')}${after}`;
+  const timer = run.env.profile.timers[what];
+  const change =
+    timer === undefined
+      ? what
+      : `${what}: the profile says ${formatDuration(timer)}, which did not fit this server; set timers.${what} to the server's value (profile init --measure-timers measures it)`;
+  return { at: check.at, seen, change };
 }
 
 /** Executes a case to a pass/fail/error/timeout result (skips and expectations are decided elsewhere). */
@@ -70,6 +124,12 @@ export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResul
     if (result === 'timeout') {
       outcome = 'timeout';
       message = `the case did not finish within ${formatDuration(limit)}`;
+    } else if (run.premiseBroken !== undefined) {
+      outcome = 'inconclusive';
+      message = `premise not met: ${run.premiseBroken.seen}`;
+    } else if (run.blockedBy !== undefined) {
+      outcome = 'blocked';
+      message = `blocked: ${checks.find((ch) => isFailure(ch) && ch.role === 'setup')?.message ?? run.blockedBy.at}; tested by ${run.blockedBy.tested_by}`;
     } else {
       const failed = checks.filter(isFailure);
       outcome = failed.length > 0 ? 'fail' : 'pass';
@@ -106,6 +166,8 @@ export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResul
     checks,
     failed_at: failedAt,
     at: c.at,
+    ...(outcome === 'inconclusive' ? { premise: run.premiseBroken } : {}),
+    ...(outcome === 'blocked' ? { blocked_by: run.blockedBy } : {}),
   });
   return outcome === 'pass' ? result : { ...result, transcript: client.redactedTranscript() };
 }

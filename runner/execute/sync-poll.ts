@@ -5,6 +5,7 @@
 // updates to the presence status of other users"), so what an initial sync carries is never looked
 // at: a case takes its watcher's token (a watch step, or a sync_until with a trigger) before the change
 // it waits for.
+import { isDeepStrictEqual } from 'node:util';
 import type { HttpResponse } from '../http/http-client.js';
 import type { Actor } from '../provision/provision.js';
 import { CaseError } from '../http/case-error.js';
@@ -29,7 +30,17 @@ export async function pollOnce(run: CaseRun, actor: Actor, options: PollOptions)
   // The rate limit is the user's, whichever device syncs.
   if (options.setPresence === 'offline') run.pacer.onPlainSync(actor.user_id);
   else await run.pacer.beforeWrite(actor.user_id);
-  return run.dialect.stream === 'events' ? pollEvents(run, actor, options) : pollSync(run, actor, options);
+  const events = await (run.dialect.stream === 'events' ? pollEvents(run, actor, options) : pollSync(run, actor, options));
+  return withoutCopies(events);
+}
+
+/**
+ * The events of one answer with repeated copies taken out: a batch that carries the same event twice
+ * tells a client one thing, once, and a robust client reads it so (no text asks a server to send each
+ * event once per batch). An equal event in a later answer is a new update, and is kept.
+ */
+export function withoutCopies(events: unknown[]): unknown[] {
+  return events.filter((event, i) => !events.slice(0, i).some((earlier) => isDeepStrictEqual(earlier, event)));
 }
 
 function answer(response: HttpResponse, what: string, options: PollOptions): Record<string, unknown> {

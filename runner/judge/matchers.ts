@@ -58,7 +58,8 @@ export interface MatchContext {
 export function evaluateMatcher(matcher: ValueMatcher, pathLabel: string, found: boolean, value: unknown, ctx: MatchContext): Check[] {
   const level = matcher.level ?? ctx.level;
   const checks: Check[] = [];
-  const add = (expected: string, passed: boolean) => checks.push(makeCheck({ path: pathLabel, expected, actual: value, passed, level, at: matcher.at }));
+  const role = matcher.premise === undefined ? {} : { role: 'premise' as const };
+  const add = (expected: string, passed: boolean) => checks.push(makeCheck({ path: pathLabel, expected, actual: value, passed, level, at: matcher.at, ...role }));
   const guarded = (expected: string, test: () => boolean) => {
     let passed = false;
     let want = expected;

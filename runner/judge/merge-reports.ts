@@ -4,6 +4,7 @@
 // is the whole run's that every shard states (whole_run_coverage), as the plan alone decides it. Shards must be of the
 // same target, selection and strictness, complete (every i of n once) and disjoint; anything else is
 // refused, since a verdict over a partial or mixed set would mislead.
+import { withRootCauses } from '../../project/root-causes.js';
 import { ConfigError } from '../../project/errors.js';
 import type { CaseResult, LevelCoverage, NotRunReason, Report, RunCoverage } from '../../project/report.js';
 import { gatingFailures, summarize } from './verdicts.js';
@@ -140,7 +141,8 @@ export function mergeReports(inputs: NamedReport[]): Report {
   delete options.shard;
   const clauses = inputs.find((i) => i.report.clauses)?.report.clauses;
   const coverage = wholeRunCoverage(inputs) ?? mergeCoverage(inputs.map((i) => i.report.coverage));
-  return {
+  // Causes group cases across shards: the shards' own are recomputed over the whole run.
+  return withRootCauses({
     runner_contract: first.report.runner_contract,
     tool: first.report.tool,
     target: first.report.target,
@@ -164,5 +166,5 @@ export function mergeReports(inputs: NamedReport[]): Report {
       duration_ms: r.duration_ms,
       exit_code: r.exit_code,
     })),
-  };
+  });
 }

@@ -18,6 +18,7 @@ import type {
   RequestStep,
   RoomSpec,
   Step,
+  StepRole,
   StatusSpec,
   Suite,
   SuiteCase,
@@ -44,19 +45,20 @@ interface RawExpect {
 }
 
 /** A request step; a sync_until `trigger` has its shape without capture, plus `after`. */
-interface RawRequestStep {
+interface RawRequestStep extends StepRole {
   request: RequestSpec;
   expect?: RawExpect;
   capture?: Record<string, string>;
 }
 
-interface RawSyncTrigger extends Omit<RawRequestStep, 'capture'> {
+interface RawSyncTrigger extends Omit<RawRequestStep, 'capture' | keyof StepRole> {
   after?: DurationSpec;
 }
 
-type RawSyncUntil = Omit<SyncUntilStep, 'kind' | 'at' | 'withinAt' | 'set_presence' | 'match' | 'trigger'> & {
+type RawSyncUntil = Omit<SyncUntilStep, 'kind' | 'at' | 'withinAt' | 'set_presence' | 'match' | 'trigger' | 'ends_when'> & {
   set_presence?: SyncUntilStep['set_presence'];
   match?: RawMatcher[];
+  ends_when?: { any_of: RawMatcher[][]; premise?: string };
   trigger?: RawSyncTrigger;
 };
 
@@ -241,7 +243,11 @@ function toRequestStep(raw: RawRequestStep | RawSyncTrigger, pointer: string, so
       scope.captured.add(name);
     }
   }
-  return { kind: 'request', at: source.where(p), request: r, expect, capture };
+  return { kind: 'request', at: source.where(p), request: r, expect, capture, ...stepRole(raw as StepRole) };
+}
+
+function stepRole(raw: { relies_on?: string; premise?: string }): StepRole {
+  return { ...(raw.relies_on === undefined ? {} : { relies_on: raw.relies_on }), ...(raw.premise === undefined ? {} : { premise: raw.premise }) };
 }
 
 function toStep(raw: RawStep, pointer: string, source: YamlSource, scope: Scope, problems: Problems): Step {
@@ -268,6 +274,7 @@ function toStep(raw: RawStep, pointer: string, source: YamlSource, scope: Scope,
     checkDurationAt(s.deadline, `${p}/deadline`, problems, scope);
     checkDurationAt(s.poll_timeout, `${p}/poll_timeout`, problems, scope);
     checkDurationAt(s.within, `${p}/within`, problems, scope);
+    if (s.ends_when !== undefined && !s.absent) problems.add(`${p}/ends_when`, 'ends_when ends an absent watch: use it with absent: true');
     // The trigger is sent before this step's own captures exist: parse it in the scope so far.
     let trigger: SyncTrigger | undefined;
     if (s.trigger !== undefined) {
@@ -291,9 +298,19 @@ function toStep(raw: RawStep, pointer: string, source: YamlSource, scope: Scope,
       within: s.within,
       withinAt: source.where(`${p}/within`),
       absent: s.absent,
+      ...(s.ends_when === undefined
+        ? {}
+        : {
+            ends_when: {
+              any_of: s.ends_when.any_of.map((group, i) => toPathMatchers(group, `${p}/ends_when/any_of/${i}`, source, problems, scope)),
+              ...(s.ends_when.premise === undefined ? {} : { premise: s.ends_when.premise }),
+              at: source.where(`${p}/ends_when`),
+            },
+          }),
       count: s.count,
       capture: s.capture,
       level: s.level,
+      ...stepRole(s),
     };
   }
   return toRequestStep(raw, pointer, source, scope, problems);
@@ -413,6 +430,26 @@ export async function loadSuites(paths: string[]): Promise<Suite[]> {
       else owners.set(c.fullId, c.at);
     }
   }
+  errors.push(...reliesOnProblems(suites, owners));
   if (errors.length > 0) throw new ConfigError(errors.join('\n'));
   return suites;
+}
+
+/**
+ * A step's `relies_on` must name another case that exists: a blocked case points the reader at it.
+ * A case of a suite file that was not loaded (a run of one file) cannot be looked up, and is not.
+ */
+function reliesOnProblems(suites: Suite[], owners: Map<string, string>): string[] {
+  const stems = new Set(suites.flatMap((s) => s.cases.map((c) => c.fullId.split('#')[0])));
+  const problems: string[] = [];
+  for (const c of suites.flatMap((s) => s.cases)) {
+    for (const step of c.steps) {
+      if (step.kind !== 'request' && step.kind !== 'sync_until') continue;
+      const target = step.relies_on;
+      if (target === undefined) continue;
+      if (target === c.fullId) problems.push(`${step.at}: relies_on ${target}: a case cannot rely on itself; name the case that tests this request directly`);
+      else if (stems.has(target.split('#')[0]) && !owners.has(target)) problems.push(`${step.at}: relies_on ${target}: no such case`);
+    }
+  }
+  return problems;
 }

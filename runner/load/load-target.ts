@@ -8,6 +8,7 @@ import { assertFormat } from './format-schemas.js';
 
 export type Capability =
   | 'currently_active'
+  | 'currently_active_flip'
   | 'idle_timeout'
   | 'sync_online_timeout'
   | 'rate_limit'

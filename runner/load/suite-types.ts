@@ -26,6 +26,11 @@ export interface ValueMatcher {
   /** The value is a list with no element satisfying every one of these. */
   none?: PathMatcher[];
   level?: Level;
+  /**
+   * The matcher states a premise of the judgement, not the judgement: seen broken, the case is
+   * inconclusive. Names what to change then: a profile timer (idle_timeout ...), or words.
+   */
+  premise?: string;
   /** file:line:col of the matcher. */
   at: string;
 }
@@ -74,7 +79,19 @@ export interface ExpectSpec {
   answeredWithinAt: string;
 }
 
-export interface RequestStep {
+/** What a request or sync_until step may say about its role in the case (docs/suites.md, "Premises and blocked cases"). */
+export interface StepRole {
+  /**
+   * The step only sets the judgement up; what it relies on (that the request is accepted, that the
+   * event arrives) is tested directly by this case ("<file stem>#<id>"). When it fails, the case is
+   * blocked, not failed.
+   */
+  relies_on?: string;
+  /** Every check of the step is a premise (see ValueMatcher.premise); the value names what to change. */
+  premise?: string;
+}
+
+export interface RequestStep extends StepRole {
   kind: 'request';
   at: string;
   request: RequestSpec;
@@ -97,7 +114,7 @@ export interface SyncTrigger {
 /** Default of `trigger.after`: time for a /sync to reach a server on loopback and start waiting. */
 export const TRIGGER_AFTER_DEFAULT = '200ms';
 
-export interface SyncUntilStep {
+export interface SyncUntilStep extends StepRole {
   kind: 'sync_until';
   at: string;
   as: string;
@@ -115,6 +132,8 @@ export interface SyncUntilStep {
   within?: DurationSpec;
   withinAt: string;
   absent?: true;
+  /** With absent: an event matching one alternative ends the watch; `premise` when it ended before the step. */
+  ends_when?: { any_of: PathMatcher[][]; premise?: string; at: string };
   count?: number;
   capture?: Record<string, string>;
   level?: Level;

@@ -26,18 +26,29 @@ function presenceOf(answer: ProbeAnswer): unknown {
   return (answer.response?.json as { presence?: unknown } | undefined)?.presence;
 }
 
-/**
- * currently_active: seen true in the GET right after PUT online. The cases that need it also rely on
- * last_active_granularity (when it turns false), so it is claimed only once that flip was seen too.
- */
-export function currentlyActiveFinding(presence: Extract<PresenceSwitch, { verdict: 'on' }>, evidence: string[], flipSeen: boolean): CapabilityFinding {
+/** currently_active: seen true in the GET right after PUT online. */
+export function currentlyActiveFinding(presence: Extract<PresenceSwitch, { verdict: 'on' }>, evidence: string[]): CapabilityFinding {
   const seen = presence.get.currently_active === true;
-  const conclusion = !seen
-    ? `not claimed: GET right after PUT online has currently_active ${JSON.stringify(presence.get.currently_active ?? null)}`
+  const conclusion = seen
+    ? 'claimed: GET right after PUT online says currently_active true'
+    : `not claimed: GET right after PUT online has currently_active ${JSON.stringify(presence.get.currently_active ?? null)}`;
+  return { topic: 'currently_active', capability: 'currently_active', claimed: seen, evidence, conclusion };
+}
+
+/**
+ * currently_active_flip: the end of the active period announced to a co-member's /sync by
+ * currently_active false while the user stays online, the channel the cases read. The text lets a
+ * server end the period by a state other than online instead (Dendrite, tuwunel), so it is claimed
+ * only when the timer measurement saw the flip there (timer-measurement.ts).
+ */
+export function currentlyActiveFlipFinding(presence: Extract<PresenceSwitch, { verdict: 'on' }>, flipSeen: boolean): CapabilityFinding {
+  const flag = presence.get.currently_active === true;
+  const conclusion = !flag
+    ? 'not claimed: currently_active was not seen true'
     : flipSeen
-      ? 'claimed: GET right after PUT online says currently_active true, and it turned false after last_active_granularity (timers)'
-      : "not claimed: GET right after PUT online says currently_active true, but it was not seen turning false (timers), and the cases rely on when it does; with last_active_granularity set to the server's value, the capability can be added by hand";
-  return { topic: 'currently_active', capability: 'currently_active', claimed: seen && flipSeen, evidence, conclusion };
+      ? "claimed: a co-member's /sync received currently_active false while the user stayed online, after last_active_granularity (timers)"
+      : "not claimed: no m.presence with currently_active false reached a co-member's /sync while the user stayed online (timers): the server may end the active period by a change of state instead, which the text allows";
+  return { topic: 'currently_active_flip', capability: 'currently_active_flip', claimed: flag && flipSeen, evidence: [], conclusion };
 }
 
 /** query_string_token: the token as ?access_token= instead of the Authorization header. */

@@ -9,6 +9,7 @@ import { checkHomeserverReachable } from '../contact/reach-homeserver.js';
 import { provisionRoom } from '../provision/provision.js';
 import {
   currentlyActiveFinding,
+  currentlyActiveFlipFinding,
   notProbed,
   probeEarlyPrefix,
   probeFreeForChat,
@@ -74,6 +75,7 @@ export interface ProbeReport {
 
 const CAPABILITY_ORDER = [
   'currently_active',
+  'currently_active_flip',
   'idle_timeout',
   'sync_online_timeout',
   'rate_limit',
@@ -196,6 +198,7 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     });
   }
   if (a && presence?.verdict === 'on') {
+    claim(currentlyActiveFinding(presence, switchEvidence));
     claim(await probeQueryToken(session, a));
     const r0 = await probeR0Paths(session, a);
     claim(r0);
@@ -223,7 +226,7 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     timers = measured.timers;
     measured.findings.forEach(report);
     measured.capabilities.forEach(claim);
-    claim(currentlyActiveFinding(presence as Extract<PresenceSwitch, { verdict: 'on' }>, switchEvidence, timers.last_active_granularity !== undefined));
+    claim(currentlyActiveFlipFinding(presence as Extract<PresenceSwitch, { verdict: 'on' }>, timers.last_active_granularity !== undefined));
   }
   const why = !a
     ? 'no user: the runner cannot make users on this server yet'

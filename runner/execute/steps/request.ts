@@ -5,7 +5,7 @@
 import { isFailure, type Check } from '../../../project/report.js';
 import { checkExpect, statusMatches } from '../../judge/expect.js';
 import { lookup } from '../../judge/json-path.js';
-import type { ExpectSpec, RequestStep } from '../../load/suite-types.js';
+import type { ExpectSpec, RequestStep, StepRole } from '../../load/suite-types.js';
 import { formatDuration } from '../../../project/format-duration.js';
 import { countOf } from '../../load/durations.js';
 import { makeCheck } from '../../judge/matchers.js';
@@ -76,6 +76,7 @@ async function send(step: RequestStep, run: CaseRun): Promise<HttpResponse> {
     if (i > 0 && interval > 0) await run.sleep(interval);
     if (write) await run.pacer.beforeWrite(actor.user_id);
     response = await run.client.call(`${r.method} ${r.path}${count > 1 ? ` #${i + 1}` : ''}`, r.method, path, options);
+    if (actor !== undefined) run.lastRequestAt.set(actor.user_id, run.now());
     if (r.repeat?.until && statusMatches(response.status, r.repeat.until.status)) break;
   }
   return response;
@@ -96,6 +97,30 @@ function answeredWithinCheck(expect: ExpectSpec, tookMs: number, run: CaseRun): 
   return check;
 }
 
+/**
+ * The request as the suite writes it, users named by role: "{me}" for the requester, "{user}" for
+ * anyone else, "{room}" for a room (the key of a root cause, project/root-causes.ts).
+ */
+export function describeRequest(r: RequestStep['request']): string {
+  const path = r.path
+    .replace(/\{(\w+)\.(user_id|localpart)\}/g, (_, who: string) => (who === r.as ? '{me}' : '{user}'))
+    .replace(/\{rooms\.[\w-]+\.room_id\}/g, '{room}')
+    .replace(/\{captured\.[\w-]+\}/g, '{captured}');
+  const token = r.token === undefined ? '' : ` (token ${r.token})`;
+  return `${r.method} ${path}${token}`;
+}
+
+/**
+ * Marks the checks of a step by what they are for: a premise (the step's or a matcher's `premise`), or
+ * the setup another case tests (`relies_on`: the request's acceptance, its status, is that setup).
+ */
+export function markRoles(step: StepRole, checks: Check[], request: string, setup: (check: Check) => boolean): Check[] {
+  return checks.map((check) => {
+    const role = step.premise !== undefined ? 'premise' : check.role === 'premise' ? 'premise' : step.relies_on !== undefined && setup(check) ? 'setup' : undefined;
+    return { ...check, request, ...(role === undefined ? {} : { role }) };
+  });
+}
+
 export async function runRequestStep(step: RequestStep, run: CaseRun): Promise<void> {
   const expect = step.expect;
   const deadline = expect?.eventually === undefined ? undefined : run.now() + run.duration(expect.eventually);
@@ -111,7 +136,7 @@ export async function runRequestStep(step: RequestStep, run: CaseRun): Promise<v
     if (expect.answered_within !== undefined) checks.push(answeredWithinCheck(expect, tookMs, run));
     const holds = result.unjudgeable === undefined && !checks.some(isFailure);
     if (holds || deadline === undefined || run.now() + EVENTUALLY_INTERVAL_MS > deadline) {
-      run.record(...checks);
+      run.record(...markRoles(step, checks, describeRequest(step.request), (check) => check.path === 'status'));
       if (result.unjudgeable !== undefined) throw new CaseError(result.unjudgeable);
       break;
     }

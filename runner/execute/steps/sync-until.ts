@@ -18,7 +18,7 @@ import { CaseError } from '../../http/case-error.js';
 import { located } from '../located.js';
 import type { CaseRun } from '../case-run.js';
 import { pollOnce as poll } from '../sync-poll.js';
-import { capture, runRequestStep } from './request.js';
+import { capture, markRoles, runRequestStep } from './request.js';
 
 /** A trigger, resolved for one run: when to send it, how to send it, and the bound on the delay. */
 export interface TriggerPlan {
@@ -43,6 +43,8 @@ export interface SyncPlan {
 
 export interface SyncResult {
   checks: Check[];
+  /** When the last event from the sender arrived, if one did. */
+  lastSeenAt?: number;
   /** The matched event (for capture), when one matched. */
   event?: unknown;
 }
@@ -61,6 +63,8 @@ interface PollTimes {
   sentAt: number;
   returnedAt: number;
   timeoutMs: number;
+  /** The events were delivered before this step began (the watcher's backlog). */
+  earlier?: true;
 }
 
 type Mode = 'until' | 'absent' | 'count';
@@ -77,6 +81,10 @@ class Tally {
   firstMatch: unknown;
   firstMatchPoll?: PollTimes;
   matchChecks: Check[] = [];
+  /** When the last event from the sender arrived. */
+  lastSeenAt?: number;
+  /** The event that ended an absent watch (ends_when), and whether it was delivered before the step. */
+  ended?: { event: unknown; earlier: boolean };
 
   constructor(
     private readonly step: SyncUntilStep,
@@ -102,6 +110,11 @@ class Tally {
         continue;
       }
       this.seen.push(event);
+      this.lastSeenAt = poll.returnedAt;
+      if (this.endsWatch(event)) {
+        this.ended = { event, earlier: poll.earlier === true };
+        continue;
+      }
       const checks = evaluatePathMatchers(this.step.match, event, 'event', this.match);
       // INFO matchers are recorded, never decisive: they cannot keep an event from matching.
       if (!checks.some(isFailure)) {
@@ -115,10 +128,15 @@ class Tally {
     }
     return leftover;
   }
+
+  private endsWatch(event: unknown): boolean {
+    const ends = this.step.ends_when;
+    return ends !== undefined && ends.any_of.some((group) => !evaluatePathMatchers(group, event, 'event', this.match).some((c) => !c.passed));
+  }
 }
 
 function done(mode: Mode, tally: Tally): boolean {
-  return (mode === 'until' && tally.firstMatch !== undefined) || (mode === 'absent' && tally.matched > 0);
+  return (mode === 'until' && tally.firstMatch !== undefined) || (mode === 'absent' && (tally.matched > 0 || tally.ended !== undefined));
 }
 
 /** Polls for the whole deadline (or until the mode is decided). */
@@ -126,7 +144,7 @@ async function pollPlain(step: SyncUntilStep, actor: Actor, plan: SyncPlan, run:
   const end = run.now() + plan.deadlineMs;
   const backlog = run.backlog.get(actor.name) ?? [];
   const arrivedEarlier = run.now();
-  run.backlog.set(actor.name, tally.add(backlog, { sentAt: arrivedEarlier, returnedAt: arrivedEarlier, timeoutMs: 0 }));
+  run.backlog.set(actor.name, tally.add(backlog, { sentAt: arrivedEarlier, returnedAt: arrivedEarlier, timeoutMs: 0, earlier: true }));
   if (done(mode, tally)) return;
   for (;;) {
     const remaining = end - run.now();
@@ -250,7 +268,7 @@ async function syncUntil(step: SyncUntilStep, actor: Actor, plan: SyncPlan, run:
       last === undefined
         ? `${step.at}: no m.presence event from ${who} reached ${actor.name} within ${waited}${since}`
         : `${step.at}: no m.presence event from ${who} matched within ${waited}${since}; last seen content: ${show((last as { content?: unknown }).content)}`;
-    return { checks: [summary, ...detail] };
+    return { checks: [summary, ...detail], lastSeenAt: tally.lastSeenAt };
   }
   if (mode === 'absent') {
     const passed = tally.matched === 0;
@@ -263,6 +281,21 @@ async function syncUntil(step: SyncUntilStep, actor: Actor, plan: SyncPlan, run:
       at: step.at,
     });
     if (!passed) check.message = `${step.at}: ${label}: got a matching event after ${waited}${since}, want none within ${deadline}: ${show(tally.firstMatch)}`;
+    const ends = step.ends_when;
+    if (passed && ends?.premise !== undefined && tally.ended?.earlier) {
+      // What the step watches had ended before it began: it judged nothing.
+      const premise = makeCheck({
+        path: `${label}: still watched when the step began`,
+        expected: `no event ending the watch (${ends.at}) before the step`,
+        actual: (tally.ended.event as { content?: unknown }).content,
+        passed: false,
+        level,
+        at: ends.at,
+        role: 'premise',
+      });
+      premise.message = `${ends.at}: ${label}: the watch had already ended before the step began: ${show((tally.ended.event as { content?: unknown }).content)}`;
+      return { checks: [check, premise] };
+    }
     return { checks: [check], event: tally.firstMatch };
   }
   const passed = tally.matched === step.count;
@@ -309,6 +342,7 @@ export async function runSyncUntilStep(step: SyncUntilStep, run: CaseRun): Promi
   };
   run.progress(describeWait(step), plan.deadlineMs + (plan.trigger?.afterMs ?? 0));
   const result = await syncUntil(step, run.actor(step.as, step.device), plan, run);
-  run.record(...result.checks);
+  run.lastEventAt = result.lastSeenAt;
+  run.record(...markRoles(step, result.checks, 'GET {api}/sync', () => true));
   if (result.event !== undefined) capture(step, (where) => lookup(result.event, where), run);
 }
