@@ -143,10 +143,6 @@ export const FAULTS = {
     description: "GET of one's own presence answers 404 while the user is in no joined room (conduwuit).",
     breaks: 'own presence readable by GET',
   },
-  'put-not-currently-active': {
-    description: 'A PUT of online leaves currently_active false; only a /sync, typing, a receipt or a profile change sets it (conduwuit).',
-    breaks: 'currently_active true after activity',
-  },
   'last-active-hidden-while-active': {
     description: 'GET omits last_active_ago while currently_active is true (conduwuit, tuwunel).',
     breaks: 'up-to-date last active time by GET',

@@ -7,7 +7,7 @@ import { Accounts } from './accounts.js';
 import { ERRORS, MatrixError } from './errors.js';
 import { FaultSet } from './faults.js';
 import { Notifier } from './notifier.js';
-import { PresenceTracker, type PresenceValue } from './presence-state.js';
+import { PresenceTracker, type PresenceRecord, type PresenceValue } from './presence-state.js';
 import { RateLimiter } from './rate-limiter.js';
 import { Rooms, stateKeyOf, type Room, type RoomEvent } from './rooms.js';
 import { DEFAULT_VARIANT_OPTIONS, EXTRA_FIELD, VariantSet, type VariantOptions } from './variants.js';
@@ -39,8 +39,12 @@ export class Homeserver {
   private readonly listedBy = new Map<string, Set<string>>();
   /** The new-co-member-not-subscribed fault: each user's co-members as of their first /sync. */
   private readonly firstSyncPeers: Map<string, Set<string>> | undefined;
-  /** Writes waiting for their effect (async-processing) and wake-ups waiting (slow-wake). */
+  /** Writes waiting for their effect (async-processing), wake-ups waiting (slow-wake) and changes on
+   * their way to the watchers (late-delivery). */
   private readonly pending = new Set<TimerHandle>();
+  /** late-delivery: per user with changes still on their way, the record the event stream shows
+   * meanwhile (the one before the oldest of them, then each as it arrives) and how many are on the way. */
+  private readonly inTransit = new Map<string, { shown: Readonly<PresenceRecord>; count: number }>();
 
   constructor(
     readonly config: MockConfig,
@@ -55,7 +59,7 @@ export class Homeserver {
     for (const u of config.registration.users) this.accounts.addStatic(u.localpart, u.access_token, u.device_id ?? 'STATIC');
     this.rooms = new Rooms(config.server_name);
     this.notifier = new Notifier(clock);
-    this.presence = new PresenceTracker(config, clock, this, (userId) => this.deliverPresence(userId));
+    this.presence = new PresenceTracker(config, clock, this, (userId, before) => this.deliverPresence(userId, before));
     const rl = config.rate_limit;
     this.rateLimiter =
       rl.enabled && !this.faults.has('no-rate-limit')
@@ -67,6 +71,7 @@ export class Homeserver {
     this.presence.stop();
     for (const handle of this.pending) this.clock.clearTimeout(handle);
     this.pending.clear();
+    this.inTransit.clear();
   }
 
   /** Runs `fn` after `ms` on the mock's clock; stop() cancels what has not run yet. */
@@ -119,8 +124,41 @@ export class Homeserver {
     fn(userId);
   }
 
-  private deliverPresence(userId: string): void {
+  private deliverPresence(userId: string, before: Readonly<PresenceRecord>): void {
     if (!this.config.presence.enabled) return;
+    if (this.variants.has('late-delivery')) this.deliverLate(userId, before);
+    else this.fanOut(userId);
+  }
+
+  /**
+   * late-delivery: the change is fanned out (and the long-polls woken) delivery_delay ms from now, under
+   * a stream position taken then, so that an answer built meanwhile (its next_batch lower) does not
+   * carry it and the next one does. Until then the event stream shows the record as it was before; each
+   * change of a user arrives in turn with its own record, as from a server working through a queue.
+   */
+  private deliverLate(userId: string, before: Readonly<PresenceRecord>): void {
+    const record = this.presence.get(userId);
+    const transit = this.inTransit.get(userId) ?? { shown: before, count: 0 };
+    this.inTransit.set(userId, transit);
+    transit.count++;
+    this.later(this.variantOptions.delivery_delay, () => {
+      // The last one to arrive hands the user back to the current record (with what changed since
+      // without an event, e.g. activity while currently_active).
+      if (--transit.count === 0) this.inTransit.delete(userId);
+      else transit.shown = record;
+      this.fanOut(userId);
+    });
+  }
+
+  /** A user's presence as the event stream (/sync, the early API's stream) shows it: the current record,
+   * or with late-delivery the one as of the last change that has reached the watchers. GET reads the
+   * current record itself. */
+  presenceShown(userId: string): Readonly<PresenceRecord> {
+    return this.inTransit.get(userId)?.shown ?? this.presence.get(userId);
+  }
+
+  /** Puts the change into the inbox of everyone who receives it, and wakes their long-polls. */
+  private fanOut(userId: string): void {
     const pos = this.notifier.next();
     const slowWake = this.variants.has('slow-wake');
     const wake = !this.faults.has('long-poll-not-woken') && !slowWake;
@@ -151,7 +189,6 @@ export class Homeserver {
     this.notifier.deliverPresence(recipient, userId, pos);
   }
 
-  /** A user's /sync arrived (fault new-co-member-not-subscribed: remembers their peers at the first one). */
   /**
    * A device of the user was seen now (a login, a /sync). Kept only where something reads it:
    * Dendrite's GET (the variant currently-active-by-recency, the fault no-state-empty-presence), so a
@@ -161,6 +198,7 @@ export class Homeserver {
     if (this.variants.has('currently-active-by-recency') || this.faults.has('no-state-empty-presence')) this.accounts.deviceSeen.set(userId, this.clock.now());
   }
 
+  /** A user's /sync arrived (fault new-co-member-not-subscribed: remembers their peers at the first one). */
   noteSync(userId: string): void {
     this.noteDeviceSeen(userId);
     if (this.firstSyncPeers && !this.firstSyncPeers.has(userId)) this.firstSyncPeers.set(userId, this.rooms.coMembers(userId));

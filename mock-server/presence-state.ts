@@ -51,8 +51,10 @@ function copyRecord(
   };
 }
 
+/** Told of every change worth an m.presence event, with the record as it was before (the late-delivery
+ * variant keeps showing that one to /sync until the change reaches the watchers). */
 export interface PresenceListener {
-  (userId: string): void;
+  (userId: string, before: Readonly<PresenceRecord>): void;
 }
 
 /** The faults and variants switched on (the Homeserver). */
@@ -76,7 +78,7 @@ export class PresenceTracker {
   /** When each user's last /sync asked for online (the online-sync-outranks variant). */
   private readonly onlineSyncAt = new Map<string, number>();
   /** Users whose currently_active a PUT set false and no activity or sync has set since (the
-   * put-not-currently-active fault: conduwuit stores a PUT with currently_active false). */
+   * put-not-currently-active variant: conduwuit stores a PUT with currently_active false). */
   private readonly putInactive = new Set<string>();
   private readonly faults: FaultSet;
   private readonly variants: VariantSet;
@@ -132,7 +134,7 @@ export class PresenceTracker {
         : this.variants.has('unchanged-put-resent')
           ? 'unless-currently-active'
           : 'never';
-    if (this.faults.has('put-not-currently-active')) this.putInactive.add(userId);
+    if (this.variants.has('put-not-currently-active')) this.putInactive.add(userId);
     this.update(userId, prev, next, repeat, now);
   }
 
@@ -196,7 +198,7 @@ export class PresenceTracker {
 
   /** A profile change: notify regardless of presence (the r0 spec's propagation SHOULD). */
   forceNotify(userId: string): void {
-    this.onChange(userId);
+    this.onChange(userId, this.get(userId));
   }
 
   private isSyncing(userId: string): boolean {
@@ -252,7 +254,7 @@ export class PresenceTracker {
     if (notify) next.changed_ts = now;
     this.records.set(userId, next);
     this.schedule(userId, next, now);
-    if (notify) this.onChange(userId);
+    if (notify) this.onChange(userId, prev);
   }
 
   /** One timer per user, at the earliest moment a timeout could change something. */

@@ -9,7 +9,7 @@
 //   1-current-presence-tail.md, 2-current-presence-module.md, 3-r0-presence-module.rst,
 //   4-early-client-server-api.rst, 5-early-events.rst      the presence texts the suites are traced to
 //   presence.yaml, sync.yaml, event_filter.yaml,
-//   rate_limited.yaml                                       data/api/client-server/ (definitions/,
+//   event_batch.yaml, rate_limited.yaml                     data/api/client-server/ (definitions/,
 //                                                           definitions/errors/) of the v1.19 spec data
 //   m.presence.yaml                                         data/event-schemas/schema/ of the same
 //   client-server-api/_index.md                             content/ of matrix-spec at tag v1.19
@@ -25,6 +25,8 @@ export interface VariantOptions {
   processing_delay: number;
   /** slow-wake: ms between a presence change and the wake-up of the long-polls waiting for it. */
   wake_delay: number;
+  /** late-delivery: ms between a presence change and its arrival in the watchers' event stream. */
+  delivery_delay: number;
   /** default-presence-limit: presence events per /sync when the filter sets no limit. */
   presence_limit: number;
   /** online-sync-outranks: ms during which a /sync that set online outranks one asking for less. */
@@ -38,6 +40,7 @@ export const DEFAULT_VARIANT_OPTIONS: VariantOptions = {
   // give a change to show up and a long-poll to wake.
   processing_delay: 300,
   wake_delay: 300,
+  delivery_delay: 300,
   // Dendrite's default presence limit (syncapi/synctypes/filter.go DefaultEventFilter).
   presence_limit: 10,
   // Dendrite's presenceTimeout (syncapi/sync/requestpool.go).
@@ -204,7 +207,7 @@ export const VARIANTS = {
     allows:
       '"the server may include a `currently_active` boolean field when the presence state is `online`" (2-current-presence-module.md:49-51) permits it when online without forbidding it otherwise; GET defines it as "Whether the user is currently active" (presence.yaml:121)',
     from: 'Dendrite syncapi/types/presence.go (CurrentlyActive: active in the last 5 minutes) and clientapi/routing/presence.go (GetPresence)',
-    excludes: ['no-currently-active', 'without-currently-active'],
+    excludes: ['no-currently-active', 'without-currently-active', 'put-not-currently-active'],
     takes: ['v1-currently-active-only-online'],
   },
   'currently-active-until-idle': {
@@ -213,12 +216,28 @@ export const VARIANTS = {
       '"until an update is sent to the client with either a) `currently_active` set to false or b) a presence state other than `online`" (2-current-presence-module.md:52-54)',
     from: 'conduwuit src/service/presence/mod.rs (ping_presence stores currently_active true while online; only the presence timer clears it, with the change of state); tuwunel src/service/presence/aggregate.rs (a device stays currently_active until its idle timeout); Dendrite syncapi/streams/stream_presence.go:119-124 (the flag is computed when an event is built, and its lapse writes no new row, so no flip is announced: the real v0.13.8 run)',
     excludes: ['no-currently-active', 'without-currently-active'],
+    // The flip cases wait for currently_active false while the user stays online.
+    target: { without: ['currently_active_flip'] },
+  },
+  'put-not-currently-active': {
+    description:
+      'A PUT of online leaves currently_active false; only activity or a /sync that sets presence makes it true (conduwuit: a PUT stores the flag false, only its presence pings set it).',
+    allows:
+      '"the server may include a `currently_active` boolean field when the presence state is `online`" (2-current-presence-module.md:49-51) says neither when it is true nor that a PUT makes it so; only a true flag binds the server, "When true, the server will not send further updates" (2-current-presence-module.md:51-52)',
+    from: 'conduwuit src/api/client/presence.rs (set_presence_route passes currently_active None, which src/service/presence/data.rs stores as false; only ping_presence in src/service/presence/mod.rs, called by /sync, typing, receipts and profile changes, sets it)',
+    excludes: ['no-currently-active', 'without-currently-active', 'currently-active-by-recency'],
   },
   'without-currently-active': {
     description: 'currently_active is never included.',
     allows: '"the server may include a `currently_active` boolean field" (2-current-presence-module.md:49-50)',
-    excludes: ['currently-active-stuck', 'currently-active-when-offline', 'currently-active-by-recency', 'currently-active-until-idle'],
-    target: { without: ['currently_active'] },
+    excludes: [
+      'currently-active-stuck',
+      'currently-active-when-offline',
+      'currently-active-by-recency',
+      'currently-active-until-idle',
+      'put-not-currently-active',
+    ],
+    target: { without: ['currently_active', 'currently_active_flip'] },
   },
   'no-presence-on-join': {
     description: "When a room starts to be shared (a join), neither side's existing presence is sent; only later changes are.",
@@ -233,6 +252,13 @@ export const VARIANTS = {
     options: ['wake_delay'],
     excludes: ['long-poll-not-woken'],
     target: { timers: { visibility_deadline: 1000 } },
+  },
+  'late-delivery': {
+    description:
+      "A presence change reaches the watchers' event stream (/sync, the early /events) only variant_options.delivery_delay ms after it happens: an answer built sooner does not carry it, and a long-poll waiting for it is woken then. GET shows it at once.",
+    allows:
+      '"If no events (or other data) become available before this time elapses, the server will return a response with empty fields." (sync.yaml:112-113): when a change becomes available to a watcher is the server\'s, presence being "aggregated by the user\'s homeserver and transmitted as an `m.presence` event" (2-current-presence-module.md:16-17) with no bound on when',
+    options: ['delivery_delay'],
   },
   'no-last-active-in-events': {
     description: 'm.presence events in /sync carry no last_active_ago.',
@@ -268,6 +294,13 @@ export const VARIANTS = {
     description: 'A /sync without presence events omits the presence key instead of answering {"events": []}.',
     allows: 'the /sync answer requires only next_batch: "required: - next_batch" (sync.yaml:494-495)',
     from: 'Dendrite syncapi/types/types.go (Response.MarshalJSON); conduwuit (ruwuma sync_events v3 Response skips an empty presence); tuwunel (its ruma fork, taken to be as ruwuma: not re-read)',
+  },
+  // Only /sync: the early /events stream is built apart (routes/early-routes.ts) and does not repeat, so
+  // the variant proof runs this where it has an effect.
+  'duplicate-in-batch': {
+    description: "Every m.presence event of a /sync answer comes twice in a row, the same event both times (as far as the filter's limit allows).",
+    allows: `${UPDATES_OF_OTHERS} is an EventBatch whose events are "List of events." (event_batch.yaml:16-20), an array without uniqueItems: no text says an update appears once per batch`,
+    dialects: ['v1.19', 'r0'],
   },
   'default-presence-limit': {
     description: 'Without a limit in the filter, a /sync carries at most variant_options.presence_limit presence events.',

@@ -15,14 +15,18 @@ const WITH_CAUSE: ReadonlySet<Outcome> = new Set<Outcome>(['fail', 'blocked', 'e
 
 const RANK: Record<Level, number> = { INFO: 0, MAY: 1, SHOULD: 2, MUST: 3 };
 
-/** Takes the case-specific values out of a text: locations, user and room ids, durations and counts. */
-export function generalize(text: string): string {
+/** Takes the places and the ids out of a text: what the first case of a cause says, for any of them. */
+export function withoutIds(text: string): string {
   return text
     .replace(/(^|\s)[\w./-]+\.ya?ml:\d+:\d+:\s*/g, '$1')
     .replace(/@[^\s:"'/]+:[\w.-]+(:\d+)?/g, '@user')
     .replace(/![^\s:"'/]+:[\w.-]+(:\d+)?/g, '!room')
-    .replace(/\b\d+(\.\d+)?\s*(ms|s|min)\b/g, '#$2')
     .trim();
+}
+
+/** Takes every case-specific value out of a text: places, ids, durations. What causes are keyed by. */
+export function generalize(text: string): string {
+  return withoutIds(text).replace(/\b\d+(\.\d+)?\s*(ms|s|min)\b/g, '#$2');
 }
 
 /** The first failed check that decided the case: for a blocked case, the failed request it relied on. */
@@ -49,12 +53,16 @@ interface Keyed {
 function keyOf(result: CaseResult): Keyed {
   const check = result.outcome === 'error' || result.outcome === 'timeout' ? undefined : decisiveCheck(result);
   if (check === undefined) {
-    const what = generalize(result.message ?? result.outcome);
-    return { key: `${result.outcome === 'timeout' ? 'timeout' : 'error'}\u0000${what}`, summary: result.outcome === 'timeout' ? `timeout: ${what}` : what };
+    const message = result.message ?? result.outcome;
+    const what = withoutIds(message);
+    return {
+      key: `${result.outcome === 'timeout' ? 'timeout' : 'error'}\u0000${generalize(message)}`,
+      summary: result.outcome === 'timeout' ? `timeout: ${what}` : what,
+    };
   }
   const request = check.request ?? '';
   const key = [request, generalize(check.path), generalize(check.expected), actualKey(check)].join('\u0000');
-  const what = generalize(check.message);
+  const what = withoutIds(check.message);
   return { key, summary: request === '' ? what : `${request}: ${what}`, check };
 }
 

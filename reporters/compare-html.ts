@@ -6,6 +6,7 @@ import { joinHtml, safeHtml, type Html } from '../project/html.js';
 import { OUTCOMES, type Outcome } from '../project/report.js';
 import type { ComparedCase, ComparedClause, Comparison } from './compare-reports.js';
 import { OUTCOME_COLOURS, VERDICT_COLOURS, badge, filterForm, page, tokens } from './html-page.js';
+import { countOf } from './causes.js';
 
 function clauseRow(c: ComparedClause): Html {
   const text = [c.id, c.text, c.section, ...c.verdicts].join(' ').toLowerCase();
@@ -30,7 +31,7 @@ export function comparisonHtml(cmp: Comparison): string {
   const columns = 2 + cmp.targets.length;
   const targets = cmp.targets.map((t) => {
     const outcomes = joinHtml(
-      OUTCOMES.filter((o) => t.summary[o] > 0).map((o) => badge(`${t.summary[o]} ${o}`, OUTCOME_COLOURS[o])),
+      OUTCOMES.filter((o) => countOf(t.summary, o) > 0).map((o) => badge(`${countOf(t.summary, o)} ${o}`, OUTCOME_COLOURS[o])),
       ' ',
     );
     const verdicts = joinHtml(

@@ -1,11 +1,15 @@
 // `report compare`: several targets side by side (the mock, its personalities, Synapse, two releases of
 // one server), by case and by clause, and where they differ. Outcomes are compared by what they say
 // about the server: pass and xpass both passed, fail and xfail both failed (an expectations file of one
-// target changes no fact), error and timeout gave no verdict; skip and "not in the report" stand apart.
+// target changes no fact), error and timeout gave no verdict; skip and "not in the report" stand apart,
+// and so do inconclusive (a premise seen broken: a profile timer to change) and blocked (a request it
+// relied on failed, and another case tests it): a case that passed on one target and is blocked on
+// another differs, but is no failure of the second (only fail, error, timeout and xpass are marked).
 import type { SpecVersion } from '../project/spec-versions.js';
 import type { ClauseInfo, Level, Outcome, Report } from '../project/report.js';
 import { OUTCOMES } from '../project/report.js';
 import { CLAUSE_VERDICTS, clauseRows, type ClauseVerdictName } from '../project/clause-verdict.js';
+import { countOf } from './causes.js';
 
 export interface ComparedTarget {
   label: string;
@@ -60,6 +64,10 @@ export function outcomeClass(outcome: Outcome | null): string {
       return 'no verdict';
     case 'skip':
       return 'skipped';
+    case 'inconclusive':
+      return 'inconclusive';
+    case 'blocked':
+      return 'blocked';
     default:
       return 'absent';
   }
@@ -145,8 +153,8 @@ function table(header: string[], rows: string[][]): string[] {
 }
 
 function outcomeCounts(summary: Report['summary']): string {
-  return OUTCOMES.filter((o) => summary[o] > 0)
-    .map((o) => `${summary[o]} ${o}`)
+  return OUTCOMES.filter((o) => countOf(summary, o) > 0)
+    .map((o) => `${countOf(summary, o)} ${o}`)
     .join(', ');
 }
 
@@ -184,6 +192,9 @@ export function comparisonText(cmp: Comparison, all = false): string {
   return `${out.join('\n')}\n`;
 }
 
+/** The outcomes the Markdown marks: failures of the server (not blocked, inconclusive or an expected failure). */
+const FAILED = new Set<Outcome>(['fail', 'error', 'timeout', 'xpass']);
+
 function mdEscape(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
@@ -210,10 +221,7 @@ export function comparisonMarkdown(cmp: Comparison): string {
   out.push('', `Cases where the targets differ (${cases.length} of ${cmp.summary.cases}):`, '');
   if (cases.length > 0) {
     out.push(`| case | level | ${labels.join(' | ')} |`, `| --- | --- |${' --- |'.repeat(labels.length)}`);
-    for (const c of cases)
-      out.push(
-        `| \`${c.id}\` | ${c.level} | ${c.outcomes.map((o) => (o === null ? '—' : ['fail', 'error', 'timeout', 'xpass'].includes(o) ? `**${o}**` : o)).join(' | ')} |`,
-      );
+    for (const c of cases) out.push(`| \`${c.id}\` | ${c.level} | ${c.outcomes.map((o) => (o === null ? '—' : FAILED.has(o) ? `**${o}**` : o)).join(' | ')} |`);
   }
   return `${out.join('\n')}\n`;
 }

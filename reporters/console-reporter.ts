@@ -3,12 +3,18 @@
 // for ("idle#online-becomes-unavailable: waiting for unavailable from alice (seen by bob), 41s of 310s"),
 // with the cases that did not pass printed above it as they end. At the end: the cases grouped by area
 // in suite order, the failed checks with got/want and where, the INFO observations, the warnings, and
-// one summary line. Colours only on a TTY, and never with NO_COLOR set.
-import type { CaseProgress, CaseResult, Outcome, Report, RunInfo, RunListener } from '../project/report.js';
+// one summary line. An inconclusive case (a premise of its judgement seen broken) says what the server
+// showed and what to change; a blocked case, which request failed and which case tests it; both are
+// counted apart, never as passes, failures or skips. When the report has root causes (runner contract
+// v2), a ROOT CAUSES section lists each with its level and its cases, so that a server that breaks one
+// thing (or dies) reads as one cause, not as dozens of failures. Colours only on a TTY, and never with
+// NO_COLOR set.
+import type { CaseProgress, CaseResult, Outcome, Report, RootCause, RunInfo, RunListener } from '../project/report.js';
 import { isFailure, observations } from '../project/report.js';
 import { summariseVersions } from '../project/spec-versions.js';
 import { formatDuration } from '../project/format-duration.js';
 import { LiveDisplay, painter, wantsColour, type Paint, type Style, type Terminal } from './live-display.js';
+import { blockedText, casesByOutcome, casesCount, causesOf, countOf, firstLine, premiseText } from './causes.js';
 
 export interface ConsoleReporterOptions {
   stream?: Terminal;
@@ -23,8 +29,30 @@ export interface ConsoleReporterOptions {
   now?: () => number;
 }
 
-const MARKS: Record<Outcome, string> = { pass: '✓', fail: '✗', error: '!', timeout: '⧗', skip: '-', xfail: '~', xpass: '✗' };
-const COLOURS: Record<Outcome, Style> = { pass: 'green', fail: 'red', error: 'red', timeout: 'red', skip: 'gray', xfail: 'yellow', xpass: 'red' };
+const MARKS: Record<Outcome, string> = {
+  pass: '✓',
+  fail: '✗',
+  error: '!',
+  timeout: '⧗',
+  skip: '-',
+  xfail: '~',
+  xpass: '✗',
+  inconclusive: '?',
+  blocked: '⊘',
+};
+const COLOURS: Record<Outcome, Style> = {
+  pass: 'green',
+  fail: 'red',
+  error: 'red',
+  timeout: 'red',
+  skip: 'gray',
+  xfail: 'yellow',
+  xpass: 'red',
+  inconclusive: 'magenta',
+  blocked: 'yellow',
+};
+/** The order of the summary line. */
+const SUMMARY_OUTCOMES: Outcome[] = ['pass', 'fail', 'error', 'timeout', 'inconclusive', 'blocked', 'skip', 'xfail', 'xpass'];
 const NOT_RUN_WORDS: Record<string, string> = {
   selection: 'not selected',
   spec_version: 'other spec version',
@@ -79,6 +107,31 @@ interface Running {
   id: string;
   startedAt: number;
   progress?: CaseProgress;
+}
+
+/** The line under an inconclusive or a blocked case: what was seen and what to change, or what it waits on. */
+function outcomeNote(r: CaseResult): string | undefined {
+  if (r.outcome === 'inconclusive' && r.premise) return premiseText(r.premise);
+  if (r.outcome === 'blocked' && r.blocked_by) return blockedText(r.blocked_by);
+  return undefined;
+}
+
+/** Items joined by ", " on lines of at most `width` columns, the first after `head`, the others indented to align with it. */
+function wrapList(head: string, items: string[], width: number): string[] {
+  const indent = ' '.repeat(head.length);
+  const lines: string[] = [];
+  let line = head;
+  items.forEach((item, i) => {
+    const piece = i < items.length - 1 ? `${item},` : item;
+    if (i === 0) line += piece;
+    else if (line.length + 1 + piece.length <= width) line += ` ${piece}`;
+    else {
+      lines.push(line);
+      line = indent + piece;
+    }
+  });
+  lines.push(line);
+  return lines;
 }
 
 /** The INFO observations of a report: how many, and how many differ from what the suite prefers. */
@@ -147,13 +200,16 @@ export class ConsoleReporter implements RunListener {
     // Skipped cases come first, all at once; they are counted, not listed while the run goes.
     if (result.outcome === 'skip') return;
     const line = `${this.paint(COLOURS[result.outcome], `${MARKS[result.outcome]} ${result.outcome.padEnd(7)}`)} ${result.level.padEnd(6)} ${result.id} (${formatDuration(result.duration_ms)})`;
+    const note = outcomeNote(result);
     if (!this.live) {
       this.write(`[${this.finished}/${this.planned}] ${line}`);
+      if (note) this.write(`      ${note}`);
       return;
     }
     if (result.outcome !== 'pass') {
       this.display.clear();
       this.write(`  ${line}`);
+      if (note) this.write(`      ${note}`);
     }
     this.drawLive();
   }
@@ -196,6 +252,11 @@ export class ConsoleReporter implements RunListener {
       this.write(`${this.paint('bold', area)} (${passed}/${selected.length} pass)`);
       for (const r of shown) this.writeCase(r);
     }
+    const causes = causesOf(report);
+    if (causes.length > 0) {
+      this.write();
+      for (const line of this.causeLines(causes, report.gating_failures)) this.write(line);
+    }
     this.write();
     for (const w of report.warnings) this.write(this.paint('yellow', `warning: ${w}`));
     for (const line of coverageLines(report, this.verbose)) this.write(line);
@@ -206,6 +267,14 @@ export class ConsoleReporter implements RunListener {
     const mark = this.paint(COLOURS[r.outcome], `${MARKS[r.outcome]} ${r.outcome.padEnd(7)}`);
     const time = r.outcome === 'skip' ? '' : ` ${this.paint('gray', `(${formatDuration(r.duration_ms)})`)}`;
     this.write(`  ${mark} ${r.level.padEnd(6)} ${r.id}: ${r.title}${time}`);
+    if (r.outcome === 'inconclusive' || r.outcome === 'blocked') {
+      const note = outcomeNote(r) ?? r.message;
+      if (note) this.write(`      ${note}`);
+      if (this.verbose) {
+        for (const check of observations(r)) this.write(`      ${this.paint('cyan', `info: ${check.message}`)}`);
+      }
+      return;
+    }
     if (r.outcome === 'skip' || r.outcome === 'xfail') {
       const reason = r.expectation ? `${r.expectation.reason}${r.expectation.issue ? ` (${r.expectation.issue})` : ''}` : r.message;
       if (reason) this.write(`      ${this.paint('gray', reason)}`);
@@ -220,11 +289,29 @@ export class ConsoleReporter implements RunListener {
     }
   }
 
+  /**
+   * The ROOT CAUSES section: a line per cause (its id, level, number of cases and summary; red when one
+   * of its cases gates the run), and under it its case ids by outcome, as many to a line as fit.
+   */
+  private causeLines(causes: RootCause[], gating: string[]): string[] {
+    const gates = new Set(gating);
+    const width = Math.max(60, (this.out.columns ?? 120) - 1);
+    const cases = causes.reduce((n, c) => n + c.cases.length, 0);
+    const lines = [`${this.paint('bold', 'ROOT CAUSES')} (${causes.length === 1 ? '1 cause' : `${causes.length} causes`} of ${casesCount(cases)})`];
+    for (const cause of causes) {
+      const colour: Style = cause.cases.some((c) => gates.has(c.id)) ? 'red' : 'yellow';
+      lines.push(`  ${this.paint(colour, `${cause.id} ${cause.level}`)}, ${casesCount(cause.cases.length)}: ${firstLine(cause.summary)}`);
+      for (const [outcome, ids] of casesByOutcome(cause)) {
+        const [first, ...rest] = wrapList(`      ${outcome}: `, ids, width);
+        lines.push(first!.replace(`${outcome}:`, this.paint(COLOURS[outcome], `${outcome}:`)), ...rest);
+      }
+    }
+    return lines;
+  }
+
   private summaryLine(report: Report): string {
     const s = report.summary;
-    const parts = (['pass', 'fail', 'error', 'timeout', 'skip', 'xfail', 'xpass'] as Outcome[])
-      .filter((o) => s[o] > 0)
-      .map((o) => this.paint(COLOURS[o], `${s[o]} ${o}`));
+    const parts = SUMMARY_OUTCOMES.filter((o) => countOf(s, o) > 0).map((o) => this.paint(COLOURS[o], `${countOf(s, o)} ${o}`));
     const info = countObservations(report.cases);
     const infoText =
       info.total === 0

@@ -15,6 +15,8 @@ export const OUTCOME_COLOURS: Record<Outcome, string> = {
   skip: '#6e7781',
   xfail: '#9a6700',
   xpass: '#cf222e',
+  inconclusive: '#8250df',
+  blocked: '#1b7c83',
 };
 export const VERDICT_COLOURS: Record<ClauseVerdictName, string> = {
   conforms: '#1a7f37',
@@ -48,7 +50,7 @@ a.b{text-decoration:none}.muted{color:#59636e}.small{font-size:12px}code{font-si
 pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:6px;margin:.3em 0;font-size:12px}
 details>summary{cursor:pointer;color:#0969da}form.filter{display:flex;gap:1em;flex-wrap:wrap;align-items:center;background:#f6f8fa;padding:.6em 1em;border-radius:6px;position:sticky;top:0;z-index:2}
 form.filter input[type=search]{width:18em}.bar{display:flex;height:14px;border-radius:3px;overflow:hidden;width:100%;max-width:24em}.bar span{display:block}
-.checks td{font-size:12px}details.gating{display:inline}details.gating[open]{display:block;font-weight:normal}
+p.note{margin:.2em 0;font-size:12px}table.causes td:first-child{white-space:nowrap;width:2.5em}.checks td{font-size:12px}details.gating{display:inline}details.gating[open]{display:block;font-weight:normal}
 table.glance td{padding:4px 8px}table.glance td:first-child{white-space:nowrap}table.glance th{width:30%}table.glance th:first-child{width:auto}table.glance th{font-weight:600}
 a.t{display:inline-block;width:18px;height:18px;line-height:18px;margin:1px;border-radius:3px;color:#fff;font-size:11px;text-align:center;text-decoration:none;font-weight:600}.gotwant{font-family:ui-monospace,monospace}
 @media print{form.filter{display:none}body{margin:0;font-size:11px}

@@ -1,18 +1,22 @@
 // The report as one self-contained HTML page: a conformance matrix first (the clauses of the spec texts,
 // v1.19, r0 and early, by area, each with its level and verdict and the cases behind it), then
 // the cases by area, each case's got/want, INFO observations and transcript one click away. A filter
-// narrows both by text, outcome, level and verdict. Everything it shows comes from the report (its
-// `clauses` carry the catalogue), so `report render --html` draws a saved report the same way.
+// narrows both by text, outcome, level and verdict. When the report has root causes (runner contract v2),
+// a table of them comes first: each cause with its level and its cases, which lead to their details; an
+// inconclusive case shows the premise seen broken and what to change, a blocked case the request that
+// failed and the case that tests it. Everything it shows comes from the report (its `clauses` carry the
+// catalogue), so `report render --html` draws a saved report the same way.
 import { writeFile } from 'node:fs/promises';
-import type { CaseResult, Check, Exchange, Outcome, Report, RunListener } from '../project/report.js';
+import type { CaseResult, Check, Exchange, Outcome, Report, RootCause, RunListener } from '../project/report.js';
 import { OUTCOMES, isFailure, observations } from '../project/report.js';
 import { CLAUSE_VERDICTS, SPEC_TEXTS, clauseRows, type ClauseRow, type ClauseVerdictName } from '../project/clause-verdict.js';
 import { formatDuration } from '../project/format-duration.js';
 import { joinHtml, safeHtml, type Html } from '../project/html.js';
 import { OUTCOME_COLOURS, VERDICT_COLOURS, anchor, badge, filterForm, page, tokens } from './html-page.js';
 import { partialNote } from './console-reporter.js';
+import { casesCount, causeByCase, causesOf, countOf } from './causes.js';
 
-const NOT_PASSED = new Set<Outcome>(['fail', 'error', 'timeout', 'xfail', 'xpass']);
+const NOT_PASSED = new Set<Outcome>(['fail', 'error', 'timeout', 'xfail', 'xpass', 'inconclusive', 'blocked']);
 
 function outcomeTokens(outcomes: Outcome[]): string {
   return tokens([...outcomes, ...(outcomes.some((o) => NOT_PASSED.has(o)) ? ['not-passed'] : [])]);
@@ -27,11 +31,19 @@ function issueLink(issue: string): Html {
   return /^https?:\/\//i.test(issue) ? safeHtml`<a href="${issue}">${issue}</a>` : safeHtml`${issue}`;
 }
 
+/** A check's badge: an observation, a premise seen broken, a failed request the case relied on, or a failure. */
+function checkBadge(c: Check): Html {
+  if (c.level === 'INFO') return badge(c.passed ? 'info' : 'info ≠', '#0969da');
+  if (c.role === 'premise') return badge('premise', OUTCOME_COLOURS.inconclusive);
+  if (c.role === 'setup') return badge('setup failed', OUTCOME_COLOURS.blocked);
+  return badge('failed', OUTCOME_COLOURS.fail);
+}
+
 function checksTable(checks: Check[]): Html | undefined {
   if (checks.length === 0) return undefined;
   const rows = checks.map(
     (c) =>
-      safeHtml`<tr><td>${badge(c.level === 'INFO' ? (c.passed ? 'info' : 'info ≠') : 'failed', c.level === 'INFO' ? '#0969da' : OUTCOME_COLOURS.fail)}</td><td><code>${c.at}</code></td><td><code>${c.path}</code></td><td class="gotwant got">${show(c.actual)}</td><td class="gotwant want">${c.expected}</td></tr>`,
+      safeHtml`<tr><td>${checkBadge(c)}</td><td><code>${c.at}</code></td><td><code>${c.path}</code></td><td class="gotwant got">${show(c.actual)}</td><td class="gotwant want">${c.expected}</td></tr>`,
   );
   return safeHtml`<table class="checks"><tr><th></th><th>where</th><th>what</th><th>got</th><th>want</th></tr>${rows}</table>`;
 }
@@ -72,17 +84,44 @@ function caseDetails(r: CaseResult): Html | undefined {
   return safeHtml`<details><summary>${label}</summary>${parts}</details>`;
 }
 
-function caseRow(r: CaseResult): Html {
-  const text = [r.id, r.title, r.message ?? '', ...r.clauses, ...r.tags].join(' ').toLowerCase();
+/** Under an inconclusive case, the premise seen broken and what to change; under a blocked one, what failed and which case tests it. */
+function outcomeNote(r: CaseResult): Html | undefined {
+  if (r.outcome === 'inconclusive' && r.premise)
+    return safeHtml`<p class="note">premise (<code>${r.premise.at}</code>): ${r.premise.seen}<br><strong>change:</strong> ${r.premise.change}</p>`;
+  if (r.outcome === 'blocked' && r.blocked_by)
+    return safeHtml`<p class="note">blocked: <code>${r.blocked_by.at}</code> failed; tested by <a href="#${anchor('case', r.blocked_by.tested_by)}"><code>${r.blocked_by.tested_by}</code></a></p>`;
+  return undefined;
+}
+
+function caseRow(r: CaseResult, cause: RootCause | undefined): Html {
+  const note = [r.premise?.seen, r.premise?.change, r.blocked_by?.tested_by, cause?.id].filter((t) => t !== undefined);
+  const text = [r.id, r.title, r.message ?? '', ...note, ...r.clauses, ...r.tags].join(' ').toLowerCase();
   const clauses = joinHtml(
     r.clauses.map((c) => safeHtml`<a href="#${anchor('clause', c)}"><code>${c}</code></a>`),
     ' ',
   );
-  return safeHtml`<tr id="${anchor('case', r.id)}" data-kind="case" data-text="${text}" data-outcome="${outcomeTokens([r.outcome])}" data-level="${tokens([r.level])}"><td>${badge(r.outcome, OUTCOME_COLOURS[r.outcome])}</td><td>${r.level}</td><td><code>${r.id}</code><br>${r.title}${caseDetails(r)}</td><td class="small">${clauses}</td><td class="small">${r.outcome === 'skip' ? '' : formatDuration(r.duration_ms)}</td></tr>`;
+  const causeLink = cause ? safeHtml` <a class="small" href="#${anchor('cause', cause.id)}" title="${cause.summary}">(cause ${cause.id})</a>` : undefined;
+  return safeHtml`<tr id="${anchor('case', r.id)}" data-kind="case" data-text="${text}" data-outcome="${outcomeTokens([r.outcome])}" data-level="${tokens([r.level])}"><td>${badge(r.outcome, OUTCOME_COLOURS[r.outcome])}</td><td>${r.level}</td><td><code>${r.id}</code><br>${r.title}${causeLink}${outcomeNote(r)}${caseDetails(r)}</td><td class="small">${clauses}</td><td class="small">${r.outcome === 'skip' ? '' : formatDuration(r.duration_ms)}</td></tr>`;
 }
 
-function caseChip(r: CaseResult): Html {
-  return safeHtml`<a class="b" style="background:${OUTCOME_COLOURS[r.outcome]}" href="#${anchor('case', r.id)}" title="${`${r.outcome}: ${r.title}`}">${r.id}</a>`;
+function caseChip(r: Pick<CaseResult, 'id' | 'outcome'> & { title?: string }): Html {
+  return safeHtml`<a class="b" style="background:${OUTCOME_COLOURS[r.outcome]}" href="#${anchor('case', r.id)}" title="${r.title === undefined ? r.outcome : `${r.outcome}: ${r.title}`}">${r.id}</a>`;
+}
+
+/** The root causes: a row per cause (its summary, level and cases, each leading to its details), most cases first. */
+function rootCauses(causes: RootCause[], cases: CaseResult[]): Html | undefined {
+  if (causes.length === 0) return undefined;
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  const rows = causes.map((cause) => {
+    const text = [cause.id, cause.summary, ...cause.cases.map((c) => c.id)].join(' ').toLowerCase();
+    const chips = joinHtml(
+      cause.cases.map((c) => caseChip(byId.get(c.id) ?? c)),
+      ' ',
+    );
+    return safeHtml`<tr id="${anchor('cause', cause.id)}" data-kind="cause" data-text="${text}" data-outcome="${outcomeTokens(cause.cases.map((c) => c.outcome))}" data-level="${tokens([cause.level])}"><td><code>${cause.id}</code></td><td class="gotwant">${cause.summary}</td><td>${cause.level}</td><td><span class="small muted">${casesCount(cause.cases.length)}:</span> ${chips}</td></tr>`;
+  });
+  const total = causes.reduce((n, c) => n + c.cases.length, 0);
+  return safeHtml`<h2 id="root-causes">Root causes</h2><p class="muted small">The ${casesCount(total)} that failed (as expected or not), were blocked, errored or timed out, by the first thing that went wrong in them: the failed check they share (the request, what was wanted, what came back) or the error they ended on. A blocked case relied on a request that failed; the case that tests that request carries the verdict.</p><table class="causes"><thead><tr><th></th><th>cause</th><th>level</th><th>cases</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function clauseRow(row: ClauseRow): Html {
@@ -143,7 +182,7 @@ function clauseMatrix(rows: ClauseRow[]): Html | undefined {
 
 function header(report: Report): Html {
   const counts = joinHtml(
-    OUTCOMES.filter((o) => report.summary[o] > 0).map((o) => badge(`${report.summary[o]} ${o}`, OUTCOME_COLOURS[o])),
+    OUTCOMES.filter((o) => countOf(report.summary, o) > 0).map((o) => badge(`${countOf(report.summary, o)} ${o}`, OUTCOME_COLOURS[o])),
     ' ',
   );
   const gating = joinHtml(
@@ -178,6 +217,8 @@ export function toHtml(report: Report): string {
   const areas = new Map<string, CaseResult[]>();
   for (const r of report.cases) areas.set(r.area, [...(areas.get(r.area) ?? []), r]);
   const rows = clauseRows(report);
+  const causes = causesOf(report);
+  const causeOf = causeByCase(report);
   const filter = filterForm(
     'filter by text: id, title, clause',
     [
@@ -193,10 +234,13 @@ export function toHtml(report: Report): string {
   );
   const groups = [...areas].map(
     ([area, rs]) =>
-      safeHtml`<tbody><tr class="group"><td colspan="5">${area} <span class="muted small">(${rs.filter((r) => r.outcome === 'pass').length}/${rs.length} pass)</span></td></tr>${rs.map(caseRow)}</tbody>`,
+      safeHtml`<tbody><tr class="group"><td colspan="5">${area} <span class="muted small">(${rs.filter((r) => r.outcome === 'pass').length}/${rs.length} pass)</span></td></tr>${rs.map((r) => caseRow(r, causeOf.get(r.id)))}</tbody>`,
   );
   const cases = safeHtml`<h2>Cases</h2><table class="cases"><thead><tr><th>outcome</th><th>level</th><th>case</th><th>clauses</th><th>time</th></tr></thead>${groups}</table>`;
-  return page(`${report.target.name}: presence conformance`, safeHtml`${header(report)}\n${filter}\n${clauseMatrix(rows)}\n${cases}`);
+  return page(
+    `${report.target.name}: presence conformance`,
+    safeHtml`${header(report)}\n${filter}\n${rootCauses(causes, report.cases)}\n${clauseMatrix(rows)}\n${cases}`,
+  );
 }
 
 export class HtmlReporter implements RunListener {

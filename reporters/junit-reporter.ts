@@ -2,9 +2,14 @@
 // xpass: an xfail is a <skipped> with its reason, an xpass a <failure>; timeouts and errors are <error>.
 // JUnit has no INFO either: a case's INFO observations (implementation-defined behaviour, never a
 // failure) are its <system-out>, which CI test views show beside the case, whatever its outcome.
+// Inconclusive and blocked cases judged nothing: each is a <skipped> whose message says what to change
+// or which case tests the request that failed. With root causes (runner contract v2), the message of a
+// <failure> or an <error> starts with its cause ("[c1] GET ...: status: got 404, want 200"), and each
+// <testsuite> lists the causes of its cases as <properties>.
 import { writeFile } from 'node:fs/promises';
-import type { CaseResult, Report, RunListener } from '../project/report.js';
+import type { CaseResult, Report, RootCause, RunListener } from '../project/report.js';
 import { isFailure, observations } from '../project/report.js';
+import { blockedText, casesCount, causeByCase, causesOf, firstLine } from './causes.js';
 
 /**
  * XML 1.0's Char production: tab, newline, carriage return, and U+0020 up, less the two non-characters
@@ -52,13 +57,18 @@ function observationLines(r: CaseResult): string[] {
   return observations(r).map((c) => `info${c.passed ? '' : ' (deviating)'}: ${c.message}`);
 }
 
-function verdictElement(r: CaseResult): string | undefined {
-  const message = xmlEscape((r.message ?? '').split('\n')[0]!);
+function verdictElement(r: CaseResult, cause: RootCause | undefined): string | undefined {
+  const own = firstLine(r.message ?? '');
+  const message = xmlEscape(cause ? `[${cause.id}] ${firstLine(cause.summary)}` : own);
   switch (r.outcome) {
     case 'pass':
       return undefined;
     case 'skip':
-      return `<skipped message="${message}"/>`;
+      return `<skipped message="${xmlEscape(own)}"/>`;
+    case 'inconclusive':
+      return `<skipped message="${xmlEscape(r.premise ? `inconclusive: ${r.premise.seen}; change: ${r.premise.change}` : `inconclusive: ${own}`)}"/>`;
+    case 'blocked':
+      return `<skipped message="${xmlEscape(r.blocked_by ? blockedText(r.blocked_by) : `blocked: ${own}`)}"/>`;
     case 'xfail':
       return `<skipped message="${xmlEscape(`expected failure: ${r.expectation?.reason ?? ''}`)}"/>`;
     case 'fail':
@@ -69,23 +79,40 @@ function verdictElement(r: CaseResult): string | undefined {
   }
 }
 
-function testcase(r: CaseResult): string {
+function testcase(r: CaseResult, cause: RootCause | undefined): string {
   const open = `    <testcase classname="${xmlEscape(r.area)}" name="${xmlEscape(`${r.id} ${r.title}`)}" file="${xmlEscape(r.file)}" time="${timeAttribute(r.duration_ms)}"`;
   const info = observationLines(r);
-  const children = [verdictElement(r), info.length > 0 ? `<system-out>${xmlEscape(info.join('\n'))}</system-out>` : undefined].filter((e) => e !== undefined);
+  const children = [verdictElement(r, cause), info.length > 0 ? `<system-out>${xmlEscape(info.join('\n'))}</system-out>` : undefined].filter(
+    (e) => e !== undefined,
+  );
   return children.length === 0 ? `${open}/>` : `${open}>\n${children.map((e) => `      ${e}\n`).join('')}    </testcase>`;
 }
+
+/** The root causes of a suite's cases, as its <properties>: "cause c1" = "MUST, 20 cases: <summary>". */
+function properties(causes: RootCause[]): string | undefined {
+  if (causes.length === 0) return undefined;
+  const lines = causes.map(
+    (c) => `      <property name="${xmlEscape(`cause ${c.id}`)}" value="${xmlEscape(`${c.level}, ${casesCount(c.cases.length)}: ${firstLine(c.summary)}`)}"/>`,
+  );
+  return `    <properties>\n${lines.join('\n')}\n    </properties>`;
+}
+
+const SKIPPED = ['skip', 'xfail', 'inconclusive', 'blocked'];
 
 export function toJUnitXml(report: Report): string {
   const areas = new Map<string, CaseResult[]>();
   for (const r of report.cases) areas.set(r.area, [...(areas.get(r.area) ?? []), r]);
+  const causeOf = causeByCase(report);
   const count = (rs: CaseResult[], outcomes: string[]) => rs.filter((r) => outcomes.includes(r.outcome)).length;
   const suites = [...areas].map(([area, rs]) => {
     const time = rs.reduce((t, r) => t + r.duration_ms, 0);
-    return `  <testsuite name="${xmlEscape(area)}" tests="${rs.length}" failures="${count(rs, ['fail', 'xpass'])}" errors="${count(rs, ['error', 'timeout'])}" skipped="${count(rs, ['skip', 'xfail'])}" time="${timeAttribute(time)}">\n${rs.map(testcase).join('\n')}\n  </testsuite>`;
+    const here = new Set(rs.map((r) => causeOf.get(r.id)));
+    const causes = causesOf(report).filter((c) => here.has(c));
+    const body = [properties(causes), ...rs.map((r) => testcase(r, causeOf.get(r.id)))].filter((e) => e !== undefined);
+    return `  <testsuite name="${xmlEscape(area)}" tests="${rs.length}" failures="${count(rs, ['fail', 'xpass'])}" errors="${count(rs, ['error', 'timeout'])}" skipped="${count(rs, SKIPPED)}" time="${timeAttribute(time)}">\n${body.join('\n')}\n  </testsuite>`;
   });
   const all = report.cases;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xmlEscape(`${report.tool.name} against ${report.target.name}`)}" tests="${all.length}" failures="${count(all, ['fail', 'xpass'])}" errors="${count(all, ['error', 'timeout'])}" skipped="${count(all, ['skip', 'xfail'])}" time="${timeAttribute(report.duration_ms)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xmlEscape(`${report.tool.name} against ${report.target.name}`)}" tests="${all.length}" failures="${count(all, ['fail', 'xpass'])}" errors="${count(all, ['error', 'timeout'])}" skipped="${count(all, SKIPPED)}" time="${timeAttribute(report.duration_ms)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 export class JUnitReporter implements RunListener {

@@ -59,7 +59,8 @@ export function evaluateMatcher(matcher: ValueMatcher, pathLabel: string, found:
   const level = matcher.level ?? ctx.level;
   const checks: Check[] = [];
   const role = matcher.premise === undefined ? {} : { role: 'premise' as const };
-  const add = (expected: string, passed: boolean) => checks.push(makeCheck({ path: pathLabel, expected, actual: value, passed, level, at: matcher.at, ...role }));
+  const add = (expected: string, passed: boolean) =>
+    checks.push(makeCheck({ path: pathLabel, expected, actual: value, passed, level, at: matcher.at, ...role }));
   const guarded = (expected: string, test: () => boolean) => {
     let passed = false;
     let want = expected;

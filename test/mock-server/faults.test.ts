@@ -694,14 +694,6 @@ rows['own-presence-needs-room'] = {
   },
   good: 200,
 };
-rows['put-not-currently-active'] = {
-  probe: async (m) => {
-    const a = await m.register();
-    await m.put(a, 'online');
-    return (await m.get(a, a)).body.currently_active;
-  },
-  good: true,
-};
 rows['last-active-hidden-while-active'] = {
   probe: async (m) => {
     const a = await m.register();
@@ -788,17 +780,6 @@ describe('mock faults of the tuwunel-like and conduwuit-like personalities, in d
     await settle(() => m.app.homeserver.notifier.waiting() > 0);
     await m.put(a, 'online');
     expect(eventsFrom((await again).events, a.userId)).to.have.length(1);
-  });
-
-  it('put-not-currently-active: the flag stays false after a PUT until activity or a /sync sets it', async () => {
-    const m = makeMock({ faults: ['put-not-currently-active'] });
-    const a = await m.register();
-    await m.put(a, 'online');
-    expect((await m.get(a, a)).body).to.include({ presence: 'online', currently_active: false });
-    m.clock.advance(10);
-    expect((await m.get(a, a)).body.currently_active).to.equal(false);
-    await m.sync(a, { set_presence: 'online' });
-    expect((await m.get(a, a)).body.currently_active).to.equal(true);
   });
 
   it('last-active-hidden-while-active: last_active_ago comes back once currently_active is false', async () => {

@@ -22,7 +22,7 @@ import { ConfigError } from '../../project/errors.js';
 import { projectRoot, suitesDir, targetsDir } from '../../project/paths.js';
 import { runSuites } from '../../runner/index.js';
 import { loadTargetProfile, parseTargetProfile } from '../../runner/load/load-target.js';
-import { authHeader, eventsFrom, makeMock, settle, v3, type Actor, type TestMock } from './helpers.js';
+import { authHeader, eventsFrom, makeMock, settle, v3, type Actor, type PresenceEvent, type TestMock } from './helpers.js';
 
 interface Row {
   config?: MockConfigInput;
@@ -314,6 +314,17 @@ const rows: Record<VariantName, Row> = {
     without: [false, 'unavailable', undefined],
     with: [true, 'unavailable', undefined],
   },
+  'put-not-currently-active': {
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online');
+      const afterPut = (await m.get(a, a)).body.currently_active;
+      await m.sync(a, { set_presence: 'online' });
+      return [afterPut, (await m.get(a, a)).body.currently_active];
+    },
+    without: [true, true],
+    with: [false, true],
+  },
   'without-currently-active': {
     probe: async (m) => {
       const a = await m.register();
@@ -362,6 +373,20 @@ const rows: Record<VariantName, Row> = {
     },
     without: [true, true, 1],
     with: [false, true, 1],
+  },
+  'late-delivery': {
+    options: { delivery_delay: 300 },
+    probe: async (m) => {
+      const { a, b } = await pair(m);
+      const s = await m.sync(b);
+      await m.put(a, 'online', 'x');
+      const seen = async () => [await presenceOf(m, a), eventsFrom((await m.presenceSince(b, s.next_batch)).events, a.userId).length];
+      const atOnce = await seen();
+      m.clock.advance(300);
+      return { atOnce, later: await seen() };
+    },
+    without: { atOnce: ['online', 1], later: ['online', 1] },
+    with: { atOnce: ['online', 0], later: ['online', 1] },
   },
   'no-last-active-in-events': {
     config: { presence: slowTimers },
@@ -426,6 +451,16 @@ const rows: Record<VariantName, Row> = {
     },
     without: [true, true],
     with: [false, true],
+  },
+  'duplicate-in-batch': {
+    probe: async (m) => {
+      const { a, b } = await pair(m);
+      const s = await m.sync(b);
+      await m.put(a, 'online');
+      return eventsFrom((await m.presenceSince(b, s.next_batch)).events, a.userId).map((e) => e.content.presence);
+    },
+    without: ['online'],
+    with: ['online', 'online'],
   },
   'default-presence-limit': {
     options: { presence_limit: 3 },
@@ -510,6 +545,124 @@ describe('mock variants', () => {
       expect(await row.probe(on), 'with the variant').to.deep.equal(row.with);
     });
   }
+});
+
+describe('mock variants, in detail', () => {
+  it('put-not-currently-active: the flag stays false after a PUT, in GET and in /sync, until activity or a /sync that sets presence', async () => {
+    const m = makeMock({ variants: ['put-not-currently-active'], presence: slowTimers });
+    const { a, b, room } = await pair(m);
+    const s = await m.sync(b);
+    await m.put(a, 'online');
+    expect((await m.get(a, a)).body).to.include({ presence: 'online', currently_active: false });
+    expect(eventsFrom((await m.presenceSince(b, s.next_batch)).events, a.userId)[0]!.content).to.include({ presence: 'online', currently_active: false });
+    m.clock.advance(10);
+    expect((await m.get(a, a)).body.currently_active).to.equal(false);
+    // Activity sets it (a message counts, as in the mock's default); the next PUT clears it again.
+    expect((await m.say(a, room)).status).to.equal(200);
+    expect((await m.get(a, a)).body.currently_active).to.equal(true);
+    await m.put(a, 'online');
+    expect((await m.get(a, a)).body.currently_active).to.equal(false);
+    await m.sync(a, { set_presence: 'online' });
+    expect((await m.get(a, a)).body.currently_active).to.equal(true);
+  });
+
+  it('duplicate-in-batch: every presence event of an answer, initial or incremental, v3 or r0, comes twice in a row', async () => {
+    const m = makeMock({ variants: ['duplicate-in-batch'], presence: slowTimers });
+    const a = await m.register();
+    const b = await m.register();
+    const c = await m.register();
+    await m.shareRoom(a, b, c);
+    await m.put(a, 'online', 'a');
+    await m.put(c, 'unavailable', 'c');
+    const pairsOf = (events: unknown[]) => {
+      expect(events.length % 2, 'an even count').to.equal(0);
+      for (let i = 0; i < events.length; i += 2) expect(events[i + 1], `event ${i + 1} repeats event ${i}`).to.deep.equal(events[i]);
+      return events.filter((_, i) => i % 2 === 0).map((e) => (e as { sender: string }).sender);
+    };
+    const initial = await m.sync(b);
+    expect(pairsOf(initial.presence.events).sort()).to.deep.equal([a.userId, c.userId].sort());
+    await m.put(a, 'unavailable', 'a2');
+    await m.put(c, 'online', 'c2');
+    const incremental = await m.presenceSince(b, initial.next_batch);
+    expect(pairsOf(incremental.events).sort()).to.deep.equal([a.userId, c.userId].sort());
+    const r0 = await request(m.app).get('/_matrix/client/r0/sync').query({ set_presence: 'offline', since: initial.next_batch }).set(authHeader(b));
+    expect(pairsOf(r0.body.presence.events)).to.have.length(2);
+    // The filter's limit counts the copies: at most that many events in the answer.
+    const limited = await m.presenceSince(b, initial.next_batch, { filter: JSON.stringify({ presence: { limit: 3 } }) });
+    expect(limited.events).to.have.length(3);
+    expect(limited.events[1]).to.deep.equal(limited.events[0]);
+  });
+
+  describe('late-delivery', () => {
+    const lateMock = () => makeMock({ variants: ['late-delivery'], variant_options: { delivery_delay: 300 }, presence: slowTimers });
+
+    it('an answer built before delivery_delay has passed does not carry the change; the next one does, whatever since it was given', async () => {
+      const m = lateMock();
+      const { a, b } = await pair(m);
+      const s = await m.sync(b);
+      await m.put(a, 'online', 'x');
+      expect((await m.get(a, a)).body, 'GET at once').to.include({ presence: 'online', status_msg: 'x' });
+      const early = await m.presenceSince(b, s.next_batch);
+      expect(eventsFrom(early.events, a.userId)).to.deep.equal([]);
+      m.clock.advance(299);
+      const almost = await m.presenceSince(b, early.next);
+      expect(eventsFrom(almost.events, a.userId)).to.deep.equal([]);
+      m.clock.advance(1);
+      // The token of the answer built 299 ms after the change, which had nothing: the change is after it.
+      const [event] = eventsFrom((await m.presenceSince(b, almost.next)).events, a.userId);
+      expect(event?.content).to.include({ presence: 'online', status_msg: 'x' });
+    });
+
+    it('a long-poll waiting when the change happens is woken delivery_delay ms later, with it', async () => {
+      const m = lateMock();
+      const { a, b } = await pair(m);
+      const s = await m.sync(b);
+      let woken = false;
+      const waiting = m.presenceSince(b, s.next_batch, { timeout: '30000' }).then((r) => {
+        woken = true;
+        return r;
+      });
+      await settle(() => m.app.homeserver.notifier.waiting() > 0);
+      await m.put(a, 'online');
+      m.clock.advance(299);
+      await settle(() => woken, 25);
+      expect(woken, 'still waiting 299 ms after the change').to.equal(false);
+      m.clock.advance(1);
+      const answer = await waiting;
+      expect(eventsFrom(answer.events, a.userId).map((e) => e.content.presence)).to.deep.equal(['online']);
+    });
+
+    it('until then an initial sync shows the state before the change; changes in quick succession arrive in order, each as it was', async () => {
+      const m = lateMock();
+      const { a, b } = await pair(m);
+      await m.put(a, 'unavailable', 'before');
+      m.clock.advance(300);
+      const s = await m.sync(b);
+      const stateIn = (events: PresenceEvent[]) => eventsFrom(events, a.userId).map((e) => [e.content.presence, e.content.status_msg]);
+      expect(stateIn(s.presence.events)).to.deep.equal([['unavailable', 'before']]);
+      await m.put(a, 'online', 'one');
+      m.clock.advance(100);
+      await m.put(a, 'unavailable', 'two');
+      expect(stateIn((await m.sync(b)).presence.events), 'an initial sync at once').to.deep.equal([['unavailable', 'before']]);
+      m.clock.advance(200);
+      const first = await m.presenceSince(b, s.next_batch);
+      expect(stateIn(first.events)).to.deep.equal([['online', 'one']]);
+      expect(stateIn((await m.sync(b)).presence.events)).to.deep.equal([['online', 'one']]);
+      m.clock.advance(100);
+      expect(stateIn((await m.presenceSince(b, first.next)).events)).to.deep.equal([['unavailable', 'two']]);
+      expect((await m.get(b, a)).body).to.include({ presence: 'unavailable', status_msg: 'two' });
+    });
+
+    it('stopping the mock drops the changes still on their way', async () => {
+      const m = lateMock();
+      const { a, b } = await pair(m);
+      const s = await m.sync(b);
+      await m.put(a, 'online');
+      m.app.homeserver.stop();
+      m.clock.advance(1000);
+      expect(eventsFrom((await m.presenceSince(b, s.next_batch)).events, a.userId)).to.deep.equal([]);
+    });
+  });
 });
 
 describe('the variant catalogue', () => {

@@ -4,7 +4,7 @@ import type { Outcome } from '../../project/report.js';
 import { compareReports, comparisonMarkdown, comparisonText } from '../../reporters/index.js';
 import { outcomeClass } from '../../reporters/compare-reports.js';
 import { comparisonHtml } from '../../reporters/compare-html.js';
-import { named, result, shard } from './report-fixtures.js';
+import { named, result, shard, v2Report } from './report-fixtures.js';
 
 describe('report compare', () => {
   const a = shard(undefined, [result('a#x', 'pass'), result('a#y', 'fail'), result('a#z', 'skip', { clauses: ['r0-d'] })]);
@@ -65,5 +65,35 @@ describe('report compare', () => {
     const html = comparisonHtml(cmp);
     expect(html).to.match(/<tr data-kind="case" data-text="[^"]*" data-level="must" data-differs="yes"><td><code>a#x<\/code>/);
     expect(html).to.not.match(/<script[^>]*\ssrc=|<link\b/);
+  });
+
+  it('keeps inconclusive and blocked apart: a change from pass, but no failure', () => {
+    expect(['inconclusive', 'blocked'].map((o) => outcomeClass(o as Outcome))).to.deep.equal(['inconclusive', 'blocked']);
+    const before = v2Report([result('a#x', 'pass'), result('a#y', 'pass'), result('a#z', 'fail')]);
+    const after = v2Report([
+      result('a#x', 'blocked', { blocked_by: { at: 'suites/a.yaml:3:9', tested_by: 'a#z' } }),
+      result('a#y', 'inconclusive', { premise: { at: 'suites/a.yaml:9:9', seen: 'offline at once', change: 'timers.idle_timeout_ms' } }),
+      result('a#z', 'fail'),
+    ]);
+    const cmp = compareReports(named([before, after]), ['old', 'new']);
+    expect(cmp.cases.map((c) => [c.id, c.outcomes, c.differs])).to.deep.equal([
+      ['a#x', ['pass', 'blocked'], true],
+      ['a#y', ['pass', 'inconclusive'], true],
+      ['a#z', ['fail', 'fail'], false],
+    ]);
+    expect(comparisonText(cmp)).to.include('  [2] new: 3 cases (1 fail, 1 inconclusive, 1 blocked), exit 1;');
+    const md = comparisonMarkdown(cmp);
+    expect(md).to.include('| `a#x` | MUST | pass | blocked |');
+    expect(md).to.include('| `a#y` | MUST | pass | inconclusive |');
+    expect(md).to.include('| cases | 2 pass, 1 fail | 1 fail, 1 inconclusive, 1 blocked |');
+    const html = comparisonHtml(cmp);
+    expect(html).to.include('<span class="b" style="background:#1b7c83">blocked</span>');
+    expect(html).to.include('<span class="b" style="background:#8250df">1 inconclusive</span>');
+    // A v1 report (no inconclusive or blocked count) beside a v2 one.
+    const v1 = shard(undefined, [result('a#x', 'pass')]);
+    v1.summary = { ...v1.summary, total: 1, pass: 1 };
+    const mixed = comparisonText(compareReports(named([v1, after])));
+    expect(mixed).to.include('[1] mock (s1): 1 cases (1 pass), exit 0;');
+    expect(mixed).to.not.include('undefined');
   });
 });

@@ -45,11 +45,13 @@ describe('JUnit XML read by a parser', () => {
 
   it('counts per run and per area what CI shows: tests, failures, errors, skipped', () => {
     const { testsuites } = parse(xml);
-    expect(testsuites).to.include({ tests: '7', failures: '2', errors: '2', skipped: '2' });
+    // Inconclusive and blocked cases judged nothing: skipped, as skip and xfail are.
+    expect(testsuites).to.include({ tests: '9', failures: '2', errors: '2', skipped: '4' });
     const suites = Object.fromEntries(testsuites.testsuite.map((s) => [s.name, s]));
-    expect(Object.keys(suites)).to.deep.equal(['status', 'errors']);
+    expect(Object.keys(suites)).to.deep.equal(['status', 'errors', 'idle']);
     expect(suites.status).to.include({ tests: '4', failures: '1', errors: '2', skipped: '0' });
     expect(suites.errors).to.include({ tests: '3', failures: '1', errors: '0', skipped: '2' });
+    expect(suites.idle).to.include({ tests: '2', failures: '0', errors: '0', skipped: '2' });
     expect(suites.status!.testcase).to.have.length(4);
     expect(suites.errors!.testcase).to.have.length(3);
   });
@@ -60,9 +62,20 @@ describe('JUnit XML read by a parser', () => {
     const cases = testsuites.testsuite.flatMap((s) => s.testcase) as (Record<string, string> & Record<string, Record<string, string>>)[];
     const byName = (id: string) => cases.find((c) => c.name!.startsWith(`${id} `))!;
     expect(byName('status#fail').name).to.equal(kept(`status#fail title ${HOSTILE}`));
-    expect(byName('status#fail').failure).to.include({ type: 'MUST fail', message: kept(`message ${HOSTILE}`) });
+    // A failure's message is its root cause: "[c1] <summary>", on one line.
+    const cause = (id: string) => report.causes!.find((c) => c.cases.some((k) => k.id === id))!;
+    expect(byName('status#fail').failure).to.include({
+      type: 'MUST fail',
+      message: kept(`[${cause('status#fail').id}] ${cause('status#fail').summary.split('\n')[0]}`),
+    });
     expect(byName('status#fail').failure!['#text']).to.include(kept(JSON.stringify({ presence: 'online', status_msg: HOSTILE })));
-    expect(byName('status#error').error).to.include({ type: 'error', message: kept(`message ${HOSTILE}`) });
+    expect(byName('status#error').error).to.include({ type: 'error', message: kept(`[${cause('status#error').id}] message ${HOSTILE}`) });
+    expect(byName('idle#inconclusive').skipped).to.include({ message: kept(`inconclusive: seen ${HOSTILE}; change: change ${HOSTILE}`) });
+    expect(byName('idle#blocked').skipped).to.include({ message: kept(`blocked: suites/idle.yaml:7:7 ${HOSTILE} failed; tested by status#${HOSTILE}`) });
+    const status = testsuites.testsuite[0] as unknown as { properties: { property: Record<string, string>[] | Record<string, string> } };
+    expect([status.properties.property].flat().map((p) => p.name)).to.deep.equal(
+      [...new Set(['status#fail', 'status#error', 'status#timeout'].map((id) => `cause ${cause(id).id}`))].sort(),
+    );
     expect(byName('status#timeout').error).to.include({ type: 'timeout' });
     expect(byName('errors#xpass').failure).to.include({ type: 'MUST xpass' });
     expect(byName('errors#xfail').skipped).to.include({ message: kept(`expected failure: reason ${HOSTILE}`) });

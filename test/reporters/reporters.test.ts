@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ConsoleReporter, GitHubAnnotationsReporter, JsonReporter, toAnnotations, toHtml, toJUnitXml } from '../../reporters/index.js';
 import type { CaseResult, Report } from '../../project/report.js';
 import { loadSchemaRegistry } from '../../project/schemas.js';
+import { PREMISE, diedMidRunReport, ownPresence404Report } from './report-fixtures.js';
 
 function result(id: string, area: string, outcome: CaseResult['outcome'], extra: Partial<CaseResult> = {}): CaseResult {
   return {
@@ -58,7 +59,8 @@ const report: Report = {
   finished_at: '2026-01-01T00:00:01.500Z',
   planned: 5,
   duration_ms: 1500,
-  summary: { total: 5, pass: 1, fail: 1, error: 1, skip: 1, xfail: 1, xpass: 0, timeout: 0 },
+  // A report of runner contract v1: its summary has no inconclusive and blocked counts.
+  summary: { total: 5, pass: 1, fail: 1, error: 1, skip: 1, xfail: 1, xpass: 0, timeout: 0 } as Report['summary'],
   exit_code: 1,
   gating_failures: ['s#b', 'e#c'],
   warnings: ['expectation for x#y matches no case'],
@@ -95,6 +97,8 @@ describe('reporters', () => {
     expect(out).to.include('warning: expectation for x#y matches no case');
     expect(out.trim().split('\n').at(-1)).to.equal('5 cases: 1 pass, 1 fail, 1 error, 1 skip, 1 xfail in 1.5s — FAILED (2 gating: s#b, e#c)');
     expect(out).to.not.include('\x1b[');
+    // A report of runner contract v1 has no root causes: no section for them.
+    expect(out).to.not.include('ROOT CAUSES');
   });
 
   it('console: colours only when asked (a TTY), and --quiet lists only what did not pass', () => {
@@ -296,5 +300,206 @@ describe('GitHub annotations reporter', () => {
       out += t;
     }).onRunEnd({ ...report, cases: [result('s#a', 'status', 'pass')], gating_failures: [] });
     expect(out).to.equal('');
+  });
+});
+
+/** What a console reporter writes, on a stream of `columns` columns that is no TTY. */
+function consoleSink(columns?: number) {
+  const out = { text: '' };
+  const stream = Object.assign(
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        out.text += chunk.toString();
+        done();
+      },
+    }),
+    { isTTY: false, columns },
+  );
+  return { out, stream };
+}
+
+/** The final output of the console reporter for a report. */
+function finalConsole(r: Report, options: { verbose?: boolean; columns?: number } = {}): string {
+  const { out, stream } = consoleSink(options.columns);
+  new ConsoleReporter({ stream, colour: false, verbose: options.verbose ?? false }).onRunEnd(r);
+  return out.text;
+}
+
+/** The ROOT CAUSES section: from its heading to the blank line after it. */
+function causesSection(text: string): string[] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('ROOT CAUSES'));
+  expect(start, 'a ROOT CAUSES section').to.be.greaterThan(-1);
+  const end = lines.indexOf('', start);
+  return lines.slice(start, end);
+}
+
+/** The case ids listed in the lines of a section (after "outcome: " or on continuation lines). */
+function idsIn(lines: string[]): string[] {
+  return lines.flatMap((l) =>
+    l
+      .replace(/^ +[a-z]+: /, '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+  );
+}
+
+describe('runner contract v2: inconclusive and blocked cases, root causes', () => {
+  const conduwuit = ownPresence404Report();
+  const died = diedMidRunReport();
+  const blockedIds = conduwuit.cases.filter((c) => c.outcome === 'blocked').map((c) => c.id);
+
+  it('the fixtures: one cause of 20 cases and a timeout; a dead server is one cause of every error', () => {
+    expect(conduwuit.causes!.map((c) => [c.id, c.level, c.cases.length])).to.deep.equal([
+      ['c1', 'MUST', 20],
+      ['c2', 'SHOULD', 1],
+    ]);
+    expect(conduwuit.cases.find((c) => c.id === 'idle#relies-1')!.cause).to.equal('c1');
+    expect(conduwuit.cases.find((c) => c.id === 'idle#online-becomes-unavailable')!.cause).to.equal(undefined);
+    expect(died.causes!.map((c) => c.cases.length)).to.deep.equal([25]);
+  });
+
+  it('console: inconclusive and blocked counted apart in the summary line', () => {
+    const out = finalConsole(conduwuit);
+    expect(out.trim().split('\n').at(-1)).to.equal(
+      '24 cases: 2 pass, 4 fail, 1 timeout, 1 inconclusive, 16 blocked in 2s — FAILED (4 gating: status#get-own, status#round-trip, status#status-msg-kept, status#offline-own)',
+    );
+  });
+
+  it('console: under an inconclusive case what was seen and what to change; under a blocked case what failed and what tests it', () => {
+    const out = finalConsole(conduwuit);
+    expect(out).to.include(
+      `  ? inconclusive MUST   idle#online-becomes-unavailable: Title of idle#online-becomes-unavailable (5ms)\n      premise: ${PREMISE.seen}; change: ${PREMISE.change}\n`,
+    );
+    expect(out).to.include(
+      '  ⊘ blocked MUST   idle#relies-1: Title of idle#relies-1 (5ms)\n      blocked: suites/idle.yaml:3:9 failed; tested by status#get-own\n',
+    );
+    // Counted in their area, not as passes.
+    expect(out).to.include('idle (0/7 pass)');
+  });
+
+  it('console: ROOT CAUSES, one line per cause (level, cases, summary) and its cases by outcome under it', () => {
+    const section = causesSection(finalConsole(conduwuit));
+    expect(section.slice(0, 3)).to.deep.equal([
+      'ROOT CAUSES (2 causes of 21 cases)',
+      '  c1 MUST, 20 cases: GET {api}/presence/{me}/status: status: got 404, want 200',
+      '      fail: status#get-own, status#round-trip, status#status-msg-kept, status#offline-own',
+    ]);
+    const c2 = section.findIndex((l) => l.startsWith('  c2 '));
+    expect(section[3]).to.match(/^ {6}blocked: idle#relies-1, idle#relies-2, /);
+    // Several ids to a line, the continuation lines aligned under the first id.
+    expect(c2 - 3).to.be.within(2, 4);
+    for (const line of section.slice(4, c2)) expect(line).to.match(/^ {15}\S/);
+    expect(idsIn(section.slice(3, c2))).to.deep.equal(blockedIds);
+    expect(section.slice(c2)).to.deep.equal(['  c2 SHOULD, 1 case: timeout: no complete response within 30000ms (GET /sync)', '      timeout: sync#long-poll']);
+    for (const line of section) expect(line.length).to.be.at.most(119);
+    // Also with --verbose, and before the warnings, the coverage and the summary line.
+    const verbose = finalConsole(conduwuit, { verbose: true });
+    expect(causesSection(verbose)).to.deep.equal(section);
+  });
+
+  it('console: a server that died mid-run is one cause, its cases listed compactly', () => {
+    const section = causesSection(finalConsole(died, { columns: 80 }));
+    expect(section.filter((l) => /^ {2}c\d+ /.test(l))).to.deep.equal([
+      '  c1 MUST, 25 cases: connect ECONNREFUSED 127.0.0.1:8448 (PUT /_matrix/client/v3/presence/@user/status)',
+    ]);
+    expect(section[0]).to.equal('ROOT CAUSES (1 cause of 25 cases)');
+    expect(section[2]).to.match(/^ {6}error: status#after-death-1, idle#after-death-2,/);
+    expect(idsIn(section.slice(2))).to.deep.equal(died.cases.filter((c) => c.outcome === 'error').map((c) => c.id));
+    for (const line of section.slice(2)) expect(line.length).to.be.at.most(79);
+    expect(section.length).to.be.lessThan(12);
+  });
+
+  it('console, while the run goes: the mark and the line under an inconclusive or blocked case, on a TTY or not', () => {
+    const inconclusive = conduwuit.cases.find((c) => c.outcome === 'inconclusive')!;
+    const blocked = conduwuit.cases.find((c) => c.id === 'idle#relies-1')!;
+    const { out, stream } = consoleSink();
+    const reporter = new ConsoleReporter({ stream, colour: false });
+    reporter.onRunStart({ ...conduwuit, planned: 2 });
+    reporter.onCaseEnd(inconclusive);
+    reporter.onCaseEnd(blocked);
+    expect(out.text.split('\n').slice(1)).to.deep.equal([
+      '[1/2] ? inconclusive MUST   idle#online-becomes-unavailable (5ms)',
+      `      premise: ${PREMISE.seen}; change: ${PREMISE.change}`,
+      '[2/2] ⊘ blocked MUST   idle#relies-1 (5ms)',
+      '      blocked: suites/idle.yaml:3:9 failed; tested by status#get-own',
+      '',
+    ]);
+    const tty = consoleSink();
+    const live = new ConsoleReporter({ stream: Object.assign(tty.stream, { isTTY: true }), colour: true, refreshMs: 60_000 });
+    live.onRunStart({ ...conduwuit, planned: 2 });
+    live.onCaseEnd(inconclusive);
+    live.onCaseEnd(blocked);
+    live.onRunEnd(conduwuit);
+    expect(tty.out.text).to.include('\x1b[35m? inconclusive\x1b[39m MUST   idle#online-becomes-unavailable (5ms)\n      premise: ');
+    expect(tty.out.text).to.include(
+      '\x1b[33m⊘ blocked\x1b[39m MUST   idle#relies-1 (5ms)\n      blocked: suites/idle.yaml:3:9 failed; tested by status#get-own\n',
+    );
+  });
+
+  it('JUnit: blocked and inconclusive cases are skipped with what to change or what tests them; failures start with their cause', () => {
+    const xml = toJUnitXml(conduwuit);
+    expect(xml).to.include('<testsuites name="matrix-presence-conformance against mock" tests="24" failures="4" errors="1" skipped="17"');
+    expect(xml).to.include('<testsuite name="idle" tests="7" failures="0" errors="0" skipped="7"');
+    expect(xml).to.include(`<skipped message="inconclusive: ${PREMISE.seen}; change: ${PREMISE.change}"/>`);
+    expect(xml).to.include('<skipped message="blocked: suites/idle.yaml:3:9 failed; tested by status#get-own"/>');
+    expect(xml).to.include(
+      '<failure type="MUST fail" message="[c1] GET {api}/presence/{me}/status: status: got 404, want 200">suites/status.yaml:10:9: status: got 404, want 200</failure>',
+    );
+    expect(xml).to.include('<error type="timeout" message="[c2] timeout: no complete response within 30000ms (GET /sync)">');
+    // Each suite lists the causes of its cases.
+    expect(xml).to.include(
+      '<testsuite name="sync" tests="7" failures="0" errors="1" skipped="6" time="0.035">\n    <properties>\n      <property name="cause c1" value="MUST, 20 cases: GET {api}/presence/{me}/status: status: got 404, want 200"/>\n      <property name="cause c2" value="SHOULD, 1 case: timeout: no complete response within 30000ms (GET /sync)"/>\n    </properties>\n    <testcase ',
+    );
+    expect(xml).to.include('<testsuite name="auth" tests="1" failures="0" errors="0" skipped="0" time="0.005">\n    <testcase ');
+    expect(toJUnitXml(report)).to.not.include('<properties>');
+  });
+
+  it('GitHub: one annotation per root cause, at the decisive check of its first failing case; inconclusive cases as notices', () => {
+    const blocked = blockedIds.join(', ');
+    expect(toAnnotations(conduwuit)).to.deep.equal([
+      `::error file=suites/status.yaml,line=10,col=9,title=MUST c1%3A GET {api}/presence/{me}/status%3A status%3A got 404%2C want 200 (20 cases)::fail: status#get-own, status#round-trip, status#status-msg-kept, status#offline-own%0Ablocked: ${blocked}`,
+      '::warning file=suites/sync.yaml,line=1,col=5,title=SHOULD c2%3A timeout%3A no complete response within 30000ms (GET /sync) (1 case)::timeout: sync#long-poll',
+      `::notice file=suites/idle.yaml,line=52,col=11,title=MUST idle#online-becomes-unavailable (inconclusive)::premise: ${PREMISE.seen}; change: ${PREMISE.change}`,
+    ]);
+    const dead = toAnnotations(died);
+    expect(dead).to.have.length(1);
+    expect(dead[0]).to.match(
+      /^::error file=suites\/status\.yaml,line=1,col=5,title=MUST c1%3A connect ECONNREFUSED .* \(25 cases\)::error: status#after-death-1, /,
+    );
+  });
+
+  it('GitHub: a cause whose cases were only blocked is a notice; one of expected failures only, none', () => {
+    const onlyBlocked = { ...conduwuit, cases: conduwuit.cases.filter((c) => c.outcome === 'blocked'), gating_failures: [] };
+    const causes = [{ ...conduwuit.causes![0]!, cases: blockedIds.map((id) => ({ id, outcome: 'blocked' as const })) }];
+    expect(toAnnotations({ ...onlyBlocked, causes })[0]).to.match(/^::notice file=suites\/idle\.yaml,line=3,col=9,title=MUST c1%3A /);
+    const xfail = [{ ...causes[0]!, cases: [{ id: 'idle#relies-1', outcome: 'xfail' as const }] }];
+    expect(toAnnotations({ ...onlyBlocked, causes: xfail, cases: [] })).to.deep.equal([]);
+  });
+
+  it('HTML: the new outcomes counted in the header, a root causes table before the clauses, premise and blocked_by in the cases', () => {
+    const html = toHtml(conduwuit);
+    expect(html).to.match(/<span class="b" style="background:#8250df">1 inconclusive<\/span> <span class="b" style="background:#1b7c83">16 blocked<\/span>/);
+    expect(html.indexOf('<h2 id="root-causes">Root causes</h2>')).to.be.greaterThan(0).and.lessThan(html.indexOf('<h2>Clauses</h2>'));
+    const row =
+      /<tr id="cause-c1" data-kind="cause"[^>]*data-level="must"><td><code>c1<\/code><\/td><td class="gotwant">GET \{api\}\/presence\/\{me\}\/status: status: got 404, want 200<\/td><td>MUST<\/td><td>(.*?)<\/td><\/tr>/.exec(
+        html,
+      );
+    expect(row, 'the row of c1').to.not.equal(null);
+    const links = [...row![1]!.matchAll(/href="#(case-[^"]+)"/g)].map((m) => m[1]);
+    expect(links).to.have.length(20);
+    for (const link of links) expect(html).to.include(`<tr id="${link}" data-kind="case"`);
+    expect(row![1]).to.include('20 cases:');
+    expect(html).to.include('<tr id="cause-c2" data-kind="cause"');
+    expect(html).to.include(`<p class="note">premise (<code>${PREMISE.at}</code>): ${PREMISE.seen}<br><strong>change:</strong> ${PREMISE.change}</p>`);
+    expect(html).to.include(
+      '<p class="note">blocked: <code>suites/idle.yaml:3:9</code> failed; tested by <a href="#case-status-get-own"><code>status#get-own</code></a></p>',
+    );
+    expect(html).to.match(/<tr id="case-idle-relies-1" data-kind="case"[^>]*data-outcome="blocked not-passed"/);
+    expect(html).to.include('<a class="small" href="#cause-c1" title="GET {api}/presence/{me}/status: status: got 404, want 200">(cause c1)</a>');
+    expect(html).to.include('<option value="inconclusive">inconclusive</option><option value="blocked">blocked</option>');
+    // A report of runner contract v1 has no root causes.
+    expect(toHtml(report)).to.not.include('Root causes');
   });
 });

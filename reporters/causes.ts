@@ -1,0 +1,56 @@
+// What every reporter says the same way about the outcomes of runner contract v2: the line of an
+// inconclusive case (the premise seen broken, what to change), the line of a blocked case (the request
+// it relied on, the case that tests it), and the root causes the runner attached (Report.causes).
+// Reporters only read the causes: a report of contract v1 has none, and is rendered as before.
+import type { CaseResult, Outcome, PremiseBreak, Report, RootCause, Summary } from '../project/report.js';
+
+/** A summary's count of an outcome: reports of runner contract v1 have no inconclusive and blocked counts. */
+export function countOf(summary: Partial<Summary>, outcome: Outcome): number {
+  return summary[outcome] ?? 0;
+}
+
+/** "premise: <seen>; change: <change>", under an inconclusive case. */
+export function premiseText(premise: PremiseBreak): string {
+  return `premise: ${premise.seen}; change: ${premise.change}`;
+}
+
+/** "blocked: <at> failed; tested by <case>", under a blocked case. */
+export function blockedText(blockedBy: NonNullable<CaseResult['blocked_by']>): string {
+  return `blocked: ${blockedBy.at} failed; tested by ${blockedBy.tested_by}`;
+}
+
+/** The first line of a text: a summary or a message is shown on one line. */
+export function firstLine(text: string): string {
+  return text.split('\n')[0]!;
+}
+
+/** The report's root causes (none in a report of runner contract v1). */
+export function causesOf(report: Pick<Report, 'causes'>): RootCause[] {
+  return report.causes ?? [];
+}
+
+/** Each case's cause, by case id: the causes' case lists decide, a case's own `cause` field otherwise. */
+export function causeByCase(report: Pick<Report, 'causes' | 'cases'>): Map<string, RootCause> {
+  const causes = causesOf(report);
+  const byId = new Map(causes.map((c) => [c.id, c]));
+  const byCase = new Map<string, RootCause>();
+  for (const cause of causes) for (const c of cause.cases) byCase.set(c.id, cause);
+  for (const r of report.cases) {
+    const cause = r.cause === undefined ? undefined : byId.get(r.cause);
+    if (cause && !byCase.has(r.id)) byCase.set(r.id, cause);
+  }
+  return byCase;
+}
+
+/** The order a cause's cases are listed in, by outcome: what failed first, what was blocked by it last. */
+const CAUSE_OUTCOMES: Outcome[] = ['fail', 'error', 'timeout', 'xfail', 'blocked', 'xpass', 'inconclusive', 'pass', 'skip'];
+
+/** A cause's case ids by outcome, in that order (report order within an outcome). */
+export function casesByOutcome(cause: RootCause): [Outcome, string[]][] {
+  return CAUSE_OUTCOMES.map((o) => [o, cause.cases.filter((c) => c.outcome === o).map((c) => c.id)] as [Outcome, string[]]).filter(([, ids]) => ids.length > 0);
+}
+
+/** "1 case", "20 cases". */
+export function casesCount(n: number): string {
+  return `${n} case${n === 1 ? '' : 's'}`;
+}
