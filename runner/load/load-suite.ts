@@ -8,7 +8,7 @@ import { assertFormat } from './format-schemas.js';
 import { ConfigError } from '../../project/errors.js';
 import { capturedNames, checkDuration, type DurationSpec } from './durations.js';
 import type { SpecVersion } from '../../project/spec-versions.js';
-import type { Capability } from './load-target.js';
+import { DEFAULT_TIMERS, type Capability } from './load-target.js';
 import { templateNames } from './templates.js';
 import type {
   ExpectSpec,
@@ -127,6 +127,7 @@ function toValueMatcher(raw: RawMatcher, pointer: string, source: YamlSource, pr
   if (raw.absent && Object.keys(raw).some((k) => !['absent', 'path', 'header', 'level'].includes(k))) {
     problems.add(pointer, '`absent` cannot be combined with conditions on the value');
   }
+  checkPremise(raw.premise, `${pointer}/premise`, problems);
   if (raw.header !== undefined && site !== 'response') {
     problems.add(`${pointer}/header`, "a header matcher applies to a response: use it in an expect's body list");
   }
@@ -243,7 +244,20 @@ function toRequestStep(raw: RawRequestStep | RawSyncTrigger, pointer: string, so
       scope.captured.add(name);
     }
   }
+  checkPremise((raw as StepRole).premise, `${pointer}/premise`, problems);
   return { kind: 'request', at: source.where(p), request: r, expect, capture, ...stepRole(raw as StepRole) };
+}
+
+/**
+ * A premise names what to change when it breaks: a timer of the profile, or words. One word that is not
+ * a timer is a typo of one (the report would tell the user to set a value that does not exist).
+ */
+function checkPremise(premise: string | undefined, pointer: string, problems: Problems): void {
+  if (premise === undefined || !/^[a-z][a-z_]*$/.test(premise) || premise in DEFAULT_TIMERS) return;
+  problems.add(
+    pointer,
+    `premise "${premise}" is not a timer of the profile (${Object.keys(DEFAULT_TIMERS).join(', ')}); name one, or say in words what to change`,
+  );
 }
 
 function stepRole(raw: { relies_on?: string; premise?: string }): StepRole {
@@ -274,6 +288,8 @@ function toStep(raw: RawStep, pointer: string, source: YamlSource, scope: Scope,
     checkDurationAt(s.deadline, `${p}/deadline`, problems, scope);
     checkDurationAt(s.poll_timeout, `${p}/poll_timeout`, problems, scope);
     checkDurationAt(s.within, `${p}/within`, problems, scope);
+    checkPremise(s.premise, `${p}/premise`, problems);
+    checkPremise(s.ends_when?.premise, `${p}/ends_when/premise`, problems);
     if (s.ends_when !== undefined && !s.absent) problems.add(`${p}/ends_when`, 'ends_when ends an absent watch: use it with absent: true');
     // The trigger is sent before this step's own captures exist: parse it in the scope so far.
     let trigger: SyncTrigger | undefined;

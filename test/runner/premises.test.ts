@@ -157,6 +157,14 @@ ${PUT_ONLINE}      - request:
       );
     });
 
+    it('refuses a one-word premise that is not a timer of the profile, and takes words as they are', () => {
+      const premised = (premise: string) =>
+        `  - id: p\n    title: P\n    level: MUST\n    clauses: [x]\n    actors: [alice]\n    steps:\n      - request: { as: alice, method: GET, path: "/x" }\n        expect: { body: [ { path: presence, equals: online, premise: ${premise} } ] }\n`;
+      expect(() => suiteOf(premised('idle_timout'))).to.throw(/premises\.yaml:11:61: premise "idle_timout" is not a timer of the profile/);
+      expect(suiteOf(premised('idle_timeout'))[0]!.cases).to.have.length(1);
+      expect(suiteOf(premised('"the flag was never set"'))[0]!.cases).to.have.length(1);
+    });
+
     it('accepts a relied-on case of a suite file that is not loaded (a run of one file)', async () => {
       writeFileSync(join(dir, 't.yaml'), relying('status#round-trip-online'));
       const suites = await loadSuites([dir]);
