@@ -41,18 +41,17 @@ async function runSteps(run: CaseRun): Promise<void> {
 }
 
 /**
- * Why the step failed, when it is not the judgement the case exists for: a premise seen broken (the
- * case is inconclusive) wins over a request it relies on (blocked), which wins over a failure.
+ * Why the step failed, when it is not the judgement the case exists for: a refused request the case
+ * relies on (blocked: nothing after it, premises included, could be read) wins over a premise seen
+ * broken (inconclusive), which wins over a failure.
  */
 function judgeFailedStep(step: Step, failed: Check[], run: CaseRun): void {
-  const premise = failed.find((ch) => ch.role === 'premise');
-  if (premise !== undefined) {
-    run.premiseBroken = premiseBreak(step, premise, run);
-    return;
-  }
   if (failed.some((ch) => ch.role === 'setup') && (step.kind === 'request' || step.kind === 'sync_until') && step.relies_on !== undefined) {
     run.blockedBy = { at: step.at, tested_by: step.relies_on };
+    return;
   }
+  const premise = failed.find((ch) => ch.role === 'premise');
+  if (premise !== undefined) run.premiseBroken = premiseBreak(step, premise, run);
 }
 
 /** The premise a check states: its step's, or that of the matcher it comes from (found by place). */
@@ -124,12 +123,12 @@ export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResul
     if (result === 'timeout') {
       outcome = 'timeout';
       message = `the case did not finish within ${formatDuration(limit)}`;
-    } else if (run.premiseBroken !== undefined) {
-      outcome = 'inconclusive';
-      message = `premise not met: ${run.premiseBroken.seen}`;
     } else if (run.blockedBy !== undefined) {
       outcome = 'blocked';
       message = `blocked: ${checks.find((ch) => isFailure(ch) && ch.role === 'setup')?.message ?? run.blockedBy.at}; tested by ${run.blockedBy.tested_by}`;
+    } else if (run.premiseBroken !== undefined) {
+      outcome = 'inconclusive';
+      message = `premise not met: ${run.premiseBroken.seen}`;
     } else {
       const failed = checks.filter(isFailure);
       outcome = failed.length > 0 ? 'fail' : 'pass';
