@@ -61,8 +61,11 @@ function keyOf(result: CaseResult): Keyed {
     };
   }
   const request = check.request ?? '';
-  const key = [request, generalize(check.path), generalize(check.expected), actualKey(check)].join('\u0000');
-  const what = withoutIds(check.message);
+  // A value that is missing is the defect whatever each case wanted it to be (a server that drops
+  // status_msg): what was wanted stays out of the key then.
+  const missing = check.actual === undefined && check.path !== 'status';
+  const key = [request, generalize(check.path), missing ? 'missing' : generalize(check.expected), actualKey(check)].join('\u0000');
+  const what = missing ? `${withoutIds(check.path)}: got nothing` : withoutIds(check.message);
   return { key, summary: request === '' ? what : `${request}: ${what}`, check };
 }
 

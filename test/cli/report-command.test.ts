@@ -153,7 +153,10 @@ describe('report command', function () {
     const console = await cli(['report', 'render', saved, '--quiet']);
     expect(console.stdout).to.match(/FAILED \(\d+ gating: /);
     const annotations = await cli(['report', 'render', saved, '--github-annotations']);
-    expect(annotations.stdout).to.match(/^::error file=suites\/status\.yaml,line=\d+,col=\d+,title=MUST status#/m);
+    // One annotation per root cause: the status_msg the fault drops, at the first case that shows it.
+    expect(annotations.stdout).to.match(
+      /^::error file=suites\/\w+\.yaml,line=\d+,col=\d+,title=MUST c1%3A GET {api}\/presence\/{me}\/status%3A status_msg%3A got nothing \(\d+ cases\)::fail: /m,
+    );
     expect(annotations.stdout).to.match(/^::notice file=suites\/errors\.yaml,line=\d+,col=\d+,title=INFO errors#/m);
   });
 

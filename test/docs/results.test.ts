@@ -44,7 +44,7 @@ function savedRun(file: string): { counts: string; total: number; exitCode: numb
     summary: Record<string, number>;
     exit_code: number;
   };
-  const text = (['pass', 'fail', 'error', 'timeout', 'skip', 'xfail', 'xpass', 'blocked', 'inconclusive'] as const)
+  const text = (['pass', 'fail', 'error', 'timeout', 'skip', 'xfail', 'xpass', 'inconclusive', 'blocked'] as const)
     .filter((outcome) => (summary[outcome] ?? 0) > 0)
     .map((outcome) => `${summary[outcome]} ${outcome}`)
     .join(', ');

@@ -62,6 +62,23 @@ describe('root causes', () => {
     expect([...causeOf.keys()]).to.deep.equal(['s#direct', 's#relying', 's#other-status']);
   });
 
+  it('groups a value that is missing as one cause, whatever each case wanted it to be', () => {
+    const dropped = (id: string, want: string) =>
+      result(id, {
+        checks: [
+          check({
+            request: OWN_GET,
+            path: 'status_msg',
+            expected: JSON.stringify(want),
+            actual: undefined,
+            message: `suites/a.yaml:2:2: status_msg: got nothing, want "${want}"`,
+          }),
+        ],
+      });
+    const { causes } = rootCauses([dropped('s#a', 'here'), dropped('s#b', 'away')]);
+    expect(causes.map((c) => [c.summary, c.cases.length])).to.deep.equal([[`${OWN_GET}: status_msg: got nothing`, 2]]);
+  });
+
   it('reads a server that died mid-run as one cause, and a request of another user as another', () => {
     const died = Array.from({ length: 30 }, (_, i) =>
       result(`s#c${i}`, {

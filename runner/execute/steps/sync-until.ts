@@ -12,7 +12,7 @@ import { isFailure } from '../../../project/report.js';
 import { evaluatePathMatchers, makeCheck, show, type MatchContext } from '../../judge/matchers.js';
 import { lookup } from '../../judge/json-path.js';
 import { formatDuration } from '../../../project/format-duration.js';
-import { TRIGGER_AFTER_DEFAULT, type SyncUntilStep } from '../../load/suite-types.js';
+import { TRIGGER_AFTER_DEFAULT, type PathMatcher, type SyncUntilStep } from '../../load/suite-types.js';
 import type { Actor } from '../../provision/provision.js';
 import { CaseError } from '../../http/case-error.js';
 import { located } from '../located.js';
@@ -257,7 +257,7 @@ async function syncUntil(step: SyncUntilStep, actor: Actor, plan: SyncPlan, run:
     const last = tally.seen[tally.seen.length - 1];
     const summary = makeCheck({
       path: label,
-      expected: `an m.presence event matching ${step.match.length} matcher(s) within ${deadline}${since}`,
+      expected: `an m.presence event with ${describeMatchers(step.match)} within ${deadline}${since}`,
       actual: last === undefined ? undefined : tally.seen.slice(-3).map((e) => (e as { content?: unknown }).content),
       passed: false,
       level,
@@ -274,7 +274,7 @@ async function syncUntil(step: SyncUntilStep, actor: Actor, plan: SyncPlan, run:
     const passed = tally.matched === 0;
     const check = makeCheck({
       path: label,
-      expected: `no matching m.presence event within ${deadline}${since}`,
+      expected: `no m.presence event${step.match.length > 0 ? ` with ${describeMatchers(step.match)}` : ''} within ${deadline}${since}${step.ends_when ? ', until one ends the watch' : ''}`,
       actual: passed ? undefined : (tally.firstMatch as { content?: unknown }).content,
       passed,
       level,
@@ -301,13 +301,32 @@ async function syncUntil(step: SyncUntilStep, actor: Actor, plan: SyncPlan, run:
   const passed = tally.matched === step.count;
   const check = makeCheck({
     path: label,
-    expected: `exactly ${step.count} matching m.presence event(s) within ${deadline}${since}`,
+    expected: `exactly ${step.count} m.presence event(s) with ${describeMatchers(step.match)} within ${deadline}${since}`,
     actual: tally.matched,
     passed,
     level,
     at: step.at,
   });
   return { checks: [check], event: tally.firstMatch };
+}
+
+/**
+ * What a step's matchers ask of an event, in a few words ("presence = \"online\", status_msg present"),
+ * so that two steps waiting for different things never read as one root cause.
+ */
+export function describeMatchers(matchers: PathMatcher[]): string {
+  if (matchers.length === 0) return 'any content';
+  return matchers
+    .filter((m) => m.level !== 'INFO')
+    .map((m) => {
+      const path = (m.path ?? m.header ?? '').replace(/^content\./, '');
+      if (m.any_of) return `one of ${m.any_of.length} alternatives`;
+      if ('equals' in m) return `${path} = ${JSON.stringify(m.equals)}`;
+      if (m.one_of) return `${path} in ${JSON.stringify(m.one_of)}`;
+      if (m.absent) return `no ${path}`;
+      return `${path} checked`;
+    })
+    .join(', ');
 }
 
 /** What the step is doing, in a few words: "waiting for unavailable from alice (seen by bob)". */
