@@ -40,6 +40,7 @@ describe('profile init against the reference mock', function () {
       const report = await probeServer({ homeserver: mock.url });
       expect(claimed(report)).to.deep.equal([
         'currently_active',
+        'currently_active_flip',
         'free_for_chat',
         'idle_timeout',
         'message_activity',
@@ -71,7 +72,7 @@ describe('profile init against the reference mock', function () {
       expect(text).to.match(/^# Target profile for http:\/\/127\.0\.0\.1:\d+, written by `matrix-presence-conformance profile init`/);
       expect(text).to.include('  - presence_list\n');
       const profile = await loadTargetProfile(await profileFile(text));
-      expect(profile.capabilities).to.have.length(11);
+      expect(profile.capabilities).to.have.length(12);
       // The mock applies writes at once and keeps milliseconds.
       expect(profile.timers.visibility_deadline).to.equal(500);
       expect(profile.timers.last_active_precision, report.lastActivePrecision?.why).to.be.at.most(50);
@@ -93,7 +94,9 @@ describe('profile init against the reference mock', function () {
       expect(conclusion(report, 'last_active_granularity')).to.match(
         /^not seen: GET said currently_active false between [\d.]+m?s and [\d.]+m?s after PUT online, but no m\.presence announced it to a co-member's \/sync/,
       );
-      expect(claimed(report)).to.not.include('currently_active');
+      // The flag is there (GET says true after PUT online); the flip the cases wait for is not.
+      expect(claimed(report)).to.include('currently_active');
+      expect(claimed(report)).to.not.include('currently_active_flip');
       expect(claimed(report)).to.include('idle_timeout');
       expect(report.capabilities.find((f) => f.capability === 'idle_timeout')!.conclusion).to.match(/became unavailable in a co-member's \/sync between/);
     });
@@ -148,7 +151,7 @@ describe('profile init against the reference mock', function () {
       expect(conclusion(report, 'presence')).to.match(/^off: right after PUT online, GET of @\S+'s own presence answered 200 \{"presence":"offline"\}$/);
       expect(claimed(report)).to.deep.equal([]);
       expect(conclusion(report, 'capabilities')).to.equal(
-        'not claimed, not probed (presence is off): currently_active, idle_timeout, sync_online_timeout, rate_limit, message_activity, profile_propagation, presence_filter, query_string_token, r0_paths, free_for_chat, presence_list',
+        'not claimed, not probed (presence is off): currently_active, currently_active_flip, idle_timeout, sync_online_timeout, rate_limit, message_activity, profile_propagation, presence_filter, query_string_token, r0_paths, free_for_chat, presence_list',
       );
       const { text } = writeProfile(report);
       expect(text).to.match(/# PRESENCE IS OFF on this server: right after PUT online/);

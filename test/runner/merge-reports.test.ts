@@ -18,7 +18,7 @@ describe('report merge', () => {
       ]),
     );
     expect(merged.cases.map((c) => c.id)).to.deep.equal(['a#x', 'a#y', 'b#w', 'b#z']);
-    expect(merged.summary).to.deep.equal({ total: 4, pass: 1, fail: 1, error: 1, skip: 0, xfail: 0, xpass: 1, timeout: 0 });
+    expect(merged.summary).to.deep.equal({ total: 4, pass: 1, fail: 1, error: 1, skip: 0, xfail: 0, xpass: 1, timeout: 0, inconclusive: 0, blocked: 0 });
     // An error of a MUST case and any xpass gate; a SHOULD failure does not without --strict.
     expect(merged.gating_failures).to.deep.equal(['a#y', 'b#w']);
     expect(merged.exit_code).to.equal(1);
