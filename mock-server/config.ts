@@ -62,7 +62,8 @@ export const DEFAULT_CONFIG: MockConfig = {
   },
   rate_limit: { enabled: true, per_second: 0.1, burst: 1 },
   legacy: { free_for_chat: false, presence_list: false },
-  limits: { max_body_bytes: 65_536, max_sync_timeout: 60_000 },
+  // Synapse's limit (app/_base.py max_request_body_size: 200 PDUs of 64 KiB), so a 64 KiB status_msg fits.
+  limits: { max_body_bytes: 13_107_200, max_sync_timeout: 60_000 },
   faults: [],
   variants: [],
   variant_options: {},

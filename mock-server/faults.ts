@@ -113,6 +113,24 @@ export const FAULTS = {
     breaks: 'profile change updates member events (early spec)',
   },
   'presence-list-drop-ignored': { description: 'POST /presence/list ignores `drop`.', breaks: 'early presence list drop' },
+  'status-msg-non-ascii-mangled': {
+    description: "status_msg is stored as its UTF-8 bytes read as Latin-1: every character outside ASCII comes back as two to four others ('é' as 'Ã©').",
+    breaks: 'status_msg returned as set (any Unicode text)',
+  },
+  'status-msg-markup-escaped': {
+    description: 'status_msg is HTML-escaped when stored: < > & " \' come back as &lt; &gt; &amp; &quot; &#39;.',
+    breaks: 'status_msg returned as set (markup characters are text)',
+  },
+  'status-msg-trimmed': { description: 'status_msg loses its leading and trailing whitespace.', breaks: 'status_msg returned as set (whitespace at the ends)' },
+  'status-msg-normalised': {
+    description: 'status_msg is stored in Unicode normalisation form C: decomposed characters are composed, combining marks reordered.',
+    breaks: 'status_msg returned as set (code point for code point)',
+  },
+  'status-msg-truncated': { description: 'status_msg is cut after its first 512 code points.', breaks: 'status_msg returned as set (no length limit)' },
+  'long-status-msg-500': {
+    description: 'PUT with a status_msg of more than 32 768 code points answers 500 M_UNKNOWN.',
+    breaks: 'a long status_msg is stored or refused with a 4xx, never a server error',
+  },
   // Real deviations of other servers, switched on by the personalities (fixtures/targets/*-like.yaml).
   'no-state-empty-presence': {
     description: 'GET of a user with no presence state answers 200 with presence "" and status_msg "" (Dendrite).',

@@ -16,7 +16,7 @@
 // `from` names the real server that behaves so and the source file where it does: Dendrite
 // (element-hq/dendrite at 08cac1cc; file:line references are to v0.13.8, the release `npm run dendrite`
 // measures), conduwuit (girlbossceo/conduwuit at d8311a5f) and tuwunel
-// (matrix-construct/tuwunel at tag v1.9.0, 5b366914).
+// (matrix-construct/tuwunel at tag v1.9.0, 5b366914) and ToM-server (linagora/ToM-server at d3202da0).
 import { SwitchSet, isNameIn, namesOf } from './switch-set.js';
 
 /** The parameters of the variants that take one (mock configuration `variant_options`). */
@@ -200,6 +200,13 @@ export const VARIANTS = {
     description: 'Unknown keys in a PUT body are ignored instead of refused.',
     allows: 'the request body is "type: object" with presence and status_msg (presence.yaml:43-60), its properties not closed',
     from: 'Dendrite clientapi/httputil/httputil.go (UnmarshalJSON ignores unknown fields); conduwuit (ruwuma set_presence Request accepts unknown fields); tuwunel (its ruma fork, taken to be as ruwuma: not re-read)',
+  },
+  'status-msg-length-limit': {
+    description: 'A PUT whose status_msg is longer than 2048 characters is refused with 400 M_INVALID_PARAM and changes nothing.',
+    allows:
+      'status_msg is "type: string", "The status message to attach to this state." (presence.yaml:56-58), with no length given, and PUT documents no refusal (presence.yaml:63-78): how long a message a server keeps is not said, and one it will not keep can be refused',
+    from: "ToM-server packages/matrix-client-server/src/presence/putStatus.ts (a status_msg that fails /^.{0,2048}$/ is 400 errMsg('invalidParam', 'Status message is too long'); that the pattern's . also refuses every line break is a deviation, not modelled)",
+    excludes: ['long-status-msg-500'],
   },
   'currently-active-by-recency': {
     description:

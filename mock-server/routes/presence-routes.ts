@@ -95,6 +95,10 @@ function putStatus(ctx: Context): unknown {
   if (statusMsg === '' && hs.faults.has('empty-status-msg-refused')) throw new MatrixError(ERRORS.BAD_JSON, 'status_msg must not be empty.');
   const clientLastActive = hs.faults.has('client-last-active-honoured') ? body.last_active_ago : undefined;
   if (statusMsg !== undefined && typeof statusMsg !== 'string' && !lax) throw new MatrixError(ERRORS.BAD_JSON, 'status_msg must be a string.');
+  // status-msg-length-limit (ToM-server putStatus.ts): a status_msg over 2048 characters is refused.
+  if (typeof statusMsg === 'string' && statusMsg.length > STATUS_MSG_LIMIT && hs.variants.has('status-msg-length-limit')) {
+    throw new MatrixError(ERRORS.INVALID_PARAM, 'Status message is too long.');
+  }
   if (!lax && !hs.variants.has('lenient-put-keys')) refuseUnknownKeys(body, clientLastActive !== undefined);
   if (!isValidPresence(ctx, String(presence)) && !hs.faults.has('invalid-presence-accepted')) {
     throw new MatrixError(
@@ -114,13 +118,14 @@ function putStatus(ctx: Context): unknown {
       throw new MatrixError(spec, undefined, extra, { 'Retry-After': String(Math.ceil(decision.retryAfterMs / 1000)) });
     }
   }
+  if (typeof statusMsg === 'string' && hs.faults.has('long-status-msg-500') && codePointCount(statusMsg) > 32_768) throw new MatrixError(ERRORS.UNKNOWN);
   // Synapse: with presence disabled the PUT is accepted and does nothing.
   if (hs.config.presence.enabled) {
     const value = typeof presence === 'string' ? presence : String(presence);
     hs.setPresence(
       userId,
       value as PresenceValue,
-      typeof statusMsg === 'string' ? mangled(hs, statusMsg) : undefined,
+      typeof statusMsg === 'string' ? asStored(hs, statusMsg) : undefined,
       typeof clientLastActive === 'number' ? clientLastActive : undefined,
     );
   }
@@ -143,10 +148,40 @@ function refuseUnknownKeys(body: Record<string, unknown>, lastActiveRead: boolea
   }
 }
 
-/** The status_msg as stored: the status-msg-whitespace-mangled fault does to it what Dendrite's NATS
- * headers do (line breaks become spaces, the ends are trimmed). */
-function mangled(hs: Context['hs'], statusMsg: string): string {
-  return hs.faults.has('status-msg-whitespace-mangled') ? statusMsg.replace(/[\r\n]/g, ' ').trim() : statusMsg;
+/** The longest status_msg the status-msg-length-limit variant stores, in UTF-16 code units (ToM-server's
+ * /^.{0,2048}$/). */
+const STATUS_MSG_LIMIT = 2048;
+
+const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * The status_msg as stored: the string the PUT gave, unless a status text fault rewrites it.
+ * status-msg-whitespace-mangled does what Dendrite's NATS headers do (line breaks become spaces, the ends
+ * are trimmed); the others are the usual ways text is damaged on its way into a database.
+ */
+function asStored(hs: Context['hs'], statusMsg: string): string {
+  const { faults } = hs;
+  let text = statusMsg;
+  if (faults.has('status-msg-whitespace-mangled')) text = text.replace(/[\r\n]/g, ' ').trim();
+  if (faults.has('status-msg-trimmed')) text = text.trim();
+  if (faults.has('status-msg-normalised')) text = text.normalize('NFC');
+  if (faults.has('status-msg-markup-escaped')) text = text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
+  if (faults.has('status-msg-non-ascii-mangled')) text = Buffer.from(text, 'utf8').toString('latin1');
+  if (faults.has('status-msg-truncated')) text = firstCodePoints(text, 512);
+  return text;
+}
+
+function codePointCount(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i += text.codePointAt(i)! > 0xffff ? 2 : 1) count += 1;
+  return count;
+}
+
+/** The first `n` code points of `text` (a surrogate pair is never split). */
+function firstCodePoints(text: string, n: number): string {
+  let end = 0;
+  for (let count = 0; end < text.length && count < n; count += 1) end += text.codePointAt(end)! > 0xffff ? 2 : 1;
+  return text.slice(0, end);
 }
 
 // The early spec: GET returns the list with each user's presence; POST {invite, drop} maintains it. An

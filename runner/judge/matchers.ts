@@ -80,7 +80,8 @@ export function evaluateMatcher(matcher: ValueMatcher, pathLabel: string, found:
   if (matcher.present) add('present', found);
   if ('equals' in matcher) {
     const want = safeRender(ctx, matcher.equals);
-    guarded(show(want), () => isDeepStrictEqual(value, want));
+    const parting = typeof value === 'string' && typeof want === 'string' ? whereStringsPart(value, want) : undefined;
+    guarded(parting === undefined ? show(want) : `${show(want)} (${parting})`, () => isDeepStrictEqual(value, want));
   }
   if (matcher.one_of !== undefined) {
     const options = matcher.one_of.map((o) => safeRender(ctx, o));
@@ -108,6 +109,31 @@ export function evaluateMatcher(matcher: ValueMatcher, pathLabel: string, found:
     guarded(description, () => bound !== undefined && typeof value === 'number' && compare(value, bound));
   }
   return checks;
+}
+
+const SHOWN_CODE_POINTS = 4;
+
+function codePointsFrom(points: string[], start: number): string {
+  const shown = points.slice(start, start + SHOWN_CODE_POINTS).map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+  if (shown.length === 0) return 'the end';
+  return points.length > start + SHOWN_CODE_POINTS ? `${shown.join(' ')} ...` : shown.join(' ');
+}
+
+/**
+ * Where two different strings part, in code points, when got/want alone would not show it: a string
+ * shown cut short (a long message truncated at its end), or one with characters outside printable ASCII
+ * (a composed "é" and "e" + U+0301 print alike). Undefined when the strings are equal or the difference
+ * is plain to see.
+ */
+export function whereStringsPart(got: string, want: string): string | undefined {
+  if (got === want) return undefined;
+  const plain = (s: string) => JSON.stringify(s).length <= 200 && !/[\u007f-\uffff]/.test(s);
+  if (plain(got) && plain(want)) return undefined;
+  const a = Array.from(got);
+  const b = Array.from(want);
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i += 1;
+  return `they part at code point ${i}: got ${codePointsFrom(a, i)}, want ${codePointsFrom(b, i)}; ${a.length} code points, want ${b.length}`;
 }
 
 function safeRender(ctx: MatchContext, value: unknown): unknown {

@@ -721,6 +721,44 @@ rows['sync-timeout-floor'] = {
   },
   good: true,
 };
+/** What GET answers for a user's status_msg after they PUT `text`. */
+async function statusMsgAfterPut(m: TestMock, text: string): Promise<unknown> {
+  const a = await m.register();
+  await m.put(a, 'online', text);
+  return (await m.get(a, a)).body.status_msg;
+}
+rows['status-msg-non-ascii-mangled'] = {
+  probe: (m) => statusMsgAfterPut(m, 'Καλημέρα 👩\u200d💻 e\u0301'),
+  good: 'Καλημέρα 👩\u200d💻 e\u0301',
+};
+rows['status-msg-markup-escaped'] = {
+  probe: (m) => statusMsgAfterPut(m, `<b>"bold"</b> & 'plain'`),
+  good: `<b>"bold"</b> & 'plain'`,
+};
+rows['status-msg-trimmed'] = {
+  probe: (m) => statusMsgAfterPut(m, ' \tedges\n'),
+  good: ' \tedges\n',
+};
+rows['status-msg-normalised'] = {
+  probe: (m) => statusMsgAfterPut(m, 'Cafe\u0301 q\u0307\u0323'),
+  good: 'Cafe\u0301 q\u0307\u0323',
+};
+rows['status-msg-truncated'] = {
+  // 600 code points, 300 of them astral: the cut at 512 keeps every surrogate pair whole.
+  probe: async (m) => {
+    const text = 'a😀'.repeat(300);
+    const got = await statusMsgAfterPut(m, text);
+    return got === text ? 'whole' : [...(got as string)].length;
+  },
+  good: 'whole',
+};
+rows['long-status-msg-500'] = {
+  probe: async (m) => {
+    const a = await m.register();
+    return (await m.put(a, 'online', 'x'.repeat(65_536))).status;
+  },
+  good: 200,
+};
 // The sender is the user; written here so the table stays a literal.
 rows['event-missing-sender'].good = '@placeholder';
 rows['early-presence-without-user-id'].good = ['@placeholder'];
@@ -789,5 +827,39 @@ describe('mock faults of the tuwunel-like and conduwuit-like personalities, in d
     expect((await m.get(a, a)).body).to.not.have.property('last_active_ago');
     m.clock.advance(1000);
     expect((await m.get(a, a)).body).to.include({ currently_active: false, last_active_ago: 1000 });
+  });
+});
+
+describe('mock faults of status text, in detail', () => {
+  it('status-msg-truncated keeps the first 512 code points and never splits a surrogate pair', async () => {
+    const m = makeMock({ faults: ['status-msg-truncated'] });
+    const got = (await statusMsgAfterPut(m, 'a😀'.repeat(300))) as string;
+    expect([[...got].length, got]).to.deep.equal([512, 'a😀'.repeat(256)]);
+    expect(await statusMsgAfterPut(m, 'short')).to.equal('short');
+  });
+
+  it('status-msg-trimmed trims the ends only; status-msg-whitespace-mangled also turns line breaks into spaces', async () => {
+    const text = '\t two\n\r\nlines  ';
+    expect(await statusMsgAfterPut(makeMock({ faults: ['status-msg-trimmed'] }), text)).to.equal('two\n\r\nlines');
+    expect(await statusMsgAfterPut(makeMock({ faults: ['status-msg-whitespace-mangled'] }), text)).to.equal('two   lines');
+  });
+
+  it('status-msg-non-ascii-mangled leaves ASCII alone and reads UTF-8 as Latin-1', async () => {
+    const m = makeMock({ faults: ['status-msg-non-ascii-mangled'] });
+    expect(await statusMsgAfterPut(m, '<plain> ascii\t&')).to.equal('<plain> ascii\t&');
+    expect(await statusMsgAfterPut(m, 'é')).to.equal('Ã©');
+  });
+
+  it('status-msg-normalised composes (é) and reorders combining marks (q, dot below, dot above)', async () => {
+    const m = makeMock({ faults: ['status-msg-normalised'] });
+    expect(await statusMsgAfterPut(m, 'e\u0301 q\u0307\u0323')).to.equal('\u00e9 q\u0323\u0307');
+  });
+
+  it('long-status-msg-500 answers 500 only above 32 768 code points', async () => {
+    const m = makeMock({ faults: ['long-status-msg-500'] });
+    const a = await m.register();
+    expect((await m.put(a, 'online', '😀'.repeat(32_768))).status).to.equal(200);
+    const res = await m.put(a, 'online', 'x'.repeat(32_769));
+    expect([res.status, res.body.errcode]).to.deep.equal([500, 'M_UNKNOWN']);
   });
 });

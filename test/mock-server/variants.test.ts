@@ -285,6 +285,19 @@ const rows: Record<VariantName, Row> = {
     without: [400, 'offline'],
     with: [200, 'online'],
   },
+  'status-msg-length-limit': {
+    // 2048 characters are kept; one more is refused, and the message set before stays.
+    probe: async (m) => {
+      const a = await m.register();
+      await m.put(a, 'online', 'before');
+      const kept = await m.put(a, 'online', 'k'.repeat(2048));
+      const longer = await m.put(a, 'unavailable', 'l'.repeat(2049));
+      const after = (await m.get(a, a)).body as { presence: string; status_msg: string };
+      return [kept.status, longer.status, longer.body.errcode ?? null, after.presence, after.status_msg.length];
+    },
+    without: [200, 200, null, 'unavailable', 2049],
+    with: [200, 400, 'M_INVALID_PARAM', 'online', 2048],
+  },
   'currently-active-by-recency': {
     config: { presence: { ...slowTimers, last_active_granularity: 400 } },
     probe: async (m) => {
@@ -678,7 +691,7 @@ describe('the variant catalogue', () => {
       for (const id of spec.takes ?? []) expect(clauses.get(id), `takes ${id}: a SHOULD clause of suites/clauses.yaml`).to.equal('SHOULD');
       for (const other of spec.excludes ?? []) expect(known.has(other), `excludes ${other}`).to.equal(true);
       for (const option of spec.options ?? []) expect(DEFAULT_VARIANT_OPTIONS).to.have.property(option);
-      if (spec.from) expect(spec.from).to.match(/^(Dendrite|conduwuit|tuwunel) \S+\.(go|rs)\b/);
+      if (spec.from) expect(spec.from).to.match(/^(Dendrite|conduwuit|tuwunel|ToM-server) \S+\.(go|rs|ts)\b/);
     });
   }
 

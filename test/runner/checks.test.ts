@@ -50,6 +50,18 @@ describe('matchers', () => {
     expect(check).to.include({ path: 'content.presence', expected: '"unavailable"', actual: 'online', passed: false });
   });
 
+  it('says where two strings part when got and want would not show it', () => {
+    const [composed] = run({ equals: 'Cafe\u0301!' }, 'Caf\u00e9!');
+    expect(composed!.message).to.equal(
+      'suites/x.yaml:3:9: content.presence: got "Caf\u00e9!", want "Cafe\u0301!" (they part at code point 3: got U+00E9 U+0021, want U+0065 U+0301 U+0021; 5 code points, want 6)',
+    );
+    const long = 'x'.repeat(300);
+    const [cut] = run({ equals: `${long} end😀` }, long);
+    expect(cut!.expected).to.match(/\(they part at code point 300: got the end, want U\+0020 U\+0065 U\+006E U\+0064 \.\.\.; 300 code points, want 305\)$/);
+    // A difference plain to see gets no note.
+    expect(run({ equals: '  two' }, 'two')[0]!.expected).to.equal('"  two"');
+  });
+
   it('fails a condition on a missing value instead of throwing', () => {
     const checks = run({ type: 'string', gte: 0, matches: 'x' }, undefined, false);
     expect(checks).to.have.length(3);
