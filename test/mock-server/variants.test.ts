@@ -37,6 +37,16 @@ const slowTimers = { idle_timeout: 100_000, sync_online_timeout: 100_000 };
 const limited: MockConfigInput = { rate_limit: { enabled: true, per_second: 0.1, burst: 1 } };
 const EXTRA_KEY = Object.keys(EXTRA_FIELD)[0]!;
 
+/** b's presence long-poll from `since`, and whether it has answered yet. */
+function longPoll(m: TestMock, b: Actor, since: string): { answer: Promise<{ events: PresenceEvent[] }>; woken: () => boolean } {
+  let woken = false;
+  const answer = m.presenceSince(b, since, { timeout: '30000' }).then((r) => {
+    woken = true;
+    return r;
+  });
+  return { answer, woken: () => woken };
+}
+
 async function pair(m: TestMock) {
   const a = await m.register();
   const b = await m.register();
@@ -367,21 +377,16 @@ const rows: Record<VariantName, Row> = {
     options: { wake_delay: 300 },
     probe: async (m) => {
       const { a, b } = await pair(m);
-      const s = await m.sync(b);
-      let woken = false;
-      const waiting = m.presenceSince(b, s.next_batch, { timeout: '30000' }).then((r) => {
-        woken = true;
-        return r;
-      });
+      const poll = longPoll(m, b, (await m.sync(b)).next_batch);
       await settle(() => m.app.homeserver.notifier.waiting() > 0);
       await m.put(a, 'online');
-      await settle(() => woken, 25);
-      const atOnce = woken;
+      await settle(poll.woken, 25);
+      const atOnce = poll.woken();
       m.clock.advance(300);
-      await settle(() => woken);
-      const afterDelay = woken;
+      await settle(poll.woken);
+      const afterDelay = poll.woken();
       m.clock.advance(30_000);
-      const events = (await waiting).events.length;
+      const events = (await poll.answer).events.length;
       return [atOnce, afterDelay, events];
     },
     without: [true, true, 1],
@@ -629,19 +634,14 @@ describe('mock variants, in detail', () => {
     it('a long-poll waiting when the change happens is woken delivery_delay ms later, with it', async () => {
       const m = lateMock();
       const { a, b } = await pair(m);
-      const s = await m.sync(b);
-      let woken = false;
-      const waiting = m.presenceSince(b, s.next_batch, { timeout: '30000' }).then((r) => {
-        woken = true;
-        return r;
-      });
+      const poll = longPoll(m, b, (await m.sync(b)).next_batch);
       await settle(() => m.app.homeserver.notifier.waiting() > 0);
       await m.put(a, 'online');
       m.clock.advance(299);
-      await settle(() => woken, 25);
-      expect(woken, 'still waiting 299 ms after the change').to.equal(false);
+      await settle(poll.woken, 25);
+      expect(poll.woken(), 'still waiting 299 ms after the change').to.equal(false);
       m.clock.advance(1);
-      const answer = await waiting;
+      const answer = await poll.answer;
       expect(eventsFrom(answer.events, a.userId).map((e) => e.content.presence)).to.deep.equal(['online']);
     });
 
