@@ -93,6 +93,10 @@ export const FAULTS = {
   'user-id-not-decoded': { description: 'The {userId} path segment is not percent-decoded.', breaks: 'percent-encoded user ids in paths' },
   'event-missing-sender': { description: 'm.presence events in /sync lack `sender`.', breaks: 'm.presence event shape' },
   'fresh-user-online': { description: 'GET of a user who never set presence nor synced answers online.', breaks: 'default presence is offline' },
+  'get-200-empty-object': {
+    description: 'GET of a user who is offline or has no presence state answers 200 {}: neither a presence nor a refusal.',
+    breaks: 'a 200 GET carries the presence',
+  },
   'empty-status-msg-refused': { description: 'PUT with status_msg "" answers 400.', breaks: 'an empty status_msg is a valid string' },
   'null-status-msg-500': { description: 'PUT with status_msg null answers 500 M_UNKNOWN.', breaks: 'bad input is a 4xx, never a 500' },
   'client-last-active-honoured': {

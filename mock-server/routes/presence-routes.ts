@@ -50,6 +50,7 @@ function getStatus(ctx: Context): unknown {
     if (requester === userId || ctx.hs.variants.has('stranger-get-404')) throw new MatrixError(ERRORS.PRESENCE_NOT_FOUND);
     throw new MatrixError(ERRORS.FORBIDDEN_SEE_PRESENCE);
   }
+  if (ctx.hs.faults.has('get-200-empty-object') && ctx.hs.presence.get(userId).presence === 'offline') return {};
   if (!ctx.hs.presence.has(userId)) {
     if (ctx.hs.faults.has('fresh-user-online')) return { presence: 'online' };
     if (ctx.hs.faults.has('no-state-empty-presence')) return emptyRecord(ctx, userId);

@@ -231,6 +231,15 @@ const rows = {
     },
     good: 'offline',
   },
+  'get-200-empty-object': {
+    probe: async (m) => {
+      const a = await m.register();
+      const never = (await m.get(a, a)).body;
+      await m.put(a, 'offline');
+      return [never, (await m.get(a, a)).body];
+    },
+    good: [{ presence: 'offline' }, { presence: 'offline' }],
+  },
   'status-msg-dropped': {
     probe: async (m) => {
       const a = await m.register();
