@@ -117,6 +117,10 @@ export const FAULTS = {
     breaks: 'profile change updates member events (early spec)',
   },
   'presence-list-drop-ignored': { description: 'POST /presence/list ignores `drop`.', breaks: 'early presence list drop' },
+  'presence-list-drop-clears': {
+    description: 'POST /presence/list with `drop` empties the whole list, not only the users it names.',
+    breaks: 'early presence list drop',
+  },
   // Real deviations of other servers, switched on by the personalities (fixtures/targets/*-like.yaml).
   'no-state-empty-presence': {
     description: 'GET of a user with no presence state answers 200 with presence "" and status_msg "" (Dendrite).',

@@ -198,7 +198,9 @@ export function postOwnList(ctx: Context): unknown {
   for (const u of invite) if (!ctx.hs.accounts.users.has(u)) throw new MatrixError(ERRORS.UNKNOWN_USER, `Unknown user ${u}.`);
   if (ctx.hs.faults.has('presence-list-broken')) return {};
   for (const u of invite) ctx.hs.listInvite(userId, u);
-  if (!ctx.hs.faults.has('presence-list-drop-ignored')) for (const u of drop) ctx.hs.listDrop(userId, u);
+  // presence-list-drop-clears: a drop takes everyone off the list, whomever it names.
+  const dropped = drop.length > 0 && ctx.hs.faults.has('presence-list-drop-clears') ? [...(ctx.hs.presenceList.get(userId) ?? [])] : drop;
+  if (!ctx.hs.faults.has('presence-list-drop-ignored')) for (const u of dropped) ctx.hs.listDrop(userId, u);
   return {};
 }
 

@@ -645,6 +645,25 @@ rows['presence-list-drop-ignored'] = {
   },
   good: 0,
 };
+rows['presence-list-drop-clears'] = {
+  config: { legacy: { presence_list: true } },
+  probe: async (m) => {
+    const a = await m.register();
+    const b = await m.register();
+    const c = await m.register();
+    const path = `${v3}/presence/list/${encodeURIComponent(a.userId)}`;
+    await request(m.app)
+      .post(path)
+      .set(authHeader(a))
+      .send({ invite: [b.userId, c.userId] });
+    await request(m.app)
+      .post(path)
+      .set(authHeader(a))
+      .send({ drop: [b.userId] });
+    return ((await request(m.app).get(path).set(authHeader(a))).body as { user_id: string }[]).map((e) => e.user_id).length;
+  },
+  good: 1,
+};
 rows['no-state-empty-presence'] = {
   probe: async (m) => {
     const a = await m.register();
