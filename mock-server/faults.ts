@@ -74,6 +74,10 @@ export const FAULTS = {
     breaks: 'last_active_ago is relative',
   },
   'early-presence-without-user-id': { description: 'Early m.presence events carry no content.user_id.', breaks: 'early event shape (user_id in content)' },
+  'early-presence-without-last-active': {
+    description: 'Early m.presence events carry no content.last_active_ago, even for a user who was active.',
+    breaks: 'early event shape (last_active_ago in the message)',
+  },
   'early-initial-sync-without-presence': { description: 'The early /initialSync has an empty presence list.', breaks: 'presence in the early initial sync' },
   'no-auth-required': { description: 'Presence endpoints answer without an access token.', breaks: 'authentication required' },
   'query-token-ignored': { description: 'The access_token query parameter is not accepted.', breaks: 'access_token query parameter' },

@@ -264,6 +264,10 @@ export const VARIANTS = {
     description: 'm.presence events in /sync carry no last_active_ago.',
     allows: 'the event content requires only presence: "required": ["presence"] (m.presence.yaml:39)',
     excludes: ['fractional-last-active'],
+    // The early events text defines the key by the message that carries it: "This timestamp is presented
+    // via a key called last_active_ago, which gives the relative number of milliseconds since the
+    // message is generated/emitted" (5-early-events.rst:20-21).
+    dialects: ['v1.19', 'r0'],
   },
   'fractional-last-active': {
     description: 'last_active_ago in m.presence events is a number with a fraction (e.g. 1234.5), not an integer.',

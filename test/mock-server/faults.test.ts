@@ -399,6 +399,26 @@ const rows = {
     },
     good: ['@placeholder'],
   },
+  'early-presence-without-last-active': {
+    config: { spec_version: 'early', presence: slowTimers },
+    probe: async (m) => {
+      const early = '/_matrix/client/api/v1';
+      const a = await m.register();
+      const b = await m.register();
+      await m.shareRoom(a, b);
+      const start = await request(m.app).get(`${early}/initialSync`).query({ access_token: b.token, limit: 0 });
+      await request(m.app)
+        .put(`${early}/presence/${encodeURIComponent(a.userId)}/status`)
+        .query({ access_token: a.token })
+        .send({ presence: 'online' });
+      m.clock.advance(500);
+      const events = await request(m.app).get(`${early}/events`).query({ access_token: b.token, from: start.body.end, timeout: 0 });
+      return (events.body.chunk as { type: string; content: { user_id?: string; last_active_ago?: number } }[])
+        .filter((e) => e.type === 'm.presence' && e.content.user_id === a.userId)
+        .map((e) => e.content.last_active_ago);
+    },
+    good: [500],
+  },
   'early-initial-sync-without-presence': {
     config: { spec_version: 'early' },
     probe: async (m) => {
