@@ -78,6 +78,10 @@ export const FAULTS = {
     description: 'Early m.presence events carry no content.last_active_ago, even for a user who was active.',
     breaks: 'early event shape (last_active_ago in the message)',
   },
+  'hidden-leaks-online': {
+    description: 'The early API takes PUT presence "hidden" and shows the user online to others.',
+    breaks: 'early hidden behaves as offline',
+  },
   'early-initial-sync-without-presence': { description: 'The early /initialSync has an empty presence list.', breaks: 'presence in the early initial sync' },
   'no-auth-required': { description: 'Presence endpoints answer without an access token.', breaks: 'authentication required' },
   'query-token-ignored': { description: 'The access_token query parameter is not accepted.', breaks: 'access_token query parameter' },

@@ -85,7 +85,8 @@ function putStatus(ctx: Context): unknown {
   const body = bodyObject(ctx);
   const lax = hs.faults.has('lax-body-types');
   // lax-body-types: a body without presence (e.g. a non-object body) keeps the current state.
-  const presence = (body.presence === undefined || typeof body.presence !== 'string') && lax ? hs.presence.get(userId).presence : body.presence;
+  const given = (body.presence === undefined || typeof body.presence !== 'string') && lax ? hs.presence.get(userId).presence : body.presence;
+  const presence = given === 'hidden' ? hiddenAs(ctx) : given;
   // Synapse answers 400 for a missing presence, a non-string status_msg and unknown keys; the mock
   // names the errcodes: a wrong shape is M_BAD_JSON, a value outside the enum M_INVALID_PARAM.
   if (presence === undefined) throw new MatrixError(ERRORS.BAD_JSON, 'Missing presence.');
@@ -131,6 +132,17 @@ function putStatus(ctx: Context): unknown {
     return undefined;
   }
   return {};
+}
+
+/**
+ * The early events' fifth state, "hidden : Behaves as offline" (5-early-events.rst): not among what the
+ * early PUT takes, so refused like any unknown state (the value stays "hidden"), taken as offline by the
+ * hidden-taken-as-offline variant, and shown online by the hidden-leaks-online fault. Only the early API.
+ */
+function hiddenAs(ctx: Context): string {
+  if (dialectOf(ctx) !== 'early') return 'hidden';
+  if (ctx.hs.faults.has('hidden-leaks-online')) return 'online';
+  return ctx.hs.variants.has('hidden-taken-as-offline') ? 'offline' : 'hidden';
 }
 
 /** A PUT body takes presence and status_msg (and last_active_ago where the client-last-active-honoured
