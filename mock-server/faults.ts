@@ -87,6 +87,10 @@ export const FAULTS = {
   'query-token-ignored': { description: 'The access_token query parameter is not accepted.', breaks: 'access_token query parameter' },
   'bad-token-accepted': { description: 'An unknown access token is accepted (as the first registered user).', breaks: 'M_UNKNOWN_TOKEN' },
   'no-profile-propagation': { description: 'Profile changes emit no m.presence event.', breaks: 'profile propagation via m.presence (SHOULD)' },
+  'profile-event-stale-presence': {
+    description: "The m.presence that carries a new displayname or avatar_url says presence offline, not the user's current state.",
+    breaks: 'profile propagation with the current presence (SHOULD)',
+  },
   'join-presence-repeated': { description: "A newly joined member's presence is re-sent in every sync.", breaks: 'join presence delivered once' },
   'join-presence-missing': { description: "A newly joined member's presence is not delivered on join.", breaks: 'join presence delivered' },
   'duplicate-presence-events': { description: 'An unchanged presence (same state, same status) is re-sent.', breaks: 'no event when nothing changed' },

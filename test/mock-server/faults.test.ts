@@ -320,6 +320,20 @@ const rows = {
       ),
     good: 1,
   },
+  'profile-event-stale-presence': {
+    config: { presence: slowTimers },
+    probe: async (m) => {
+      const { a, b } = await pair(m);
+      await m.put(a, 'online');
+      const s = await m.sync(b);
+      await request(m.app)
+        .put(`${v3}/profile/${encodeURIComponent(a.userId)}/displayname`)
+        .set(authHeader(a))
+        .send({ displayname: 'A' });
+      return eventsFrom((await m.presenceSince(b, s.next_batch)).events, a.userId).map((e) => [e.content.displayname, e.content.presence]);
+    },
+    good: [['A', 'online']],
+  },
   'join-presence-repeated': {
     probe: (m) => joinPresenceCounts(m),
     good: [1, 0],
