@@ -54,7 +54,7 @@ export function capturedNames(spec: DurationSpec | undefined): string[] {
 }
 
 /**
- * Milliseconds; `*` and `/` bind tighter than `+`/`-`. A product's or quotient's right side is a plain
+ * Whole milliseconds; `*` and `/` bind tighter than `+`/`-`. A product's or quotient's right side is a plain
  * number ("* 2", "/ 10") or a name ("1s / rate_limit_per_second": the interval a rate implies).
  * `{captured.NAME}` is a number captured by an earlier step, in milliseconds (e.g. a 429's
  * retry_after_ms).
@@ -104,7 +104,9 @@ export function evaluateDuration(spec: DurationSpec, timers: Record<string, numb
     total = t.op === '+' ? total + term() : total - term();
   }
   if (total < 0) throw new Error(`duration "${spec}" is negative`);
-  return total;
+  // Whole milliseconds: a quotient (or a fractional factor) is rounded, so that a wait or a poll's
+  // timeout is never a fraction of a millisecond that a server reads as 0.
+  return Math.round(total);
 }
 
 /** A repeat count: a number or an expression; one the target cannot evaluate counts as the maximum. */
