@@ -13,6 +13,10 @@ export interface FaultSpec {
 
 export const FAULTS = {
   'never-idle': { description: 'Online users never become unavailable after the idle timeout.', breaks: 'idle timeout' },
+  'instant-timers': {
+    description: 'The idle and sync-online timers fire at a tenth of their configured value.',
+    breaks: 'idle and offline only after the threshold',
+  },
   'idle-clears-status': { description: 'Going idle (or offline by the sync timeout) clears status_msg.', breaks: 'status_msg kept across timeouts' },
   'no-currently-active': { description: 'currently_active is never included.', breaks: 'currently_active while online' },
   'currently-active-stuck': { description: 'currently_active stays true after the last-active granularity.', breaks: 'currently_active flips to false' },

@@ -63,6 +63,18 @@ const rows = {
     },
     good: 'unavailable',
   },
+  'instant-timers': {
+    config: { presence: { idle_timeout: 1000, sync_online_timeout: 4000 } },
+    probe: async (m) => {
+      const a = await m.register();
+      const b = await m.register();
+      await m.put(a, 'online');
+      await m.sync(b, { set_presence: 'online' });
+      m.clock.advance(500);
+      return [(await m.get(a, a)).body.presence, (await m.get(b, b)).body.presence];
+    },
+    good: ['online', 'online'],
+  },
   'idle-clears-status': {
     config: { presence: { idle_timeout: 1000, sync_online_timeout: 100_000 } },
     probe: async (m) => {
