@@ -35,6 +35,11 @@ export const FAULTS = {
   'foreign-put-allowed': { description: "PUT of another user's presence is accepted and applied.", breaks: 'only your own presence can be set' },
   'no-rate-limit': { description: 'PUT presence is never rate limited.', breaks: 'rate limiting (SHOULD)' },
   'rate-limit-no-retry-after': { description: '429 without retry_after_ms and without Retry-After.', breaks: 'retry_after_ms / Retry-After on 429' },
+  'retry-after-zero': { description: 'A 429 says retry_after_ms 0 and Retry-After 0: try again at once.', breaks: 'retry_after_ms is the wait' },
+  'retry-after-seconds': {
+    description: 'A 429 gives retry_after_ms in seconds (the Retry-After value), not milliseconds.',
+    breaks: 'retry_after_ms in milliseconds',
+  },
   'rate-limit-wrong-errcode': { description: '429 answers M_FORBIDDEN instead of M_LIMIT_EXCEEDED.', breaks: 'the 429 errcode' },
   'get-without-shared-room': { description: "GET of a stranger's presence is allowed.", breaks: 'presence visible only to users sharing a room' },
   'leak-to-strangers': { description: '/sync delivers presence of users who share no room.', breaks: 'presence shared only with room co-members' },

@@ -112,8 +112,11 @@ function putStatus(ctx: Context): unknown {
       if (hs.faults.has('rate-limit-no-retry-after')) throw new MatrixError(ERRORS.LIMIT_EXCEEDED);
       const spec = hs.faults.has('rate-limit-wrong-errcode') ? { ...ERRORS.LIMIT_EXCEEDED, errcode: 'M_FORBIDDEN' } : ERRORS.LIMIT_EXCEEDED;
       // retry-after-header-only: the v1.10+ way, the header (SHOULD) without the deprecated body field.
-      const extra = hs.variants.has('retry-after-header-only') ? {} : { retry_after_ms: decision.retryAfterMs };
-      throw new MatrixError(spec, undefined, extra, { 'Retry-After': String(Math.ceil(decision.retryAfterMs / 1000)) });
+      // retry-after-zero: no wait at all; retry-after-seconds: the header's seconds in the body too.
+      const seconds = hs.faults.has('retry-after-zero') ? 0 : Math.ceil(decision.retryAfterMs / 1000);
+      const ms = hs.faults.has('retry-after-zero') ? 0 : hs.faults.has('retry-after-seconds') ? seconds : decision.retryAfterMs;
+      const extra = hs.variants.has('retry-after-header-only') ? {} : { retry_after_ms: ms };
+      throw new MatrixError(spec, undefined, extra, { 'Retry-After': String(seconds) });
     }
   }
   // Synapse: with presence disabled the PUT is accepted and does nothing.

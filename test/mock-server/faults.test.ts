@@ -188,6 +188,22 @@ const rows = {
     },
     good: [10_000, '10'],
   },
+  'retry-after-zero': {
+    config: limited,
+    probe: async (m) => {
+      const r = await secondPut(m);
+      return [r.body.retry_after_ms, r.headers['retry-after']];
+    },
+    good: [10_000, '10'],
+  },
+  'retry-after-seconds': {
+    config: limited,
+    probe: async (m) => {
+      const r = await secondPut(m);
+      return [r.body.retry_after_ms, r.headers['retry-after']];
+    },
+    good: [10_000, '10'],
+  },
   'rate-limit-wrong-errcode': { config: limited, probe: async (m) => (await secondPut(m)).body.errcode, good: 'M_LIMIT_EXCEEDED' },
   'get-without-shared-room': {
     probe: async (m) => {
