@@ -43,6 +43,10 @@ export const FAULTS = {
   'rate-limit-wrong-errcode': { description: '429 answers M_FORBIDDEN instead of M_LIMIT_EXCEEDED.', breaks: 'the 429 errcode' },
   'get-without-shared-room': { description: "GET of a stranger's presence is allowed.", breaks: 'presence visible only to users sharing a room' },
   'leak-to-strangers': { description: '/sync delivers presence of users who share no room.', breaks: 'presence shared only with room co-members' },
+  'left-member-keeps-receiving': {
+    description: 'A user who left a room keeps receiving the presence of its members: a leave does not end the subscription.',
+    breaks: 'presence shared only with room co-members',
+  },
   'no-sync-delivery': { description: "Other users' presence never appears in /sync.", breaks: 'presence delivered in /sync' },
   'no-own-presence-in-sync': { description: "A user's own presence never appears in their /sync.", breaks: 'own presence in /sync' },
   'set-presence-ignored': { description: '/sync always marks the user online, whatever set_presence says.', breaks: 'set_presence on /sync' },

@@ -224,6 +224,19 @@ const rows = {
     },
     good: 0,
   },
+  'left-member-keeps-receiving': {
+    probe: async (m) => {
+      const { a, b, room } = await pair(m);
+      await request(m.app)
+        .post(`${v3}/rooms/${encodeURIComponent(room)}/leave`)
+        .set(authHeader(b))
+        .send({});
+      const s = await m.sync(b);
+      await m.put(a, 'online');
+      return eventsFrom((await m.presenceSince(b, s.next_batch)).events, a.userId).length;
+    },
+    good: 0,
+  },
   'no-sync-delivery': { probe: (m) => deliveredAfter(m, (a) => m.put(a, 'online')), good: 1 },
   'no-own-presence-in-sync': {
     probe: async (m) => {
