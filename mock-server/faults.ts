@@ -13,6 +13,10 @@ export interface FaultSpec {
 
 export const FAULTS = {
   'never-idle': { description: 'Online users never become unavailable after the idle timeout.', breaks: 'idle timeout' },
+  'instant-timers': {
+    description: 'The idle and sync-online timers fire at a tenth of their configured value.',
+    breaks: 'idle and offline only after the threshold',
+  },
   'idle-clears-status': { description: 'Going idle (or offline by the sync timeout) clears status_msg.', breaks: 'status_msg kept across timeouts' },
   'no-currently-active': { description: 'currently_active is never included.', breaks: 'currently_active while online' },
   'currently-active-stuck': { description: 'currently_active stays true after the last-active granularity.', breaks: 'currently_active flips to false' },
@@ -31,9 +35,18 @@ export const FAULTS = {
   'foreign-put-allowed': { description: "PUT of another user's presence is accepted and applied.", breaks: 'only your own presence can be set' },
   'no-rate-limit': { description: 'PUT presence is never rate limited.', breaks: 'rate limiting (SHOULD)' },
   'rate-limit-no-retry-after': { description: '429 without retry_after_ms and without Retry-After.', breaks: 'retry_after_ms / Retry-After on 429' },
+  'retry-after-zero': { description: 'A 429 says retry_after_ms 0 and Retry-After 0: try again at once.', breaks: 'retry_after_ms is the wait' },
+  'retry-after-seconds': {
+    description: 'A 429 gives retry_after_ms in seconds (the Retry-After value), not milliseconds.',
+    breaks: 'retry_after_ms in milliseconds',
+  },
   'rate-limit-wrong-errcode': { description: '429 answers M_FORBIDDEN instead of M_LIMIT_EXCEEDED.', breaks: 'the 429 errcode' },
   'get-without-shared-room': { description: "GET of a stranger's presence is allowed.", breaks: 'presence visible only to users sharing a room' },
   'leak-to-strangers': { description: '/sync delivers presence of users who share no room.', breaks: 'presence shared only with room co-members' },
+  'left-member-keeps-receiving': {
+    description: 'A user who left a room keeps receiving the presence of its members: a leave does not end the subscription.',
+    breaks: 'presence shared only with room co-members',
+  },
   'no-sync-delivery': { description: "Other users' presence never appears in /sync.", breaks: 'presence delivered in /sync' },
   'no-own-presence-in-sync': { description: "A user's own presence never appears in their /sync.", breaks: 'own presence in /sync' },
   'set-presence-ignored': { description: '/sync always marks the user online, whatever set_presence says.', breaks: 'set_presence on /sync' },
@@ -74,11 +87,23 @@ export const FAULTS = {
     breaks: 'last_active_ago is relative',
   },
   'early-presence-without-user-id': { description: 'Early m.presence events carry no content.user_id.', breaks: 'early event shape (user_id in content)' },
+  'early-presence-without-last-active': {
+    description: 'Early m.presence events carry no content.last_active_ago, even for a user who was active.',
+    breaks: 'early event shape (last_active_ago in the message)',
+  },
+  'hidden-leaks-online': {
+    description: 'The early API takes PUT presence "hidden" and shows the user online to others.',
+    breaks: 'early hidden behaves as offline',
+  },
   'early-initial-sync-without-presence': { description: 'The early /initialSync has an empty presence list.', breaks: 'presence in the early initial sync' },
   'no-auth-required': { description: 'Presence endpoints answer without an access token.', breaks: 'authentication required' },
   'query-token-ignored': { description: 'The access_token query parameter is not accepted.', breaks: 'access_token query parameter' },
   'bad-token-accepted': { description: 'An unknown access token is accepted (as the first registered user).', breaks: 'M_UNKNOWN_TOKEN' },
   'no-profile-propagation': { description: 'Profile changes emit no m.presence event.', breaks: 'profile propagation via m.presence (SHOULD)' },
+  'profile-event-stale-presence': {
+    description: "The m.presence that carries a new displayname or avatar_url says presence offline, not the user's current state.",
+    breaks: 'profile propagation with the current presence (SHOULD)',
+  },
   'join-presence-repeated': { description: "A newly joined member's presence is re-sent in every sync.", breaks: 'join presence delivered once' },
   'join-presence-missing': { description: "A newly joined member's presence is not delivered on join.", breaks: 'join presence delivered' },
   'duplicate-presence-events': { description: 'An unchanged presence (same state, same status) is re-sent.', breaks: 'no event when nothing changed' },
@@ -93,6 +118,10 @@ export const FAULTS = {
   'user-id-not-decoded': { description: 'The {userId} path segment is not percent-decoded.', breaks: 'percent-encoded user ids in paths' },
   'event-missing-sender': { description: 'm.presence events in /sync lack `sender`.', breaks: 'm.presence event shape' },
   'fresh-user-online': { description: 'GET of a user who never set presence nor synced answers online.', breaks: 'default presence is offline' },
+  'get-200-empty-object': {
+    description: 'GET of a user who is offline or has no presence state answers 200 {}: neither a presence nor a refusal.',
+    breaks: 'a 200 GET carries the presence',
+  },
   'empty-status-msg-refused': { description: 'PUT with status_msg "" answers 400.', breaks: 'an empty status_msg is a valid string' },
   'null-status-msg-500': { description: 'PUT with status_msg null answers 500 M_UNKNOWN.', breaks: 'bad input is a 4xx, never a 500' },
   'client-last-active-honoured': {
@@ -130,6 +159,10 @@ export const FAULTS = {
   'long-status-msg-500': {
     description: 'PUT with a status_msg of more than 32 768 code points answers 500 M_UNKNOWN.',
     breaks: 'a long status_msg is stored or refused with a 4xx, never a server error',
+  },
+  'presence-list-drop-clears': {
+    description: 'POST /presence/list with `drop` empties the whole list, not only the users it names.',
+    breaks: 'early presence list drop',
   },
   // Real deviations of other servers, switched on by the personalities (fixtures/targets/*-like.yaml).
   'no-state-empty-presence': {

@@ -112,12 +112,16 @@ export class Homeserver {
     }
     if (!this.faults.has('no-sync-delivery')) {
       const peers = this.firstSyncPeers;
+      const leftToo = this.faults.has('left-member-keeps-receiving');
       for (const roomId of this.rooms.joinedRooms(userId)) {
-        for (const member of this.getRoom(roomId).joined) {
+        const room = this.getRoom(roomId);
+        for (const member of room.joined) {
           if (member === userId) continue;
           if (peers?.get(member)?.has(userId) === false) continue;
           fn(member);
         }
+        // left-member-keeps-receiving: those who left the room still get it.
+        if (leftToo) for (const [member, membership] of room.members) if (membership === 'leave' && member !== userId) fn(member);
       }
     }
     for (const owner of this.listedBy.get(userId) ?? []) fn(owner);

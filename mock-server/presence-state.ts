@@ -222,6 +222,13 @@ export class PresenceTracker {
     return !this.faults.has('currently-active-stuck') && !this.variants.has('currently-active-until-idle');
   }
 
+  /** The idle and sync-online timeouts as applied: the configured ones, or a tenth of them with the
+   * instant-timers fault (a server whose timers fire long before its threshold). */
+  private timeouts(): { idle_timeout: number; sync_online_timeout: number } {
+    const p = this.config.presence;
+    return this.faults.has('instant-timers') ? { idle_timeout: p.idle_timeout / 10, sync_online_timeout: p.sync_online_timeout / 10 } : p;
+  }
+
   /** Applies the timeouts that are due (Synapse handle_timeout). `dueAt` is when the timer was due: a
    * timer may fire a millisecond before the wall clock reads that time, and is then taken as on time. */
   private handleTimeout(userId: string, dueAt: number): void {
@@ -229,7 +236,7 @@ export class PresenceTracker {
     const prev = this.get(userId);
     if (prev.presence === 'offline') return;
     const now = Math.max(this.clock.now(), dueAt);
-    const p = this.config.presence;
+    const p = this.timeouts();
     const next = copyRecord(prev, {});
     if (ONLINE_LIKE.has(next.presence) && now - next.last_active_ts >= p.idle_timeout && this.idles(next)) {
       next.presence = 'unavailable';
@@ -259,7 +266,7 @@ export class PresenceTracker {
 
   /** One timer per user, at the earliest moment a timeout could change something. */
   private schedule(userId: string, r: PresenceRecord, now: number): void {
-    const p = this.config.presence;
+    const p = this.timeouts();
     // Every transition still to come counts, due or not: a deadline that has passed but whose timer
     // has not run yet (a busy event loop, a timer a millisecond early) is due at once, and taking its
     // transition removes it. Transitions a fault or variant suppresses are not counted, so nothing

@@ -63,6 +63,8 @@ export function presenceEvent(hs: Homeserver, userId: string, now: number): Reco
     const user = hs.accounts.users.get(userId);
     if (user?.displayname !== undefined) content.displayname = user.displayname;
     if (user?.avatar_url !== undefined) content.avatar_url = user.avatar_url;
+    // profile-event-stale-presence: an event that propagates a profile says offline, whatever the state.
+    if (hs.faults.has('profile-event-stale-presence') && (content.displayname !== undefined || content.avatar_url !== undefined)) content.presence = 'offline';
   }
   // The event schema requires only presence and types last_active_ago as a number (m.presence.yaml).
   if (hs.variants.has('no-last-active-in-events')) delete content.last_active_ago;

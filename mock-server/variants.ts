@@ -271,6 +271,10 @@ export const VARIANTS = {
     description: 'm.presence events in /sync carry no last_active_ago.',
     allows: 'the event content requires only presence: "required": ["presence"] (m.presence.yaml:39)',
     excludes: ['fractional-last-active'],
+    // The early events text defines the key by the message that carries it: "This timestamp is presented
+    // via a key called last_active_ago, which gives the relative number of milliseconds since the
+    // message is generated/emitted" (5-early-events.rst:20-21).
+    dialects: ['v1.19', 'r0'],
   },
   'fractional-last-active': {
     description: 'last_active_ago in m.presence events is a number with a fraction (e.g. 1234.5), not an integer.',
@@ -282,6 +286,12 @@ export const VARIANTS = {
     allows:
       '"a key called `last_active_ago` which gives the relative number of milliseconds since the pro-active event" (2-current-presence-module.md:46-47): a unit, not a precision',
     target: { timers: { last_active_precision: 1000 } },
+  },
+  'hidden-taken-as-offline': {
+    description: 'The early API takes PUT presence "hidden" and shows the user offline to everyone (the state is not kept apart).',
+    allows:
+      '"hidden : Behaves as offline, but allows the user to see the client state anyway and generally interact with client features." (5-early-events.rst:15-16): a state of the early events\' enum, so a server may take it',
+    dialects: ['early'],
   },
   'retry-after-header-only': {
     description: 'A rate-limited PUT answers 429 M_LIMIT_EXCEEDED with a Retry-After header (seconds) and no retry_after_ms.',

@@ -22,6 +22,7 @@ function earlyPresenceEvent(hs: Homeserver, userId: string, now: number): Record
   const { sender: _sender, ...event } = presenceEvent(hs, userId, now);
   const content = { ...(event.content as Record<string, unknown>) };
   if (!hs.faults.has('early-presence-without-user-id')) content.user_id = userId;
+  if (hs.faults.has('early-presence-without-last-active')) delete content.last_active_ago;
   return { ...event, content };
 }
 

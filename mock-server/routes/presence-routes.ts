@@ -50,6 +50,7 @@ function getStatus(ctx: Context): unknown {
     if (requester === userId || ctx.hs.variants.has('stranger-get-404')) throw new MatrixError(ERRORS.PRESENCE_NOT_FOUND);
     throw new MatrixError(ERRORS.FORBIDDEN_SEE_PRESENCE);
   }
+  if (ctx.hs.faults.has('get-200-empty-object') && ctx.hs.presence.get(userId).presence === 'offline') return {};
   if (!ctx.hs.presence.has(userId)) {
     if (ctx.hs.faults.has('fresh-user-online')) return { presence: 'online' };
     if (ctx.hs.faults.has('no-state-empty-presence')) return emptyRecord(ctx, userId);
@@ -84,7 +85,8 @@ function putStatus(ctx: Context): unknown {
   const body = bodyObject(ctx);
   const lax = hs.faults.has('lax-body-types');
   // lax-body-types: a body without presence (e.g. a non-object body) keeps the current state.
-  const presence = (body.presence === undefined || typeof body.presence !== 'string') && lax ? hs.presence.get(userId).presence : body.presence;
+  const given = (body.presence === undefined || typeof body.presence !== 'string') && lax ? hs.presence.get(userId).presence : body.presence;
+  const presence = given === 'hidden' ? hiddenAs(ctx) : given;
   // Synapse answers 400 for a missing presence, a non-string status_msg and unknown keys; the mock
   // names the errcodes: a wrong shape is M_BAD_JSON, a value outside the enum M_INVALID_PARAM.
   if (presence === undefined) throw new MatrixError(ERRORS.BAD_JSON, 'Missing presence.');
@@ -114,8 +116,11 @@ function putStatus(ctx: Context): unknown {
       if (hs.faults.has('rate-limit-no-retry-after')) throw new MatrixError(ERRORS.LIMIT_EXCEEDED);
       const spec = hs.faults.has('rate-limit-wrong-errcode') ? { ...ERRORS.LIMIT_EXCEEDED, errcode: 'M_FORBIDDEN' } : ERRORS.LIMIT_EXCEEDED;
       // retry-after-header-only: the v1.10+ way, the header (SHOULD) without the deprecated body field.
-      const extra = hs.variants.has('retry-after-header-only') ? {} : { retry_after_ms: decision.retryAfterMs };
-      throw new MatrixError(spec, undefined, extra, { 'Retry-After': String(Math.ceil(decision.retryAfterMs / 1000)) });
+      // retry-after-zero: no wait at all; retry-after-seconds: the header's seconds in the body too.
+      const seconds = hs.faults.has('retry-after-zero') ? 0 : Math.ceil(decision.retryAfterMs / 1000);
+      const ms = hs.faults.has('retry-after-zero') ? 0 : hs.faults.has('retry-after-seconds') ? seconds : decision.retryAfterMs;
+      const extra = hs.variants.has('retry-after-header-only') ? {} : { retry_after_ms: ms };
+      throw new MatrixError(spec, undefined, extra, { 'Retry-After': String(seconds) });
     }
   }
   if (typeof statusMsg === 'string' && hs.faults.has('long-status-msg-500') && codePointCount(statusMsg) > 32_768) throw new MatrixError(ERRORS.UNKNOWN);
@@ -135,6 +140,17 @@ function putStatus(ctx: Context): unknown {
     return undefined;
   }
   return {};
+}
+
+/**
+ * The early events' fifth state, "hidden : Behaves as offline" (5-early-events.rst): not among what the
+ * early PUT takes, so refused like any unknown state (the value stays "hidden"), taken as offline by the
+ * hidden-taken-as-offline variant, and shown online by the hidden-leaks-online fault. Only the early API.
+ */
+function hiddenAs(ctx: Context): string {
+  if (dialectOf(ctx) !== 'early') return 'hidden';
+  if (ctx.hs.faults.has('hidden-leaks-online')) return 'online';
+  return ctx.hs.variants.has('hidden-taken-as-offline') ? 'offline' : 'hidden';
 }
 
 /** A PUT body takes presence and status_msg (and last_active_ago where the client-last-active-honoured
@@ -232,7 +248,9 @@ export function postOwnList(ctx: Context): unknown {
   for (const u of invite) if (!ctx.hs.accounts.users.has(u)) throw new MatrixError(ERRORS.UNKNOWN_USER, `Unknown user ${u}.`);
   if (ctx.hs.faults.has('presence-list-broken')) return {};
   for (const u of invite) ctx.hs.listInvite(userId, u);
-  if (!ctx.hs.faults.has('presence-list-drop-ignored')) for (const u of drop) ctx.hs.listDrop(userId, u);
+  // presence-list-drop-clears: a drop takes everyone off the list, whomever it names.
+  const dropped = drop.length > 0 && ctx.hs.faults.has('presence-list-drop-clears') ? [...(ctx.hs.presenceList.get(userId) ?? [])] : drop;
+  if (!ctx.hs.faults.has('presence-list-drop-ignored')) for (const u of dropped) ctx.hs.listDrop(userId, u);
   return {};
 }
 

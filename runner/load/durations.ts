@@ -1,17 +1,21 @@
-// Duration expressions: "500ms", "2s", "idle_timeout + 2s", "last_active_granularity * 2". They let one
+// Duration expressions: "500ms", "2s", "idle_timeout + 2s", "last_active_granularity * 2",
+// "1s / rate_limit_per_second". They let one
 // case serve a mock with a 1.5 s idle timeout and a Synapse with 5 minutes (docs/suites.md, "Templates and durations").
 import { DEFAULT_TIMERS, RATE_LIMIT_NAMES } from './load-target.js';
 
 export type DurationSpec = number | string;
 
 type Token =
-  { kind: 'num'; ms: number; plain: boolean } | { kind: 'timer'; name: string } | { kind: 'captured'; name: string } | { kind: 'op'; op: '+' | '-' | '*' };
+  | { kind: 'num'; ms: number; plain: boolean }
+  | { kind: 'timer'; name: string }
+  | { kind: 'captured'; name: string }
+  | { kind: 'op'; op: '+' | '-' | '*' | '/' };
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
 function tokenize(expr: string): Token[] {
   const tokens: Token[] = [];
-  const re = /\s*(?:(\d+(?:\.\d+)?)(ms|s|m)?|([A-Za-z_][A-Za-z0-9_]*)|([+*-])|\{captured\.([A-Za-z0-9_-]+)\})\s*/y;
+  const re = /\s*(?:(\d+(?:\.\d+)?)(ms|s|m)?|([A-Za-z_][A-Za-z0-9_]*)|([+*/-])|\{captured\.([A-Za-z0-9_-]+)\})\s*/y;
   let pos = 0;
   while (pos < expr.length) {
     re.lastIndex = pos;
@@ -21,7 +25,7 @@ function tokenize(expr: string): Token[] {
     if (m[1] !== undefined) tokens.push({ kind: 'num', ms: Number(m[1]) * UNITS[m[2] ?? 'ms']!, plain: m[2] === undefined });
     else if (m[3] !== undefined) tokens.push({ kind: 'timer', name: m[3] });
     else if (m[5] !== undefined) tokens.push({ kind: 'captured', name: m[5] });
-    else tokens.push({ kind: 'op', op: m[4] as '+' | '-' | '*' });
+    else tokens.push({ kind: 'op', op: m[4] as '+' | '-' | '*' | '/' });
   }
   return tokens;
 }
@@ -50,7 +54,8 @@ export function capturedNames(spec: DurationSpec | undefined): string[] {
 }
 
 /**
- * Milliseconds; `*` binds tighter than `+`/`-`. A product's right side is a plain factor ("* 2").
+ * Whole milliseconds; `*` and `/` bind tighter than `+`/`-`. A product's or quotient's right side is a plain
+ * number ("* 2", "/ 10") or a name ("1s / rate_limit_per_second": the interval a rate implies).
  * `{captured.NAME}` is a number captured by an earlier step, in milliseconds (e.g. a 429's
  * retry_after_ms).
  */
@@ -59,6 +64,10 @@ export function evaluateDuration(spec: DurationSpec, timers: Record<string, numb
   const tokens = tokenize(spec);
   if (tokens.length === 0) throw new Error('empty duration');
   let i = 0;
+  const opAt = (at: number): string | undefined => {
+    const t = tokens[at];
+    return t?.kind === 'op' ? t.op : undefined;
+  };
   const operand = (): number => {
     const t = tokens[i++];
     if (!t || t.kind === 'op') throw new Error(`duration "${spec}": expected a number or a timer name`);
@@ -77,22 +86,27 @@ export function evaluateDuration(spec: DurationSpec, timers: Record<string, numb
   };
   const term = (): number => {
     let value = operand();
-    while (tokens[i]?.kind === 'op' && (tokens[i] as { op: string }).op === '*') {
+    for (let op = opAt(i); op === '*' || op === '/'; op = opAt(i)) {
       i++;
       const factorToken = tokens[i];
-      value *= factorToken?.kind === 'num' && factorToken.plain ? (i++, factorToken.ms) : operand();
+      const factor = factorToken?.kind === 'num' && factorToken.plain ? (i++, factorToken.ms) : operand();
+      if (op === '*') value *= factor;
+      else if (factor === 0) throw new Error(`duration "${spec}": division by zero`);
+      else value /= factor;
     }
     return value;
   };
   let total = term();
   while (i < tokens.length) {
     const t = tokens[i++]!;
-    if (t.kind !== 'op' || t.op === '*')
+    if (t.kind !== 'op' || t.op === '*' || t.op === '/')
       throw new Error(`duration "${spec}": expected + or - before "${t.kind === 'op' ? t.op : t.kind === 'num' ? t.ms : t.name}"`);
     total = t.op === '+' ? total + term() : total - term();
   }
   if (total < 0) throw new Error(`duration "${spec}" is negative`);
-  return total;
+  // Whole milliseconds: a quotient (or a fractional factor) is rounded, so that a wait or a poll's
+  // timeout is never a fraction of a millisecond that a server reads as 0.
+  return Math.round(total);
 }
 
 /** A repeat count: a number or an expression; one the target cannot evaluate counts as the maximum. */

@@ -63,6 +63,18 @@ const rows = {
     },
     good: 'unavailable',
   },
+  'instant-timers': {
+    config: { presence: { idle_timeout: 1000, sync_online_timeout: 4000 } },
+    probe: async (m) => {
+      const a = await m.register();
+      const b = await m.register();
+      await m.put(a, 'online');
+      await m.sync(b, { set_presence: 'online' });
+      m.clock.advance(500);
+      return [(await m.get(a, a)).body.presence, (await m.get(b, b)).body.presence];
+    },
+    good: ['online', 'online'],
+  },
   'idle-clears-status': {
     config: { presence: { idle_timeout: 1000, sync_online_timeout: 100_000 } },
     probe: async (m) => {
@@ -176,6 +188,22 @@ const rows = {
     },
     good: [10_000, '10'],
   },
+  'retry-after-zero': {
+    config: limited,
+    probe: async (m) => {
+      const r = await secondPut(m);
+      return [r.body.retry_after_ms, r.headers['retry-after']];
+    },
+    good: [10_000, '10'],
+  },
+  'retry-after-seconds': {
+    config: limited,
+    probe: async (m) => {
+      const r = await secondPut(m);
+      return [r.body.retry_after_ms, r.headers['retry-after']];
+    },
+    good: [10_000, '10'],
+  },
   'rate-limit-wrong-errcode': { config: limited, probe: async (m) => (await secondPut(m)).body.errcode, good: 'M_LIMIT_EXCEEDED' },
   'get-without-shared-room': {
     probe: async (m) => {
@@ -193,6 +221,19 @@ const rows = {
       const s = await m.sync(stranger);
       await m.put(a, 'online');
       return (await m.presenceSince(stranger, s.next_batch)).events.length;
+    },
+    good: 0,
+  },
+  'left-member-keeps-receiving': {
+    probe: async (m) => {
+      const { a, b, room } = await pair(m);
+      await request(m.app)
+        .post(`${v3}/rooms/${encodeURIComponent(room)}/leave`)
+        .set(authHeader(b))
+        .send({});
+      const s = await m.sync(b);
+      await m.put(a, 'online');
+      return eventsFrom((await m.presenceSince(b, s.next_batch)).events, a.userId).length;
     },
     good: 0,
   },
@@ -230,6 +271,15 @@ const rows = {
       return (await m.get(a, a)).body.presence;
     },
     good: 'offline',
+  },
+  'get-200-empty-object': {
+    probe: async (m) => {
+      const a = await m.register();
+      const never = (await m.get(a, a)).body;
+      await m.put(a, 'offline');
+      return [never, (await m.get(a, a)).body];
+    },
+    good: [{ presence: 'offline' }, { presence: 'offline' }],
   },
   'status-msg-dropped': {
     probe: async (m) => {
@@ -311,6 +361,20 @@ const rows = {
       ),
     good: 1,
   },
+  'profile-event-stale-presence': {
+    config: { presence: slowTimers },
+    probe: async (m) => {
+      const { a, b } = await pair(m);
+      await m.put(a, 'online');
+      const s = await m.sync(b);
+      await request(m.app)
+        .put(`${v3}/profile/${encodeURIComponent(a.userId)}/displayname`)
+        .set(authHeader(a))
+        .send({ displayname: 'A' });
+      return eventsFrom((await m.presenceSince(b, s.next_batch)).events, a.userId).map((e) => [e.content.displayname, e.content.presence]);
+    },
+    good: [['A', 'online']],
+  },
   'join-presence-repeated': {
     probe: (m) => joinPresenceCounts(m),
     good: [1, 0],
@@ -389,6 +453,40 @@ const rows = {
       return (events.body.chunk as { type: string; content: { user_id?: string } }[]).filter((e) => e.type === 'm.presence').map((e) => e.content.user_id);
     },
     good: ['@placeholder'],
+  },
+  'early-presence-without-last-active': {
+    config: { spec_version: 'early', presence: slowTimers },
+    probe: async (m) => {
+      const early = '/_matrix/client/api/v1';
+      const a = await m.register();
+      const b = await m.register();
+      await m.shareRoom(a, b);
+      const start = await request(m.app).get(`${early}/initialSync`).query({ access_token: b.token, limit: 0 });
+      await request(m.app)
+        .put(`${early}/presence/${encodeURIComponent(a.userId)}/status`)
+        .query({ access_token: a.token })
+        .send({ presence: 'online' });
+      m.clock.advance(500);
+      const events = await request(m.app).get(`${early}/events`).query({ access_token: b.token, from: start.body.end, timeout: 0 });
+      return (events.body.chunk as { type: string; content: { user_id?: string; last_active_ago?: number } }[])
+        .filter((e) => e.type === 'm.presence' && e.content.user_id === a.userId)
+        .map((e) => e.content.last_active_ago);
+    },
+    good: [500],
+  },
+  'hidden-leaks-online': {
+    config: { spec_version: 'early' },
+    probe: async (m) => {
+      const early = '/_matrix/client/api/v1';
+      const a = await m.register();
+      const b = await m.register();
+      await m.shareRoom(a, b);
+      const path = `${early}/presence/${encodeURIComponent(a.userId)}/status`;
+      await request(m.app).put(path).query({ access_token: a.token }).send({ presence: 'offline' });
+      const put = await request(m.app).put(path).query({ access_token: a.token }).send({ presence: 'hidden' });
+      return [put.status, (await request(m.app).get(path).query({ access_token: b.token })).body.presence];
+    },
+    good: [400, 'offline'],
   },
   'early-initial-sync-without-presence': {
     config: { spec_version: 'early' },
@@ -635,6 +733,25 @@ rows['presence-list-drop-ignored'] = {
     return (await request(m.app).get(path).set(authHeader(a))).body.length;
   },
   good: 0,
+};
+rows['presence-list-drop-clears'] = {
+  config: { legacy: { presence_list: true } },
+  probe: async (m) => {
+    const a = await m.register();
+    const b = await m.register();
+    const c = await m.register();
+    const path = `${v3}/presence/list/${encodeURIComponent(a.userId)}`;
+    await request(m.app)
+      .post(path)
+      .set(authHeader(a))
+      .send({ invite: [b.userId, c.userId] });
+    await request(m.app)
+      .post(path)
+      .set(authHeader(a))
+      .send({ drop: [b.userId] });
+    return ((await request(m.app).get(path).set(authHeader(a))).body as { user_id: string }[]).map((e) => e.user_id).length;
+  },
+  good: 1,
 };
 rows['no-state-empty-presence'] = {
   probe: async (m) => {

@@ -437,6 +437,21 @@ const rows: Record<VariantName, Row> = {
     without: 1500,
     with: 1000,
   },
+  'hidden-taken-as-offline': {
+    config: { spec_version: 'early' },
+    probe: async (m) => {
+      const early = '/_matrix/client/api/v1';
+      const a = await m.register();
+      const b = await m.register();
+      await m.shareRoom(a, b);
+      const path = `${early}/presence/${encodeURIComponent(a.userId)}/status`;
+      await request(m.app).put(path).query({ access_token: a.token }).send({ presence: 'offline' });
+      const put = await request(m.app).put(path).query({ access_token: a.token }).send({ presence: 'hidden' });
+      return [put.status, (await request(m.app).get(path).query({ access_token: b.token })).body.presence];
+    },
+    without: [400, 'offline'],
+    with: [200, 'offline'],
+  },
   'retry-after-header-only': {
     config: limited,
     probe: async (m) => {

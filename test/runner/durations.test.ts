@@ -15,6 +15,17 @@ describe('durations', () => {
     expect(evaluateDuration('idle_timeout + last_active_granularity * 2 - 100', timers)).to.equal(2200);
   });
 
+  it('divides by a plain number or a name, binding as tightly as a product', () => {
+    expect(evaluateDuration('idle_timeout / 2', timers)).to.equal(750);
+    expect(evaluateDuration('1s / rate_limit_per_second / 10', { ...timers, rate_limit_per_second: 5 })).to.equal(20);
+    expect(evaluateDuration('idle_timeout - idle_timeout / 3 * 2', timers)).to.equal(500);
+    // Whole milliseconds: (1500 - 1) / 2 is 749.5.
+    expect(evaluateDuration('idle_timeout / 2 - 1 / 2', timers)).to.equal(750);
+    expect(evaluateDuration('1s / 3', timers)).to.equal(333);
+    expect(checkDuration('1s / 0')).to.match(/division by zero/);
+    expect(checkDuration('1s /')).to.match(/expected a number or a timer name/);
+  });
+
   it('uses captured numbers', () => {
     expect(evaluateDuration('{captured.retry} + 100ms', timers, { retry: 900 })).to.equal(1000);
     expect(() => evaluateDuration('{captured.retry}', timers, { retry: 'soon' })).to.throw(/not a number/);
