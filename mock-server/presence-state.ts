@@ -25,7 +25,7 @@ export interface PresenceRecord {
   last_sync_ts: number;
   /** Any request that set state, for the sync-online timeout (Synapse: the device's last_active_ts). */
   last_device_ts: number;
-  /** When the record last changed (only the last-active-frozen fault reads it). */
+  /** When the record last changed (only the last-active-frozen faults read it). */
   changed_ts: number;
 }
 
@@ -129,9 +129,11 @@ export class PresenceTracker {
     // text the same), so offline -> unavailable bumps and free_for_chat -> online does not. A PUT that
     // keeps an online state bumps, as Synapse's does (v1.x: "changing presence state to online"; "When
     // setting the status, the activity time is updated", which the lowering-counts-as-activity variant
-    // follows for every PUT). Synapse itself bumps on online alone.
+    // follows for every PUT). Synapse itself bumps on online alone (the two faults below).
     let bump = LEVEL[presence] > LEVEL[prev.presence] || (presence === prev.presence && ONLINE_LIKE.has(presence));
     if (bump && this.faults.has('raising-not-active') && !ONLINE_LIKE.has(prev.presence)) bump = false;
+    if (bump && this.faults.has('unavailable-raise-not-active') && presence === 'unavailable') bump = false;
+    if (!bump && this.faults.has('online-put-always-active') && presence === 'online') bump = true;
     if (!bump && (this.faults.has('lowering-is-active') || this.variants.has('lowering-counts-as-activity'))) bump = true;
     if (bump) next.last_active_ts = now;
     // status-put-repeated (Dendrite syncapi/types/presence.go Equals): a record with a status_msg never
