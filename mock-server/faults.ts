@@ -206,6 +206,54 @@ export const FAULTS = {
     description: 'A /sync with nothing new waits at least 5 s, whatever its timeout (0 included) (tuwunel client_sync_timeout_min).',
     breaks: 'timeout is the longest a /sync waits',
   },
+  // Behaviours no case checked before (issue 21): rooms, last active while active, r0 levels,
+  // propagation events, the early event stream.
+  'duplicate-delivery-per-room': {
+    description: "A presence change reaches a co-member once per room they share: each further room's copy comes in their next /sync (or /events).",
+    breaks: 'one change, one event for each interested user',
+  },
+  'leave-drops-visibility': {
+    description: 'Leaving a room ends presence between the leaver and its members, in /sync and by GET, even while they share another room.',
+    breaks: 'presence shared while any room is shared',
+  },
+  'get-last-active-frozen-while-active': {
+    description: 'While currently_active is true, GET answers the last_active_ago of the moment the flag was last announced: it stops counting.',
+    breaks: 'up-to-date last active time by GET while currently active',
+  },
+  'unavailable-raise-not-active': {
+    description: "Raising availability from offline to unavailable does not bump last active: only a change to online does (Synapse's set_state).",
+    breaks: 'raising availability is pro-active (r0, early)',
+  },
+  'online-put-always-active': {
+    description: "Every PUT of online bumps last active, also from free_for_chat, which lowers availability (Synapse's set_state bumps on online).",
+    breaks: 'lowering availability is not pro-active (r0, early)',
+  },
+  'free-for-chat-delivered-as-online': {
+    description: 'm.presence events carry online for a user whose state is free_for_chat; GET still answers free_for_chat.',
+    breaks: 'free_for_chat delivered to co-members (r0, early)',
+  },
+  'profile-event-without-presence': {
+    description:
+      'The m.presence event a profile change sends carries the new displayname/avatar_url with presence online and nothing else: not the current presence, status_msg or last_active_ago.',
+    breaks: 'propagation event carries the presence keys (r0, early)',
+  },
+  'event-stream-not-online': {
+    description: 'Polling the early /events stream does not mark the user online.',
+    breaks: 'online while connected to the event stream (early)',
+  },
+  'presence-list-not-streamed': {
+    description:
+      "Users on the early presence list who share no room reach neither the lister's /initialSync nor their /events (GET presence/list still lists them).",
+    breaks: 'presence of listed users in the early stream',
+  },
+  'join-member-event-without-profile': {
+    description: "A join's m.room.member event carries no displayname or avatar_url (only a profile change's update does).",
+    breaks: 'membership events carry the profile (early)',
+  },
+  'events-presence-repeated': {
+    description: "The presence events of an early /events answer come again in the client's next answer, as if its end token were one change behind.",
+    breaks: 'the event stream continues where the client left off (early)',
+  },
 } as const satisfies Record<string, FaultSpec>;
 
 export type FaultName = keyof typeof FAULTS;

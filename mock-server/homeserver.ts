@@ -39,6 +39,13 @@ export class Homeserver {
   private readonly listedBy = new Map<string, Set<string>>();
   /** The new-co-member-not-subscribed fault: each user's co-members as of their first /sync. */
   private readonly firstSyncPeers: Map<string, Set<string>> | undefined;
+  /** The duplicate-delivery-per-room fault: recipient -> sender -> copies still to come (one per
+   * further shared room). */
+  private readonly roomCopies = new Map<string, Map<string, number>>();
+  /** The leave-drops-visibility fault: "observer\0observed" pairs a leave has cut off. */
+  private readonly severed = new Set<string>();
+  /** The profile-event-without-presence fault: users whose latest presence event is a profile change's. */
+  private readonly profileOnlyEvent = new Set<string>();
   /** Writes waiting for their effect (async-processing), wake-ups waiting (slow-wake) and changes on
    * their way to the watchers (late-delivery). */
   private readonly pending = new Set<TimerHandle>();
@@ -113,23 +120,27 @@ export class Homeserver {
     if (!this.faults.has('no-sync-delivery')) {
       const peers = this.firstSyncPeers;
       const leftToo = this.faults.has('left-member-keeps-receiving');
+      const severed = this.severed.size > 0;
       for (const roomId of this.rooms.joinedRooms(userId)) {
         const room = this.getRoom(roomId);
         for (const member of room.joined) {
           if (member === userId) continue;
           if (peers?.get(member)?.has(userId) === false) continue;
+          if (severed && this.severed.has(pairKey(member, userId))) continue;
           fn(member);
         }
         // left-member-keeps-receiving: those who left the room still get it.
         if (leftToo) for (const [member, membership] of room.members) if (membership === 'leave' && member !== userId) fn(member);
       }
     }
-    for (const owner of this.listedBy.get(userId) ?? []) fn(owner);
+    if (!this.faults.has('presence-list-not-streamed')) for (const owner of this.listedBy.get(userId) ?? []) fn(owner);
     fn(userId);
   }
 
   private deliverPresence(userId: string, before: Readonly<PresenceRecord>): void {
     if (!this.config.presence.enabled) return;
+    // A change after a profile change's event is an ordinary one again (profile-event-without-presence).
+    this.profileOnlyEvent.delete(userId);
     if (this.variants.has('late-delivery')) this.deliverLate(userId, before);
     else this.fanOut(userId);
   }
@@ -169,11 +180,26 @@ export class Homeserver {
     const ownHidden = this.ownPresenceHidden();
     const noDelivery = this.faults.has('no-sync-delivery');
     const queued: string[] = [];
+    // duplicate-delivery-per-room: forEachInterested calls a co-member once per shared room; the first
+    // call delivers, each further one is a copy for the co-member's next answer (takePresenceSince).
+    const perRoom = this.faults.has('duplicate-delivery-per-room') ? new Map<string, number>() : undefined;
     this.forEachInterested(userId, (recipient) => {
       if (recipient === userId ? ownHidden : noDelivery) return;
+      if (perRoom) {
+        const calls = (perRoom.get(recipient) ?? 0) + 1;
+        perRoom.set(recipient, calls);
+        if (calls > 1) return;
+      }
       this.notifier.deliverPresence(recipient, userId, pos, wake);
       if (slowWake) queued.push(recipient);
     });
+    if (perRoom) {
+      for (const [recipient, calls] of perRoom) {
+        if (calls < 2) continue;
+        if (!this.roomCopies.has(recipient)) this.roomCopies.set(recipient, new Map());
+        this.roomCopies.get(recipient)!.set(userId, calls - 1);
+      }
+    }
     // slow-wake: the change is there at once (a new poll gets it); the waiting polls learn of it late.
     if (slowWake) {
       this.later(this.variantOptions.wake_delay, () => {
@@ -212,14 +238,36 @@ export class Homeserver {
   takePresenceSince(recipient: string, since: number): string[] {
     const out = this.notifier.takePresenceSince(recipient, since);
     if (this.sticky.size > 0) for (const u of this.sticky.get(recipient) ?? []) if (!out.includes(u)) out.push(u);
+    if (this.roomCopies.size > 0) this.queueRoomCopies(recipient, out);
     return out;
+  }
+
+  /** duplicate-delivery-per-room: for each sender just taken with copies still to come, the next copy
+   * goes into the recipient's inbox at a new position, after the token the answer being built hands out,
+   * so that their next /sync (or /events) carries it again. */
+  private queueRoomCopies(recipient: string, taken: readonly string[]): void {
+    const copies = this.roomCopies.get(recipient);
+    if (!copies) return;
+    for (const sender of taken) {
+      const left = copies.get(sender);
+      if (left === undefined) continue;
+      if (left <= 1) copies.delete(sender);
+      else copies.set(sender, left - 1);
+      this.notifier.deliverPresence(recipient, sender, this.notifier.next());
+    }
+    if (copies.size === 0) this.roomCopies.delete(recipient);
+  }
+
+  /** profile-event-without-presence: whether `userId`'s presence event is to be a bare profile one. */
+  bareProfileEvent(userId: string): boolean {
+    return this.profileOnlyEvent.has(userId);
   }
 
   /** Everyone whose presence an initial sync shows: self and co-members (and listed users). */
   visiblePresenceUsers(recipient: string): string[] {
     if (this.faults.has('leak-to-strangers')) return [...this.accounts.users.keys()];
     const set = this.faults.has('no-sync-delivery') ? new Set<string>() : this.rooms.coMembers(recipient);
-    for (const u of this.presenceList.get(recipient) ?? []) set.add(u);
+    if (!this.faults.has('presence-list-not-streamed')) for (const u of this.presenceList.get(recipient) ?? []) set.add(u);
     set.add(recipient);
     if (this.ownPresenceHidden()) set.delete(recipient);
     return [...set];
@@ -230,6 +278,7 @@ export class Homeserver {
     if (observer === observed) return !this.faults.has('own-presence-needs-room') || this.rooms.joinedRooms(observer).size > 0;
     if (this.faults.has('get-without-shared-room') || this.variants.has('strangers-may-read')) return true;
     if (this.presenceList.get(observer)?.has(observed)) return true;
+    if (this.severed.size > 0 && this.severed.has(pairKey(observer, observed))) return false;
     return this.rooms.shareRoom(observer, observed);
   }
 
@@ -238,7 +287,7 @@ export class Homeserver {
     this.presenceList.get(owner)!.add(target);
     if (!this.listedBy.has(target)) this.listedBy.set(target, new Set());
     this.listedBy.get(target)!.add(owner);
-    this.queuePresence(owner, target, this.notifier.next());
+    if (!this.faults.has('presence-list-not-streamed')) this.queuePresence(owner, target, this.notifier.next());
   }
 
   listDrop(owner: string, target: string): void {
@@ -274,6 +323,13 @@ export class Homeserver {
    * join-is-activity the join is also activity. */
   private onJoin(room: Room, joiner: string): void {
     this.activity(joiner, 'join');
+    // leave-drops-visibility: sharing a room again restores what a leave cut off.
+    if (this.severed.size > 0) {
+      for (const member of this.rooms.joinedMembers(room.roomId)) {
+        this.severed.delete(pairKey(joiner, member));
+        this.severed.delete(pairKey(member, joiner));
+      }
+    }
     if (!this.config.presence.enabled || this.faults.has('join-presence-missing') || this.variants.has('no-presence-on-join')) return;
     const pos = this.notifier.next();
     const stale = (recipient: string, userId: string) => this.firstSyncPeers?.get(recipient)?.has(userId) === false;
@@ -363,7 +419,8 @@ export class Homeserver {
     if (current === 'join') return room;
     const rule = room.state.get(stateKeyOf('m.room.join_rules', ''))?.content.join_rule;
     if (rule !== 'public' && current !== 'invite') throw new MatrixError(ERRORS.FORBIDDEN_NOT_INVITED);
-    this.emit(room, userId, 'm.room.member', this.memberContent(userId, 'join'), userId);
+    const content = this.faults.has('join-member-event-without-profile') ? { membership: 'join' } : this.memberContent(userId, 'join');
+    this.emit(room, userId, 'm.room.member', content, userId);
     return room;
   }
 
@@ -379,6 +436,15 @@ export class Homeserver {
     const room = this.getRoom(roomId);
     const current = room.members.get(userId);
     if (current !== 'join' && current !== 'invite') throw new MatrixError(ERRORS.FORBIDDEN_NOT_IN_ROOM);
+    // leave-drops-visibility: the leaver and every member of the room stop seeing each other, whatever
+    // other room they share.
+    if (this.faults.has('leave-drops-visibility')) {
+      for (const member of this.rooms.joinedMembers(roomId)) {
+        if (member === userId) continue;
+        this.severed.add(pairKey(userId, member));
+        this.severed.add(pairKey(member, userId));
+      }
+    }
     this.emit(room, userId, 'm.room.member', { membership: 'leave' }, userId);
   }
 
@@ -428,7 +494,14 @@ export class Homeserver {
     }
     if (this.config.presence.enabled && this.config.presence.profile_propagation && !this.faults.has('no-profile-propagation')) {
       this.presence.forceNotify(userId);
+      // After the notification, which clears the mark for any ordinary change.
+      if (this.faults.has('profile-event-without-presence')) this.profileOnlyEvent.add(userId);
     }
     this.activity(userId, 'profile');
   }
+}
+
+/** The key of an (observer, observed) pair. */
+function pairKey(observer: string, observed: string): string {
+  return `${observer}\u0000${observed}`;
 }

@@ -1,6 +1,7 @@
 // The presence state machine of each user, after Synapse's synapse/handlers/presence.py:
 // - set_state: a PUT replaces presence and status_msg (absent status_msg clears it); setting online
-//   bumps last_active_ts; a sync-driven set never touches status_msg.
+//   bumps last_active_ts (and, beyond Synapse, so does any rise in r0's availability order, while a
+//   fall from free_for_chat to online does not); a sync-driven set never touches status_msg.
 // - bump_presence_active_time: activity (message, typing, receipt) bumps last_active_ts and brings an
 //   unavailable user back online.
 // - handle_timeout: online and inactive for idle_timeout -> unavailable; not syncing and neither synced
@@ -24,11 +25,15 @@ export interface PresenceRecord {
   last_sync_ts: number;
   /** Any request that set state, for the sync-online timeout (Synapse: the device's last_active_ts). */
   last_device_ts: number;
-  /** When the record last changed (only the last-active-frozen fault reads it). */
+  /** When the record last changed (only the last-active-frozen faults read it). */
   changed_ts: number;
 }
 
 const ONLINE_LIKE = new Set<PresenceValue>(['online', 'free_for_chat']);
+
+/** The r0 text's "Levels of availability ... from low to high" (3-r0-presence-module.rst:71-77); the
+ * early events text orders them the same way ("from a lower to a higher level of availability"). */
+const LEVEL: Record<PresenceValue, number> = { offline: 0, unavailable: 1, online: 2, free_for_chat: 3 };
 
 function offlineRecord(): PresenceRecord {
   return { presence: 'offline', status_msg: null, last_active_ts: 0, currently_active: false, last_sync_ts: 0, last_device_ts: 0, changed_ts: 0 };
@@ -119,11 +124,16 @@ export class PresenceTracker {
     else if (statusMsg === undefined && (this.faults.has('status-msg-sticky') || this.variants.has('status-msg-kept-on-omit')))
       next.status_msg = prev.status_msg;
     else next.status_msg = statusMsg ?? null;
-    // Synapse bumps last_active_ts whenever the new state is online (a PUT of online is pro-active);
-    // the r0 spec: raising availability is pro-active, lowering it is not (v1.x: "When setting the
-    // status, the activity time is updated", which the lowering-counts-as-activity variant follows).
-    let bump = ONLINE_LIKE.has(presence);
+    // Raising availability is pro-active, lowering it is not (r0: "changing state from unavailable to
+    // online counts as a pro-active event, whereas online to unavailable does not"; the early events
+    // text the same), so offline -> unavailable bumps and free_for_chat -> online does not. A PUT that
+    // keeps an online state bumps, as Synapse's does (v1.x: "changing presence state to online"; "When
+    // setting the status, the activity time is updated", which the lowering-counts-as-activity variant
+    // follows for every PUT). Synapse itself bumps on online alone (the two faults below).
+    let bump = LEVEL[presence] > LEVEL[prev.presence] || (presence === prev.presence && ONLINE_LIKE.has(presence));
     if (bump && this.faults.has('raising-not-active') && !ONLINE_LIKE.has(prev.presence)) bump = false;
+    if (bump && this.faults.has('unavailable-raise-not-active') && presence === 'unavailable') bump = false;
+    if (!bump && this.faults.has('online-put-always-active') && presence === 'online') bump = true;
     if (!bump && (this.faults.has('lowering-is-active') || this.variants.has('lowering-counts-as-activity'))) bump = true;
     if (bump) next.last_active_ts = now;
     // status-put-repeated (Dendrite syncapi/types/presence.go Equals): a record with a status_msg never

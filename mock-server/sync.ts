@@ -58,7 +58,9 @@ export interface SyncRequest {
 }
 
 export function presenceEvent(hs: Homeserver, userId: string, now: number): Record<string, unknown> {
-  const content = formatPresence(hs.presenceShown(userId), now, hs);
+  // profile-event-without-presence: a profile change's event with the profile keys and a fixed online.
+  const content: Record<string, unknown> = hs.bareProfileEvent(userId) ? { presence: 'online' } : formatPresence(hs.presenceShown(userId), now, hs);
+  if (content.presence === 'free_for_chat' && hs.faults.has('free-for-chat-delivered-as-online')) content.presence = 'online';
   if (hs.config.presence.profile_propagation && !hs.faults.has('no-profile-propagation')) {
     const user = hs.accounts.users.get(userId);
     if (user?.displayname !== undefined) content.displayname = user.displayname;

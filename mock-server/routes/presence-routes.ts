@@ -60,6 +60,9 @@ function getStatus(ctx: Context): unknown {
   const now = ctx.hs.clock.now();
   const content = formatPresence(record, now, ctx.hs);
   if (ctx.hs.faults.has('get-status-msg-missing')) delete content.status_msg;
+  // get-last-active-frozen-while-active: while the flag is true, the value as of its last announcement.
+  if (ctx.hs.faults.has('get-last-active-frozen-while-active') && content.currently_active === true && record.last_active_ts > 0)
+    content.last_active_ago = Math.max(0, record.changed_ts - record.last_active_ts);
   // Dendrite's GET: currently_active always present, "active within the window", whatever the state,
   // and the last active time is the later of the presence's and the device's last-seen time.
   if (ctx.hs.variants.has('currently-active-by-recency')) {

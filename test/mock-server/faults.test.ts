@@ -876,6 +876,182 @@ rows['long-status-msg-500'] = {
   },
   good: 200,
 };
+const early = '/_matrix/client/api/v1';
+const r0 = '/_matrix/client/r0';
+/** An early-API request with the access token in the query string. */
+function earlyCall(m: TestMock, method: 'get' | 'put' | 'post', path: string, a: { token: string }, body?: object, query: Record<string, string> = {}) {
+  const agent = request(m.app);
+  const url = `${early}${path}`;
+  const req = (method === 'get' ? agent.get(url) : method === 'put' ? agent.put(url) : agent.post(url)).query({ access_token: a.token, ...query });
+  return body === undefined ? req : req.send(body);
+}
+/** PUT presence on the r0 path (free_for_chat is an r0 state). */
+function putR0(m: TestMock, a: { userId: string; token: string }, presence: string) {
+  return request(m.app)
+    .put(`${r0}/presence/${encodeURIComponent(a.userId)}/status`)
+    .set(authHeader(a))
+    .send({ presence });
+}
+rows['duplicate-delivery-per-room'] = {
+  // b shares two rooms with a: one change of a, in b's next answer and never again.
+  probe: async (m) => {
+    const { a, b } = await pair(m);
+    const second = await m.shareRoom(a);
+    await request(m.app)
+      .post(`${v3}/rooms/${encodeURIComponent(second)}/join`)
+      .set(authHeader(b))
+      .send({});
+    const s = await m.sync(b);
+    await m.put(a, 'unavailable', 'once');
+    const first = await m.presenceSince(b, s.next_batch);
+    const again = await m.presenceSince(b, first.next);
+    return [eventsFrom(first.events, a.userId).length, eventsFrom(again.events, a.userId).length];
+  },
+  good: [1, 0],
+};
+rows['leave-drops-visibility'] = {
+  // b leaves one of the two rooms it shares with a: GET and delivery go on through the other.
+  probe: async (m) => {
+    const { a, b, room } = await pair(m);
+    const second = await m.shareRoom(a);
+    await request(m.app)
+      .post(`${v3}/rooms/${encodeURIComponent(second)}/join`)
+      .set(authHeader(b))
+      .send({});
+    await request(m.app)
+      .post(`${v3}/rooms/${encodeURIComponent(room)}/leave`)
+      .set(authHeader(b))
+      .send({});
+    const s = await m.sync(b);
+    await m.put(a, 'online', 'still here');
+    return [(await m.get(b, a)).status, eventsFrom((await m.presenceSince(b, s.next_batch)).events, a.userId).length];
+  },
+  good: [200, 1],
+};
+rows['get-last-active-frozen-while-active'] = {
+  config: { presence: { ...slowTimers, last_active_granularity: 60_000 } },
+  probe: async (m) => {
+    const a = await m.register();
+    await m.put(a, 'online');
+    m.clock.advance(1000);
+    const body = (await m.get(a, a)).body as Record<string, unknown>;
+    return [body.currently_active, body.last_active_ago];
+  },
+  good: [true, 1000],
+};
+rows['unavailable-raise-not-active'] = {
+  // offline -> unavailable raises availability (r0 levels): last active is now.
+  config: { presence: slowTimers },
+  probe: async (m) => {
+    const a = await m.register();
+    await m.put(a, 'online');
+    await m.put(a, 'offline');
+    m.clock.advance(1000);
+    await m.put(a, 'unavailable');
+    return (await m.get(a, a)).body.last_active_ago;
+  },
+  good: 0,
+};
+rows['online-put-always-active'] = {
+  // free_for_chat -> online lowers availability (r0 levels): last active stays where it was.
+  config: { presence: slowTimers, legacy: { free_for_chat: true } },
+  probe: async (m) => {
+    const a = await m.register();
+    await putR0(m, a, 'free_for_chat');
+    m.clock.advance(1000);
+    await putR0(m, a, 'online');
+    return (await m.get(a, a)).body.last_active_ago;
+  },
+  good: 1000,
+};
+rows['free-for-chat-delivered-as-online'] = {
+  config: { legacy: { free_for_chat: true } },
+  probe: async (m) => {
+    const { a, b } = await pair(m);
+    const s = await m.sync(b);
+    await putR0(m, a, 'free_for_chat');
+    return [eventsFrom((await m.presenceSince(b, s.next_batch)).events, a.userId).map((e) => e.content.presence), (await m.get(b, a)).body.presence];
+  },
+  good: [['free_for_chat'], 'free_for_chat'],
+};
+rows['profile-event-without-presence'] = {
+  config: { presence: slowTimers },
+  probe: async (m) => {
+    const { a, b } = await pair(m);
+    await m.put(a, 'unavailable', 'in a meeting');
+    const s = await m.sync(b);
+    await request(m.app)
+      .put(`${v3}/profile/${encodeURIComponent(a.userId)}/displayname`)
+      .set(authHeader(a))
+      .send({ displayname: 'A' });
+    return eventsFrom((await m.presenceSince(b, s.next_batch)).events, a.userId).map((e) => [e.content.displayname, e.content.presence, e.content.status_msg]);
+  },
+  good: [['A', 'unavailable', 'in a meeting']],
+};
+rows['event-stream-not-online'] = {
+  config: { spec_version: 'early' },
+  probe: async (m) => {
+    const a = await m.register();
+    await earlyCall(m, 'get', '/events', a, undefined, { timeout: '0' });
+    return (await earlyCall(m, 'get', `/presence/${encodeURIComponent(a.userId)}/status`, a)).body.presence;
+  },
+  good: 'online',
+};
+rows['presence-list-not-streamed'] = {
+  // a lists b, with whom it shares no room: b is in a's initial sync and in a's stream after it.
+  config: { spec_version: 'early' },
+  probe: async (m) => {
+    const a = await m.register();
+    const b = await m.register();
+    await earlyCall(m, 'post', '/presence/list', a, { invite: [b.userId] });
+    await earlyCall(m, 'put', `/presence/${encodeURIComponent(b.userId)}/status`, b, { presence: 'online', status_msg: 'listed' });
+    const start = await earlyCall(m, 'get', '/initialSync', a, undefined, { limit: '0' });
+    await earlyCall(m, 'put', `/presence/${encodeURIComponent(b.userId)}/status`, b, { presence: 'unavailable', status_msg: 'later' });
+    const stream = await earlyCall(m, 'get', '/events', a, undefined, { from: start.body.end as string, timeout: '0' });
+    const about = (events: { type: string; content: { user_id?: string; status_msg?: string } }[]) =>
+      events.filter((e) => e.type === 'm.presence' && e.content.user_id === b.userId).map((e) => e.content.status_msg);
+    return [about(start.body.presence), about(stream.body.chunk)];
+  },
+  good: [['listed'], ['later']],
+};
+rows['join-member-event-without-profile'] = {
+  probe: async (m) => {
+    const a = await m.register();
+    const b = await m.register();
+    const room = await m.shareRoom(b);
+    await request(m.app)
+      .put(`${v3}/profile/${encodeURIComponent(a.userId)}/displayname`)
+      .set(authHeader(a))
+      .send({ displayname: 'Alice' });
+    await request(m.app)
+      .post(`${v3}/join/${encodeURIComponent(room)}`)
+      .set(authHeader(a))
+      .send({});
+    return (
+      await request(m.app)
+        .get(`${v3}/rooms/${encodeURIComponent(room)}/state/m.room.member/${encodeURIComponent(a.userId)}`)
+        .set(authHeader(b))
+    ).body.displayname;
+  },
+  good: 'Alice',
+};
+rows['events-presence-repeated'] = {
+  // One change, then two polls of b's stream each from the end of the one before: it comes once.
+  config: { spec_version: 'early' },
+  probe: async (m) => {
+    const a = await m.register();
+    const b = await m.register();
+    await m.shareRoom(a, b);
+    const start = await earlyCall(m, 'get', '/initialSync', b, undefined, { limit: '0' });
+    await earlyCall(m, 'put', `/presence/${encodeURIComponent(a.userId)}/status`, a, { presence: 'online', status_msg: 'once' });
+    const count = (chunk: { type: string; content: { user_id?: string } }[]) =>
+      chunk.filter((e) => e.type === 'm.presence' && e.content.user_id === a.userId).length;
+    const first = await earlyCall(m, 'get', '/events', b, undefined, { from: start.body.end as string, timeout: '0' });
+    const second = await earlyCall(m, 'get', '/events', b, undefined, { from: first.body.end as string, timeout: '0' });
+    return [count(first.body.chunk), count(second.body.chunk)];
+  },
+  good: [1, 0],
+};
 // The sender is the user; written here so the table stays a literal.
 rows['event-missing-sender'].good = '@placeholder';
 rows['early-presence-without-user-id'].good = ['@placeholder'];
