@@ -103,7 +103,7 @@ describe('profile init against the reference mock', function () {
   });
 
   it('a non-default mock (other timers, no rate limit, legacy switches on, registration closed with static users) gives a green run', async () => {
-    const { config, users } = staticUsers(140);
+    const { config, users } = staticUsers(160);
     const mockConfig = {
       // The gap between idle and sync-online leaves a loaded machine time to act in between.
       presence: { idle_timeout: 2000, sync_online_timeout: 7000, last_active_granularity: 700 },
@@ -114,7 +114,7 @@ describe('profile init against the reference mock', function () {
     await withMock(mockConfig, async (mock) => {
       const report = await probeServer({ homeserver: mock.url, users });
       expect(report.registration.registration.method).to.equal('static');
-      expect(conclusion(report, 'registration')).to.equal('pre-made users: the 140 tokens given with --users are accepted (method static)');
+      expect(conclusion(report, 'registration')).to.equal('pre-made users: the 160 tokens given with --users are accepted (method static)');
       expect(report.rateLimit).to.equal(undefined);
       expect(conclusion(report, 'rate_limit')).to.equal('not claimed: 50 PUTs in a row were all answered 200');
       expect(claimed(report), report.capabilities.map((f) => `${f.capability}: ${f.conclusion}`).join('\n')).to.include.members([
