@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import type { MockConfigInput } from '../../mock-server/config.js';
 import { FAULT_NAMES, type FaultName } from '../../mock-server/faults.js';
-import { authHeader, eventsFrom, makeMock, settle, v3, type TestMock } from './helpers.js';
+import { authHeader, eventsFrom, hiddenSeenByCoMember, makeMock, settle, v3, type TestMock } from './helpers.js';
 
 interface Row {
   config?: MockConfigInput;
@@ -29,6 +29,12 @@ async function secondPut(m: TestMock) {
 }
 
 /** How many presence events from a co-member `a` reach `b` after `act`. */
+/** What the second, refused PUT asks the client to wait: retry_after_ms and the Retry-After header. */
+async function retryAdvice(m: TestMock): Promise<unknown[]> {
+  const r = await secondPut(m);
+  return [r.body.retry_after_ms, r.headers['retry-after']];
+}
+
 async function deliveredAfter(m: TestMock, act: (a: { userId: string; token: string }) => Promise<unknown>, query: Record<string, string> = {}) {
   const { a, b } = await pair(m);
   const s = await m.sync(b);
@@ -182,26 +188,17 @@ const rows = {
   'no-rate-limit': { config: limited, probe: async (m) => (await secondPut(m)).status, good: 429 },
   'rate-limit-no-retry-after': {
     config: limited,
-    probe: async (m) => {
-      const r = await secondPut(m);
-      return [r.body.retry_after_ms, r.headers['retry-after']];
-    },
+    probe: retryAdvice,
     good: [10_000, '10'],
   },
   'retry-after-zero': {
     config: limited,
-    probe: async (m) => {
-      const r = await secondPut(m);
-      return [r.body.retry_after_ms, r.headers['retry-after']];
-    },
+    probe: retryAdvice,
     good: [10_000, '10'],
   },
   'retry-after-seconds': {
     config: limited,
-    probe: async (m) => {
-      const r = await secondPut(m);
-      return [r.body.retry_after_ms, r.headers['retry-after']];
-    },
+    probe: retryAdvice,
     good: [10_000, '10'],
   },
   'rate-limit-wrong-errcode': { config: limited, probe: async (m) => (await secondPut(m)).body.errcode, good: 'M_LIMIT_EXCEEDED' },
@@ -476,16 +473,7 @@ const rows = {
   },
   'hidden-leaks-online': {
     config: { spec_version: 'early' },
-    probe: async (m) => {
-      const early = '/_matrix/client/api/v1';
-      const a = await m.register();
-      const b = await m.register();
-      await m.shareRoom(a, b);
-      const path = `${early}/presence/${encodeURIComponent(a.userId)}/status`;
-      await request(m.app).put(path).query({ access_token: a.token }).send({ presence: 'offline' });
-      const put = await request(m.app).put(path).query({ access_token: a.token }).send({ presence: 'hidden' });
-      return [put.status, (await request(m.app).get(path).query({ access_token: b.token })).body.presence];
-    },
+    probe: hiddenSeenByCoMember,
     good: [400, 'offline'],
   },
   'early-initial-sync-without-presence': {

@@ -121,3 +121,18 @@ export async function settle(until: () => boolean, tries = 200): Promise<void> {
 export function eventsFrom(events: PresenceEvent[], sender: string): PresenceEvent[] {
   return events.filter((e) => e.sender === sender);
 }
+
+/**
+ * The early API's `hidden`: alice, offline first, PUTs hidden; what that PUT answers, and the presence
+ * bob, her co-member, then reads ("hidden: Behaves as offline").
+ */
+export async function hiddenSeenByCoMember(m: TestMock): Promise<[number, unknown]> {
+  const early = '/_matrix/client/api/v1';
+  const a = await m.register();
+  const b = await m.register();
+  await m.shareRoom(a, b);
+  const path = `${early}/presence/${encodeURIComponent(a.userId)}/status`;
+  await request(m.app).put(path).query({ access_token: a.token }).send({ presence: 'offline' });
+  const put = await request(m.app).put(path).query({ access_token: a.token }).send({ presence: 'hidden' });
+  return [put.status, (await request(m.app).get(path).query({ access_token: b.token })).body.presence];
+}

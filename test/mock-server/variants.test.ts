@@ -22,7 +22,7 @@ import { ConfigError } from '../../project/errors.js';
 import { projectRoot, suitesDir, targetsDir } from '../../project/paths.js';
 import { runSuites } from '../../runner/index.js';
 import { loadTargetProfile, parseTargetProfile } from '../../runner/load/load-target.js';
-import { authHeader, eventsFrom, makeMock, settle, v3, type Actor, type PresenceEvent, type TestMock } from './helpers.js';
+import { authHeader, eventsFrom, hiddenSeenByCoMember, makeMock, settle, v3, type Actor, type PresenceEvent, type TestMock } from './helpers.js';
 
 interface Row {
   config?: MockConfigInput;
@@ -441,16 +441,7 @@ const rows: Record<VariantName, Row> = {
   },
   'hidden-taken-as-offline': {
     config: { spec_version: 'early' },
-    probe: async (m) => {
-      const early = '/_matrix/client/api/v1';
-      const a = await m.register();
-      const b = await m.register();
-      await m.shareRoom(a, b);
-      const path = `${early}/presence/${encodeURIComponent(a.userId)}/status`;
-      await request(m.app).put(path).query({ access_token: a.token }).send({ presence: 'offline' });
-      const put = await request(m.app).put(path).query({ access_token: a.token }).send({ presence: 'hidden' });
-      return [put.status, (await request(m.app).get(path).query({ access_token: b.token })).body.presence];
-    },
+    probe: hiddenSeenByCoMember,
     without: [400, 'offline'],
     with: [200, 'offline'],
   },
