@@ -196,7 +196,7 @@ function alternativesCheck(matcher: PathMatcher, subject: MatchSubject, rootLabe
   const check = makeCheck({
     path: label,
     expected,
-    actual: holding >= 0 ? `alternative ${holding + 1}` : undefined,
+    actual: holding >= 0 ? `alternative ${holding + 1}` : 'none',
     passed: holding >= 0,
     level,
     at: matcher.at,
