@@ -29,6 +29,26 @@ async function secondPut(m: TestMock) {
 }
 
 /** How many presence events from a co-member `a` reach `b` after `act`. */
+/**
+ * On the early API: alice PUTs online, `afterMs` pass, and bob reads /events from before the PUT; the
+ * contents of the m.presence events he got.
+ */
+async function earlyPresenceSeen(m: TestMock, afterMs = 0): Promise<{ a: { userId: string }; contents: { user_id?: string; last_active_ago?: number }[] }> {
+  const early = '/_matrix/client/api/v1';
+  const a = await m.register();
+  const b = await m.register();
+  await m.shareRoom(a, b);
+  const start = await request(m.app).get(`${early}/initialSync`).query({ access_token: b.token, limit: 0 });
+  await request(m.app)
+    .put(`${early}/presence/${encodeURIComponent(a.userId)}/status`)
+    .query({ access_token: a.token })
+    .send({ presence: 'online' });
+  m.clock.advance(afterMs);
+  const events = await request(m.app).get(`${early}/events`).query({ access_token: b.token, from: start.body.end, timeout: 0 });
+  const chunk = events.body.chunk as { type: string; content: { user_id?: string; last_active_ago?: number } }[];
+  return { a, contents: chunk.filter((e) => e.type === 'm.presence').map((e) => e.content) };
+}
+
 /** What the second, refused PUT asks the client to wait: retry_after_ms and the Retry-After header. */
 async function retryAdvice(m: TestMock): Promise<unknown[]> {
   const r = await secondPut(m);
@@ -436,38 +456,14 @@ const rows = {
   },
   'early-presence-without-user-id': {
     config: { spec_version: 'early' },
-    probe: async (m) => {
-      const early = '/_matrix/client/api/v1';
-      const a = await m.register();
-      const b = await m.register();
-      await m.shareRoom(a, b);
-      const start = await request(m.app).get(`${early}/initialSync`).query({ access_token: b.token, limit: 0 });
-      await request(m.app)
-        .put(`${early}/presence/${encodeURIComponent(a.userId)}/status`)
-        .query({ access_token: a.token })
-        .send({ presence: 'online' });
-      const events = await request(m.app).get(`${early}/events`).query({ access_token: b.token, from: start.body.end, timeout: 0 });
-      return (events.body.chunk as { type: string; content: { user_id?: string } }[]).filter((e) => e.type === 'm.presence').map((e) => e.content.user_id);
-    },
+    probe: async (m) => (await earlyPresenceSeen(m)).contents.map((c) => c.user_id),
     good: ['@placeholder'],
   },
   'early-presence-without-last-active': {
     config: { spec_version: 'early', presence: slowTimers },
     probe: async (m) => {
-      const early = '/_matrix/client/api/v1';
-      const a = await m.register();
-      const b = await m.register();
-      await m.shareRoom(a, b);
-      const start = await request(m.app).get(`${early}/initialSync`).query({ access_token: b.token, limit: 0 });
-      await request(m.app)
-        .put(`${early}/presence/${encodeURIComponent(a.userId)}/status`)
-        .query({ access_token: a.token })
-        .send({ presence: 'online' });
-      m.clock.advance(500);
-      const events = await request(m.app).get(`${early}/events`).query({ access_token: b.token, from: start.body.end, timeout: 0 });
-      return (events.body.chunk as { type: string; content: { user_id?: string; last_active_ago?: number } }[])
-        .filter((e) => e.type === 'm.presence' && e.content.user_id === a.userId)
-        .map((e) => e.content.last_active_ago);
+      const { a, contents } = await earlyPresenceSeen(m, 500);
+      return contents.filter((c) => c.user_id === a.userId).map((c) => c.last_active_ago);
     },
     good: [500],
   },
