@@ -50,8 +50,13 @@ interface Keyed {
   check?: Check;
 }
 
+/** The check a case's cause is keyed on; none for an error or a timeout (their message is the cause). */
+export function causeCheck(result: Pick<CaseResult, 'outcome' | 'checks'>): Check | undefined {
+  return result.outcome === 'error' || result.outcome === 'timeout' ? undefined : decisiveCheck(result);
+}
+
 function keyOf(result: CaseResult): Keyed {
-  const check = result.outcome === 'error' || result.outcome === 'timeout' ? undefined : decisiveCheck(result);
+  const check = causeCheck(result);
   if (check === undefined) {
     const message = result.message ?? result.outcome;
     const what = withoutIds(message);

@@ -29,18 +29,15 @@ export function causesOf(report: Pick<Report, 'causes'>): RootCause[] {
   return report.causes ?? [];
 }
 
-/** Each case's cause, by case id: the causes' case lists decide, a case's own `cause` field otherwise. */
-export function causeByCase(report: Pick<Report, 'causes' | 'cases'>): Map<string, RootCause> {
-  const causes = causesOf(report);
-  const byId = new Map(causes.map((c) => [c.id, c]));
+/** Each case's cause, by case id (the causes list their cases; `withRootCauses` wrote both at once). */
+export function causeByCase(report: Pick<Report, 'causes'>): Map<string, RootCause> {
   const byCase = new Map<string, RootCause>();
-  for (const cause of causes) for (const c of cause.cases) byCase.set(c.id, cause);
-  for (const r of report.cases) {
-    const cause = r.cause === undefined ? undefined : byId.get(r.cause);
-    if (cause && !byCase.has(r.id)) byCase.set(r.id, cause);
-  }
+  for (const cause of causesOf(report)) for (const c of cause.cases) byCase.set(c.id, cause);
   return byCase;
 }
+
+/** Outcomes that did not pass and were not expected not to: what a reporter marks as a failure. */
+export const FAILED_OUTCOMES: ReadonlySet<Outcome> = new Set<Outcome>(['fail', 'error', 'timeout', 'xpass']);
 
 /** The order a cause's cases are listed in, by outcome: what failed first, what was blocked by it last. */
 const CAUSE_OUTCOMES: Outcome[] = ['fail', 'error', 'timeout', 'xfail', 'blocked', 'xpass', 'inconclusive', 'pass', 'skip'];

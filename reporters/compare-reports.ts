@@ -9,7 +9,7 @@ import type { SpecVersion } from '../project/spec-versions.js';
 import type { ClauseInfo, Level, Outcome, Report } from '../project/report.js';
 import { OUTCOMES } from '../project/report.js';
 import { CLAUSE_VERDICTS, clauseRows, type ClauseVerdictName } from '../project/clause-verdict.js';
-import { countOf } from './causes.js';
+import { countOf, FAILED_OUTCOMES } from './causes.js';
 
 export interface ComparedTarget {
   label: string;
@@ -193,7 +193,6 @@ export function comparisonText(cmp: Comparison, all = false): string {
 }
 
 /** The outcomes the Markdown marks: failures of the server (not blocked, inconclusive or an expected failure). */
-const FAILED = new Set<Outcome>(['fail', 'error', 'timeout', 'xpass']);
 
 function mdEscape(text: string): string {
   return text.replace(/\|/g, '\\|');
@@ -221,7 +220,8 @@ export function comparisonMarkdown(cmp: Comparison): string {
   out.push('', `Cases where the targets differ (${cases.length} of ${cmp.summary.cases}):`, '');
   if (cases.length > 0) {
     out.push(`| case | level | ${labels.join(' | ')} |`, `| --- | --- |${' --- |'.repeat(labels.length)}`);
-    for (const c of cases) out.push(`| \`${c.id}\` | ${c.level} | ${c.outcomes.map((o) => (o === null ? '—' : FAILED.has(o) ? `**${o}**` : o)).join(' | ')} |`);
+    for (const c of cases)
+      out.push(`| \`${c.id}\` | ${c.level} | ${c.outcomes.map((o) => (o === null ? '—' : FAILED_OUTCOMES.has(o) ? `**${o}**` : o)).join(' | ')} |`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -8,8 +8,8 @@
 // notice at its matcher's line. Pure consumer of the report.
 import type { CaseResult, Report, RootCause, RunListener } from '../project/report.js';
 import { isFailure, observations } from '../project/report.js';
-import { decisiveCheck } from '../project/root-causes.js';
-import { casesByOutcome, casesCount, causesOf, firstLine, premiseText } from './causes.js';
+import { causeCheck } from '../project/root-causes.js';
+import { casesByOutcome, casesCount, causesOf, FAILED_OUTCOMES, firstLine, premiseText } from './causes.js';
 
 /** Workflow-command escaping: properties escape also ',' and ':'. */
 function escapeData(text: string): string {
@@ -33,16 +33,14 @@ function annotation(kind: 'error' | 'warning' | 'notice', at: string, title: str
   return `::${kind} ${props.join(',')}::${escapeData(text)}`;
 }
 
-const NOT_PASSED = new Set(['fail', 'error', 'timeout', 'xpass']);
-
-/** Where a case went wrong: its decisive check, or the case itself when it errored or timed out. */
+/** Where a case went wrong: the check its cause is keyed on, or the case itself when it errored or timed out. */
 function decisiveAt(r: CaseResult): string {
-  return r.outcome === 'error' || r.outcome === 'timeout' ? r.at : (decisiveCheck(r)?.at ?? r.at);
+  return causeCheck(r)?.at ?? r.at;
 }
 
 /** One annotation for a root cause, or none for a cause of expected failures only. */
 function causeAnnotation(cause: RootCause, cases: Map<string, CaseResult>, gating: Set<string>): string | undefined {
-  const failing = cause.cases.filter((c) => NOT_PASSED.has(c.outcome));
+  const failing = cause.cases.filter((c) => FAILED_OUTCOMES.has(c.outcome));
   if (failing.length === 0 && !cause.cases.some((c) => c.outcome === 'blocked')) return undefined;
   const kind = cause.cases.some((c) => gating.has(c.id)) ? 'error' : failing.length > 0 ? 'warning' : 'notice';
   const first = cases.get((failing[0] ?? cause.cases[0]!).id);
@@ -64,7 +62,7 @@ export function toAnnotations(report: Report): string[] {
     if (line) lines.push(line);
   }
   for (const r of report.cases as CaseResult[]) {
-    if (!NOT_PASSED.has(r.outcome) || withCause.has(r.id)) continue;
+    if (!FAILED_OUTCOMES.has(r.outcome) || withCause.has(r.id)) continue;
     const kind = gating.has(r.id) ? 'error' : 'warning';
     const title = `${r.level} ${r.id} (${r.outcome})`;
     const failed = r.checks.filter(isFailure);

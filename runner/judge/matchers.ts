@@ -156,7 +156,7 @@ function describeList(matchers: PathMatcher[]): string {
 }
 
 /** Whether every matcher of a list holds (INFO ones never decide). */
-function allHold(matchers: PathMatcher[], subject: MatchSubject, ctx: MatchContext): boolean {
+export function allHold(matchers: PathMatcher[], subject: MatchSubject, ctx: MatchContext): boolean {
   return !evaluateMatchers(matchers, subject, '', { ...ctx, level: 'MUST' }).some((c) => !c.passed && c.level !== 'INFO');
 }
 

@@ -116,8 +116,7 @@ export function describeRequest(r: RequestStep['request']): string {
  */
 export function markRoles(step: StepRole, checks: Check[], request: string, setup: (check: Check) => boolean): Check[] {
   return checks.map((check) => {
-    const role =
-      step.premise !== undefined ? 'premise' : check.role === 'premise' ? 'premise' : step.relies_on !== undefined && setup(check) ? 'setup' : undefined;
+    const role = step.premise !== undefined || check.role === 'premise' ? 'premise' : step.relies_on !== undefined && setup(check) ? 'setup' : undefined;
     return { ...check, request, ...(role === undefined ? {} : { role }) };
   });
 }

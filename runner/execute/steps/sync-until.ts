@@ -9,7 +9,7 @@
 // the trigger is the one way a case can act while its own poll waits.
 import type { Check } from '../../../project/report.js';
 import { isFailure } from '../../../project/report.js';
-import { evaluatePathMatchers, makeCheck, show, type MatchContext } from '../../judge/matchers.js';
+import { allHold, evaluatePathMatchers, makeCheck, show, type MatchContext } from '../../judge/matchers.js';
 import { lookup } from '../../judge/json-path.js';
 import { formatDuration } from '../../../project/format-duration.js';
 import { TRIGGER_AFTER_DEFAULT, type PathMatcher, type SyncUntilStep } from '../../load/suite-types.js';
@@ -131,7 +131,7 @@ class Tally {
 
   private endsWatch(event: unknown): boolean {
     const ends = this.step.ends_when;
-    return ends !== undefined && ends.any_of.some((group) => !evaluatePathMatchers(group, event, 'event', this.match).some((c) => !c.passed));
+    return ends !== undefined && ends.any_of.some((group) => allHold(group, { value: event }, this.match));
   }
 }
 
