@@ -2,6 +2,7 @@
 // with its evidence, go to stdout when the profile goes to a file (--out), and to stderr when the
 // profile itself goes to stdout, so that `profile init --homeserver URL > my.yaml` works too.
 // Exit 0 when a profile was written; 2 for bad usage or a URL that is not a reachable homeserver.
+import { familyOf } from '../project/releases.js';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
@@ -76,7 +77,12 @@ export async function profileInit(opts: InitOptions, output: CommandOutput = pro
   const claimed = report.capabilities.filter((f) => f.claimed).map((f) => f.capability);
   const usersNeeded =
     report.registration.registration.method === 'static'
-      ? await usersNeededForRun({ spec_version: report.specVersion, capabilities: claimed, registration: report.registration.registration })
+      ? await usersNeededForRun({
+          spec_version: familyOf(report.release),
+          release: report.release,
+          capabilities: claimed,
+          registration: report.registration.registration,
+        })
       : undefined;
   const profile = writeProfile(report, { usersNeeded });
   const took = formatDuration(report.durationMs);

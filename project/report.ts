@@ -2,6 +2,7 @@
 // the checks it is made of, and the events reporters consume. Reporters import this module only; they
 // never import runner code. Fields are only ever added within a contract version; a change in meaning
 // bumps RUNNER_CONTRACT (v2 added the outcomes inconclusive and blocked, and the root causes).
+import type { Release } from './releases.js';
 import type { SpecVersion } from './spec-versions.js';
 
 export const RUNNER_CONTRACT = 'v2';
@@ -158,7 +159,10 @@ export interface RunInfo {
   target: {
     name: string;
     url: string;
+    /** The API family of the release (its spec text). */
     spec_version: SpecVersion;
+    /** The release the run spoke and judged (contract v2; absent in older reports: the family's default). */
+    release?: Release;
     embedded_mock: boolean;
     faults: string[];
     profile: string;

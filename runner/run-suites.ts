@@ -15,11 +15,12 @@ import { checkHomeserverReachable, type AdvertisedVersions } from './contact/rea
 import { firstContact } from './contact/first-contact.js';
 import { genericProfileNotes } from './plan/generic-profile-notes.js';
 import { ProbeSession } from './contact/probe-session.js';
-import { readServerSoftware, specVersionFrom } from './contact/server-identity.js';
+import { familyOf } from '../project/releases.js';
+import { readServerSoftware, releaseFrom } from './contact/server-identity.js';
 import { actorsOf } from './probe/users-needed.js';
 import { planRun, type PlannedCase, type Selection } from './plan/plan.js';
 import { runCoverage } from './plan/run-coverage.js';
-import { dialectOf } from './dialect/dialects.js';
+import { dialectFor } from './dialect/dialects.js';
 import { runWallClock, VirtualClock, type Clock } from '../project/clock.js';
 import { clauseInfo, loadClauses, type Clause } from './load/load-clauses.js';
 import { runPool } from './execute/pool.js';
@@ -192,7 +193,8 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   if (options.homeserver && loaded.generic) {
     // Without a profile the API to speak is not assumed either: the one the server advertises.
     advertised = await checkHomeserverReachable(options.homeserver, loaded.timers.request_timeout);
-    profile = { ...loaded, spec_version: specVersionFrom(advertised.versions) };
+    const release = releaseFrom(advertised.versions);
+    profile = { ...loaded, release, spec_version: familyOf(release) };
   }
   const plan = planRun(suites, profile, selection, expectations);
   const clauses = await catalogue(options.clauses);
@@ -210,7 +212,7 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
     mock = await startEmbeddedMock(profile, { faults, variants: options.variants }, virtual ? { clock } : { isolation: options.mockIsolation });
   }
   const provisioning = new ProvisioningState(profile);
-  const dialect = dialectOf(profile.spec_version);
+  const dialect = dialectFor(profile.release);
   let server: RunInfo['target']['server'];
   if (options.homeserver && toRun.length > 0) {
     // Not a homeserver, no users to be had, presence off: one sentence before any case (exit 2).
@@ -231,6 +233,7 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
       name: profile.name,
       url: withoutUserInfo(baseUrl),
       spec_version: profile.spec_version,
+      release: profile.release,
       embedded_mock: !options.homeserver,
       faults: options.homeserver ? [] : [...profile.mock.faults, ...faults],
       profile: profile.source,

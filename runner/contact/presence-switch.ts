@@ -43,7 +43,7 @@ function errorText(r: HttpResponse): string {
 }
 
 /** In the target's dialect (first contact) or the current API (profile init): its prefix and token. */
-export async function checkPresenceSwitch(session: ProbeSession, user: ProbeUser, dialect: Dialect = PROBE_DIALECT): Promise<PresenceSwitch> {
+export async function checkPresenceSwitch(session: ProbeSession, user: ProbeUser, dialect: Dialect = session.dialect): Promise<PresenceSwitch> {
   const path = presencePath(user.user_id, dialect.api);
   const auth = { token: user.access_token, tokenInQuery: dialect.tokenInQuery };
   const putSent = Date.now();

@@ -5,11 +5,11 @@
 import { HomeserverClient, type CallOptions } from '../http/homeserver-client.js';
 import { TransportError, type HttpResponse } from '../http/http-client.js';
 import type { Exchange } from '../../project/report.js';
-import { DIALECTS } from '../dialect/dialects.js';
+import { dialectFor, type Dialect } from '../dialect/dialects.js';
 import { runWallClock } from '../../project/clock.js';
 
-/** The probes speak the current Client-Server API (a server's /versions is where probing starts). */
-export const PROBE_DIALECT = DIALECTS['v1.19'];
+/** The probes speak the release the server advertises; the current Client-Server API until that is known. */
+export const PROBE_DIALECT = dialectFor('v1.19');
 
 /** The answer to one probe request: the response, or why there was none. */
 export type ProbeAnswer = { response: HttpResponse; error?: undefined } | { response?: undefined; error: TransportError };
@@ -30,8 +30,10 @@ export class ProbeSession {
     /** Absolute time (Date.now()) after which no request starts. */
     readonly deadline: number,
     readonly requestTimeoutMs = 5_000,
+    /** The API the probes speak: its prefix, and where a token goes unless a call says otherwise. */
+    readonly dialect: Dialect = PROBE_DIALECT,
   ) {
-    this.client = new HomeserverClient(baseUrl, requestTimeoutMs, deadline, this.controller.signal, false, false, runWallClock); // timers that keep the process alive: a probe waiting out a 429 is still at work
+    this.client = new HomeserverClient(baseUrl, requestTimeoutMs, deadline, this.controller.signal, false, dialect.tokenInQuery, runWallClock); // timers that keep the process alive: a probe waiting out a 429 is still at work
   }
 
   remainingMs(): number {

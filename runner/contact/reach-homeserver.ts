@@ -7,8 +7,10 @@
 import { formatDuration } from '../../project/format-duration.js';
 import { ConfigError } from '../../project/errors.js';
 import { sendRequest, TransportError, type HttpResponse } from '../http/http-client.js';
-import { DIALECTS, type Dialect } from '../dialect/dialects.js';
+import { dialectFor, type Dialect } from '../dialect/dialects.js';
 import { clip } from './probe-session.js';
+import { releaseFrom } from './server-identity.js';
+import type { Release } from '../../project/releases.js';
 
 export interface AdvertisedVersions {
   /** The spec versions the server lists (none for the early API, which has no /versions). */
@@ -18,7 +20,7 @@ export interface AdvertisedVersions {
 }
 
 /** Throws ConfigError (exit 2) when `baseUrl` is unreachable or does not answer like a homeserver. */
-export async function checkHomeserverReachable(baseUrl: string, timeoutMs: number, dialect: Dialect = DIALECTS['v1.19']): Promise<AdvertisedVersions> {
+export async function checkHomeserverReachable(baseUrl: string, timeoutMs: number, dialect: Dialect = dialectFor('v1.19')): Promise<AdvertisedVersions> {
   if (dialect.stream === 'events') return checkEarlyHomeserver(baseUrl, timeoutMs, dialect);
   const path = '/_matrix/client/versions';
   const response = await getWithoutAuth(baseUrl, path, timeoutMs);
@@ -31,6 +33,28 @@ export async function checkHomeserverReachable(baseUrl: string, timeoutMs: numbe
     versions: versions.filter((v): v is string => typeof v === 'string'),
     evidence: `GET ${path} → ${response.status} ${clip(response.text)}`,
   };
+}
+
+/**
+ * Which release a server speaks, for `profile init` and for a run without a profile: the highest
+ * release its /versions advertises; without /versions (which came in r0.0.1), r0.0.0 when the r0
+ * prefix answers GET /login with its flows, else early when the early prefix does.
+ */
+export async function discoverRelease(baseUrl: string, timeoutMs: number): Promise<{ release: Release; advertised: AdvertisedVersions }> {
+  try {
+    const advertised = await checkHomeserverReachable(baseUrl, timeoutMs);
+    return { release: releaseFrom(advertised.versions), advertised };
+  } catch (err) {
+    if (!(err instanceof ConfigError) || !/GET \/_matrix\/client\/versions gave HTTP 404/.test(err.message)) throw err;
+    for (const release of ['r0.0.0', 'early'] as const) {
+      const path = `${dialectFor(release).api}/login`;
+      const response = await getWithoutAuth(baseUrl, path, timeoutMs);
+      if (response.status === 200 && Array.isArray((response.json as { flows?: unknown } | undefined)?.flows)) {
+        return { release, advertised: { versions: [], evidence: `GET /_matrix/client/versions → 404; GET ${path} → 200 ${clip(response.text)}` } };
+      }
+    }
+    throw err;
+  }
 }
 
 async function checkEarlyHomeserver(baseUrl: string, timeoutMs: number, dialect: Dialect): Promise<AdvertisedVersions> {

@@ -30,11 +30,11 @@ export async function verifyStaticUsers(session: ProbeSession, users: StaticUser
   const worker = async (): Promise<void> => {
     while (next < users.length && problems.length === 0) {
       const user = users[next++]!;
-      const answer = await session.call('static users', 'GET', '/_matrix/client/v3/account/whoami', { token: user.access_token });
+      const answer = await session.call('static users', 'GET', `${session.dialect.api}/account/whoami`, { token: user.access_token });
       const r = answer.response;
       if (!r) problems.push(`checking the token of ${user.user_id} ${answered(answer)}`);
       else if (r.status === 401 || r.status === 403)
-        problems.push(`the token of ${user.user_id} is refused: GET /_matrix/client/v3/account/whoami ${answered(answer)}`);
+        problems.push(`the token of ${user.user_id} is refused: GET ${session.dialect.api}/account/whoami ${answered(answer)}`);
       else if (r.status === 200) {
         const owner = (r.json as { user_id?: unknown } | undefined)?.user_id;
         if (typeof owner === 'string' && owner !== user.user_id) problems.push(`the token listed for ${user.user_id} belongs to ${owner}`);
@@ -46,7 +46,7 @@ export async function verifyStaticUsers(session: ProbeSession, users: StaticUser
 }
 
 /** What POST /register without `auth` says: open (a flow of just m.login.dummy) or refused, and how. */
-export async function askRegistration(session: ProbeSession, api = PROBE_DIALECT.api): Promise<{ open: true } | { open: false; refused: string }> {
+export async function askRegistration(session: ProbeSession, api = session.dialect.api): Promise<{ open: true } | { open: false; refused: string }> {
   const first = await session.call('registration', 'POST', `${api}/register`, {
     json: { username: `mpc-probe-${Date.now().toString(36)}`, password: 'probe-only-asks' },
   });

@@ -3,6 +3,7 @@
 // the Server-Server API's GET /_matrix/federation/v1/version ({server: {name, version}}), which many
 // servers also answer on the client port, or Synapse's admin GET /_synapse/admin/v1/server_version.
 import type { ProbeSession } from './probe-session.js';
+import { highestAdvertised, type Release } from '../../project/releases.js';
 
 export interface ServerSoftware {
   /** "Synapse 1.160.0", when the server said. */
@@ -35,11 +36,10 @@ export async function readServerSoftware(session: ProbeSession): Promise<ServerS
 }
 
 /**
- * The profile's spec_version from what /versions advertises: any v1.x means the current spec (the
- * suites' v1.19), else any r0.x means r0; a server advertising neither gets the current spec too.
+ * The release to speak from what /versions advertises: the highest release this project knows. A
+ * server that advertises only versions newer than those (or none it knows) is taken at v1.19, the
+ * newest published release, whose cases hold for a newer server too.
  */
-export function specVersionFrom(versions: string[]): 'v1.19' | 'r0' {
-  if (versions.some((v) => /^v1\./.test(v))) return 'v1.19';
-  if (versions.some((v) => /^r0\./.test(v))) return 'r0';
-  return 'v1.19';
+export function releaseFrom(versions: string[]): Release {
+  return highestAdvertised(versions) ?? 'v1.19';
 }

@@ -1,32 +1,59 @@
-// The three APIs a target may speak, chosen by its profile's spec_version: the current one (v1.19,
-// /_matrix/client/v3), r0 (/_matrix/client/r0) and the early Client-Server API
-// (/_matrix/client/api/v1, before r0). They differ in the prefix, in how a client authenticates
-// (early: the access token in the query string of every request, "which must be used in ALL requests
-// to that home server as a query parameter 'access_token'"), in how users and rooms are made, and in
-// the event stream (early: /initialSync and the /events long-poll; later: /sync). Suites write paths
-// as {api}/..., so that a case written once runs in every dialect whose text has the behaviour.
+// How the runner speaks to a target, chosen by the release its profile names (spec_version). The
+// family of the release gives the API: the current one (v1.x, /_matrix/client/v3), r0
+// (/_matrix/client/r0) and the early Client-Server API (/_matrix/client/api/v1, before r0); they
+// differ in the prefix, in how users and rooms are made and in the event stream (early: /initialSync
+// and the /events long-poll; later: /sync). Within a family the release decides the details that
+// changed from one release to the next (project/releases.ts): where the access token goes (the query
+// string alone before r0.3.0, "which must be used in ALL requests to that home server as a query
+// parameter 'access_token'"), how a device logs in (`identifier` from r0.4.0) and how a presence event
+// names its user (`sender` from r0.4.0, `content.user_id` before). Suites write paths as {api}/..., so
+// that a case written once runs in every release whose text has the behaviour.
+import { familyOf, releaseHas, type Release } from '../../project/releases.js';
 import type { SpecVersion } from '../../project/spec-versions.js';
 
 export interface Dialect {
+  /** The API family (the release's spec text). */
   version: SpecVersion;
+  release: Release;
   /** The client API prefix; `{api}` in a suite path. */
   api: string;
-  /** The access token rides in the query string of every request (early), not in a header. */
+  /** The access token rides in the query string of every request (before r0.3.0), not in a header. */
   tokenInQuery: boolean;
   /** How users register: user-interactive auth with m.login.dummy, or one m.login.password stage. */
   registration: 'uia-dummy' | 'password';
+  /** How a device logs in: an `identifier` object (r0.4.0 and later), or the `user` field. */
+  loginIdentifier: boolean;
   /** How presence reaches a client: /sync, or /initialSync and the /events long-poll. */
   stream: 'sync' | 'events';
-  /** Rooms are created with a preset (r0 and later), or with a visibility (early). */
+  /** Rooms are created with a preset (r0 and later), or with a visibility and a join rule (early). */
   roomPresets: boolean;
 }
 
-export const DIALECTS: Record<SpecVersion, Dialect> = {
-  'v1.19': { version: 'v1.19', api: '/_matrix/client/v3', tokenInQuery: false, registration: 'uia-dummy', stream: 'sync', roomPresets: true },
-  r0: { version: 'r0', api: '/_matrix/client/r0', tokenInQuery: false, registration: 'uia-dummy', stream: 'sync', roomPresets: true },
-  early: { version: 'early', api: '/_matrix/client/api/v1', tokenInQuery: true, registration: 'password', stream: 'events', roomPresets: false },
-};
+const PREFIXES: Record<SpecVersion, string> = { 'v1.19': '/_matrix/client/v3', r0: '/_matrix/client/r0', early: '/_matrix/client/api/v1' };
 
-export function dialectOf(version: SpecVersion): Dialect {
-  return DIALECTS[version];
+export function dialectFor(release: Release): Dialect {
+  const version = familyOf(release);
+  const early = version === 'early';
+  return {
+    version,
+    release,
+    api: PREFIXES[version],
+    tokenInQuery: !releaseHas(release, 'authorization_header'),
+    registration: early ? 'password' : 'uia-dummy',
+    loginIdentifier: releaseHas(release, 'login_identifier'),
+    stream: early ? 'events' : 'sync',
+    roomPresets: !early,
+  };
+}
+
+/**
+ * Whose presence an m.presence event is: its `sender` (r0.4.0 and later), or `content.user_id` (the
+ * early API and the r0 releases before r0.4.0). A robust reader takes either, whatever the release.
+ */
+export function presenceUserOf(event: unknown): string | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const e = event as { sender?: unknown; content?: { user_id?: unknown } };
+  if (typeof e.sender === 'string') return e.sender;
+  const fromContent = e.content?.user_id;
+  return typeof fromContent === 'string' ? fromContent : undefined;
 }

@@ -17,7 +17,7 @@ import { sleep } from '../http/http-client.js';
 import type { Actor, ProvisioningState } from '../provision/provision.js';
 import { CaseError } from '../http/case-error.js';
 import { RatePacer } from './rate-pacer.js';
-import { dialectOf, type Dialect } from '../dialect/dialects.js';
+import { dialectFor, type Dialect } from '../dialect/dialects.js';
 
 /** What every case of a run shares: where the target is, its profile, and the run-wide state. */
 export interface CaseEnv {
@@ -83,8 +83,16 @@ export class CaseRun {
       () => this.now(),
       (ms) => this.sleep(ms),
     );
-    this.dialect = dialectOf(env.profile.spec_version);
-    this.templates = { actors: this.actors, rooms: {}, captured: {}, server_name: '', timers: env.profile.timers, api: this.dialect.api };
+    this.dialect = dialectFor(env.profile.release);
+    this.templates = {
+      actors: this.actors,
+      rooms: {},
+      captured: {},
+      server_name: '',
+      timers: env.profile.timers,
+      api: this.dialect.api,
+      presenceListPath: env.profile.presence_list_path,
+    };
     this.match = { timers: this.variables, captured: this.templates.captured, level: spec.level, render: (v) => renderValue(v, this.templates) };
   }
 

@@ -13,7 +13,7 @@ import { loginDevice, provisionActors, provisionRoom } from '../provision/provis
 import { CaseError } from '../http/case-error.js';
 import { located } from './located.js';
 import { CaseRun, isRateLimitCase, type CaseEnv } from './case-run.js';
-import { dialectOf } from '../dialect/dialects.js';
+import { dialectFor } from '../dialect/dialects.js';
 import { caseTimeoutMs } from '../plan/time-limit.js';
 import { runStep } from './steps/index.js';
 
@@ -103,7 +103,7 @@ export async function executeCase(c: SuiteCase, env: CaseEnv): Promise<CaseResul
     started + limit,
     controller.signal,
     !isRateLimitCase(c),
-    dialectOf(env.profile.spec_version).tokenInQuery,
+    dialectFor(env.profile.release).tokenInQuery,
     clock,
     redactor,
   );

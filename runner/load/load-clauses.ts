@@ -4,6 +4,7 @@
 import { readYamlFile } from '../../project/yaml-source.js';
 import { ConfigError } from '../../project/errors.js';
 import type { ClauseInfo, Level } from '../../project/report.js';
+import { isRelease, type ReleaseRange } from '../../project/releases.js';
 import { isSpecVersion, type SpecVersion } from '../../project/spec-versions.js';
 
 export interface Clause {
@@ -16,6 +17,8 @@ export interface Clause {
   spec?: SpecVersion;
   section?: string;
   text?: string;
+  /** The releases whose text has the statement (open ends: every release of its text). */
+  releases?: ReleaseRange;
 }
 
 export async function loadClauses(file: string): Promise<Clause[]> {
@@ -23,11 +26,26 @@ export async function loadClauses(file: string): Promise<Clause[]> {
   const list = (source.data as { clauses?: unknown } | null)?.clauses;
   if (!Array.isArray(list)) throw new ConfigError(`${source.file}:1:1: want a top-level "clauses" list`);
   return list.map((raw, i) => {
-    const c = raw as { id?: unknown; level?: unknown; scope?: unknown; text?: unknown; source?: { spec?: unknown; section?: unknown } };
+    const c = raw as {
+      id?: unknown;
+      level?: unknown;
+      scope?: unknown;
+      text?: unknown;
+      since?: unknown;
+      until?: unknown;
+      source?: { spec?: unknown; section?: unknown };
+    };
     if (typeof c.id !== 'string') throw new ConfigError(`${source.where(`/clauses/${i}`)}: clause without an id`);
     const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
     const spec = text(c.source?.spec);
-    const optional = { spec: spec !== undefined && isSpecVersion(spec) ? spec : undefined, section: text(c.source?.section), text: text(c.text) };
+    const release = (value: unknown) => (typeof value === 'string' && isRelease(value) ? value : undefined);
+    const range: ReleaseRange = { since: release(c.since), until: release(c.until) };
+    const optional = {
+      spec: spec !== undefined && isSpecVersion(spec) ? spec : undefined,
+      section: text(c.source?.section),
+      text: text(c.text),
+      releases: range.since || range.until ? Object.fromEntries(Object.entries(range).filter(([, v]) => v)) : undefined,
+    };
     return {
       id: c.id,
       level: text(c.level),

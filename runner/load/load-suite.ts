@@ -7,6 +7,7 @@ import { walkFiles } from '../../project/walk.js';
 import { assertFormat } from './format-schemas.js';
 import { ConfigError } from '../../project/errors.js';
 import { capturedNames, checkDuration, type DurationSpec } from './durations.js';
+import type { Release } from '../../project/releases.js';
 import type { SpecVersion } from '../../project/spec-versions.js';
 import { DEFAULT_TIMERS, type Capability } from './load-target.js';
 import { templateNames } from './templates.js';
@@ -77,6 +78,8 @@ interface RawCase {
   tags?: string[];
   requires?: Capability[];
   spec_versions?: SpecVersion[];
+  since?: Release;
+  until?: Release;
   catches?: string[];
   actors?: string[];
   rooms?: RawRoom[];
@@ -93,7 +96,7 @@ interface RawSuite {
   cases: RawCase[];
 }
 
-const ACTOR_FIELDS = new Set(['user_id', 'localpart', 'access_token', 'device_id']);
+const ACTOR_FIELDS = new Set(['user_id', 'localpart', 'access_token', 'device_id', 'presence_list']);
 
 class Problems {
   readonly list: string[] = [];
@@ -366,6 +369,7 @@ function toCase(raw: RawCase, index: number, suite: RawSuite, stem: string, sour
     tags: raw.tags ?? [],
     requires: raw.requires ?? [],
     spec_versions: raw.spec_versions,
+    ...(raw.since || raw.until ? { releases: { since: raw.since, until: raw.until } } : {}),
     catches: raw.catches ?? [],
     actors,
     devices,

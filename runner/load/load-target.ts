@@ -2,7 +2,10 @@
 // timers, and paths resolved relative to the profile file.
 import { dirname, join, resolve } from 'node:path';
 import { targetsDir } from '../../project/paths.js';
+import { ConfigError } from '../../project/errors.js';
+import { familyOf, releaseNamed, type Release } from '../../project/releases.js';
 import type { SpecVersion } from '../../project/spec-versions.js';
+import type { PresenceListPath } from './templates.js';
 import { readYamlFile, parseYamlText } from '../../project/yaml-source.js';
 import { assertFormat } from './format-schemas.js';
 
@@ -48,8 +51,13 @@ export interface Timers {
 export interface TargetProfile {
   name: string;
   description?: string;
+  /** The API family of the release: its prefix, its event stream, its spec text (v1.19, r0, early). */
   spec_version: SpecVersion;
+  /** The release the profile names (spec_version in the file, aliases resolved): its dialect and ranges. */
+  release: Release;
   server_name?: string;
+  /** Where the early presence list is served (profile init finds it): per_user (default) or own. */
+  presence_list_path?: PresenceListPath;
   registration: Registration;
   timers: Timers;
   rate_limit?: { per_second: number; burst: number; counts_sync?: boolean };
@@ -96,17 +104,22 @@ export function expressionVariables(profile: Pick<TargetProfile, 'timers' | 'rat
   return { ...profile.timers, ...rate };
 }
 
-type RawProfile = Omit<TargetProfile, 'timers' | 'capabilities' | 'mock' | 'spec_version' | 'source'> & {
+type RawProfile = Omit<TargetProfile, 'timers' | 'capabilities' | 'mock' | 'spec_version' | 'release' | 'source'> & {
   timers?: Partial<Timers>;
   capabilities?: Capability[];
   mock?: { faults?: string[]; variants?: string[]; variant_options?: Record<string, number> };
-  spec_version?: SpecVersion;
+  spec_version?: string;
 };
 
 function normalise(raw: RawProfile, source: string, baseDir: string): TargetProfile {
+  const name = raw.spec_version ?? 'v1.19';
+  const release = releaseNamed(name);
+  // The schema's enum refuses an unknown name first; this guards a profile built in code.
+  if (release === undefined) throw new ConfigError(`${source}: spec_version ${name} is not a release this project knows`);
   return {
     ...raw,
-    spec_version: raw.spec_version ?? 'v1.19',
+    spec_version: familyOf(release),
+    release,
     timers: { ...DEFAULT_TIMERS, ...(raw.timers ?? {}) } as Timers,
     capabilities: raw.capabilities ?? [],
     expectations: raw.expectations === undefined ? undefined : resolve(baseDir, raw.expectations),

@@ -1,6 +1,7 @@
 // The typed form of a suite file (schemas/suite.schema.json) after loading. Every step and check keeps
 // `at`, its "file:line:col", so verdicts can point back at the YAML.
 import type { Capability } from './load-target.js';
+import type { ReleaseRange } from '../../project/releases.js';
 import type { SpecVersion } from '../../project/spec-versions.js';
 import type { DurationSpec } from './durations.js';
 import type { CaseResult, Level } from '../../project/report.js';
@@ -174,6 +175,8 @@ export interface SuiteCase {
   tags: string[];
   requires: Capability[];
   spec_versions?: SpecVersion[];
+  /** The releases in which the case holds (since / until in the suite file); absent: every release. */
+  releases?: ReleaseRange;
   catches: string[];
   actors: string[];
   /** More devices of an actor: actor -> device names, each logged in after registration. */

@@ -1,7 +1,9 @@
 // Template strings in suites: {alice.user_id}, {rooms.shared.room_id}, {captured.token}, {server_name},
 // {timers.idle_timeout}, {api} (the target's client API prefix, e.g. /_matrix/client/v3). In a request
 // path the inserted values are percent-encoded (a user id contains "@" and ":"), except {api}, which is
-// itself a path; elsewhere they are inserted as they are.
+// itself a path; elsewhere they are inserted as they are. {alice.presence_list} is the path of alice's
+// early presence list as the target serves it (the profile's presence_list_path): the era's API
+// reference and Synapse served {api}/presence/list/{userId}, the early prose names {api}/presence/list.
 
 export interface TemplateContext {
   actors: Record<string, { user_id: string; localpart: string; access_token: string; device_id?: string }>;
@@ -11,6 +13,15 @@ export interface TemplateContext {
   timers: Record<string, number>;
   /** The client API prefix of the target's dialect. */
   api: string;
+  /** Where the presence list is served: per user (/presence/list/{userId}) or the caller's own (/presence/list). */
+  presenceListPath?: PresenceListPath;
+}
+
+export type PresenceListPath = 'per_user' | 'own';
+
+/** A path a template gives whole, not percent-encoded: the prefix, and the presence list's path. */
+function isPath(name: string): boolean {
+  return name === 'api' || name.endsWith('.presence_list');
 }
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\}/g;
@@ -34,6 +45,9 @@ function resolveName(name: string, ctx: TemplateContext): unknown {
   if (head === 'timers' && rest.length === 1) return need(ctx.timers[rest[0]!]);
   if (head === 'rooms' && rest.length === 2 && rest[1] === 'room_id') return need(ctx.rooms[rest[0]!]?.room_id);
   const actor = ctx.actors[head!];
+  if (actor && rest.length === 1 && rest[0] === 'presence_list') {
+    return ctx.presenceListPath === 'own' ? `${ctx.api}/presence/list` : `${ctx.api}/presence/list/${encodeURIComponent(actor.user_id)}`;
+  }
   if (actor && rest.length === 1 && ['user_id', 'localpart', 'access_token', 'device_id'].includes(rest[0]!)) {
     return need(actor[rest[0] as keyof typeof actor]);
   }
@@ -44,7 +58,7 @@ export function render(text: string, ctx: TemplateContext, encode = false): stri
   return text.replace(PLACEHOLDER, (_, name: string) => {
     const value = resolveName(name, ctx);
     const str = typeof value === 'string' ? value : JSON.stringify(value);
-    return encode && name !== 'api' ? encodeURIComponent(str) : str;
+    return encode && !isPath(name) ? encodeURIComponent(str) : str;
   });
 }
 

@@ -5,6 +5,7 @@ import type { Level, Suite, SuiteCase } from '../load/suite-types.js';
 import type { TargetProfile } from '../load/load-target.js';
 import type { Expectations } from '../load/expectations.js';
 import type { ExpectationRef } from '../../project/report.js';
+import { describeRange, inRange } from '../../project/releases.js';
 
 export interface Selection {
   /** Matched against "<full id> <title>", like mocha's --grep. */
@@ -67,7 +68,10 @@ function selectionReason(c: SuiteCase, sel: Selection): string | undefined {
 
 function targetSkip(c: SuiteCase, target: TargetProfile): Skip | undefined {
   if (c.spec_versions && !c.spec_versions.includes(target.spec_version)) {
-    return { reason: `applies to spec ${c.spec_versions.join(', ')}; the target implements ${target.spec_version}`, kind: 'spec_version' };
+    return { reason: `applies to spec ${c.spec_versions.join(', ')}; the target implements ${target.release}`, kind: 'spec_version' };
+  }
+  if (c.releases && !inRange(target.release, c.releases)) {
+    return { reason: `holds in ${describeRange(c.releases)}; the target implements ${target.release}`, kind: 'spec_version' };
   }
   const missing = c.requires.filter((cap) => !target.capabilities.includes(cap));
   if (missing.length > 0) return { reason: `the target does not claim capability ${missing.join(', ')}`, kind: 'capability' };

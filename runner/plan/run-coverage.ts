@@ -8,6 +8,7 @@
 import type { LevelCoverage, NotRunReason, RunCoverage } from '../../project/report.js';
 import type { Clause } from '../load/load-clauses.js';
 import type { TargetProfile } from '../load/load-target.js';
+import { inRange, type Release } from '../../project/releases.js';
 import type { SpecVersion } from '../../project/spec-versions.js';
 import type { PlannedCase } from './plan.js';
 
@@ -33,13 +34,24 @@ function whyNotRun(naming: PlannedCase[], claimed: ReadonlySet<string>): string 
   return [...kinds].map((kind) => (kind === 'capability' ? `${WHY.capability}: ${[...missing].join(', ')}` : WHY[kind])).join('; ');
 }
 
-/** Whether a clause binds a server of this spec text: its own text's, or named by a case of that text. */
-function inText(clause: Clause, cases: PlannedCase[], specVersion: SpecVersion): boolean {
+/**
+ * Whether a clause binds a server of this release: its text is the release's own (or a case of the
+ * release's text names it), and the release is within the clause's range.
+ */
+function inText(clause: Clause, cases: PlannedCase[], specVersion: SpecVersion, release: Release): boolean {
+  if (clause.releases && !inRange(release, clause.releases)) return false;
   if ((clause.spec ?? specVersion) === specVersion) return true;
-  return cases.some((p) => p.case.clauses.includes(clause.id) && (p.case.spec_versions?.includes(specVersion) ?? true));
+  return cases.some(
+    (p) =>
+      p.case.clauses.includes(clause.id) && (p.case.spec_versions?.includes(specVersion) ?? true) && (!p.case.releases || inRange(release, p.case.releases)),
+  );
 }
 
-export function runCoverage(cases: PlannedCase[], clauses: Clause[] | undefined, target: Pick<TargetProfile, 'spec_version' | 'capabilities'>): RunCoverage {
+export function runCoverage(
+  cases: PlannedCase[],
+  clauses: Clause[] | undefined,
+  target: Pick<TargetProfile, 'spec_version' | 'release' | 'capabilities'>,
+): RunCoverage {
   const specVersion = target.spec_version;
   const claimed = new Set<string>(target.capabilities);
   const coverage: RunCoverage = {};
@@ -48,7 +60,7 @@ export function runCoverage(cases: PlannedCase[], clauses: Clause[] | undefined,
     const notRun: LevelCoverage['cases_not_run'] = {};
     for (const p of atLevel.filter((pc) => pc.skip)) notRun[p.skipKind ?? 'selection'] = (notRun[p.skipKind ?? 'selection'] ?? 0) + 1;
     const entry: LevelCoverage = { cases_run: atLevel.filter((p) => !p.skip).length, cases_not_run: notRun, clauses_tested: 0, clauses_not_tested: [] };
-    for (const clause of (clauses ?? []).filter((c) => c.scope === 'server' && c.level === level && inText(c, cases, specVersion))) {
+    for (const clause of (clauses ?? []).filter((c) => c.scope === 'server' && c.level === level && inText(c, cases, specVersion, target.release))) {
       const naming = cases.filter((p) => p.case.clauses.includes(clause.id));
       if (naming.some((p) => !p.skip)) entry.clauses_tested += 1;
       else {

@@ -5,6 +5,9 @@ import type { Capability } from '../load/load-target.js';
 import type { CapabilityFinding, Finding } from './findings.js';
 import { answered, describeAnswer, type ProbeAnswer, type ProbeSession } from '../contact/probe-session.js';
 import { presencePath, type PresenceSwitch, type ProbeUser } from '../contact/presence-switch.js';
+import { releaseHas } from '../../project/releases.js';
+import { presenceUserOf } from '../dialect/dialects.js';
+import type { PresenceListPath } from '../load/templates.js';
 
 const R0 = '/_matrix/client/r0';
 const EARLY = '/_matrix/client/api/v1';
@@ -54,7 +57,7 @@ export function currentlyActiveFlipFinding(presence: Extract<PresenceSwitch, { v
 /** query_string_token: the token as ?access_token= instead of the Authorization header. */
 export async function probeQueryToken(session: ProbeSession, a: ProbeUser): Promise<CapabilityFinding> {
   const mark = session.mark;
-  const answer = await session.call('query_string_token', 'GET', presencePath(a.user_id), { token: a.access_token, tokenInQuery: true });
+  const answer = await session.call('query_string_token', 'GET', presencePath(a.user_id, session.dialect.api), { token: a.access_token, tokenInQuery: true });
   return isOk(answer)
     ? finding(session, mark, 'query_string_token', true, 'claimed: GET with ?access_token= and no Authorization header answers 200')
     : finding(session, mark, 'query_string_token', false, `not claimed: GET with ?access_token= ${answered(answer)}`);
@@ -83,24 +86,58 @@ export async function probeEarlyPrefix(session: ProbeSession, a: ProbeUser): Pro
   };
 }
 
-/** presence_list: the early spec's list; inviting a user must put them on it. */
-export async function probePresenceList(session: ProbeSession, a: ProbeUser, c: ProbeUser | undefined): Promise<CapabilityFinding> {
+/**
+ * presence_list: the presence list of the early API and of the r0 releases before r0.5.0; inviting a
+ * user must put them on it. Where it is served is asked too: per user ({api}/presence/list/{userId}, as
+ * the era's API reference and Synapse had it), else the caller's own ({api}/presence/list, as the early
+ * prose writes it). A server of a later release is asked at the early prefix.
+ */
+export async function probePresenceList(
+  session: ProbeSession,
+  a: ProbeUser,
+  c: ProbeUser | undefined,
+): Promise<CapabilityFinding & { path?: PresenceListPath }> {
   const mark = session.mark;
-  const path = `${EARLY}/presence/list/${encodeURIComponent(a.user_id)}`;
+  const api = releaseHas(session.dialect.release, 'presence_list') ? session.dialect.api : EARLY;
   // The early API takes the token in the query string only ("in ALL requests ... as a query parameter").
-  const auth = { token: a.access_token, tokenInQuery: true };
-  const list = await session.call('presence_list', 'GET', path, auth);
-  if (!isOk(list) || !Array.isArray(list.response!.json)) {
-    return finding(session, mark, 'presence_list', false, `not claimed: GET ${EARLY}/presence/list/... ${answered(list)}`);
+  const auth = { token: a.access_token, tokenInQuery: api === EARLY || session.dialect.tokenInQuery };
+  const paths = { per_user: `${api}/presence/list/${encodeURIComponent(a.user_id)}`, own: `${api}/presence/list` } as const;
+  let served: PresenceListPath | undefined;
+  let list: ProbeAnswer | undefined;
+  for (const where of ['per_user', 'own'] as const) {
+    list = await session.call('presence_list', 'GET', paths[where], auth);
+    if (isOk(list) && Array.isArray(list.response!.json)) {
+      served = where;
+      break;
+    }
   }
+  if (!served)
+    return finding(session, mark, 'presence_list', false, `not claimed: GET ${api}/presence/list/... and GET ${api}/presence/list ${answered(list!)}`);
+  const at = `${served === 'per_user' ? `${api}/presence/list/{userId}` : `${api}/presence/list`} (presence_list_path ${served})`;
   if (!c)
-    return finding(session, mark, 'presence_list', false, 'not claimed: the list is served, but without a second user the probe could not see an invite work');
-  const invite = await session.call('presence_list', 'POST', path, { ...auth, json: { invite: [c.user_id] } });
-  const after = await session.call('presence_list', 'GET', path, auth);
+    return {
+      ...finding(
+        session,
+        mark,
+        'presence_list',
+        false,
+        `not claimed: the list is served at ${at}, but without a second user the probe could not see an invite work`,
+      ),
+      path: served,
+    };
+  const invite = await session.call('presence_list', 'POST', paths[served], { ...auth, json: { invite: [c.user_id] } });
+  const after = await session.call('presence_list', 'GET', paths[served], auth);
   const listed = Array.isArray(after.response?.json) && (after.response!.json as { user_id?: unknown }[]).some((e) => e?.user_id === c.user_id);
-  return listed
-    ? finding(session, mark, 'presence_list', true, 'claimed: the early presence list is served and an invited user appears on it')
-    : finding(session, mark, 'presence_list', false, `not claimed: after POST {invite} (${describeAnswer(invite)}) the list does not hold the invited user`);
+  const found = listed
+    ? finding(session, mark, 'presence_list', true, `claimed: the presence list is served at ${at} and an invited user appears on it`)
+    : finding(
+        session,
+        mark,
+        'presence_list',
+        false,
+        `not claimed: the list is served at ${at}, but after POST {invite} (${describeAnswer(invite)}) it does not hold the invited user`,
+      );
+  return { ...found, path: served };
 }
 
 /**
@@ -109,7 +146,8 @@ export async function probePresenceList(session: ProbeSession, a: ProbeUser, c: 
  */
 export async function probeFreeForChat(session: ProbeSession, c: ProbeUser): Promise<CapabilityFinding> {
   const mark = session.mark;
-  const path = presencePath(c.user_id, R0);
+  // A v1 server is asked at the r0 prefix, where the cases of the r0 text reach it; others at their own.
+  const path = presencePath(c.user_id, session.dialect.version === 'v1.19' ? R0 : session.dialect.api);
   const put = await session.call('free_for_chat', 'PUT', path, { token: c.access_token, json: { presence: 'free_for_chat' }, retry429: true });
   if (put.response?.status !== 200) return finding(session, mark, 'free_for_chat', false, `not claimed: PUT presence free_for_chat ${answered(put)}`);
   const get = await session.call('free_for_chat', 'GET', path, { token: c.access_token });
@@ -149,7 +187,7 @@ interface SyncView {
 
 async function sync(session: ProbeSession, label: string, user: ProbeUser, query: Record<string, string | number>): Promise<SyncView> {
   const timeout = Number(query.timeout ?? 0);
-  const answer = await session.call(label, 'GET', '/_matrix/client/v3/sync', {
+  const answer = await session.call(label, 'GET', `${session.dialect.api}/sync`, {
     token: user.access_token,
     query: { set_presence: 'offline', ...query },
     timeoutMs: session.requestTimeoutMs + timeout,
@@ -158,7 +196,7 @@ async function sync(session: ProbeSession, label: string, user: ProbeUser, query
   const events = Array.isArray(body?.presence?.events) ? (body!.presence!.events as { sender?: unknown; content?: unknown }[]) : [];
   return {
     answer,
-    senders: events.map((e) => String(e?.sender)),
+    senders: events.map((e) => String(presenceUserOf(e))),
     contents: events.map((e) => (e?.content && typeof e.content === 'object' ? (e.content as Record<string, unknown>) : {})),
     nextBatch: typeof body?.next_batch === 'string' ? body.next_batch : undefined,
   };
@@ -206,7 +244,7 @@ export async function probeProfilePropagation(session: ProbeSession, a: ProbeUse
   const start = await sync(session, 'profile_propagation', c, { timeout: 0 });
   if (!start.nextBatch) return finding(session, mark, 'profile_propagation', false, `not claimed: the watcher's /sync ${answered(start.answer)}`);
   const name = `mpc probe ${Date.now().toString(36)}`;
-  const set = await session.call('profile_propagation', 'PUT', `/_matrix/client/v3/profile/${encodeURIComponent(a.user_id)}/displayname`, {
+  const set = await session.call('profile_propagation', 'PUT', `${session.dialect.api}/profile/${encodeURIComponent(a.user_id)}/displayname`, {
     token: a.access_token,
     json: { displayname: name },
   });
@@ -240,7 +278,7 @@ export async function probeProfilePropagation(session: ProbeSession, a: ProbeUse
  */
 export async function probeMessageActivity(session: ProbeSession, a: ProbeUser, roomId: string): Promise<CapabilityFinding> {
   const mark = session.mark;
-  const lower = await session.call('message_activity', 'PUT', presencePath(a.user_id), {
+  const lower = await session.call('message_activity', 'PUT', presencePath(a.user_id, session.dialect.api), {
     token: a.access_token,
     json: { presence: 'unavailable' },
     retry429: true,
@@ -249,7 +287,7 @@ export async function probeMessageActivity(session: ProbeSession, a: ProbeUser, 
   const sent = await session.call(
     'message_activity',
     'PUT',
-    `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/mpc-probe-${Date.now().toString(36)}`,
+    `${session.dialect.api}/rooms/${encodeURIComponent(roomId)}/send/m.room.message/mpc-probe-${Date.now().toString(36)}`,
     { token: a.access_token, json: { msgtype: 'm.text', body: 'presence probe' } },
   );
   if (sent.response?.status !== 200) return finding(session, mark, 'message_activity', false, `not claimed: sending a message ${answered(sent)}`);
@@ -257,7 +295,7 @@ export async function probeMessageActivity(session: ProbeSession, a: ProbeUser, 
   const until = Math.min(Date.now() + 2_000, session.deadline);
   let get: ProbeAnswer;
   do {
-    get = await session.call('message_activity', 'GET', presencePath(a.user_id), { token: a.access_token });
+    get = await session.call('message_activity', 'GET', presencePath(a.user_id, session.dialect.api), { token: a.access_token });
     if (presenceOf(get) === 'online') {
       return finding(session, mark, 'message_activity', true, 'claimed: an unavailable user who sent a message is online again');
     }

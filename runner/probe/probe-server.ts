@@ -5,7 +5,10 @@
 // --measure-timers everything fits in the time budget (50 s), however the server answers.
 import { formatDuration } from '../../project/format-duration.js';
 import type { StaticUser } from '../load/load-target.js';
-import { checkHomeserverReachable } from '../contact/reach-homeserver.js';
+import { discoverRelease } from '../contact/reach-homeserver.js';
+import { dialectFor } from '../dialect/dialects.js';
+import type { Release } from '../../project/releases.js';
+import type { PresenceListPath } from '../load/templates.js';
 import { provisionRoom } from '../provision/provision.js';
 import {
   currentlyActiveFinding,
@@ -22,11 +25,11 @@ import {
 } from './capability-probes.js';
 import type { CapabilityFinding, Finding } from './findings.js';
 import { checkPresenceSwitch, type PresenceSwitch, type ProbeUser } from '../contact/presence-switch.js';
-import { PROBE_DIALECT, ProbeSession } from '../contact/probe-session.js';
+import { ProbeSession } from '../contact/probe-session.js';
 import { probeRateLimit, type RateLimitOutcome } from './rate-limit-probe.js';
 import { probeRegistration, type RegistrationOutcome } from './registration-probe.js';
 import { summariseVersions } from '../../project/spec-versions.js';
-import { readServerSoftware, specVersionFrom } from '../contact/server-identity.js';
+import { readServerSoftware } from '../contact/server-identity.js';
 import { DEFAULT_MAX_WAIT_MS, measureTimers, roundUpNice, type MeasuredTimer, type TimerMeasurement } from './timer-measurement.js';
 import { localpartOf } from '../../project/user-id.js';
 
@@ -55,7 +58,12 @@ export interface ProbeReport {
   url: string;
   software?: string;
   versions: string[];
-  specVersion: 'v1.19' | 'r0';
+  /** The release the probes spoke and the profile names: the highest the server advertises. */
+  release: Release;
+  /** How the release was chosen. */
+  releaseWhy: string;
+  /** Where the early presence list is served, when it is. */
+  presenceListPath?: PresenceListPath;
   serverName?: string;
   registration: RegistrationOutcome;
   /** Undefined when no user could be had to ask. */
@@ -105,7 +113,7 @@ async function roomForWatcher(
   try {
     const room = await provisionRoom(
       session.client,
-      PROBE_DIALECT,
+      session.dialect,
       { name: 'timers', creator: 'idle', members: syncUser ? ['watcher', 'sync'] : ['watcher'], preset: 'private_chat' },
       actors,
     );
@@ -131,14 +139,21 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
   const url = options.homeserver.replace(/\/+$/, '');
 
   // Not a homeserver, or not there: one sentence and nothing written (ConfigError, exit 2).
-  const advertised = await checkHomeserverReachable(url, requestTimeout);
+  const { release, advertised } = await discoverRelease(url, requestTimeout);
+  const dialect = dialectFor(release);
   const deadline = started + (options.budgetMs ?? PROBE_BUDGET_MS);
   // A session of its own: a server that hangs on these optional endpoints is not one that stopped answering.
   const software = await readServerSoftware(new ProbeSession(url, deadline, requestTimeout));
-  const session = new ProbeSession(url, deadline, requestTimeout);
+  const session = new ProbeSession(url, deadline, requestTimeout, dialect);
+  const releaseWhy =
+    advertised.versions.length > 0
+      ? `the highest release /versions advertises`
+      : release === 'early'
+        ? 'no /versions, and the early prefix answers GET /login'
+        : 'no /versions (it came in r0.0.1), and the r0 prefix answers GET /login';
   report({
     topic: 'spec versions',
-    conclusion: `advertises ${summariseVersions(advertised.versions)}; ${software.software ?? 'the server does not say which software it is'}`,
+    conclusion: `${advertised.versions.length > 0 ? `advertises ${summariseVersions(advertised.versions)}` : 'advertises no versions'}; speaks ${release} (${releaseWhy}); ${software.software ?? 'the server does not say which software it is'}`,
     evidence: [advertised.evidence, ...software.evidence],
   });
 
@@ -156,6 +171,7 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
   let measuring: Promise<TimerMeasurement> | undefined;
   let switchEvidence: string[] = [];
   let roomId: string | undefined;
+  let presenceListPath: PresenceListPath | undefined;
   if (a && c) {
     // A room shared by two probe users: some servers show a user's own presence only to members of a
     // room (conduwuit), and profile propagation is about co-members.
@@ -163,7 +179,7 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     try {
       ({ room_id: roomId } = await provisionRoom(
         session.client,
-        PROBE_DIALECT,
+        session.dialect,
         { name: 'probe', creator: 'a', members: ['c'], preset: 'private_chat' },
         { a: actor('a', a), c: actor('c', c) },
       ));
@@ -185,7 +201,7 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     // The timers are measured while the other probes run, on users of their own, for as long as the
     // budget allows (or, with --measure-timers, up to several minutes).
     const wait = options.measureTimers ? (options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS) : Math.max(0, session.remainingMs() - 2 * requestTimeout);
-    const measuringSession = new ProbeSession(url, Date.now() + wait + 2 * requestTimeout, requestTimeout);
+    const measuringSession = new ProbeSession(url, Date.now() + wait + 2 * requestTimeout, requestTimeout, dialect);
     // The cases read timed changes from a co-member's /sync, so the measurement does too.
     const timedRoom = watcher ? await roomForWatcher(measuringSession, idleUser, syncUser, watcher, report) : undefined;
     measuring = measureTimers(measuringSession, idleUser, syncUser, {
@@ -203,7 +219,9 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     const r0 = await probeR0Paths(session, a);
     claim(r0);
     report(await probeEarlyPrefix(session, a));
-    claim(await probePresenceList(session, a, c));
+    const list = await probePresenceList(session, a, c);
+    presenceListPath = list.path;
+    claim(list);
     claim(r0.claimed ? await probeFreeForChat(session, c ?? a) : notProbed('free_for_chat', 'the cases use the r0 prefix, which is not served'));
     claim(await probePresenceFilter(session, a));
     claim(c && roomId ? await probeProfilePropagation(session, a, c) : notProbed('profile_propagation', 'needs two users sharing a room'));
@@ -261,7 +279,9 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     url,
     ...(software.software ? { software: software.software } : {}),
     versions: advertised.versions,
-    specVersion: specVersionFrom(advertised.versions),
+    release,
+    releaseWhy,
+    ...(presenceListPath ? { presenceListPath } : {}),
     ...(registration.serverName ? { serverName: registration.serverName } : {}),
     registration,
     ...(presence ? { presence } : {}),

@@ -1,6 +1,7 @@
 // Writes what `profile init` found as a target profile (schemas/target.schema.json) with a comment on
 // every value saying how it was found, so a reader can check each claim, and how to set what could not
 // be found. The text is parsed and validated against the schema before anyone gets it.
+import { compareReleases, familyOf, isRelease, type Release } from '../../project/releases.js';
 import { DEFAULT_TIMERS, parseTargetProfile, type Timers } from '../load/load-target.js';
 import type { ProbeReport } from './probe-server.js';
 import { SWITCH_PRESENCE_ON } from '../contact/presence-switch.js';
@@ -114,15 +115,16 @@ function registrationLines(report: ProbeReport, usersNeeded: number | undefined)
 
 /** The older APIs the server also speaks: each is tested by a profile of its own (spec_version). */
 function otherDialects(report: ProbeReport): string[] {
+  const r0 = report.versions.filter((v) => v.startsWith('r0.') && isRelease(v)).sort((x, y) => compareReleases(x as Release, y as Release));
   const others = [
-    report.specVersion !== 'r0' && report.versions.some((v) => v.startsWith('r0.')) ? 'r0 (/versions lists r0.x)' : undefined,
+    familyOf(report.release) !== 'r0' && r0.length > 0 ? `r0 (/versions lists ${summariseVersions(r0)})` : undefined,
     /^the early prefix \S+ answers/.test(report.findings.find((f) => f.topic === 'early prefix')?.conclusion ?? '')
       ? 'the early API (its prefix answers presence requests)'
       : undefined,
   ].filter(Boolean);
   if (others.length === 0) return [];
   return comment(
-    `The server also speaks ${others.join(' and ')}: a copy of this profile with spec_version r0 or early tests that API and the cases of its text.`,
+    `The server also speaks ${others.join(' and ')}: a copy of this profile with spec_version set to one of those releases (e.g. r0.6.1) or early tests that API and the cases of its release.`,
   );
 }
 
@@ -158,8 +160,10 @@ export function writeProfile(report: ProbeReport, options: { date?: Date; usersN
     `description: ${q(`${who}, probed by profile init on ${date}`)}`,
     ...comment(`/_matrix/client/versions advertises ${summariseVersions(report.versions)}`),
     ...otherDialects(report),
-    `spec_version: ${report.specVersion}`,
+    ...comment(`spec_version: ${report.release}, ${report.releaseWhy}`),
+    `spec_version: ${report.release}`,
   );
+  if (report.presenceListPath) lines.push(`presence_list_path: ${report.presenceListPath}    # where GET presence/list answered (capabilities, presence_list)`);
   if (report.serverName) lines.push(`server_name: ${q(report.serverName)}    # from the probe users' ids`);
   lines.push(...registrationLines(report, options.usersNeeded), ...timerLines(report));
   if (report.rateLimit) {

@@ -29,7 +29,7 @@ export function roundRate(perSecond: number): number {
 
 export async function probeRateLimit(session: ProbeSession, b: ProbeUser): Promise<RateLimitOutcome> {
   const mark = session.mark;
-  const path = presencePath(b.user_id);
+  const path = presencePath(b.user_id, session.dialect.api);
   const put = () => session.call('rate_limit', 'PUT', path, { token: b.access_token, json: { presence: 'online' } });
   let ok = 0;
   for (let i = 0; i < BURST_LIMIT; i += 1) {
@@ -83,7 +83,10 @@ function sleep(ms: number): Promise<void> {
 async function syncDrawsFromBucket(session: ProbeSession, b: ProbeUser, waitMs: number, put: () => Promise<ProbeAnswer>): Promise<string | undefined> {
   if (waitMs > WAIT_TO_CONFIRM_MS || session.remainingMs() < waitMs + 2_000) return undefined;
   await sleep(waitMs + 20);
-  const sync = await session.call('rate_limit', 'GET', '/_matrix/client/v3/sync', { token: b.access_token, query: { timeout: 0, set_presence: 'offline' } });
+  const sync = await session.call('rate_limit', 'GET', `${session.dialect.api}/sync`, {
+    token: b.access_token,
+    query: { timeout: 0, set_presence: 'offline' },
+  });
   if (sync.response?.status !== 200) return undefined;
   const after = await put();
   if (after.response?.status === 429)

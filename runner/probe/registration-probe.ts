@@ -15,7 +15,7 @@ import { CaseError } from '../http/case-error.js';
 import { TransportError } from '../http/http-client.js';
 import { provisionActors, ProvisioningState } from '../provision/provision.js';
 import type { Finding } from './findings.js';
-import { PROBE_DIALECT, type ProbeSession } from '../contact/probe-session.js';
+import type { ProbeSession } from '../contact/probe-session.js';
 import type { ProbeUser } from '../contact/presence-switch.js';
 import { askRegistration, askSharedSecret, SHARED_SECRET_PLACEHOLDER, STATIC_TOKEN_PLACEHOLDER, verifyStaticUsers } from '../contact/registration-asks.js';
 import { serverNameOf } from '../../project/user-id.js';
@@ -35,6 +35,7 @@ function profileFor(registration: Registration): TargetProfile {
   return {
     name: 'probe',
     spec_version: 'v1.19',
+    release: 'v1.19',
     registration,
     timers: { ...DEFAULT_TIMERS },
     capabilities: [],
@@ -49,7 +50,7 @@ async function makeUsers(session: ProbeSession, registration: Registration, coun
   try {
     const actors = await provisionActors(
       session.client,
-      PROBE_DIALECT,
+      session.dialect,
       state,
       Array.from({ length: count }, (_, i) => String.fromCharCode(97 + i)),
     );

@@ -12,6 +12,7 @@
 // (0.1-2 s), so a measured value is good to about 5 %; a server that applies its timers from a
 // periodic loop (Synapse: every 5 s) changes up to a loop or two late, and the measurement includes
 // that delay.
+import { presenceUserOf } from '../dialect/dialects.js';
 import { formatDuration } from '../../project/format-duration.js';
 import type { CapabilityFinding, Finding } from './findings.js';
 import { answered, type ProbeSession } from '../contact/probe-session.js';
@@ -121,7 +122,7 @@ class SyncWatch {
   async poll(session: ProbeSession, watches: Watch[]): Promise<void> {
     if (this.failure) return;
     const sent = Date.now();
-    const answer = await session.call('timers', 'GET', '/_matrix/client/v3/sync', {
+    const answer = await session.call('timers', 'GET', `${session.dialect.api}/sync`, {
       token: this.watcher.access_token,
       query: { timeout: 0, set_presence: 'offline', ...(this.since ? { since: this.since } : {}) },
     });
@@ -144,7 +145,7 @@ class SyncWatch {
       ? (body.presence.events as { type?: unknown; sender?: unknown; content?: Record<string, unknown> }[])
       : [];
     for (const event of events) {
-      const watch = watches.find((w) => event?.type === 'm.presence' && w.user.user_id === event.sender);
+      const watch = watches.find((w) => event?.type === 'm.presence' && w.user.user_id === presenceUserOf(event));
       const c = event?.content;
       if (!watch || !c) continue;
       if (!watch.activitySeenInSync && c.presence !== 'online') continue;
@@ -156,7 +157,7 @@ class SyncWatch {
 
 async function read(session: ProbeSession, watch: Watch): Promise<void> {
   const sent = Date.now();
-  const answer = await session.call('timers', 'GET', presencePath(watch.user.user_id), { token: watch.user.access_token });
+  const answer = await session.call('timers', 'GET', presencePath(watch.user.user_id, session.dialect.api), { token: watch.user.access_token });
   const body = answer.response?.status === 200 ? (answer.response.json as Record<string, unknown> | undefined) : undefined;
   watch.readings.get.push({ sent, at: Date.now(), presence: body?.presence, currentlyActive: body?.currently_active, lastActiveAgo: body?.last_active_ago });
 }
@@ -183,7 +184,7 @@ export async function measureTimers(
   const judgedBy: Channel = syncWatch?.working ? 'sync' : 'get';
 
   const putSent = Date.now();
-  const put = await session.call('timers', 'PUT', presencePath(idleUser.user_id), {
+  const put = await session.call('timers', 'PUT', presencePath(idleUser.user_id, session.dialect.api), {
     token: idleUser.access_token,
     json: { presence: 'online' },
     retry429: true,
@@ -192,7 +193,7 @@ export async function measureTimers(
   let syncing: Watch | undefined;
   if (syncUser) {
     const syncSent = Date.now();
-    const sync = await session.call('timers', 'GET', '/_matrix/client/v3/sync', {
+    const sync = await session.call('timers', 'GET', `${session.dialect.api}/sync`, {
       token: syncUser.access_token,
       query: { timeout: 0, set_presence: 'online' },
     });

@@ -11,7 +11,7 @@ export function actorsOf(cases: SuiteCase[]): number {
 }
 
 /** Users a run of every suite under suites/ needs for a target with these claims. */
-export async function usersNeededForRun(target: Pick<TargetProfile, 'spec_version' | 'capabilities' | 'registration'>): Promise<number> {
+export async function usersNeededForRun(target: Pick<TargetProfile, 'spec_version' | 'release' | 'capabilities' | 'registration'>): Promise<number> {
   const suites = await loadSuites([suitesDir]);
   const plan = planRun(suites, target as TargetProfile, {}, new Map());
   return actorsOf(plan.cases.filter((p) => !p.skip).map((p) => p.case));

@@ -114,15 +114,15 @@ async function registerPassword(client: HomeserverClient, dialect: Dialect, name
 export async function loginDevice(client: HomeserverClient, dialect: Dialect, actor: Actor, device: string): Promise<Actor> {
   const what = `logging ${actor.name} in on device ${device}`;
   if (actor.password === undefined) throw new CaseError(`${what}: the user has no password the runner knows (static users have one device each)`);
-  const json =
-    dialect.registration === 'password'
-      ? { type: 'm.login.password', user: actor.localpart, password: actor.password }
-      : {
-          type: 'm.login.password',
-          identifier: { type: 'm.id.user', user: actor.localpart },
-          password: actor.password,
-          initial_device_display_name: `matrix-presence-conformance ${device}`,
-        };
+  // Before r0.4.0 (and in the early API) /login took the user as `user`; `identifier` came in r0.4.0.
+  const json = !dialect.loginIdentifier
+    ? { type: 'm.login.password', user: actor.localpart, password: actor.password }
+    : {
+        type: 'm.login.password',
+        identifier: { type: 'm.id.user', user: actor.localpart },
+        password: actor.password,
+        initial_device_display_name: `matrix-presence-conformance ${device}`,
+      };
   const response = await client.call(`provision ${actor.name} ${device}`, 'POST', `${dialect.api}/login`, { json, retry429: true });
   if (response.status !== 200) throw describeFailure(response, what);
   const logged = actorFrom(actor.name, bodyOf(response, what), what);

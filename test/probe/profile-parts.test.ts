@@ -8,7 +8,7 @@ import { evidenceLine } from '../../runner/contact/probe-session.js';
 import type { ProbeReport } from '../../runner/probe/probe-server.js';
 import { writeProfile } from '../../runner/probe/profile-writer.js';
 import { roundRate } from '../../runner/probe/rate-limit-probe.js';
-import { specVersionFrom } from '../../runner/contact/server-identity.js';
+import { releaseFrom } from '../../runner/contact/server-identity.js';
 import { roundDown } from '../../runner/probe/timer-measurement.js';
 
 function capability(name: CapabilityFinding['capability'], claimed: boolean, conclusion: string): CapabilityFinding {
@@ -20,7 +20,8 @@ function report(overrides: Partial<ProbeReport> = {}): ProbeReport {
     url: 'http://127.0.0.1:8008',
     software: 'Synapse 1.160.0',
     versions: ['r0.6.1', 'v1.1', 'v1.12', 'v1.2'],
-    specVersion: 'v1.19',
+    release: 'v1.12',
+    releaseWhy: 'the highest release /versions advertises',
     serverName: 'localhost',
     registration: {
       finding: { topic: 'registration', conclusion: 'open: POST /register offers the flow [m.login.dummy] (method dummy)', evidence: [] },
@@ -50,10 +51,12 @@ describe('profile init: the parts', () => {
     expect(summariseVersions([])).to.equal('no spec version');
   });
 
-  it('chooses spec_version from the versions: any v1.x is the current spec, else r0', () => {
-    expect(specVersionFrom(['r0.6.1', 'v1.1'])).to.equal('v1.19');
-    expect(specVersionFrom(['r0.0.1', 'r0.6.1'])).to.equal('r0');
-    expect(specVersionFrom([])).to.equal('v1.19');
+  it('chooses spec_version from the versions: the highest release it knows, else v1.19', () => {
+    expect(releaseFrom(['r0.6.1', 'v1.1'])).to.equal('v1.1');
+    expect(releaseFrom(['r0.0.1', 'r0.6.1', 'r0.5.0'])).to.equal('r0.6.1');
+    expect(releaseFrom(['v1.12', 'v1.2', 'v1.20'])).to.equal('v1.20');
+    expect(releaseFrom(['v1.99', 'custom'])).to.equal('v1.19');
+    expect(releaseFrom([])).to.equal('v1.19');
   });
 
   it('rounds a measured rate to 1, 2 or 5 times a power of ten, and a measured time down', () => {
