@@ -3,7 +3,7 @@
 // registration is served, and whether pre-made users' tokens are good. Both also recognise the
 // placeholders profile init writes where only the server's operator knows the value.
 import type { StaticUser } from '../load/load-target.js';
-import { answered, describeAnswer, PROBE_DIALECT, type ProbeSession } from './probe-session.js';
+import { answered, describeAnswer, type ProbeSession } from './probe-session.js';
 
 export const SHARED_SECRET_PLACEHOLDER = 'REPLACE-ME-with-the-servers-registration_shared_secret';
 export const STATIC_TOKEN_PLACEHOLDER = 'REPLACE-ME-with-an-access-token';

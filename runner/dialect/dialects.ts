@@ -9,6 +9,7 @@
 // names its user (`sender` from r0.4.0, `content.user_id` before). Suites write paths as {api}/..., so
 // that a case written once runs in every release whose text has the behaviour.
 import { familyOf, releaseHas, type Release } from '../../project/releases.js';
+import type { SchemaValidator } from '../judge/expect.js';
 import type { SpecVersion } from '../../project/spec-versions.js';
 
 export interface Dialect {
@@ -56,4 +57,34 @@ export function presenceUserOf(event: unknown): string | undefined {
   if (typeof e.sender === 'string') return e.sender;
   const fromContent = e.content?.user_id;
   return typeof fromContent === 'string' ? fromContent : undefined;
+}
+
+/**
+ * The release's own schema for a suite's schema alias: a case names the current schema
+ * (matrix/get-presence-response) and an answer of the early API, or of an r0 release before r0.2.0
+ * (free_for_chat in the enum), is checked against that text's schema instead. Aliases without an
+ * older counterpart, and every later release, keep the schema named.
+ */
+const OLDER_SCHEMAS: Record<'early' | 'r0-seed', Record<string, string>> = {
+  early: {
+    'matrix/get-presence-response': 'matrix/legacy/early-get-presence-response',
+    'matrix/put-presence-request': 'matrix/legacy/early-put-presence-request',
+    'matrix/m.presence': 'matrix/legacy/early-m.presence',
+    'matrix/legacy/r0-get-presence-response': 'matrix/legacy/early-get-presence-response',
+  },
+  'r0-seed': {
+    'matrix/get-presence-response': 'matrix/legacy/r0-get-presence-response',
+    'matrix/put-presence-request': 'matrix/legacy/r0-put-presence-request',
+  },
+};
+
+export function schemaOfRelease(alias: string, dialect: Pick<Dialect, 'version' | 'release'>): string {
+  const era = dialect.version === 'early' ? 'early' : dialect.version === 'r0' && releaseHas(dialect.release, 'free_for_chat') ? 'r0-seed' : undefined;
+  return (era && OLDER_SCHEMAS[era][alias]) ?? alias;
+}
+
+/** A validator that checks against the release's own schemas (schemaOfRelease). */
+export function schemasOfRelease(validator: SchemaValidator, dialect: Pick<Dialect, 'version' | 'release'>): SchemaValidator {
+  if (dialect.version === 'v1.19') return validator;
+  return { validate: (alias, data) => validator.validate(schemaOfRelease(alias, dialect), data) };
 }

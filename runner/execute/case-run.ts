@@ -92,6 +92,7 @@ export class CaseRun {
       timers: env.profile.timers,
       api: this.dialect.api,
       presenceListPath: env.profile.presence_list_path,
+      httpMedia: this.dialect.version === 'early',
     };
     this.match = { timers: this.variables, captured: this.templates.captured, level: spec.level, render: (v) => renderValue(v, this.templates) };
   }

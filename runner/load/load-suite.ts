@@ -80,6 +80,7 @@ interface RawCase {
   spec_versions?: SpecVersion[];
   since?: Release;
   until?: Release;
+  level_in?: Partial<Record<SpecVersion, Level>>;
   catches?: string[];
   actors?: string[];
   rooms?: RawRoom[];
@@ -170,6 +171,7 @@ function checkTemplates(value: unknown, pointer: string, scope: Scope, problems:
       const ok =
         (head === 'server_name' && rest.length === 0) ||
         (head === 'api' && rest.length === 0) ||
+        (head === 'media_base' && rest.length === 0) ||
         (head === 'timers' && rest.length === 1) ||
         (head === 'captured' && rest.length === 1 && scope.captured.has(rest[0]!)) ||
         (head === 'rooms' && rest.length === 2 && rest[1] === 'room_id' && scope.rooms.has(rest[0]!)) ||
@@ -370,6 +372,7 @@ function toCase(raw: RawCase, index: number, suite: RawSuite, stem: string, sour
     requires: raw.requires ?? [],
     spec_versions: raw.spec_versions,
     ...(raw.since || raw.until ? { releases: { since: raw.since, until: raw.until } } : {}),
+    ...(raw.level_in ? { level_in: raw.level_in } : {}),
     catches: raw.catches ?? [],
     actors,
     devices,

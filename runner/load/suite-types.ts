@@ -177,6 +177,8 @@ export interface SuiteCase {
   spec_versions?: SpecVersion[];
   /** The releases in which the case holds (since / until in the suite file); absent: every release. */
   releases?: ReleaseRange;
+  /** Another level in a spec text whose words support another strength (the plan applies it). */
+  level_in?: Partial<Record<SpecVersion, Level>>;
   catches: string[];
   actors: string[];
   /** More devices of an actor: actor -> device names, each logged in after registration. */

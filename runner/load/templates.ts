@@ -4,6 +4,8 @@
 // itself a path; elsewhere they are inserted as they are. {alice.presence_list} is the path of alice's
 // early presence list as the target serves it (the profile's presence_list_path): the era's API
 // reference and Synapse served {api}/presence/list/{userId}, the early prose names {api}/presence/list.
+// {media_base} starts a media URL on the target's server as its text writes one: http-scheme in the
+// early API (an avatar is "an http-scheme URL"), mxc:// from r0 on.
 
 export interface TemplateContext {
   actors: Record<string, { user_id: string; localpart: string; access_token: string; device_id?: string }>;
@@ -15,6 +17,8 @@ export interface TemplateContext {
   api: string;
   /** Where the presence list is served: per user (/presence/list/{userId}) or the caller's own (/presence/list). */
   presenceListPath?: PresenceListPath;
+  /** The early API's media URLs are http-scheme; later ones mxc://. */
+  httpMedia?: boolean;
 }
 
 export type PresenceListPath = 'per_user' | 'own';
@@ -41,6 +45,7 @@ function resolveName(name: string, ctx: TemplateContext): unknown {
   };
   if (head === 'server_name' && rest.length === 0) return ctx.server_name;
   if (head === 'api' && rest.length === 0) return ctx.api;
+  if (head === 'media_base' && rest.length === 0) return ctx.httpMedia ? `http://${ctx.server_name}/_matrix/media/avatars` : `mxc://${ctx.server_name}`;
   if (head === 'captured' && rest.length === 1) return need(ctx.captured[rest[0]!]);
   if (head === 'timers' && rest.length === 1) return need(ctx.timers[rest[0]!]);
   if (head === 'rooms' && rest.length === 2 && rest[1] === 'room_id') return need(ctx.rooms[rest[0]!]?.room_id);

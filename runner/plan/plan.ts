@@ -83,7 +83,8 @@ function targetSkip(c: SuiteCase, target: TargetProfile): Skip | undefined {
 
 export function planRun(suites: Suite[], target: TargetProfile, sel: Selection, expectations: Expectations): Plan {
   const warnings: string[] = [];
-  const all = suites.flatMap((s) => s.cases);
+  // A case is judged at the strength the target's own spec text gives it (level_in).
+  const all = suites.flatMap((s) => s.cases).map((c) => (c.level_in?.[target.spec_version] ? { ...c, level: c.level_in[target.spec_version]! } : c));
   const known = new Set(all.map((c) => c.fullId));
   for (const id of expectations.keys()) {
     if (!known.has(id)) warnings.push(`expectation for ${id} matches no case`);

@@ -195,6 +195,16 @@ export async function provisionRoom(client: HomeserverClient, dialect: Dialect, 
   if (created.status !== 200) throw describeFailure(created, what);
   const roomId = bodyOf(created, what).room_id;
   if (typeof roomId !== 'string') throw new CaseError(`${what}: the response has no room_id`);
+  if (!dialect.roomPresets && room.preset === 'public_chat') {
+    // In the early API the visibility lists a room; whether anyone may join without an invite is the
+    // m.room.join_rules state event's to say, so a public room gets join_rule public explicitly.
+    const opened = await client.call(`provision room ${room.name}`, 'PUT', `${dialect.api}/rooms/${encodeURIComponent(roomId)}/state/m.room.join_rules`, {
+      token: creator.access_token,
+      json: { join_rule: 'public' },
+      retry429: true,
+    });
+    if (opened.status !== 200) throw describeFailure(opened, `${what}: setting join_rule public`);
+  }
   for (const member of room.members) {
     // /join/{roomIdOrAlias} exists in every dialect; its answer need not name the room (early servers).
     const joined = await client.call(`provision room ${room.name}`, 'POST', `${dialect.api}/join/${encodeURIComponent(roomId)}`, {

@@ -2,6 +2,7 @@
 // Also what a sync_until `trigger` sends. With `expect.eventually`, a GET is sent again until its checks
 // hold: a server may process a change in the background (Dendrite routes presence through a message
 // bus), and no text says how soon a change shows; the profile's visibility_deadline bounds it.
+import { schemasOfRelease } from '../../dialect/dialects.js';
 import { isFailure, type Check } from '../../../project/report.js';
 import { checkExpect, statusMatches } from '../../judge/expect.js';
 import { lookup } from '../../judge/json-path.js';
@@ -131,7 +132,7 @@ export async function runRequestStep(step: RequestStep, run: CaseRun): Promise<v
     response = await send(step, run);
     const tookMs = run.now() - sentAt;
     if (!expect) break;
-    const result = checkExpect(expect, response, run.env.schemas, run.match, step.at);
+    const result = checkExpect(expect, response, () => schemasOfRelease(run.env.schemas(), run.dialect), run.match, step.at);
     checks = result.checks;
     if (expect.answered_within !== undefined) checks.push(answeredWithinCheck(expect, tookMs, run));
     const holds = result.unjudgeable === undefined && !checks.some(isFailure);
