@@ -7,7 +7,7 @@
 // "offline" counts as presence being off.
 import type { HttpResponse } from '../http/http-client.js';
 import type { Dialect } from '../dialect/dialects.js';
-import { answered, PROBE_DIALECT, type ProbeSession } from './probe-session.js';
+import { answered, type ProbeSession } from './probe-session.js';
 
 export interface ProbeUser {
   user_id: string;
