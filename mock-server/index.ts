@@ -22,6 +22,8 @@ export {
   type MockConfig,
   type MockConfigInput,
   type MockSpecVersion,
+  type MockSpecVersionName,
+  type PresenceListPath,
   type StaticUserConfig,
   type TargetProfileLike,
 } from './config.js';
