@@ -13,12 +13,12 @@ import {
   mockConfigFromTarget,
   readMockConfigFile,
   resolveConfig,
+  SPEC_VERSION_NAMES,
   startMockServer,
   type MockConfigInput,
   type MockSpecVersionName,
   type PresenceListPath,
 } from '../mock-server/index.js';
-import { RELEASE_NAMES } from '../project/releases.js';
 import { loadTargetProfile } from '../runner/index.js';
 import { action } from './command.js';
 
@@ -73,8 +73,6 @@ function printCatalogue(lines: string[]): void {
 }
 
 /** What --spec-version takes: all, or a release or an alias of one (project/releases.ts). */
-const SPEC_VERSION_NAMES: readonly string[] = ['all', ...RELEASE_NAMES];
-
 function specVersionName(value: string): MockSpecVersionName {
   if (!SPEC_VERSION_NAMES.includes(value)) throw new InvalidArgumentError(`unknown spec version "${value}"; accepted: ${SPEC_VERSION_NAMES.join(', ')}`);
   return value as MockSpecVersionName;

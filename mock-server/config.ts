@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../project/errors.js';
 import { schemasDir } from '../project/paths.js';
 import { loadSchemaRegistry } from '../project/schemas.js';
-import { familyOf, NEXT_RELEASE, releaseNamed, type Release } from '../project/releases.js';
+import { familyOf, NEXT_RELEASE, RELEASE_NAMES, releaseNamed, type Release } from '../project/releases.js';
 import { FAULT_NAMES } from './faults.js';
 import { VARIANT_NAMES, optionsWithoutVariant, variantConflicts, type VariantOptions } from './variants.js';
 
@@ -17,6 +17,9 @@ export type MockSpecVersion = 'all' | Release;
 /** What a configuration may name: `all`, a release, or an alias of one (project/releases.ts
  * RELEASE_ALIASES: r0 = r0.1.0, next = v1.20), resolved by resolveConfig. */
 export type MockSpecVersionName = MockSpecVersion | 'r0' | 'next';
+
+/** Every name spec_version takes, in the order of the schema's enum. */
+export const SPEC_VERSION_NAMES: readonly string[] = ['all', ...RELEASE_NAMES];
 
 /** Where the presence list is served: /presence/list/{userId} (the era's API reference, Synapse) or
  * the bare /presence/list (the caller's own list, as the early text's prose writes it). */
@@ -92,6 +95,8 @@ function getValidator(): (data: unknown) => string[] {
       if (e.keyword === 'additionalProperties') return `${where}: unknown property "${String(p.additionalProperty)}"`;
       if (e.keyword === 'enum' && e.instancePath.startsWith('/faults/'))
         return `${where}: unknown fault ${JSON.stringify(data && (data as MockConfig).faults?.[Number(e.instancePath.split('/')[2])])}; known faults: ${FAULT_NAMES.join(', ')}`;
+      if (e.keyword === 'enum' && e.instancePath === '/spec_version')
+        return `spec_version: unknown spec version ${JSON.stringify((data as MockConfigInput).spec_version)}; accepted: ${SPEC_VERSION_NAMES.join(', ')}`;
       if (e.keyword === 'enum' && e.instancePath.startsWith('/variants/'))
         return `${where}: unknown variant ${JSON.stringify(data && (data as MockConfig).variants?.[Number(e.instancePath.split('/')[2])])}; known variants: ${VARIANT_NAMES.join(', ')}`;
       return `${where}: ${e.message ?? e.keyword}`;

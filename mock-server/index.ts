@@ -19,6 +19,7 @@ export {
   mockConfigFromTarget,
   readMockConfigFile,
   resolveConfig,
+  SPEC_VERSION_NAMES,
   type MockConfig,
   type MockConfigInput,
   type MockSpecVersion,

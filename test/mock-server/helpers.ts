@@ -14,6 +14,10 @@ export interface Actor {
 export interface TestMock {
   app: MockApp;
   clock: FakeClock;
+  /** The prefix of the mock's API: /v3 for `all`, the release's family's for one release. */
+  prefix: string;
+  /** The request with `a`'s token where the mock's release reads it (the query string before r0.3.0). */
+  authed(req: request.Test, a: Actor): request.Test;
   /** A fresh user with a password "pw" (in the mock's dialect: the early API registers differently). */
   register(localpart?: string): Promise<Actor>;
   /** Another device of the user: a password login. */
@@ -62,6 +66,8 @@ export function makeMock(config: MockConfigInput = {}): TestMock {
   const mock: TestMock = {
     app,
     clock,
+    prefix,
+    authed,
     async register(localpart = `u${++counter}`) {
       const body = early
         ? { type: 'm.login.password', user: localpart, password: 'pw' }
