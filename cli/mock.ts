@@ -13,11 +13,13 @@ import {
   mockConfigFromTarget,
   readMockConfigFile,
   resolveConfig,
+  SPEC_VERSION_NAMES,
   startMockServer,
-  type MockConfig,
   type MockConfigInput,
+  type MockSpecVersionName,
+  type PresenceListPath,
 } from '../mock-server/index.js';
-import { loadTargetProfile, SPEC_VERSIONS } from '../runner/index.js';
+import { loadTargetProfile } from '../runner/index.js';
 import { action } from './command.js';
 
 export const READY_PREFIX = 'matrix-presence-conformance mock listening on ';
@@ -30,7 +32,8 @@ interface MockOptions {
   fault: string[];
   variant: string[];
   serverName?: string;
-  specVersion?: MockConfig['spec_version'];
+  specVersion?: MockSpecVersionName;
+  presenceListPath?: PresenceListPath;
   idleTimeout?: number;
   syncOnlineTimeout?: number;
   lastActiveGranularity?: number;
@@ -69,6 +72,12 @@ function printCatalogue(lines: string[]): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** What --spec-version takes: all, or a release or an alias of one (project/releases.ts). */
+function specVersionName(value: string): MockSpecVersionName {
+  if (!SPEC_VERSION_NAMES.includes(value)) throw new InvalidArgumentError(`unknown spec version "${value}"; accepted: ${SPEC_VERSION_NAMES.join(', ')}`);
+  return value as MockSpecVersionName;
+}
+
 function collectVariant(value: string, previous: string[]): string[] {
   if (!isVariantName(value)) throw new InvalidArgumentError(`unknown variant "${value}"; known variants: ${VARIANT_NAMES.join(', ')}`);
   return [...previous, value];
@@ -92,6 +101,7 @@ function flagsLayer(o: MockOptions): MockConfigInput {
   const legacy: NonNullable<MockConfigInput['legacy']> = {};
   if (o.freeForChat) legacy.free_for_chat = true;
   if (o.presenceList) legacy.presence_list = true;
+  if (o.presenceListPath !== undefined) legacy.presence_list_path = o.presenceListPath;
   layer.legacy = legacy;
   return layer;
 }
@@ -145,7 +155,11 @@ export function registerMockCommand(program: Command): void {
     .option('--variant <name>', "switch on a spec-allowed behaviour other than Synapse's (repeatable; see --list-variants)", collectVariant, [])
     .option('--list-variants', 'print the variant catalogue and exit')
     .option('--server-name <name>', 'server name in user and room ids')
-    .addOption(new Option('--spec-version <version>', "serve every prefix (all, the default) or one text's API alone").choices(['all', ...SPEC_VERSIONS]))
+    .option(
+      '--spec-version <version>',
+      'serve every prefix (all, the default) or one release alone: early, r0.0.0 ... r0.6.1, v1.1 ... v1.20, or r0 (= r0.1.0), next (= v1.20)',
+      specVersionName,
+    )
     .option('--idle-timeout <ms>', 'online -> unavailable after this long without activity', integer('--idle-timeout', 1))
     .option('--sync-online-timeout <ms>', 'offline after this long without syncing', integer('--sync-online-timeout', 1))
     .option('--last-active-granularity <ms>', 'currently_active stays true this long', integer('--last-active-granularity', 1))
@@ -154,5 +168,11 @@ export function registerMockCommand(program: Command): void {
     .option('--no-presence', 'presence disabled, as Synapse with presence.enabled: false')
     .addOption(new Option('--free-for-chat', 'accept the r0 free_for_chat state'))
     .addOption(new Option('--presence-list', 'serve the early spec presence list'))
+    .addOption(
+      new Option('--presence-list-path <path>', 'where the presence list is: per_user (/presence/list/{userId}, the default) or own (/presence/list)').choices([
+        'per_user',
+        'own',
+      ]),
+    )
     .action(action('mock: ', runMock));
 }

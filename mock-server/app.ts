@@ -12,7 +12,7 @@ import type { Session, User } from './accounts.js';
 import { Router, type Match, type Route } from './router.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { earlyRoutes } from './routes/early-routes.js';
-import { presenceRoutes } from './routes/presence-routes.js';
+import { presenceListRoutes, presenceRoutes } from './routes/presence-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
 import { roomRoutes } from './routes/room-routes.js';
 import { syncRoutes } from './routes/sync-routes.js';
@@ -27,7 +27,15 @@ export interface MockApp extends RequestListener {
 export function createMockApp(config: MockConfig | MockConfigInput = {}, clock: Clock = realClock): MockApp {
   const resolved = resolveConfig(config);
   const hs = new Homeserver(resolved, clock);
-  const router = new Router([...earlyRoutes, ...accountRoutes, ...presenceRoutes, ...profileRoutes, ...roomRoutes, ...syncRoutes]);
+  const router = new Router([
+    ...earlyRoutes,
+    ...accountRoutes,
+    ...presenceRoutes,
+    ...presenceListRoutes(hs.api),
+    ...profileRoutes,
+    ...roomRoutes,
+    ...syncRoutes,
+  ]);
   const listener = ((req: IncomingMessage, res: ServerResponse) => {
     try {
       handle(hs, router, req, res);
@@ -100,9 +108,9 @@ function handle(hs: Homeserver, router: Router, req: IncomingMessage, res: Serve
   let match: Match | undefined;
   const split = Router.split(url.pathname);
   if (url.pathname === '/_matrix/client/versions') {
-    // The early API had no /versions.
-    if (hs.config.spec_version !== 'early') match = router.match(method, 'v3', '/versions') as Match | undefined;
-  } else if (split && served(hs, split.version) && !(split.version === 'r0' && hs.faults.has('r0-paths-missing'))) {
+    // The early API and r0.0.0 had no /versions (release-api.ts).
+    if (hs.api.versions) match = router.match(method, 'v3', '/versions') as Match | undefined;
+  } else if (split && (hs.api.prefixes?.has(split.version) ?? true) && !(split.version === 'r0' && hs.faults.has('r0-paths-missing'))) {
     const m = router.match(method, split.version, split.rest);
     if (m && 'allowed' in m) {
       req.resume();
@@ -164,28 +172,18 @@ function answer(hs: Homeserver, res: ServerResponse, result: unknown): void {
   sendJson(res, 200, result, hs.jsonStyle);
 }
 
-/** Which prefixes the configured spec version serves: every one, or its own alone. */
-const PREFIXES: Record<MockConfig['spec_version'], ReadonlySet<string> | undefined> = {
-  all: undefined,
-  'v1.19': new Set(['v3', 'v1', 'unstable']),
-  r0: new Set(['r0']),
-  early: new Set(['api/v1']),
-};
-
-function served(hs: Homeserver, version: string): boolean {
-  return PREFIXES[hs.config.spec_version]?.has(version) ?? true;
-}
-
 /** Access token from `Authorization: Bearer` or the `access_token` query parameter (spec: "Using
  * access tokens"); missing is 401 M_MISSING_TOKEN, unknown 401 M_UNKNOWN_TOKEN. The early API knew
  * only the query parameter ("must be used in ALL requests ... as a query parameter 'access_token'")
- * and answered 403 (Synapse's api/v1: M_FORBIDDEN "Missing access token.", M_UNKNOWN_TOKEN). */
+ * and answered 403 (Synapse's api/v1: M_FORBIDDEN "Missing access token.", M_UNKNOWN_TOKEN). A release
+ * reads the header from r0.3.0 and the query string until v1.20; a token where it does not look counts
+ * as absent. */
 function authenticate(ctx: Context, required: boolean, presenceRoute: boolean): void {
   const { hs } = ctx;
   const early = dialectOf(ctx) === 'early';
-  const header = early ? undefined : ctx.req.headers.authorization;
+  const header = early || !hs.api.headerToken ? undefined : ctx.req.headers.authorization;
   let token = header === undefined ? undefined : bearerToken(header);
-  if (token === undefined && !hs.faults.has('query-token-ignored')) token = ctx.query.get('access_token') ?? undefined;
+  if (token === undefined && hs.api.queryToken && !hs.faults.has('query-token-ignored')) token = ctx.query.get('access_token') ?? undefined;
   if (token === undefined) {
     if (!required) return;
     if (presenceRoute && hs.faults.has('no-auth-required')) return impersonate(ctx);

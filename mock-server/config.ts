@@ -7,12 +7,23 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../project/errors.js';
 import { schemasDir } from '../project/paths.js';
 import { loadSchemaRegistry } from '../project/schemas.js';
-import type { SpecVersion } from '../project/spec-versions.js';
+import { familyOf, NEXT_RELEASE, RELEASE_NAMES, releaseNamed, type Release } from '../project/releases.js';
 import { FAULT_NAMES } from './faults.js';
 import { VARIANT_NAMES, optionsWithoutVariant, variantConflicts, type VariantOptions } from './variants.js';
 
-/** Which API the mock serves: every prefix, each in its own dialect (all), or one text's API alone. */
-export type MockSpecVersion = 'all' | SpecVersion;
+/** Which API the mock serves: every prefix, each in its own dialect (all), or one release's API alone. */
+export type MockSpecVersion = 'all' | Release;
+
+/** What a configuration may name: `all`, a release, or an alias of one (project/releases.ts
+ * RELEASE_ALIASES: r0 = r0.1.0, next = v1.20), resolved by resolveConfig. */
+export type MockSpecVersionName = MockSpecVersion | 'r0' | 'next';
+
+/** Every name spec_version takes, in the order of the schema's enum. */
+export const SPEC_VERSION_NAMES: readonly string[] = ['all', ...RELEASE_NAMES];
+
+/** Where the presence list is served: /presence/list/{userId} (the era's API reference, Synapse) or
+ * the bare /presence/list (the caller's own list, as the early text's prose writes it). */
+export type PresenceListPath = 'per_user' | 'own';
 
 export interface StaticUserConfig {
   localpart: string;
@@ -34,7 +45,7 @@ export interface MockConfig {
     include_offline_on_initial_sync: boolean;
   };
   rate_limit: { enabled: boolean; per_second: number; burst: number };
-  legacy: { free_for_chat: boolean; presence_list: boolean };
+  legacy: { free_for_chat: boolean; presence_list: boolean; presence_list_path: PresenceListPath };
   limits: { max_body_bytes: number; max_sync_timeout: number };
   faults: string[];
   variants: string[];
@@ -43,7 +54,7 @@ export interface MockConfig {
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
-export type MockConfigInput = DeepPartial<MockConfig>;
+export type MockConfigInput = Omit<DeepPartial<MockConfig>, 'spec_version'> & { spec_version?: MockSpecVersionName };
 
 // Synapse's defaults: handlers/presence.py IDLE_TIMER (5 min), SYNC_ONLINE_TIMEOUT (30 s),
 // LAST_ACTIVE_GRANULARITY (60 s); rc_presence.per_user 0.1/s burst 1 (Synapse config documentation).
@@ -61,7 +72,7 @@ export const DEFAULT_CONFIG: MockConfig = {
     include_offline_on_initial_sync: false,
   },
   rate_limit: { enabled: true, per_second: 0.1, burst: 1 },
-  legacy: { free_for_chat: false, presence_list: false },
+  legacy: { free_for_chat: false, presence_list: false, presence_list_path: 'per_user' },
   // Synapse's limit (app/_base.py max_request_body_size: 200 PDUs of 64 KiB), so a 64 KiB status_msg fits.
   limits: { max_body_bytes: 13_107_200, max_sync_timeout: 60_000 },
   faults: [],
@@ -84,6 +95,8 @@ function getValidator(): (data: unknown) => string[] {
       if (e.keyword === 'additionalProperties') return `${where}: unknown property "${String(p.additionalProperty)}"`;
       if (e.keyword === 'enum' && e.instancePath.startsWith('/faults/'))
         return `${where}: unknown fault ${JSON.stringify(data && (data as MockConfig).faults?.[Number(e.instancePath.split('/')[2])])}; known faults: ${FAULT_NAMES.join(', ')}`;
+      if (e.keyword === 'enum' && e.instancePath === '/spec_version')
+        return `spec_version: unknown spec version ${JSON.stringify((data as MockConfigInput).spec_version)}; accepted: ${SPEC_VERSION_NAMES.join(', ')}`;
       if (e.keyword === 'enum' && e.instancePath.startsWith('/variants/'))
         return `${where}: unknown variant ${JSON.stringify(data && (data as MockConfig).variants?.[Number(e.instancePath.split('/')[2])])}; known variants: ${VARIANT_NAMES.join(', ')}`;
       return `${where}: ${e.message ?? e.keyword}`;
@@ -118,13 +131,18 @@ function checkStaticUsers(users: StaticUserConfig[], source: string): void {
   }
 }
 
+/** `all` or the release a (schema-checked) name stands for. */
+function resolveSpecVersion(name: MockSpecVersionName): MockSpecVersion {
+  return name === 'all' ? 'all' : releaseNamed(name)!;
+}
+
 /** Fills in defaults after validating. */
 export function resolveConfig(input: MockConfigInput = {}, source = 'mock configuration'): MockConfig {
   validateConfigInput(input, source, true);
   checkStaticUsers(input.registration?.users ?? [], source);
   return {
     server_name: input.server_name ?? DEFAULT_CONFIG.server_name,
-    spec_version: input.spec_version ?? DEFAULT_CONFIG.spec_version,
+    spec_version: resolveSpecVersion(input.spec_version ?? DEFAULT_CONFIG.spec_version),
     registration: { ...DEFAULT_CONFIG.registration, ...input.registration, users: [...(input.registration?.users ?? [])] },
     presence: { ...DEFAULT_CONFIG.presence, ...input.presence },
     rate_limit: { ...DEFAULT_CONFIG.rate_limit, ...input.rate_limit },
@@ -167,10 +185,21 @@ export function mockConfigFromTarget(profile: TargetProfileLike): MockConfigInpu
   };
   if (profile.mock?.variant_options !== undefined) config.variant_options = { ...profile.mock.variant_options };
   if (profile.server_name !== undefined) config.server_name = profile.server_name;
-  // An r0 or early target is that text's API alone; a v1.19 target is today's server, which also
-  // answers the r0 prefix where the profile claims r0_paths (the mock's default: every prefix).
-  if (profile.spec_version === 'r0' || profile.spec_version === 'early') config.spec_version = profile.spec_version;
+  const release = profile.spec_version === undefined ? undefined : servedAlone(profile.spec_version);
+  if (release !== undefined) config.spec_version = release;
   return config;
+}
+
+/**
+ * The release a profile's spec_version makes the mock serve alone: an early or r0 release (the old
+ * family names included: `r0` is r0.1.0) is that release's API alone, and so is the next version,
+ * whose API no longer takes the query-string token. A v1.1 ... v1.19 target keeps every prefix (`all`):
+ * today's server, which also answers the r0 prefix where the profile claims r0_paths.
+ */
+function servedAlone(specVersion: string): Release | undefined {
+  const release = releaseNamed(specVersion);
+  if (release === undefined) return undefined;
+  return familyOf(release) !== 'v1.19' || release === NEXT_RELEASE ? release : undefined;
 }
 
 /** Deep merge of configuration layers; arrays (faults, variants) are concatenated without duplicates. */

@@ -9,6 +9,7 @@ import { FaultSet } from './faults.js';
 import { Notifier } from './notifier.js';
 import { PresenceTracker, type PresenceRecord, type PresenceValue } from './presence-state.js';
 import { RateLimiter } from './rate-limiter.js';
+import { releaseApi, type ReleaseApi } from './release-api.js';
 import { Rooms, stateKeyOf, type Room, type RoomEvent } from './rooms.js';
 import { DEFAULT_VARIANT_OPTIONS, EXTRA_FIELD, VariantSet, type VariantOptions } from './variants.js';
 
@@ -27,6 +28,8 @@ export class Homeserver {
   readonly variants: VariantSet;
   readonly variantOptions: VariantOptions;
   readonly jsonStyle: JsonStyle;
+  /** The API served: the configured release's, or every prefix's (`all`). */
+  readonly api: ReleaseApi;
   readonly accounts: Accounts;
   readonly rooms: Rooms;
   readonly notifier: Notifier;
@@ -52,6 +55,8 @@ export class Homeserver {
   /** late-delivery: per user with changes still on their way, the record the event stream shows
    * meanwhile (the one before the oldest of them, then each as it arrives) and how many are on the way. */
   private readonly inTransit = new Map<string, { shown: Readonly<PresenceRecord>; count: number }>();
+  /** The last m.presence event id handed out (releases whose m.presence requires an event_id). */
+  private presenceEventCount = 0;
 
   constructor(
     readonly config: MockConfig,
@@ -61,6 +66,7 @@ export class Homeserver {
     this.firstSyncPeers = this.faults.has('new-co-member-not-subscribed') ? new Map() : undefined;
     this.variants = new VariantSet(config.variants);
     this.variantOptions = { ...DEFAULT_VARIANT_OPTIONS, ...config.variant_options };
+    this.api = releaseApi(config);
     this.jsonStyle = { textPlain: this.faults.has('text-plain-json'), ...(this.variants.has('extra-fields') ? { extraFields: EXTRA_FIELD } : {}) };
     this.accounts = new Accounts(config.server_name);
     for (const u of config.registration.users) this.accounts.addStatic(u.localpart, u.access_token, u.device_id ?? 'STATIC');
@@ -258,6 +264,11 @@ export class Homeserver {
     if (copies.size === 0) this.roomCopies.delete(recipient);
   }
 
+  /** A new m.presence event id: until r0.4.0 the event "required": ["event_id", "type", "content"]. */
+  newPresenceEventId(): string {
+    return `$presence${++this.presenceEventCount}:${this.config.server_name}`;
+  }
+
   /** profile-event-without-presence: whether `userId`'s presence event is to be a bare profile one. */
   bareProfileEvent(userId: string): boolean {
     return this.profileOnlyEvent.has(userId);
@@ -373,7 +384,9 @@ export class Homeserver {
   ): Room {
     const room = this.rooms.create(this.rooms.newRoomId());
     // Spec createRoom: preset defaults from visibility (public -> public_chat, otherwise private_chat).
-    const preset = opts.preset ?? (opts.visibility === 'public' ? 'public_chat' : 'private_chat');
+    // The early API had no presets: `visibility` publishes the room in the directory, and who may join
+    // without an invite is the m.room.join_rules state event's to say, invite until it is set.
+    const preset = !this.api.roomPresets ? 'private_chat' : (opts.preset ?? (opts.visibility === 'public' ? 'public_chat' : 'private_chat'));
     this.emit(room, creator, 'm.room.create', { creator, room_version: '10' }, '');
     this.emit(room, creator, 'm.room.member', this.memberContent(creator, 'join'), creator);
     this.emit(

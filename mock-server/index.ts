@@ -19,9 +19,12 @@ export {
   mockConfigFromTarget,
   readMockConfigFile,
   resolveConfig,
+  SPEC_VERSION_NAMES,
   type MockConfig,
   type MockConfigInput,
   type MockSpecVersion,
+  type MockSpecVersionName,
+  type PresenceListPath,
   type StaticUserConfig,
   type TargetProfileLike,
 } from './config.js';

@@ -11,6 +11,7 @@
 import type { Clock, TimerHandle } from './clock.js';
 import type { MockConfig } from './config.js';
 import type { FaultSet } from './faults.js';
+import type { ReleaseApi } from './release-api.js';
 import type { VariantOptions, VariantSet } from './variants.js';
 
 export type PresenceValue = 'online' | 'unavailable' | 'offline' | 'free_for_chat';
@@ -330,7 +331,11 @@ export function shouldNotify(prev: PresenceRecord, next: PresenceRecord, granula
 
 /** The content of m.presence / the GET body, computed when the response is built (spec: "The last
  * active time must be up to date whenever the server gives a presence event to the client"). */
-export function formatPresence(r: Readonly<PresenceRecord>, now: number, { faults, variants }: Switches): Record<string, unknown> {
+export function formatPresence(
+  r: Readonly<PresenceRecord>,
+  now: number,
+  { faults, variants, api }: Switches & { readonly api: Pick<ReleaseApi, 'currentlyActive'> },
+): Record<string, unknown> {
   const content: Record<string, unknown> = { presence: r.presence };
   if (r.last_active_ts) {
     const reference = faults.has('last-active-frozen') ? r.changed_ts : now;
@@ -339,8 +344,9 @@ export function formatPresence(r: Readonly<PresenceRecord>, now: number, { fault
     content.last_active_ago = faults.has('last-active-seconds') ? Math.floor(ago / 1000) : faults.has('last-active-absolute') ? r.last_active_ts : ago;
   }
   if (r.status_msg) content.status_msg = r.status_msg;
-  // Synapse format_user_presence_state: currently_active only when online.
-  if (!faults.has('no-currently-active') && !variants.has('without-currently-active')) {
+  // Synapse format_user_presence_state: currently_active only when online. The releases before r0.2.0
+  // have no currently_active at all (it came with r0.2.0's m.presence and GET .../status).
+  if (api.currentlyActive && !faults.has('no-currently-active') && !variants.has('without-currently-active')) {
     if (ONLINE_LIKE.has(r.presence)) content.currently_active = r.currently_active;
     else if (faults.has('currently-active-when-offline')) content.currently_active = true;
   }

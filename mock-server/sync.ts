@@ -71,8 +71,14 @@ export function presenceEvent(hs: Homeserver, userId: string, now: number): Reco
   // The event schema requires only presence and types last_active_ago as a number (m.presence.yaml).
   if (hs.variants.has('no-last-active-in-events')) delete content.last_active_ago;
   if (hs.variants.has('fractional-last-active') && typeof content.last_active_ago === 'number') content.last_active_ago += 0.5;
-  const event: Record<string, unknown> = { type: 'm.presence', sender: userId, content };
-  if (hs.faults.has('event-missing-sender')) delete event.sender;
+  // m.presence until r0.4.0: "required": ["event_id", "type", "content"], the user in content.user_id
+  // (required) and no sender; from r0.4.0: "required": ["sender", "type", "content"].
+  if (hs.api.presenceEventIdAndUserId) content.user_id = userId;
+  const event: Record<string, unknown> = {};
+  if (hs.api.presenceEventIdAndUserId) event.event_id = hs.newPresenceEventId();
+  event.type = 'm.presence';
+  if (hs.api.presenceSender && !hs.faults.has('event-missing-sender')) event.sender = userId;
+  event.content = content;
   if (hs.variants.has('extra-fields')) {
     Object.assign(content, EXTRA_FIELD);
     Object.assign(event, EXTRA_FIELD);

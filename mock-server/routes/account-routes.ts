@@ -7,30 +7,11 @@ import { checkFilterOn } from '../filter-validation.js';
 import { sendJson } from '../http-io.js';
 import type { Route } from '../router.js';
 
-// Spec versions the mock speaks: the r0 releases and v1.x (presence is unchanged since r0 except for
-// free_for_chat, which is behind legacy.free_for_chat).
-const VERSIONS = [
-  'r0.0.1',
-  'r0.1.0',
-  'r0.2.0',
-  'r0.3.0',
-  'r0.4.0',
-  'r0.5.0',
-  'r0.6.0',
-  'r0.6.1',
-  'v1.1',
-  'v1.2',
-  'v1.3',
-  'v1.4',
-  'v1.5',
-  'v1.6',
-  'v1.7',
-  'v1.8',
-  'v1.9',
-  'v1.10',
-  'v1.11',
-  'v1.12',
-];
+/** GET /versions: the releases the API speaks (release-api.ts); none before r0.0.1, which brought it. */
+function versions(ctx: Context): unknown {
+  if (!ctx.hs.api.versions) throw new MatrixError(ERRORS.UNRECOGNIZED);
+  return { versions: ctx.hs.api.versions, unstable_features: {} };
+}
 
 const DUMMY_FLOWS = { flows: [{ stages: ['m.login.dummy'] }], params: {} };
 
@@ -71,7 +52,9 @@ function postLogin(ctx: Context): unknown {
   const type = optString(body, 'type');
   if (type !== 'm.login.password') throw new MatrixError(ERRORS.UNKNOWN_LOGIN_TYPE);
   let name = optString(body, 'user');
-  const identifier = body.identifier;
+  // `identifier` came with r0.4.0 (login.yaml); before it the body names the user in `user`, and an
+  // identifier is a key the release did not know: without `user` the login has no user.
+  const identifier = ctx.hs.api.loginIdentifier ? body.identifier : undefined;
   if (identifier !== undefined) {
     if (typeof identifier !== 'object' || identifier === null) throw new MatrixError(ERRORS.BAD_JSON, 'identifier must be an object.');
     const id = identifier as Record<string, unknown>;
@@ -110,7 +93,7 @@ function getFilter(ctx: Context): unknown {
 }
 
 export const accountRoutes: Route[] = [
-  { method: 'GET', path: '/versions', auth: false, handler: () => ({ versions: VERSIONS, unstable_features: {} }) },
+  { method: 'GET', path: '/versions', auth: false, handler: versions },
   { method: 'POST', path: '/register', auth: false, body: 'json', handler: register },
   {
     method: 'GET',

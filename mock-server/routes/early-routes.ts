@@ -1,16 +1,14 @@
 // The early Client-Server API (/_matrix/client/api/v1, before r0), where it differs from today's:
 // one-stage m.login.password registration, /initialSync and the /events long-poll instead of /sync,
 // m.presence events naming the user in content.user_id (no sender), room events naming theirs in
-// user_id, POST .../send/{type} without a transaction id, and the presence list at the text's path
-// ($PREFIX/presence/list). Everything else (presence status, profile, rooms) is shared with the other
-// dialects. From the early text (spec 4-early-client-server-api.rst, 5-early-events.rst).
+// user_id, and POST .../send/{type} without a transaction id. Everything else (presence status, the
+// presence list, profile, rooms) is shared with the other dialects. From the early text (spec 4-early-client-server-api.rst, 5-early-events.rst).
 import { bodyObject, me, optString, pathParam, type Context } from '../context.js';
 import { ERRORS, MatrixError } from '../errors.js';
 import type { Homeserver } from '../homeserver.js';
 import type { RoomEvent } from '../rooms.js';
 import type { Route } from '../router.js';
 import { presenceEvent } from '../sync.js';
-import { getOwnList, postOwnList } from './presence-routes.js';
 import { parseSince, parseTimeout, streamSetsPresence } from './sync-routes.js';
 
 const EARLY = ['api/v1'];
@@ -21,11 +19,14 @@ const repeats = new WeakMap<Homeserver, Map<string, string[]>>();
 const PASSWORD_FLOWS = { flows: [{ type: 'm.login.password' }] };
 const INITIAL_MESSAGES = 20;
 
-/** An m.presence event as the early API sends it: {type, content: {user_id, presence, ...}}. */
+/** An m.presence event as the early API sends it: {type, content: {user_id, presence, ...}}, and an
+ * event_id when the early release is served alone (the early prefix of `all` keeps the shape it has
+ * always had, without one). */
 function earlyPresenceEvent(hs: Homeserver, userId: string, now: number): Record<string, unknown> {
   const { sender: _sender, ...event } = presenceEvent(hs, userId, now);
   const content = { ...(event.content as Record<string, unknown>) };
-  if (!hs.faults.has('early-presence-without-user-id')) content.user_id = userId;
+  if (hs.faults.has('early-presence-without-user-id')) delete content.user_id;
+  else content.user_id = userId;
   if (hs.faults.has('early-presence-without-last-active')) delete content.last_active_ago;
   return { ...event, content };
 }
@@ -133,6 +134,4 @@ export const earlyRoutes: Route[] = [
   { method: 'GET', path: '/initialSync', versions: EARLY, handler: initialSync },
   { method: 'GET', path: '/events', versions: EARLY, handler: events },
   { method: 'POST', path: '/rooms/{roomId}/send/{eventType}', body: 'json', versions: EARLY, handler: send },
-  { method: 'GET', path: '/presence/list', presence: true, versions: EARLY, handler: getOwnList },
-  { method: 'POST', path: '/presence/list', presence: true, body: 'json', versions: EARLY, handler: postOwnList },
 ];

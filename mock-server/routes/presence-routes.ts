@@ -1,24 +1,21 @@
-// GET/PUT /presence/{userId}/status, and the early spec's presence list.
+// GET/PUT /presence/{userId}/status, and the presence list of the early API and the r0 releases before r0.5.0.
 import { bodyObject, dialectOf, me, userIdParam, type Context } from '../context.js';
 import { ERRORS, MatrixError } from '../errors.js';
 import { sendJson } from '../http-io.js';
 import { formatPresence, type PresenceValue } from '../presence-state.js';
+import type { ReleaseApi } from '../release-api.js';
 import type { Route } from '../router.js';
 
 const PRESENCE_VALUES: ReadonlySet<string> = new Set(['online', 'unavailable', 'offline']);
 
 function isValidPresence(ctx: Context, value: string): boolean {
   if (PRESENCE_VALUES.has(value)) return true;
-  // The r0 text and the early API have a fourth state, free_for_chat; v1.x dropped it, so the /v3
-  // prefix never takes it. An r0 or early mock takes it on its prefix; a mock of every prefix only
-  // behind the legacy switch (Synapse refuses it on /r0 too).
+  // The early API and the r0 releases until r0.2.0 have a fourth state, free_for_chat (presence.yaml:
+  // enum ["online", "offline", "unavailable", "free_for_chat"]); r0.2.0 dropped it, and so v1.x, whose
+  // prefix never takes it. A mock of one release takes it when that release had it; a mock of every
+  // prefix under /r0 and the early prefix behind the legacy switch (Synapse refuses it on /r0 too).
   const { hs } = ctx;
-  return (
-    value === 'free_for_chat' &&
-    dialectOf(ctx) !== 'v1.19' &&
-    (hs.config.legacy.free_for_chat || hs.config.spec_version !== 'all') &&
-    !hs.faults.has('no-free-for-chat')
-  );
+  return value === 'free_for_chat' && hs.api.freeForChat && dialectOf(ctx) !== 'v1.19' && !hs.faults.has('no-free-for-chat');
 }
 
 /**
@@ -29,7 +26,8 @@ function isValidPresence(ctx: Context, value: string): boolean {
 function emptyRecord(ctx: Context, userId: string): Record<string, unknown> {
   const now = ctx.hs.clock.now();
   const ago = now - (ctx.hs.accounts.deviceSeen.get(userId) ?? 0);
-  return { currently_active: ago < ctx.hs.config.presence.last_active_granularity, ...(ago > 0 ? { last_active_ago: ago } : {}), presence: '', status_msg: '' };
+  const active = ctx.hs.api.currentlyActive ? { currently_active: ago < ctx.hs.config.presence.last_active_granularity } : {};
+  return { ...active, ...(ago > 0 ? { last_active_ago: ago } : {}), presence: '', status_msg: '' };
 }
 
 function getStatus(ctx: Context): unknown {
@@ -67,7 +65,7 @@ function getStatus(ctx: Context): unknown {
   // and the last active time is the later of the presence's and the device's last-seen time.
   if (ctx.hs.variants.has('currently-active-by-recency')) {
     const lastActive = Math.max(record.last_active_ts, ctx.hs.accounts.deviceSeen.get(userId) ?? 0);
-    content.currently_active = lastActive > 0 && now - lastActive < ctx.hs.config.presence.last_active_granularity;
+    if (ctx.hs.api.currentlyActive) content.currently_active = lastActive > 0 && now - lastActive < ctx.hs.config.presence.last_active_granularity;
     if (lastActive > 0) content.last_active_ago = now - lastActive;
   }
   // conduwuit and tuwunel (get_presence_route): no last_active_ago while currently_active is true.
@@ -203,12 +201,10 @@ function firstCodePoints(text: string, n: number): string {
   return text.slice(0, end);
 }
 
-// The early spec: GET returns the list with each user's presence; POST {invite, drop} maintains it. An
-// early mock serves it; another only behind the legacy switch. The text's path is $PREFIX/presence/list
-// (the caller's own list); that era's API reference and Synapse had /presence/list/{userId}.
-function presenceListOn(ctx: Context): void {
-  if (!ctx.hs.config.legacy.presence_list && ctx.hs.config.spec_version !== 'early') throw new MatrixError(ERRORS.UNRECOGNIZED);
-}
+// The presence list of the early API and the r0 releases before r0.5.0: GET returns the list with each
+// user's presence; POST {invite, drop} maintains it. The era's API reference and Synapse served it at
+// /presence/list/{userId}; the early text's prose writes $PREFIX/presence/list (the caller's own list),
+// served instead with legacy.presence_list_path own. Both paths run the same handlers, faults and all.
 
 function getList(ctx: Context): unknown {
   const userId = userIdParam(ctx);
@@ -216,8 +212,7 @@ function getList(ctx: Context): unknown {
   return getOwnList(ctx);
 }
 
-export function getOwnList(ctx: Context): unknown {
-  presenceListOn(ctx);
+function getOwnList(ctx: Context): unknown {
   const userId = me(ctx).userId;
   if (ctx.hs.faults.has('presence-list-broken')) return [];
   const now = ctx.hs.clock.now();
@@ -242,8 +237,7 @@ function postList(ctx: Context): unknown {
   return postOwnList(ctx);
 }
 
-export function postOwnList(ctx: Context): unknown {
-  presenceListOn(ctx);
+function postOwnList(ctx: Context): unknown {
   const userId = me(ctx).userId;
   const body = bodyObject(ctx);
   const invite = userList(body, 'invite');
@@ -260,6 +254,22 @@ export function postOwnList(ctx: Context): unknown {
 export const presenceRoutes: Route[] = [
   { method: 'GET', path: '/presence/{userId}/status', presence: true, handler: getStatus },
   { method: 'PUT', path: '/presence/{userId}/status', presence: true, body: 'json', handler: putStatus },
-  { method: 'GET', path: '/presence/list/{userId}', presence: true, handler: getList },
-  { method: 'POST', path: '/presence/list/{userId}', presence: true, body: 'json', handler: postList },
 ];
+
+/** The presence list's routes, where the API serves it (release-api.ts); none where it does not, so that
+ * its paths are unrecognised (404) before any token is asked for. */
+export function presenceListRoutes(api: ReleaseApi): Route[] {
+  if (api.presenceList === 'own') {
+    return [
+      { method: 'GET', path: '/presence/list', presence: true, handler: getOwnList },
+      { method: 'POST', path: '/presence/list', presence: true, body: 'json', handler: postOwnList },
+    ];
+  }
+  if (api.presenceList === 'per_user') {
+    return [
+      { method: 'GET', path: '/presence/list/{userId}', presence: true, handler: getList },
+      { method: 'POST', path: '/presence/list/{userId}', presence: true, body: 'json', handler: postList },
+    ];
+  }
+  return [];
+}

@@ -8,8 +8,6 @@ import type { Route } from '../router.js';
 import { sendJsonText } from '../http-io.js';
 import { buildSyncJson, type EventFilter } from '../sync.js';
 
-const SET_PRESENCE = new Set(['online', 'unavailable', 'offline']);
-
 export function parseSince(raw: string | null): number {
   if (raw === null) return 0;
   const m = /^s(\d+)$/.exec(raw);
@@ -47,7 +45,8 @@ function presenceFilter(ctx: Context): EventFilter | undefined {
   return (filter as { presence?: EventFilter }).presence;
 }
 
-/** What the sync does with a set_presence outside the enum: Synapse refuses it (400); the variants
+/** What the sync does with a set_presence outside the enum (until r0.4.0 the enum is ["offline"]: online
+ * and unavailable are outside it too): Synapse refuses it (400); the variants
  * answer 200 and ignore it or take it as omitted; conduwuit stores it (a fault). */
 function invalidSetPresence(ctx: Context, value: string): string | undefined {
   const { hs } = ctx;
@@ -55,7 +54,7 @@ function invalidSetPresence(ctx: Context, value: string): string | undefined {
   if (hs.variants.has('invalid-set-presence-ignored')) return undefined;
   if (hs.faults.has('invalid-set-presence-stored')) return value;
   if (hs.faults.has('bad-set-presence-accepted') || hs.variants.has('invalid-set-presence-as-default')) return 'online';
-  throw new MatrixError(ERRORS.INVALID_PARAM, `set_presence must be one of online, unavailable, offline.`);
+  throw new MatrixError(ERRORS.INVALID_PARAM, `set_presence must be one of ${[...hs.api.setPresenceValues].join(', ')}.`);
 }
 
 /** Which presence this sync sets, if any: set_presence=offline means "do not affect presence"
@@ -63,8 +62,12 @@ function invalidSetPresence(ctx: Context, value: string): string | undefined {
  * sync-offline-sets-offline variant (Dendrite, conduwuit). */
 function presenceToSet(ctx: Context): PresenceValue | undefined {
   const { hs } = ctx;
-  const asked = ctx.query.get('set_presence') ?? 'online';
-  let value = SET_PRESENCE.has(asked) ? asked : invalidSetPresence(ctx, asked);
+  const given = ctx.query.get('set_presence');
+  // Omitted, the sync marks the user online in every release ("If this parameter is omitted then the
+  // client is automatically marked as online").
+  const omitted = given === null;
+  const asked = given ?? 'online';
+  let value = hs.api.setPresenceValues.has(asked) || (asked === 'online' && omitted) ? asked : invalidSetPresence(ctx, asked);
   if (value === undefined) return undefined;
   if (hs.faults.has('set-presence-ignored')) value = 'online';
   if (value === 'offline' && !hs.variants.has('sync-offline-sets-offline')) return undefined;

@@ -79,11 +79,11 @@ mock: { faults: [never-idle] }
     const c = resolveConfig(mockConfigFromTarget(profile));
     expect(c.presence).to.include({ idle_timeout: 1500, sync_online_timeout: 1500, last_active_granularity: 400, profile_propagation: true });
     expect(c.rate_limit).to.deep.equal({ enabled: true, per_second: 5, burst: 3 });
-    expect(c.legacy).to.deep.equal({ free_for_chat: true, presence_list: true });
+    expect(c.legacy).to.deep.equal({ free_for_chat: true, presence_list: true, presence_list_path: 'per_user' });
     expect(c.faults).to.deep.equal(['never-idle']);
     const bare = resolveConfig(mockConfigFromTarget({ timers: {} }));
     expect(bare.rate_limit.enabled).to.equal(false);
-    expect(bare.legacy).to.deep.equal({ free_for_chat: false, presence_list: false });
+    expect(bare.legacy).to.deep.equal({ free_for_chat: false, presence_list: false, presence_list_path: 'per_user' });
     expect(bare.presence.profile_propagation).to.equal(false);
   });
 

@@ -1,7 +1,7 @@
 // The mock's dialects: `spec_version` all (every prefix, each in its own dialect; the default), or one
-// text's API alone: v1.19 (/v3), r0 (/r0, free_for_chat) or early (/api/v1: the token in the query,
-// m.login.password registration, /initialSync and /events, user_id in presence content, the presence
-// list at the text's path).
+// release's API alone: v1.19 (/v3), r0 (= r0.1.0: /r0, free_for_chat) or early (/api/v1: the token in
+// the query, m.login.password registration, /initialSync and /events, user_id in presence content, the
+// presence list). What each release refuses: releases.test.ts.
 import { expect } from 'chai';
 import request from 'supertest';
 import { authHeader, makeMock, v3 } from './helpers.js';
@@ -28,12 +28,15 @@ describe('mock dialects', () => {
     expect((await m.put(a, 'free_for_chat')).status).to.equal(400);
   });
 
-  it('r0 alone: /r0 with free_for_chat (the r0 text), nothing else', async () => {
+  it('r0 alone (r0.1.0, the seed r0 text): /r0 with free_for_chat and the token in the query string, nothing else', async () => {
     const m = makeMock({ spec_version: 'r0' });
     const a = await m.register();
-    const put = await request(m.app).put(status(R0, a.userId)).set(authHeader(a)).send({ presence: 'free_for_chat', status_msg: 'chat' });
+    const put = await request(m.app).put(status(R0, a.userId)).query({ access_token: a.token }).send({ presence: 'free_for_chat', status_msg: 'chat' });
     expect(put.status).to.equal(200);
-    expect((await request(m.app).get(status(R0, a.userId)).set(authHeader(a))).body).to.include({ presence: 'free_for_chat', status_msg: 'chat' });
+    expect((await request(m.app).get(status(R0, a.userId)).query({ access_token: a.token })).body).to.include({
+      presence: 'free_for_chat',
+      status_msg: 'chat',
+    });
     for (const path of [status(v3, a.userId), status(EARLY, a.userId)]) {
       expect((await request(m.app).get(path).set(authHeader(a)).query({ access_token: a.token })).status, path).to.equal(404);
     }
@@ -90,8 +93,8 @@ describe('mock dialects', () => {
       expect((await request(m.app).get(status(EARLY, a.userId)).query({ access_token: a.token })).body.presence).to.equal('online');
     });
 
-    it("serves the presence list at the text's path, and refuses hidden, which the API never took", async () => {
-      const m = makeMock({ spec_version: 'early' });
+    it("serves the presence list at the text's path (presence_list_path own), and refuses hidden, which the API never took", async () => {
+      const m = makeMock({ spec_version: 'early', legacy: { presence_list_path: 'own' } });
       const a = await m.register();
       const b = await m.register();
       expect(

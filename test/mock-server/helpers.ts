@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { createMockApp, type MockApp } from '../../mock-server/app.js';
 import { FakeClock } from '../../mock-server/clock.js';
 import type { MockConfigInput } from '../../mock-server/config.js';
+import { familyOf, releaseHas, releaseNamed } from '../../project/releases.js';
 
 export interface Actor {
   userId: string;
@@ -13,6 +14,10 @@ export interface Actor {
 export interface TestMock {
   app: MockApp;
   clock: FakeClock;
+  /** The prefix of the mock's API: /v3 for `all`, the release's family's for one release. */
+  prefix: string;
+  /** The request with `a`'s token where the mock's release reads it (the query string before r0.3.0). */
+  authed(req: request.Test, a: Actor): request.Test;
   /** A fresh user with a password "pw" (in the mock's dialect: the early API registers differently). */
   register(localpart?: string): Promise<Actor>;
   /** Another device of the user: a password login. */
@@ -40,6 +45,10 @@ export interface SyncBody {
 }
 
 export const v3 = '/_matrix/client/v3';
+export const R0 = '/_matrix/client/r0';
+export const EARLY = '/_matrix/client/api/v1';
+
+const PREFIX_OF_FAMILY = { 'v1.19': v3, r0: R0, early: EARLY } as const;
 
 let counter = 0;
 let txn = 0;
@@ -47,14 +56,18 @@ let txn = 0;
 export function makeMock(config: MockConfigInput = {}): TestMock {
   const clock = new FakeClock();
   const app = createMockApp({ rate_limit: { enabled: false }, ...config }, clock);
-  const auth = (a: Actor) => ({ Authorization: `Bearer ${a.token}` });
-  // An early or r0 mock serves its own prefix alone; the early API takes the token in the query.
-  const early = config.spec_version === 'early';
-  const prefix = early ? '/_matrix/client/api/v1' : config.spec_version === 'r0' ? '/_matrix/client/r0' : v3;
-  const authed = (req: request.Test, a: Actor) => (early ? req.query({ access_token: a.token }) : req.set(auth(a)));
+  // A mock of one release serves its family's prefix alone, and takes the token where the release did:
+  // the query string before r0.3.0, the header from then on (v1.20 the header alone).
+  const release = config.spec_version === undefined || config.spec_version === 'all' ? undefined : releaseNamed(config.spec_version);
+  const early = release === 'early';
+  const prefix = release === undefined ? v3 : PREFIX_OF_FAMILY[familyOf(release)];
+  const inQuery = release !== undefined && !releaseHas(release, 'authorization_header');
+  const authed = (req: request.Test, a: Actor) => (inQuery ? req.query({ access_token: a.token }) : req.set(authHeader(a)));
   const mock: TestMock = {
     app,
     clock,
+    prefix,
+    authed,
     async register(localpart = `u${++counter}`) {
       const body = early
         ? { type: 'm.login.password', user: localpart, password: 'pw' }
@@ -73,6 +86,11 @@ export function makeMock(config: MockConfigInput = {}): TestMock {
       const res = await authed(request(app).post(`${prefix}/createRoom`), a).send(early ? { visibility: 'public' } : { preset: 'public_chat' });
       expect(res.status).to.equal(200);
       const roomId = res.body.room_id as string;
+      // The early API has no presets: the room is opened to joins by its m.room.join_rules.
+      if (early) {
+        const open = await authed(request(app).put(`${prefix}/rooms/${encodeURIComponent(roomId)}/state/m.room.join_rules`), a).send({ join_rule: 'public' });
+        expect(open.status, JSON.stringify(open.body)).to.equal(200);
+      }
       for (const o of others) {
         const j = await authed(request(app).post(`${prefix}/rooms/${encodeURIComponent(roomId)}/join`), o).send({});
         expect(j.status, JSON.stringify(j.body)).to.equal(200);
@@ -80,19 +98,17 @@ export function makeMock(config: MockConfigInput = {}): TestMock {
       return roomId;
     },
     put: (a, presence, statusMsg) =>
-      request(app)
-        .put(`${v3}/presence/${encodeURIComponent(a.userId)}/status`)
-        .set(auth(a))
-        .send(statusMsg === undefined ? { presence } : { presence, status_msg: statusMsg }),
-    get: (a, target) =>
-      request(app)
-        .get(`${v3}/presence/${encodeURIComponent(typeof target === 'string' ? target : target.userId)}/status`)
-        .set(auth(a)),
+      authed(request(app).put(`${prefix}/presence/${encodeURIComponent(a.userId)}/status`), a).send(
+        statusMsg === undefined ? { presence } : { presence, status_msg: statusMsg },
+      ),
+    get: (a, target) => authed(request(app).get(`${prefix}/presence/${encodeURIComponent(typeof target === 'string' ? target : target.userId)}/status`), a),
     async sync(a, query = {}) {
-      const res = await request(app)
-        .get(`${v3}/sync`)
-        .query({ set_presence: 'offline', ...query })
-        .set(auth(a));
+      const res = await authed(
+        request(app)
+          .get(`${prefix}/sync`)
+          .query({ set_presence: 'offline', ...query }),
+        a,
+      );
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       return res.body as SyncBody;
     },
@@ -101,10 +117,7 @@ export function makeMock(config: MockConfigInput = {}): TestMock {
       return { events: body.presence.events, next: body.next_batch };
     },
     say: (a, roomId, text = 'hello') =>
-      request(app)
-        .put(`${v3}/rooms/${encodeURIComponent(roomId)}/send/m.room.message/t${++txn}`)
-        .set(auth(a))
-        .send({ msgtype: 'm.text', body: text }),
+      authed(request(app).put(`${prefix}/rooms/${encodeURIComponent(roomId)}/send/m.room.message/t${++txn}`), a).send({ msgtype: 'm.text', body: text }),
   };
   return mock;
 }

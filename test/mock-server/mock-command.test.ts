@@ -75,6 +75,8 @@ describe('mock command', function () {
       [['--config', join(dir, 'missing.yaml')], /cannot read mock config/],
       [['--port', 'x'], /--port must be an integer/],
       [['--rate-limit', 'fast'], /--rate-limit must be PER_SECOND\/BURST/],
+      [['--spec-version', 'r0.9'], /unknown spec version "r0\.9"; accepted: all, early, r0\.0\.0, .*, v1\.20, r0, next$/m],
+      [['--presence-list-path', 'theirs'], /--presence-list-path <path>' argument 'theirs' is invalid\. Allowed choices are per_user, own/],
     ] as [string[], RegExp][]) {
       const r = await run(args);
       expect(r.code, args.join(' ')).to.equal(2);
@@ -118,6 +120,24 @@ describe('mock command', function () {
     const v = await run(['--list-variants']);
     expect(v.code).to.equal(0);
     expect(v.stdout).to.match(/^no-own-presence\s+A user's own presence never appears in their \/sync\./m);
+  });
+
+  it('serves one release with --spec-version (an alias resolved), its presence list where --presence-list-path says', async () => {
+    const mock = await start(['--spec-version', 'r0', '--presence-list-path', 'own']);
+    try {
+      expect(((await (await fetch(`${mock.url}/_matrix/client/versions`)).json()) as { versions: string[] }).versions).to.deep.equal(['r0.0.1', 'r0.1.0']);
+      const reg = (await (
+        await fetch(`${mock.url}/_matrix/client/r0/register`, {
+          method: 'POST',
+          body: JSON.stringify({ username: 'cli', password: 'pw', auth: { type: 'm.login.dummy' } }),
+        })
+      ).json()) as { access_token: string };
+      // r0.1.0 reads the token in the query string alone, and serves the list at the bare path.
+      expect((await fetch(`${mock.url}/_matrix/client/r0/presence/list?access_token=${reg.access_token}`)).status).to.equal(200);
+      expect((await fetch(`${mock.url}/_matrix/client/r0/presence/list`, { headers: { Authorization: `Bearer ${reg.access_token}` } })).status).to.equal(401);
+    } finally {
+      await mock.stop('SIGTERM');
+    }
   });
 
   it('switches on --variant flags and the variants of a --target personality', async () => {
