@@ -157,7 +157,10 @@ export function resolveConfig(input: MockConfigInput = {}, source = 'mock config
 /** A parsed target profile, as far as the mock cares (docs/architecture.md, "Target profile"). */
 export interface TargetProfileLike {
   server_name?: string;
+  /** As the profile file gives it (a release, an alias, or a family name)... */
   spec_version?: string;
+  /** ...or, in a loaded profile, the release it resolved to (which wins). */
+  release?: string;
   timers?: { idle_timeout?: number; sync_online_timeout?: number; last_active_granularity?: number };
   rate_limit?: { per_second?: number; burst?: number } | null;
   capabilities?: string[];
@@ -185,7 +188,8 @@ export function mockConfigFromTarget(profile: TargetProfileLike): MockConfigInpu
   };
   if (profile.mock?.variant_options !== undefined) config.variant_options = { ...profile.mock.variant_options };
   if (profile.server_name !== undefined) config.server_name = profile.server_name;
-  const release = profile.spec_version === undefined ? undefined : servedAlone(profile.spec_version);
+  const named = profile.release ?? profile.spec_version;
+  const release = named === undefined ? undefined : servedAlone(named);
   if (release !== undefined) config.spec_version = release;
   return config;
 }

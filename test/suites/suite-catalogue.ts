@@ -27,8 +27,17 @@ export async function loadAllCases(): Promise<SuiteCase[]> {
   return (await loadSuites([suitesDir])).flatMap((s) => s.cases);
 }
 
-/** The mock of each dialect the suites are proven against (fixtures/targets/<name>.yaml). */
-export const DIALECT_PROFILES = ['mock', 'mock-r0', 'mock-early'];
+/**
+ * The mock of each release the suites are proven against (fixtures/targets/<name>.yaml): v1.19,
+ * r0.0.0 (mock-r0), r0.6.1, the next version and early.
+ */
+export const DIALECT_PROFILES = ['mock', 'mock-r0', 'mock-r0.6.1', 'mock-next', 'mock-early'];
 
-/** The spec version each of those profiles states. */
-export const SPEC_VERSION_OF: Record<string, 'v1.19' | 'r0' | 'early'> = { mock: 'v1.19', 'mock-r0': 'r0', 'mock-early': 'early' };
+/** The API family of each of those profiles' releases. */
+export const SPEC_VERSION_OF: Record<string, 'v1.19' | 'r0' | 'early'> = {
+  mock: 'v1.19',
+  'mock-r0': 'r0',
+  'mock-r0.6.1': 'r0',
+  'mock-next': 'v1.19',
+  'mock-early': 'early',
+};
