@@ -59,9 +59,10 @@ export async function askRegistration(
   });
   const flows = first.response?.status === 401 ? flowsOf(first.response.json) : [];
   // A 200 straight away is a server that needs no auth at all: it says so with the new user's id and token.
-  if (first.response?.status === 200) {
-    const body = first.response.json as { user_id?: unknown; access_token?: unknown } | undefined;
-    if (typeof body?.user_id === 'string' && typeof body.access_token === 'string') return { open: true };
+  const body = first.response?.json as { user_id?: unknown; access_token?: unknown } | undefined;
+  // A 200 whose body is not a JSON object is told as such, below.
+  if (first.response?.status === 200 && body !== null && typeof body === 'object') {
+    if (typeof body.user_id === 'string' && typeof body.access_token === 'string') return { open: true };
     const lacks = [typeof body?.user_id === 'string' ? undefined : 'user_id', typeof body?.access_token === 'string' ? undefined : 'access_token'].filter(
       Boolean,
     );
