@@ -1,11 +1,12 @@
 // `report`: work on saved JSON reports (schemas/report.schema.json), without running anything.
 //   report merge SHARD.json...     the shards of one `run --shard i/n` joined into one report; exits as
-//                                  the unsharded run would (0, or 1 when a case gates), 2 on bad input
+//                                  the unsharded run would (0, or 1 when a case gates, or when a shard
+//                                  was partial without --allow-partial), 2 on bad input
 //   report compare A.json B.json   targets side by side by clause and by case, where they differ
 //   report render REPORT.json      any reporter over a saved report (--html, --junit, ...)
 // Every report read is validated and redacted again (runner/load/load-report.ts).
 import { Command, Option } from 'commander';
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../project/atomic-write.js';
 import type { Report, RunListener } from '../project/report.js';
 import { displayPath } from '../project/paths.js';
 import { loadReport, mergeReports } from '../runner/index.js';
@@ -65,9 +66,9 @@ async function loadAll(files: string[]): Promise<{ file: string; report: Report 
   return Promise.all(files.map(async (file) => ({ file: displayPath(file), report: await loadReport(file) })));
 }
 
-async function mergeAction(files: string[], opts: ReportOutputOptions): Promise<number> {
+async function mergeAction(files: string[], opts: ReportOutputOptions & { allowPartial?: boolean }): Promise<number> {
   checkReportOutputs(opts);
-  const merged = mergeReports(await loadAll(files));
+  const merged = mergeReports(await loadAll(files), { allowPartial: opts.allowPartial });
   await emitReport(merged, chosenReporters(opts));
   return merged.exit_code;
 }
@@ -86,9 +87,9 @@ async function compareAction(files: string[], opts: CompareOptions): Promise<num
   checkOutputPath('--markdown', opts.markdown);
   const comparison = compareReports(await loadAll(files), opts.label);
   process.stdout.write(comparisonText(comparison, opts.all));
-  if (opts.json) await writeFile(opts.json, `${JSON.stringify(comparison, null, 2)}\n`);
-  if (opts.html) await writeFile(opts.html, comparisonHtml(comparison));
-  if (opts.markdown) await writeFile(opts.markdown, comparisonMarkdown(comparison));
+  if (opts.json) await writeFileAtomic(opts.json, `${JSON.stringify(comparison, null, 2)}\n`);
+  if (opts.html) await writeFileAtomic(opts.html, comparisonHtml(comparison));
+  if (opts.markdown) await writeFileAtomic(opts.markdown, comparisonMarkdown(comparison));
   return EXIT.ok;
 }
 
@@ -111,7 +112,9 @@ export function registerReportCommand(program: Command): void {
       .command('merge')
       .description('join the JSON reports of the shards of one run (run --shard i/n) into one; exits as the unsharded run would')
       .argument('<reports...>', "the shards' JSON reports (--report-json), every i of n once"),
-  ).action(action('report merge: ', mergeAction));
+  )
+    .option('--allow-partial', 'when a shard was interrupted or out of time, exit by the verdict of the cases that finished instead of 1')
+    .action(action('report merge: ', mergeAction));
   report
     .command('compare')
     .description("put several targets' JSON reports side by side, by clause and by case, and show where they differ")

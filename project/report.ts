@@ -47,13 +47,19 @@ export function isFailure(check: Check): boolean {
  * not run. xfail, xpass: a failure expected by the expectations file, or a pass where one was expected.
  * inconclusive: a premise of the judgement was seen broken (never a failure). blocked: a request the
  * case relies on failed, and another case tests it (never a failure; that case's verdict stands).
+ * Only a partial run (Report.partial) has the last two: interrupted, a case still running when the
+ * run was stopped and abandoned after a grace period; not_run, a case the stopped or out-of-time run
+ * never started. Neither is a pass or a failure.
  */
-export type Outcome = 'pass' | 'fail' | 'error' | 'skip' | 'xfail' | 'xpass' | 'timeout' | 'inconclusive' | 'blocked';
-export const OUTCOMES: Outcome[] = ['pass', 'fail', 'error', 'skip', 'xfail', 'xpass', 'timeout', 'inconclusive', 'blocked'];
+export type Outcome = 'pass' | 'fail' | 'error' | 'skip' | 'xfail' | 'xpass' | 'timeout' | 'inconclusive' | 'blocked' | 'interrupted' | 'not_run';
+export const OUTCOMES: Outcome[] = ['pass', 'fail', 'error', 'skip', 'xfail', 'xpass', 'timeout', 'inconclusive', 'blocked', 'interrupted', 'not_run'];
+
+/** The outcomes of a case that a partial run did not finish. */
+export const UNFINISHED_OUTCOMES: ReadonlySet<string> = new Set(['interrupted', 'not_run']);
 
 /** Outcomes that say nothing of the clauses a case names: it did not judge. */
 export function isUnjudged(outcome: string): boolean {
-  return outcome === 'skip' || outcome === 'inconclusive' || outcome === 'blocked';
+  return outcome === 'skip' || outcome === 'inconclusive' || outcome === 'blocked' || UNFINISHED_OUTCOMES.has(outcome);
 }
 
 export interface Exchange {
@@ -150,8 +156,35 @@ export interface ClauseInfo {
   text: string;
 }
 
-/** Cases per outcome. Reports of runner contract v1 have no inconclusive and blocked counts. */
-export type Summary = Record<Outcome, number> & { total: number };
+/**
+ * Cases per outcome. Reports of runner contract v1 have no inconclusive and blocked counts, and reports
+ * of a complete run no interrupted and not_run counts (read them with countOf).
+ */
+export type Summary = Record<Exclude<Outcome, 'interrupted' | 'not_run'>, number> & Partial<Record<'interrupted' | 'not_run', number>> & { total: number };
+
+/** The signals that interrupt a run (CI cancelling a job, Ctrl-C). */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** How a run ends: 0 or 1 by its verdict; 130 or 143 when SIGINT or SIGTERM interrupted it. */
+export type ExitCode = 0 | 1 | 130 | 143;
+
+/**
+ * Set when the run did not finish every case it planned: it was interrupted (SIGINT, SIGTERM), or
+ * `--max-time` left cases out. The verdict then covers only the cases that finished.
+ */
+export interface PartialRun {
+  reason: 'interrupted' | 'max_time';
+  /** The signal that interrupted the run. */
+  signal?: StopSignal;
+  /** The run's --max-time, when it had one. */
+  max_time_ms?: number;
+  /** Accepted as a verdict (--allow-partial): the exit code is then the finished cases' verdict. */
+  accepted: boolean;
+  /** The cases that did not finish (interrupted or not run), in plan order. */
+  missing: string[];
+  /** In a merged report: the shards that were partial. */
+  shards?: string[];
+}
 
 export interface RunInfo {
   runner_contract: string;
@@ -180,9 +213,11 @@ export interface Report extends RunInfo {
   finished_at: string;
   duration_ms: number;
   summary: Summary;
-  exit_code: 0 | 1;
+  exit_code: ExitCode;
   /** Cases that make the exit code 1 (failed MUST cases, xpasses; SHOULD too with --strict). */
   gating_failures: string[];
+  /** The run did not finish every case it planned (interrupted, or out of time). */
+  partial?: PartialRun;
   warnings: string[];
   /** What the run covered per level (cases run or not, and why; clauses tested or not). */
   coverage?: RunCoverage;
@@ -194,7 +229,7 @@ export interface Report extends RunInfo {
   /** The root causes of the cases that failed, were blocked, errored or timed out (runner contract v2). */
   causes?: RootCause[];
   /** Set by `report merge`: the shard reports this one joins. */
-  merged_from?: { shard?: string; url: string; started_at: string; duration_ms: number; exit_code: 0 | 1 }[];
+  merged_from?: { shard?: string; url: string; started_at: string; duration_ms: number; exit_code: ExitCode }[];
 }
 
 /** What a running case is doing, e.g. waiting for an event: for live progress displays. */

@@ -1,8 +1,10 @@
 // What every reporter says the same way about the outcomes of runner contract v2: the line of an
 // inconclusive case (the premise seen broken, what to change), the line of a blocked case (the request
 // it relied on, the case that tests it), and the root causes the runner attached (Report.causes).
-// Reporters only read the causes: a report of contract v1 has none, and is rendered as before.
-import type { CaseResult, Outcome, PremiseBreak, Report, RootCause, Summary } from '../project/report.js';
+// Reporters only read the causes: a report of contract v1 has none, and is rendered as before. Also the
+// line that says why a partial run (interrupted, out of time) left cases out.
+import type { CaseResult, Outcome, PartialRun, PremiseBreak, Report, RootCause, Summary } from '../project/report.js';
+import { formatDuration } from '../project/format-duration.js';
 
 /** A summary's count of an outcome: reports of runner contract v1 have no inconclusive and blocked counts. */
 export function countOf(summary: Partial<Summary>, outcome: Outcome): number {
@@ -50,4 +52,13 @@ export function casesByOutcome(cause: RootCause): [Outcome, string[]][] {
 /** "1 case", "20 cases". */
 export function casesCount(n: number): string {
   return `${n} case${n === 1 ? '' : 's'}`;
+}
+
+/** Why a partial run left cases out, in one line. */
+export function partialHeadline(partial: PartialRun): string {
+  const count = partial.missing.length === 1 ? '1 case' : `${partial.missing.length} cases`;
+  const maxTime = partial.max_time_ms === undefined ? '' : ` of --max-time ${formatDuration(partial.max_time_ms)}`;
+  if (partial.reason === 'interrupted')
+    return `interrupted${partial.signal ? ` by ${partial.signal}` : ''}: ${count} did not finish${partial.shards ? ` (shards ${partial.shards.join(', ')})` : ''}`;
+  return `out of time: ${count} left out, their time limits did not fit in what was left${maxTime}${partial.shards ? ` (shards ${partial.shards.join(', ')})` : ''}`;
 }

@@ -6,7 +6,7 @@
 // relied on failed, and another case tests it): a case that passed on one target and is blocked on
 // another differs, but is no failure of the second (only fail, error, timeout and xpass are marked).
 import type { SpecVersion } from '../project/spec-versions.js';
-import type { ClauseInfo, Level, Outcome, Report } from '../project/report.js';
+import type { ClauseInfo, ExitCode, Level, Outcome, Report } from '../project/report.js';
 import { OUTCOMES } from '../project/report.js';
 import { CLAUSE_VERDICTS, clauseRows, type ClauseVerdictName } from '../project/clause-verdict.js';
 import { countOf, FAILED_OUTCOMES } from './causes.js';
@@ -21,7 +21,7 @@ export interface ComparedTarget {
   faults: string[];
   started_at: string;
   summary: Report['summary'];
-  exit_code: 0 | 1;
+  exit_code: ExitCode;
   clause_verdicts: Record<ClauseVerdictName, number>;
 }
 

@@ -14,7 +14,7 @@ import { isFailure, observations } from '../project/report.js';
 import { summariseVersions } from '../project/spec-versions.js';
 import { formatDuration } from '../project/format-duration.js';
 import { LiveDisplay, painter, wantsColour, type Paint, type Style, type Terminal } from './live-display.js';
-import { blockedText, casesByOutcome, casesCount, causesOf, countOf, firstLine, premiseText } from './causes.js';
+import { blockedText, casesByOutcome, casesCount, causesOf, countOf, firstLine, partialHeadline, premiseText } from './causes.js';
 
 export interface ConsoleReporterOptions {
   stream?: Terminal;
@@ -39,6 +39,8 @@ const MARKS: Record<Outcome, string> = {
   xpass: '✗',
   inconclusive: '?',
   blocked: '⊘',
+  interrupted: '■',
+  not_run: '·',
 };
 const COLOURS: Record<Outcome, Style> = {
   pass: 'green',
@@ -50,9 +52,13 @@ const COLOURS: Record<Outcome, Style> = {
   xpass: 'red',
   inconclusive: 'magenta',
   blocked: 'yellow',
+  interrupted: 'yellow',
+  not_run: 'gray',
 };
 /** The order of the summary line. */
-const SUMMARY_OUTCOMES: Outcome[] = ['pass', 'fail', 'error', 'timeout', 'inconclusive', 'blocked', 'skip', 'xfail', 'xpass'];
+const SUMMARY_OUTCOMES: Outcome[] = ['pass', 'fail', 'error', 'timeout', 'inconclusive', 'blocked', 'interrupted', 'not_run', 'skip', 'xfail', 'xpass'];
+/** Outcomes counted while the run goes but listed only at the end, and there only when verbose. */
+const QUIET_OUTCOMES: ReadonlySet<Outcome> = new Set<Outcome>(['skip', 'not_run']);
 const NOT_RUN_WORDS: Record<string, string> = {
   selection: 'not selected',
   spec_version: 'other spec version',
@@ -197,8 +203,9 @@ export class ConsoleReporter implements RunListener {
   onCaseEnd(result: CaseResult): void {
     this.finished += 1;
     this.running.delete(result.id);
-    // Skipped cases come first, all at once; they are counted, not listed while the run goes.
-    if (result.outcome === 'skip') return;
+    // Skipped cases come first, all at once, and the cases a stopped run never started all at once at
+    // the end; they are counted, not listed while the run goes.
+    if (QUIET_OUTCOMES.has(result.outcome)) return;
     const line = `${this.paint(COLOURS[result.outcome], `${MARKS[result.outcome]} ${result.outcome.padEnd(7)}`)} ${result.level.padEnd(6)} ${result.id} (${formatDuration(result.duration_ms)})`;
     const note = outcomeNote(result);
     if (!this.live) {
@@ -244,7 +251,7 @@ export class ConsoleReporter implements RunListener {
     // Cases left out by --grep/--tag/--level are counted in the summary, not listed one by one.
     const unselected = (r: CaseResult) => r.outcome === 'skip' && /^not selected by /.test(r.message ?? '');
     for (const [area, results] of areas) {
-      const shown = results.filter((r) => !unselected(r) && (this.verbose || (r.outcome !== 'pass' && r.outcome !== 'skip')));
+      const shown = results.filter((r) => !unselected(r) && (this.verbose || (r.outcome !== 'pass' && !QUIET_OUTCOMES.has(r.outcome))));
       if (shown.length === 0) continue;
       const selected = results.filter((r) => !unselected(r));
       const passed = selected.filter((r) => r.outcome === 'pass').length;
@@ -260,7 +267,22 @@ export class ConsoleReporter implements RunListener {
     this.write();
     for (const w of report.warnings) this.write(this.paint('yellow', `warning: ${w}`));
     for (const line of coverageLines(report, this.verbose)) this.write(line);
+    for (const line of this.partialLines(report)) this.write(line);
     this.write(this.summaryLine(report));
+  }
+
+  /** What a partial run left out: why, and the cases that did not finish (interrupted, not run), by outcome. */
+  private partialLines(report: Report): string[] {
+    const partial = report.partial;
+    if (!partial || partial.missing.length === 0) return [];
+    const width = Math.max(60, (this.out.columns ?? 120) - 1);
+    const lines = [this.paint('yellow', partialHeadline(partial))];
+    const missing = new Set(partial.missing);
+    for (const outcome of ['interrupted', 'not_run'] as const) {
+      const ids = report.cases.filter((c) => missing.has(c.id) && c.outcome === outcome).map((c) => c.id);
+      if (ids.length > 0) lines.push(...wrapList(`  ${outcome.replace('_', ' ')}: `, ids, width));
+    }
+    return lines;
   }
 
   private writeCase(r: CaseResult): void {
@@ -273,6 +295,10 @@ export class ConsoleReporter implements RunListener {
       if (this.verbose) {
         for (const check of observations(r)) this.write(`      ${this.paint('cyan', `info: ${check.message}`)}`);
       }
+      return;
+    }
+    if (r.outcome === 'interrupted' || r.outcome === 'not_run') {
+      if (r.message) this.write(`      ${this.paint('gray', r.message)}`);
       return;
     }
     if (r.outcome === 'skip' || r.outcome === 'xfail') {
@@ -320,14 +346,30 @@ export class ConsoleReporter implements RunListener {
             'cyan',
             `; ${info.total} info observation${info.total === 1 ? '' : 's'}${info.deviations > 0 ? ` (${info.deviations} deviating)` : ''}${this.verbose ? '' : ', listed without --quiet'}`,
           );
-    const partial = partialNote(report);
-    const verdict =
-      report.exit_code === 0
-        ? this.paint('green', 'OK') + (partial ? this.paint('yellow', ` (partial: ${partial})`) : '')
-        : this.paint(
-            'red',
-            `FAILED (${report.gating_failures.length} gating: ${report.gating_failures.slice(0, 5).join(', ')}${report.gating_failures.length > 5 ? ', ...' : ''})`,
-          );
-    return `${s.total} cases: ${parts.join(', ') || 'none run'} in ${formatDuration(report.duration_ms)}${infoText} — ${verdict}`;
+    return `${s.total} cases: ${parts.join(', ') || 'none run'} in ${formatDuration(report.duration_ms)}${infoText} — ${this.verdict(report)}`;
+  }
+
+  /**
+   * OK or FAILED, and for a partial run what stopped it: "INTERRUPTED by SIGINT (70 cases did not
+   * finish)", "PARTIAL (40 cases left out for time; not accepted without --allow-partial)".
+   */
+  private verdict(report: Report): string {
+    const gating = report.gating_failures;
+    const failed = `FAILED (${gating.length} gating: ${gating.slice(0, 5).join(', ')}${gating.length > 5 ? ', ...' : ''})`;
+    const partial = report.partial;
+    const missing = partial?.missing.length ?? 0;
+    if (partial?.reason === 'interrupted') {
+      const unfinished = `${missing === 1 ? '1 case' : `${missing} cases`} did not finish`;
+      const word = partial.signal ? `INTERRUPTED by ${partial.signal}` : 'INTERRUPTED';
+      return this.paint('red', `${word} (${unfinished}${gating.length > 0 ? `; ${failed}` : ''})`);
+    }
+    if (partial && missing > 0) {
+      const left = `${missing === 1 ? '1 case' : `${missing} cases`} left out for time`;
+      if (!partial.accepted) return this.paint('red', `PARTIAL (${left}; not accepted without --allow-partial${gating.length > 0 ? `; ${failed}` : ''})`);
+      const note = this.paint('yellow', ` (partial, accepted: ${left})`);
+      return report.exit_code === 0 ? this.paint('green', 'OK') + note : this.paint('red', failed) + note;
+    }
+    const note = partialNote(report);
+    return report.exit_code === 0 ? this.paint('green', 'OK') + (note ? this.paint('yellow', ` (partial: ${note})`) : '') : this.paint('red', failed);
   }
 }

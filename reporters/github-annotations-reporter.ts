@@ -5,11 +5,12 @@
 // gates the run is an error; the other failures (SHOULD/MAY without --strict, xpass aside) are warnings;
 // a cause whose cases were only blocked is a notice (a cause of expected failures only, none). Each
 // inconclusive case is a notice at its premise saying what to change, and every INFO observation a
-// notice at its matcher's line. Pure consumer of the report.
+// notice at its matcher's line; a partial run (interrupted, out of time), one warning naming the
+// missing cases. Pure consumer of the report.
 import type { CaseResult, Report, RootCause, RunListener } from '../project/report.js';
 import { isFailure, observations } from '../project/report.js';
 import { causeCheck } from '../project/root-causes.js';
-import { casesByOutcome, casesCount, causesOf, FAILED_OUTCOMES, firstLine, premiseText } from './causes.js';
+import { casesByOutcome, casesCount, causesOf, FAILED_OUTCOMES, firstLine, partialHeadline, premiseText } from './causes.js';
 
 /** Workflow-command escaping: properties escape also ',' and ':'. */
 function escapeData(text: string): string {
@@ -70,6 +71,11 @@ export function toAnnotations(report: Report): string[] {
       lines.push(annotation(kind, r.at, title, `passed, but the expectations file expects it to fail: ${r.expectation?.reason ?? ''}`));
     else if (failed.length === 0) lines.push(annotation(kind, r.at, title, r.message ?? r.outcome));
     else for (const c of failed) lines.push(annotation(kind, c.at, title, c.message));
+  }
+  // A partial run: one warning, on no line, saying why cases are missing (they judged nothing).
+  if (report.partial && report.partial.missing.length > 0) {
+    const partial = report.partial;
+    lines.push(`::warning title=${escapeProperty(partialHeadline(partial))}::${escapeData(`missing: ${partial.missing.join(', ')}`)}`);
   }
   for (const r of report.cases as CaseResult[]) {
     if (r.outcome === 'inconclusive')

@@ -17,6 +17,8 @@ export const OUTCOME_COLOURS: Record<Outcome, string> = {
   xpass: '#cf222e',
   inconclusive: '#8250df',
   blocked: '#1b7c83',
+  interrupted: '#953800',
+  not_run: '#8c959f',
 };
 export const VERDICT_COLOURS: Record<ClauseVerdictName, string> = {
   conforms: '#1a7f37',

@@ -6,7 +6,7 @@
 // inconclusive case shows the premise seen broken and what to change, a blocked case the request that
 // failed and the case that tests it. Everything it shows comes from the report (its `clauses` carry the
 // catalogue), so `report render --html` draws a saved report the same way.
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../project/atomic-write.js';
 import type { CaseResult, Check, Exchange, Outcome, Report, RootCause, RunListener } from '../project/report.js';
 import { OUTCOMES, isFailure, observations } from '../project/report.js';
 import { CLAUSE_VERDICTS, SPEC_TEXTS, clauseRows, type ClauseRow, type ClauseVerdictName } from '../project/clause-verdict.js';
@@ -14,9 +14,9 @@ import { formatDuration } from '../project/format-duration.js';
 import { joinHtml, safeHtml, type Html } from '../project/html.js';
 import { OUTCOME_COLOURS, VERDICT_COLOURS, anchor, badge, filterForm, page, tokens } from './html-page.js';
 import { partialNote } from './console-reporter.js';
-import { casesCount, causeByCase, causesOf, countOf } from './causes.js';
+import { casesCount, causeByCase, causesOf, countOf, partialHeadline } from './causes.js';
 
-const NOT_PASSED = new Set<Outcome>(['fail', 'error', 'timeout', 'xfail', 'xpass', 'inconclusive', 'blocked']);
+const NOT_PASSED = new Set<Outcome>(['fail', 'error', 'timeout', 'xfail', 'xpass', 'inconclusive', 'blocked', 'interrupted', 'not_run']);
 
 function outcomeTokens(outcomes: Outcome[]): string {
   return tokens([...outcomes, ...(outcomes.some((o) => NOT_PASSED.has(o)) ? ['not-passed'] : [])]);
@@ -180,6 +180,21 @@ function clauseMatrix(rows: ClauseRow[]): Html | undefined {
   return safeHtml`<h2>Clauses</h2>${glance(rows)}<p class="muted small">A clause conforms when every case naming it passed, deviates when one did not (a case can name several clauses), is a case issue when only an expected failure blamed on the case remains, and is not tested when all its cases were skipped.</p>${sections}`;
 }
 
+/** A partial run (interrupted, out of time): why, whether its verdict was accepted, and the cases that did not finish. */
+function partialRun(report: Report): Html {
+  const partial = report.partial;
+  if (!partial || partial.missing.length === 0) return safeHtml``;
+  const title = partial.reason === 'interrupted' ? 'INTERRUPTED' : 'PARTIAL';
+  const accepted =
+    partial.reason === 'max_time' ? (partial.accepted ? ' (accepted with --allow-partial)' : ' (not accepted: the run fails without --allow-partial)') : '';
+  const missing = joinHtml(
+    partial.missing.map((id) => safeHtml`<a href="#${anchor('case', id)}"><code>${id}</code></a>`),
+    ', ',
+  );
+  return safeHtml`<p class="partial">${badge(title, OUTCOME_COLOURS.interrupted)} ${partialHeadline(partial)}${accepted}; the verdict covers only the cases that finished. <details class="gating"><summary>${partial.missing.length} missing case${partial.missing.length === 1 ? '' : 's'}</summary>${missing}</details></p>
+`;
+}
+
 function header(report: Report): Html {
   const counts = joinHtml(
     OUTCOMES.filter((o) => countOf(report.summary, o) > 0).map((o) => badge(`${countOf(report.summary, o)} ${o}`, OUTCOME_COLOURS[o])),
@@ -191,10 +206,13 @@ function header(report: Report): Html {
   );
   const partial = partialNote(report);
   const gatingCount = report.gating_failures.length;
+  // A partial run that fails only for being partial has no gating case to list: the partial line says why.
   const verdict =
     report.exit_code === 0
       ? safeHtml`${badge('OK', OUTCOME_COLOURS.pass)}${partial ? safeHtml` <span class="muted">(partial: ${partial})</span>` : ''}`
-      : safeHtml`${badge('FAILED', OUTCOME_COLOURS.fail)} <details class="gating"><summary>${gatingCount} gating case${gatingCount === 1 ? '' : 's'}</summary>${gating}</details>`;
+      : gatingCount === 0 && report.partial
+        ? badge(report.partial.reason === 'interrupted' ? 'INTERRUPTED' : 'PARTIAL', OUTCOME_COLOURS.fail)
+        : safeHtml`${badge('FAILED', OUTCOME_COLOURS.fail)} <details class="gating"><summary>${gatingCount} gating case${gatingCount === 1 ? '' : 's'}</summary>${gating}</details>`;
   const where = report.target.embedded_mock
     ? `embedded mock${report.target.faults.length ? ` with faults ${report.target.faults.join(', ')}` : ''}`
     : report.target.url;
@@ -210,7 +228,7 @@ function header(report: Report): Html {
   return safeHtml`<h1>${report.target.name}: presence conformance</h1>
 <p class="muted">${where} · spec ${report.target.spec_version} · ${report.started_at} · ${formatDuration(report.duration_ms)}${shards} · ${report.tool.name} ${report.tool.version}, runner contract ${report.runner_contract}${report.options.strict ? ' · --strict' : ''}</p>
 <p>${report.summary.total} cases: ${counts} — <strong>${verdict}</strong></p>
-${warnings}`;
+${partialRun(report)}${warnings}`;
 }
 
 export function toHtml(report: Report): string {
@@ -247,6 +265,6 @@ export class HtmlReporter implements RunListener {
   constructor(private readonly file: string) {}
 
   async onRunEnd(report: Report): Promise<void> {
-    await writeFile(this.file, toHtml(report));
+    await writeFileAtomic(this.file, toHtml(report));
   }
 }

@@ -5,8 +5,9 @@
 // Inconclusive and blocked cases judged nothing: each is a <skipped> whose message says what to change
 // or which case tests the request that failed. With root causes (runner contract v2), the message of a
 // <failure> or an <error> starts with its cause ("[c1] GET ...: status: got 404, want 200"), and each
-// <testsuite> lists the causes of its cases as <properties>.
-import { writeFile } from 'node:fs/promises';
+// <testsuite> lists the causes of its cases as <properties>. A partial run's interrupted and not-run
+// cases are <skipped> with the reason, so a CI test view shows what finished and what did not.
+import { writeFileAtomic } from '../project/atomic-write.js';
 import type { CaseResult, Report, RootCause, RunListener } from '../project/report.js';
 import { isFailure, observations } from '../project/report.js';
 import { blockedText, casesCount, causeByCase, causesOf, firstLine } from './causes.js';
@@ -71,6 +72,10 @@ function verdictElement(r: CaseResult, cause: RootCause | undefined): string | u
       return `<skipped message="${xmlEscape(r.blocked_by ? blockedText(r.blocked_by) : `blocked: ${own}`)}"/>`;
     case 'xfail':
       return `<skipped message="${xmlEscape(`expected failure: ${r.expectation?.reason ?? ''}`)}"/>`;
+    case 'interrupted':
+    case 'not_run':
+      // A partial run's unfinished cases judged nothing: never a pass, never a failure.
+      return `<skipped message="${xmlEscape(own || r.outcome)}"/>`;
     case 'fail':
     case 'xpass':
       return `<failure type="${xmlEscape(`${r.level} ${r.outcome}`)}" message="${message}">${xmlEscape(details(r))}</failure>`;
@@ -97,7 +102,7 @@ function properties(causes: RootCause[]): string | undefined {
   return `    <properties>\n${lines.join('\n')}\n    </properties>`;
 }
 
-const SKIPPED = ['skip', 'xfail', 'inconclusive', 'blocked'];
+const SKIPPED = ['skip', 'xfail', 'inconclusive', 'blocked', 'interrupted', 'not_run'];
 
 export function toJUnitXml(report: Report): string {
   const areas = new Map<string, CaseResult[]>();
@@ -119,6 +124,6 @@ export class JUnitReporter implements RunListener {
   constructor(private readonly file: string) {}
 
   async onRunEnd(report: Report): Promise<void> {
-    await writeFile(this.file, toJUnitXml(report));
+    await writeFileAtomic(this.file, toJUnitXml(report));
   }
 }

@@ -19,6 +19,9 @@ export {
   type Exchange,
   type Check,
   type Level,
+  type PartialRun,
+  type StopSignal,
+  type ExitCode,
 } from '../project/report.js';
 export { loadSuites } from './load/load-suite.js';
 export type { Suite, SuiteCase } from './load/suite-types.js';
@@ -28,10 +31,13 @@ export { loadReport } from './load/load-report.js';
 export { probeServer, type ProbeOptions, type ProbeReport } from './probe/probe-server.js';
 export type { Finding as ProbeFinding } from './probe/findings.js';
 export { writeProfile } from './probe/profile-writer.js';
-export { mergeReports } from './judge/merge-reports.js';
+export { mergeReports, type MergeOptions } from './judge/merge-reports.js';
 
 /** @internal The CLI's: defaults of `run`. */
 export { defaultTargetFor, DEFAULT_JOBS, TOOL } from './run-suites.js';
+/** @internal The CLI's: `run` stopped by a signal. */
+export { SIGNAL_EXIT_CODES } from './judge/verdicts.js';
+export { INTERRUPT_GRACE_MS } from './execute/interruption.js';
 /** @internal The CLI's: `run --update-expectations`. */
 export { expectationsFromResults, writeExpectations } from './load/expectations.js';
 /** @internal The CLI's: `lint` and `coverage`. */

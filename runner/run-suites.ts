@@ -26,10 +26,15 @@ import { clauseInfo, loadClauses, type Clause } from './load/load-clauses.js';
 import { runPool } from './execute/pool.js';
 import { projectRoot, suitesDir, targetsDir } from '../project/paths.js';
 import { ProvisioningState } from './provision/provision.js';
-import { RUNNER_CONTRACT, type CaseProgress, type CaseResult, type Report, type RunInfo, type RunListener } from '../project/report.js';
+import { RUNNER_CONTRACT, type CaseProgress, type CaseResult, type PartialRun, type Report, type RunInfo, type RunListener } from '../project/report.js';
 import { Redactor, withoutUserInfo } from '../project/redact.js';
 import { caseIdentity, type Level, type Suite, type SuiteCase } from './load/suite-types.js';
-import { gatingFailures, summarize } from './judge/verdicts.js';
+import { exitCodeOf, gatingFailures, missingCases, summarize } from './judge/verdicts.js';
+import { Interruption, INTERRUPT_GRACE_MS } from './execute/interruption.js';
+import { TimeBudget } from './plan/time-budget.js';
+import { caseTimeoutMs } from './plan/time-limit.js';
+import { expressionVariables } from './load/load-target.js';
+import { formatDuration } from '../project/format-duration.js';
 import { withRootCauses } from '../project/root-causes.js';
 import { loadSchemaRegistry } from '../project/schemas.js';
 
@@ -85,6 +90,17 @@ export interface RunOptions {
    * single steps against fakes that answer only what the step needs.
    */
   firstContact?: boolean;
+  /**
+   * Stops the run when aborted, its reason the signal ('SIGINT' or 'SIGTERM'): no case starts after
+   * the stop, running cases get `interruptGraceMs` (default INTERRUPT_GRACE_MS) to end and are then
+   * abandoned as `interrupted`, and the report (partial) still comes, with the rest `not_run`.
+   */
+  stop?: AbortSignal;
+  interruptGraceMs?: number;
+  /** The run's time budget in ms (--max-time): a case starts only when its own time limit fits in what is left. */
+  maxTimeMs?: number;
+  /** A run that left cases out for time is judged by the cases that finished, instead of failing (--allow-partial). */
+  allowPartial?: boolean;
 }
 
 async function resolveSuites(suites: RunOptions['suites']): Promise<Suite[]> {
@@ -146,6 +162,20 @@ function skippedResult(p: PlannedCase): CaseResult {
   };
 }
 
+/** A case that a stopped or out-of-time run never started. */
+function notRunResult(p: PlannedCase, message: string): CaseResult {
+  return { ...skippedResult(p), outcome: 'not_run', message };
+}
+
+/** The part of a run that a stop cut short: what a partial report says (undefined for a whole run). */
+function partialRun(results: CaseResult[], interruption: Interruption, budget: TimeBudget | undefined, accepted: boolean): PartialRun | undefined {
+  const missing = missingCases(results);
+  const maxTime = budget ? { max_time_ms: budget.maxMs } : {};
+  if (interruption.stopped) return { reason: 'interrupted', signal: interruption.by, ...maxTime, accepted, missing };
+  if (missing.length > 0) return { reason: 'max_time', ...maxTime, accepted, missing };
+  return undefined;
+}
+
 /** xfail expectations turn a non-pass into xfail and a pass into xpass. */
 function applyExpectation(result: CaseResult, p: PlannedCase): CaseResult {
   if (!p.expectation) return result;
@@ -204,26 +234,34 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
 
   const toRun = plan.cases.filter((p) => !p.skip);
   const faults = options.faults ?? [];
-  let mock: EmbeddedMock | undefined;
-  // No need to start a mock when nothing runs (everything filtered out or skipped).
   const virtual = !options.homeserver && (options.time ?? 'virtual') === 'virtual';
   const clock: Clock = virtual ? new VirtualClock() : runWallClock;
-  if (!options.homeserver && toRun.length > 0) {
-    mock = await startEmbeddedMock(profile, { faults, variants: options.variants }, virtual ? { clock } : { isolation: options.mockIsolation });
-  }
   const provisioning = new ProvisioningState(profile);
   const dialect = dialectFor(profile.release);
-  let server: RunInfo['target']['server'];
-  if (options.homeserver && toRun.length > 0) {
+  const interruption = new Interruption(options.stop, options.interruptGraceMs);
+  const budget = options.maxTimeMs === undefined ? undefined : new TimeBudget(options.maxTimeMs, started);
+  const prepare = async (): Promise<{ mock?: EmbeddedMock; server?: RunInfo['target']['server'] }> => {
+    // No need to start a mock when nothing runs (everything filtered out or skipped).
+    if (!options.homeserver && toRun.length > 0) {
+      return { mock: await startEmbeddedMock(profile, { faults, variants: options.variants }, virtual ? { clock } : { isolation: options.mockIsolation }) };
+    }
+    if (!options.homeserver || toRun.length === 0) return {};
     // Not a homeserver, no users to be had, presence off: one sentence before any case (exit 2).
     advertised ??= await checkHomeserverReachable(options.homeserver, profile.timers.request_timeout, dialect);
     const deadline = Date.now() + FIRST_CONTACT_BUDGET_MS;
     // Separate sessions: a server that hangs on the optional version endpoints has not stopped answering.
     const { software } = await readServerSoftware(new ProbeSession(options.homeserver, deadline, profile.timers.request_timeout));
-    const session = new ProbeSession(options.homeserver, deadline, profile.timers.request_timeout);
+    const session = new ProbeSession(options.homeserver, deadline, profile.timers.request_timeout, dialect);
     if (options.firstContact !== false) await firstContact(session, dialect, profile, provisioning, actorsOf(toRun.map((p) => p.case)));
-    server = { versions: advertised.versions, ...(software ? { software } : {}) };
+    return { server: { versions: advertised.versions, ...(software ? { software } : {}) } };
+  };
+  const preparing = prepare();
+  const prepared = await interruption.unlessStopped(preparing);
+  if (prepared === 'stopped') {
+    // Stopped before the first case: nothing ran, and a mock that starts after all is closed at once.
+    preparing.then((p) => p.mock?.close()).catch(() => undefined);
   }
+  const { mock, server } = prepared === 'stopped' ? {} : prepared;
   const baseUrl = options.homeserver ?? mock?.url ?? 'http://127.0.0.1:0';
   const notes = profile.generic && options.homeserver ? genericProfileNotes(profile, plan.cases, options.homeserver) : [];
   const info: RunInfo = {
@@ -264,13 +302,25 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   const onProgress = (progress: CaseProgress) => emit(listeners, (l) => l.onCaseProgress?.(progress));
   try {
     for (const p of plan.cases.filter((pc) => pc.skip)) finish(p, skippedResult(p));
+    const variables = expressionVariables(profile);
     await runPool(toRun, jobs, async (p) => {
+      if (interruption.stopped) return finish(p, notRunResult(p, `not run: the run was interrupted (${interruption.by}) before it started`));
+      const leftOut = budget?.leavesOut(caseTimeoutMs(p.case, variables));
+      if (leftOut) return finish(p, notRunResult(p, leftOut));
       emit(listeners, (l) => l.onCaseStart?.({ id: p.case.fullId, title: p.case.title, area: p.case.area }));
-      const raw = await executeCase(p.case, { baseUrl, profile, provisioning, schemas, clock, redactor, onProgress });
-      finish(p, applyExpectation(raw, p));
+      const caseStarted = Date.now();
+      const raw = await interruption.withinGrace(executeCase(p.case, { baseUrl, profile, provisioning, schemas, clock, redactor, onProgress }));
+      if (raw !== 'abandoned') return finish(p, applyExpectation(raw, p));
+      const grace = formatDuration(options.interruptGraceMs ?? INTERRUPT_GRACE_MS);
+      const message = `interrupted (${interruption.by}): still running ${grace} after the stop, and abandoned`;
+      finish(p, { ...notRunResult(p, message), outcome: 'interrupted', duration_ms: Date.now() - caseStarted });
     });
   } finally {
-    await mock?.close();
+    interruption.dispose();
+    // Abandoned cases may still hold connections to the mock: its close is not waited for long then.
+    const closing = mock?.close();
+    if (interruption.stopped) await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    else await closing;
     if (clock instanceof VirtualClock) clock.stop();
   }
 
@@ -278,13 +328,15 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   const ordered = plan.cases.map((p) => results.get(p)!);
   const strict = options.strict ?? false;
   const gating = gatingFailures(ordered, strict);
+  const partial = partialRun(ordered, interruption, budget, options.allowPartial ?? false);
   const report: Report = withRootCauses({
     ...info,
     finished_at: new Date().toISOString(),
     duration_ms: Date.now() - started,
     summary: summarize(ordered),
-    exit_code: gating.length > 0 ? 1 : 0,
+    exit_code: exitCodeOf(gating, partial, interruption.stopped ? interruption.by : undefined),
     gating_failures: gating,
+    ...(partial ? { partial } : {}),
     warnings: plan.warnings,
     coverage: runCoverage(plan.cases, clauses, profile),
     // Coverage depends on the plan alone, not on outcomes: a shard can state the whole run's, which

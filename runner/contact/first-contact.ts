@@ -11,7 +11,7 @@ import type { TargetProfile } from '../load/load-target.js';
 import { checkPresenceSwitch, SWITCH_PRESENCE_ON, type ProbeUser } from './presence-switch.js';
 import type { ProbeSession } from './probe-session.js';
 import { askRegistration, askSharedSecret, SHARED_SECRET_PLACEHOLDER, STATIC_TOKEN_PLACEHOLDER, verifyStaticUsers } from './registration-asks.js';
-import { provisionActors, type ProvisioningState } from '../provision/provision.js';
+import { NoCredentialsError, provisionActors, type ProvisioningState } from '../provision/provision.js';
 import { serverNameOf } from '../../project/user-id.js';
 
 /** Where to set things: the user's own profile, or a profile still to write when none was given. */
@@ -42,6 +42,18 @@ async function staticContactUser(session: ProbeSession, profile: TargetProfile, 
   return { user_id: contact.user_id, access_token: contact.access_token };
 }
 
+const WITHOUT_TOKEN = 'registration answered 200 without an access token';
+
+/**
+ * The first words of a registration stop, naming what the server did: refused, answered 200 without
+ * the credentials a client needs, or did not answer at all.
+ */
+function whatRegistrationDid(err: CaseError | TransportError): string {
+  if (err instanceof NoCredentialsError) return WITHOUT_TOKEN;
+  if (err instanceof TransportError) return err.kind === 'timeout' ? 'registration got no answer' : 'registration failed on the connection';
+  return 'registration refused';
+}
+
 async function registeredContactUser(session: ProbeSession, dialect: Dialect, profile: TargetProfile, provisioning: ProvisioningState): Promise<ProbeUser> {
   const method = profile.registration.method;
   if (method === 'shared_secret' && profile.registration.shared_secret === SHARED_SECRET_PLACEHOLDER) {
@@ -56,16 +68,17 @@ async function registeredContactUser(session: ProbeSession, dialect: Dialect, pr
     if (!(err instanceof CaseError) && !(err instanceof TransportError)) throw err;
     if (method === 'shared_secret') {
       throw new ConfigError(
-        `registration refused: ${err.message}; ${whereToSet(profile, session.baseUrl, "registration.shared_secret to the server's registration_shared_secret")}`,
+        `${whatRegistrationDid(err)}: ${err.message}; ${whereToSet(profile, session.baseUrl, "registration.shared_secret to the server's registration_shared_secret")}`,
       );
     }
     const asked = await askRegistration(session, dialect.api);
     const seen = asked.open ? err.message : asked.refused;
+    const what = !asked.open && asked.withoutToken ? WITHOUT_TOKEN : whatRegistrationDid(err);
     const sharedSecret = await askSharedSecret(session);
     const remedy = sharedSecret.served
       ? whereToSet(profile, session.baseUrl, 'registration.method: shared_secret and registration.shared_secret (the server serves shared-secret registration)')
       : whereToSet(profile, session.baseUrl, 'registration.method: static and list pre-made users under registration.users');
-    throw new ConfigError(`registration refused: ${seen}, and the cases need fresh users; ${remedy}`);
+    throw new ConfigError(`${what}: ${seen}, and the cases need fresh users; ${remedy}`);
   }
 }
 

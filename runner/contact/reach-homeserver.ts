@@ -10,7 +10,7 @@ import { sendRequest, TransportError, type HttpResponse } from '../http/http-cli
 import { dialectFor, type Dialect } from '../dialect/dialects.js';
 import { clip } from './probe-session.js';
 import { releaseFrom } from './server-identity.js';
-import type { Release } from '../../project/releases.js';
+import { compareReleases, type Release } from '../../project/releases.js';
 
 export interface AdvertisedVersions {
   /** The spec versions the server lists (none for the early API, which has no /versions). */
@@ -21,7 +21,8 @@ export interface AdvertisedVersions {
 
 /** Throws ConfigError (exit 2) when `baseUrl` is unreachable or does not answer like a homeserver. */
 export async function checkHomeserverReachable(baseUrl: string, timeoutMs: number, dialect: Dialect = dialectFor('v1.19')): Promise<AdvertisedVersions> {
-  if (dialect.stream === 'events') return checkEarlyHomeserver(baseUrl, timeoutMs, dialect);
+  // /versions came in r0.0.1: an early or r0.0.0 server answers GET /login with its flows instead.
+  if (compareReleases(dialect.release, 'r0.0.1') < 0) return checkEarlyHomeserver(baseUrl, timeoutMs, dialect);
   const path = '/_matrix/client/versions';
   const response = await getWithoutAuth(baseUrl, path, timeoutMs);
   const versions = (response.json as { versions?: unknown } | undefined)?.versions;
@@ -63,7 +64,7 @@ async function checkEarlyHomeserver(baseUrl: string, timeoutMs: number, dialect:
   const flows = (response.json as { flows?: unknown } | undefined)?.flows;
   if (response.status !== 200 || !Array.isArray(flows)) {
     throw new ConfigError(
-      `${baseUrl} does not answer like an early Matrix homeserver (the profile's spec_version is early): GET ${path} gave ${whatCame(response, 'flows')}`,
+      `${baseUrl} does not answer like a Matrix homeserver of ${dialect.release} (the profile's spec_version; it has no /versions): GET ${path} gave ${whatCame(response, 'flows')}`,
     );
   }
   return { versions: [], evidence: `GET ${path} → ${response.status} ${clip(response.text)}` };

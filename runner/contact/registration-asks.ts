@@ -45,15 +45,30 @@ export async function verifyStaticUsers(session: ProbeSession, users: StaticUser
   return problems[0];
 }
 
-/** What POST /register without `auth` says: open (a flow of just m.login.dummy) or refused, and how. */
-export async function askRegistration(session: ProbeSession, api = session.dialect.api): Promise<{ open: true } | { open: false; refused: string }> {
+/**
+ * What POST /register without `auth` says: open (a flow of just m.login.dummy) or refused, and how. A
+ * 200 without the new user's id or access token is no refusal: `withoutToken` says so, and the words
+ * name what the server did.
+ */
+export async function askRegistration(
+  session: ProbeSession,
+  api = session.dialect.api,
+): Promise<{ open: true } | { open: false; refused: string; withoutToken?: boolean }> {
   const first = await session.call('registration', 'POST', `${api}/register`, {
     json: { username: `mpc-probe-${Date.now().toString(36)}`, password: 'probe-only-asks' },
   });
   const flows = first.response?.status === 401 ? flowsOf(first.response.json) : [];
-  // A 200 straight away is a server that needs no auth at all: it says so with the new user's id.
-  const registeredAtOnce = first.response?.status === 200 && typeof (first.response.json as { user_id?: unknown } | undefined)?.user_id === 'string';
-  if (registeredAtOnce || flows.some((f) => f.length === 1 && f[0] === 'm.login.dummy')) return { open: true };
+  // A 200 straight away is a server that needs no auth at all: it says so with the new user's id and token.
+  const body = first.response?.json as { user_id?: unknown; access_token?: unknown } | undefined;
+  // A 200 whose body is not a JSON object is told as such, below.
+  if (first.response?.status === 200 && body !== null && typeof body === 'object') {
+    if (typeof body.user_id === 'string' && typeof body.access_token === 'string') return { open: true };
+    const lacks = [typeof body?.user_id === 'string' ? undefined : 'user_id', typeof body?.access_token === 'string' ? undefined : 'access_token'].filter(
+      Boolean,
+    );
+    return { open: false, refused: `POST /register answered 200 without ${lacks.join(' or ')}`, withoutToken: true };
+  }
+  if (flows.some((f) => f.length === 1 && f[0] === 'm.login.dummy')) return { open: true };
   if (first.response?.status === 401)
     return { open: false, refused: `POST /register offers only the flows ${showFlows(flows)}; the runner completes only m.login.dummy` };
   return { open: false, refused: `POST /register ${answered(first)}` };

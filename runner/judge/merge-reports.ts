@@ -3,11 +3,13 @@
 // summarize, gatingFailures), so a merged report exits as an unsharded run would; the coverage per level
 // is the whole run's that every shard states (whole_run_coverage), as the plan alone decides it. Shards must be of the
 // same target, selection and strictness, complete (every i of n once) and disjoint; anything else is
-// refused, since a verdict over a partial or mixed set would mislead.
+// refused, since a verdict over a partial or mixed set would mislead. A shard that was itself partial
+// (interrupted, or out of time) makes the merged report partial: it says so and names the missing
+// cases, and exits 1 unless the partial verdict is accepted (--allow-partial).
 import { withRootCauses } from '../../project/root-causes.js';
 import { ConfigError } from '../../project/errors.js';
-import type { CaseResult, LevelCoverage, NotRunReason, Report, RunCoverage } from '../../project/report.js';
-import { gatingFailures, summarize } from './verdicts.js';
+import type { CaseResult, LevelCoverage, NotRunReason, PartialRun, Report, RunCoverage } from '../../project/report.js';
+import { exitCodeOf, gatingFailures, missingCases, summarize } from './verdicts.js';
 import { LEVELS, NO_CASE } from '../plan/run-coverage.js';
 
 export interface NamedReport {
@@ -113,7 +115,33 @@ function wholeRunCoverage(inputs: NamedReport[]): RunCoverage | undefined {
   return first;
 }
 
-export function mergeReports(inputs: NamedReport[]): Report {
+/**
+ * The merged report's partial marker, when a shard was partial: interrupted when any shard was, the
+ * cases missing from all shards, and the shards that were partial. Accepted when asked to (`accept`)
+ * or when every partial shard was accepted itself.
+ */
+function mergedPartial(inputs: NamedReport[], cases: CaseResult[], accept: boolean): PartialRun | undefined {
+  const partial = inputs.filter((i) => i.report.partial !== undefined);
+  if (partial.length === 0) return undefined;
+  const interrupted = partial.find((i) => i.report.partial!.reason === 'interrupted');
+  const signal = interrupted?.report.partial!.signal;
+  const maxTime = partial.find((i) => i.report.partial!.max_time_ms !== undefined)?.report.partial!.max_time_ms;
+  return {
+    reason: interrupted ? 'interrupted' : 'max_time',
+    ...(signal ? { signal } : {}),
+    ...(maxTime !== undefined ? { max_time_ms: maxTime } : {}),
+    accepted: accept || partial.every((i) => i.report.partial!.accepted),
+    missing: missingCases(cases),
+    shards: partial.map((i) => i.report.options.shard ?? i.file),
+  };
+}
+
+export interface MergeOptions {
+  /** Accept a merged verdict that misses the cases partial shards did not finish (--allow-partial). */
+  allowPartial?: boolean;
+}
+
+export function mergeReports(inputs: NamedReport[], mergeOptions: MergeOptions = {}): Report {
   if (inputs.length === 0) throw new ConfigError('report merge: name at least one report');
   const first = inputs[0]!;
   const identity = runIdentity(first.report);
@@ -141,6 +169,7 @@ export function mergeReports(inputs: NamedReport[]): Report {
   delete options.shard;
   const clauses = inputs.find((i) => i.report.clauses)?.report.clauses;
   const coverage = wholeRunCoverage(inputs) ?? mergeCoverage(inputs.map((i) => i.report.coverage));
+  const partial = mergedPartial(inputs, cases, mergeOptions.allowPartial ?? false);
   // Causes group cases across shards: the shards' own are recomputed over the whole run.
   return withRootCauses({
     runner_contract: first.report.runner_contract,
@@ -152,8 +181,9 @@ export function mergeReports(inputs: NamedReport[]): Report {
     finished_at: new Date(finished).toISOString(),
     duration_ms: finished - started,
     summary: summarize(cases),
-    exit_code: gating.length > 0 ? 1 : 0,
+    exit_code: exitCodeOf(gating, partial),
     gating_failures: gating,
+    ...(partial ? { partial } : {}),
     // Every shard plans the whole run, so each repeats the run-wide warnings: keep each once.
     warnings: [...new Set(inputs.flatMap((i) => i.report.warnings))],
     ...(coverage ? { coverage } : {}),

@@ -65,10 +65,13 @@ function describeFailure(response: HttpResponse, what: string): CaseError {
   return new CaseError(`${what} failed: HTTP ${response.status} ${detail}`);
 }
 
+/** A registration or login that succeeded without giving the credentials (user_id, access_token) a client needs. */
+export class NoCredentialsError extends CaseError {}
+
 function actorFrom(name: string, body: Record<string, unknown>, what: string): Actor {
   const { user_id, access_token, device_id } = body;
   if (typeof user_id !== 'string' || typeof access_token !== 'string') {
-    throw new CaseError(`${what}: the response lacks user_id or access_token`);
+    throw new NoCredentialsError(`${what}: the response lacks user_id or access_token`);
   }
   return { name, user_id, localpart: localpartOf(user_id), access_token, device_id: typeof device_id === 'string' ? device_id : undefined };
 }

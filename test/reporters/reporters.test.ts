@@ -503,3 +503,79 @@ describe('runner contract v2: inconclusive and blocked cases, root causes', () =
     expect(toHtml(report)).to.not.include('Root causes');
   });
 });
+
+describe('a partial run: interrupted and not-run cases in every reporter', () => {
+  const partialReport: Report = {
+    ...report,
+    runner_contract: 'v2',
+    planned: 4,
+    summary: { total: 4, pass: 1, fail: 1, error: 0, skip: 0, xfail: 0, xpass: 0, timeout: 0, inconclusive: 0, blocked: 0, interrupted: 1, not_run: 1 },
+    exit_code: 130,
+    gating_failures: ['s#b'],
+    partial: { reason: 'interrupted', signal: 'SIGINT', accepted: false, missing: ['s#c', 's#d'] },
+    cases: [
+      result('s#a', 'status', 'pass'),
+      failed,
+      result('s#c', 'status', 'interrupted', { message: 'interrupted (SIGINT): still running 2s after the stop, and abandoned' }),
+      result('s#d', 'status', 'not_run', { message: 'not run: the run was interrupted (SIGINT) before it started', duration_ms: 0 }),
+    ],
+  };
+
+  const consoleText = (r: Report, verbose: boolean) => {
+    let out = '';
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        out += chunk.toString();
+        done();
+      },
+    });
+    new ConsoleReporter({ stream, colour: false, verbose }).onRunEnd(r);
+    return out;
+  };
+
+  it('console: the missing cases by outcome and a summary line that says the run was interrupted', () => {
+    const lines = consoleText(partialReport, false).trim().split('\n');
+    expect(lines.slice(-4)).to.deep.equal([
+      'interrupted by SIGINT: 2 cases did not finish',
+      '  interrupted: s#c',
+      '  not run: s#d',
+      '4 cases: 1 pass, 1 fail, 1 interrupted, 1 not_run in 1.5s — INTERRUPTED by SIGINT (2 cases did not finish; FAILED (1 gating: s#b))',
+    ]);
+    // --quiet lists the interrupted case with why, and leaves the not-run one to the list above.
+    expect(lines).to.include('      interrupted (SIGINT): still running 2s after the stop, and abandoned');
+    expect(lines.join('\n')).to.not.include('not run: the run was interrupted');
+  });
+
+  it('console: out of time, accepted or not', () => {
+    const outOfTime = (accepted: boolean): Report => ({
+      ...partialReport,
+      exit_code: 1,
+      partial: { reason: 'max_time', max_time_ms: 600_000, accepted, missing: ['s#c', 's#d'] },
+    });
+    expect(consoleText(outOfTime(false), false).trim().split('\n').at(-1)).to.match(
+      /— PARTIAL \(2 cases left out for time; not accepted without --allow-partial; FAILED \(1 gating: s#b\)\)$/,
+    );
+    expect(consoleText(outOfTime(true), false).trim().split('\n').at(-1)).to.match(
+      /— FAILED \(1 gating: s#b\) \(partial, accepted: 2 cases left out for time\)$/,
+    );
+    expect(consoleText(outOfTime(true), false)).to.include('out of time: 2 cases left out, their time limits did not fit in what was left of --max-time 10m');
+  });
+
+  it('JUnit: both are skipped with their reason, never a pass, a failure or an error', () => {
+    const xml = toJUnitXml(partialReport);
+    expect(xml).to.match(/<testsuites [^>]* tests="4" failures="1" errors="0" skipped="2"/);
+    expect(xml).to.include('<skipped message="interrupted (SIGINT): still running 2s after the stop, and abandoned"/>');
+    expect(xml).to.include('<skipped message="not run: the run was interrupted (SIGINT) before it started"/>');
+  });
+
+  it('HTML and GitHub: the partial run said once, with its missing cases', () => {
+    const html = toHtml(partialReport);
+    expect(html).to.include('interrupted by SIGINT: 2 cases did not finish; the verdict covers only the cases that finished.');
+    expect(html).to.include('2 missing cases');
+    expect(toAnnotations(partialReport)).to.include('::warning title=interrupted by SIGINT%3A 2 cases did not finish::missing: s#c, s#d');
+  });
+
+  it('JSON: valid against schemas/report.schema.json', () => {
+    expect(loadSchemaRegistry().validate('report', JSON.parse(JSON.stringify(partialReport)))).to.deep.equal([]);
+  });
+});

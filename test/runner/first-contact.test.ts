@@ -207,7 +207,43 @@ describe('first contact with a homeserver', function () {
         homeserver: fake.url,
         target: parseTargetProfile('name: t\nregistration: { method: dummy }\ntimers: { request_timeout: 300 }\n', 'my.yaml'),
       });
-      expect(message).to.match(/^registration refused: .*no complete response within 300ms/);
+      expect(message).to.match(/^registration got no answer: .*no complete response within 300ms/);
+    });
+
+    it('a 200 to POST /register without user_id or access_token: says registration answered without a token, not that it refused', async () => {
+      fake = await startFakeHomeserver();
+      fake.override((req, res) => req.path === '/_matrix/client/v3/register' && json(res, 200, {}));
+      expect(await stop({ homeserver: fake.url, target: profile('{ method: dummy }') })).to.equal(
+        'registration answered 200 without an access token: POST /register answered 200 without user_id or access_token, and the cases need fresh users; set registration.method: shared_secret and registration.shared_secret (the server serves shared-secret registration) in my.yaml',
+      );
+    });
+
+    it('the dummy flow completed with a 200 that lacks the access token: names the missing token', async () => {
+      fake = await startFakeHomeserver();
+      fake.override(
+        (req, res) => req.path === '/_matrix/client/v3/register' && req.body.includes('m.login.dummy') && json(res, 200, { user_id: '@contact:fake' }),
+      );
+      expect(await stop({ homeserver: fake.url, target: profile('{ method: dummy }') })).to.match(
+        /^registration answered 200 without an access token: registering contact \(m\.login\.dummy\): the response lacks user_id or access_token, and the cases need fresh users; /,
+      );
+    });
+
+    it('shared-secret registration answering 200 without an access token', async () => {
+      fake = await startFakeHomeserver({ sharedSecret: 's3cret' });
+      fake.override((req, res) => req.path === '/_synapse/admin/v1/register' && req.method === 'POST' && json(res, 200, { user_id: '@contact:fake' }));
+      expect(await stop({ homeserver: fake.url, target: profile('{ method: shared_secret, shared_secret: s3cret }') })).to.match(
+        /^registration answered 200 without an access token: registering contact \(shared secret\)[^:]*: the response lacks user_id or access_token; set registration\.shared_secret/,
+      );
+    });
+
+    it('registration on a closed port after /versions: says the connection failed', async () => {
+      fake = await startFakeHomeserver();
+      fake.override((req, res) => {
+        if (req.path !== '/_matrix/client/v3/register') return false;
+        res.socket?.destroy();
+        return true;
+      });
+      expect(await stop({ homeserver: fake.url, target: profile('{ method: dummy }') })).to.match(/^registration failed on the connection: /);
     });
   });
 });

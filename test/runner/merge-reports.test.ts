@@ -37,6 +37,33 @@ describe('report merge', () => {
     expect(mergeReports(named([shard('1/2', [result('a#x', 'pass')]), shard('2/2', [result('a#y', 'xfail')])])).exit_code).to.equal(0);
   });
 
+  it('a shard that was interrupted makes the merged verdict partial, naming the missing cases; exit 1 unless accepted', () => {
+    const interrupted = shard('2/2', [result('a#y', 'interrupted', { position: 1 }), result('b#w', 'not_run', { position: 2 })], {
+      exit_code: 130,
+      partial: { reason: 'interrupted', signal: 'SIGTERM', accepted: false, missing: ['a#y', 'b#w'] },
+    });
+    const shards = named([shard('1/2', [result('a#x', 'pass', { position: 0 })]), interrupted]);
+    const merged = mergeReports(shards);
+    expect(merged.partial).to.deep.equal({ reason: 'interrupted', signal: 'SIGTERM', accepted: false, missing: ['a#y', 'b#w'], shards: ['2/2'] });
+    expect(merged.summary).to.deep.include({ pass: 1, interrupted: 1, not_run: 1 });
+    expect(merged.gating_failures).to.deep.equal([]);
+    // A merge is no process a signal stopped: a partial verdict fails the gate (1), not 143.
+    expect(merged.exit_code).to.equal(1);
+    expect(merged.merged_from!.map((m) => m.exit_code)).to.deep.equal([0, 130]);
+    expect(loadSchemaRegistry().validate('report', JSON.parse(JSON.stringify(merged)))).to.deep.equal([]);
+    const accepted = mergeReports(shards, { allowPartial: true });
+    expect(accepted.partial!.accepted).to.equal(true);
+    expect(accepted.exit_code).to.equal(0);
+  });
+
+  it('shards out of time and accepted with --allow-partial merge into an accepted partial verdict', () => {
+    const outOfTime = (name: string, id: string, position: number) =>
+      shard(name, [result(id, 'not_run', { position })], { partial: { reason: 'max_time', max_time_ms: 60_000, accepted: true, missing: [id] } });
+    const merged = mergeReports(named([outOfTime('1/2', 'a#x', 0), outOfTime('2/2', 'a#y', 1)]));
+    expect(merged.partial).to.deep.equal({ reason: 'max_time', max_time_ms: 60_000, accepted: true, missing: ['a#x', 'a#y'], shards: ['1/2', '2/2'] });
+    expect(merged.exit_code).to.equal(0);
+  });
+
   it('orders reports without positions by file and line', () => {
     const merged = mergeReports(
       named([
