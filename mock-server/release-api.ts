@@ -36,9 +36,9 @@ export interface ReleaseApi {
   readonly roomPresets: boolean;
 }
 
-/** The r0 releases and v1.x as `all` has always advertised them (r0.0.0 had no /versions, and servers
+/** The r0 releases and v1.1 ... v1.19, the releases whose presence rules `all` implements (r0.0.0 had no /versions, and servers
  * list from r0.0.1). */
-const ALL_VERSIONS: readonly string[] = [...RELEASES.slice(RELEASES.indexOf('r0.0.1'), RELEASES.indexOf('v1.12') + 1)];
+const ALL_VERSIONS: readonly string[] = [...RELEASES.slice(RELEASES.indexOf('r0.0.1'), RELEASES.indexOf('v1.19') + 1)];
 
 const PREFIXES_OF_FAMILY = {
   early: new Set(['api/v1']),

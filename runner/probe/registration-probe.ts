@@ -94,8 +94,10 @@ export async function probeRegistration(session: ProbeSession, options: Registra
     };
   }
 
-  // One request without `auth` shows whether registration is open and which flows it offers.
-  const asked = await askRegistration(session);
+  // One request without `auth` shows whether registration is open and which flows it offers. The early
+  // API has no user-interactive auth: its register takes one m.login.password stage, so it is tried.
+  const early = session.dialect.registration === 'password';
+  const asked = early ? ({ open: true } as const) : await askRegistration(session);
   let refused: string;
   if (asked.open) {
     const users = await makeUsers(session, { method: 'dummy' }, options.wanted);
@@ -103,7 +105,9 @@ export async function probeRegistration(session: ProbeSession, options: Registra
       return {
         finding: {
           topic,
-          conclusion: `open: POST /register offers the flow [m.login.dummy] (method dummy); made ${users.length} users for the probes`,
+          conclusion: early
+            ? `open: POST /register with type m.login.password made ${users.length} users for the probes (the early API; method dummy)`
+            : `open: POST /register offers the flow [m.login.dummy] (method dummy); made ${users.length} users for the probes`,
           evidence: session.evidenceSince(mark),
         },
         registration: { method: 'dummy' },
@@ -112,7 +116,7 @@ export async function probeRegistration(session: ProbeSession, options: Registra
         serverName: users[0] && serverNameOf(users[0].user_id),
       };
     }
-    refused = `POST /register offers [m.login.dummy] but registering failed: ${users}`;
+    refused = early ? `POST /register (m.login.password) failed: ${users}` : `POST /register offers [m.login.dummy] but registering failed: ${users}`;
   } else {
     refused = asked.refused;
   }
