@@ -87,10 +87,10 @@ export function inRange(release: Release, range: ReleaseRange): boolean {
   return true;
 }
 
-/** "r0.2.0 and later", "before r0.2.0", "r0.3.0 up to v1.20"; undefined for an open range. */
+/** "from r0.2.0 on", "before r0.2.0", "from r0.3.0 up to v1.20"; undefined for an open range. */
 export function describeRange(range: ReleaseRange): string | undefined {
-  if (range.since && range.until) return `${range.since} up to ${range.until}`;
-  if (range.since) return `${range.since} and later`;
+  if (range.since && range.until) return `from ${range.since} up to ${range.until}`;
+  if (range.since) return `from ${range.since} on`;
   if (range.until) return `before ${range.until}`;
   return undefined;
 }

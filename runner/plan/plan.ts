@@ -71,7 +71,7 @@ function targetSkip(c: SuiteCase, target: TargetProfile): Skip | undefined {
     return { reason: `applies to spec ${c.spec_versions.join(', ')}; the target implements ${target.release}`, kind: 'spec_version' };
   }
   if (c.releases && !inRange(target.release, c.releases)) {
-    return { reason: `holds in ${describeRange(c.releases)}; the target implements ${target.release}`, kind: 'spec_version' };
+    return { reason: `holds ${describeRange(c.releases)}; the target implements ${target.release}`, kind: 'spec_version' };
   }
   const missing = c.requires.filter((cap) => !target.capabilities.includes(cap));
   if (missing.length > 0) return { reason: `the target does not claim capability ${missing.join(', ')}`, kind: 'capability' };
