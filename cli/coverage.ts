@@ -18,6 +18,11 @@ import {
 import { coverageLines, partialNote } from '../reporters/index.js';
 import { DEFAULT_CLAUSES } from './lint.js';
 import { action, EXIT } from './command.js';
+import { ConfigError } from '../project/errors.js';
+import { familyOf, NEXT_RELEASE, RELEASE_NAMES, releaseNamed } from '../project/releases.js';
+import type { SpecVersion } from '../project/spec-versions.js';
+
+const API_NAMES: Record<SpecVersion, string> = { 'v1.19': 'v1 API', r0: 'r0 API', early: 'early API' };
 
 interface CoverageOptions {
   clauses: string;
@@ -25,6 +30,7 @@ interface CoverageOptions {
   expectations?: string;
   json?: boolean;
   strict?: boolean;
+  specVersion?: string;
 }
 
 export function registerCoverageCommand(program: Command): void {
@@ -35,6 +41,7 @@ export function registerCoverageCommand(program: Command): void {
     .option('--clauses <file>', 'clause catalogue', displayPath(DEFAULT_CLAUSES))
     .option('--target <file>', 'a target profile: show what a run against it tests and leaves out, level by level')
     .option('--expectations <file>', 'with --target: the expectations file whose skips count as not run')
+    .option('--spec-version <release>', `with --target: judge the profile as this release instead of its own (${RELEASE_NAMES[1]} ... ${NEXT_RELEASE}, early, r0, next)`)
     .option('--json', 'print JSON instead of text')
     .option('--strict', 'exit 1 when a server clause is uncovered (with --target: when a MUST clause of its spec text goes untested)')
     .action(
@@ -76,15 +83,18 @@ export function registerCoverageCommand(program: Command): void {
 }
 
 async function targetCoverage(opts: CoverageOptions, clauses: Clause[], suites: Awaited<ReturnType<typeof loadSuites>>): Promise<number> {
-  const profile = await loadTargetProfile(opts.target!);
+  const loaded = await loadTargetProfile(opts.target!);
+  const release = opts.specVersion === undefined ? loaded.release : releaseNamed(opts.specVersion);
+  if (release === undefined) throw new ConfigError(`--spec-version: ${opts.specVersion} is not a release; one of ${RELEASE_NAMES.join(', ')}`);
+  const profile = { ...loaded, release, spec_version: familyOf(release) };
   const expectations = opts.expectations ? await loadExpectations(opts.expectations) : new Map();
   const plan = planRun(suites, profile, {}, expectations);
   const coverage: RunCoverage = runCoverage(plan.cases, clauses, profile);
   const mustUntested = coverage.MUST?.clauses_not_tested.length ?? 0;
   if (opts.json) {
-    console.log(JSON.stringify({ target: displayPath(opts.target!), spec_version: profile.spec_version, coverage }, null, 2));
+    console.log(JSON.stringify({ target: displayPath(opts.target!), spec_version: profile.spec_version, release: profile.release, coverage }, null, 2));
   } else {
-    console.log(`A run against ${displayPath(opts.target!)} (spec text ${profile.spec_version}) would test:`);
+    console.log(`A run against ${displayPath(opts.target!)} (release ${profile.release}, the ${API_NAMES[profile.spec_version]}) would test:`);
     for (const line of coverageLines({ coverage }, true)) console.log(`  ${line}`);
     for (const w of plan.warnings) console.log(`  warning: ${w}`);
     console.log(partialNote({ coverage }) ? `Partial at MUST: ${partialNote({ coverage })}` : 'Every MUST case and clause of its spec text would run.');

@@ -61,7 +61,7 @@ const SUMMARY_OUTCOMES: Outcome[] = ['pass', 'fail', 'error', 'timeout', 'inconc
 const QUIET_OUTCOMES: ReadonlySet<Outcome> = new Set<Outcome>(['skip', 'not_run']);
 const NOT_RUN_WORDS: Record<string, string> = {
   selection: 'not selected',
-  spec_version: 'other spec version',
+  spec_version: 'other release',
   capability: 'capability not claimed',
   registration: 'static users',
   expectation: 'expected skip',

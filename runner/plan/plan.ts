@@ -5,7 +5,7 @@ import type { Level, Suite, SuiteCase } from '../load/suite-types.js';
 import type { TargetProfile } from '../load/load-target.js';
 import type { Expectations } from '../load/expectations.js';
 import type { ExpectationRef } from '../../project/report.js';
-import { describeRange, inRange } from '../../project/releases.js';
+import { describeRange, familyOf, inRange, type Release } from '../../project/releases.js';
 
 export interface Selection {
   /** Matched against "<full id> <title>", like mocha's --grep. */
@@ -66,13 +66,19 @@ function selectionReason(c: SuiteCase, sel: Selection): string | undefined {
   return undefined;
 }
 
+/**
+ * Why a case does not hold in a release: written for other APIs (spec_versions), or outside its
+ * releases (since / until); undefined when it holds there.
+ */
+export function outsideRelease(c: Pick<SuiteCase, 'spec_versions' | 'releases'>, release: Release): string | undefined {
+  if (c.spec_versions && !c.spec_versions.includes(familyOf(release))) return `applies to spec ${c.spec_versions.join(', ')}; the target implements ${release}`;
+  if (c.releases && !inRange(release, c.releases)) return `holds ${describeRange(c.releases)}; the target implements ${release}`;
+  return undefined;
+}
+
 function targetSkip(c: SuiteCase, target: TargetProfile): Skip | undefined {
-  if (c.spec_versions && !c.spec_versions.includes(target.spec_version)) {
-    return { reason: `applies to spec ${c.spec_versions.join(', ')}; the target implements ${target.release}`, kind: 'spec_version' };
-  }
-  if (c.releases && !inRange(target.release, c.releases)) {
-    return { reason: `holds ${describeRange(c.releases)}; the target implements ${target.release}`, kind: 'spec_version' };
-  }
+  const otherRelease = outsideRelease(c, target.release);
+  if (otherRelease) return { reason: otherRelease, kind: 'spec_version' };
   const missing = c.requires.filter((cap) => !target.capabilities.includes(cap));
   if (missing.length > 0) return { reason: `the target does not claim capability ${missing.join(', ')}`, kind: 'capability' };
   if (Object.keys(c.devices).length > 0 && target.registration.method === 'static') {

@@ -18,7 +18,7 @@ export const NO_CASE = 'no case in this run names it';
 
 const WHY: Record<NotRunReason, string> = {
   selection: 'not selected (--grep, --tag, --level)',
-  spec_version: "not for the target's spec version",
+  spec_version: "not for the target's release",
   capability: 'capability not claimed',
   registration: 'needs devices static users lack',
   expectation: 'skipped by the expectations file',
@@ -26,7 +26,7 @@ const WHY: Record<NotRunReason, string> = {
 
 /**
  * Why the cases naming a clause did not run, in a few words: "capability not claimed: idle_timeout,
- * message_activity" (only the capabilities the target lacks), "not for the target's spec version".
+ * message_activity" (only the capabilities the target lacks), "not for the target's release".
  */
 function whyNotRun(naming: PlannedCase[], claimed: ReadonlySet<string>): string {
   const kinds = new Set(naming.map((p) => p.skipKind ?? 'selection'));

@@ -4,6 +4,7 @@
 // not have, so that "green" cannot come from a mock that serves everything.
 import { expect } from 'chai';
 import { startMockServer } from '../../mock-server/index.js';
+import type { MockSpecVersionName } from '../../mock-server/config.js';
 import { sendRequest } from '../../runner/http/http-client.js';
 import { probeServer } from '../../runner/probe/probe-server.js';
 import { writeProfile } from '../../runner/probe/profile-writer.js';
@@ -21,7 +22,7 @@ interface Outcome {
   notGreen: string[];
 }
 
-async function endToEnd(specVersion: string): Promise<Outcome> {
+async function endToEnd(specVersion: MockSpecVersionName): Promise<Outcome> {
   const mock = await startMockServer({ config: { spec_version: specVersion, presence: TIMERS, rate_limit: { enabled: false } }, host: '127.0.0.1', port: 0 });
   try {
     const report = await probeServer({ homeserver: mock.url, measureTimers: true, maxWaitMs: 8_000 });
@@ -43,7 +44,7 @@ async function endToEnd(specVersion: string): Promise<Outcome> {
 describe('each release end to end: mock --spec-version R, profile init, run --strict', function () {
   this.timeout(180_000);
   // The five releases the fault and variant proofs run on, given as a user would name them.
-  const releases: [name: string, release: string][] = [
+  const releases: [name: MockSpecVersionName, release: string][] = [
     ['r0.0.0', 'r0.0.0'],
     ['r0.6.1', 'r0.6.1'],
     ['v1.19', 'v1.19'],
@@ -70,7 +71,7 @@ describe('each release end to end: mock --spec-version R, profile init, run --st
 });
 
 describe('each release refuses what it did not have', () => {
-  async function withRelease<T>(specVersion: string, fn: (url: string, token: string, userId: string) => Promise<T>): Promise<T> {
+  async function withRelease<T>(specVersion: MockSpecVersionName, fn: (url: string, token: string, userId: string) => Promise<T>): Promise<T> {
     const mock = await startMockServer({
       config: { spec_version: specVersion, registration: { users: [{ localpart: 'alice', access_token: 'alice-token' }] } },
       host: '127.0.0.1',
