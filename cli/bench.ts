@@ -67,7 +67,8 @@ const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : '-'
 
 function fanOutCell(f: FanOutSummary | undefined): string {
   if (!f) return '';
-  return `${fmt(f.p50)} / ${fmt(f.p99)} / ${fmt(f.max)} ms, ${f.lost} lost${f.failed ? `, ${f.failed} failed` : ''}`;
+  const warmUp = f.lost && f.lostInWarmUp ? ` (${f.lostInWarmUp} in warm-up rounds)` : '';
+  return `${fmt(f.p50)} / ${fmt(f.p99)} / ${fmt(f.max)} ms, ${f.lost} lost${warmUp}${f.failed ? `, ${f.failed} failed` : ''}`;
 }
 
 function throughputCell(t: ThroughputFigures | undefined): string {

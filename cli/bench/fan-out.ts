@@ -64,6 +64,8 @@ export interface FanOutFigures {
   p99: number;
   max: number;
   lost: number;
+  /** Of `lost`, those in warm-up rounds (a cold server's first changes). */
+  lostInWarmUp: number;
   failed: number;
   extraPolls: number;
   /** The watcher client's CPU time over the wall time of the counted rounds: near 1, the client (one
@@ -90,6 +92,7 @@ export interface FanOutRun {
   /** Figures of each counted round, for ratios between rounds run next to each other. */
   perRound: RoundFigures[];
   lost: number;
+  lostInWarmUp: number;
   failed: number;
   extraPolls: number;
   clientCpuMs: number;
@@ -117,7 +120,7 @@ async function prepare(target: FanOutTarget, n: number, tag: string, clientEntry
   const { sender, watchers } = target.populate ? await target.populate(n, tag) : floorPopulation(n);
   const client = await Child.start(clientEntry, [...hostPort(target.url), ...(target.api ? [target.api] : [])]);
   await client.ask({ cmd: 'open', watchers });
-  return { target, client, sender, latencies: [], perRound: [], lost: 0, failed: 0, extraPolls: 0, clientCpuMs: 0, wallMs: 0 };
+  return { target, client, sender, latencies: [], perRound: [], lost: 0, lostInWarmUp: 0, failed: 0, extraPolls: 0, clientCpuMs: 0, wallMs: 0 };
 }
 
 async function parked(target: FanOutTarget, n: number): Promise<void> {
@@ -152,7 +155,10 @@ async function round(p: Prepared, n: number, presence: string, counted: boolean,
   // Nothing may be lost in any round, warm-up rounds included.
   p.lost += a.lost;
   p.failed += a.failed;
-  if (!counted) return;
+  if (!counted) {
+    p.lostInWarmUp += a.lost;
+    return;
+  }
   for (const l of a.latencies) p.latencies.push(l);
   // One PUT per round: the sender's (none timed without a server process: Synapse).
   p.perRound.push({
@@ -222,9 +228,9 @@ export async function runFanOut(
     }
   }
   return new Map(
-    prepared.map(({ target, latencies, perRound, lost, failed, extraPolls, clientCpuMs, wallMs }) => [
+    prepared.map(({ target, latencies, perRound, lost, lostInWarmUp, failed, extraPolls, clientCpuMs, wallMs }) => [
       target.name,
-      { latencies, perRound, lost, failed, extraPolls, clientCpuMs, wallMs },
+      { latencies, perRound, lost, lostInWarmUp, failed, extraPolls, clientCpuMs, wallMs },
     ]),
   );
 }
@@ -243,6 +249,7 @@ export function fanOutFigures(n: number, runs: FanOutRun[]): FanOutFigures {
     p99: percentile(latencies, 99),
     max: percentile(latencies, 100),
     lost: sum((r) => r.lost),
+    lostInWarmUp: sum((r) => r.lostInWarmUp),
     failed: sum((r) => r.failed),
     extraPolls: sum((r) => r.extraPolls),
     clientCpuShare: sum((r) => r.clientCpuMs) / sum((r) => r.wallMs),
