@@ -2,6 +2,7 @@
 // The command-line entry point: one file per command in this folder, wired together here.
 import { Command } from 'commander';
 import { TOOL } from '../runner/index.js';
+import { registerBenchCommand } from './bench.js';
 import { registerLintCommand } from './lint.js';
 import { registerCoverageCommand } from './coverage.js';
 import { registerMockCommand } from './mock.js';
@@ -29,5 +30,6 @@ registerProfileCommand(program);
 registerLintCommand(program);
 registerCoverageCommand(program);
 registerReportCommand(program);
+registerBenchCommand(program);
 
 await program.parseAsync(process.argv);

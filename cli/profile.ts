@@ -23,8 +23,9 @@ interface InitOptions {
   sharedSecret?: string;
 }
 
-/** Progress lines of a long measurement: redrawn in place on a terminal, one every 15 s otherwise. */
-function progressPrinter(terminal: Terminal, out: (text: string) => void): { line(text: string): void; end(): void } {
+/** Progress lines of a long measurement (`profile init --measure-timers`, `bench`): redrawn in place on a
+ * terminal, one every 15 s otherwise. */
+export function progressPrinter(terminal: Terminal, out: (text: string) => void): { line(text: string): void; end(): void } {
   let last = 0;
   const live = new LiveDisplay(terminal);
   return {

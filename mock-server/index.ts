@@ -30,6 +30,8 @@ export {
 } from './config.js';
 export { ERRORS, MatrixError, type ErrorName, type ErrorSpec } from './errors.js';
 export { FAULTS, FAULT_NAMES, isFaultName, type FaultName, type FaultSpec } from './faults.js';
+/** @internal The benchmark's floor answers with the mock's headers (cli/bench/floor-server.ts). */
+export { CORS_HEADERS } from './http-io.js';
 export { VARIANTS, VARIANT_NAMES, DEFAULT_VARIANT_OPTIONS, isVariantName, type VariantName, type VariantOptions, type VariantSpec } from './variants.js';
 
 export interface MockServerOptions {

@@ -54,3 +54,5 @@ export { clauseCoverage, coverageBySpec } from './suite-tools/coverage.js';
 export { lintSuites } from './suite-tools/lint-suites.js';
 /** @internal The CLI's: `profile init` with static users. */
 export { usersNeededForRun } from './probe/users-needed.js';
+/** @internal The CLI's: `bench --homeserver` makes its users and rooms as a run does. */
+export { BenchProvisioner, type BenchPopulation, type BenchUser } from './contact/bench-population.js';

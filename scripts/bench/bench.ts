@@ -13,11 +13,22 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../../project/paths.js';
-import { Child, processEntry } from './child-process.js';
-import { fanOutFigures, measureFanOut, pairedFanOutRatios, ROOM_SIZE, runFanOut, type FanOutFigures, type FanOutTarget, type MeasureHooks } from './fan-out.js';
+import { Child } from '../../cli/bench/child-process.js';
+import {
+  fanOutFigures,
+  measureFanOut,
+  pairedFanOutRatios,
+  ROOM_SIZE,
+  runFanOut,
+  type FanOutFigures,
+  type FanOutTarget,
+  type MeasureHooks,
+} from '../../cli/bench/fan-out.js';
+import type { ServerHello } from '../../cli/bench/server-process.js';
+import { processEntry } from './entries.js';
 import type { ListenerFigures } from './listener-cost.js';
 import type { MemoryFigures } from './memory-probe.js';
-import type { ServerHello } from './server-process.js';
+import { populateOver } from './populate.js';
 import {
   describeWrk,
   measureThroughput,
@@ -167,10 +178,11 @@ function fanOutRoundsAt(n: number): number {
 async function fanOutOverPairs(n: number, profiled: Profiled): Promise<{ mock: FanOutFigures; floor: FanOutFigures }> {
   const runs = await overPairs(fanOutPairs!, async (mock, floor, k) => {
     const targets: FanOutTarget[] = [
-      { name: 'mock', url: mock.hello.url, server: mock, homeserver: true },
-      { name: 'floor', url: floor.hello.url, server: floor, homeserver: false },
+      { name: 'mock', url: mock.hello.url, server: mock, populate: populateOver(mock.hello.url) },
+      { name: 'floor', url: floor.hello.url, server: floor },
     ];
-    return runFanOut(targets, n, fanOutRoundsAt(n), `${tag}_${n}_${k}`, profiled(`fanout-${n}-pair${k + 1}`, { mock, floor }));
+    const hooks = profiled(`fanout-${n}-pair${k + 1}`, { mock, floor });
+    return runFanOut(targets, n, fanOutRoundsAt(n), `${tag}_${n}_${k}`, { hooks }, processEntry('watcher-process', true));
   });
   return {
     mock: fanOutFigures(
@@ -269,7 +281,7 @@ async function main(): Promise<number> {
       let s: FanOutFigures | undefined;
       if (synapse && numbers(opt['synapse-watchers']!, 'synapse-watchers').includes(n)) {
         console.log(`fan-out: ${n} watchers on Synapse ...`);
-        s = (await measureFanOut([{ name: 'synapse', url: synapse, homeserver: true }], n, 3, `${tag}_${n}`)).get('synapse');
+        s = (await measureFanOut([{ name: 'synapse', url: synapse, populate: populateOver(synapse) }], n, 3, `${tag}_${n}`)).get('synapse');
       }
       const { p50: r50, p99: r99, serverMs: rServer } = pairedFanOutRatios(m, fl);
       const nothingLost = m.lost === 0 && m.failed === 0 && fl.lost === 0 && fl.failed === 0;

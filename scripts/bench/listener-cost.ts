@@ -9,8 +9,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createMockApp } from '../../mock-server/app.js';
 import { presencePath } from '../clients/matrix-http.js';
-import { answerQuestions } from './child-process.js';
-import { createFloorServer } from './floor-server.js';
+import { answerQuestions } from '../../cli/bench/child-process.js';
+import { createFloorServer } from '../../cli/bench/floor-server.js';
 import { PUT_BODY } from './throughput.js';
 
 export interface ListenerFigures {

@@ -8,7 +8,7 @@
 import { realClock } from '../../mock-server/clock.js';
 import { resolveConfig } from '../../mock-server/config.js';
 import { Homeserver } from '../../mock-server/homeserver.js';
-import { answerQuestions } from './child-process.js';
+import { answerQuestions } from '../../cli/bench/child-process.js';
 
 export interface MemoryFigures {
   users: number;

@@ -3,10 +3,10 @@
 // ratio is the median of the per-pair ratios.
 import { MatrixHttp, presencePath } from '../clients/matrix-http.js';
 import { runWrk, wrkCommand, type WrkResult } from './wrk.js';
-import type { Child } from './child-process.js';
-import type { MeasureHooks } from './fan-out.js';
-import type { ServerAnswer } from './server-process.js';
-import { median, pairedMedian } from './stats.js';
+import type { Child } from '../../cli/bench/child-process.js';
+import type { MeasureHooks } from '../../cli/bench/fan-out.js';
+import type { ServerAnswer } from '../../cli/bench/server-process.js';
+import { median, pairedMedian } from '../../cli/bench/stats.js';
 
 export const WRK_THREADS = 2;
 export const WRK_CONNECTIONS = 32;

@@ -1,6 +1,9 @@
 // The few Client-Server API calls that benchmarks and the soak need to set up users and rooms, over
 // Node's http client with keep-alive (set-up is not measured).
 import { Agent, request } from 'node:http';
+import { CLIENT_V3, presencePath, syncPath } from '../../cli/bench/matrix-paths.js';
+
+export { CLIENT_V3, presencePath, syncPath };
 
 export interface HttpResult {
   status: number;
@@ -11,8 +14,6 @@ export interface MatrixUser {
   userId: string;
   token: string;
 }
-
-export const CLIENT_V3 = '/_matrix/client/v3';
 
 export class MatrixHttp {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -87,15 +88,6 @@ export class MatrixHttp {
   close(): void {
     this.agent.destroy();
   }
-}
-
-export function presencePath(userId: string): string {
-  return `${CLIENT_V3}/presence/${encodeURIComponent(userId)}/status`;
-}
-
-/** A watcher's /sync: set_presence=offline, so that watching never changes what is watched. */
-export function syncPath(since: string | undefined, timeout: number): string {
-  return `${CLIENT_V3}/sync?set_presence=offline&timeout=${timeout}${since ? `&since=${encodeURIComponent(since)}` : ''}`;
 }
 
 /** Runs `task(i)` for i < n with at most `concurrency` at once; results in order. */

@@ -101,3 +101,17 @@ stop_pid_file() {
   rm -f "$file"
   say "killed"
 }
+
+# Measure the server at URL $1 with `bench` (the built CLI, as it ships), profile $2, extra `bench`
+# options after $3 (where the server's log is, named at the end); returns bench's exit status.
+bench_server() {
+  local url="$1" profile="$2" log="$3" status
+  shift 3
+  say "measuring $url with bench and $profile"
+  set +e
+  (cd "$repo_root" && node dist/cli/main.js bench --homeserver "$url" --target "$profile" "$@")
+  status=$?
+  set -e
+  say "bench finished with exit status $status (server log: $log)"
+  return $status
+}

@@ -7,10 +7,11 @@
 // Loopback only; bounded in time (duration, a settle period, a hard deadline) and in requests.
 import { performance } from 'node:perf_hooks';
 import { MatrixHttp, inBatches, presencePath, syncPath, type MatrixUser } from '../clients/matrix-http.js';
-import { openConnections, RawHttpConnection } from '../clients/raw-http.js';
-import { Child, processEntry } from '../bench/child-process.js';
-import type { ServerAnswer, ServerHello } from '../bench/server-process.js';
-import { percentile } from '../bench/stats.js';
+import { openConnections, RawHttpConnection } from '../../cli/bench/raw-http.js';
+import { Child } from '../../cli/bench/child-process.js';
+import { processEntry } from '../bench/entries.js';
+import type { ServerAnswer, ServerHello } from '../../cli/bench/server-process.js';
+import { percentile } from '../../cli/bench/stats.js';
 
 export interface SoakOptions {
   watchers: number;

@@ -1,22 +1,16 @@
-// The benchmark's processes talk over Node's IPC channel: the parent forks a child (a server under
-// test, or a client holding thousands of watchers), waits for its first message, then asks questions
-// ({id, ...}) that the child answers ({id, ...}). Bounded waits everywhere.
+// The processes of `bench`, `npm run bench` and the soak talk over Node's IPC channel: the parent forks
+// a child (a server under test, or a client holding thousands of watchers), waits for its first
+// message, then asks questions ({id, ...}) that the child answers ({id, ...}). Bounded waits everywhere.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { projectRoot } from '../../project/paths.js';
 
 /**
- * The file to fork for one of the processes in scripts/bench/: compiled (.bench-build/, made by
- * `npm run bench` with scripts/bench/tsconfig.json) for measuring, or the TypeScript source (run through
- * tsx) where speed is not measured (the soak in npm test).
+ * The file to fork for one of the client and server processes of this folder: beside this module, in
+ * the form it runs in (dist/ or .bench-build/ JavaScript; the TypeScript source under tsx).
  */
-export function processEntry(name: 'server-process' | 'watcher-process' | 'memory-probe' | 'listener-cost', compiled: boolean): string {
-  if (!compiled) return fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
-  const file = join(projectRoot, '.bench-build', 'scripts', 'bench', `${name}.js`);
-  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run bench\`, which compiles it first`);
-  return file;
+export function benchEntry(name: 'server-process' | 'watcher-process'): string {
+  return fileURLToPath(new URL(`./${name}${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 }
 
 export interface ChildOptions {

@@ -4,11 +4,15 @@
 // arrival times are read on one clock, and reports for each watcher how long the change took to reach
 // it (first byte of the response that carries it).
 //
-// Arguments: PORT
+// It also drives the throughput rounds of `bench` ({cmd: 'load'}, load-loop.ts), and reports its own
+// CPU time beside every figure: a client that uses a whole core is the bottleneck, not the server.
+//
+// Arguments: PORT [HOST] [API]   (HOST default 127.0.0.1, API the client prefix, default /_matrix/client/v3)
 import { performance } from 'node:perf_hooks';
-import { openConnections, RawHttpConnection } from '../clients/raw-http.js';
-import { syncPath } from '../clients/matrix-http.js';
+import { openConnections, RawHttpConnection } from './raw-http.js';
+import { CLIENT_V3, syncPath } from './matrix-paths.js';
 import { answerQuestions } from './child-process.js';
+import { runLoad, type LoadQuestion } from './load-loop.js';
 
 export interface WatcherSpec {
   token: string;
@@ -34,6 +38,9 @@ export interface FireAnswer {
   extraPolls: number;
   /** Watchers whose long-poll failed (connection closed, a status other than 200). */
   failed: number;
+  /** This process's CPU time (user + system) and the wall time from the PUT to the end of the round. */
+  clientCpuMs: number;
+  wallMs: number;
 }
 
 const LONG_POLL_MS = 120_000;
@@ -45,12 +52,14 @@ interface Watcher extends WatcherSpec {
 }
 
 const port = Number(process.argv[2]);
+const host = process.argv[3] ?? '127.0.0.1';
+const api = process.argv[4] ?? CLIENT_V3;
 let watchers: Watcher[] = [];
 let trigger: RawHttpConnection | undefined;
 let fire: { t0: number; sender: string; presence: string } | undefined;
 
 function poll(w: Watcher): void {
-  w.conn.request('GET', syncPath(w.since, LONG_POLL_MS), { Authorization: `Bearer ${w.token}` }).then(
+  w.conn.request('GET', syncPath(w.since, LONG_POLL_MS, api), { Authorization: `Bearer ${w.token}` }).then(
     (r) => w.onResponse?.(r.status, r.body, r.arrivedAt),
     () => w.onResponse?.(0, '', 0),
   );
@@ -88,9 +97,9 @@ function arm(): void {
 async function handle(q: Record<string, unknown>): Promise<unknown> {
   if (q.cmd === 'open') {
     const specs = q.watchers as WatcherSpec[];
-    const conns = await openConnections(port, specs.length);
+    const conns = await openConnections(port, specs.length, host);
     watchers = specs.map((s, i) => ({ ...s, conn: conns[i]! }));
-    trigger = new RawHttpConnection(port);
+    trigger = new RawHttpConnection(port, host);
     await trigger.connected;
     return { opened: watchers.length };
   }
@@ -101,7 +110,8 @@ async function handle(q: Record<string, unknown>): Promise<unknown> {
   }
   if (q.cmd === 'fire') {
     const f = q as unknown as FireQuestion;
-    const result: FireAnswer = { putStatus: 0, latencies: [], lost: 0, extraPolls: 0, failed: 0 };
+    const result: FireAnswer = { putStatus: 0, latencies: [], lost: 0, extraPolls: 0, failed: 0, clientCpuMs: 0, wallMs: 0 };
+    const cpu0 = process.cpuUsage();
     const finished = new Promise<void>((resolve) => {
       round = { remaining: watchers.length, result, done: resolve };
     });
@@ -111,12 +121,15 @@ async function handle(q: Record<string, unknown>): Promise<unknown> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([finished, new Promise<void>((r) => (timer = setTimeout(r, f.deadlineMs)))]);
     clearTimeout(timer);
+    const cpu = process.cpuUsage(cpu0);
+    result.clientCpuMs = (cpu.user + cpu.system) / 1000;
+    result.wallMs = performance.now() - fire.t0;
     result.lost = round!.remaining;
     round = undefined;
     // A watcher still waiting keeps its long-poll: replace its connection so the next round starts clean.
     const stuck = watchers.filter((w) => w.onResponse !== undefined);
     if (stuck.length) {
-      const fresh = await openConnections(port, stuck.length);
+      const fresh = await openConnections(port, stuck.length, host);
       stuck.forEach((w, i) => {
         w.onResponse = undefined;
         w.conn.close();
@@ -125,6 +138,7 @@ async function handle(q: Record<string, unknown>): Promise<unknown> {
     }
     return result;
   }
+  if (q.cmd === 'load') return runLoad(port, host, q as unknown as LoadQuestion);
   if (q.cmd === 'close') {
     for (const w of watchers) w.conn.close();
     trigger?.close();

@@ -24,8 +24,10 @@ export class RawHttpConnection {
   private pending: Pending | undefined;
   private closed = false;
   readonly connected: Promise<void>;
+  private readonly hostHeader: string;
 
   constructor(port: number, host = '127.0.0.1') {
+    this.hostHeader = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
     this.socket = connect(port, host);
     this.socket.setNoDelay(true);
     this.connected = new Promise((resolve, reject) => {
@@ -43,7 +45,7 @@ export class RawHttpConnection {
     if (this.closed) return Promise.reject(new Error('connection closed'));
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject, arrivedAt: 0 };
-      let head = `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n`;
+      let head = `${method} ${path} HTTP/1.1\r\nHost: ${this.hostHeader}\r\n`;
       for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
       if (body !== undefined) head += `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
       this.socket.write(`${head}\r\n${body ?? ''}`);
@@ -114,10 +116,10 @@ function decodeChunked(buf: Buffer, from: number): { body: string; consumed: num
 }
 
 /** Opens `n` connections, `batch` at a time (a listen backlog of 511 overflows when 10,000 arrive at once). */
-export async function openConnections(port: number, n: number, batch = 500): Promise<RawHttpConnection[]> {
+export async function openConnections(port: number, n: number, host = '127.0.0.1', batch = 500): Promise<RawHttpConnection[]> {
   const out: RawHttpConnection[] = [];
   for (let i = 0; i < n; i += batch) {
-    const group = Array.from({ length: Math.min(batch, n - i) }, () => new RawHttpConnection(port));
+    const group = Array.from({ length: Math.min(batch, n - i) }, () => new RawHttpConnection(port, host));
     await Promise.all(group.map((c) => c.connected));
     out.push(...group);
   }

@@ -8,7 +8,7 @@
 // - GET /sync with `since`: held until the next PUT or its `timeout`; without `since`: answered at once.
 // No auth, no validation, no routing beyond the method and the path's first segments.
 import { createServer, type ServerResponse, type Server } from 'node:http';
-import { CORS_HEADERS } from '../../mock-server/http-io.js';
+import { CORS_HEADERS } from '../../mock-server/index.js';
 
 // The same response headers as the mock: the spec recommends the CORS headers on every response
 // (Client-Server API, "Web Browser Clients"), so a server answering like the mock writes them too.
