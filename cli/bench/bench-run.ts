@@ -85,7 +85,7 @@ export interface BenchReport {
   interrupted: boolean;
   machine: { cpu: string; cores: number; memGiB: number; node: string; loadStart: number[]; loadEnd: number[] };
   homeserver: string;
-  profile: { name: string; source: string; spec_version: string };
+  profile: { name: string; source: string; spec_version: string; release: string };
   /** The PUT rate limit the profile declares (per user), or null: none declared. */
   rateLimit: { per_second: number; burst: number } | null;
   settings: BenchSettings;
@@ -195,7 +195,7 @@ export async function benchHomeserver(settings: BenchSettings, ctx: BenchContext
       loadEnd: [],
     },
     homeserver: ctx.provisioner.homeserver,
-    profile: { name: ctx.profile.name, source: ctx.profile.source, spec_version: ctx.profile.spec_version },
+    profile: { name: ctx.profile.name, source: ctx.profile.source, spec_version: ctx.profile.spec_version, release: ctx.profile.release },
     rateLimit: ctx.profile.rate_limit ? { per_second: ctx.profile.rate_limit.per_second, burst: ctx.profile.rate_limit.burst } : null,
     settings,
     fanOut: [],

@@ -7,7 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { ConfigError } from '../../project/errors.js';
 import { HomeserverClient } from '../http/homeserver-client.js';
 import { runWallClock } from '../../project/clock.js';
-import { dialectOf, type Dialect } from '../dialect/dialects.js';
+import { dialectFor, type Dialect } from '../dialect/dialects.js';
 import type { TargetProfile } from '../load/load-target.js';
 import { CaseError } from '../http/case-error.js';
 import { TransportError } from '../http/http-client.js';
@@ -55,9 +55,9 @@ export class BenchProvisioner {
     readonly homeserver: string,
     readonly profile: TargetProfile,
   ) {
-    this.dialect = dialectOf(profile.spec_version);
+    this.dialect = dialectFor(profile.release);
     if (this.dialect.stream !== 'sync')
-      throw new ConfigError(`bench measures delivery in /sync; ${profile.source} speaks the ${profile.spec_version} API, which has none`);
+      throw new ConfigError(`bench measures delivery in /sync; ${profile.source} speaks ${profile.release} (the early API), which has none`);
     // No overall deadline: a population of 1,000 users takes as long as the server needs, each request
     // bounded by the profile's request_timeout, and by at least SETUP_REQUEST_MS: set-up is not measured,
     // and Synapse takes over 10 s to create a room that invites 100 users.
@@ -69,7 +69,7 @@ export class BenchProvisioner {
       Number.POSITIVE_INFINITY,
       this.controller.signal,
       true,
-      false,
+      this.dialect.tokenInQuery,
       runWallClock,
     );
     this.state = new ProvisioningState(profile);
