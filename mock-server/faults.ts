@@ -86,7 +86,10 @@ export const FAULTS = {
     description: 'last_active_ago is the time of the last activity (ms since the epoch), not the time since it.',
     breaks: 'last_active_ago is relative',
   },
-  'early-presence-without-user-id': { description: 'Early m.presence events carry no content.user_id.', breaks: 'early event shape (user_id in content)' },
+  'early-presence-without-user-id': {
+    description: 'm.presence events of the early API and of the r0 releases before r0.4.0 carry no content.user_id.',
+    breaks: 'early event shape (user_id in content)',
+  },
   'early-presence-without-last-active': {
     description: 'Early m.presence events carry no content.last_active_ago, even for a user who was active.',
     breaks: 'early event shape (last_active_ago in the message)',

@@ -73,7 +73,7 @@ export function presenceEvent(hs: Homeserver, userId: string, now: number): Reco
   if (hs.variants.has('fractional-last-active') && typeof content.last_active_ago === 'number') content.last_active_ago += 0.5;
   // m.presence until r0.4.0: "required": ["event_id", "type", "content"], the user in content.user_id
   // (required) and no sender; from r0.4.0: "required": ["sender", "type", "content"].
-  if (hs.api.presenceEventIdAndUserId) content.user_id = userId;
+  if (hs.api.presenceEventIdAndUserId && !hs.faults.has('early-presence-without-user-id')) content.user_id = userId;
   const event: Record<string, unknown> = {};
   if (hs.api.presenceEventIdAndUserId) event.event_id = hs.newPresenceEventId();
   event.type = 'm.presence';

@@ -151,6 +151,9 @@ export interface ClauseInfo {
   scope: string;
   /** The spec text the clause is of. */
   spec: SpecVersion;
+  /** The releases whose text has it, where narrower than its spec text's (suites/clauses.yaml). */
+  since?: Release;
+  until?: Release;
   section: string;
   /** The statement, in the project's words. */
   text: string;

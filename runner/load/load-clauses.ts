@@ -63,6 +63,7 @@ export function clauseInfo(clauses: Clause[]): ClauseInfo[] {
     level: (c.level ?? 'INFO') as Level,
     scope: c.scope,
     spec: c.spec ?? 'v1.19',
+    ...c.releases,
     section: c.section ?? '',
     text: c.text ?? '',
   }));

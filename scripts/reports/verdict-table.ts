@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { projectRoot, suitesDir } from '../../project/paths.js';
 import { clauseVerdict, type VerdictCase } from '../../project/clause-verdict.js';
 import { loadClauses, loadReport, type Clause as CatalogueClause } from '../../runner/index.js';
+import { inRange, releaseNamed } from '../../project/releases.js';
 import { replaceMarkedSection, writeOrCheck, type GeneratedFile } from '../lib/generated-file.js';
 
 /** The marked section of docs/results.md that holds the table. */
@@ -34,7 +35,7 @@ export const SAVED_RUNS = [
 ];
 
 /** What the table reads of a clause of the catalogue (the runner's loadClauses). */
-export type Clause = Pick<CatalogueClause, 'id' | 'level' | 'scope' | 'spec'>;
+export type Clause = Pick<CatalogueClause, 'id' | 'level' | 'scope' | 'spec' | 'releases'>;
 type ReportCase = VerdictCase & { clauses: string[] };
 
 export function verdictOf(cases: ReportCase[]): string {
@@ -52,15 +53,17 @@ export function verdictOf(cases: ReportCase[]): string {
 }
 
 export interface Report {
-  target: { name: string; spec_version?: string };
+  target: { name: string; spec_version?: string; release?: string };
   cases: ReportCase[];
 }
 
 /** A case another spec text's: the target was not judged by it. */
-const otherText = (c: ReportCase): boolean => c.outcome === 'skip' && (c.message ?? '').startsWith('applies to spec');
+const otherText = (c: ReportCase): boolean => c.outcome === 'skip' && /^(applies to spec |holds (from|before) )/.test(c.message ?? '');
 
 /** Whether the clause binds the report's target: its own text's, or named by a case of that text. */
 function inText(clause: Clause, report: Report): boolean {
+  const release = report.target.release ? releaseNamed(report.target.release) : undefined;
+  if (release && clause.releases && !inRange(release, clause.releases)) return false;
   if ((clause.spec ?? 'v1.19') === (report.target.spec_version ?? 'v1.19')) return true;
   return report.cases.some((c) => c.clauses.includes(clause.id) && !otherText(c));
 }
@@ -74,7 +77,7 @@ function cell(clause: Clause, report: Report): string {
 
 /** The table: one row per clause that binds at least one of the reports' targets, a column per report. */
 export function verdictTable(reports: Report[], clauses: Clause[]): string {
-  const head = reports.map((r) => `${r.target.name} (${r.target.spec_version ?? 'v1.19'}): cases passed, verdict`);
+  const head = reports.map((r) => `${r.target.name} (${r.target.release ?? r.target.spec_version ?? 'v1.19'}): cases passed, verdict`);
   const lines = [`| clause | level | ${head.join(' | ')} |`, `| --- | --- | ${reports.map(() => '---').join(' | ')} |`];
   for (const clause of clauses.filter((c) => c.scope !== 'out-of-scope' && reports.some((r) => inText(c, r)))) {
     lines.push(`| \`${clause.id}\` | ${clause.level} | ${reports.map((r) => cell(clause, r)).join(' | ')} |`);

@@ -7,6 +7,7 @@
 // 2. then, per fault named by some case's `catches` and known to the mock: the cases claiming it that
 //    apply to that dialect, against a mock with only that fault switched on. One mock per fault,
 //    faults and cases in parallel.
+import { outsideRelease } from '../../runner/plan/plan.js';
 import { join } from 'node:path';
 import { runSuites, type CaseResult, type TargetProfile } from '../../runner/index.js';
 import { loadTargetProfile } from '../../runner/load/load-target.js';
@@ -62,8 +63,9 @@ async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<vo
   );
 }
 
+/** The case runs against the profile: it holds in its release, and the profile claims what it requires. */
 function appliesTo(c: SuiteCase, profile: TargetProfile): boolean {
-  return !c.spec_versions || c.spec_versions.includes(profile.spec_version);
+  return outsideRelease(c, profile.release) === undefined && c.requires.every((cap) => profile.capabilities.includes(cap));
 }
 
 async function main(): Promise<void> {
