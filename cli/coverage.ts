@@ -41,7 +41,10 @@ export function registerCoverageCommand(program: Command): void {
     .option('--clauses <file>', 'clause catalogue', displayPath(DEFAULT_CLAUSES))
     .option('--target <file>', 'a target profile: show what a run against it tests and leaves out, level by level')
     .option('--expectations <file>', 'with --target: the expectations file whose skips count as not run')
-    .option('--spec-version <release>', `with --target: judge the profile as this release instead of its own (${RELEASE_NAMES[1]} ... ${NEXT_RELEASE}, early, r0, next)`)
+    .option(
+      '--spec-version <release>',
+      `with --target: judge the profile as this release instead of its own (${RELEASE_NAMES[1]} ... ${NEXT_RELEASE}, early, r0, next)`,
+    )
     .option('--json', 'print JSON instead of text')
     .option('--strict', 'exit 1 when a server clause is uncovered (with --target: when a MUST clause of its spec text goes untested)')
     .action(

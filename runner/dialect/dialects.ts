@@ -9,7 +9,6 @@
 // names its user (`sender` from r0.4.0, `content.user_id` before). Suites write paths as {api}/..., so
 // that a case written once runs in every release whose text has the behaviour.
 import { familyOf, releaseHas, type Release } from '../../project/releases.js';
-import type { SchemaValidator } from '../judge/expect.js';
 import type { SpecVersion } from '../../project/spec-versions.js';
 
 export interface Dialect {
@@ -83,8 +82,11 @@ export function schemaOfRelease(alias: string, dialect: Pick<Dialect, 'version' 
   return (era && OLDER_SCHEMAS[era][alias]) ?? alias;
 }
 
-/** A validator that checks against the release's own schemas (schemaOfRelease). */
-export function schemasOfRelease(validator: SchemaValidator, dialect: Pick<Dialect, 'version' | 'release'>): SchemaValidator {
+/** A validator (judge/expect.ts SchemaValidator) that checks against the release's own schemas (schemaOfRelease). */
+export function schemasOfRelease<V extends { validate(alias: string, data: unknown): unknown }>(
+  validator: V,
+  dialect: Pick<Dialect, 'version' | 'release'>,
+): V {
   if (dialect.version === 'v1.19') return validator;
-  return { validate: (alias, data) => validator.validate(schemaOfRelease(alias, dialect), data) };
+  return { validate: (alias: string, data: unknown) => validator.validate(schemaOfRelease(alias, dialect), data) } as V;
 }

@@ -12,7 +12,7 @@ const TIMED: Capability[] = ['idle_timeout', 'sync_online_timeout', 'currently_a
 export function genericProfileNotes(profile: TargetProfile, cases: PlannedCase[], baseUrl: string): string[] {
   const t = profile.timers;
   const notes = [
-    `no target profile given: the generic profile (${profile.source}) claims no optional behaviour; registration is open m.login.dummy (the server offers it), timers the common defaults (idle ${formatDuration(t.idle_timeout)}, sync-online ${formatDuration(t.sync_online_timeout)}, currently_active ${formatDuration(t.last_active_granularity)})${profile.spec_version === 'r0' ? ', and the r0 API, the only one /versions advertises' : ''}`,
+    `no target profile given: the generic profile (${profile.source}) claims no optional behaviour; registration is open m.login.dummy (the server offers it), timers the common defaults (idle ${formatDuration(t.idle_timeout)}, sync-online ${formatDuration(t.sync_online_timeout)}, currently_active ${formatDuration(t.last_active_granularity)})${profile.spec_version === 'r0' ? `, and the r0 API (${profile.release}), the only one /versions advertises` : ''}`,
   ];
   const byCapability = new Map<Capability, PlannedCase[]>();
   for (const p of cases) {
@@ -37,7 +37,7 @@ export function genericProfileNotes(profile: TargetProfile, cases: PlannedCase[]
   const otherApis = cases.filter((p) => p.skipKind === 'spec_version').length;
   if (otherApis > 0)
     notes.push(
-      `${otherApis === 1 ? '1 case applies' : `${otherApis} cases apply`} only to another API (r0, early) than the ${profile.spec_version} this run speaks`,
+      `${otherApis === 1 ? '1 case holds' : `${otherApis} cases hold`} only in other releases than ${profile.release}, the highest this server advertises and the one this run speaks`,
     );
   notes.push(
     `to test the rest, write a profile of this server: matrix-presence-conformance profile init --homeserver ${baseUrl} --out my-server.yaml, then run --homeserver ${baseUrl} --target my-server.yaml`,

@@ -86,7 +86,7 @@ describe('first contact with a homeserver', function () {
           /^ {2}no target profile given: the generic profile \(fixtures\/targets\/generic\.yaml\) claims no optional behaviour; registration is open m\.login\.dummy \(the server offers it\), timers the common defaults \(idle 5m, sync-online 30s, currently_active 1m\)$/,
         );
         expect(lines[2]).to.equal('  1 case is skipped because they need a capability this profile does not claim: rate_limit (1)');
-        expect(lines[3]).to.equal('  1 case applies only to another API (r0, early) than the v1.19 this run speaks');
+        expect(lines[3]).to.equal('  1 case holds only in other releases than v1.19, the highest this server advertises and the one this run speaks');
         expect(lines[4]).to.equal(
           `  to test the rest, write a profile of this server: matrix-presence-conformance profile init --homeserver ${mock.url} --out my-server.yaml, then run --homeserver ${mock.url} --target my-server.yaml`,
         );
@@ -197,7 +197,8 @@ describe('first contact with a homeserver', function () {
       fake.override((req, res) => req.path === '/_matrix/client/versions' && json(res, 200, { versions: ['r0.5.0', 'r0.6.1'] }));
       const report = await runSuites({ suites: SUITE, homeserver: fake.url, expectations: false, grep: /no such case/ });
       expect(report.target.spec_version).to.equal('r0');
-      expect(report.target.notes?.[0]).to.match(/, and the r0 API, the only one \/versions advertises$/);
+      expect(report.target.release).to.equal('r0.6.1');
+      expect(report.target.notes?.[0]).to.match(/, and the r0 API \(r0\.6\.1\), the only one \/versions advertises$/);
     });
 
     it('a server that hangs after /versions stops the run in bounded time', async () => {

@@ -77,7 +77,7 @@ describe('run coverage', () => {
       );
     });
     expect(stdout).to.match(
-      /^A run against test\/fixtures\/targets\/no-capabilities\.yaml \(spec text v1\.19\) would test:\n {2}MUST: \d+ cases run, \d+ not \(.*capability not claimed \d+/,
+      /^A run against test\/fixtures\/targets\/no-capabilities\.yaml \(release v1\.19, the v1 API\) would test:\n {2}MUST: \d+ cases run, \d+ not \(.*capability not claimed \d+/,
     );
     expect(stdout).to.match(/untested MUST clause v1-put-rate-limit-429: capability not claimed: rate_limit/);
     expect(stdout).to.match(/Partial at MUST: \d+ MUST cases not run, \d+ MUST clauses untested\n$/);
