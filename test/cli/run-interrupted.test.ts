@@ -111,21 +111,13 @@ async function checkReports(dir: string): Promise<Report> {
   return report;
 }
 
+/** The reports a CI job asks for, in `dir`: JSON, JUnit and (unless `html` is false) HTML. */
+function reportOptions(dir: string, html = true): string[] {
+  return ['--report-json', join(dir, 'r.json'), '--junit', join(dir, 'r.xml'), ...(html ? ['--html', join(dir, 'r.html')] : [])];
+}
+
 async function interruptedRun(dir: string, target: string[], signal: 'SIGINT' | 'SIGTERM'): Promise<{ report: Report; code: number | null; stdout: string }> {
-  const run = cli([
-    'run',
-    join(dir, 'suite.yaml'),
-    ...target,
-    '--no-expectations',
-    '--jobs',
-    '3',
-    '--report-json',
-    join(dir, 'r.json'),
-    '--junit',
-    join(dir, 'r.xml'),
-    '--html',
-    join(dir, 'r.html'),
-  ]);
+  const run = cli(['run', join(dir, 'suite.yaml'), ...target, '--no-expectations', '--jobs', '3', ...reportOptions(dir)]);
   // The three quick cases have finished (slow-1 and slow-2 are waiting): now the signal.
   await waitFor(run, run.stdout, /(pass .*quick-[123][\s\S]*){3}/, 'three finished quick cases');
   run.child.kill(signal);
@@ -181,18 +173,7 @@ describe('run stopped by a signal, or out of time', function () {
   it('a second signal ends the run at once, with its own exit code and no temporary file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mpc-interrupt-'));
     await writeFile(join(dir, 'suite.yaml'), SUITE);
-    const run = cli([
-      'run',
-      join(dir, 'suite.yaml'),
-      '--real-time',
-      '--no-expectations',
-      '--jobs',
-      '3',
-      '--report-json',
-      join(dir, 'r.json'),
-      '--junit',
-      join(dir, 'r.xml'),
-    ]);
+    const run = cli(['run', join(dir, 'suite.yaml'), '--real-time', '--no-expectations', '--jobs', '3', ...reportOptions(dir, false)]);
     await waitFor(run, run.stdout, /pass .*quick-1/, 'a finished case');
     run.child.kill('SIGINT');
     await waitFor(run, run.stderr, /^SIGINT: stopping/m, 'the stop announced');
@@ -209,20 +190,7 @@ describe('run stopped by a signal, or out of time', function () {
     const dir = await mkdtemp(join(tmpdir(), 'mpc-max-time-'));
     await writeFile(join(dir, 'suite.yaml'), SUITE);
     // Each slow case's limit is over a minute (its wait, requests, slack); a quick one's about 20 s.
-    const args = (extra: string[]) => [
-      'run',
-      join(dir, 'suite.yaml'),
-      '--no-expectations',
-      '--max-time',
-      '50s',
-      ...extra,
-      '--report-json',
-      join(dir, 'r.json'),
-      '--junit',
-      join(dir, 'r.xml'),
-      '--html',
-      join(dir, 'r.html'),
-    ];
+    const args = (extra: string[]) => ['run', join(dir, 'suite.yaml'), '--no-expectations', '--max-time', '50s', ...extra, ...reportOptions(dir)];
     for (const [extra, wantCode] of [
       [[], 1],
       [['--allow-partial'], 0],
