@@ -7,6 +7,7 @@
 export { runSuites, type RunOptions } from './run-suites.js';
 export { ConfigError } from '../project/errors.js';
 export { SPEC_VERSIONS, type SpecVersion } from '../project/spec-versions.js';
+export { RELEASES, RELEASE_NAMES, NEXT_RELEASE, releaseNamed, type Release } from '../project/releases.js';
 export {
   RUNNER_CONTRACT,
   OUTCOMES,
