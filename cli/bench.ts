@@ -65,10 +65,18 @@ const fmt = (x: number | null | undefined, digits = 1) =>
   x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : '-');
 
+/** Which rounds lost changes, in order from the first warm-up round: " in rounds 1 (500), 2 (200) of 30". */
+function lossRounds(byRound: number[] | undefined): string {
+  const losing = (byRound ?? []).map((lost, i) => [i + 1, lost] as const).filter(([, lost]) => lost > 0);
+  if (losing.length === 0) return '';
+  const shown = losing.slice(0, 5).map(([round, lost]) => `${round} (${lost})`);
+  return ` in rounds ${shown.join(', ')}${losing.length > 5 ? `, and ${losing.length - 5} more` : ''} of ${byRound!.length}`;
+}
+
 function fanOutCell(f: FanOutSummary | undefined): string {
   if (!f) return '';
   const warmUp = f.lost && f.lostInWarmUp ? ` (${f.lostInWarmUp} in warm-up rounds)` : '';
-  return `${fmt(f.p50)} / ${fmt(f.p99)} / ${fmt(f.max)} ms, ${f.lost} lost${warmUp}${f.failed ? `, ${f.failed} failed` : ''}`;
+  return `${fmt(f.p50)} / ${fmt(f.p99)} / ${fmt(f.max)} ms, ${f.lost} lost${warmUp}${lossRounds(f.lostByRound)}${f.failed ? `, ${f.failed} failed` : ''}`;
 }
 
 function throughputCell(t: ThroughputFigures | undefined): string {

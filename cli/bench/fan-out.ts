@@ -66,6 +66,8 @@ export interface FanOutFigures {
   lost: number;
   /** Of `lost`, those in warm-up rounds (a cold server's first changes). */
   lostInWarmUp: number;
+  /** The losses of each round in order, warm-up rounds first (runs one after the other). */
+  lostByRound: number[];
   failed: number;
   extraPolls: number;
   /** The watcher client's CPU time over the wall time of the counted rounds: near 1, the client (one
@@ -93,6 +95,8 @@ export interface FanOutRun {
   perRound: RoundFigures[];
   lost: number;
   lostInWarmUp: number;
+  /** The losses of every round in order, warm-up rounds first: whether they cluster after set-up. */
+  lostByRound: number[];
   failed: number;
   extraPolls: number;
   clientCpuMs: number;
@@ -120,7 +124,7 @@ async function prepare(target: FanOutTarget, n: number, tag: string, clientEntry
   const { sender, watchers } = target.populate ? await target.populate(n, tag) : floorPopulation(n);
   const client = await Child.start(clientEntry, [...hostPort(target.url), ...(target.api ? [target.api] : [])]);
   await client.ask({ cmd: 'open', watchers });
-  return { target, client, sender, latencies: [], perRound: [], lost: 0, lostInWarmUp: 0, failed: 0, extraPolls: 0, clientCpuMs: 0, wallMs: 0 };
+  return { target, client, sender, latencies: [], perRound: [], lost: 0, lostInWarmUp: 0, lostByRound: [], failed: 0, extraPolls: 0, clientCpuMs: 0, wallMs: 0 };
 }
 
 async function parked(target: FanOutTarget, n: number): Promise<void> {
@@ -154,6 +158,7 @@ async function round(p: Prepared, n: number, presence: string, counted: boolean,
   const wakes = p.target.server ? ((await p.target.server.ask<ServerAnswer>({ takeWakes: true })).wakesMs ?? []) : [];
   // Nothing may be lost in any round, warm-up rounds included.
   p.lost += a.lost;
+  p.lostByRound.push(a.lost);
   p.failed += a.failed;
   if (!counted) {
     p.lostInWarmUp += a.lost;
@@ -228,9 +233,9 @@ export async function runFanOut(
     }
   }
   return new Map(
-    prepared.map(({ target, latencies, perRound, lost, lostInWarmUp, failed, extraPolls, clientCpuMs, wallMs }) => [
+    prepared.map(({ target, latencies, perRound, lost, lostInWarmUp, lostByRound, failed, extraPolls, clientCpuMs, wallMs }) => [
       target.name,
-      { latencies, perRound, lost, lostInWarmUp, failed, extraPolls, clientCpuMs, wallMs },
+      { latencies, perRound, lost, lostInWarmUp, lostByRound, failed, extraPolls, clientCpuMs, wallMs },
     ]),
   );
 }
@@ -250,6 +255,7 @@ export function fanOutFigures(n: number, runs: FanOutRun[]): FanOutFigures {
     max: percentile(latencies, 100),
     lost: sum((r) => r.lost),
     lostInWarmUp: sum((r) => r.lostInWarmUp),
+    lostByRound: runs.flatMap((r) => r.lostByRound),
     failed: sum((r) => r.failed),
     extraPolls: sum((r) => r.extraPolls),
     clientCpuShare: sum((r) => r.clientCpuMs) / sum((r) => r.wallMs),
