@@ -124,7 +124,20 @@ async function prepare(target: FanOutTarget, n: number, tag: string, clientEntry
   const { sender, watchers } = target.populate ? await target.populate(n, tag) : floorPopulation(n);
   const client = await Child.start(clientEntry, [...hostPort(target.url), ...(target.api ? [target.api] : [])]);
   await client.ask({ cmd: 'open', watchers });
-  return { target, client, sender, latencies: [], perRound: [], lost: 0, lostInWarmUp: 0, lostByRound: [], failed: 0, extraPolls: 0, clientCpuMs: 0, wallMs: 0 };
+  return {
+    target,
+    client,
+    sender,
+    latencies: [],
+    perRound: [],
+    lost: 0,
+    lostInWarmUp: 0,
+    lostByRound: [],
+    failed: 0,
+    extraPolls: 0,
+    clientCpuMs: 0,
+    wallMs: 0,
+  };
 }
 
 async function parked(target: FanOutTarget, n: number): Promise<void> {
