@@ -17,13 +17,21 @@ const TIMERS = { idle_timeout: 2500, sync_online_timeout: 5000, last_active_gran
 interface Outcome {
   release: string;
   written: string;
+  /** The presence_list_path line profile init wrote, if any. */
+  listPath?: string;
+  /** How many presence-list cases passed. */
+  listCasesPassed: number;
   exitCode: number;
   counts: string;
   notGreen: string[];
 }
 
-async function endToEnd(specVersion: MockSpecVersionName): Promise<Outcome> {
-  const mock = await startMockServer({ config: { spec_version: specVersion, presence: TIMERS, rate_limit: { enabled: false } }, host: '127.0.0.1', port: 0 });
+async function endToEnd(specVersion: MockSpecVersionName, listPath: 'per_user' | 'own' = 'per_user'): Promise<Outcome> {
+  const mock = await startMockServer({
+    config: { spec_version: specVersion, presence: TIMERS, rate_limit: { enabled: false }, legacy: { presence_list_path: listPath } },
+    host: '127.0.0.1',
+    port: 0,
+  });
   try {
     const report = await probeServer({ homeserver: mock.url, measureTimers: true, maxWaitMs: 8_000 });
     const { text } = writeProfile(report);
@@ -32,6 +40,8 @@ async function endToEnd(specVersion: MockSpecVersionName): Promise<Outcome> {
     return {
       release: report.release,
       written: /^spec_version: (.+)$/m.exec(text)?.[1] ?? '(none)',
+      listPath: /^presence_list_path: (\S+)/m.exec(text)?.[1],
+      listCasesPassed: run.cases.filter((c) => c.id.startsWith('legacy#presence-list-') && c.outcome === 'pass').length,
       exitCode: run.exit_code,
       counts: `${count('pass')} pass, ${count('skip')} skip`,
       notGreen: run.cases.filter((c) => !['pass', 'skip'].includes(c.outcome)).map((c) => `${c.id}: ${c.outcome} ${c.message ?? ''}`),
@@ -52,9 +62,12 @@ describe('each release end to end: mock --spec-version R, profile init, run --st
     ['early', 'early'],
   ];
   let outcomes: Map<string, Outcome>;
+  let ownList: Outcome;
 
   before(async () => {
-    outcomes = new Map((await Promise.all(releases.map(([name]) => endToEnd(name)))).map((o, i) => [releases[i]![0], o]));
+    const [own, ...each] = await Promise.all([endToEnd('early', 'own'), ...releases.map(([name]) => endToEnd(name))]);
+    ownList = own!;
+    outcomes = new Map(each.map((o, i) => [releases[i]![0], o]));
   });
 
   for (const [name, release] of releases) {
@@ -68,6 +81,18 @@ describe('each release end to end: mock --spec-version R, profile init, run --st
       expect(Number(o.counts.split(' ')[0])).to.be.greaterThan(60);
     });
   }
+
+  it('the presence list where the early API and r0.0.0 served it, and where the early prose puts it: profile init finds each, and its cases pass', () => {
+    expect([outcomes.get('early')!.listPath, outcomes.get('r0.0.0')!.listPath, outcomes.get('r0.6.1')!.listPath]).to.deep.equal([
+      'per_user',
+      'per_user',
+      undefined,
+    ]);
+    expect([outcomes.get('early')!.listCasesPassed, outcomes.get('r0.0.0')!.listCasesPassed]).to.deep.equal([2, 2]);
+    expect(ownList.listPath).to.equal('own');
+    expect(ownList.notGreen, ownList.counts).to.deep.equal([]);
+    expect(ownList.listCasesPassed).to.equal(2);
+  });
 });
 
 describe('each release refuses what it did not have', () => {
