@@ -287,6 +287,13 @@ export const VARIANTS = {
       '"a key called `last_active_ago` which gives the relative number of milliseconds since the pro-active event" (2-current-presence-module.md:46-47): a unit, not a precision',
     target: { timers: { last_active_precision: 1000 } },
   },
+  'presence-list-as-events': {
+    description:
+      'GET /presence/list/{userId} of an r0 release answers m.presence events ({type, content: {user_id, presence, ...}}) instead of one flat object per user.',
+    allows:
+      '"A list of presence events for this list." (api/client-server/presence.yaml:182), GET /presence/list/{userId} of r0.0.0, the same to r0.4.0, its example m.presence events naming the user in content.user_id',
+    dialects: ['r0'],
+  },
   'hidden-taken-as-offline': {
     description: 'The early API takes PUT presence "hidden" and shows the user offline to everyone (the state is not kept apart).',
     allows:

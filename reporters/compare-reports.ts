@@ -18,6 +18,8 @@ export interface ComparedTarget {
   name: string;
   url: string;
   spec_version: SpecVersion;
+  /** The release the run judged (absent in reports from before releases). */
+  release?: string;
   faults: string[];
   started_at: string;
   summary: Report['summary'];
@@ -120,6 +122,7 @@ export function compareReports(inputs: { file: string; report: Report }[], given
     name: report.target.name,
     url: report.target.url,
     spec_version: report.target.spec_version,
+    ...(report.target.release ? { release: report.target.release } : {}),
     faults: report.target.faults,
     started_at: report.started_at,
     summary: report.summary,

@@ -226,7 +226,7 @@ function header(report: Report): Html {
     '\n',
   );
   return safeHtml`<h1>${report.target.name}: presence conformance</h1>
-<p class="muted">${where} · spec ${report.target.spec_version} · ${report.started_at} · ${formatDuration(report.duration_ms)}${shards} · ${report.tool.name} ${report.tool.version}, runner contract ${report.runner_contract}${report.options.strict ? ' · --strict' : ''}</p>
+<p class="muted">${where} · ${report.target.release ? `release ${report.target.release}` : `spec ${report.target.spec_version}`} · ${report.started_at} · ${formatDuration(report.duration_ms)}${shards} · ${report.tool.name} ${report.tool.version}, runner contract ${report.runner_contract}${report.options.strict ? ' · --strict' : ''}</p>
 <p>${report.summary.total} cases: ${counts} — <strong>${verdict}</strong></p>
 ${partialRun(report)}${warnings}`;
 }

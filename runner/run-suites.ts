@@ -11,12 +11,12 @@ import type { SchemaValidator } from './judge/expect.js';
 import { loadExpectations, type Expectations } from './load/expectations.js';
 import { loadSuites } from './load/load-suite.js';
 import { GENERIC_TARGET, loadTargetProfile, type TargetProfile } from './load/load-target.js';
-import { checkHomeserverReachable, type AdvertisedVersions } from './contact/reach-homeserver.js';
+import { checkHomeserverReachable, discoverRelease, type AdvertisedVersions } from './contact/reach-homeserver.js';
 import { firstContact } from './contact/first-contact.js';
 import { genericProfileNotes } from './plan/generic-profile-notes.js';
 import { ProbeSession } from './contact/probe-session.js';
 import { familyOf } from '../project/releases.js';
-import { readServerSoftware, releaseFrom } from './contact/server-identity.js';
+import { readServerSoftware } from './contact/server-identity.js';
 import { actorsOf } from './probe/users-needed.js';
 import { planRun, type PlannedCase, type Selection } from './plan/plan.js';
 import { runCoverage } from './plan/run-coverage.js';
@@ -221,10 +221,11 @@ export async function runSuites(options: RunOptions = {}): Promise<Report> {
   let profile = loaded;
   let advertised: AdvertisedVersions | undefined;
   if (options.homeserver && loaded.generic) {
-    // Without a profile the API to speak is not assumed either: the one the server advertises.
-    advertised = await checkHomeserverReachable(options.homeserver, loaded.timers.request_timeout);
-    const release = releaseFrom(advertised.versions);
-    profile = { ...loaded, release, spec_version: familyOf(release) };
+    // Without a profile the release to speak is not assumed either: the highest the server advertises
+    // (without /versions, r0.0.0 or early, as profile init finds them).
+    const discovered = await discoverRelease(options.homeserver, loaded.timers.request_timeout);
+    advertised = discovered.advertised;
+    profile = { ...loaded, release: discovered.release, spec_version: familyOf(discovered.release) };
   }
   const plan = planRun(suites, profile, selection, expectations);
   const clauses = await catalogue(options.clauses);

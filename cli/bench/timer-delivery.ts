@@ -3,6 +3,7 @@
 // long-polls /sync and notes when the subject's unavailable (idle timer) and offline (sync-online
 // timer) arrive. Lateness = arrival - the timer, both from the end of the subject's last sync. Bounded:
 // the watch ends at the sync-online timer plus the profile's delivery deadline plus 30 s, whatever came.
+import { presenceUserOf } from '../../runner/dialect/dialects.js';
 import { performance } from 'node:perf_hooks';
 import { syncPath } from './matrix-paths.js';
 
@@ -42,13 +43,15 @@ async function getJson(url: string, token: string, timeoutMs: number, signal?: A
 
 /** The subject's presence values in one /sync body, in order. */
 function presencesOf(body: Record<string, unknown>, userId: string): string[] {
-  const events = (body.presence as { events?: { sender?: string; content?: { presence?: string } }[] } | undefined)?.events ?? [];
-  return events.filter((e) => e.sender === userId && typeof e.content?.presence === 'string').map((e) => e.content!.presence!);
+  const events = (body.presence as { events?: { content?: { presence?: string } }[] } | undefined)?.events ?? [];
+  // The user in sender, or (before r0.4.0) in content.user_id.
+  return events.filter((e) => presenceUserOf(e) === userId && typeof e.content?.presence === 'string').map((e) => e.content!.presence!);
 }
 
 export async function measureTimerDelivery(w: TimerWatch): Promise<TimerFigures[]> {
-  const online = await getJson(`${w.base}${w.api}/sync?set_presence=online&timeout=0`, w.subject.access_token, 30_000, w.signal);
-  if (online.status !== 200) throw new Error(`the subject's /sync with set_presence=online answered ${online.status}`);
+  // A /sync without set_presence marks the user online in every release (online came in r0.4.0).
+  const online = await getJson(`${w.base}${w.api}/sync?timeout=0`, w.subject.access_token, 30_000, w.signal);
+  if (online.status !== 200) throw new Error(`the subject's /sync (online) answered ${online.status}`);
   const t0 = performance.now();
   const seen: Partial<Record<'unavailable' | 'offline', number>> = {};
   const bound = w.syncOnlineTimeoutMs + w.deliveryDeadlineMs + MARGIN_MS;

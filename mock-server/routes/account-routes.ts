@@ -1,5 +1,6 @@
 // Versions, registration, login, whoami, logout, and the small endpoints matrix-js-sdk needs to reach
 // a synced state: capabilities, push rules, filters, account data.
+import { SYNC_PREFIXES } from './sync-routes.js';
 import { randomBytes } from 'node:crypto';
 import { bodyObject, me, optString, pathParam, userIdParam, type Context } from '../context.js';
 import { ERRORS, MatrixError } from '../errors.js';
@@ -137,8 +138,9 @@ export const accountRoutes: Route[] = [
     path: '/pushrules/{rest}',
     handler: () => ({ global: { override: [], content: [], room: [], sender: [], underride: [] } }),
   },
-  { method: 'POST', path: '/user/{userId}/filter', body: 'json', handler: postFilter },
-  { method: 'GET', path: '/user/{userId}/filter/{filterId}', handler: getFilter },
+  // Filters came with /sync, in r0.
+  { method: 'POST', path: '/user/{userId}/filter', body: 'json', versions: SYNC_PREFIXES, handler: postFilter },
+  { method: 'GET', path: '/user/{userId}/filter/{filterId}', versions: SYNC_PREFIXES, handler: getFilter },
   {
     method: 'GET',
     path: '/user/{userId}/account_data/{type}',

@@ -216,10 +216,11 @@ function getOwnList(ctx: Context): unknown {
   const userId = me(ctx).userId;
   if (ctx.hs.faults.has('presence-list-broken')) return [];
   const now = ctx.hs.clock.now();
-  const list = [...(ctx.hs.presenceList.get(userId) ?? [])].map((u) => ({
-    user_id: u,
-    ...formatPresence(ctx.hs.presence.get(u), now, ctx.hs),
-  }));
+  const asEvents = ctx.hs.variants.has('presence-list-as-events') && dialectOf(ctx) === 'r0';
+  const list = [...(ctx.hs.presenceList.get(userId) ?? [])].map((u) => {
+    const entry = { user_id: u, ...formatPresence(ctx.hs.presence.get(u), now, ctx.hs) };
+    return asEvents ? { type: 'm.presence', content: entry } : entry;
+  });
   sendJson(ctx.res, 200, list, ctx.hs.jsonStyle);
   return undefined;
 }

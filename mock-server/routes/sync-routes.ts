@@ -45,9 +45,10 @@ function presenceFilter(ctx: Context): EventFilter | undefined {
   return (filter as { presence?: EventFilter }).presence;
 }
 
-/** What the sync does with a set_presence outside the enum (until r0.4.0 the enum is ["offline"]: online
- * and unavailable are outside it too): Synapse refuses it (400); the variants
- * answer 200 and ignore it or take it as omitted; conduwuit stores it (a fault). */
+/** What the sync does with a set_presence outside the enum (until r0.4.0 the spec's enum is ["offline"]:
+ * online and unavailable are outside it too, and the mock of such a release refuses them by the spec's
+ * enum, although Synapse of that era took online as well): Synapse refuses an unknown value (400); the
+ * variants answer 200 and ignore it or take it as omitted; conduwuit stores it (a fault). */
 function invalidSetPresence(ctx: Context, value: string): string | undefined {
   const { hs } = ctx;
   if (hs.faults.has('bad-set-presence-500')) throw new MatrixError(ERRORS.UNKNOWN);
@@ -124,4 +125,7 @@ function sync(ctx: Context): Promise<void> | undefined {
   return undefined;
 }
 
-export const syncRoutes: Route[] = [{ method: 'GET', path: '/sync', handler: sync }];
+/** /sync came with r0: the early API streamed through /initialSync and /events (early-routes.ts). */
+export const SYNC_PREFIXES = ['v3', 'r0', 'v1', 'unstable'];
+
+export const syncRoutes: Route[] = [{ method: 'GET', path: '/sync', versions: SYNC_PREFIXES, handler: sync }];

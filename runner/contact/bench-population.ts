@@ -58,6 +58,11 @@ export class BenchProvisioner {
     this.dialect = dialectFor(profile.release);
     if (this.dialect.stream !== 'sync')
       throw new ConfigError(`bench measures delivery in /sync; ${profile.source} speaks ${profile.release} (the early API), which has none`);
+    // The watcher and load clients send the token in an Authorization header, which came in r0.3.0.
+    if (this.dialect.tokenInQuery)
+      throw new ConfigError(
+        `bench sends the access token in an Authorization header, which ${profile.release} did not read (it came in r0.3.0); measure the server with a profile of r0.3.0 or later`,
+      );
     // No overall deadline: a population of 1,000 users takes as long as the server needs, each request
     // bounded by the profile's request_timeout, and by at least SETUP_REQUEST_MS: set-up is not measured,
     // and Synapse takes over 10 s to create a room that invites 100 users.

@@ -61,10 +61,13 @@ export function presenceUserOf(event: unknown): string | undefined {
 /**
  * The release's own schema for a suite's schema alias: a case names the current schema
  * (matrix/get-presence-response) and an answer of the early API, or of an r0 release before r0.2.0
- * (free_for_chat in the enum), is checked against that text's schema instead. Aliases without an
- * older counterpart, and every later release, keep the schema named.
+ * (free_for_chat in the enum), is checked against that text's schema instead; the presence list of
+ * the r0 releases (before r0.5.0) may hold m.presence events, as their API reference shows it. Aliases
+ * without an older counterpart, and every later release, keep the schema named.
  */
-const OLDER_SCHEMAS: Record<'early' | 'r0-seed', Record<string, string>> = {
+const R0_LIST = { 'matrix/legacy/early-presence-list-response': 'matrix/legacy/r0-presence-list-response' };
+
+const OLDER_SCHEMAS: Record<'early' | 'r0-seed' | 'r0', Record<string, string>> = {
   early: {
     'matrix/get-presence-response': 'matrix/legacy/early-get-presence-response',
     'matrix/put-presence-request': 'matrix/legacy/early-put-presence-request',
@@ -74,11 +77,14 @@ const OLDER_SCHEMAS: Record<'early' | 'r0-seed', Record<string, string>> = {
   'r0-seed': {
     'matrix/get-presence-response': 'matrix/legacy/r0-get-presence-response',
     'matrix/put-presence-request': 'matrix/legacy/r0-put-presence-request',
+    ...R0_LIST,
   },
+  r0: R0_LIST,
 };
 
 export function schemaOfRelease(alias: string, dialect: Pick<Dialect, 'version' | 'release'>): string {
-  const era = dialect.version === 'early' ? 'early' : dialect.version === 'r0' && releaseHas(dialect.release, 'free_for_chat') ? 'r0-seed' : undefined;
+  const r0 = dialect.version === 'r0' ? (releaseHas(dialect.release, 'free_for_chat') ? 'r0-seed' : 'r0') : undefined;
+  const era = dialect.version === 'early' ? 'early' : r0;
   return (era && OLDER_SCHEMAS[era][alias]) ?? alias;
 }
 

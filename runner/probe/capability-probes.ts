@@ -127,7 +127,9 @@ export async function probePresenceList(
     };
   const invite = await session.call('presence_list', 'POST', paths[served], { ...auth, json: { invite: [c.user_id] } });
   const after = await session.call('presence_list', 'GET', paths[served], auth);
-  const listed = Array.isArray(after.response?.json) && (after.response!.json as { user_id?: unknown }[]).some((e) => e?.user_id === c.user_id);
+  // An entry is a flat object, or (the r0 API reference) an m.presence event naming the user in its content.
+  const listed =
+    Array.isArray(after.response?.json) && (after.response!.json as { user_id?: unknown }[]).some((e) => (e?.user_id ?? presenceUserOf(e)) === c.user_id);
   const found = listed
     ? finding(session, mark, 'presence_list', true, `claimed: the presence list is served at ${at} and an invited user appears on it`)
     : finding(

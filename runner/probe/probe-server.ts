@@ -197,7 +197,9 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
       evidence: switchEvidence,
     });
   }
-  if (presence?.verdict === 'on' && idleUser) {
+  // The measurement reads timed changes from a co-member's /sync, which the early API did not have.
+  const timersReadable = dialect.stream === 'sync';
+  if (presence?.verdict === 'on' && idleUser && timersReadable) {
     // The timers are measured while the other probes run, on users of their own, for as long as the
     // budget allows (or, with --measure-timers, up to several minutes).
     const wait = options.measureTimers ? (options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS) : Math.max(0, session.remainingMs() - 2 * requestTimeout);
@@ -216,13 +218,18 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
   if (a && presence?.verdict === 'on') {
     claim(currentlyActiveFinding(presence, switchEvidence));
     claim(await probeQueryToken(session, a));
-    const r0 = await probeR0Paths(session, a);
+    // The r0 and early prefixes beside the current API (r0_paths, and the early prefix shown for a
+    // profile of its own); a server of an older release is probed at its own prefix throughout.
+    const current = dialect.version === 'v1.19';
+    const r0 = current ? await probeR0Paths(session, a) : notProbed('r0_paths', `the server speaks ${release}, whose own prefix the probes use`);
     claim(r0);
-    report(await probeEarlyPrefix(session, a));
+    if (current) report(await probeEarlyPrefix(session, a));
     const list = await probePresenceList(session, a, c);
     presenceListPath = list.path;
     claim(list);
-    claim(r0.claimed ? await probeFreeForChat(session, c ?? a) : notProbed('free_for_chat', 'the cases use the r0 prefix, which is not served'));
+    claim(
+      !current || r0.claimed ? await probeFreeForChat(session, c ?? a) : notProbed('free_for_chat', 'the cases use the r0 prefix, which is not served'),
+    );
     claim(await probePresenceFilter(session, a));
     claim(c && roomId ? await probeProfilePropagation(session, a, c) : notProbed('profile_propagation', 'needs two users sharing a room'));
     // Last for this user: it sets them unavailable.
@@ -250,7 +257,11 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     ? 'no user: the runner cannot make users on this server yet'
     : presence?.verdict !== 'on'
       ? `presence is ${presence?.verdict}`
-      : 'the timers need two users of their own';
+      : !timersReadable
+        ? 'the early API has no /sync, where the probes read timed changes and filters'
+        : measuring
+          ? 'the timer measurement did not reach it: its findings say why'
+          : 'the timers need two users of their own';
   const unasked = CAPABILITY_ORDER.filter((capability) => !capabilities.some((f) => f.capability === capability));
   if (unasked.length > 0) {
     capabilities.push(...unasked.map((capability) => notProbed(capability, why)));

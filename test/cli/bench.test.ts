@@ -52,7 +52,14 @@ describe('bench --homeserver', function () {
     const r = await benchMock({ faults: ['no-sync-delivery'] }, profile, { ...QUICK, rounds: 2 });
     const f = r.fanOut[0]!.server;
     expect(f.lost).to.be.greaterThan(0);
-    expect(benchTable(r)).to.match(/, 20 lost/);
+    expect(benchTable(r)).to.match(/, 20 lost in rounds 1 \(10\), 2 \(10\) of 2/);
+    expect(f.lostByRound).to.deep.equal([10, 10]);
+  });
+
+  it('refuses a release whose server read the token from the query string alone, before asking it anything', async () => {
+    const r0 = await loadTargetProfile(join(targetsDir, 'mock-r0.yaml'));
+    expect(r0.release).to.equal('r0.0.0');
+    expect(() => new BenchProvisioner('http://127.0.0.1:9', r0)).to.throw(/Authorization header, which r0\.0\.0 did not read \(it came in r0\.3\.0\)/);
   });
 
   it('shows a delivery the server delays by 300 ms (variant late-delivery) in the percentiles', async () => {

@@ -439,6 +439,21 @@ const rows: Record<VariantName, Row> = {
     without: 1500,
     with: 1000,
   },
+  'presence-list-as-events': {
+    config: { spec_version: 'r0.0.0' },
+    probe: async (m) => {
+      const a = await m.register();
+      const b = await m.register();
+      await m.put(b, 'online');
+      const list = `${m.prefix}/presence/list/${encodeURIComponent(a.userId)}`;
+      await m.authed(request(m.app).post(list), a).send({ invite: [b.userId] });
+      const entry = ((await m.authed(request(m.app).get(list), a)).body as Record<string, unknown>[])[0]!;
+      const fields = (entry.content ?? entry) as Record<string, unknown>;
+      return [entry.type ?? 'flat', fields.user_id === b.userId, fields.presence];
+    },
+    without: ['flat', true, 'online'],
+    with: ['m.presence', true, 'online'],
+  },
   'hidden-taken-as-offline': {
     config: { spec_version: 'early' },
     probe: hiddenSeenByCoMember,

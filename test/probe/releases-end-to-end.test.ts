@@ -120,6 +120,23 @@ describe('each release refuses what it did not have', () => {
     });
   });
 
+  it('a run without a profile finds the release as profile init does, /versions or not', async () => {
+    for (const [specVersion, release] of [
+      ['r0.0.0', 'r0.0.0'],
+      ['early', 'early'],
+      ['r0.4.0', 'r0.4.0'],
+    ] as const) {
+      const mock = await startMockServer({ config: { spec_version: specVersion }, host: '127.0.0.1', port: 0 });
+      try {
+        const run = await runSuites({ homeserver: mock.url, expectations: false, grep: /^status#round-trip-online / });
+        expect([run.target.release, run.exit_code], specVersion).to.deep.equal([release, 0]);
+        expect(run.cases.find((c) => c.id === 'status#round-trip-online')?.outcome, specVersion).to.equal('pass');
+      } finally {
+        await mock.close();
+      }
+    }
+  });
+
   it('next (v1.20): the query-string token is no longer read', async () => {
     await withRelease('next', async (url, token, me) => {
       const status = `${url}/_matrix/client/v3/presence/${encodeURIComponent(me)}/status`;
