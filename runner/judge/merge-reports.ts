@@ -28,7 +28,13 @@ function runIdentity(r: Report): Record<string, unknown> {
   return {
     runner_contract: r.runner_contract,
     tool: r.tool.name,
-    target: { name: r.target.name, spec_version: r.target.spec_version, release: r.target.release, embedded_mock: r.target.embedded_mock, faults: [...r.target.faults].sort() },
+    target: {
+      name: r.target.name,
+      spec_version: r.target.spec_version,
+      release: r.target.release,
+      embedded_mock: r.target.embedded_mock,
+      faults: [...r.target.faults].sort(),
+    },
     selection: { grep, tags, levels, strict },
   };
 }

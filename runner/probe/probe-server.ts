@@ -227,9 +227,7 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
     const list = await probePresenceList(session, a, c);
     presenceListPath = list.path;
     claim(list);
-    claim(
-      !current || r0.claimed ? await probeFreeForChat(session, c ?? a) : notProbed('free_for_chat', 'the cases use the r0 prefix, which is not served'),
-    );
+    claim(!current || r0.claimed ? await probeFreeForChat(session, c ?? a) : notProbed('free_for_chat', 'the cases use the r0 prefix, which is not served'));
     claim(await probePresenceFilter(session, a));
     claim(c && roomId ? await probeProfilePropagation(session, a, c) : notProbed('profile_propagation', 'needs two users sharing a room'));
     // Last for this user: it sets them unavailable.
