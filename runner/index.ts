@@ -57,3 +57,5 @@ export { lintSuites } from './suite-tools/lint-suites.js';
 export { usersNeededForRun } from './probe/users-needed.js';
 /** @internal The CLI's: `bench --homeserver` makes its users and rooms as a run does. */
 export { BenchProvisioner, type BenchPopulation, type BenchUser } from './contact/bench-population.js';
+/** @internal The CLI's: `bench --timers` reads whose presence an event is as a run does. */
+export { presenceUserOf } from './dialect/dialects.js';

@@ -34,8 +34,10 @@ const ALIASES: Record<SpecVersion, Partial<Record<PayloadKind, string>>> = {
     'rate-limited': 'matrix/rate-limited',
     'sync-presence': 'matrix/legacy/r0-sync-presence',
     // r0.0.0 to r0.4.0 kept the early presence list, with the same POST body {invite, drop}
-    // (r0.0.0 api/client-server/presence.yaml, POST /presence/list/{userId}).
+    // (r0.0.0 api/client-server/presence.yaml, POST /presence/list/{userId}); its GET answers "a list of
+    // presence events", or the early flat entries Synapse of that era gave.
     'presence-list-request': 'matrix/legacy/early-presence-list-request',
+    'presence-list-response': 'matrix/legacy/r0-presence-list-response',
   },
   early: {
     'm.presence': 'matrix/legacy/early-m.presence',

@@ -3,7 +3,7 @@
 // long-polls /sync and notes when the subject's unavailable (idle timer) and offline (sync-online
 // timer) arrive. Lateness = arrival - the timer, both from the end of the subject's last sync. Bounded:
 // the watch ends at the sync-online timer plus the profile's delivery deadline plus 30 s, whatever came.
-import { presenceUserOf } from '../../runner/dialect/dialects.js';
+import { presenceUserOf } from '../../runner/index.js';
 import { performance } from 'node:perf_hooks';
 import { syncPath } from './matrix-paths.js';
 
