@@ -23,16 +23,21 @@ export interface AdvertisedVersions {
 export async function checkHomeserverReachable(baseUrl: string, timeoutMs: number, dialect: Dialect = dialectFor('v1.19')): Promise<AdvertisedVersions> {
   // /versions came in r0.0.1: an early or r0.0.0 server answers GET /login with its flows instead.
   if (compareReleases(dialect.release, 'r0.0.1') < 0) return checkEarlyHomeserver(baseUrl, timeoutMs, dialect);
-  const path = '/_matrix/client/versions';
-  const response = await getWithoutAuth(baseUrl, path, timeoutMs);
+  return advertisedBy(baseUrl, await getWithoutAuth(baseUrl, VERSIONS_PATH, timeoutMs));
+}
+
+const VERSIONS_PATH = '/_matrix/client/versions';
+
+/** The versions in an answer to GET /versions; a ConfigError when it is no homeserver's answer. */
+function advertisedBy(baseUrl: string, response: HttpResponse): AdvertisedVersions {
   const versions = (response.json as { versions?: unknown } | undefined)?.versions;
   if (response.status !== 200 || !Array.isArray(versions)) {
     const hint = response.status === 404 ? '; give the base URL clients use, without /_matrix/...' : '';
-    throw new ConfigError(`${baseUrl} does not answer like a Matrix homeserver: GET ${path} gave ${whatCame(response, 'versions')}${hint}`);
+    throw new ConfigError(`${baseUrl} does not answer like a Matrix homeserver: GET ${VERSIONS_PATH} gave ${whatCame(response, 'versions')}${hint}`);
   }
   return {
     versions: versions.filter((v): v is string => typeof v === 'string'),
-    evidence: `GET ${path} → ${response.status} ${clip(response.text)}`,
+    evidence: `GET ${VERSIONS_PATH} → ${response.status} ${clip(response.text)}`,
   };
 }
 
@@ -41,21 +46,23 @@ export async function checkHomeserverReachable(baseUrl: string, timeoutMs: numbe
  * release its /versions advertises; without /versions (which came in r0.0.1), r0.0.0 when the r0
  * prefix answers GET /login with its flows, else early when the early prefix does.
  */
-export async function discoverRelease(baseUrl: string, timeoutMs: number): Promise<{ release: Release; advertised: AdvertisedVersions }> {
-  try {
-    const advertised = await checkHomeserverReachable(baseUrl, timeoutMs);
-    return { release: releaseFrom(advertised.versions), advertised };
-  } catch (err) {
-    if (!(err instanceof ConfigError) || !/GET \/_matrix\/client\/versions gave HTTP 404/.test(err.message)) throw err;
+export async function discoverRelease(baseUrl: string, timeoutMs: number): Promise<{ release: Release; advertised: AdvertisedVersions; why: string }> {
+  const response = await getWithoutAuth(baseUrl, VERSIONS_PATH, timeoutMs);
+  if (response.status === 404) {
     for (const release of ['r0.0.0', 'early'] as const) {
       const path = `${dialectFor(release).api}/login`;
-      const response = await getWithoutAuth(baseUrl, path, timeoutMs);
-      if (response.status === 200 && Array.isArray((response.json as { flows?: unknown } | undefined)?.flows)) {
-        return { release, advertised: { versions: [], evidence: `GET /_matrix/client/versions → 404; GET ${path} → 200 ${clip(response.text)}` } };
+      const login = await getWithoutAuth(baseUrl, path, timeoutMs);
+      if (login.status === 200 && Array.isArray((login.json as { flows?: unknown } | undefined)?.flows)) {
+        const why =
+          release === 'early'
+            ? 'no /versions, and the early prefix answers GET /login'
+            : 'no /versions (it came in r0.0.1), and the r0 prefix answers GET /login';
+        return { release, advertised: { versions: [], evidence: `GET ${VERSIONS_PATH} → 404; GET ${path} → 200 ${clip(login.text)}` }, why };
       }
     }
-    throw err;
   }
+  const advertised = advertisedBy(baseUrl, response);
+  return { release: releaseFrom(advertised.versions), advertised, why: 'the highest release /versions advertises' };
 }
 
 async function checkEarlyHomeserver(baseUrl: string, timeoutMs: number, dialect: Dialect): Promise<AdvertisedVersions> {

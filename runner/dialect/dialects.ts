@@ -47,6 +47,16 @@ export function dialectFor(release: Release): Dialect {
 }
 
 /**
+ * /sync's set_presence as the release takes it: before r0.4.0 its enum is ["offline"] alone, and "if
+ * this parameter is omitted then the client is automatically marked as online", so online is sent as
+ * no parameter there. (A case that sets unavailable by /sync holds from r0.4.0: `since` in its suite.)
+ */
+export function setPresenceQuery(dialect: Pick<Dialect, 'release'>, value: string | undefined): { set_presence?: string } {
+  if (value === undefined || (value === 'online' && !releaseHas(dialect.release, 'set_presence_online_unavailable'))) return {};
+  return { set_presence: value };
+}
+
+/**
  * Whose presence an m.presence event is: its `sender` (r0.4.0 and later), or `content.user_id` (the
  * early API and the r0 releases before r0.4.0). A robust reader takes either, whatever the release.
  */

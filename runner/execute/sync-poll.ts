@@ -10,8 +10,7 @@ import type { HttpResponse } from '../http/http-client.js';
 import type { Actor } from '../provision/provision.js';
 import { CaseError } from '../http/case-error.js';
 import type { CaseRun } from './case-run.js';
-import type { Dialect } from '../dialect/dialects.js';
-import { releaseHas } from '../../project/releases.js';
+import { setPresenceQuery } from '../dialect/dialects.js';
 
 export interface PollOptions {
   /** Where in the suite the poll comes from (for errors). */
@@ -55,16 +54,6 @@ function answer(response: HttpResponse, what: string, options: PollOptions): Rec
   return response.json as Record<string, unknown>;
 }
 
-/**
- * set_presence as the release takes it: before r0.4.0 its enum is ["offline"] alone, and "if this
- * parameter is omitted then the client is automatically marked as online", so online is sent as no
- * parameter there. (A case that sets unavailable by /sync holds from r0.4.0: `since` in its suite.)
- */
-function setPresenceIn(dialect: Dialect, value: string | undefined): { set_presence?: string } {
-  if (value === undefined || (value === 'online' && !releaseHas(dialect.release, 'set_presence_online_unavailable'))) return {};
-  return { set_presence: value };
-}
-
 async function pollSync(run: CaseRun, actor: Actor, options: PollOptions): Promise<unknown[]> {
   const since = run.since.get(actor.name);
   const timeout = Math.max(0, Math.floor(options.timeoutMs));
@@ -72,7 +61,7 @@ async function pollSync(run: CaseRun, actor: Actor, options: PollOptions): Promi
     token: actor.access_token,
     query: {
       timeout,
-      ...setPresenceIn(run.dialect, options.setPresence),
+      ...setPresenceQuery(run.dialect, options.setPresence),
       ...(since ? { since } : {}),
       ...(options.filter ? { filter: JSON.stringify(run.renderValue(options.filter)) } : {}),
     },

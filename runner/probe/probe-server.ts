@@ -139,18 +139,12 @@ export async function probeServer(options: ProbeOptions): Promise<ProbeReport> {
   const url = options.homeserver.replace(/\/+$/, '');
 
   // Not a homeserver, or not there: one sentence and nothing written (ConfigError, exit 2).
-  const { release, advertised } = await discoverRelease(url, requestTimeout);
+  const { release, advertised, why: releaseWhy } = await discoverRelease(url, requestTimeout);
   const dialect = dialectFor(release);
   const deadline = started + (options.budgetMs ?? PROBE_BUDGET_MS);
   // A session of its own: a server that hangs on these optional endpoints is not one that stopped answering.
   const software = await readServerSoftware(new ProbeSession(url, deadline, requestTimeout));
   const session = new ProbeSession(url, deadline, requestTimeout, dialect);
-  const releaseWhy =
-    advertised.versions.length > 0
-      ? `the highest release /versions advertises`
-      : release === 'early'
-        ? 'no /versions, and the early prefix answers GET /login'
-        : 'no /versions (it came in r0.0.1), and the r0 prefix answers GET /login';
   report({
     topic: 'spec versions',
     conclusion: `${advertised.versions.length > 0 ? `advertises ${summariseVersions(advertised.versions)}` : 'advertises no versions'}; speaks ${release} (${releaseWhy}); ${software.software ?? 'the server does not say which software it is'}`,

@@ -12,8 +12,7 @@
 // (0.1-2 s), so a measured value is good to about 5 %; a server that applies its timers from a
 // periodic loop (Synapse: every 5 s) changes up to a loop or two late, and the measurement includes
 // that delay.
-import { releaseHas } from '../../project/releases.js';
-import { presenceUserOf } from '../dialect/dialects.js';
+import { presenceUserOf, setPresenceQuery } from '../dialect/dialects.js';
 import { formatDuration } from '../../project/format-duration.js';
 import type { CapabilityFinding, Finding } from './findings.js';
 import { answered, type ProbeSession } from '../contact/probe-session.js';
@@ -196,8 +195,7 @@ export async function measureTimers(
     const syncSent = Date.now();
     const sync = await session.call('timers', 'GET', `${session.dialect.api}/sync`, {
       token: syncUser.access_token,
-      // online; before r0.4.0 set_presence took offline alone, and a /sync without it marks the user online.
-      query: { timeout: 0, ...(releaseHas(session.dialect.release, 'set_presence_online_unavailable') ? { set_presence: 'online' } : {}) },
+      query: { timeout: 0, ...setPresenceQuery(session.dialect, 'online') },
     });
     if (sync.response?.status === 200) syncing = new Watch(syncUser, Date.now(), syncSent, judgedBy);
     else out.findings.push({ topic: 'sync_online_timeout', conclusion: `not measured: /sync ${answered(sync)}`, evidence: session.evidenceSince(mark) });

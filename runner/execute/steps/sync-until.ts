@@ -18,6 +18,7 @@ import { CaseError } from '../../http/case-error.js';
 import { located } from '../located.js';
 import type { CaseRun } from '../case-run.js';
 import { pollOnce as poll } from '../sync-poll.js';
+import { presenceUserOf } from '../../dialect/dialects.js';
 import { capture, markRoles, runRequestStep } from './request.js';
 
 /** A trigger, resolved for one run: when to send it, how to send it, and the bound on the delay. */
@@ -69,11 +70,6 @@ interface PollTimes {
 
 type Mode = 'until' | 'absent' | 'count';
 
-/** Whose presence an event is: its sender, or (early events) content.user_id. */
-function senderOf(event: unknown): unknown {
-  return lookup(event, 'sender').value ?? lookup(event, 'content.user_id').value;
-}
-
 /** The events seen from the sender, and which of them matched. */
 class Tally {
   readonly seen: unknown[] = [];
@@ -95,7 +91,7 @@ class Tally {
 
   isFromSender(event: unknown): boolean {
     // The early API's m.presence has no sender: the user is content.user_id.
-    return this.sender === undefined || senderOf(event) === this.sender;
+    return this.sender === undefined || presenceUserOf(event) === this.sender;
   }
 
   /**
